@@ -1,0 +1,203 @@
+package catalog
+
+import (
+	"slices"
+	"strings"
+)
+
+// Kinds of Verify items: the channel types a reply can show, plus advice when
+// there is no channel to offer.
+const (
+	VerifyPhone  = ChannelPhone
+	VerifyApp    = ChannelApp
+	VerifyWeb    = ChannelWeb
+	VerifyAdvice = "advice"
+)
+
+// Verify is one line under "verify through" in a reply.
+type Verify struct {
+	// Kind is phone, app, web or advice (a sentence, no channel).
+	Kind string
+	// Value is the number, the app path or address, or the advice sentence.
+	// Numbers and addresses come only from channels.yaml.
+	Value string
+	// Note says how to use it, in the requested language. It is set on the
+	// first item of each brand only, so a reply does not repeat it.
+	Note string
+	// Source is where the value comes from (page address or description).
+	Source string
+	// BrandID is the channels.yaml entry the item comes from; empty for the
+	// generic advice.
+	BrandID string
+	// Name is that entry's display name in the requested language.
+	Name string
+}
+
+const (
+	langZh     = "zh"
+	langZhHant = "zh-Hant"
+	langEn     = "en"
+)
+
+// normalizeLang maps a language tag to zh, zh-Hant or en: the catalogue has
+// Simplified Chinese and English text, and Traditional script matters only to
+// choose the region (see effectiveRegion).
+func normalizeLang(lang string) string {
+	tag := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(lang), "_", "-"))
+	if !strings.HasPrefix(tag, "zh") {
+		return langEn
+	}
+	for _, traditional := range []string{"hant", "-tw", "-hk", "-mo"} {
+		if strings.Contains(tag, traditional) {
+			return langZhHant
+		}
+	}
+	return langZh
+}
+
+// effectiveRegion decides whose anti-fraud lines apply. An unknown region in
+// a Simplified Chinese conversation is taken as mainland China; in Traditional
+// Chinese or English it stays unknown, because 96110 and 110 would be wrong
+// for Hong Kong, Taiwan or anyone abroad.
+func effectiveRegion(region, lang string) string {
+	r := strings.ToUpper(strings.TrimSpace(region))
+	if i := strings.IndexByte(r, '-'); i > 0 {
+		r = r[:i] // a subdivision such as CN-SC belongs to its country
+	}
+	if r == "UK" {
+		r = "GB"
+	}
+	if r == "" && lang == langZh {
+		return "CN"
+	}
+	return r
+}
+
+// offerLang is the language offers are built in: zh-Hant reads the
+// Simplified text until the catalogue has Traditional text.
+func offerLang(lang string) string {
+	if lang == langEn {
+		return langEn
+	}
+	return langZh
+}
+
+// buildOffers precomputes what VerifyVia shows for each brand in each
+// language.
+func (c *Catalog) buildOffers() {
+	c.offers = map[string]map[string][]Verify{}
+	for _, lang := range []string{langZh, langEn} {
+		byBrand := make(map[string][]Verify, len(c.brands))
+		for _, b := range c.brands {
+			byBrand[b.ID] = offersFor(b, lang)
+		}
+		c.offers[lang] = byBrand
+	}
+}
+
+// offersFor picks what a reply may show for one brand: the first verified
+// phone number; without one, the in-app route and the official site; without
+// those, the brand's own how-to-verify sentence. Unverified, scoped and SMS
+// channels are never offered.
+func offersFor(b Brand, lang string) []Verify {
+	note := b.HowToVerify.In(lang)
+	item := func(kind, value, source string) Verify {
+		v := Verify{Kind: kind, Value: value, Note: note, Source: source, BrandID: b.ID, Name: b.Names.In(lang)}
+		note = "" // the first item carries the note
+		return v
+	}
+	if phone, ok := firstOfferable(b, ChannelPhone); ok && hasRealSource(b) {
+		return []Verify{item(VerifyPhone, phone.Value, b.Source)}
+	}
+	var out []Verify
+	if b.AppPath != nil {
+		out = append(out, item(VerifyApp, Text{Zh: b.AppPath.Zh, En: b.AppPath.En}.In(lang), b.AppPath.Source))
+	} else if app, ok := firstOfferable(b, ChannelApp); ok {
+		out = append(out, item(VerifyApp, app.Value, b.Source))
+	}
+	if web, ok := firstOfferable(b, ChannelWeb); ok {
+		out = append(out, item(VerifyWeb, web.Value, b.Source))
+	}
+	if len(out) == 0 {
+		out = append(out, Verify{Kind: VerifyAdvice, Value: note, Source: b.Source, BrandID: b.ID, Name: b.Names.In(lang)})
+	}
+	return out
+}
+
+func firstOfferable(b Brand, channelType string) (Channel, bool) {
+	for _, ch := range b.Channels {
+		if ch.Type == channelType && ch.Verified && len(ch.Scope) == 0 {
+			return ch, true
+		}
+	}
+	return Channel{}, false
+}
+
+// hasRealSource rejects the placeholders the research used when nothing was
+// found, so a number is only shown when someone can check where it came from.
+func hasRealSource(b Brand) bool {
+	s := strings.ToLower(strings.TrimSpace(b.Source))
+	return s != "" && s != "none" && s != "none found" && b.SourceQuality != "none"
+}
+
+// maxTypeBrands bounds how many of a scam type's verify_via entries are shown
+// when no brand was detected: a reply is read on a phone.
+const maxTypeBrands = 2
+
+// VerifyVia returns what a reply shows under "verify through", in order:
+//   - the impersonated brand (brandID), if known: its first verified phone
+//     number, else its app path and official site;
+//   - else, if scamType is known, up to two entries of the type's verify_via
+//     that fit the region (any region's brands when it is unknown, but never
+//     another region's hotlines);
+//   - then the region's anti-fraud lines (CN: 96110 and 110; GB: Report Fraud
+//     and 159; US: FTC; AU: Scamwatch; SG: 1799; HK: 18222; TW: 165; DE: 110),
+//     or, where none is known, a generic "call the number on your card" advice.
+//
+// lang is "zh", "zh-Hant" or "en" (other tags read English); region is ISO
+// 3166 alpha-2 or empty when unknown.
+func (c *Catalog) VerifyVia(brandID, scamType, lang, region string) []Verify {
+	lang = normalizeLang(lang)
+	region = effectiveRegion(region, lang)
+	offers := c.offers[offerLang(lang)]
+	lines, haveLines := c.regionalLines[region]
+
+	var out []Verify
+	added := map[string]bool{}
+	add := func(id string) {
+		if !added[id] {
+			added[id] = true
+			out = append(out, offers[id]...)
+		}
+	}
+
+	if _, ok := c.brandByID[brandID]; ok {
+		add(brandID)
+	} else if t, ok := c.ScamType(scamType); ok {
+		shown := 0
+		for _, id := range t.VerifyVia {
+			if shown == maxTypeBrands {
+				break
+			}
+			b, _ := c.Brand(id) // ids are validated at load
+			switch {
+			case added[id] || slices.Contains(lines, id):
+				continue
+			case region == "" && !b.Impersonable:
+				continue // another region's hotline is no help to an unknown region
+			case region != "" && b.Region != region:
+				continue
+			}
+			add(id)
+			shown++
+		}
+	}
+
+	if !haveLines {
+		return append(out, Verify{Kind: VerifyAdvice, Value: c.fallbackAdvice.In(lang)})
+	}
+	for _, id := range lines {
+		add(id)
+	}
+	return out
+}

@@ -1,0 +1,120 @@
+package classifier
+
+import (
+	"context"
+	"fmt"
+)
+
+// Brand is an impersonable brand as the classifier needs it: its catalog id
+// and the names it goes by in chats.
+type Brand struct {
+	ID      string
+	Aliases []string
+}
+
+// Classifier is the heuristic engine: normalise, match signals, score the
+// whole conversation. It is immutable after New and safe for concurrent use.
+type Classifier struct {
+	signals  []Signal
+	byID     map[string]int // signal id → index in signals
+	matcher  *matcher
+	payloads []payload
+	brands   []string // brand ids, indexed by payload.index
+}
+
+// payload is what a pattern of the automaton stands for.
+type payload struct {
+	kind  payloadKind
+	index int32 // into signals or brands
+}
+
+type payloadKind uint8
+
+const (
+	payloadSignal payloadKind = iota
+	payloadNegation
+	payloadReporting
+	payloadBrand
+)
+
+// Limits that keep hostile input bounded: a message longer than
+// MaxMessageBytes is classified on its first MaxMessageBytes bytes (scams
+// state their business early), and a conversation keeps at most
+// MaxHitsPerSignal quotes per signal.
+const (
+	MaxMessageBytes  = 64 << 10
+	MaxHitsPerSignal = 3
+)
+
+// New builds a classifier from a validated signal set and the brands to
+// recognise.
+func New(set *SignalSet, brands []Brand) (*Classifier, error) {
+	if set == nil {
+		return nil, fmt.Errorf("new classifier: no signal set")
+	}
+	c := &Classifier{signals: append(append([]Signal(nil), set.Signals...), linkSignals...)}
+	c.byID = make(map[string]int, len(c.signals))
+	for i, sig := range c.signals {
+		c.byID[sig.ID] = i
+	}
+	var keys []string
+	var refs []int32
+	add := func(phrase string, p payload) {
+		key := foldKey(phrase)
+		if len([]rune(key)) < 2 {
+			return
+		}
+		keys = append(keys, key)
+		refs = append(refs, int32(len(c.payloads)))
+		c.payloads = append(c.payloads, p)
+	}
+	for i, sig := range c.signals {
+		for _, phrase := range sig.Phrases {
+			add(phrase, payload{kind: payloadSignal, index: int32(i)})
+		}
+	}
+	for _, cue := range set.Cues.Negation {
+		add(cue, payload{kind: payloadNegation})
+	}
+	for _, cue := range set.Cues.Reporting {
+		add(cue, payload{kind: payloadReporting})
+	}
+	for _, b := range brands {
+		index := int32(len(c.brands))
+		c.brands = append(c.brands, b.ID)
+		for _, alias := range b.Aliases {
+			add(alias, payload{kind: payloadBrand, index: index})
+		}
+	}
+	c.matcher = newMatcher(keys, refs)
+	return c, nil
+}
+
+// Classify scores a whole conversation. Messages are observed one at a time,
+// exactly as the bot sees them arrive, so FirstAlertIndex comes for free.
+func (c *Classifier) Classify(ctx context.Context, conv Conversation) Verdict {
+	state := NewState()
+	for i, msg := range conv.Messages {
+		if i%256 == 0 && ctx.Err() != nil {
+			break
+		}
+		c.Observe(state, msg)
+	}
+	return c.Verdict(state)
+}
+
+// signal returns the signal with the given id, or nil.
+func (c *Classifier) signal(id string) *Signal {
+	if i, ok := c.byID[id]; ok {
+		return &c.signals[i]
+	}
+	return nil
+}
+
+// roleOf returns the role of a signal id.
+func (c *Classifier) roleOf(id string) Role {
+	if sig := c.signal(id); sig != nil {
+		return sig.Role
+	}
+	return ""
+}

@@ -1,0 +1,169 @@
+package classifier
+
+import (
+	"context"
+	"testing"
+)
+
+// testSignals is a small signal set that exercises the mechanics without
+// depending on the tuning of signals.yaml.
+const testSignals = `
+version: 1
+cues:
+  negation: ["不会", "never", "don't", "请勿"]
+  reporting: ["让我", "asked me", "told me"]
+signals:
+  - {id: t_imp, role: impersonation, weight: 0.6, lang: any, types: [ecommerce_logistics_refund], phrases: ["淘宝客服", "customer service"]}
+  - {id: t_pretext, role: pretext, weight: 0.6, lang: any, types: [ecommerce_logistics_refund], phrases: ["双倍赔偿", "double compensation"]}
+  - {id: t_pivot, role: pivot, weight: 0.8, lang: any, types: [ecommerce_logistics_refund], phrases: ["信用分太低", "credit score is too low"]}
+  - {id: t_gift, role: money_move, weight: 0.9, lang: any, types: [gift_card_payment], hard: true, phrases: ["买礼品卡", "buy gift cards", "lipinka"]}
+  - {id: t_code, role: money_move, weight: 0.9, lang: any, hard: true, phrases: ["验证码告诉我", "tell me the code"]}
+  - {id: t_warn, role: warning, weight: 0.8, lang: any, phrases: ["谨防诈骗", "beware of scams"]}
+  - {id: t_ask, role: inquiry, weight: 0.5, lang: any, phrases: ["是诈骗吗", "is this a scam"]}
+`
+
+func testClassifier(t *testing.T) *Classifier {
+	t.Helper()
+	set, err := LoadSignals([]byte(testSignals))
+	if err != nil {
+		t.Fatalf("load test signals: %v", err)
+	}
+	c, err := New(set, []Brand{{ID: "cn_taobao_tmall", Aliases: []string{"淘宝", "taobao"}}, {ID: "cn_dangdang", Aliases: []string{"当当"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func conv(lines ...string) Conversation {
+	var c Conversation
+	for _, l := range lines {
+		from := SpeakerOther
+		if len(l) > 3 && l[:3] == "me:" {
+			from, l = SpeakerUser, l[3:]
+		}
+		c.Messages = append(c.Messages, Message{From: from, Text: l})
+	}
+	return c
+}
+
+func TestClassifyMechanics(t *testing.T) {
+	c := testClassifier(t)
+	tests := []struct {
+		name      string
+		conv      Conversation
+		level     Level
+		hardStop  bool
+		firstWarn int
+	}{
+		{"escalates across messages",
+			conv("您好，我是淘宝客服", "您的快递丢失，可以双倍赔偿", "您的信用分太低，无法到账", "您需要去买礼品卡"),
+			LevelScam, true, 2},
+		{"money move without context is not a hard stop",
+			conv("要买礼品卡吗"), LevelNone, false, -1},
+		{"negated demand is a warning",
+			conv("我是淘宝客服", "我们不会让您买礼品卡", "请勿把验证码告诉我们以外的人"),
+			LevelNone, false, -1},
+		{"user's own words are not evidence",
+			conv("me:我是淘宝客服，双倍赔偿，买礼品卡"), LevelNone, false, -1},
+		{"user reporting the other party's words is evidence",
+			conv("me:淘宝客服让我买礼品卡，是诈骗吗？"), LevelScam, true, 0},
+		{"user asking alone is not a scam",
+			conv("me:is this a scam?"), LevelNone, false, -1},
+		{"obfuscated hard stop",
+			conv("this is customer service", "you get double compensation", "now b.u.y g.i.f.t c.a.r.d.s"), LevelScam, true, 2},
+		{"pinyin money move",
+			conv("淘宝客服：双倍赔偿", "去买 li pin ka"), LevelScam, true, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := c.Classify(context.Background(), tt.conv)
+			if v.Level != tt.level || v.HardStop != tt.hardStop || v.FirstAlertIndex != tt.firstWarn {
+				t.Errorf("level=%s hard=%v first=%d, want level=%s hard=%v first=%d; signals %+v",
+					v.Level, v.HardStop, v.FirstAlertIndex, tt.level, tt.hardStop, tt.firstWarn, v.Signals)
+			}
+		})
+	}
+}
+
+func TestVerdictPointsBackToOriginalText(t *testing.T) {
+	c := testClassifier(t)
+	msgs := conv("我是淘宝客服", "双倍赔偿", "请去买 禮.品🎁卡")
+	v := c.Classify(context.Background(), msgs)
+	found := false
+	for _, h := range v.Signals {
+		if h.Signal == "t_gift" {
+			found = true
+			if h.MessageIndex != 2 || h.Match != "买 禮.品🎁卡" || msgs.Messages[2].Text[h.Start:h.End] != h.Match {
+				t.Errorf("hit %+v does not point at the original text", h)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no t_gift hit in %+v", v.Signals)
+	}
+	if v.Brand != "cn_taobao_tmall" {
+		t.Errorf("brand = %q, want cn_taobao_tmall", v.Brand)
+	}
+	if v.Stage != "payment" {
+		t.Errorf("stage = %q, want payment", v.Stage)
+	}
+}
+
+// TestFirstAlertIndexMatchesPrefixes checks the incremental first alert
+// against re-classifying every prefix from scratch.
+func TestFirstAlertIndexMatchesPrefixes(t *testing.T) {
+	c := testClassifier(t)
+	full := conv("hello", "this is customer service", "double compensation for you", "ok", "your credit score is too low", "buy gift cards")
+	v := c.Classify(context.Background(), full)
+	want := -1
+	for i := range full.Messages {
+		prefix := Conversation{Messages: full.Messages[:i+1]}
+		if c.Classify(context.Background(), prefix).Level.AtLeast(LevelSuspicious) {
+			want = i
+			break
+		}
+	}
+	if want < 0 || v.FirstAlertIndex != want {
+		t.Errorf("FirstAlertIndex = %d, prefix search says %d", v.FirstAlertIndex, want)
+	}
+}
+
+func TestLanguage(t *testing.T) {
+	c := testClassifier(t)
+	for _, tt := range []struct{ text, want string }{
+		{"您好，我是淘宝客服", "zh"},
+		{"您好，我是淘寶客服，請問", "zh-Hant"},
+		{"Hello, this is customer service", "en"},
+	} {
+		if got := c.Classify(context.Background(), conv(tt.text)).Language; got != tt.want {
+			t.Errorf("%q: language %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestLoadSignalsRejectsBadFiles(t *testing.T) {
+	for name, doc := range map[string]string{
+		"unknown role":   "version: 1\nsignals:\n  - {id: a, role: nope, weight: 0.5, lang: en, phrases: [abc]}\n",
+		"duplicate id":   "version: 1\nsignals:\n  - {id: a, role: lure, weight: 0.5, lang: en, phrases: [abc]}\n  - {id: a, role: lure, weight: 0.5, lang: en, phrases: [abd]}\n",
+		"weight":         "version: 1\nsignals:\n  - {id: a, role: lure, weight: 1.5, lang: en, phrases: [abc]}\n",
+		"hard non-money": "version: 1\nsignals:\n  - {id: a, role: lure, weight: 0.5, hard: true, lang: en, phrases: [abc]}\n",
+		"short phrase":   "version: 1\nsignals:\n  - {id: a, role: lure, weight: 0.5, lang: en, phrases: [\"a.\"]}\n",
+		"unknown field":  "version: 1\nsignals:\n  - {id: a, role: lure, weight: 0.5, lang: en, phrases: [abc], extra: 1}\n",
+		"version":        "version: 2\nsignals:\n  - {id: a, role: lure, weight: 0.5, lang: en, phrases: [abc]}\n",
+	} {
+		if _, err := LoadSignals([]byte(doc)); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+func TestEmbeddedSignalsLoad(t *testing.T) {
+	set, err := LoadSignals(EmbeddedSignals())
+	if err != nil {
+		t.Fatalf("embedded signals.yaml: %v", err)
+	}
+	if _, err := New(set, nil); err != nil {
+		t.Fatal(err)
+	}
+}

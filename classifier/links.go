@@ -1,0 +1,194 @@
+package classifier
+
+import (
+	"net/netip"
+	"strings"
+)
+
+// Links are found by code, not phrases: single messages (SMS, chats) carry
+// their tell in the address. Weights: a plain link says little (honest
+// services send links too); shorteners, bare IP addresses, throw-away
+// top-level domains and brand look-alikes hide where the link goes.
+var linkSignals = []Signal{
+	{ID: "link_url", Role: RoleLink, Weight: 0.25, Lang: "any"},
+	{ID: "link_shortener", Role: RoleLink, Weight: 0.55, Lang: "any", Types: []string{"delivery_smishing"}},
+	{ID: "link_ip_address", Role: RoleLink, Weight: 0.7, Lang: "any", Types: []string{"delivery_smishing"}},
+	{ID: "link_cheap_tld", Role: RoleLink, Weight: 0.55, Lang: "any", Types: []string{"delivery_smishing"}},
+	{ID: "link_lookalike", Role: RoleLink, Weight: 0.75, Lang: "any", Types: []string{"delivery_smishing"}},
+}
+
+type linkFound struct {
+	signal     string
+	start, end int
+}
+
+// commonTLDs are the top-level domains accepted for a scheme-less address
+// ("bit.ly/x", "example.com"); anything else without http(s):// or www. is
+// probably a sentence ("e.g.", "3.5").
+var commonTLDs = map[string]bool{
+	"com": true, "net": true, "org": true, "io": true, "co": true, "ly": true, "me": true, "cn": true,
+	"uk": true, "us": true, "au": true, "sg": true, "hk": true, "tw": true, "de": true, "info": true,
+	"biz": true, "gov": true, "edu": true, "app": true, "to": true, "gl": true, "gd": true, "do": true,
+	"in": true, "cc": true, "tk": true, "ml": true, "ga": true, "cf": true, "gq": true, "xyz": true,
+	"top": true, "icu": true, "club": true, "online": true, "site": true, "live": true, "vip": true,
+	"buzz": true, "work": true, "shop": true, "link": true, "click": true, "loan": true, "win": true,
+	"support": true, "help": true, "services": true, "pw": true, "ws": true, "su": true, "ru": true,
+}
+
+// cheapTLDs are domains that cost next to nothing and dominate phishing
+// reports; honest brands rarely use them.
+var cheapTLDs = map[string]bool{
+	"xyz": true, "top": true, "icu": true, "club": true, "online": true, "site": true, "live": true,
+	"vip": true, "buzz": true, "work": true, "tk": true, "ml": true, "ga": true, "cf": true, "gq": true,
+	"link": true, "click": true, "loan": true, "win": true, "pw": true, "su": true, "cc": true, "ws": true,
+}
+
+// shorteners hide the real destination.
+var shorteners = map[string]bool{
+	"bit.ly": true, "bit.do": true, "tinyurl.com": true, "t.co": true, "goo.gl": true, "is.gd": true,
+	"ow.ly": true, "cutt.ly": true, "rb.gy": true, "t.cn": true, "url.cn": true, "dwz.cn": true,
+	"smsg.io": true, "shorturl.at": true, "tiny.cc": true, "rebrand.ly": true, "s.id": true,
+	"v.gd": true, "bl.ink": true, "t.ly": true, "buff.ly": true, "lnkd.in": true, "qr.net": true,
+}
+
+// lookalikeBrands are names that phishing domains borrow; a host that
+// contains one but is not the brand's own domain is a look-alike.
+var lookalikeBrands = map[string][]string{
+	"amazon":        {"amazon.com", "amazon.co.uk", "amazon.de", "amazon.com.au", "amazon.sg", "amazon.cn"},
+	"apple":         {"apple.com", "apple.com.cn"},
+	"icloud":        {"icloud.com"},
+	"paypal":        {"paypal.com", "paypal.me"},
+	"netflix":       {"netflix.com"},
+	"microsoft":     {"microsoft.com"},
+	"usps":          {"usps.com"},
+	"fedex":         {"fedex.com"},
+	"dhl":           {"dhl.com", "dhl.de"},
+	"royalmail":     {"royalmail.com"},
+	"hmrc":          {"gov.uk"},
+	"irs":           {"irs.gov"},
+	"taobao":        {"taobao.com"},
+	"alipay":        {"alipay.com"},
+	"jd":            {"jd.com"},
+	"chase":         {"chase.com"},
+	"wellsfargo":    {"wellsfargo.com"},
+	"bankofamerica": {"bankofamerica.com"},
+	"ups":           {"ups.com"},
+	"evri":          {"evri.com"},
+	"auspost":       {"auspost.com.au"},
+	"singpost":      {"singpost.com"},
+	"etc":           {},
+}
+
+// findLinks returns the web addresses in text with the signal each one raises.
+func findLinks(text string) []linkFound {
+	var found []linkFound
+	for i := 0; i < len(text); {
+		if !isURLByte(text[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(text) && isURLByte(text[j]) {
+			j++
+		}
+		token := strings.TrimRight(text[i:j], ".,;:!?)'\"")
+		// Every address has a dot; most words do not.
+		if strings.IndexByte(token, '.') < 0 {
+			i = j
+			continue
+		}
+		if signal, ok := classifyLink(token); ok {
+			found = append(found, linkFound{signal: signal, start: i, end: i + len(token)})
+		}
+		i = j
+	}
+	return found
+}
+
+func isURLByte(b byte) bool { return urlBytes[b] }
+
+// urlBytes are the bytes a web address is made of (RFC 3986).
+var urlBytes = func() (set [256]bool) {
+	for _, b := range []byte("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:/?#@!$&'()*+,;=%") {
+		set[b] = true
+	}
+	return set
+}()
+
+// classifyLink decides whether token is a web address and which signal it raises.
+func classifyLink(token string) (string, bool) {
+	lower := strings.ToLower(token)
+	explicit := false
+	for _, prefix := range []string{"https://", "http://", "hxxp://", "hxxps://"} {
+		if strings.HasPrefix(lower, prefix) {
+			lower, explicit = lower[len(prefix):], true
+			break
+		}
+	}
+	if strings.HasPrefix(lower, "www.") {
+		explicit = true
+	}
+	host := lower
+	if k := strings.IndexAny(host, "/?#"); k >= 0 {
+		host = host[:k]
+	}
+	if at := strings.LastIndexByte(host, '@'); at >= 0 {
+		host = host[at+1:] // "https://paypal.com@evil.example" goes to evil.example
+	}
+	if k := strings.LastIndexByte(host, ':'); k >= 0 {
+		host = host[:k]
+	}
+	host = strings.Trim(host, ".-")
+	if _, err := netip.ParseAddr(host); err == nil && strings.Count(host, ".") == 3 {
+		return "link_ip_address", true
+	}
+	dot := strings.LastIndexByte(host, '.')
+	if dot <= 0 || dot == len(host)-1 {
+		return "", false
+	}
+	tld := host[dot+1:]
+	for _, r := range tld {
+		if r < 'a' || r > 'z' {
+			return "", false
+		}
+	}
+	if !explicit && !commonTLDs[tld] {
+		return "", false
+	}
+	host = strings.TrimPrefix(host, "www.")
+	switch {
+	case shorteners[host]:
+		return "link_shortener", true
+	case isLookalike(host):
+		return "link_lookalike", true
+	case cheapTLDs[tld]:
+		return "link_cheap_tld", true
+	}
+	return "link_url", true
+}
+
+// isLookalike reports a host that borrows a brand's name without being one
+// of the brand's domains: "amazon-verify.com", "paypa1.co", "dhl.parcel-help.top".
+func isLookalike(host string) bool {
+	labels := strings.FieldsFunc(host, func(r rune) bool { return r == '.' || r == '-' })
+	flat := strings.NewReplacer("-", "", "0", "o", "1", "l").Replace(host)
+	for brand, domains := range lookalikeBrands {
+		named := len(brand) >= 5 && strings.Contains(flat, brand)
+		for _, label := range labels {
+			named = named || label == brand
+		}
+		if !named {
+			continue
+		}
+		own := false
+		for _, d := range domains {
+			if host == d || strings.HasSuffix(host, "."+d) {
+				own = true
+			}
+		}
+		if !own {
+			return true
+		}
+	}
+	return false
+}

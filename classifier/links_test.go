@@ -1,0 +1,35 @@
+package classifier
+
+import "testing"
+
+func TestFindLinks(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string // signals, in order
+	}{
+		{"see https://www.amazon.com/orders for details", []string{"link_url"}},
+		{"claim at bit.ly/3xYz now", []string{"link_shortener"}},
+		{"verify: http://192.168.10.4/login", []string{"link_ip_address"}},
+		{"go to amazon-account-verify.com", []string{"link_lookalike"}},
+		{"track at https://dhl.parcel-help.top/x", []string{"link_lookalike"}},
+		{"pay here parcel-fee.xyz", []string{"link_cheap_tld"}},
+		{"e.g. version 3.5 works, Mr.Smith", nil},
+		{"支付宝链接 https://evil.icu 立即", []string{"link_cheap_tld"}},
+		{"paypal.com@evil.example.com", []string{"link_url"}},
+	}
+	for _, tt := range tests {
+		got := findLinks(tt.text)
+		if len(got) != len(tt.want) {
+			t.Errorf("%q: found %v, want %v", tt.text, got, tt.want)
+			continue
+		}
+		for i := range got {
+			if got[i].signal != tt.want[i] {
+				t.Errorf("%q: link %d is %s, want %s", tt.text, i, got[i].signal, tt.want[i])
+			}
+			if s := tt.text[got[i].start:got[i].end]; s == "" {
+				t.Errorf("%q: empty span", tt.text)
+			}
+		}
+	}
+}

@@ -1,0 +1,293 @@
+package classifier
+
+import (
+	_ "embed"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Folded is a message rewritten for matching, built for adversaries: case,
+// width, look-alike letters, Traditional characters, Chinese numerals,
+// invisible characters and the separators and emoji that scammers put inside
+// keywords no longer matter. Every folded rune remembers which bytes of the
+// original text it came from, so a match can quote the original.
+type Folded struct {
+	// Runes is the folded text: letters, digits and CJK characters only.
+	Runes []rune
+	// Start and End are the byte span in the original text of the character
+	// each rune came from (one character may fold into several runes: "①⓪").
+	Start, End []int32
+	// WordStart is set where a separator, the start of the text or a change of
+	// script comes before the rune: Latin phrases must begin and end at one.
+	WordStart []bool
+	// Clause numbers the clauses (split at sentence punctuation and commas),
+	// so that "never" only negates a phrase in its own clause.
+	Clause []int32
+	// HanRunes, TraditionalRunes and LatinRunes count the scripts of the
+	// original text, for the reply language.
+	HanRunes, TraditionalRunes, LatinRunes int
+}
+
+// Normalize folds text for matching; it accepts any bytes (invalid UTF-8 is
+// treated as separators).
+func Normalize(text string) *Folded {
+	f := &Folded{}
+	f.reset(len(text))
+	f.fold(text)
+	return f
+}
+
+func (f *Folded) reset(capacity int) {
+	f.Runes = make([]rune, 0, capacity)
+	f.Start = make([]int32, 0, capacity)
+	f.End = make([]int32, 0, capacity)
+	f.WordStart = make([]bool, 0, capacity)
+	f.Clause = make([]int32, 0, capacity)
+}
+
+// runeClass tells scripts apart for word boundaries.
+type runeClass uint8
+
+const (
+	classNone runeClass = iota
+	classLatin
+	classDigit
+	classOther // CJK and every other script
+)
+
+func classOf(r rune) runeClass {
+	switch {
+	case r >= 'a' && r <= 'z':
+		return classLatin
+	case r >= '0' && r <= '9':
+		return classDigit
+	case r < utf8.RuneSelf, r >= 0x2E80:
+		return classOther
+	case unicode.Is(unicode.Latin, r):
+		return classLatin
+	}
+	return classOther
+}
+
+func (f *Folded) fold(text string) {
+	boundary := true
+	prevClass := classNone
+	clause := int32(0)
+	emit := func(r rune, start, end int) {
+		c := classOf(r)
+		f.Runes = append(f.Runes, r)
+		f.Start = append(f.Start, int32(start))
+		f.End = append(f.End, int32(end))
+		f.WordStart = append(f.WordStart, boundary || c != prevClass || c == classOther)
+		f.Clause = append(f.Clause, clause)
+		boundary = false
+		prevClass = c
+	}
+	var decomposed [16]byte
+	for i := 0; i < len(text); {
+		r, width := utf8.DecodeRuneInString(text[i:])
+		start, end := i, i+width
+		i = end
+		if r == utf8.RuneError && width <= 1 {
+			boundary = true
+			continue
+		}
+		if r < utf8.RuneSelf {
+			switch {
+			case r >= 'A' && r <= 'Z':
+				f.LatinRunes++
+				emit(r+('a'-'A'), start, end)
+			case r >= 'a' && r <= 'z':
+				f.LatinRunes++
+				emit(r, start, end)
+			case r >= '0' && r <= '9':
+				emit(r, start, end)
+			default:
+				if isClauseBreak(r) {
+					clause++
+				}
+				boundary = true
+			}
+			continue
+		}
+		if isInvisible(r) {
+			// Zero-width characters are put inside words to break matching;
+			// they are not separators.
+			continue
+		}
+		if r >= hanFirst && r <= hanLast {
+			// CJK ideographs: no compatibility decomposition, just the table.
+			f.HanRunes++
+			folded := hanTable[r-hanFirst]
+			if folded.traditional {
+				f.TraditionalRunes++
+			}
+			emit(folded.to, start, end)
+			continue
+		}
+		// Compatibility decomposition turns full-width forms, circled digits,
+		// ligatures and styled letters into plain ones; accents become
+		// combining marks, which we drop.
+		n := utf8.EncodeRune(decomposed[:], r)
+		parts := norm.NFKD.Append(nil, decomposed[:n]...)
+		for len(parts) > 0 {
+			p, w := utf8.DecodeRune(parts)
+			parts = parts[w:]
+			switch {
+			case unicode.Is(unicode.Mn, p) || unicode.Is(unicode.Me, p) || isInvisible(p):
+				continue
+			case unicode.IsLetter(p) || unicode.IsDigit(p):
+				p = foldLetter(p)
+				if p >= hanFirst && p <= hanLast {
+					p = hanTable[p-hanFirst].to
+				}
+				emit(p, start, end)
+			case unicode.IsNumber(p):
+				// Other numbers (Roman numerals, superscripts) that did not
+				// decompose to digits are left as separators.
+				boundary = true
+			default:
+				if p < utf8.RuneSelf {
+					if p >= 'A' && p <= 'Z' {
+						emit(p+('a'-'A'), start, end)
+						continue
+					}
+					if (p >= 'a' && p <= 'z') || (p >= '0' && p <= '9') {
+						emit(p, start, end)
+						continue
+					}
+				}
+				if isClauseBreak(p) {
+					clause++
+				}
+				boundary = true
+			}
+		}
+	}
+}
+
+// isClauseBreak reports sentence punctuation and commas (ASCII forms; the
+// full-width ones arrive here already decomposed to ASCII).
+func isClauseBreak(r rune) bool {
+	switch r {
+	case '.', ',', '!', '?', ';', ':', '\n', '。', '、', '…':
+		return true
+	}
+	return false
+}
+
+// isInvisible reports characters that render as nothing.
+func isInvisible(r rune) bool {
+	switch {
+	case r == 0x00AD, r == 0x034F, r == 0x061C, r == 0x180E:
+		return true
+	case r >= 0x200B && r <= 0x200F, r >= 0x202A && r <= 0x202E, r >= 0x2060 && r <= 0x206F:
+		return true
+	case r == 0xFEFF, r >= 0xFE00 && r <= 0xFE0F, r >= 0xE0000 && r <= 0xE007F, r >= 0xE0100 && r <= 0xE01EF:
+		return true
+	case r == 0x3164, r == 0xFFA0, r == 0x115F, r == 0x1160: // Hangul fillers look blank
+		return true
+	}
+	return false
+}
+
+// foldLetter lower-cases and maps look-alike letters to the Latin letter
+// they imitate.
+func foldLetter(r rune) rune {
+	if l, ok := upperConfusables[r]; ok {
+		return l
+	}
+	r = unicode.ToLower(r)
+	if l, ok := confusables[r]; ok {
+		return l
+	}
+	return r
+}
+
+// upperConfusables are capitals whose look-alike differs from that of their
+// lower case (Greek Υ looks like Y, υ like u; Cyrillic Н like H).
+var upperConfusables = map[rune]rune{
+	'Α': 'a', 'Β': 'b', 'Ε': 'e', 'Ζ': 'z', 'Η': 'h', 'Ι': 'i', 'Κ': 'k', 'Μ': 'm', 'Ν': 'n',
+	'Ο': 'o', 'Ρ': 'p', 'Τ': 't', 'Υ': 'y', 'Χ': 'x',
+	'А': 'a', 'В': 'b', 'Е': 'e', 'К': 'k', 'М': 'm', 'Н': 'h', 'О': 'o', 'Р': 'p', 'С': 'c',
+	'Т': 't', 'У': 'y', 'Х': 'x', 'Ѕ': 's', 'І': 'i', 'Ј': 'j',
+}
+
+// confusables maps Cyrillic, Greek and other look-alikes (lower case) to
+// Latin. Only letters that look the same in common fonts.
+var confusables = map[rune]rune{
+	// Cyrillic
+	'а': 'a', 'в': 'b', 'е': 'e', 'ё': 'e', 'һ': 'h', 'і': 'i', 'ї': 'i', 'ј': 'j', 'к': 'k',
+	'м': 'm', 'н': 'h', 'о': 'o', 'р': 'p', 'с': 'c', 'т': 't', 'у': 'y', 'х': 'x', 'ѕ': 's',
+	'ԁ': 'd', 'ԛ': 'q', 'ԝ': 'w', 'ɡ': 'g', 'ү': 'y', 'ӏ': 'l', 'ո': 'n', 'ս': 'u', 'օ': 'o',
+	// Greek
+	'α': 'a', 'β': 'b', 'ε': 'e', 'η': 'n', 'ι': 'i', 'κ': 'k', 'ν': 'v', 'ο': 'o', 'ρ': 'p',
+	'τ': 't', 'υ': 'u', 'χ': 'x', 'ω': 'w', 'ϲ': 'c',
+	// Latin variants
+	'ı': 'i', 'ȷ': 'j', 'ł': 'l', 'ø': 'o', 'đ': 'd', 'ħ': 'h', 'ŀ': 'l', 'ß': 's',
+}
+
+// The unified CJK ideographs block, where Traditional → Simplified and
+// Chinese numerals are folded through one dense table.
+const (
+	hanFirst = 0x4E00
+	hanLast  = 0x9FFF
+)
+
+type hanFold struct {
+	to          rune
+	traditional bool
+}
+
+var chineseDigits = map[rune]rune{
+	'零': '0', '〇': '0', '一': '1', '二': '2', '三': '3', '四': '4', '五': '5',
+	'六': '6', '七': '7', '八': '8', '九': '9',
+	'壹': '1', '贰': '2', '叁': '3', '肆': '4', '伍': '5', '陆': '6', '柒': '7', '捌': '8', '玖': '9',
+}
+
+//go:embed t2s.txt
+var t2sTable string
+
+// traditionalToSimplified is built once from t2s.txt (OpenCC data).
+var traditionalToSimplified = func() map[rune]rune {
+	m := make(map[rune]rune, 4200)
+	for _, line := range strings.Split(t2sTable, "\n") {
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		trad, simp, ok := strings.Cut(line, "\t")
+		if !ok {
+			continue
+		}
+		t, _ := utf8.DecodeRuneInString(trad)
+		s, _ := utf8.DecodeRuneInString(simp)
+		m[t] = s
+	}
+	return m
+}()
+
+// hanTable folds every ideograph of the block: Traditional → Simplified,
+// then numerals → digits.
+var hanTable = func() []hanFold {
+	table := make([]hanFold, hanLast-hanFirst+1)
+	for i := range table {
+		r := rune(hanFirst + i)
+		to, traditional := traditionalToSimplified[r]
+		if !traditional {
+			to = r
+		}
+		if d, ok := chineseDigits[to]; ok {
+			to = d
+		}
+		table[i] = hanFold{to: to, traditional: traditional}
+	}
+	return table
+}()
+
+// foldKey folds a phrase of the signals file the same way as text.
+func foldKey(phrase string) string {
+	return string(Normalize(phrase).Runes)
+}

@@ -1,0 +1,161 @@
+package classifier
+
+import (
+	_ "embed"
+	"fmt"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Role is the part a phrase plays in a scam script. The scorer reasons about
+// roles, not phrases: a money move demanded in a customer-service context is a
+// hard stop whichever words were used.
+type Role string
+
+// Roles of the script (see ../shared/data/scam-types.md), the genre signals of
+// single messages (SMS, robocalls), and the counter-signals.
+const (
+	// RoleImpersonation: the other party claims to be customer service, a
+	// courier, a platform, a bank, the police or another authority.
+	RoleImpersonation Role = "impersonation"
+	// RolePretext: the story that opens the script: refund, double
+	// compensation, lost parcel, membership auto-renewal, student loan record,
+	// "million protection", prize, tax refund, flight cancelled, etc.
+	RolePretext Role = "pretext"
+	// RoleCredibility: trust building: knows your order / tracking number,
+	// work id, "official" case number.
+	RoleCredibility Role = "credibility"
+	// RolePivot: the turn towards money: credit score too low, "run turnover",
+	// account frozen, involved in a case, refund failed.
+	RolePivot Role = "pivot"
+	// RoleMoneyMove: the payment step: borrow from a loan app, buy gift cards /
+	// send card codes, transfer to a "safe" account, share the screen, give a
+	// verification code, scan a QR code, move to another chat app, pay a fee.
+	RoleMoneyMove Role = "money_move"
+	// RolePressure: urgency and secrecy: urgent, don't tell anyone, don't hang up.
+	RolePressure Role = "pressure"
+	// RoleLure: the bait of unsolicited messages: you have won, easy money,
+	// guaranteed returns.
+	RoleLure Role = "lure"
+	// RoleAction: the call to action of single messages: click the link,
+	// press 1, call this number, reply Y.
+	RoleAction Role = "action"
+	// RoleLink: a web link in the message; found by code (links.go), not phrases.
+	RoleLink Role = "link"
+	// RoleWarning is a counter-signal: anti-fraud advice ("we will never ask
+	// for your code", "警惕冒充客服").
+	RoleWarning Role = "warning"
+	// RoleInquiry is a counter-signal: the user asking whether something is a scam.
+	RoleInquiry Role = "inquiry"
+)
+
+var knownRoles = map[Role]bool{
+	RoleImpersonation: true, RolePretext: true, RoleCredibility: true, RolePivot: true,
+	RoleMoneyMove: true, RolePressure: true, RoleLure: true, RoleAction: true,
+	RoleWarning: true, RoleInquiry: true, RoleLink: true,
+}
+
+// Act is how a phrase was used where it matched.
+type Act string
+
+// Acts: ActAssert is a claim or demand in the speaker's own voice; ActNegated
+// is the phrase under a negation or warning ("we will never ask for ..."),
+// which turns it into a counter-signal.
+const (
+	ActAssert  Act = "assert"
+	ActNegated Act = "negated"
+)
+
+// Signal is one entry of signals.yaml.
+type Signal struct {
+	// ID is unique and stable; replies and moderators refer to it.
+	ID string `yaml:"id"`
+	// Role is the signal's part in the script.
+	Role Role `yaml:"role"`
+	// Weight is how much the signal alone says about a scam, in (0, 1].
+	Weight float64 `yaml:"weight"`
+	// Lang is "zh", "en" or "any".
+	Lang string `yaml:"lang"`
+	// Types are the scam-type slugs this signal points to.
+	Types []string `yaml:"types"`
+	// Hard marks a money move that is a hard stop when the other party demands
+	// it in a customer-service or pretext context.
+	Hard bool `yaml:"hard"`
+	// Phrases are matched after normalisation (see Normalize): case,
+	// width, separators, Traditional characters and look-alikes do not matter.
+	Phrases []string `yaml:"phrases"`
+}
+
+// Cues are small word lists that decide how a matched phrase was used.
+type Cues struct {
+	// Negation words before a phrase in the same clause turn it into a
+	// warning ("never", "不会", "切勿").
+	Negation []string `yaml:"negation"`
+	// Reporting words in a user's message mark reported speech ("他让我",
+	// "they asked me to"): the phrases in it are the other party's words.
+	Reporting []string `yaml:"reporting"`
+}
+
+// SignalSet is the parsed signals.yaml.
+type SignalSet struct {
+	Version int      `yaml:"version"`
+	Cues    Cues     `yaml:"cues"`
+	Signals []Signal `yaml:"signals"`
+}
+
+//go:embed signals.yaml
+var embeddedSignals []byte
+
+// LoadSignals parses and validates a signals file.
+func LoadSignals(data []byte) (*SignalSet, error) {
+	var set SignalSet
+	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&set); err != nil {
+		return nil, fmt.Errorf("parse signals: %w", err)
+	}
+	if err := set.validate(); err != nil {
+		return nil, err
+	}
+	return &set, nil
+}
+
+func (s *SignalSet) validate() error {
+	if s.Version != 1 {
+		return fmt.Errorf("signals: unsupported version %d", s.Version)
+	}
+	if len(s.Signals) == 0 {
+		return fmt.Errorf("signals: no signals")
+	}
+	seen := map[string]bool{}
+	for i, sig := range s.Signals {
+		where := fmt.Sprintf("signal #%d (%s)", i, sig.ID)
+		switch {
+		case sig.ID == "":
+			return fmt.Errorf("%s: empty id", where)
+		case seen[sig.ID]:
+			return fmt.Errorf("%s: duplicate id", where)
+		case !knownRoles[sig.Role]:
+			return fmt.Errorf("%s: unknown role %q", where, sig.Role)
+		case sig.Weight <= 0 || sig.Weight > 1:
+			return fmt.Errorf("%s: weight %v outside (0, 1]", where, sig.Weight)
+		case sig.Lang != "zh" && sig.Lang != "en" && sig.Lang != "any":
+			return fmt.Errorf("%s: lang %q is not zh, en or any", where, sig.Lang)
+		case sig.Hard && sig.Role != RoleMoneyMove:
+			return fmt.Errorf("%s: only money moves can be hard stops", where)
+		case len(sig.Phrases) == 0:
+			return fmt.Errorf("%s: no phrases", where)
+		}
+		seen[sig.ID] = true
+		for _, p := range sig.Phrases {
+			if len([]rune(foldKey(p))) < 2 {
+				return fmt.Errorf("%s: phrase %q is shorter than 2 characters after normalisation", where, p)
+			}
+		}
+	}
+	return nil
+}
+
+// EmbeddedSignals returns the signals file built into the binary.
+func EmbeddedSignals() []byte { return embeddedSignals }

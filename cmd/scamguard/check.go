@@ -1,0 +1,190 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/scamguard/scamguard/classifier"
+	"github.com/scamguard/scamguard/reply"
+	"github.com/scamguard/scamguard/transcript"
+)
+
+// checkOutput is the --json contract of `scamguard check` (one line per
+// conversation with --batch, plus the id).
+type checkOutput struct {
+	ID              json.RawMessage  `json:"id,omitempty"`
+	Verdict         classifier.Level `json:"verdict"`
+	Score           float64          `json:"score"`
+	Type            string           `json:"type"`
+	Stage           string           `json:"stage"`
+	Brand           string           `json:"brand"`
+	FirstAlertIndex *int             `json:"first_alert_index"`
+	Signals         []signalOutput   `json:"signals"`
+	Verify          []verifyOutput   `json:"verify"`
+	Warning         string           `json:"warning"`
+	Engines         []string         `json:"engines"`
+}
+
+type signalOutput struct {
+	ID           string `json:"id"`
+	MessageIndex int    `json:"message_index"`
+	Match        string `json:"match"`
+}
+
+type verifyOutput struct {
+	Kind  string `json:"kind"`
+	Value string `json:"value"`
+	Note  string `json:"note"`
+}
+
+type checkOptions struct {
+	asJSON bool
+	batch  bool
+	lang   string
+	region string
+}
+
+func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlagSet("check", stderr)
+	var opts checkOptions
+	fs.BoolVar(&opts.asJSON, "json", false, "print one JSON object instead of the reply")
+	fs.BoolVar(&opts.batch, "batch", false, "read JSON Lines ({\"id\":..,\"messages\":[..]} per line), write JSON Lines")
+	fs.StringVar(&opts.lang, "lang", "auto", "reply language: auto, zh, zh-Hant or en")
+	fs.StringVar(&opts.region, "region", "", "the user's region (CN, HK, TW, SG, GB, US, AU) for the anti-fraud line")
+	positional, err := parseInterspersed(fs, args)
+	if err != nil {
+		return 2
+	}
+	if len(positional) > 1 {
+		fmt.Fprintln(stderr, "scamguard check: give one FILE, or - (or nothing) for stdin")
+		return 2
+	}
+	switch opts.lang {
+	case "auto", "zh", "zh-Hant", "en":
+	default:
+		fmt.Fprintf(stderr, "scamguard check: --lang must be auto, zh, zh-Hant or en, not %q\n", opts.lang)
+		return 2
+	}
+	input := stdin
+	name := "stdin"
+	if len(positional) == 1 && positional[0] != "-" {
+		f, err := os.Open(positional[0])
+		if err != nil {
+			fmt.Fprintf(stderr, "scamguard check: %v\n", err)
+			return 2
+		}
+		defer f.Close()
+		input, name = f, positional[0]
+	}
+	e, err := newEngine()
+	if err != nil {
+		fmt.Fprintf(stderr, "scamguard check: %v\n", err)
+		return 1
+	}
+	if opts.batch {
+		return checkBatch(e, opts, input, name, stdout, stderr)
+	}
+	data, err := io.ReadAll(io.LimitReader(input, transcript.MaxInputBytes+1))
+	if err != nil {
+		fmt.Fprintf(stderr, "scamguard check: read %s: %v\n", name, err)
+		return 2
+	}
+	conv, err := transcript.Parse(data)
+	if err != nil {
+		fmt.Fprintf(stderr, "scamguard check: %s: %v\n", name, err)
+		return 2
+	}
+	out := e.check(conv, opts)
+	if opts.asJSON {
+		if err := json.NewEncoder(stdout).Encode(out); err != nil {
+			return 1
+		}
+		return 0
+	}
+	fmt.Fprintln(stdout, out.Warning)
+	return 0
+}
+
+// checkBatch classifies JSON Lines, one conversation per line, in order.
+func checkBatch(e *engine, opts checkOptions, input io.Reader, name string, stdout, stderr io.Writer) int {
+	reader := bufio.NewReaderSize(input, 1<<20)
+	writer := bufio.NewWriterSize(stdout, 1<<20)
+	defer writer.Flush()
+	enc := json.NewEncoder(writer)
+	for line := 1; ; line++ {
+		data, err := readLine(reader, transcript.MaxInputBytes)
+		if len(data) > 0 {
+			id, conv, perr := transcript.ParseBatchLine(data)
+			if perr != nil {
+				writer.Flush()
+				fmt.Fprintf(stderr, "scamguard check: %s line %d: %v\n", name, line, perr)
+				return 2
+			}
+			out := e.check(conv, opts)
+			out.ID = id
+			if err := enc.Encode(out); err != nil {
+				return 1
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			return 0
+		}
+		if err != nil {
+			writer.Flush()
+			fmt.Fprintf(stderr, "scamguard check: %s line %d: %v\n", name, line, err)
+			return 2
+		}
+	}
+}
+
+// readLine reads one line without its newline, refusing lines over limit.
+func readLine(r *bufio.Reader, limit int) ([]byte, error) {
+	var line []byte
+	for {
+		chunk, err := r.ReadSlice('\n')
+		line = append(line, chunk...)
+		if len(line) > limit {
+			return nil, fmt.Errorf("line longer than %d bytes", limit)
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		for len(line) > 0 && (line[len(line)-1] == '\n' || line[len(line)-1] == '\r' || line[len(line)-1] == ' ' || line[len(line)-1] == '\t') {
+			line = line[:len(line)-1]
+		}
+		return line, err
+	}
+}
+
+// check classifies one conversation and renders the reply.
+func (e *engine) check(conv classifier.Conversation, opts checkOptions) checkOutput {
+	v := e.classifier.Classify(context.Background(), conv)
+	r := e.replies.Render(v, reply.Options{Lang: opts.lang, Region: opts.region})
+	out := checkOutput{
+		Verdict: v.Level,
+		Score:   v.Score,
+		Type:    v.Type,
+		Stage:   v.Stage,
+		Brand:   v.Brand,
+		Engines: v.Engines,
+		Signals: []signalOutput{},
+		Verify:  []verifyOutput{},
+		Warning: r.Text,
+	}
+	if v.FirstAlertIndex >= 0 {
+		first := v.FirstAlertIndex
+		out.FirstAlertIndex = &first
+	}
+	for _, h := range v.Signals {
+		out.Signals = append(out.Signals, signalOutput{ID: h.Signal, MessageIndex: h.MessageIndex, Match: h.Match})
+	}
+	for _, item := range r.Verify {
+		out.Verify = append(out.Verify, verifyOutput{Kind: item.Kind, Value: item.Value, Note: item.Note})
+	}
+	return out
+}
