@@ -34,6 +34,9 @@ const (
 	payloadSignal payloadKind = iota
 	payloadNegation
 	payloadReporting
+	payloadNotNegation
+	payloadDescribed
+	payloadMask
 	payloadBrand
 )
 
@@ -52,7 +55,7 @@ func New(set *SignalSet, brands []Brand) (*Classifier, error) {
 	if set == nil {
 		return nil, fmt.Errorf("new classifier: no signal set")
 	}
-	c := &Classifier{signals: append(append([]Signal(nil), set.Signals...), linkSignals...)}
+	c := &Classifier{signals: append(append(append([]Signal(nil), set.Signals...), linkSignals...), numberSignals...)}
 	c.byID = make(map[string]int, len(c.signals))
 	for i, sig := range c.signals {
 		c.byID[sig.ID] = i
@@ -75,6 +78,15 @@ func New(set *SignalSet, brands []Brand) (*Classifier, error) {
 	}
 	for _, cue := range set.Cues.Negation {
 		add(cue, payload{kind: payloadNegation})
+	}
+	for _, cue := range set.Cues.NotNegation {
+		add(cue, payload{kind: payloadNotNegation})
+	}
+	for _, cue := range set.Cues.Described {
+		add(cue, payload{kind: payloadDescribed})
+	}
+	for _, cue := range set.Cues.Masks {
+		add(cue, payload{kind: payloadMask})
 	}
 	for _, cue := range set.Cues.Reporting {
 		add(cue, payload{kind: payloadReporting})

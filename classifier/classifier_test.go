@@ -13,8 +13,8 @@ cues:
   negation: ["不会", "never", "don't", "请勿"]
   reporting: ["让我", "asked me", "told me"]
 signals:
-  - {id: t_imp, role: impersonation, weight: 0.6, lang: any, types: [ecommerce_logistics_refund], phrases: ["淘宝客服", "customer service"]}
-  - {id: t_pretext, role: pretext, weight: 0.6, lang: any, types: [ecommerce_logistics_refund], phrases: ["双倍赔偿", "double compensation"]}
+  - {id: t_imp, role: impersonation, weight: 0.4, lang: any, types: [ecommerce_logistics_refund], phrases: ["淘宝客服", "customer service"]}
+  - {id: t_pretext, role: pretext, weight: 0.4, lang: any, types: [ecommerce_logistics_refund], phrases: ["双倍赔偿", "double compensation"]}
   - {id: t_pivot, role: pivot, weight: 0.8, lang: any, types: [ecommerce_logistics_refund], phrases: ["信用分太低", "credit score is too low"]}
   - {id: t_gift, role: money_move, weight: 0.9, lang: any, types: [gift_card_payment], hard: true, phrases: ["买礼品卡", "buy gift cards", "lipinka"]}
   - {id: t_code, role: money_move, weight: 0.9, lang: any, hard: true, phrases: ["验证码告诉我", "tell me the code"]}
@@ -66,8 +66,8 @@ func TestClassifyMechanics(t *testing.T) {
 			LevelNone, false, -1},
 		{"user's own words are not evidence",
 			conv("me:我是淘宝客服，双倍赔偿，买礼品卡"), LevelNone, false, -1},
-		{"user reporting the other party's words is evidence",
-			conv("me:淘宝客服让我买礼品卡，是诈骗吗？"), LevelScam, true, 0},
+		{"user reporting the other party's words is evidence, but second-hand",
+			conv("me:淘宝客服让我买礼品卡，信用分太低"), LevelSuspicious, false, 0},
 		{"user asking alone is not a scam",
 			conv("me:is this a scam?"), LevelNone, false, -1},
 		{"obfuscated hard stop",

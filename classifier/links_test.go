@@ -33,3 +33,30 @@ func TestFindLinks(t *testing.T) {
 		}
 	}
 }
+
+func TestFindNumbers(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"Just call 09061743386 to claim", []string{"number_premium_rate"}},
+		{"call 0800 542 0825 now", []string{"number_phone"}},
+		{"Txt STORE to 88039 now", []string{"number_text_shortcode"}},
+		{"请拨打 95555 咨询", nil},
+		{"客服电话 400-820-8820", []string{"number_phone"}},
+		{"code BUXCX7123456 and 3.5", nil},
+		{"order 2231 arrives", nil},
+	}
+	for _, tt := range tests {
+		got := findNumbers(tt.text)
+		if len(got) != len(tt.want) {
+			t.Errorf("%q: found %v, want %v", tt.text, got, tt.want)
+			continue
+		}
+		for i := range got {
+			if got[i].signal != tt.want[i] {
+				t.Errorf("%q: %s, want %s", tt.text, got[i].signal, tt.want[i])
+			}
+		}
+	}
+}

@@ -23,7 +23,7 @@ type Folded struct {
 	// WordStart is set where a separator, the start of the text or a change of
 	// script comes before the rune: Latin phrases must begin and end at one.
 	WordStart []bool
-	// Clause numbers the clauses (split at sentence punctuation and commas),
+	// Clause numbers the clauses (split at sentence punctuation),
 	// so that "never" only negates a phrase in its own clause.
 	Clause []int32
 	// HanRunes, TraditionalRunes and LatinRunes count the scripts of the
@@ -169,11 +169,12 @@ func (f *Folded) fold(text string) {
 	}
 }
 
-// isClauseBreak reports sentence punctuation and commas (ASCII forms; the
-// full-width ones arrive here already decomposed to ASCII).
+// isClauseBreak reports sentence punctuation (ASCII forms; the full-width
+// ones arrive here already decomposed to ASCII). Commas do not end a clause:
+// "we never ask for passwords, gift cards or codes" negates all three.
 func isClauseBreak(r rune) bool {
 	switch r {
-	case '.', ',', '!', '?', ';', ':', '\n', '。', '、', '…':
+	case '.', '!', '?', ';', '\n', '。', '…':
 		return true
 	}
 	return false

@@ -63,9 +63,13 @@ func TestNormalizeWordStarts(t *testing.T) {
 }
 
 func TestNormalizeClauses(t *testing.T) {
-	f := Normalize("我们不会，请买卡")
+	f := Normalize("我们不会。请买卡")
 	if f.Clause[0] == f.Clause[len(f.Runes)-1] {
-		t.Errorf("full-width comma did not start a new clause: %v", f.Clause)
+		t.Errorf("full stop did not start a new clause: %v", f.Clause)
+	}
+	f = Normalize("never ask for passwords, gift cards")
+	if f.Clause[0] != f.Clause[len(f.Runes)-1] {
+		t.Errorf("a comma ended the clause: %v", f.Clause)
 	}
 }
 

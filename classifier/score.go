@@ -1,51 +1,100 @@
 package classifier
 
-import "sort"
-
-// Scoring works on roles, not phrases. Each role's evidence is the noisy-OR of
-// the distinct signals seen in it; roles combine by noisy-OR too, scaled by
-// how much a role alone says; a conversation that shows one role only is
-// discounted, because honest customer service says "refund" or "transfer"
-// all day, while a script shows several roles. Counter-signals (warnings,
-// negated phrases, the user asking) damp everything but a hard stop.
-const (
-	scamThreshold       = 0.80
-	suspiciousThreshold = 0.55
-	hardStopScore       = 0.97
-	// contextForHardStop is the evidence of impersonation, pretext or pivot
-	// needed before a demanded money move is a hard stop.
-	contextForHardStop = 0.3
+import (
+	"math"
+	"sort"
 )
 
-// roleScale is how far one role alone can push the score.
-var roleScale = map[Role]float64{
-	RoleImpersonation: 0.35,
-	RolePretext:       0.40,
-	RoleCredibility:   0.30,
-	RolePivot:         0.75,
-	RoleMoneyMove:     0.75,
-	RolePressure:      0.35,
-	RoleLure:          0.55,
-	RoleAction:        0.35,
-	RoleLink:          0.50,
+// Scoring works on roles, not phrases. Each role's evidence is the noisy-OR
+// of the distinct signals seen in it. A role alone says little (honest
+// customer service says "refund" and "transfer" all day), so each role
+// alone is scaled down; what a scam shows is roles *together*: a pretext and
+// a pivot, a lure and a link, an impersonation and a money move. Every such
+// pair contributes the geometric mean of its two evidences times the pair's
+// strength, and all contributions combine by noisy-OR. Counter-signals
+// (warnings, negated phrases, the user asking) damp everything but a hard stop.
+const (
+	scamThreshold       = 0.80
+	suspiciousThreshold = 0.50
+	hardStopScore       = 0.97
+	// contextForHardStop is the evidence of impersonation, pretext, pivot or
+	// lure needed before a demanded money move is a hard stop.
+	contextForHardStop = 0.3
+	// counterDamping is how much full counter-evidence removes from the score.
+	counterDamping = 0.6
+	// userInitiatedDamping: someone who contacted support themselves is
+	// talking to the company they chose; scripts call or text first.
+	userInitiatedDamping = 0.85
+)
+
+// roleAlone is how far one role alone can push the score.
+var roleAlone = map[Role]float64{
+	RoleImpersonation: 0.20,
+	RolePretext:       0.25,
+	RoleCredibility:   0.15,
+	RolePivot:         0.60,
+	RoleMoneyMove:     0.55,
+	RolePressure:      0.15,
+	RoleLure:          0.6,
+	RoleAction:        0.15,
+	RoleLink:          0.35,
 }
 
-// coherence discounts a conversation by how many roles of the script it shows.
-var coherence = [...]float64{0, 0.65, 0.85, 1.0}
+// rolePair is a combination of roles that scripts show together.
+type rolePair struct {
+	a, b     Role
+	strength float64
+}
 
-// roleEvidence is the per-role noisy-OR of the signal weights in evidence.
+// rolePairs: the script's stages in pairs (see scam-types.md): opening story
+// with the pivot or the payment, bait with the call to action, and pressure
+// on top of any of them.
+var rolePairs = []rolePair{
+	{RolePivot, RoleMoneyMove, 0.95},
+	{RolePretext, RolePivot, 0.85},
+	{RoleImpersonation, RolePivot, 0.80},
+	{RoleImpersonation, RoleMoneyMove, 0.80},
+	{RolePretext, RoleMoneyMove, 0.80},
+	{RoleLure, RoleMoneyMove, 0.85},
+	{RoleLure, RoleAction, 0.85},
+	{RoleLure, RoleLink, 0.85},
+	{RolePretext, RoleLink, 0.75},
+	{RoleImpersonation, RoleLink, 0.65},
+	{RolePretext, RoleAction, 0.60},
+	{RoleImpersonation, RoleAction, 0.55},
+	{RoleImpersonation, RolePretext, 0.60},
+	{RolePressure, RoleMoneyMove, 0.75},
+	{RolePressure, RolePivot, 0.65},
+	{RolePressure, RolePretext, 0.45},
+	{RolePressure, RoleLure, 0.50},
+	{RolePressure, RoleImpersonation, 0.40},
+	{RolePressure, RoleLink, 0.55},
+	{RoleCredibility, RolePivot, 0.60},
+	{RoleCredibility, RoleMoneyMove, 0.60},
+	{RoleAction, RoleLink, 0.40},
+	{RoleLure, RolePivot, 0.70},
+}
+
+// stacking is how much further signals of a role add beyond the strongest:
+// many weak context words ("平台", "手续费", "礼品") do not make a strong one.
+const stacking = 0.3
+
+// roleEvidence is, per role, the strongest signal's weight plus a share of
+// what the others add (noisy-OR).
 func (c *Classifier) roleEvidence(weights map[string]float64) map[Role]float64 {
 	miss := map[Role]float64{}
+	strongest := map[Role]float64{}
 	for id, w := range weights {
 		role := c.roleOf(id)
 		if _, ok := miss[role]; !ok {
 			miss[role] = 1
 		}
 		miss[role] *= 1 - w
+		strongest[role] = math.Max(strongest[role], w)
 	}
 	ev := make(map[Role]float64, len(miss))
 	for role, m := range miss {
-		ev[role] = 1 - m
+		ev[role] = strongest[role] + stacking*(1-m-strongest[role])
 	}
 	return ev
 }
@@ -54,30 +103,29 @@ func (c *Classifier) roleEvidence(weights map[string]float64) map[Role]float64 {
 func (c *Classifier) score(state *State) (Level, float64, bool) {
 	ev := c.roleEvidence(state.Evidence)
 	missing := 1.0
-	roles := 0
 	for role, e := range ev {
-		scale, ok := roleScale[role]
-		if !ok {
-			continue
+		missing *= 1 - e*roleAlone[role]
+	}
+	for _, p := range rolePairs {
+		ea, eb := ev[p.a], ev[p.b]
+		if ea > 0 && eb > 0 {
+			missing *= 1 - math.Sqrt(ea*eb)*p.strength
 		}
-		missing *= 1 - e*scale
-		roles++
 	}
 	score := 1 - missing
-	if roles >= len(coherence) {
-		roles = len(coherence) - 1
-	}
-	score *= coherence[roles]
 
 	counterMiss := 1.0
 	for _, w := range state.Counter {
 		counterMiss *= 1 - w
 	}
-	score *= 1 - 0.6*(1-counterMiss)
+	score *= 1 - counterDamping*(1-counterMiss)
+	if state.UserInitiated {
+		score *= userInitiatedDamping
+	}
 
 	hard := false
 	if c.hardMoneyMove(state) {
-		context := 1 - (1-ev[RoleImpersonation])*(1-ev[RolePretext])*(1-ev[RolePivot])
+		context := 1 - (1-ev[RoleImpersonation])*(1-ev[RolePretext])*(1-ev[RolePivot])*(1-ev[RoleLure])
 		if context >= contextForHardStop {
 			hard = true
 			if score < hardStopScore {
@@ -95,14 +143,7 @@ func (c *Classifier) score(state *State) (Level, float64, bool) {
 	return level, score, hard
 }
 
-func (c *Classifier) hardMoneyMove(state *State) bool {
-	for id := range state.Evidence {
-		if sig := c.signal(id); sig != nil && sig.Hard {
-			return true
-		}
-	}
-	return false
-}
+func (c *Classifier) hardMoneyMove(state *State) bool { return state.HardDemanded }
 
 // Verdict reads the verdict of the conversation so far.
 func (c *Classifier) Verdict(state *State) Verdict {

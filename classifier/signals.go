@@ -92,6 +92,16 @@ type Cues struct {
 	// Negation words before a phrase in the same clause turn it into a
 	// warning ("never", "不会", "切勿").
 	Negation []string `yaml:"negation"`
+	// NotNegation are phrases that start with a negation word but negate
+	// nothing that follows ("不要担心", "don't worry").
+	NotNegation []string `yaml:"not_negation"`
+	// Described are words by which anyone relays a third party's script
+	// ("有人打电话说", "someone called saying"): that message's phrases are
+	// reported, not demanded.
+	Described []string `yaml:"described"`
+	// Masks are words that contain a signal phrase without meaning it
+	// ("手续费" contains "续费"); phrases inside a mask are ignored.
+	Masks []string `yaml:"masks"`
 	// Reporting words in a user's message mark reported speech ("他让我",
 	// "they asked me to"): the phrases in it are the other party's words.
 	Reporting []string `yaml:"reporting"`

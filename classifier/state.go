@@ -33,6 +33,12 @@ type State struct {
 	FirstAlertIndex int `json:"first_alert_index"`
 	// HardStop is set once a hard stop fired.
 	HardStop bool `json:"hard_stop"`
+	// HardDemanded is set once the other party demanded a hard money move
+	// in their own words.
+	HardDemanded bool `json:"hard_demanded"`
+	// UserInitiated is set when the protected person opened the conversation
+	// (contacting support), which scam scripts never do.
+	UserInitiated bool `json:"user_initiated"`
 }
 
 // NewState returns the state of an empty conversation.
@@ -46,10 +52,26 @@ func NewState() *State {
 	}
 }
 
+// voice is whose words a message carries.
+type voice uint8
+
+const (
+	// voiceOwn: the protected person's own words; not evidence.
+	voiceOwn voice = iota
+	// voiceDirect: the other party speaking for themselves.
+	voiceDirect
+	// voiceReported: someone relaying what a third party said ("客服让我买礼品卡",
+	// "someone called saying I must pay"): evidence, weaker, never a hard stop.
+	voiceReported
+)
+
 // Observe adds the next message of the conversation to state.
 func (c *Classifier) Observe(state *State, msg Message) {
 	index := state.Messages
 	state.Messages++
+	if index == 0 {
+		state.UserInitiated = msg.From == SpeakerUser
+	}
 	text := msg.Text
 	if len(text) > MaxMessageBytes {
 		text = text[:MaxMessageBytes]
@@ -59,22 +81,32 @@ func (c *Classifier) Observe(state *State, msg Message) {
 	state.TraditionalRunes += folded.TraditionalRunes
 	state.LatinRunes += folded.LatinRunes
 
-	matches := c.matcher.findAll(folded, nil)
-	reported := false
+	matches := c.unmasked(c.matcher.findAll(folded, nil))
+	reporting, described, warns := false, false, false
 	for _, m := range matches {
-		for _, p := range c.matcher.patterns[m.pattern].payloads {
-			if c.payloads[p].kind == payloadReporting {
-				reported = true
+		for _, ref := range c.matcher.patterns[m.pattern].payloads {
+			p := c.payloads[ref]
+			switch {
+			case p.kind == payloadReporting:
+				reporting = true
+			case p.kind == payloadDescribed:
+				described = true
+			case p.kind == payloadSignal && c.signals[p.index].Role == RoleWarning:
+				warns = warns || !c.negated(folded, matches, m)
 			}
 		}
 	}
-	// The user's own words are not evidence, except when they report what
-	// the other party said ("客服让我买礼品卡").
 	speaker := msg.From
 	if speaker != SpeakerUser {
 		speaker = SpeakerOther
 	}
-	asOther := speaker == SpeakerOther || reported
+	v := voiceOwn
+	switch {
+	case speaker == SpeakerOther && !described:
+		v = voiceDirect
+	case speaker == SpeakerOther, reporting, described:
+		v = voiceReported
+	}
 
 	identityClaimed := false
 	var brandsHere []string
@@ -83,25 +115,30 @@ func (c *Classifier) Observe(state *State, msg Message) {
 			p := c.payloads[ref]
 			switch p.kind {
 			case payloadBrand:
-				if asOther {
+				if v != voiceOwn {
 					brandsHere = append(brandsHere, c.brands[p.index])
 				}
 			case payloadSignal:
 				sig := &c.signals[p.index]
 				act := ActAssert
-				if c.negated(folded, matches, m) {
+				// In a message that warns about scams, the script it
+				// describes is not being played: "对方会说涉嫌洗钱，要把钱转到安全账户".
+				if c.negated(folded, matches, m) || (warns && sig.Role != RoleWarning) {
 					act = ActNegated
 				}
-				if sig.Role == RoleImpersonation && act == ActAssert && asOther {
+				if sig.Role == RoleImpersonation && act == ActAssert && v == voiceDirect {
 					identityClaimed = true
 				}
 				start, end := folded.Start[m.start], folded.End[m.end-1]
-				c.record(state, sig, index, text, int(start), int(end), act, speaker, asOther)
+				c.record(state, sig, index, text, int(start), int(end), act, speaker, v)
 			}
 		}
 	}
 	for _, link := range findLinks(text) {
-		c.record(state, c.signal(link.signal), index, text, link.start, link.end, ActAssert, speaker, asOther)
+		c.record(state, c.signal(link.signal), index, text, link.start, link.end, ActAssert, speaker, v)
+	}
+	for _, number := range findNumbers(text) {
+		c.record(state, c.signal(number.signal), index, text, number.start, number.end, ActAssert, speaker, v)
 	}
 	for _, b := range brandsHere {
 		if state.Brands[b] == 0 {
@@ -128,8 +165,36 @@ func (c *Classifier) Observe(state *State, msg Message) {
 	}
 }
 
+// unmasked drops signal matches that lie inside a mask: "续费" (renewal)
+// inside "手续费" (handling fee) is not a renewal.
+func (c *Classifier) unmasked(matches []match) []match {
+	var masks []match
+	for _, m := range matches {
+		if c.hasPayload(m, payloadMask) {
+			masks = append(masks, m)
+		}
+	}
+	if len(masks) == 0 {
+		return matches
+	}
+	kept := matches[:0]
+	for _, m := range matches {
+		inside := false
+		for _, mask := range masks {
+			if m != mask && mask.start <= m.start && m.end <= mask.end && !c.hasPayload(m, payloadMask) {
+				inside = true
+				break
+			}
+		}
+		if !inside {
+			kept = append(kept, m)
+		}
+	}
+	return kept
+}
+
 // record adds one signal match to the evidence.
-func (c *Classifier) record(state *State, sig *Signal, index int, text string, start, end int, act Act, speaker Speaker, asOther bool) {
+func (c *Classifier) record(state *State, sig *Signal, index int, text string, start, end int, act Act, speaker Speaker, v voice) {
 	counter := sig.Role == RoleWarning || sig.Role == RoleInquiry || act == ActNegated
 	switch {
 	case sig.Role == RoleInquiry:
@@ -139,10 +204,18 @@ func (c *Classifier) record(state *State, sig *Signal, index int, text string, s
 		}
 	case counter:
 		// A warning counts whoever says it.
-	case !asOther:
-		return
 	}
 	weight := sig.Weight
+	switch {
+	case counter:
+	case v == voiceReported:
+		weight *= reportedWeight
+	case v == voiceOwn:
+		// The protected person's own words say little, but transcripts
+		// mislabel speakers and people echo the script ("so I buy the
+		// cards and send you the codes?").
+		weight *= ownWeight
+	}
 	if counter {
 		if act == ActNegated && sig.Role != RoleWarning {
 			weight *= 0.5
@@ -150,8 +223,13 @@ func (c *Classifier) record(state *State, sig *Signal, index int, text string, s
 		if weight > state.Counter[sig.ID] {
 			state.Counter[sig.ID] = weight
 		}
-	} else if weight > state.Evidence[sig.ID] {
-		state.Evidence[sig.ID] = weight
+	} else {
+		if weight > state.Evidence[sig.ID] {
+			state.Evidence[sig.ID] = weight
+		}
+		if sig.Hard && v == voiceDirect {
+			state.HardDemanded = true
+		}
 	}
 	quotes := 0
 	for i := range state.Hits {
@@ -174,21 +252,62 @@ func (c *Classifier) record(state *State, sig *Signal, index int, text string, s
 	})
 }
 
-// negationWindow is how many folded runes before a phrase a negation cue may
-// stand and still negate it ("we will never ask you for your code").
-const negationWindow = 30
+// reportedWeight scales words relayed second-hand.
+const reportedWeight = 0.6
 
-// negated reports whether a negation cue stands before m in its clause.
+// ownWeight scales the protected person's own words.
+const ownWeight = 0.35
+
+// A negation cue negates a phrase when it stands up to negationBefore
+// folded runes before it in its clause ("we will never ask you for your
+// code") or up to negationAfter runes after it ("卡密请不要发给我们").
+const (
+	negationBefore = 30
+	negationAfter  = 4
+)
+
+// negated reports whether a negation cue governs m. A cue that is part of
+// another matched phrase ("不要挂电话" is pressure) or of a phrase that
+// negates nothing ("不要担心") is not a negation.
 func (c *Classifier) negated(folded *Folded, matches []match, m match) bool {
 	clause := folded.Clause[m.start]
+	for _, cue := range matches {
+		if !c.hasPayload(cue, payloadNegation) || folded.Clause[cue.start] != clause {
+			continue
+		}
+		before := cue.end <= m.start && m.start-cue.end <= negationBefore
+		after := cue.start >= m.end && cue.start-m.end <= negationAfter
+		if (before || after) && !c.cueAbsorbed(matches, cue) {
+			return true
+		}
+	}
+	return false
+}
+
+// cueAbsorbed reports whether a negation cue lies inside a longer match
+// that gives it another meaning.
+func (c *Classifier) cueAbsorbed(matches []match, cue match) bool {
 	for _, other := range matches {
-		if other.end > m.start || m.start-other.end > negationWindow || folded.Clause[other.start] != clause {
+		if other == cue || other.start > cue.start || other.end < cue.end || other.end-other.start <= cue.end-cue.start {
 			continue
 		}
 		for _, ref := range c.matcher.patterns[other.pattern].payloads {
-			if c.payloads[ref].kind == payloadNegation {
+			p := c.payloads[ref]
+			if p.kind == payloadNotNegation {
 				return true
 			}
+			if p.kind == payloadSignal && c.signals[p.index].Role != RoleWarning {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (c *Classifier) hasPayload(m match, kind payloadKind) bool {
+	for _, ref := range c.matcher.patterns[m.pattern].payloads {
+		if c.payloads[ref].kind == kind {
+			return true
 		}
 	}
 	return false

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"sync"
 
 	"github.com/scamguard/scamguard/classifier"
 	"github.com/scamguard/scamguard/reply"
@@ -110,34 +112,81 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// batchChunk is how many lines are classified in parallel before their
+// results are written, in input order.
+const batchChunk = 512
+
 // checkBatch classifies JSON Lines, one conversation per line, in order.
+// Lines are parsed as they are read; a chunk of them is classified on all
+// cores, then written in order, so memory stays bounded by the chunk.
 func checkBatch(e *engine, opts checkOptions, input io.Reader, name string, stdout, stderr io.Writer) int {
 	reader := bufio.NewReaderSize(input, 1<<20)
 	writer := bufio.NewWriterSize(stdout, 1<<20)
 	defer writer.Flush()
 	enc := json.NewEncoder(writer)
+
+	type job struct {
+		id   json.RawMessage
+		conv classifier.Conversation
+		out  checkOutput
+	}
+	jobs := make([]job, 0, batchChunk)
+	flush := func() error {
+		var wg sync.WaitGroup
+		next := make(chan int)
+		for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range next {
+					jobs[i].out = e.check(jobs[i].conv, opts)
+					jobs[i].out.ID = jobs[i].id
+				}
+			}()
+		}
+		for i := range jobs {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+		for i := range jobs {
+			if err := enc.Encode(jobs[i].out); err != nil {
+				return err
+			}
+		}
+		jobs = jobs[:0]
+		return nil
+	}
+	fail := func(line int, err error) int {
+		if ferr := flush(); ferr != nil {
+			return 1
+		}
+		writer.Flush()
+		fmt.Fprintf(stderr, "scamguard check: %s line %d: %v\n", name, line, err)
+		return 2
+	}
 	for line := 1; ; line++ {
 		data, err := readLine(reader, transcript.MaxInputBytes)
 		if len(data) > 0 {
 			id, conv, perr := transcript.ParseBatchLine(data)
 			if perr != nil {
-				writer.Flush()
-				fmt.Fprintf(stderr, "scamguard check: %s line %d: %v\n", name, line, perr)
-				return 2
+				return fail(line, perr)
 			}
-			out := e.check(conv, opts)
-			out.ID = id
-			if err := enc.Encode(out); err != nil {
-				return 1
+			jobs = append(jobs, job{id: id, conv: conv})
+			if len(jobs) == batchChunk {
+				if err := flush(); err != nil {
+					return 1
+				}
 			}
 		}
 		if errors.Is(err, io.EOF) {
+			if err := flush(); err != nil {
+				return 1
+			}
 			return 0
 		}
 		if err != nil {
-			writer.Flush()
-			fmt.Fprintf(stderr, "scamguard check: %s line %d: %v\n", name, line, err)
-			return 2
+			return fail(line, err)
 		}
 	}
 }

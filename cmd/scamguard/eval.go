@@ -5,6 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+
+	"github.com/scamguard/scamguard/catalog"
+	"github.com/scamguard/scamguard/classifier"
 
 	"github.com/scamguard/scamguard/eval"
 )
@@ -13,6 +17,7 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("eval", stderr)
 	asJSON := fs.Bool("json", false, "print the reports as JSON")
 	errorsPerFile := fs.Int("errors", 0, "also list up to N missed scams and false alarms per file")
+	signalsFile := fs.String("signals", "", "use this signals file instead of the embedded one (for tuning)")
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
 		return 2
@@ -21,12 +26,12 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "scamguard eval: give at least one corpus file (JSON Lines)")
 		return 2
 	}
-	e, err := newEngine()
+	c, err := evalClassifier(*signalsFile)
 	if err != nil {
 		fmt.Fprintf(stderr, "scamguard eval: %v\n", err)
-		return 1
+		return 2
 	}
-	reports, err := eval.Run(context.Background(), e.classifier, files)
+	reports, err := eval.Run(context.Background(), c, files)
 	if err != nil {
 		fmt.Fprintf(stderr, "scamguard eval: %v\n", err)
 		return 2
@@ -44,4 +49,24 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 		eval.WriteErrors(stdout, reports[:len(reports)-1], *errorsPerFile)
 	}
 	return 0
+}
+
+func evalClassifier(signalsFile string) (*classifier.Classifier, error) {
+	brands := classifier.BrandsFromCatalog(catalog.MustLoad().ImpersonableBrands())
+	if signalsFile == "" {
+		e, err := newEngine()
+		if err != nil {
+			return nil, err
+		}
+		return e.classifier, nil
+	}
+	data, err := os.ReadFile(signalsFile)
+	if err != nil {
+		return nil, err
+	}
+	set, err := classifier.LoadSignals(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", signalsFile, err)
+	}
+	return classifier.New(set, brands)
 }

@@ -1,0 +1,87 @@
+package classifier
+
+import "strings"
+
+// Phone numbers and SMS short codes are found by code, like links: an
+// unsolicited message that asks you to call a premium-rate number or to
+// text a word to a short code is the call to action of SMS fraud.
+var numberSignals = []Signal{
+	{ID: "number_phone", Role: RoleAction, Weight: 0.3, Lang: "any"},
+	{ID: "number_premium_rate", Role: RoleAction, Weight: 0.75, Lang: "any", Types: []string{"delivery_smishing"}},
+	{ID: "number_text_shortcode", Role: RoleAction, Weight: 0.55, Lang: "any"},
+}
+
+// premiumPrefixes are premium-rate and revenue-sharing ranges (UK 09xx and
+// 087x; the caller pays per minute and the sender earns).
+var premiumPrefixes = []string{"09", "0871", "0872", "0873", "0870", "+449", "00449", "+44871", "+44872"}
+
+// shortCodeVerbs precede "WORD to 88039" in SMS campaigns.
+var shortCodeVerbs = map[string]bool{"txt": true, "text": true, "send": true, "reply": true, "sms": true}
+
+type numberFound struct {
+	signal     string
+	start, end int
+}
+
+// findNumbers returns phone numbers (7+ digits, spaces and dashes allowed
+// inside) and short codes (4–6 digits after "txt WORD to").
+func findNumbers(text string) []numberFound {
+	var found []numberFound
+	for i := 0; i < len(text); {
+		if !isDigit(text[i]) && !(text[i] == '+' && i+1 < len(text) && isDigit(text[i+1])) {
+			i++
+			continue
+		}
+		start := i
+		digits := 0
+		j := i
+		if text[j] == '+' {
+			j++
+		}
+		end := j
+		for j < len(text) {
+			if isDigit(text[j]) {
+				digits++
+				j++
+				end = j
+				continue
+			}
+			// one space or dash between digit groups
+			if (text[j] == ' ' || text[j] == '-') && j+1 < len(text) && isDigit(text[j+1]) {
+				j++
+				continue
+			}
+			break
+		}
+		i = end
+		if start > 0 && (isLetter(text[start-1]) || isDigit(text[start-1])) {
+			continue // part of a code such as BUXCX7 or a reference
+		}
+		number := text[start:end]
+		switch {
+		case digits >= 7 && digits <= 15:
+			signal := "number_phone"
+			compact := strings.NewReplacer(" ", "", "-", "").Replace(number)
+			for _, p := range premiumPrefixes {
+				if strings.HasPrefix(compact, p) {
+					signal = "number_premium_rate"
+				}
+			}
+			found = append(found, numberFound{signal: signal, start: start, end: end})
+		case digits >= 4 && digits <= 6 && followsShortCodeVerb(text[:start]):
+			found = append(found, numberFound{signal: "number_text_shortcode", start: start, end: end})
+		}
+	}
+	return found
+}
+
+// followsShortCodeVerb reports "txt WORD to " (or "send WORD to ") right
+// before a number.
+func followsShortCodeVerb(before string) bool {
+	words := strings.Fields(strings.ToLower(before))
+	n := len(words)
+	return n >= 3 && words[n-1] == "to" && shortCodeVerbs[words[n-3]]
+}
+
+func isDigit(b byte) bool  { return b >= '0' && b <= '9' }
+func isLetter(b byte) bool { return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' }
