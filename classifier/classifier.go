@@ -99,6 +99,12 @@ func New(set *SignalSet, brands []Brand) (*Classifier, error) {
 		}
 	}
 	c.matcher = newMatcher(keys, refs)
+	for i := range c.matcher.patterns {
+		pat := &c.matcher.patterns[i]
+		for _, ref := range pat.payloads {
+			pat.kinds |= 1 << c.payloads[ref].kind
+		}
+	}
 	return c, nil
 }
 
@@ -121,6 +127,16 @@ func (c *Classifier) signal(id string) *Signal {
 		return &c.signals[i]
 	}
 	return nil
+}
+
+// roleSlotOf returns the evidence slot of a signal id's role.
+func (c *Classifier) roleSlotOf(id string) (int, bool) {
+	i, ok := c.byID[id]
+	if !ok {
+		return 0, false
+	}
+	slot, ok := roleSlot[c.signals[i].Role]
+	return slot, ok
 }
 
 // roleOf returns the role of a signal id.

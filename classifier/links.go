@@ -91,12 +91,12 @@ func findLinks(text string) []linkFound {
 		for j < len(text) && isURLByte(text[j]) {
 			j++
 		}
-		token := strings.TrimRight(text[i:j], ".,;:!?)'\"")
 		// Every address has a dot; most words do not.
-		if strings.IndexByte(token, '.') < 0 {
+		if strings.IndexByte(text[i:j], '.') < 0 {
 			i = j
 			continue
 		}
+		token := strings.TrimRight(text[i:j], ".,;:!?)'\"")
 		if signal, ok := classifyLink(token); ok {
 			found = append(found, linkFound{signal: signal, start: i, end: i + len(token)})
 		}

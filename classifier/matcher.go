@@ -1,9 +1,6 @@
 package classifier
 
-import (
-	"sort"
-	"unicode/utf8"
-)
+import "sort"
 
 // matcher finds every occurrence of many folded patterns in one pass over a
 // Folded text (Aho–Corasick over runes). Patterns are folded keys; each
@@ -14,8 +11,8 @@ import (
 // state keeps its edges sorted by symbol, and the root keeps a dense table,
 // so a step is one table read or a short binary search.
 type matcher struct {
-	asciiSymbols [utf8.RuneSelf]int32
-	symbols      map[rune]int32 // non-ASCII runes of the alphabet; 0 = not in it
+	bmpSymbols []int32        // symbol of each rune below 0x10000; 0 = not in the alphabet
+	symbols    map[rune]int32 // the rest of the alphabet
 	rootNext     []int32        // by symbol
 
 	// Per state: edges[edgeStart[s]:edgeStart[s+1]] sorted by symbol.
@@ -32,7 +29,8 @@ type matcher struct {
 }
 
 type pattern struct {
-	length     int // in runes
+	kinds      uint16 // bit set of the payload kinds, for hasPayload
+	length     int    // in runes
 	latinStart bool
 	latinEnd   bool
 	payloads   []int32
@@ -47,15 +45,15 @@ type match struct {
 // newMatcher builds the automaton. keys[i] is a folded pattern, payload[i]
 // what it stands for; equal keys are merged.
 func newMatcher(keys []string, payloads []int32) *matcher {
-	m := &matcher{symbols: map[rune]int32{}}
+	m := &matcher{symbols: map[rune]int32{}, bmpSymbols: make([]int32, 0x10000)}
 	nextSymbol := int32(1)
 	symbolOf := func(r rune) int32 {
-		if r < utf8.RuneSelf {
-			if m.asciiSymbols[r] == 0 {
-				m.asciiSymbols[r] = nextSymbol
+		if r < 0x10000 {
+			if m.bmpSymbols[r] == 0 {
+				m.bmpSymbols[r] = nextSymbol
 				nextSymbol++
 			}
-			return m.asciiSymbols[r]
+			return m.bmpSymbols[r]
 		}
 		s, ok := m.symbols[r]
 		if !ok {
@@ -66,58 +64,62 @@ func newMatcher(keys []string, payloads []int32) *matcher {
 		return s
 	}
 
-	// Build the trie with maps; compacted below.
-	type node struct {
-		next map[int32]int32
-		out  []int32
-	}
-	nodes := []node{{next: map[int32]int32{}}}
+	// Build the trie: one map from (state, symbol) to state, plus each
+	// state's children for the breadth-first pass; compacted below.
+	type edge struct{ symbol, target int32 }
+	children := [][]edge{nil}
+	var outs [][]int32
+	outs = append(outs, nil)
+	next := map[uint64]int32{}
+	key := func(state, sym int32) uint64 { return uint64(state)<<32 | uint64(uint32(sym)) }
 	byKey := map[string]int32{}
-	for i, key := range keys {
-		if p, ok := byKey[key]; ok {
+	for i, k := range keys {
+		if p, ok := byKey[k]; ok {
 			m.patterns[p].payloads = append(m.patterns[p].payloads, payloads[i])
 			continue
 		}
-		runes := []rune(key)
+		runes := []rune(k)
 		if len(runes) == 0 {
 			continue
 		}
 		state := int32(0)
 		for _, r := range runes {
 			sym := symbolOf(r)
-			next, ok := nodes[state].next[sym]
+			child, ok := next[key(state, sym)]
 			if !ok {
-				next = int32(len(nodes))
-				nodes = append(nodes, node{next: map[int32]int32{}})
-				nodes[state].next[sym] = next
+				child = int32(len(children))
+				children = append(children, nil)
+				outs = append(outs, nil)
+				next[key(state, sym)] = child
+				children[state] = append(children[state], edge{sym, child})
 			}
-			state = next
+			state = child
 		}
 		p := int32(len(m.patterns))
-		byKey[key] = p
+		byKey[k] = p
 		m.patterns = append(m.patterns, pattern{
 			length:     len(runes),
 			latinStart: classOf(runes[0]) != classOther,
 			latinEnd:   classOf(runes[len(runes)-1]) != classOther,
 			payloads:   []int32{payloads[i]},
 		})
-		nodes[state].out = append(nodes[state].out, p)
+		outs[state] = append(outs[state], p)
 	}
 
 	// Failure links, breadth first; outputs inherit along them.
-	fail := make([]int32, len(nodes))
-	queue := make([]int32, 0, len(nodes))
-	for _, child := range nodes[0].next {
-		queue = append(queue, child)
+	fail := make([]int32, len(children))
+	queue := make([]int32, 0, len(children))
+	for _, e := range children[0] {
+		queue = append(queue, e.target)
 	}
 	for len(queue) > 0 {
 		s := queue[0]
 		queue = queue[1:]
-		for sym, child := range nodes[s].next {
+		for _, e := range children[s] {
 			f := fail[s]
 			for {
-				if t, ok := nodes[f].next[sym]; ok && t != child {
-					fail[child] = t
+				if t, ok := next[key(f, e.symbol)]; ok && t != e.target {
+					fail[e.target] = t
 					break
 				}
 				if f == 0 {
@@ -125,38 +127,34 @@ func newMatcher(keys []string, payloads []int32) *matcher {
 				}
 				f = fail[f]
 			}
-			nodes[child].out = append(nodes[child].out, nodes[fail[child]].out...)
-			queue = append(queue, child)
+			outs[e.target] = append(outs[e.target], outs[fail[e.target]]...)
+			queue = append(queue, e.target)
 		}
 	}
 
 	m.rootNext = make([]int32, nextSymbol)
-	for sym, child := range nodes[0].next {
-		m.rootNext[sym] = child
+	for _, e := range children[0] {
+		m.rootNext[e.symbol] = e.target
 	}
 	m.fail = fail
-	m.edgeStart = make([]int32, len(nodes)+1)
-	m.outStart = make([]int32, len(nodes)+1)
-	for s := range nodes {
-		syms := make([]int32, 0, len(nodes[s].next))
-		for sym := range nodes[s].next {
-			syms = append(syms, sym)
-		}
-		sort.Slice(syms, func(a, b int) bool { return syms[a] < syms[b] })
-		for _, sym := range syms {
-			m.edgeSymbol = append(m.edgeSymbol, sym)
-			m.edgeTarget = append(m.edgeTarget, nodes[s].next[sym])
+	m.edgeStart = make([]int32, len(children)+1)
+	m.outStart = make([]int32, len(children)+1)
+	for s, edges := range children {
+		sort.Slice(edges, func(a, b int) bool { return edges[a].symbol < edges[b].symbol })
+		for _, e := range edges {
+			m.edgeSymbol = append(m.edgeSymbol, e.symbol)
+			m.edgeTarget = append(m.edgeTarget, e.target)
 		}
 		m.edgeStart[s+1] = int32(len(m.edgeSymbol))
-		m.outputs = append(m.outputs, nodes[s].out...)
+		m.outputs = append(m.outputs, outs[s]...)
 		m.outStart[s+1] = int32(len(m.outputs))
 	}
 	return m
 }
 
 func (m *matcher) symbol(r rune) int32 {
-	if r < utf8.RuneSelf {
-		return m.asciiSymbols[r]
+	if r < 0x10000 {
+		return m.bmpSymbols[r]
 	}
 	return m.symbols[r]
 }

@@ -40,12 +40,18 @@ func Normalize(text string) *Folded {
 	return f
 }
 
-func (f *Folded) reset(capacity int) {
-	f.Runes = make([]rune, 0, capacity)
-	f.Start = make([]int32, 0, capacity)
-	f.End = make([]int32, 0, capacity)
-	f.WordStart = make([]bool, 0, capacity)
-	f.Clause = make([]int32, 0, capacity)
+// reset empties f for a text of n bytes, keeping its buffers when they
+// are big enough (the classifier reuses Folded values through a pool).
+func (f *Folded) reset(n int) {
+	if cap(f.Runes) < n {
+		f.Runes = make([]rune, 0, n)
+		f.Start = make([]int32, 0, n)
+		f.End = make([]int32, 0, n)
+		f.WordStart = make([]bool, 0, n)
+		f.Clause = make([]int32, 0, n)
+	}
+	f.Runes, f.Start, f.End, f.WordStart, f.Clause = f.Runes[:0], f.Start[:0], f.End[:0], f.WordStart[:0], f.Clause[:0]
+	f.HanRunes, f.TraditionalRunes, f.LatinRunes = 0, 0, 0
 }
 
 // runeClass tells scripts apart for word boundaries.
@@ -130,9 +136,15 @@ func (f *Folded) fold(text string) {
 		}
 		// Compatibility decomposition turns full-width forms, circled digits,
 		// ligatures and styled letters into plain ones; accents become
-		// combining marks, which we drop.
-		n := utf8.EncodeRune(decomposed[:], r)
-		parts := norm.NFKD.Append(nil, decomposed[:n]...)
+		// combining marks, which we drop. The punctuation and full-width
+		// blocks that Chinese text is full of come from a table.
+		var parts []byte
+		if r >= decomposedFirst && r <= decomposedLast && decomposedTable[r-decomposedFirst] != nil {
+			parts = decomposedTable[r-decomposedFirst]
+		} else {
+			n := utf8.EncodeRune(decomposed[:], r)
+			parts = norm.NFKD.Append(decomposed[n:n], decomposed[:n]...)
+		}
 		for len(parts) > 0 {
 			p, w := utf8.DecodeRune(parts)
 			parts = parts[w:]
@@ -168,6 +180,27 @@ func (f *Folded) fold(text string) {
 		}
 	}
 }
+
+// decomposedTable caches the NFKD form of the blocks Chinese and obfuscated
+// text is full of: general punctuation, letter-like and enclosed
+// alphanumerics (①), CJK punctuation, and the full-width forms. Other runes
+// are decomposed on the fly.
+const (
+	decomposedFirst = 0x2000
+	decomposedLast  = 0xFFEF
+)
+
+var decomposedTable = func() [][]byte {
+	table := make([][]byte, decomposedLast-decomposedFirst+1)
+	var buf [utf8.UTFMax]byte
+	for _, block := range [][2]rune{{0x2000, 0x206F}, {0x2100, 0x24FF}, {0x3000, 0x303F}, {0xFF00, 0xFFEF}} {
+		for r := block[0]; r <= block[1]; r++ {
+			n := utf8.EncodeRune(buf[:], r)
+			table[r-decomposedFirst] = norm.NFKD.Append(make([]byte, 0, n), buf[:n]...)
+		}
+	}
+	return table
+}()
 
 // isClauseBreak reports sentence punctuation (ASCII forms; the full-width
 // ones arrive here already decomposed to ASCII). Commas do not end a clause:

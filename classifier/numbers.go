@@ -61,7 +61,7 @@ func findNumbers(text string) []numberFound {
 		switch {
 		case digits >= 7 && digits <= 15:
 			signal := "number_phone"
-			compact := strings.NewReplacer(" ", "", "-", "").Replace(number)
+			compact := digitsOnly(number)
 			for _, p := range premiumPrefixes {
 				if strings.HasPrefix(compact, p) {
 					signal = "number_premium_rate"
@@ -75,9 +75,23 @@ func findNumbers(text string) []numberFound {
 	return found
 }
 
+// digitsOnly drops the spaces and dashes of a phone number.
+func digitsOnly(number string) string {
+	b := make([]byte, 0, len(number))
+	for i := 0; i < len(number); i++ {
+		if number[i] != ' ' && number[i] != '-' {
+			b = append(b, number[i])
+		}
+	}
+	return string(b)
+}
+
 // followsShortCodeVerb reports "txt WORD to " (or "send WORD to ") right
 // before a number.
 func followsShortCodeVerb(before string) bool {
+	if len(before) > 48 {
+		before = before[len(before)-48:]
+	}
 	words := strings.Fields(strings.ToLower(before))
 	n := len(words)
 	return n >= 3 && words[n-1] == "to" && shortCodeVerbs[words[n-3]]

@@ -79,22 +79,43 @@ var rolePairs = []rolePair{
 // many weak context words ("平台", "手续费", "礼品") do not make a strong one.
 const stacking = 0.3
 
+// roles lists the roles that carry evidence; roleEvidence is indexed like it.
+var roles = []Role{
+	RoleImpersonation, RolePretext, RoleCredibility, RolePivot, RoleMoneyMove,
+	RolePressure, RoleLure, RoleAction, RoleLink,
+}
+
+var roleSlot = func() map[Role]int {
+	m := map[Role]int{}
+	for i, r := range roles {
+		m[r] = i
+	}
+	return m
+}()
+
+// evidence is the evidence per role, indexed like roles.
+type evidence [9]float64
+
+func (e *evidence) of(r Role) float64 { return e[roleSlot[r]] }
+
 // roleEvidence is, per role, the strongest signal's weight plus a share of
 // what the others add (noisy-OR).
-func (c *Classifier) roleEvidence(weights map[string]float64) map[Role]float64 {
-	miss := map[Role]float64{}
-	strongest := map[Role]float64{}
-	for id, w := range weights {
-		role := c.roleOf(id)
-		if _, ok := miss[role]; !ok {
-			miss[role] = 1
-		}
-		miss[role] *= 1 - w
-		strongest[role] = math.Max(strongest[role], w)
+func (c *Classifier) roleEvidence(weights map[string]float64) evidence {
+	var miss, strongest evidence
+	for i := range miss {
+		miss[i] = 1
 	}
-	ev := make(map[Role]float64, len(miss))
-	for role, m := range miss {
-		ev[role] = strongest[role] + stacking*(1-m-strongest[role])
+	for id, w := range weights {
+		slot, ok := c.roleSlotOf(id)
+		if !ok {
+			continue
+		}
+		miss[slot] *= 1 - w
+		strongest[slot] = math.Max(strongest[slot], w)
+	}
+	var ev evidence
+	for i := range ev {
+		ev[i] = strongest[i] + stacking*(1-miss[i]-strongest[i])
 	}
 	return ev
 }
@@ -103,13 +124,12 @@ func (c *Classifier) roleEvidence(weights map[string]float64) map[Role]float64 {
 func (c *Classifier) score(state *State) (Level, float64, bool) {
 	ev := c.roleEvidence(state.Evidence)
 	missing := 1.0
-	for role, e := range ev {
-		missing *= 1 - e*roleAlone[role]
+	for i, e := range ev {
+		missing *= 1 - e*roleAloneBySlot[i]
 	}
-	for _, p := range rolePairs {
-		ea, eb := ev[p.a], ev[p.b]
-		if ea > 0 && eb > 0 {
-			missing *= 1 - math.Sqrt(ea*eb)*p.strength
+	for _, p := range pairSlots {
+		if ea, eb := ev[p.a], ev[p.b]; ea > 0 && eb > 0 {
+			missing *= 1 - math.Min(ea, eb)*p.strength
 		}
 	}
 	score := 1 - missing
@@ -125,7 +145,7 @@ func (c *Classifier) score(state *State) (Level, float64, bool) {
 
 	hard := false
 	if c.hardMoneyMove(state) {
-		context := 1 - (1-ev[RoleImpersonation])*(1-ev[RolePretext])*(1-ev[RolePivot])*(1-ev[RoleLure])
+		context := 1 - (1-ev.of(RoleImpersonation))*(1-ev.of(RolePretext))*(1-ev.of(RolePivot))*(1-ev.of(RoleLure))
 		if context >= contextForHardStop {
 			hard = true
 			if score < hardStopScore {
@@ -142,6 +162,27 @@ func (c *Classifier) score(state *State) (Level, float64, bool) {
 	}
 	return level, score, hard
 }
+
+// roleAloneBySlot and pairSlots are roleAlone and rolePairs by slot.
+var roleAloneBySlot = func() (out evidence) {
+	for r, v := range roleAlone {
+		out[roleSlot[r]] = v
+	}
+	return out
+}()
+
+type pairSlot struct {
+	a, b     int
+	strength float64
+}
+
+var pairSlots = func() []pairSlot {
+	out := make([]pairSlot, len(rolePairs))
+	for i, p := range rolePairs {
+		out[i] = pairSlot{roleSlot[p.a], roleSlot[p.b], p.strength}
+	}
+	return out
+}()
 
 func (c *Classifier) hardMoneyMove(state *State) bool { return state.HardDemanded }
 
@@ -197,13 +238,13 @@ func (c *Classifier) scamType(state *State) string {
 func (c *Classifier) stage(state *State) string {
 	ev := c.roleEvidence(state.Evidence)
 	switch {
-	case ev[RoleMoneyMove] > 0:
+	case ev.of(RoleMoneyMove) > 0:
 		return "payment"
-	case ev[RolePivot] > 0:
+	case ev.of(RolePivot) > 0:
 		return "pivot"
-	case ev[RoleCredibility] > 0:
+	case ev.of(RoleCredibility) > 0:
 		return "credibility"
-	case len(ev) > 0:
+	case len(state.Evidence) > 0:
 		return "open"
 	}
 	return ""

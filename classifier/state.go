@@ -1,5 +1,7 @@
 package classifier
 
+import "sync"
+
 // State is the running evidence of one conversation. Observe adds one
 // message in O(message length); Verdict reads it in O(signals seen). The bot
 // keeps a State per conversation so that a new message never re-reads the old
@@ -52,6 +54,14 @@ func NewState() *State {
 	}
 }
 
+// scratch holds the buffers of one Observe call, reused across calls.
+type scratch struct {
+	folded  Folded
+	matches []match
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
 // voice is whose words a message carries.
 type voice uint8
 
@@ -76,12 +86,17 @@ func (c *Classifier) Observe(state *State, msg Message) {
 	if len(text) > MaxMessageBytes {
 		text = text[:MaxMessageBytes]
 	}
-	folded := Normalize(text)
+	scratch := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(scratch)
+	folded := &scratch.folded
+	folded.reset(len(text))
+	folded.fold(text)
 	state.HanRunes += folded.HanRunes
 	state.TraditionalRunes += folded.TraditionalRunes
 	state.LatinRunes += folded.LatinRunes
 
-	matches := c.unmasked(c.matcher.findAll(folded, nil))
+	scratch.matches = c.matcher.findAll(folded, scratch.matches[:0])
+	matches := c.unmasked(scratch.matches)
 	reporting, described, warns := false, false, false
 	for _, m := range matches {
 		for _, ref := range c.matcher.patterns[m.pattern].payloads {
@@ -108,7 +123,7 @@ func (c *Classifier) Observe(state *State, msg Message) {
 		v = voiceReported
 	}
 
-	identityClaimed := false
+	identityClaimed, changed := false, false
 	var brandsHere []string
 	for _, m := range matches {
 		for _, ref := range c.matcher.patterns[m.pattern].payloads {
@@ -130,15 +145,15 @@ func (c *Classifier) Observe(state *State, msg Message) {
 					identityClaimed = true
 				}
 				start, end := folded.Start[m.start], folded.End[m.end-1]
-				c.record(state, sig, index, text, int(start), int(end), act, speaker, v)
+				changed = c.record(state, sig, index, text, int(start), int(end), act, speaker, v) || changed
 			}
 		}
 	}
 	for _, link := range findLinks(text) {
-		c.record(state, c.signal(link.signal), index, text, link.start, link.end, ActAssert, speaker, v)
+		changed = c.record(state, c.signal(link.signal), index, text, link.start, link.end, ActAssert, speaker, v) || changed
 	}
 	for _, number := range findNumbers(text) {
-		c.record(state, c.signal(number.signal), index, text, number.start, number.end, ActAssert, speaker, v)
+		changed = c.record(state, c.signal(number.signal), index, text, number.start, number.end, ActAssert, speaker, v) || changed
 	}
 	for _, b := range brandsHere {
 		if state.Brands[b] == 0 {
@@ -150,6 +165,10 @@ func (c *Classifier) Observe(state *State, msg Message) {
 		}
 	}
 
+	if !changed {
+		// No new evidence: the level cannot have moved.
+		return
+	}
 	level, score, hard := c.score(state)
 	if hard {
 		state.HardStop = true
@@ -194,13 +213,14 @@ func (c *Classifier) unmasked(matches []match) []match {
 }
 
 // record adds one signal match to the evidence.
-func (c *Classifier) record(state *State, sig *Signal, index int, text string, start, end int, act Act, speaker Speaker, v voice) {
+// It reports whether the evidence changed, so that scoring can be skipped.
+func (c *Classifier) record(state *State, sig *Signal, index int, text string, start, end int, act Act, speaker Speaker, v voice) bool {
 	counter := sig.Role == RoleWarning || sig.Role == RoleInquiry || act == ActNegated
 	switch {
 	case sig.Role == RoleInquiry:
 		// Only the user asks whether something is a scam.
 		if speaker != SpeakerUser {
-			return
+			return false
 		}
 	case counter:
 		// A warning counts whoever says it.
@@ -216,19 +236,23 @@ func (c *Classifier) record(state *State, sig *Signal, index int, text string, s
 		// cards and send you the codes?").
 		weight *= ownWeight
 	}
+	changed := false
 	if counter {
 		if act == ActNegated && sig.Role != RoleWarning {
 			weight *= 0.5
 		}
 		if weight > state.Counter[sig.ID] {
 			state.Counter[sig.ID] = weight
+			changed = true
 		}
 	} else {
 		if weight > state.Evidence[sig.ID] {
 			state.Evidence[sig.ID] = weight
+			changed = true
 		}
-		if sig.Hard && v == voiceDirect {
+		if sig.Hard && v == voiceDirect && !state.HardDemanded {
 			state.HardDemanded = true
+			changed = true
 		}
 	}
 	quotes := 0
@@ -238,7 +262,7 @@ func (c *Classifier) record(state *State, sig *Signal, index int, text string, s
 		}
 	}
 	if quotes >= MaxHitsPerSignal {
-		return
+		return changed
 	}
 	state.Hits = append(state.Hits, Hit{
 		Signal:       sig.ID,
@@ -250,6 +274,7 @@ func (c *Classifier) record(state *State, sig *Signal, index int, text string, s
 		Act:          act,
 		Speaker:      speaker,
 	})
+	return changed
 }
 
 // reportedWeight scales words relayed second-hand.
@@ -305,10 +330,5 @@ func (c *Classifier) cueAbsorbed(matches []match, cue match) bool {
 }
 
 func (c *Classifier) hasPayload(m match, kind payloadKind) bool {
-	for _, ref := range c.matcher.patterns[m.pattern].payloads {
-		if c.payloads[ref].kind == kind {
-			return true
-		}
-	}
-	return false
+	return c.matcher.patterns[m.pattern].kinds&(1<<kind) != 0
 }

@@ -112,26 +112,29 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// batchChunk is how many lines are classified in parallel before their
+// batchChunk is how many lines are handled in parallel before their
 // results are written, in input order.
-const batchChunk = 512
+const batchChunk = 1024
 
 // checkBatch classifies JSON Lines, one conversation per line, in order.
-// Lines are parsed as they are read; a chunk of them is classified on all
-// cores, then written in order, so memory stays bounded by the chunk.
+// A chunk of lines is parsed, classified and encoded on all cores, then
+// written in input order, so memory stays bounded by the chunk. The first
+// malformed line stops the batch after the lines before it are written.
 func checkBatch(e *engine, opts checkOptions, input io.Reader, name string, stdout, stderr io.Writer) int {
 	reader := bufio.NewReaderSize(input, 1<<20)
 	writer := bufio.NewWriterSize(stdout, 1<<20)
 	defer writer.Flush()
-	enc := json.NewEncoder(writer)
 
 	type job struct {
-		id   json.RawMessage
-		conv classifier.Conversation
-		out  checkOutput
+		line int
+		data []byte
+		out  []byte
+		err  error
 	}
 	jobs := make([]job, 0, batchChunk)
-	flush := func() error {
+	// process handles the chunk and writes it; it returns the exit code
+	// to stop with, or -1 to go on.
+	process := func() int {
 		var wg sync.WaitGroup
 		next := make(chan int)
 		for w := 0; w < runtime.GOMAXPROCS(0); w++ {
@@ -139,8 +142,7 @@ func checkBatch(e *engine, opts checkOptions, input io.Reader, name string, stdo
 			go func() {
 				defer wg.Done()
 				for i := range next {
-					jobs[i].out = e.check(jobs[i].conv, opts)
-					jobs[i].out.ID = jobs[i].id
+					jobs[i].out, jobs[i].err = e.checkLine(jobs[i].data, opts)
 				}
 			}()
 		}
@@ -149,46 +151,51 @@ func checkBatch(e *engine, opts checkOptions, input io.Reader, name string, stdo
 		}
 		close(next)
 		wg.Wait()
-		for i := range jobs {
-			if err := enc.Encode(jobs[i].out); err != nil {
-				return err
+		for _, j := range jobs {
+			if j.err != nil {
+				writer.Flush()
+				fmt.Fprintf(stderr, "scamguard check: %s line %d: %v\n", name, j.line, j.err)
+				return 2
+			}
+			if _, err := writer.Write(j.out); err != nil {
+				return 1
 			}
 		}
 		jobs = jobs[:0]
-		return nil
-	}
-	fail := func(line int, err error) int {
-		if ferr := flush(); ferr != nil {
-			return 1
-		}
-		writer.Flush()
-		fmt.Fprintf(stderr, "scamguard check: %s line %d: %v\n", name, line, err)
-		return 2
+		return -1
 	}
 	for line := 1; ; line++ {
 		data, err := readLine(reader, transcript.MaxInputBytes)
 		if len(data) > 0 {
-			id, conv, perr := transcript.ParseBatchLine(data)
-			if perr != nil {
-				return fail(line, perr)
-			}
-			jobs = append(jobs, job{id: id, conv: conv})
-			if len(jobs) == batchChunk {
-				if err := flush(); err != nil {
-					return 1
-				}
-			}
+			jobs = append(jobs, job{line: line, data: data})
 		}
-		if errors.Is(err, io.EOF) {
-			if err := flush(); err != nil {
-				return 1
+		if err != nil && !errors.Is(err, io.EOF) {
+			jobs = append(jobs, job{line: line, err: err})
+		}
+		if len(jobs) >= batchChunk || err != nil {
+			if code := process(); code >= 0 {
+				return code
 			}
-			return 0
 		}
 		if err != nil {
-			return fail(line, err)
+			return 0
 		}
 	}
+}
+
+// checkLine parses, classifies and encodes one line of a batch.
+func (e *engine) checkLine(data []byte, opts checkOptions) ([]byte, error) {
+	id, conv, err := transcript.ParseBatchLine(data)
+	if err != nil {
+		return nil, err
+	}
+	out := e.check(conv, opts)
+	out.ID = id
+	encoded, err := json.Marshal(out)
+	if err != nil {
+		return nil, err
+	}
+	return append(encoded, '\n'), nil
 }
 
 // readLine reads one line without its newline, refusing lines over limit.

@@ -13,16 +13,31 @@ type engine struct {
 	replies    *reply.Renderer
 }
 
+// newEngine loads the catalogue and the signals side by side (each is a
+// YAML parse of tens of milliseconds), then builds the classifier.
 func newEngine() (*engine, error) {
-	cat, err := catalog.Load()
+	type loaded struct {
+		cat *catalog.Catalog
+		err error
+	}
+	catalogDone := make(chan loaded, 1)
+	go func() {
+		cat, err := catalog.Load()
+		catalogDone <- loaded{cat, err}
+	}()
+	set, err := classifier.LoadSignals(classifier.EmbeddedSignals())
+	cl := <-catalogDone
 	if err != nil {
 		return nil, err
 	}
-	c, err := classifier.Default(cat.ImpersonableBrands())
+	if cl.err != nil {
+		return nil, cl.err
+	}
+	c, err := classifier.New(set, classifier.BrandsFromCatalog(cl.cat.ImpersonableBrands()))
 	if err != nil {
 		return nil, err
 	}
-	replies, err := reply.New(cat)
+	replies, err := reply.New(cl.cat)
 	if err != nil {
 		return nil, err
 	}
