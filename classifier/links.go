@@ -97,12 +97,24 @@ func findLinks(text string) []linkFound {
 			continue
 		}
 		token := strings.TrimRight(text[i:j], ".,;:!?)'\"")
+		// "Click:http://…" and "details.www.bank.tk": the address starts
+		// at its scheme or at www.
+		if k := indexFold(token, "http"); k > 0 {
+			token, i = token[k:], i+k
+		} else if k := indexFold(token, "www."); k > 0 {
+			token, i = token[k:], i+k
+		}
 		if signal, ok := classifyLink(token); ok {
 			found = append(found, linkFound{signal: signal, start: i, end: i + len(token)})
 		}
 		i = j
 	}
 	return found
+}
+
+// indexFold is strings.Index ignoring ASCII case.
+func indexFold(s, substr string) int {
+	return strings.Index(strings.ToLower(s), substr)
 }
 
 func isURLByte(b byte) bool { return urlBytes[b] }
@@ -119,9 +131,12 @@ var urlBytes = func() (set [256]bool) {
 func classifyLink(token string) (string, bool) {
 	lower := strings.ToLower(token)
 	explicit := false
-	for _, prefix := range []string{"https://", "http://", "hxxp://", "hxxps://"} {
-		if strings.HasPrefix(lower, prefix) {
-			lower, explicit = lower[len(prefix):], true
+	// Schemes come mangled on purpose to dodge filters: "http:/", "http:l/",
+	// "http/", "hxxps://".
+	for _, scheme := range []string{"https", "http", "hxxps", "hxxp"} {
+		if rest, ok := strings.CutPrefix(lower, scheme); ok && len(rest) > 0 && (rest[0] == ':' || rest[0] == '/') {
+			lower = strings.TrimLeft(rest, ":/l")
+			explicit = true
 			break
 		}
 	}

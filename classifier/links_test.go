@@ -16,6 +16,9 @@ func TestFindLinks(t *testing.T) {
 		{"e.g. version 3.5 works, Mr.Smith", nil},
 		{"支付宝链接 https://evil.icu 立即", []string{"link_cheap_tld"}},
 		{"paypal.com@evil.example.com", []string{"link_url"}},
+		{"Click:http://23.254.215.52 to apply", []string{"link_ip_address"}},
+		{"log in via http:l/natwestauth.xyz now", []string{"link_cheap_tld"}},
+		{"account details.www.97bmo.tk", []string{"link_cheap_tld"}},
 	}
 	for _, tt := range tests {
 		got := findLinks(tt.text)
@@ -40,10 +43,11 @@ func TestFindNumbers(t *testing.T) {
 		want []string
 	}{
 		{"Just call 09061743386 to claim", []string{"number_premium_rate"}},
-		{"call 0800 542 0825 now", []string{"number_phone"}},
+		{"call 0800 542 0825 now", []string{"number_call_to_action"}},
 		{"Txt STORE to 88039 now", []string{"number_text_shortcode"}},
 		{"请拨打 95555 咨询", nil},
-		{"客服电话 400-820-8820", []string{"number_phone"}},
+		{"请拨打 400-820-8820", []string{"number_call_to_action"}},
+		{"your parcel 2023 1234 567 is on its way", []string{"number_phone"}},
 		{"code BUXCX7123456 and 3.5", nil},
 		{"order 2231 arrives", nil},
 	}

@@ -13,7 +13,7 @@ import "sort"
 type matcher struct {
 	bmpSymbols []int32        // symbol of each rune below 0x10000; 0 = not in the alphabet
 	symbols    map[rune]int32 // the rest of the alphabet
-	rootNext     []int32        // by symbol
+	rootNext   []int32        // by symbol
 
 	// Per state: edges[edgeStart[s]:edgeStart[s+1]] sorted by symbol.
 	edgeStart  []int32

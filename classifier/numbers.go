@@ -5,15 +5,24 @@ import "strings"
 // Phone numbers and SMS short codes are found by code, like links: an
 // unsolicited message that asks you to call a premium-rate number or to
 // text a word to a short code is the call to action of SMS fraud.
+//
+// Calling a premium-rate number or texting a short code is itself the
+// payment (per minute, per message), so those are money moves; a plain
+// number after "call"/"contact" is a call to action.
 var numberSignals = []Signal{
-	{ID: "number_phone", Role: RoleAction, Weight: 0.3, Lang: "any"},
-	{ID: "number_premium_rate", Role: RoleAction, Weight: 0.75, Lang: "any", Types: []string{"delivery_smishing"}},
-	{ID: "number_text_shortcode", Role: RoleAction, Weight: 0.55, Lang: "any"},
+	{ID: "number_phone", Role: RoleAction, Weight: 0.25, Lang: "any"},
+	{ID: "number_call_to_action", Role: RoleAction, Weight: 0.55, Lang: "any"},
+	{ID: "number_premium_rate", Role: RoleMoneyMove, Weight: 0.8, Lang: "any"},
+	{ID: "number_text_shortcode", Role: RoleMoneyMove, Weight: 0.5, Lang: "any"},
 }
+
+// callVerbs before a number make it a call to action ("call 0800…",
+// "contact customer care on …", "拨打…").
+var callVerbs = []string{"call", "ring", "dial", "contact", "phone", "ph", "tel", "whatsapp", "text", "txt", "拨打", "致电", "回电"}
 
 // premiumPrefixes are premium-rate and revenue-sharing ranges (UK 09xx and
 // 087x; the caller pays per minute and the sender earns).
-var premiumPrefixes = []string{"09", "0871", "0872", "0873", "0870", "+449", "00449", "+44871", "+44872"}
+var premiumPrefixes = []string{"09", "0871", "0872", "0873", "0870", "070", "+449", "00449", "+44871", "+44872", "+4470"}
 
 // shortCodeVerbs precede "WORD to 88039" in SMS campaigns.
 var shortCodeVerbs = map[string]bool{"txt": true, "text": true, "send": true, "reply": true, "sms": true}
@@ -61,6 +70,9 @@ func findNumbers(text string) []numberFound {
 		switch {
 		case digits >= 7 && digits <= 15:
 			signal := "number_phone"
+			if followsCallVerb(text[:start]) {
+				signal = "number_call_to_action"
+			}
 			compact := digitsOnly(number)
 			for _, p := range premiumPrefixes {
 				if strings.HasPrefix(compact, p) {
@@ -73,6 +85,26 @@ func findNumbers(text string) []numberFound {
 		}
 	}
 	return found
+}
+
+// followsCallVerb reports a call verb within the few words before a number.
+func followsCallVerb(before string) bool {
+	if len(before) > 40 {
+		before = before[len(before)-40:]
+	}
+	lower := strings.ToLower(before)
+	for _, verb := range callVerbs {
+		at := strings.LastIndex(lower, verb)
+		if at < 0 {
+			continue
+		}
+		// A Latin verb must start a word ("call", not "recall").
+		if verb[0] < 0x80 && at > 0 && isLetter(lower[at-1]) {
+			continue
+		}
+		return true
+	}
+	return false
 }
 
 // digitsOnly drops the spaces and dashes of a phone number.

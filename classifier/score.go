@@ -15,7 +15,7 @@ import (
 // (warnings, negated phrases, the user asking) damp everything but a hard stop.
 const (
 	scamThreshold       = 0.80
-	suspiciousThreshold = 0.50
+	suspiciousThreshold = 0.38
 	hardStopScore       = 0.97
 	// contextForHardStop is the evidence of impersonation, pretext, pivot or
 	// lure needed before a demanded money move is a hard stop.
@@ -24,7 +24,7 @@ const (
 	counterDamping = 0.6
 	// userInitiatedDamping: someone who contacted support themselves is
 	// talking to the company they chose; scripts call or text first.
-	userInitiatedDamping = 0.85
+	userInitiatedDamping = 0.75
 )
 
 // roleAlone is how far one role alone can push the score.
@@ -33,7 +33,7 @@ var roleAlone = map[Role]float64{
 	RolePretext:       0.25,
 	RoleCredibility:   0.15,
 	RolePivot:         0.60,
-	RoleMoneyMove:     0.55,
+	RoleMoneyMove:     0.40,
 	RolePressure:      0.15,
 	RoleLure:          0.6,
 	RoleAction:        0.15,
@@ -65,9 +65,9 @@ var rolePairs = []rolePair{
 	{RoleImpersonation, RolePretext, 0.60},
 	{RolePressure, RoleMoneyMove, 0.75},
 	{RolePressure, RolePivot, 0.65},
-	{RolePressure, RolePretext, 0.45},
+	{RolePressure, RolePretext, 0.55},
 	{RolePressure, RoleLure, 0.50},
-	{RolePressure, RoleImpersonation, 0.40},
+	{RolePressure, RoleImpersonation, 0.60},
 	{RolePressure, RoleLink, 0.55},
 	{RoleCredibility, RolePivot, 0.60},
 	{RoleCredibility, RoleMoneyMove, 0.60},

@@ -73,6 +73,9 @@ const (
 	// voiceReported: someone relaying what a third party said ("客服让我买礼品卡",
 	// "someone called saying I must pay"): evidence, weaker, never a hard stop.
 	voiceReported
+	// voiceThirdParty: the user asking this party about someone else's
+	// script; it says little about this party.
+	voiceThirdParty
 )
 
 // Observe adds the next message of the conversation to state.
@@ -97,7 +100,7 @@ func (c *Classifier) Observe(state *State, msg Message) {
 
 	scratch.matches = c.matcher.findAll(folded, scratch.matches[:0])
 	matches := c.unmasked(scratch.matches)
-	reporting, described, warns := false, false, false
+	reporting, described, warns, asks := false, false, false, false
 	for _, m := range matches {
 		for _, ref := range c.matcher.patterns[m.pattern].payloads {
 			p := c.payloads[ref]
@@ -108,6 +111,8 @@ func (c *Classifier) Observe(state *State, msg Message) {
 				described = true
 			case p.kind == payloadSignal && c.signals[p.index].Role == RoleWarning:
 				warns = warns || !c.negated(folded, matches, m)
+			case p.kind == payloadSignal && c.signals[p.index].Role == RoleInquiry:
+				asks = true
 			}
 		}
 	}
@@ -119,6 +124,10 @@ func (c *Classifier) Observe(state *State, msg Message) {
 	switch {
 	case speaker == SpeakerOther && !described:
 		v = voiceDirect
+	case speaker == SpeakerUser && reporting && asks:
+		// "Someone called saying I must pay a deposit, was that you?":
+		// the user is checking a third party with this one.
+		v = voiceThirdParty
 	case speaker == SpeakerOther, reporting, described:
 		v = voiceReported
 	}
@@ -149,10 +158,18 @@ func (c *Classifier) Observe(state *State, msg Message) {
 			}
 		}
 	}
+	// Links and numbers in the protected person's own words are theirs
+	// ("my number is …"), not a call to action.
 	for _, link := range findLinks(text) {
+		if v == voiceOwn {
+			break
+		}
 		changed = c.record(state, c.signal(link.signal), index, text, link.start, link.end, ActAssert, speaker, v) || changed
 	}
 	for _, number := range findNumbers(text) {
+		if v == voiceOwn {
+			break
+		}
 		changed = c.record(state, c.signal(number.signal), index, text, number.start, number.end, ActAssert, speaker, v) || changed
 	}
 	for _, b := range brandsHere {
@@ -184,23 +201,25 @@ func (c *Classifier) Observe(state *State, msg Message) {
 	}
 }
 
-// unmasked drops signal matches that lie inside a mask: "续费" (renewal)
-// inside "手续费" (handling fee) is not a renewal.
+// unmasked drops signal matches that lie inside a mask ("续费", renewal,
+// inside "手续费", handling fee) or inside a longer signal phrase ("礼品"
+// inside "礼品卡"): the longest phrase says what the words mean.
 func (c *Classifier) unmasked(matches []match) []match {
 	var masks []match
 	for _, m := range matches {
-		if c.hasPayload(m, payloadMask) {
+		if c.hasPayload(m, payloadMask) || c.hasPayload(m, payloadSignal) {
 			masks = append(masks, m)
 		}
 	}
-	if len(masks) == 0 {
+	if len(masks) < 2 {
 		return matches
 	}
 	kept := matches[:0]
 	for _, m := range matches {
 		inside := false
 		for _, mask := range masks {
-			if m != mask && mask.start <= m.start && m.end <= mask.end && !c.hasPayload(m, payloadMask) {
+			if mask.start <= m.start && m.end <= mask.end && mask.end-mask.start > m.end-m.start &&
+				c.hasPayload(m, payloadSignal) && !c.hasPayload(m, payloadMask) {
 				inside = true
 				break
 			}
@@ -230,6 +249,8 @@ func (c *Classifier) record(state *State, sig *Signal, index int, text string, s
 	case counter:
 	case v == voiceReported:
 		weight *= reportedWeight
+	case v == voiceThirdParty:
+		weight *= thirdPartyWeight
 	case v == voiceOwn:
 		// The protected person's own words say little, but transcripts
 		// mislabel speakers and people echo the script ("so I buy the
@@ -240,6 +261,12 @@ func (c *Classifier) record(state *State, sig *Signal, index int, text string, s
 	if counter {
 		if act == ActNegated && sig.Role != RoleWarning {
 			weight *= 0.5
+		}
+		// Only the other party's warnings speak for them. The protected
+		// person's doubts ("is this a scam?", "感觉像是诈骗") are recorded
+		// but clear nothing: victims doubt, and scripts answer the doubt.
+		if speaker == SpeakerUser {
+			weight = 0
 		}
 		if weight > state.Counter[sig.ID] {
 			state.Counter[sig.ID] = weight
@@ -279,6 +306,9 @@ func (c *Classifier) record(state *State, sig *Signal, index int, text string, s
 
 // reportedWeight scales words relayed second-hand.
 const reportedWeight = 0.6
+
+// thirdPartyWeight scales a script the user asks this party about.
+const thirdPartyWeight = 0.3
 
 // ownWeight scales the protected person's own words.
 const ownWeight = 0.35
