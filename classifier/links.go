@@ -15,6 +15,7 @@ var linkSignals = []Signal{
 	{ID: "link_ip_address", Role: RoleLink, Weight: 0.7, Lang: "any", Types: []string{"delivery_smishing"}},
 	{ID: "link_cheap_tld", Role: RoleLink, Weight: 0.55, Lang: "any", Types: []string{"delivery_smishing"}},
 	{ID: "link_lookalike", Role: RoleLink, Weight: 0.75, Lang: "any", Types: []string{"delivery_smishing"}},
+	{ID: "link_app_download", Role: RoleLink, Weight: 0.8, Lang: "any", Types: []string{"tech_support"}},
 }
 
 type linkFound struct {
@@ -171,6 +172,9 @@ func classifyLink(token string) (string, bool) {
 		return "", false
 	}
 	host = strings.TrimPrefix(host, "www.")
+	if strings.HasSuffix(strings.SplitN(lower, "?", 2)[0], ".apk") {
+		return "link_app_download", true // an app installed from a text is how phones get taken over
+	}
 	switch {
 	case shorteners[host]:
 		return "link_shortener", true

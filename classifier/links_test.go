@@ -19,6 +19,7 @@ func TestFindLinks(t *testing.T) {
 		{"Click:http://23.254.215.52 to apply", []string{"link_ip_address"}},
 		{"log in via http:l/natwestauth.xyz now", []string{"link_cheap_tld"}},
 		{"account details.www.97bmo.tk", []string{"link_cheap_tld"}},
+		{"download http://mijn.bank-mobiel.com/update.apk now", []string{"link_app_download"}},
 	}
 	for _, tt := range tests {
 		got := findLinks(tt.text)
@@ -42,7 +43,7 @@ func TestFindNumbers(t *testing.T) {
 		text string
 		want []string
 	}{
-		{"Just call 09061743386 to claim", []string{"number_premium_rate"}},
+		{"Just call 09061743386 to claim", []string{"number_call_to_action", "number_premium_rate"}},
 		{"call 0800 542 0825 now", []string{"number_call_to_action"}},
 		{"Txt STORE to 88039 now", []string{"number_text_shortcode"}},
 		{"请拨打 95555 咨询", nil},

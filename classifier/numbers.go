@@ -73,13 +73,15 @@ func findNumbers(text string) []numberFound {
 			if followsCallVerb(text[:start]) {
 				signal = "number_call_to_action"
 			}
+			found = append(found, numberFound{signal: signal, start: start, end: end})
 			compact := digitsOnly(number)
 			for _, p := range premiumPrefixes {
 				if strings.HasPrefix(compact, p) {
-					signal = "number_premium_rate"
+					// Calling it is also the payment.
+					found = append(found, numberFound{signal: "number_premium_rate", start: start, end: end})
+					break
 				}
 			}
-			found = append(found, numberFound{signal: signal, start: start, end: end})
 		case digits >= 4 && digits <= 6 && followsShortCodeVerb(text[:start]):
 			found = append(found, numberFound{signal: "number_text_shortcode", start: start, end: end})
 		}

@@ -72,6 +72,7 @@ var rolePairs = []rolePair{
 	{RoleCredibility, RolePivot, 0.60},
 	{RoleCredibility, RoleMoneyMove, 0.60},
 	{RoleAction, RoleLink, 0.40},
+	{RoleMoneyMove, RoleAction, 0.50},
 	{RoleLure, RolePivot, 0.70},
 }
 
