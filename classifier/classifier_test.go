@@ -2,6 +2,7 @@ package classifier
 
 import (
 	"context"
+	"strings"
 	"testing"
 )
 
@@ -166,4 +167,37 @@ func TestEmbeddedSignalsLoad(t *testing.T) {
 	if _, err := New(set, nil); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func FuzzClassify(f *testing.F) {
+	c, err := Default(nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, seed := range []string{"我是淘宝客服\n双倍赔偿\n买礼品卡", "call 09061743386 now", "\xff\x00", "b.u.y g.i.f.t c.a.r.d", "https://bit.ly/x"} {
+		f.Add(seed, uint8(0))
+	}
+	f.Fuzz(func(t *testing.T, text string, users uint8) {
+		var conv Conversation
+		for i, line := range strings.Split(text, "\n") {
+			from := SpeakerOther
+			if users&(1<<(i%8)) != 0 {
+				from = SpeakerUser
+			}
+			conv.Messages = append(conv.Messages, Message{From: from, Text: line})
+		}
+		v := c.Classify(context.Background(), conv)
+		if v.Score < 0 || v.Score > 1 {
+			t.Fatalf("score %v outside [0,1]", v.Score)
+		}
+		if (v.FirstAlertIndex >= 0) != v.Level.AtLeast(LevelSuspicious) {
+			t.Fatalf("first alert %d with level %s", v.FirstAlertIndex, v.Level)
+		}
+		for _, h := range v.Signals {
+			msg := conv.Messages[h.MessageIndex].Text
+			if h.Start < 0 || h.End > len(msg) || h.Start >= h.End || msg[h.Start:h.End] != h.Match {
+				t.Fatalf("hit %+v does not point into message %q", h, msg)
+			}
+		}
+	})
 }

@@ -55,7 +55,7 @@ var rolePairs = []rolePair{
 	{RoleImpersonation, RolePivot, 0.80},
 	{RoleImpersonation, RoleMoneyMove, 0.80},
 	{RolePretext, RoleMoneyMove, 0.80},
-	{RoleLure, RoleMoneyMove, 0.85},
+	{RoleLure, RoleMoneyMove, 0.95},
 	{RoleLure, RoleAction, 0.85},
 	{RoleLure, RoleLink, 0.85},
 	{RolePretext, RoleLink, 0.75},
