@@ -209,8 +209,11 @@ func (c *Classifier) Verdict(state *State) Verdict {
 		}
 		return a.Start < b.Start
 	})
-	v.Type = c.scamType(state)
-	v.Stage = c.stage(state)
+	// "No known scam signs" with a scam type would contradict itself.
+	if v.Level != LevelNone {
+		v.Type = c.scamType(state)
+		v.Stage = c.stage(state)
+	}
 	return v
 }
 

@@ -299,6 +299,7 @@ func (c *Classifier) record(state *State, sig *Signal, index int, text string, s
 		End:          end,
 		Match:        text[start:end],
 		Act:          act,
+		Weight:       weight,
 		Speaker:      speaker,
 	})
 	return changed

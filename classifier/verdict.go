@@ -64,6 +64,9 @@ type Hit struct {
 	Match string `json:"match"`
 	// Act is how the phrase was used: a demand or claim, or negated/warned against.
 	Act Act `json:"act"`
+	// Weight is what the hit counted for (the signal's weight, scaled down
+	// for reported or own words), so a reply can quote the strongest.
+	Weight float64 `json:"weight"`
 	// Speaker wrote the message (reported speech by the user counts as the other party's words).
 	Speaker Speaker `json:"speaker"`
 }

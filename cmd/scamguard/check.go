@@ -36,6 +36,10 @@ type signalOutput struct {
 	ID           string `json:"id"`
 	MessageIndex int    `json:"message_index"`
 	Match        string `json:"match"`
+	// Role and Act say how the match counted: "negated" marks a phrase the
+	// other party warned against, which counts for the conversation.
+	Role string `json:"role"`
+	Act  string `json:"act"`
 }
 
 type verifyOutput struct {
@@ -237,7 +241,7 @@ func (e *engine) check(conv classifier.Conversation, opts checkOptions) checkOut
 		out.FirstAlertIndex = &first
 	}
 	for _, h := range v.Signals {
-		out.Signals = append(out.Signals, signalOutput{ID: h.Signal, MessageIndex: h.MessageIndex, Match: h.Match})
+		out.Signals = append(out.Signals, signalOutput{ID: h.Signal, MessageIndex: h.MessageIndex, Match: h.Match, Role: string(h.Role), Act: string(h.Act)})
 	}
 	for _, item := range r.Verify {
 		out.Verify = append(out.Verify, verifyOutput{Kind: item.Kind, Value: item.Value, Note: item.Note})
