@@ -484,7 +484,7 @@ func TestChannelsMatchReference(t *testing.T) {
 		if b.Source != r.Source || !slices.Equal(b.Also, r.Also) || b.SourceQuality != r.SourceQuality || b.Verified != r.Verified {
 			t.Errorf("%s: source, also, source_quality or verified differ from the reference", b.ID)
 		}
-		if b.HowToVerify != r.HowToVerify {
+		if b.HowToVerify.Zh != r.HowToVerify.Zh || b.HowToVerify.En != r.HowToVerify.En {
 			t.Errorf("%s: how_to_verify differs from the reference", b.ID)
 		}
 		if len(b.Channels) != len(r.Channels) {

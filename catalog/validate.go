@@ -140,12 +140,15 @@ func validateChannels(f *channelsFile) error {
 				return fmt.Errorf("%s channel #%d: %w", where, j, err)
 			}
 		}
-		texts := map[string]string{"how_to_verify.zh": b.HowToVerify.Zh, "how_to_verify.en": b.HowToVerify.En}
+		texts := map[string]string{
+			"how_to_verify.zh": b.HowToVerify.Zh, "how_to_verify.zh_hant": b.HowToVerify.ZhHant,
+			"how_to_verify.en": b.HowToVerify.En,
+		}
 		if p := b.AppPath; p != nil {
 			if p.Zh == "" || p.En == "" || p.Source == "" {
 				return fmt.Errorf("%s: app_path needs zh, en and source", where)
 			}
-			for field, text := range map[string]string{"zh": p.Zh, "en": p.En} {
+			for field, text := range map[string]string{"zh": p.Zh, "zh_hant": p.ZhHant, "en": p.En} {
 				if n := numbersIn(text); len(n) > 0 {
 					return fmt.Errorf("%s: app_path.%s contains the number %s; app paths never carry numbers", where, field, n[0])
 				}
@@ -260,7 +263,7 @@ func validateScamTypes(f *scamTypesFile, brandByID map[string]int, entries []Bra
 // userTexts checks the shape of a type's user-visible texts and returns them
 // by field name for the number check.
 func userTexts(t ScamType) (map[string]string, error) {
-	texts := map[string]string{"advice.zh": t.Advice.Zh, "advice.en": t.Advice.En}
+	texts := map[string]string{"advice.zh": t.Advice.Zh, "advice.zh_hant": t.Advice.ZhHant, "advice.en": t.Advice.En}
 	for _, name := range StageNames {
 		stage, _ := t.Stage(name)
 		for part, text := range map[string]Text{"what": stage.What, "next": stage.Next} {
@@ -273,10 +276,13 @@ func userTexts(t ScamType) (map[string]string, error) {
 			case utf8.RuneCountInString(text.En) > maxStageRunesEn:
 				return nil, fmt.Errorf("stage %s.en is longer than %d characters", field, maxStageRunesEn)
 			}
-			texts[field+".zh"], texts[field+".en"] = text.Zh, text.En
+			texts[field+".zh"], texts[field+".zh_hant"], texts[field+".en"] = text.Zh, text.ZhHant, text.En
 		}
 	}
-	for lang, lines := range map[string][]string{"zh": t.NeverDoes.Zh, "en": t.NeverDoes.En} {
+	for lang, lines := range map[string][]string{"zh": t.NeverDoes.Zh, "zh_hant": t.NeverDoes.ZhHant, "en": t.NeverDoes.En} {
+		if lang == "zh_hant" && len(lines) == 0 {
+			continue // optional: Lines.In falls back to zh (TestTraditionalTexts wants it for the embedded data)
+		}
 		if len(lines) < 1 || len(lines) > 3 {
 			return nil, fmt.Errorf("never_does.%s has %d items, want 1 to 3", lang, len(lines))
 		}

@@ -39,8 +39,8 @@ const (
 	langEn     = "en"
 )
 
-// normalizeLang maps a language tag to zh, zh-Hant or en: the catalogue has
-// Simplified Chinese and English text, and Traditional script matters only to
+// normalizeLang maps a language tag to zh, zh-Hant or en, the three
+// languages of the catalogue's texts; Traditional script also matters to
 // choose the region (see effectiveRegion).
 func normalizeLang(lang string) string {
 	tag := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(lang), "_", "-"))
@@ -73,20 +73,11 @@ func effectiveRegion(region, lang string) string {
 	return r
 }
 
-// offerLang is the language offers are built in: zh-Hant reads the
-// Simplified text until the catalogue has Traditional text.
-func offerLang(lang string) string {
-	if lang == langEn {
-		return langEn
-	}
-	return langZh
-}
-
 // buildOffers precomputes what VerifyVia shows for each brand in each
 // language.
 func (c *Catalog) buildOffers() {
 	c.offers = map[string]map[string][]Verify{}
-	for _, lang := range []string{langZh, langEn} {
+	for _, lang := range []string{langZh, langZhHant, langEn} {
 		byBrand := make(map[string][]Verify, len(c.brands))
 		for _, b := range c.brands {
 			byBrand[b.ID] = offersFor(b, lang)
@@ -111,7 +102,7 @@ func offersFor(b Brand, lang string) []Verify {
 	}
 	var out []Verify
 	if b.AppPath != nil {
-		out = append(out, item(VerifyApp, Text{Zh: b.AppPath.Zh, En: b.AppPath.En}.In(lang), b.AppPath.Source))
+		out = append(out, item(VerifyApp, Text{Zh: b.AppPath.Zh, ZhHant: b.AppPath.ZhHant, En: b.AppPath.En}.In(lang), b.AppPath.Source))
 	} else if app, ok := firstOfferable(b, ChannelApp); ok {
 		out = append(out, item(VerifyApp, app.Value, b.Source))
 	}
@@ -159,7 +150,7 @@ const maxTypeBrands = 2
 func (c *Catalog) VerifyVia(brandID, scamType, lang, region string) []Verify {
 	lang = normalizeLang(lang)
 	region = effectiveRegion(region, lang)
-	offers := c.offers[offerLang(lang)]
+	offers := c.offers[lang]
 	lines, haveLines := c.regionalLines[region]
 
 	var out []Verify

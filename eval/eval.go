@@ -5,13 +5,16 @@ package eval
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -123,6 +126,9 @@ func Run(ctx context.Context, c *classifier.Classifier, files []string) ([]Repor
 	for _, path := range files {
 		items, err := ReadFile(path)
 		if err != nil {
+			return nil, err
+		}
+		if err := applyAnnotations(path, items); err != nil {
 			return nil, err
 		}
 		rep := Evaluate(ctx, c, items)
@@ -252,4 +258,42 @@ func (r *Report) finish() {
 		r.ConversationsPerS = float64(r.Items) / r.Seconds
 		r.MessagesPerS = float64(r.Messages) / r.Seconds
 	}
+}
+
+// applyAnnotations reads the sidecar annotations/<name>.fraud-flags.jsonl
+// next to a corpus file, when there is one, and uses each item's first
+// fraudulent message from the other party as its warn_by: the early-warning
+// measure then asks whether the alert came no later than the scam itself.
+func applyAnnotations(path string, items []Item) error {
+	name := strings.TrimSuffix(filepath.Base(path), ".jsonl")
+	sidecar := filepath.Join(filepath.Dir(path), "annotations", name+".fraud-flags.jsonl")
+	data, err := os.ReadFile(sidecar)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	first := map[string]int{}
+	for i, line := range bytes.Split(data, []byte("\n")) {
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		var a struct {
+			ID    string `json:"id"`
+			First *int   `json:"first_fraud_message_from_other"`
+		}
+		if err := json.Unmarshal(line, &a); err != nil {
+			return fmt.Errorf("%s line %d: %v", sidecar, i+1, err)
+		}
+		if a.First != nil {
+			first[a.ID] = *a.First
+		}
+	}
+	for i := range items {
+		if f, ok := first[items[i].ID]; ok && items[i].WarnBy == nil && items[i].Label == "scam" {
+			items[i].WarnBy = &f
+		}
+	}
+	return nil
 }

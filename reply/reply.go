@@ -1,13 +1,18 @@
 // Package reply turns a Verdict into what the user reads: a headline, the
-// scam type, why (quoted from the conversation), what to do now, what they
-// will ask next and the official channels to verify through. One rendering
-// path per output: plain text here (CLI), HTML for Telegram later.
+// scam type, why (quoted from the conversation), what they will ask next,
+// what to do now and the official channels to verify through.
+//
+// One rendering path per output: compose builds the reply once as a list of
+// blocks, then Render writes it as plain text (the CLI) and RenderHTML as
+// Telegram HTML. Neither writer decides what is said, so they cannot drift
+// apart.
 package reply
 
 import (
 	_ "embed"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -15,6 +20,15 @@ import (
 	"github.com/scamguard/scamguard/catalog"
 	"github.com/scamguard/scamguard/classifier"
 )
+
+// Reply languages: Simplified Chinese, Traditional Chinese and English.
+const (
+	LangZh     = "zh"
+	LangZhHant = "zh-Hant"
+	LangEn     = "en"
+)
+
+var languages = []string{LangZh, LangZhHant, LangEn}
 
 // texts is the fixed frame of a reply in one language.
 type texts struct {
@@ -24,14 +38,27 @@ type texts struct {
 	NoneNote           string            `yaml:"none_note"`
 	Type               string            `yaml:"type"`
 	Why                string            `yaml:"why"`
-	DoNow              string            `yaml:"do_now"`
 	Next               string            `yaml:"next"`
+	PaymentStep        string            `yaml:"payment_step"`
+	Remember           string            `yaml:"remember"`
+	DoNow              string            `yaml:"do_now"`
 	Verify             string            `yaml:"verify"`
+	Separator          string            `yaml:"separator"`
 	QuoteOpen          string            `yaml:"quote_open"`
 	QuoteClose         string            `yaml:"quote_close"`
 	DoScam             []string          `yaml:"do_scam"`
 	DoSuspicious       []string          `yaml:"do_suspicious"`
 	Roles              map[string]string `yaml:"roles"`
+	Meanings           map[string]string `yaml:"meanings"`
+}
+
+// textsFile is texts.yaml: the frame per language, and which signals get a
+// more specific meaning than their role.
+type textsFile struct {
+	SignalMeanings map[string]string `yaml:"signal_meanings"`
+	Zh             texts             `yaml:"zh"`
+	ZhHant         texts             `yaml:"zh-Hant"`
+	En             texts             `yaml:"en"`
 }
 
 //go:embed texts.yaml
@@ -39,41 +66,119 @@ var textsYAML []byte
 
 // Renderer builds replies from verdicts; safe for concurrent use.
 type Renderer struct {
-	catalog *catalog.Catalog
-	texts   map[string]texts
+	catalog        *catalog.Catalog
+	texts          map[string]texts
+	signalMeanings map[string]string
+	// htmlLimit is Telegram's message limit; tests lower it to exercise
+	// the trimming.
+	htmlLimit int
 }
 
-// New loads the reply texts.
+// New loads and checks the reply texts. An error means texts.yaml is broken,
+// which the package tests catch before a build ships.
 func New(cat *catalog.Catalog) (*Renderer, error) {
-	var all map[string]texts
-	if err := yaml.Unmarshal(textsYAML, &all); err != nil {
+	var file textsFile
+	if err := yaml.Unmarshal(textsYAML, &file); err != nil {
 		return nil, fmt.Errorf("parse reply texts: %w", err)
 	}
-	for _, lang := range []string{"zh", "en"} {
-		t, ok := all[lang]
-		if !ok || t.HeadlineScam == "" || t.HeadlineNone == "" || len(t.DoScam) == 0 || len(t.Roles) == 0 {
-			return nil, fmt.Errorf("reply texts: %s is incomplete", lang)
+	all := map[string]texts{LangZh: file.Zh, LangZhHant: file.ZhHant, LangEn: file.En}
+	for _, lang := range languages {
+		if err := all[lang].complete(file.SignalMeanings); err != nil {
+			return nil, fmt.Errorf("reply texts %s: %w", lang, err)
 		}
 	}
-	return &Renderer{catalog: cat, texts: all}, nil
+	return &Renderer{catalog: cat, texts: all, signalMeanings: file.SignalMeanings, htmlLimit: TelegramLimit}, nil
+}
+
+// complete reports the first missing piece of a language's frame.
+func (t texts) complete(signalMeanings map[string]string) error {
+	for name, value := range map[string]string{
+		"headline_scam": t.HeadlineScam, "headline_suspicious": t.HeadlineSuspicious,
+		"headline_none": t.HeadlineNone, "none_note": t.NoneNote, "type": t.Type, "why": t.Why,
+		"next": t.Next, "payment_step": t.PaymentStep, "remember": t.Remember, "do_now": t.DoNow,
+		"verify": t.Verify, "separator": t.Separator, "quote_open": t.QuoteOpen, "quote_close": t.QuoteClose,
+	} {
+		if strings.TrimSpace(value) == "" {
+			return fmt.Errorf("%s is empty", name)
+		}
+	}
+	if len(t.DoScam) == 0 || len(t.DoSuspicious) == 0 {
+		return fmt.Errorf("do_scam or do_suspicious is empty")
+	}
+	for _, role := range quoteOrder {
+		if t.Roles[string(role)] == "" {
+			return fmt.Errorf("roles.%s is empty", role)
+		}
+	}
+	for signal, meaning := range signalMeanings {
+		if t.Meanings[meaning] == "" {
+			return fmt.Errorf("meanings.%s (for signal %s) is empty", meaning, signal)
+		}
+	}
+	return nil
 }
 
 // Options choose the reply's language and the user's region.
 type Options struct {
-	// Lang is "auto" (from the conversation), "zh", "zh-Hant" or "en".
+	// Lang is "auto" or empty (the conversation's language), "zh", "zh-Hant"
+	// or "en". Tags such as zh-TW or en-GB are accepted.
 	Lang string
-	// Region is an ISO 3166 alpha-2 code, or empty when unknown.
+	// Region is an ISO 3166 alpha-2 code, or empty when unknown; it picks
+	// the anti-fraud lines (see catalog.VerifyVia).
 	Region string
 }
 
 // Reply is a rendered answer.
 type Reply struct {
-	// Lang is the language it is written in.
+	// Lang is the language it is written in: zh, zh-Hant or en.
 	Lang string
-	// Text is the plain-text reply.
+	// Text is the reply: plain text from Render, Telegram HTML from
+	// RenderHTML.
 	Text string
 	// Verify are the official channels shown under "verify through".
 	Verify []catalog.Verify
+}
+
+// Render writes the reply as plain text, for the CLI.
+func (r *Renderer) Render(v classifier.Verdict, opts Options) Reply {
+	m := r.compose(v, opts)
+	return Reply{Lang: m.lang, Text: writePlain(m.blocks()), Verify: m.verify}
+}
+
+// TelegramLimit is the longest message Telegram accepts, in UTF-16 code
+// units.
+const TelegramLimit = 4096
+
+// RenderHTML writes the reply as Telegram HTML (parse_mode HTML): every piece
+// of text is escaped, and only <b>, <i> and <a href> are used. It fits in
+// TelegramLimit, counted on the HTML source, which is never shorter than what
+// Telegram counts. When too long it shortens the quoted phrases, then drops
+// them, then the "remember" and "next" blocks; the advice and the channels
+// to verify through are never cut.
+func (r *Renderer) RenderHTML(v classifier.Verdict, opts Options) Reply {
+	m := r.compose(v, opts)
+	return Reply{Lang: m.lang, Text: fitHTML(m, r.htmlLimit), Verify: m.verify}
+}
+
+// message is everything a reply says, before it is written out.
+type message struct {
+	lang    string
+	t       texts
+	level   classifier.Level
+	typeKey string // the scam type's name, empty when unknown
+	quotes  []quote
+	// next is what they will ask next (or, at the payment stage, what the
+	// payment step looks like); nextLabel is its header.
+	next      []string
+	nextLabel string
+	remember  string
+	verify    []catalog.Verify
+}
+
+// quote is one phrase of the other party and what it means.
+type quote struct {
+	phrase  string
+	meaning string
 }
 
 // maxQuotes bounds the "why" list: a reply is read on a phone.
@@ -82,91 +187,92 @@ const maxQuotes = 3
 // maxQuoteRunes shortens a long quoted match.
 const maxQuoteRunes = 40
 
-// Render writes the reply for a verdict.
-func (r *Renderer) Render(v classifier.Verdict, opts Options) Reply {
-	lang := opts.Lang
-	if lang == "" || lang == "auto" {
-		lang = v.Language
+// compose decides what the reply says.
+func (r *Renderer) compose(v classifier.Verdict, opts Options) message {
+	lang := replyLang(opts.Lang, v.Language)
+	m := message{
+		lang:   lang,
+		t:      r.texts[lang],
+		level:  v.Level,
+		verify: r.catalog.VerifyVia(v.Brand, v.Type, lang, opts.Region),
 	}
-	t := r.texts[textLang(lang)]
-	verify := r.catalog.VerifyVia(v.Brand, v.Type, lang, opts.Region)
-
-	var b strings.Builder
-	switch v.Level {
-	case classifier.LevelScam:
-		b.WriteString(t.HeadlineScam)
-	case classifier.LevelSuspicious:
-		b.WriteString(t.HeadlineSuspicious)
-	default:
-		b.WriteString(t.HeadlineNone)
-		b.WriteString("\n")
-		b.WriteString(t.NoneNote)
-		r.writeVerify(&b, t, verify)
-		return Reply{Lang: lang, Text: b.String(), Verify: verify}
+	if v.Level != classifier.LevelScam && v.Level != classifier.LevelSuspicious {
+		return m // no known signs: say so, and where to check anyway
 	}
-	b.WriteString("\n")
-
 	scamType, knownType := r.catalog.ScamType(v.Type)
 	if knownType {
-		fmt.Fprintf(&b, "%s: %s\n", t.Type, scamType.Names.In(textLang(lang)))
-	}
-	if quotes := r.quotes(v, t); len(quotes) > 0 {
-		fmt.Fprintf(&b, "\n%s:\n", t.Why)
-		for _, q := range quotes {
-			fmt.Fprintf(&b, "• %s\n", q)
+		m.typeKey = scamType.Names.In(lang)
+		if never := scamType.NeverDoes.In(lang); len(never) > 0 {
+			m.remember = never[0]
 		}
 	}
-	fmt.Fprintf(&b, "\n%s:\n", t.DoNow)
-	steps := t.DoSuspicious
-	if v.Level == classifier.LevelScam {
-		steps = t.DoScam
-	}
-	for _, s := range steps {
-		fmt.Fprintf(&b, "• %s\n", s)
-	}
+	m.quotes = r.quotes(v, m.t)
 	if v.Level == classifier.LevelScam && knownType {
-		if next := nextStep(scamType, v.Stage, textLang(lang)); next != "" {
-			fmt.Fprintf(&b, "\n%s: %s\n", t.Next, next)
-		}
+		m.nextLabel, m.next = nextStep(scamType, v.Stage, lang, m.t)
 	}
-	r.writeVerify(&b, t, verify)
-	return Reply{Lang: lang, Text: strings.TrimRight(b.String(), "\n"), Verify: verify}
+	return m
 }
 
-func (r *Renderer) writeVerify(b *strings.Builder, t texts, verify []catalog.Verify) {
-	if len(verify) == 0 {
-		return
+// replyLang picks zh, zh-Hant or en: the option when set, else the
+// conversation's language.
+func replyLang(option, conversation string) string {
+	lang := option
+	if lang == "" || lang == "auto" {
+		lang = conversation
 	}
-	fmt.Fprintf(b, "\n%s:\n", t.Verify)
-	for _, item := range verify {
-		line := item.Value
-		if item.Name != "" && item.Kind != catalog.VerifyAdvice {
-			line = item.Name + ": " + item.Value
-		}
-		if item.Note != "" && item.Kind != catalog.VerifyAdvice {
-			line += " (" + item.Note + ")"
-		}
-		fmt.Fprintf(b, "• %s\n", line)
+	tag := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(lang), "_", "-"))
+	if !strings.HasPrefix(tag, "zh") {
+		return LangEn
 	}
+	for _, traditional := range []string{"hant", "-tw", "-hk", "-mo"} {
+		if strings.Contains(tag, traditional) {
+			return LangZhHant
+		}
+	}
+	return LangZh
 }
 
-// quotes picks up to maxQuotes of the other party's phrases, strongest roles
-// first, each with what it means.
-func (r *Renderer) quotes(v classifier.Verdict, t texts) []string {
-	order := []classifier.Role{
-		classifier.RoleMoneyMove, classifier.RolePivot, classifier.RoleLink, classifier.RolePretext,
-		classifier.RoleImpersonation, classifier.RoleLure, classifier.RolePressure,
-		classifier.RoleCredibility, classifier.RoleAction,
-	}
-	var out []string
-	for _, role := range order {
-		for _, h := range v.Signals {
-			if h.Role != role || h.Act != classifier.ActAssert {
+// quoteOrder ranks roles by how much a quote of them helps the reader: the
+// money move and the excuse for it first, the setting last.
+var quoteOrder = []classifier.Role{
+	classifier.RoleMoneyMove, classifier.RolePivot, classifier.RoleLink, classifier.RolePretext,
+	classifier.RoleImpersonation, classifier.RoleLure, classifier.RolePressure,
+	classifier.RoleCredibility, classifier.RoleAction,
+}
+
+// quotes picks up to maxQuotes of the other party's phrases, one per role in
+// quoteOrder. Within a role a phrase with its own meaning wins, then the
+// longer one, because "芝麻信用分太低" says more than "支付".
+func (r *Renderer) quotes(v classifier.Verdict, t texts) []quote {
+	var out []quote
+	seen := map[string]bool{}
+	for _, role := range quoteOrder {
+		var best *classifier.Hit
+		bestScore := 0
+		for i := range v.Signals {
+			h := &v.Signals[i]
+			phrase := cleanQuote(h.Match)
+			if h.Role != role || h.Act != classifier.ActAssert || h.Speaker == classifier.SpeakerUser || phrase == "" || seen[phrase] {
 				continue
 			}
-			out = append(out, fmt.Sprintf("%s%s%s — %s", t.QuoteOpen, shorten(h.Match), t.QuoteClose, t.Roles[string(role)]))
-			break
+			score := utf8.RuneCountInString(phrase)
+			if r.signalMeanings[h.Signal] != "" {
+				score += 1000
+			}
+			if score > bestScore {
+				best, bestScore = h, score
+			}
 		}
+		if best == nil {
+			continue
+		}
+		phrase := cleanQuote(best.Match)
+		seen[phrase] = true
+		meaning := t.Meanings[r.signalMeanings[best.Signal]]
+		if meaning == "" {
+			meaning = t.Roles[string(role)]
+		}
+		out = append(out, quote{phrase: phrase, meaning: meaning})
 		if len(out) == maxQuotes {
 			break
 		}
@@ -174,33 +280,45 @@ func (r *Renderer) quotes(v classifier.Verdict, t texts) []string {
 	return out
 }
 
-// nextStep is the stage after the one reached: what the person should expect.
-func nextStep(t catalog.ScamType, stage, lang string) string {
-	stages := []string{catalog.StageOpen, catalog.StageCredibility, catalog.StagePivot, catalog.StagePayment}
-	for i, s := range stages {
-		if s != stage {
-			continue
-		}
-		st, _ := t.Stage(stages[min(i, len(stages)-1)])
-		return st.Next.In(lang)
+// nextStep returns the header and lines of "what they will ask you next".
+// The catalog's Next of a stage is written as the ask that follows it (open:
+// "they will read out your order"), so the stage reached gives what comes
+// after it. At the payment stage nothing follows: the reader is told what
+// the payment step looks like, and what else they will ask for.
+func nextStep(t catalog.ScamType, stage, lang string, frame texts) (string, []string) {
+	if stage == catalog.StagePayment {
+		st, _ := t.Stage(catalog.StagePayment)
+		return frame.PaymentStep, []string{st.What.In(lang), st.Next.In(lang)}
 	}
-	st, _ := t.Stage(catalog.StageOpen)
-	return st.Next.In(lang)
+	st, ok := t.Stage(stage)
+	if !ok {
+		// the classifier saw a scam but no stage: the script's first ask
+		st, _ = t.Stage(catalog.StageOpen)
+	}
+	return frame.Next, []string{st.Next.In(lang)}
 }
 
-func shorten(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if utf8.RuneCountInString(s) <= maxQuoteRunes {
+// cleanQuote makes a match fit to quote: one line, no control or
+// direction-changing characters (they could reorder the reply around the
+// quote), at most maxQuoteRunes.
+func cleanQuote(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
+			return ' '
+		}
+		return r
+	}, s)
+	return shorten(strings.Join(strings.Fields(s), " "), maxQuoteRunes)
+}
+
+// shorten cuts s to at most n runes, marking the cut with "…".
+func shorten(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
-	runes := []rune(s)
-	return string(runes[:maxQuoteRunes]) + "…"
-}
-
-// textLang maps a reply language to the texts available.
-func textLang(lang string) string {
-	if strings.HasPrefix(lang, "zh") {
-		return "zh"
+	if n <= 1 {
+		return "…"
 	}
-	return "en"
+	runes := []rune(s)
+	return string(runes[:n-1]) + "…"
 }

@@ -11,6 +11,14 @@ import (
 type engine struct {
 	classifier *classifier.Classifier
 	replies    *reply.Renderer
+	brands     []classifier.Brand
+}
+
+func (e *engine) classifierOrNil() *classifier.Classifier {
+	if e == nil {
+		return nil
+	}
+	return e.classifier
 }
 
 // newEngine loads the catalogue and the signals side by side (each is a
@@ -33,7 +41,8 @@ func newEngine() (*engine, error) {
 	if cl.err != nil {
 		return nil, cl.err
 	}
-	c, err := classifier.New(set, classifier.BrandsFromCatalog(cl.cat.ImpersonableBrands()))
+	brands := classifier.BrandsFromCatalog(cl.cat.ImpersonableBrands())
+	c, err := classifier.New(set, brands)
 	if err != nil {
 		return nil, err
 	}
@@ -41,5 +50,5 @@ func newEngine() (*engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &engine{classifier: c, replies: replies}, nil
+	return &engine{classifier: c, replies: replies, brands: brands}, nil
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 
-	"github.com/scamguard/scamguard/catalog"
 	"github.com/scamguard/scamguard/classifier"
 
 	"github.com/scamguard/scamguard/eval"
@@ -51,14 +50,12 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// evalClassifier is the embedded classifier, or one built from another
+// signals file when tuning.
 func evalClassifier(signalsFile string) (*classifier.Classifier, error) {
-	brands := classifier.BrandsFromCatalog(catalog.MustLoad().ImpersonableBrands())
-	if signalsFile == "" {
-		e, err := newEngine()
-		if err != nil {
-			return nil, err
-		}
-		return e.classifier, nil
+	e, err := newEngine()
+	if err != nil || signalsFile == "" {
+		return e.classifierOrNil(), err
 	}
 	data, err := os.ReadFile(signalsFile)
 	if err != nil {
@@ -68,5 +65,5 @@ func evalClassifier(signalsFile string) (*classifier.Classifier, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", signalsFile, err)
 	}
-	return classifier.New(set, brands)
+	return classifier.New(set, e.brands)
 }
