@@ -14,8 +14,8 @@ cues:
   negation: ["不会", "never", "don't", "请勿"]
   reporting: ["让我", "asked me", "told me"]
 signals:
-  - {id: t_imp, role: impersonation, weight: 0.4, lang: any, types: [ecommerce_logistics_refund], phrases: ["淘宝客服", "customer service"]}
-  - {id: t_pretext, role: pretext, weight: 0.4, lang: any, types: [ecommerce_logistics_refund], phrases: ["双倍赔偿", "double compensation"]}
+  - {id: t_imp, role: impersonation, weight: 0.3, lang: any, types: [ecommerce_logistics_refund], phrases: ["淘宝客服", "customer service"]}
+  - {id: t_pretext, role: pretext, weight: 0.3, lang: any, types: [ecommerce_logistics_refund], phrases: ["双倍赔偿", "double compensation"]}
   - {id: t_pivot, role: pivot, weight: 0.8, lang: any, types: [ecommerce_logistics_refund], phrases: ["信用分太低", "credit score is too low"]}
   - {id: t_gift, role: money_move, weight: 0.9, lang: any, types: [gift_card_payment], hard: true, phrases: ["买礼品卡", "buy gift cards", "lipinka"]}
   - {id: t_code, role: money_move, weight: 0.9, lang: any, hard: true, phrases: ["验证码告诉我", "tell me the code"]}
@@ -60,8 +60,8 @@ func TestClassifyMechanics(t *testing.T) {
 		{"escalates across messages",
 			conv("您好，我是淘宝客服", "您的快递丢失，可以双倍赔偿", "您的信用分太低，无法到账", "您需要去买礼品卡"),
 			LevelScam, true, 2},
-		{"money move without context is not a hard stop",
-			conv("要买礼品卡吗"), LevelNone, false, -1},
+		{"a demanded money move without context is suspicious, not a hard stop",
+			conv("要买礼品卡吗"), LevelSuspicious, false, 0},
 		{"negated demand is a warning",
 			conv("我是淘宝客服", "我们不会让您买礼品卡", "请勿把验证码告诉我们以外的人"),
 			LevelNone, false, -1},

@@ -202,6 +202,9 @@ func (m *matcher) findAll(f *Folded, out []match) []match {
 			if pat.latinEnd && !endsWord(f, end) {
 				continue
 			}
+			if spansPunctuation(f, start, end) {
+				continue
+			}
 			out = append(out, match{pattern: p, start: int32(start), end: int32(end)})
 		}
 	}
@@ -224,6 +227,16 @@ func endsWord(f *Folded, end int) bool {
 	switch string(f.Runes[end:rest]) {
 	case "s", "es", "ed", "d", "ing", "er", "ers":
 		return true
+	}
+	return false
+}
+
+// spansPunctuation reports a match with a comma or sentence mark inside it.
+func spansPunctuation(f *Folded, start, end int) bool {
+	for k := start + 1; k < end; k++ {
+		if f.PunctBefore[k] {
+			return true
+		}
 	}
 	return false
 }

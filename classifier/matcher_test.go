@@ -23,6 +23,9 @@ func naiveFind(f *Folded, keys []string) []match {
 			if classOf(k[len(k)-1]) != classOther && !endsWord(f, i+len(k)) {
 				continue
 			}
+			if spansPunctuation(f, i, i+len(k)) {
+				continue
+			}
 			out = append(out, match{pattern: int32(p), start: int32(i), end: int32(i + len(k))})
 		}
 	}
@@ -42,7 +45,7 @@ func sortMatches(ms []match) {
 }
 
 func TestMatcherAgreesWithNaiveSearch(t *testing.T) {
-	alphabet := []rune("ab礼品卡 ")
+	alphabet := []rune("ab礼品卡 ，.")
 	rng := rand.New(rand.NewSource(1))
 	randomText := func(n int) string {
 		var b strings.Builder

@@ -23,6 +23,11 @@ type Folded struct {
 	// WordStart is set where a separator, the start of the text or a change of
 	// script comes before the rune: Latin phrases must begin and end at one.
 	WordStart []bool
+	// PunctBefore is set where a comma or sentence punctuation stands between
+	// the rune and the one before it: a keyword never spans those
+	// ("出，金" is not "出金"), while dots, spaces and emoji inside one are
+	// obfuscation.
+	PunctBefore []bool
 	// Clause numbers the clauses (split at sentence punctuation),
 	// so that "never" only negates a phrase in its own clause.
 	Clause []int32
@@ -48,9 +53,11 @@ func (f *Folded) reset(n int) {
 		f.Start = make([]int32, 0, n)
 		f.End = make([]int32, 0, n)
 		f.WordStart = make([]bool, 0, n)
+		f.PunctBefore = make([]bool, 0, n)
 		f.Clause = make([]int32, 0, n)
 	}
 	f.Runes, f.Start, f.End, f.WordStart, f.Clause = f.Runes[:0], f.Start[:0], f.End[:0], f.WordStart[:0], f.Clause[:0]
+	f.PunctBefore = f.PunctBefore[:0]
 	f.HanRunes, f.TraditionalRunes, f.LatinRunes = 0, 0, 0
 }
 
@@ -80,6 +87,7 @@ func classOf(r rune) runeClass {
 
 func (f *Folded) fold(text string) {
 	boundary := true
+	punct := false
 	prevClass := classNone
 	clause := int32(0)
 	emit := func(r rune, start, end int) {
@@ -88,8 +96,9 @@ func (f *Folded) fold(text string) {
 		f.Start = append(f.Start, int32(start))
 		f.End = append(f.End, int32(end))
 		f.WordStart = append(f.WordStart, boundary || c != prevClass || c == classOther)
+		f.PunctBefore = append(f.PunctBefore, punct)
 		f.Clause = append(f.Clause, clause)
-		boundary = false
+		boundary, punct = false, false
 		prevClass = c
 	}
 	var decomposed [16]byte
@@ -115,6 +124,7 @@ func (f *Folded) fold(text string) {
 				if isClauseBreak(r) {
 					clause++
 				}
+				punct = punct || isKeywordBreak(r)
 				boundary = true
 			}
 			continue
@@ -175,6 +185,7 @@ func (f *Folded) fold(text string) {
 				if isClauseBreak(p) {
 					clause++
 				}
+				punct = punct || isKeywordBreak(p)
 				boundary = true
 			}
 		}
@@ -208,6 +219,16 @@ var decomposedTable = func() [][]byte {
 func isClauseBreak(r rune) bool {
 	switch r {
 	case '.', '!', '?', ';', '\n', '。', '…':
+		return true
+	}
+	return false
+}
+
+// isKeywordBreak reports punctuation that no keyword spans: commas and
+// sentence marks, but not the dots people put inside words to dodge filters.
+func isKeywordBreak(r rune) bool {
+	switch r {
+	case ',', '!', '?', ';', ':', '\n', '。', '、', '…':
 		return true
 	}
 	return false

@@ -80,7 +80,7 @@ func FuzzNormalize(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in string) {
 		folded := Normalize(in)
 		n := len(folded.Runes)
-		if len(folded.Start) != n || len(folded.End) != n || len(folded.WordStart) != n || len(folded.Clause) != n {
+		if len(folded.Start) != n || len(folded.End) != n || len(folded.WordStart) != n || len(folded.Clause) != n || len(folded.PunctBefore) != n {
 			t.Fatalf("parallel slices differ in length")
 		}
 		for i := 0; i < n; i++ {

@@ -63,8 +63,11 @@ func findNumbers(text string) []numberFound {
 			break
 		}
 		i = end
-		if start > 0 && (isLetter(text[start-1]) || isDigit(text[start-1])) {
-			continue // part of a code such as BUXCX7 or a reference
+		if start > 0 && (isLetter(text[start-1]) || isDigit(text[start-1]) || strings.IndexByte("/=?&#_%.", text[start-1]) >= 0) {
+			continue // part of a code such as BUXCX7, or of a web address
+		}
+		if end < len(text) && strings.IndexByte("/?&=", text[end]) >= 0 {
+			continue // inside a web address
 		}
 		number := text[start:end]
 		switch {

@@ -15,7 +15,7 @@ import (
 // (warnings, negated phrases, the user asking) damp everything but a hard stop.
 const (
 	scamThreshold       = 0.80
-	suspiciousThreshold = 0.38
+	suspiciousThreshold = 0.36
 	hardStopScore       = 0.97
 	// contextForHardStop is the evidence of impersonation, pretext, pivot or
 	// lure needed before a demanded money move is a hard stop.
@@ -121,16 +121,25 @@ func (c *Classifier) roleEvidence(weights map[string]float64) evidence {
 	return ev
 }
 
+// userInitiatedClaims scales impersonation and credibility when the user
+// opened the conversation: an agent the user contacted saying who they are
+// and reading out the order is doing their job.
+const userInitiatedClaims = 0.5
+
 // score computes the level of the evidence so far.
 func (c *Classifier) score(state *State) (Level, float64, bool) {
 	ev := c.roleEvidence(state.Evidence)
+	if state.UserInitiated {
+		ev[roleSlot[RoleImpersonation]] *= userInitiatedClaims
+		ev[roleSlot[RoleCredibility]] *= userInitiatedClaims
+	}
 	missing := 1.0
 	for i, e := range ev {
 		missing *= 1 - e*roleAloneBySlot[i]
 	}
 	for _, p := range pairSlots {
 		if ea, eb := ev[p.a], ev[p.b]; ea > 0 && eb > 0 {
-			missing *= 1 - math.Min(ea, eb)*p.strength
+			missing *= 1 - (0.7*math.Min(ea, eb)+0.3*math.Sqrt(ea*eb))*p.strength
 		}
 	}
 	score := 1 - missing
