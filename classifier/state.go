@@ -38,6 +38,9 @@ type State struct {
 	// HardDemanded is set once the other party demanded a hard money move
 	// in their own words.
 	HardDemanded bool `json:"hard_demanded"`
+	// UserRaised are the topic signals (pretext, impersonation, credibility)
+	// the protected person brought up first.
+	UserRaised map[string]bool `json:"user_raised"`
 	// UserInitiated is set when the protected person opened the conversation
 	// (contacting support), which scam scripts never do.
 	UserInitiated bool `json:"user_initiated"`
@@ -49,6 +52,7 @@ func NewState() *State {
 		Evidence:        map[string]float64{},
 		Counter:         map[string]float64{},
 		Brands:          map[string]int{},
+		UserRaised:      map[string]bool{},
 		Peak:            LevelNone,
 		FirstAlertIndex: -1,
 	}
@@ -110,7 +114,7 @@ func (c *Classifier) Observe(state *State, msg Message) {
 			case p.kind == payloadDescribed:
 				described = true
 			case p.kind == payloadSignal && c.signals[p.index].Role == RoleWarning:
-				warns = warns || !c.negated(folded, matches, m)
+				warns = true
 			case p.kind == payloadSignal && c.signals[p.index].Role == RoleInquiry:
 				asks = true
 			}
@@ -124,9 +128,9 @@ func (c *Classifier) Observe(state *State, msg Message) {
 	switch {
 	case speaker == SpeakerOther && !described:
 		v = voiceDirect
-	case speaker == SpeakerUser && reporting && asks:
-		// "Someone called saying I must pay a deposit, was that you?":
-		// the user is checking a third party with this one.
+	case speaker == SpeakerUser && (described || reporting && asks):
+		// "Someone called saying I must pay a deposit (, was that you?)":
+		// the user is telling this party about a third one.
 		v = voiceThirdParty
 	case speaker == SpeakerOther, reporting, described:
 		v = voiceReported
@@ -147,7 +151,8 @@ func (c *Classifier) Observe(state *State, msg Message) {
 				act := ActAssert
 				// In a message that warns about scams, the script it
 				// describes is not being played: "对方会说涉嫌洗钱，要把钱转到安全账户".
-				if c.negated(folded, matches, m) || (warns && sig.Role != RoleWarning) {
+				// A warning is never negated ("我们不会加您好友，请注意防范").
+				if sig.Role != RoleWarning && (warns || c.negated(folded, matches, m)) {
 					act = ActNegated
 				}
 				if sig.Role == RoleImpersonation && act == ActAssert && v == voiceDirect {
@@ -256,6 +261,13 @@ func (c *Classifier) record(state *State, sig *Signal, index int, text string, s
 		// mislabel speakers and people echo the script ("so I buy the
 		// cards and send you the codes?").
 		weight *= ownWeight
+		if echoRoles[sig.Role] {
+			state.UserRaised[sig.ID] = true
+		}
+	case state.UserRaised[sig.ID] && echoRoles[sig.Role]:
+		// The other party answering about a topic the user raised
+		// ("is the 百万保障 charged?") is not bringing up a pretext.
+		weight *= echoWeight
 	}
 	changed := false
 	if counter {
@@ -307,6 +319,12 @@ func (c *Classifier) record(state *State, sig *Signal, index int, text string, s
 
 // reportedWeight scales words relayed second-hand.
 const reportedWeight = 0.6
+
+// echoRoles are the topics an agent may simply be answering about; echoWeight
+// scales them when the user raised them first.
+var echoRoles = map[Role]bool{RolePretext: true, RoleImpersonation: true, RoleCredibility: true}
+
+const echoWeight = 0.5
 
 // thirdPartyWeight scales a script the user asks this party about.
 const thirdPartyWeight = 0.3
