@@ -38,7 +38,7 @@ type Text struct {
 // nearest one (Traditional to Simplified, Chinese to English and back) so a
 // reply never shows a blank.
 func (t Text) In(lang string) string {
-	switch normalizeLang(lang) {
+	switch NormalizeLang(lang) {
 	case langEn:
 		return cmpOr(t.En, t.Zh)
 	case langZhHant:
@@ -58,7 +58,7 @@ type Lines struct {
 // In returns the lines in lang, with the same fallback as Text.In.
 func (l Lines) In(lang string) []string {
 	var order [][]string
-	switch normalizeLang(lang) {
+	switch NormalizeLang(lang) {
 	case langEn:
 		order = [][]string{l.En, l.Zh}
 	case langZhHant:

@@ -309,9 +309,9 @@ func TestLanguageAndRegion(t *testing.T) {
 		{"", langEn, "CN-SC", "CN"},
 	}
 	for _, tt := range tests {
-		lang := normalizeLang(tt.lang)
+		lang := NormalizeLang(tt.lang)
 		if lang != tt.wantLang {
-			t.Errorf("normalizeLang(%q) = %q, want %q", tt.lang, lang, tt.wantLang)
+			t.Errorf("NormalizeLang(%q) = %q, want %q", tt.lang, lang, tt.wantLang)
 		}
 		if got := effectiveRegion(tt.region, lang); got != tt.wantRegion {
 			t.Errorf("effectiveRegion(%q, %q) = %q, want %q", tt.region, lang, got, tt.wantRegion)

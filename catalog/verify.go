@@ -39,10 +39,11 @@ const (
 	langEn     = "en"
 )
 
-// normalizeLang maps a language tag to zh, zh-Hant or en, the three
+// NormalizeLang maps a language tag (zh, zh-TW, zh_Hant, en-GB, …) to
+// zh, zh-Hant or en, the three
 // languages of the catalogue's texts; Traditional script also matters to
 // choose the region (see effectiveRegion).
-func normalizeLang(lang string) string {
+func NormalizeLang(lang string) string {
 	tag := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(lang), "_", "-"))
 	if !strings.HasPrefix(tag, "zh") {
 		return langEn
@@ -148,7 +149,7 @@ const maxTypeBrands = 2
 // lang is "zh", "zh-Hant" or "en" (other tags read English); region is ISO
 // 3166 alpha-2 or empty when unknown.
 func (c *Catalog) VerifyVia(brandID, scamType, lang, region string) []Verify {
-	lang = normalizeLang(lang)
+	lang = NormalizeLang(lang)
 	region = effectiveRegion(region, lang)
 	offers := c.offers[lang]
 	lines, haveLines := c.regionalLines[region]

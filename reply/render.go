@@ -134,40 +134,30 @@ func (m message) verifyBlock() block {
 
 // writePlain writes blocks as plain text: a blank line between blocks.
 func writePlain(blocks []block) string {
-	var b strings.Builder
-	for i, bl := range blocks {
-		if i > 0 {
-			b.WriteString("\n")
-		}
-		if bl.title != "" {
-			b.WriteString(bl.title + "\n")
-		}
-		for _, l := range bl.lines {
-			b.WriteString(linePrefix(bl, l))
-			for _, s := range l.spans {
-				b.WriteString(s.text)
-			}
-			b.WriteString("\n")
-		}
-	}
-	return strings.TrimRight(b.String(), "\n")
+	return write(blocks, func(title string) string { return title }, func(s span) string { return s.text })
 }
 
 // writeHTML writes blocks as Telegram HTML. Every text is escaped; a tag
 // never spans lines, so the output can be cut between lines.
 func writeHTML(blocks []block) string {
+	return write(blocks, func(title string) string { return "<b>" + html.EscapeString(title) + "</b>" }, spanHTML)
+}
+
+// write lays blocks out, one line per line and a blank line between blocks;
+// the two formats differ only in how a title and a span are written.
+func write(blocks []block, title func(string) string, spanText func(span) string) string {
 	var b strings.Builder
 	for i, bl := range blocks {
 		if i > 0 {
 			b.WriteString("\n")
 		}
 		if bl.title != "" {
-			b.WriteString("<b>" + html.EscapeString(bl.title) + "</b>\n")
+			b.WriteString(title(bl.title) + "\n")
 		}
 		for _, l := range bl.lines {
 			b.WriteString(linePrefix(bl, l))
 			for _, s := range l.spans {
-				b.WriteString(spanHTML(s))
+				b.WriteString(spanText(s))
 			}
 			b.WriteString("\n")
 		}

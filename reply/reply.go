@@ -216,20 +216,10 @@ func (r *Renderer) compose(v classifier.Verdict, opts Options) message {
 // replyLang picks zh, zh-Hant or en: the option when set, else the
 // conversation's language.
 func replyLang(option, conversation string) string {
-	lang := option
-	if lang == "" || lang == "auto" {
-		lang = conversation
+	if option == "" || option == "auto" {
+		return catalog.NormalizeLang(conversation)
 	}
-	tag := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(lang), "_", "-"))
-	if !strings.HasPrefix(tag, "zh") {
-		return LangEn
-	}
-	for _, traditional := range []string{"hant", "-tw", "-hk", "-mo"} {
-		if strings.Contains(tag, traditional) {
-			return LangZhHant
-		}
-	}
-	return LangZh
+	return catalog.NormalizeLang(option)
 }
 
 // quoteOrder ranks roles by how much a quote of them helps the reader: the

@@ -14,12 +14,6 @@ type engine struct {
 	brands     []classifier.Brand
 }
 
-func (e *engine) classifierOrNil() *classifier.Classifier {
-	if e == nil {
-		return nil
-	}
-	return e.classifier
-}
 
 // newEngine loads the catalogue and the signals side by side (each is a
 // YAML parse of tens of milliseconds), then builds the classifier.

@@ -54,8 +54,11 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 // signals file when tuning.
 func evalClassifier(signalsFile string) (*classifier.Classifier, error) {
 	e, err := newEngine()
-	if err != nil || signalsFile == "" {
-		return e.classifierOrNil(), err
+	if err != nil {
+		return nil, err
+	}
+	if signalsFile == "" {
+		return e.classifier, nil
 	}
 	data, err := os.ReadFile(signalsFile)
 	if err != nil {
