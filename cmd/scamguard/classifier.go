@@ -14,7 +14,6 @@ type engine struct {
 	brands     []classifier.Brand
 }
 
-
 // newEngine loads the catalogue and the signals side by side (each is a
 // YAML parse of tens of milliseconds), then builds the classifier.
 func newEngine() (*engine, error) {
