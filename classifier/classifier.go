@@ -15,11 +15,13 @@ type Brand struct {
 // Classifier is the heuristic engine: normalise, match signals, score the
 // whole conversation. It is immutable after New and safe for concurrent use.
 type Classifier struct {
-	signals  []Signal
-	byID     map[string]int // signal id → index in signals
-	matcher  *matcher
-	payloads []payload
-	brands   []string // brand ids, indexed by payload.index
+	signals []Signal
+	byID    map[string]int // signal id → index in signals
+	// nearSignals are the signals made of two words near each other.
+	nearSignals []int32
+	matcher     *matcher
+	payloads    []payload
+	brands      []string // brand ids, indexed by payload.index
 }
 
 // payload is what a pattern of the automaton stands for.
@@ -37,6 +39,8 @@ const (
 	payloadNotNegation
 	payloadDescribed
 	payloadMask
+	payloadNearFirst // index: signal
+	payloadNearThen  // index: signal
 	payloadBrand
 )
 
@@ -64,7 +68,7 @@ func New(set *SignalSet, brands []Brand) (*Classifier, error) {
 	var refs []int32
 	add := func(phrase string, p payload) {
 		key := foldKey(phrase)
-		if len([]rune(key)) < 2 {
+		if len([]rune(key)) < 2 && p.kind != payloadNearFirst && p.kind != payloadNearThen {
 			return
 		}
 		keys = append(keys, key)
@@ -74,6 +78,15 @@ func New(set *SignalSet, brands []Brand) (*Classifier, error) {
 	for i, sig := range c.signals {
 		for _, phrase := range sig.Phrases {
 			add(phrase, payload{kind: payloadSignal, index: int32(i)})
+		}
+		if sig.Near != nil {
+			c.nearSignals = append(c.nearSignals, int32(i))
+			for _, w := range sig.Near.First {
+				add(w, payload{kind: payloadNearFirst, index: int32(i)})
+			}
+			for _, w := range sig.Near.Then {
+				add(w, payload{kind: payloadNearThen, index: int32(i)})
+			}
 		}
 	}
 	for _, cue := range set.Cues.Negation {

@@ -19,6 +19,8 @@ signals:
   - {id: t_pivot, role: pivot, weight: 0.8, lang: any, types: [ecommerce_logistics_refund], phrases: ["信用分太低", "credit score is too low"]}
   - {id: t_gift, role: money_move, weight: 0.9, lang: any, types: [gift_card_payment], hard: true, phrases: ["买礼品卡", "buy gift cards", "lipinka"]}
   - {id: t_code, role: money_move, weight: 0.9, lang: any, hard: true, phrases: ["验证码告诉我", "tell me the code"]}
+  - {id: t_buy_near, role: money_move, weight: 0.9, lang: any, hard: true, near: {first: ["buy", "买"], then: ["gift card", "礼品卡"], window: 16}}
+  - {id: t_code_near, role: money_move, weight: 0.9, lang: any, hard: true, near: {first: ["告诉我"], then: ["验证码"], window: 8, any_order: true}}
   - {id: t_warn, role: warning, weight: 0.8, lang: any, phrases: ["谨防诈骗", "beware of scams"]}
   - {id: t_ask, role: inquiry, weight: 0.5, lang: any, phrases: ["是诈骗吗", "is this a scam"]}
 `
@@ -73,6 +75,12 @@ func TestClassifyMechanics(t *testing.T) {
 			conv("me:is this a scam?"), LevelNone, false, -1},
 		{"obfuscated hard stop",
 			conv("this is customer service", "you get double compensation", "now b.u.y g.i.f.t c.a.r.d.s"), LevelScam, true, 2},
+		{"verb and object with words between",
+			conv("this is customer service", "double compensation for you", "please buy two Apple gift cards"), LevelScam, true, 2},
+		{"object before verb in Chinese",
+			conv("淘宝客服：双倍赔偿", "把您刚收到的验证码告诉我"), LevelScam, true, 1},
+		{"a comma breaks the pair",
+			conv("淘宝客服：双倍赔偿", "我买了水果，礼品卡不用"), LevelNone, false, -1},
 		{"pinyin money move",
 			conv("淘宝客服：双倍赔偿", "去买 li pin ka"), LevelScam, true, 1},
 	}
@@ -145,13 +153,14 @@ func TestLanguage(t *testing.T) {
 
 func TestLoadSignalsRejectsBadFiles(t *testing.T) {
 	for name, doc := range map[string]string{
-		"unknown role":   "version: 1\nsignals:\n  - {id: a, role: nope, weight: 0.5, lang: en, phrases: [abc]}\n",
-		"duplicate id":   "version: 1\nsignals:\n  - {id: a, role: lure, weight: 0.5, lang: en, phrases: [abc]}\n  - {id: a, role: lure, weight: 0.5, lang: en, phrases: [abd]}\n",
-		"weight":         "version: 1\nsignals:\n  - {id: a, role: lure, weight: 1.5, lang: en, phrases: [abc]}\n",
-		"hard non-money": "version: 1\nsignals:\n  - {id: a, role: lure, weight: 0.5, hard: true, lang: en, phrases: [abc]}\n",
-		"short phrase":   "version: 1\nsignals:\n  - {id: a, role: lure, weight: 0.5, lang: en, phrases: [\"a.\"]}\n",
-		"unknown field":  "version: 1\nsignals:\n  - {id: a, role: lure, weight: 0.5, lang: en, phrases: [abc], extra: 1}\n",
-		"version":        "version: 2\nsignals:\n  - {id: a, role: lure, weight: 0.5, lang: en, phrases: [abc]}\n",
+		"unknown role":      "version: 1\nsignals:\n  - {id: a, role: nope, weight: 0.5, lang: en, phrases: [abc]}\n",
+		"duplicate id":      "version: 1\nsignals:\n  - {id: a, role: lure, weight: 0.5, lang: en, phrases: [abc]}\n  - {id: a, role: lure, weight: 0.5, lang: en, phrases: [abd]}\n",
+		"weight":            "version: 1\nsignals:\n  - {id: a, role: lure, weight: 1.5, lang: en, phrases: [abc]}\n",
+		"hard non-money":    "version: 1\nsignals:\n  - {id: a, role: lure, weight: 0.5, hard: true, lang: en, phrases: [abc]}\n",
+		"short phrase":      "version: 1\nsignals:\n  - {id: a, role: lure, weight: 0.5, lang: en, phrases: [\"a.\"]}\n",
+		"unknown field":     "version: 1\nsignals:\n  - {id: a, role: lure, weight: 0.5, lang: en, phrases: [abc], extra: 1}\n",
+		"version":           "version: 2\nsignals:\n  - {id: a, role: lure, weight: 0.5, lang: en, phrases: [abc]}\n",
+		"near without then": "version: 1\nsignals:\n  - {id: a, role: lure, weight: 0.5, lang: en, near: {first: [buy], window: 5}}\n",
 	} {
 		if _, err := LoadSignals([]byte(doc)); err == nil {
 			t.Errorf("%s: accepted", name)

@@ -85,6 +85,23 @@ type Signal struct {
 	// Phrases are matched after normalisation (see Normalize): case,
 	// width, separators, Traditional characters and look-alikes do not matter.
 	Phrases []string `yaml:"phrases"`
+	// Near matches a verb and its object with a few words between them
+	// ("buy two Apple gift cards", "把收到的验证码告诉我"), which fixed phrases
+	// cannot enumerate.
+	Near *Near `yaml:"near"`
+}
+
+// Near is a pair of word lists that make a signal when a word of each
+// stands close together in one clause.
+type Near struct {
+	// First and Then are the two word lists.
+	First []string `yaml:"first"`
+	Then  []string `yaml:"then"`
+	// Window is the most folded runes allowed between the two words.
+	Window int `yaml:"window"`
+	// AnyOrder lets Then come before First (Chinese often puts the object
+	// first: "把验证码告诉我").
+	AnyOrder bool `yaml:"any_order"`
 }
 
 // Cues are small word lists that decide how a matched phrase was used.
@@ -154,10 +171,21 @@ func (s *SignalSet) validate() error {
 			return fmt.Errorf("%s: lang %q is not zh, en or any", where, sig.Lang)
 		case sig.Hard && sig.Role != RoleMoneyMove:
 			return fmt.Errorf("%s: only money moves can be hard stops", where)
-		case len(sig.Phrases) == 0:
+		case len(sig.Phrases) == 0 && sig.Near == nil:
 			return fmt.Errorf("%s: no phrases", where)
+		case sig.Near != nil && (len(sig.Near.First) == 0 || len(sig.Near.Then) == 0 || sig.Near.Window < 0 || sig.Near.Window > 40):
+			return fmt.Errorf("%s: near needs first and then words and a window of 0..40", where)
 		}
 		seen[sig.ID] = true
+		if sig.Near != nil {
+			// A near word stands next to its partner, so one Chinese
+			// character ("买") is enough.
+			for _, w := range append(append([]string(nil), sig.Near.First...), sig.Near.Then...) {
+				if len([]rune(foldKey(w))) == 0 {
+					return fmt.Errorf("%s: near word %q is empty after normalisation", where, w)
+				}
+			}
+		}
 		for _, p := range sig.Phrases {
 			if len([]rune(foldKey(p))) < 2 {
 				return fmt.Errorf("%s: phrase %q is shorter than 2 characters after normalisation", where, p)

@@ -103,6 +103,9 @@ func (c *Classifier) Observe(state *State, msg Message) {
 	state.LatinRunes += folded.LatinRunes
 
 	scratch.matches = c.matcher.findAll(folded, scratch.matches[:0])
+	// Near words are looked up among all matches: "gift card" inside the
+	// longer phrase "apple gift card" still pairs with "buy".
+	nears := c.findNear(folded, scratch.matches)
 	matches := c.unmasked(scratch.matches)
 	reporting, described, warns, asks := false, false, false, false
 	for _, m := range matches {
@@ -165,6 +168,15 @@ func (c *Classifier) Observe(state *State, msg Message) {
 	}
 	// Links and numbers in the protected person's own words are theirs
 	// ("my number is …"), not a call to action.
+	for _, near := range nears {
+		sig := &c.signals[near.signal]
+		act := ActAssert
+		if sig.Role != RoleWarning && (warns || c.negated(folded, matches, near.span)) {
+			act = ActNegated
+		}
+		start, end := folded.Start[near.span.start], folded.End[near.span.end-1]
+		changed = c.record(state, sig, index, text, int(start), int(end), act, speaker, v) || changed
+	}
 	for _, link := range findLinks(text) {
 		if v == voiceOwn {
 			break
@@ -380,4 +392,62 @@ func (c *Classifier) cueAbsorbed(matches []match, cue match) bool {
 
 func (c *Classifier) hasPayload(m match, kind payloadKind) bool {
 	return c.matcher.patterns[m.pattern].kinds&(1<<kind) != 0
+}
+
+// nearHit is a Near signal found in a message.
+type nearHit struct {
+	signal int32
+	span   match // folded span from the first word to the last
+}
+
+// findNear pairs the words of Near signals: a word of one list and a word
+// of the other in the same clause, at most Window folded runes apart, with
+// no comma or sentence mark between them. One hit per signal and message.
+func (c *Classifier) findNear(folded *Folded, matches []match) []nearHit {
+	if len(c.nearSignals) == 0 {
+		return nil
+	}
+	var hits []nearHit
+	found := map[int32]bool{}
+	for _, a := range matches {
+		for _, refA := range c.matcher.patterns[a.pattern].payloads {
+			pa := c.payloads[refA]
+			if pa.kind != payloadNearFirst && pa.kind != payloadNearThen || found[pa.index] {
+				continue
+			}
+			near := c.signals[pa.index].Near
+			for _, b := range matches {
+				if b.start < a.end || int(b.start-a.end) > near.Window || folded.Clause[a.start] != folded.Clause[b.start] {
+					continue
+				}
+				if spansPunctuation(folded, int(a.start), int(b.end)) {
+					continue
+				}
+				ordered := pa.kind == payloadNearFirst
+				if !ordered && !near.AnyOrder {
+					continue
+				}
+				want := payloadNearThen
+				if !ordered {
+					want = payloadNearFirst
+				}
+				if c.patternHas(b, want, pa.index) {
+					found[pa.index] = true
+					hits = append(hits, nearHit{signal: pa.index, span: match{pattern: a.pattern, start: a.start, end: b.end}})
+					break
+				}
+			}
+		}
+	}
+	return hits
+}
+
+// patternHas reports whether a match carries the given payload for a signal.
+func (c *Classifier) patternHas(m match, kind payloadKind, signal int32) bool {
+	for _, ref := range c.matcher.patterns[m.pattern].payloads {
+		if p := c.payloads[ref]; p.kind == kind && p.index == signal {
+			return true
+		}
+	}
+	return false
 }
