@@ -85,6 +85,8 @@ func classOf(r rune) runeClass {
 	return classOther
 }
 
+// fold appends the folding of text to f (which may already hold a carried
+// tail of the previous message).
 func (f *Folded) fold(text string) {
 	boundary := true
 	punct := false

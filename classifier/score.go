@@ -154,9 +154,9 @@ func (c *Classifier) score(state *State) (Level, float64, bool) {
 	}
 
 	hard := false
-	if c.hardMoneyMove(state) {
+	if demands := len(state.HardDemanded); demands > 0 {
 		context := 1 - (1-ev.of(RoleImpersonation))*(1-ev.of(RolePretext))*(1-ev.of(RolePivot))*(1-ev.of(RoleLure))
-		if context >= contextForHardStop {
+		if context >= hardStopContext(demands) {
 			hard = true
 			if score < hardStopScore {
 				score = hardStopScore
@@ -194,7 +194,16 @@ var pairSlots = func() []pairSlot {
 	return out
 }()
 
-func (c *Classifier) hardMoneyMove(state *State) bool { return state.HardDemanded }
+// hardStopContext is the impersonation, pretext, pivot or lure evidence a
+// demanded money move needs to be a hard stop: strong for one demand, any
+// for two different ones ("buy the cards" and "send me the codes" make
+// their own context).
+func hardStopContext(demands int) float64 {
+	if demands >= 2 {
+		return 0.01
+	}
+	return contextForHardStop
+}
 
 // Verdict reads the verdict of the conversation so far.
 func (c *Classifier) Verdict(state *State) Verdict {

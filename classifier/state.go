@@ -1,6 +1,11 @@
 package classifier
 
-import "sync"
+import (
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+)
 
 // State is the running evidence of one conversation. Observe adds one
 // message in O(message length); Verdict reads it in O(signals seen). The bot
@@ -35,9 +40,14 @@ type State struct {
 	FirstAlertIndex int `json:"first_alert_index"`
 	// HardStop is set once a hard stop fired.
 	HardStop bool `json:"hard_stop"`
-	// HardDemanded is set once the other party demanded a hard money move
-	// in their own words.
-	HardDemanded bool `json:"hard_demanded"`
+	// HardDemanded are the hard money moves the other party demanded in
+	// their own words.
+	HardDemanded map[string]bool `json:"hard_demanded"`
+	// Tail is the end of the previous message (folded), with its speaker,
+	// when that message did not end a sentence: scammers split keywords
+	// across messages ("买两张礼品" / "卡，每张1000").
+	Tail        string  `json:"tail,omitempty"`
+	TailSpeaker Speaker `json:"tail_speaker,omitempty"`
 	// UserRaised are the topic signals (pretext, impersonation, credibility)
 	// the protected person brought up first.
 	UserRaised map[string]bool `json:"user_raised"`
@@ -53,6 +63,7 @@ func NewState() *State {
 		Counter:         map[string]float64{},
 		Brands:          map[string]int{},
 		UserRaised:      map[string]bool{},
+		HardDemanded:    map[string]bool{},
 		Peak:            LevelNone,
 		FirstAlertIndex: -1,
 	}
@@ -96,16 +107,35 @@ func (c *Classifier) Observe(state *State, msg Message) {
 	scratch := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(scratch)
 	folded := &scratch.folded
-	folded.reset(len(text))
+	carried := state.carryTail(folded, msg.From, len(text))
 	folded.fold(text)
+	state.keepTail(folded, carried, msg.From, text)
 	state.HanRunes += folded.HanRunes
 	state.TraditionalRunes += folded.TraditionalRunes
 	state.LatinRunes += folded.LatinRunes
 
 	scratch.matches = c.matcher.findAll(folded, scratch.matches[:0])
 	// Near words are looked up among all matches: "gift card" inside the
-	// longer phrase "apple gift card" still pairs with "buy".
+	// longer phrase "apple gift card" still pairs with "buy", and a word in
+	// the carried tail pairs with one in this message.
 	nears := c.findNear(folded, scratch.matches)
+	if carried > 0 {
+		// What lies wholly inside the carried tail was counted last time.
+		kept := scratch.matches[:0]
+		for _, m := range scratch.matches {
+			if int(m.end) > carried {
+				kept = append(kept, m)
+			}
+		}
+		scratch.matches = kept
+		keptNears := nears[:0]
+		for _, n := range nears {
+			if int(n.span.end) > carried {
+				keptNears = append(keptNears, n)
+			}
+		}
+		nears = keptNears
+	}
 	matches := c.unmasked(scratch.matches)
 	reporting, described, warns, asks := false, false, false, false
 	for _, m := range matches {
@@ -301,8 +331,8 @@ func (c *Classifier) record(state *State, sig *Signal, index int, text string, s
 			state.Evidence[sig.ID] = weight
 			changed = true
 		}
-		if sig.Hard && v == voiceDirect && !state.HardDemanded {
-			state.HardDemanded = true
+		if sig.Hard && v == voiceDirect && !state.HardDemanded[sig.ID] {
+			state.HardDemanded[sig.ID] = true
 			changed = true
 		}
 	}
@@ -450,4 +480,56 @@ func (c *Classifier) patternHas(m match, kind payloadKind, signal int32) bool {
 		}
 	}
 	return false
+}
+
+// tailRunes is how much of a message is carried over to join the next one.
+const tailRunes = 6
+
+// carryTail resets f and starts it with the previous message's tail when the
+// same speaker goes on without ending the sentence; it returns how many runes
+// were carried. Carried runes point at byte 0 of the new message, so a
+// keyword split across messages is quoted from where the new message starts.
+func (s *State) carryTail(f *Folded, from Speaker, n int) int {
+	f.reset(n + tailRunes)
+	if s.Tail == "" || s.TailSpeaker != from {
+		return 0
+	}
+	carried := 0
+	for _, r := range s.Tail {
+		f.Runes = append(f.Runes, r)
+		f.Start = append(f.Start, 0)
+		f.End = append(f.End, 0)
+		f.WordStart = append(f.WordStart, carried == 0)
+		f.PunctBefore = append(f.PunctBefore, false)
+		f.Clause = append(f.Clause, 0)
+		carried++
+	}
+	return carried
+}
+
+// keepTail remembers the end of this message for the next one, unless it
+// ends a sentence.
+func (s *State) keepTail(f *Folded, carried int, from Speaker, text string) {
+	s.Tail, s.TailSpeaker = "", ""
+	own := f.Runes[carried:]
+	trimmed := strings.TrimRightFunc(text, unicode.IsSpace)
+	if len(own) == 0 || trimmed == "" {
+		return
+	}
+	last, _ := utf8.DecodeLastRuneInString(trimmed)
+	if isKeywordBreak(last) || isKeywordBreak(foldPunct(last)) {
+		return
+	}
+	if len(own) > tailRunes {
+		own = own[len(own)-tailRunes:]
+	}
+	s.Tail, s.TailSpeaker = string(own), from
+}
+
+// foldPunct maps full-width sentence marks to ASCII, as the normaliser does.
+func foldPunct(r rune) rune {
+	if r >= 0xFF01 && r <= 0xFF5E {
+		return r - 0xFF01 + '!'
+	}
+	return r
 }
