@@ -19,9 +19,12 @@ type Classifier struct {
 	byID    map[string]int // signal id → index in signals
 	// nearSignals are the signals made of two words near each other.
 	nearSignals []int32
-	matcher     *matcher
-	payloads    []payload
-	brands      []string // brand ids, indexed by payload.index
+	// soundMatcher matches key phrases by pinyin; its payloads are signal
+	// indexes (see sound.go).
+	soundMatcher *matcher
+	matcher      *matcher
+	payloads     []payload
+	brands       []string // brand ids, indexed by payload.index
 }
 
 // payload is what a pattern of the automaton stands for.
@@ -112,6 +115,22 @@ func New(set *SignalSet, brands []Brand) (*Classifier, error) {
 		}
 	}
 	c.matcher = newMatcher(keys, refs)
+	var soundKeys []string
+	var soundSignals []int32
+	for i, sig := range c.signals {
+		if sig.Weight < soundMinWeight || !soundRoles[sig.Role] {
+			continue
+		}
+		for _, phrase := range sig.Phrases {
+			if key, ok := soundKey(foldKey(phrase)); ok {
+				soundKeys = append(soundKeys, key)
+				soundSignals = append(soundSignals, int32(i))
+			}
+		}
+	}
+	if len(soundKeys) > 0 {
+		c.soundMatcher = newMatcher(soundKeys, soundSignals)
+	}
 	for i := range c.matcher.patterns {
 		pat := &c.matcher.patterns[i]
 		for _, ref := range pat.payloads {

@@ -79,6 +79,10 @@ func TestClassifyMechanics(t *testing.T) {
 			conv("this is customer service", "double compensation for you", "please buy two Apple gift cards"), LevelScam, true, 2},
 		{"object before verb in Chinese",
 			conv("淘宝客服：双倍赔偿", "把您刚收到的验证码告诉我"), LevelScam, true, 1},
+		{"a homophone spelling is matched by sound",
+			conv("淘宝客服：双倍赔偿", "请把验证马高诉我"), LevelScam, true, 1},
+		{"half pinyin is matched by sound",
+			conv("淘宝客服：双倍赔偿", "请把yanzheng码告su我"), LevelScam, true, 1},
 		{"a keyword split across messages",
 			conv("淘宝客服：双倍赔偿", "您去买两张礼品", "卡，买好发我"), LevelScam, true, 2},
 		{"a finished sentence is not joined to the next message",
@@ -213,4 +217,21 @@ func FuzzClassify(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestSoundKey(t *testing.T) {
+	for _, tt := range []struct {
+		phrase, want string
+		ok           bool
+	}{
+		{"退款", "tuikuan", false},
+		{"支付宝", "zhifubao", true},
+		{"备用金", "beiyongjin", true},
+		{"旅游", "lvyou", false},
+	} {
+		got, ok := soundKey(foldKey(tt.phrase))
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("soundKey(%q) = %q, %v; want %q, %v", tt.phrase, got, ok, tt.want, tt.ok)
+		}
+	}
 }

@@ -73,6 +73,8 @@ func NewState() *State {
 type scratch struct {
 	folded  Folded
 	matches []match
+	sound   sounded
+	soundM  []match
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -136,6 +138,7 @@ func (c *Classifier) Observe(state *State, msg Message) {
 		}
 		nears = keptNears
 	}
+	sounds := c.findSound(&scratch.sound, folded, scratch.matches, scratch.soundM)
 	matches := c.unmasked(scratch.matches)
 	reporting, described, warns, asks := false, false, false, false
 	for _, m := range matches {
@@ -198,7 +201,10 @@ func (c *Classifier) Observe(state *State, msg Message) {
 	}
 	// Links and numbers in the protected person's own words are theirs
 	// ("my number is …"), not a call to action.
-	for _, near := range nears {
+	for _, near := range append(nears, sounds...) {
+		if int(near.span.end) <= carried {
+			continue
+		}
 		sig := &c.signals[near.signal]
 		act := ActAssert
 		if sig.Role != RoleWarning && (warns || c.negated(folded, matches, near.span)) {
