@@ -102,8 +102,8 @@ func (s *sounded) appendRune(r rune, f *Folded, i int, wordStart bool) {
 // findSound returns signal hits found by sound that the characters did not
 // already find, as spans of the folded text.
 func (c *Classifier) findSound(snd *sounded, folded *Folded, matches []match, buf []match) []nearHit {
-	if c.soundMatcher == nil {
-		return nil
+	if c.soundMatcher == nil || folded.HanRunes == 0 {
+		return nil // nothing to spell: English text is matched as it is
 	}
 	snd.spell(folded)
 	var hits []nearHit
