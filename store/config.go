@@ -1,0 +1,145 @@
+package store
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The environment variables that configure the store, in one place so that
+// the README's option table and the binary's wiring read the same names.
+const (
+	// EnvURL selects the server; empty means the embedded in-process store.
+	EnvURL = "REDIS_URL"
+	// EnvAddrs is a comma-separated address list, an alternative to EnvURL;
+	// more than one address means Cluster.
+	EnvAddrs = "SCAMGUARD_REDIS_ADDRS"
+	// EnvPrefix is prepended to every key.
+	EnvPrefix = "SCAMGUARD_REDIS_PREFIX"
+	// EnvTTL is how long a conversation is kept after its last message (Go duration).
+	EnvTTL = "SCAMGUARD_REDIS_TTL"
+	// EnvWindow is how many messages of a conversation are kept.
+	EnvWindow = "SCAMGUARD_REDIS_WINDOW"
+)
+
+// Config says which Redis to use and how long and how much to keep. The zero
+// value of a field means its default (DefaultConfig).
+type Config struct {
+	// URL is redis://[user:password@]host:port[/db] for one node; with
+	// ?addr=host:port&addr=… it names Cluster seed nodes, and with
+	// ?master_name=NAME the host is a Sentinel. rediss:// uses TLS. Empty
+	// with no Addrs: the embedded in-process store, not persisted.
+	URL string
+	// Addrs lists host:port addresses instead of URL: one means a single
+	// node, more than one a Cluster.
+	Addrs []string
+	// Password authenticates with Addrs (a URL carries its own).
+	Password string
+	// Prefix starts every key, so that scamguard can share a server.
+	Prefix string
+	// TTL is how long a conversation (window, state, verdict, warning time)
+	// lives after its last message; settings never expire.
+	TTL time.Duration
+	// Window is how many messages of a conversation are kept.
+	Window int
+	// DedupTTL is how long an update id is remembered: longer than Telegram
+	// retries a webhook or a restarted poller re-reads unconfirmed updates.
+	DedupTTL time.Duration
+	// CacheTTL is how long an LLM answer is reused.
+	CacheTTL time.Duration
+	// ReviewMax caps the review stream (approximately, XADD MAXLEN ~).
+	ReviewMax int64
+	// DialTimeout, ReadTimeout and WriteTimeout bound each network step;
+	// OpTimeout bounds a whole call, so a dead or paused Redis costs a
+	// message at most this long before the caller degrades.
+	DialTimeout  time.Duration
+	ReadTimeout  time.Duration
+	WriteTimeout time.Duration
+	OpTimeout    time.Duration
+}
+
+// DefaultConfig returns the defaults: prefix "sg:", conversations kept 72
+// hours, 50 messages each, one-second bounds on every call.
+func DefaultConfig() Config {
+	return Config{
+		Prefix:       "sg:",
+		TTL:          72 * time.Hour,
+		Window:       50,
+		DedupTTL:     24 * time.Hour,
+		CacheTTL:     24 * time.Hour,
+		ReviewMax:    10000,
+		DialTimeout:  time.Second,
+		ReadTimeout:  time.Second,
+		WriteTimeout: time.Second,
+		OpTimeout:    time.Second,
+	}
+}
+
+// ConfigFromEnv reads the Env* variables through getenv (os.Getenv in the
+// binary, a map in tests) over the defaults.
+func ConfigFromEnv(getenv func(string) string) (Config, error) {
+	cfg := DefaultConfig()
+	cfg.URL = getenv(EnvURL)
+	if addrs := getenv(EnvAddrs); addrs != "" {
+		for _, addr := range strings.Split(addrs, ",") {
+			if addr = strings.TrimSpace(addr); addr != "" {
+				cfg.Addrs = append(cfg.Addrs, addr)
+			}
+		}
+	}
+	if prefix := getenv(EnvPrefix); prefix != "" {
+		cfg.Prefix = prefix
+	}
+	if ttl := getenv(EnvTTL); ttl != "" {
+		d, err := time.ParseDuration(ttl)
+		if err != nil || d <= 0 {
+			return cfg, fmt.Errorf("%s=%q: want a positive duration such as 72h", EnvTTL, ttl)
+		}
+		cfg.TTL = d
+	}
+	if window := getenv(EnvWindow); window != "" {
+		n, err := strconv.Atoi(window)
+		if err != nil || n <= 0 {
+			return cfg, fmt.Errorf("%s=%q: want a positive number of messages", EnvWindow, window)
+		}
+		cfg.Window = n
+	}
+	return cfg, nil
+}
+
+// withDefaults fills the zero fields of cfg from DefaultConfig.
+func (cfg Config) withDefaults() Config {
+	def := DefaultConfig()
+	if cfg.Prefix == "" {
+		cfg.Prefix = def.Prefix
+	}
+	if cfg.TTL <= 0 {
+		cfg.TTL = def.TTL
+	}
+	if cfg.Window <= 0 {
+		cfg.Window = def.Window
+	}
+	if cfg.DedupTTL <= 0 {
+		cfg.DedupTTL = def.DedupTTL
+	}
+	if cfg.CacheTTL <= 0 {
+		cfg.CacheTTL = def.CacheTTL
+	}
+	if cfg.ReviewMax <= 0 {
+		cfg.ReviewMax = def.ReviewMax
+	}
+	if cfg.DialTimeout <= 0 {
+		cfg.DialTimeout = def.DialTimeout
+	}
+	if cfg.ReadTimeout <= 0 {
+		cfg.ReadTimeout = def.ReadTimeout
+	}
+	if cfg.WriteTimeout <= 0 {
+		cfg.WriteTimeout = def.WriteTimeout
+	}
+	if cfg.OpTimeout <= 0 {
+		cfg.OpTimeout = def.OpTimeout
+	}
+	return cfg
+}

@@ -1,0 +1,349 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/scamguard/scamguard/redact"
+)
+
+// Entry is one stored message of a conversation.
+type Entry struct {
+	// Seq is the message's position in the conversation, from 1; set by
+	// the store, ignored by Append.
+	Seq int64 `json:"-"`
+	// From is who wrote it: "other" or "user" (classifier.Speaker).
+	From string `json:"from"`
+	// Text is the message; the store keeps it redacted (package redact).
+	Text string `json:"text"`
+	// Time is when it was sent, to the second.
+	Time time.Time `json:"-"`
+}
+
+// storedEntry is an Entry as JSON in the window list: unix seconds instead
+// of an RFC 3339 string keep a 20-message conversation small.
+type storedEntry struct {
+	From string `json:"from"`
+	Text string `json:"text"`
+	Time int64  `json:"time"`
+}
+
+// Conversation is what the store holds for one chat, as read by Append or
+// Load in one round trip.
+type Conversation struct {
+	// Seq is how many messages were ever appended (the last one's Seq).
+	Seq int64
+	// Window holds the last Config.Window messages, oldest first, redacted.
+	Window []Entry
+	// State is the classifier state as last saved, nil when none; StateSeq
+	// is how many messages it has seen. Messages of Window with Seq >
+	// StateSeq are not in State yet (another replica is still on them, or
+	// its save failed).
+	State    []byte
+	StateSeq int64
+	// Verdict is the verdict last saved with State, nil when none.
+	Verdict []byte
+	// WarnedAt is when a warning was last sent in this chat; zero if never.
+	WarnedAt time.Time
+	// Settings are the chat's settings.
+	Settings Settings
+}
+
+// Pending returns the messages of the window that State has not seen.
+func (c Conversation) Pending() []Entry {
+	for i, e := range c.Window {
+		if e.Seq > c.StateSeq {
+			return c.Window[i:]
+		}
+	}
+	return nil
+}
+
+// appendScript is the hot path: one round trip appends the message, trims
+// the window, refreshes both TTLs and reads back everything the classifier
+// and the reply need. With ARGV[1] empty it only reads (Load).
+//
+// KEYS: msgs, conv, settings. ARGV: entry JSON or "", window, TTL in ms.
+// Returns {seq, window, {state, state_seq, verdict, warned_at}, settings}.
+var appendScript = redis.NewScript(`
+local seq
+if ARGV[1] ~= "" then
+  redis.call("RPUSH", KEYS[1], ARGV[1])
+  redis.call("LTRIM", KEYS[1], -tonumber(ARGV[2]), -1)
+  seq = redis.call("HINCRBY", KEYS[2], "seq", 1)
+  redis.call("PEXPIRE", KEYS[1], ARGV[3])
+  redis.call("PEXPIRE", KEYS[2], ARGV[3])
+else
+  seq = tonumber(redis.call("HGET", KEYS[2], "seq") or "0")
+end
+local window = redis.call("LRANGE", KEYS[1], 0, -1)
+local conv = redis.call("HMGET", KEYS[2], "state", "state_seq", "verdict", "warned_at")
+for i = 1, 4 do
+  if not conv[i] then conv[i] = "" end
+end
+return {seq, window, conv, redis.call("HGETALL", KEYS[3])}
+`)
+
+// Append stores msg (redacted) as the newest message of chat's
+// conversation and returns the conversation, the new message included as
+// the last entry of the window. It is one round trip.
+func (s *Store) Append(ctx context.Context, chat int64, msg Entry) (Conversation, error) {
+	stored, err := json.Marshal(storedEntry{From: msg.From, Text: redact.Text(msg.Text), Time: msg.Time.Unix()})
+	if err != nil {
+		return Conversation{}, fmt.Errorf("append message to chat %d: %w", chat, err)
+	}
+	conv, err := s.runConversation(ctx, chat, string(stored))
+	if err != nil {
+		return Conversation{}, fmt.Errorf("append message to chat %d: %w", chat, err)
+	}
+	return conv, nil
+}
+
+// Load returns chat's conversation without changing it; a chat with
+// nothing stored has Seq 0.
+func (s *Store) Load(ctx context.Context, chat int64) (Conversation, error) {
+	conv, err := s.runConversation(ctx, chat, "")
+	if err != nil {
+		return Conversation{}, fmt.Errorf("load conversation of chat %d: %w", chat, err)
+	}
+	return conv, nil
+}
+
+func (s *Store) runConversation(ctx context.Context, chat int64, entry string) (Conversation, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	reply, err := appendScript.Run(ctx, s.client, s.chatKeys(chat), entry, s.cfg.Window, s.cfg.TTL.Milliseconds()).Slice()
+	if err != nil {
+		return Conversation{}, err
+	}
+	return parseConversation(reply)
+}
+
+// parseConversation decodes appendScript's reply.
+func parseConversation(reply []any) (Conversation, error) {
+	if len(reply) != 4 {
+		return Conversation{}, fmt.Errorf("script reply has %d parts, want 4", len(reply))
+	}
+	var conv Conversation
+	seq, ok := reply[0].(int64)
+	if !ok {
+		return conv, fmt.Errorf("script reply: seq is %T", reply[0])
+	}
+	conv.Seq = seq
+	window, _ := reply[1].([]any)
+	conv.Window = make([]Entry, 0, len(window))
+	for i, raw := range window {
+		text, _ := raw.(string)
+		var stored storedEntry
+		if err := json.Unmarshal([]byte(text), &stored); err != nil {
+			return conv, fmt.Errorf("decode stored message: %w", err)
+		}
+		// The list only grows at its tail, in the same script that counts
+		// seq, so positions give sequence numbers.
+		conv.Window = append(conv.Window, Entry{
+			Seq:  seq - int64(len(window)-1-i),
+			From: stored.From,
+			Text: stored.Text,
+			Time: time.Unix(stored.Time, 0),
+		})
+	}
+	fields, _ := reply[2].([]any)
+	if len(fields) != 4 {
+		return conv, fmt.Errorf("script reply: %d conversation fields, want 4", len(fields))
+	}
+	str := func(v any) string { text, _ := v.(string); return text }
+	if state := str(fields[0]); state != "" {
+		blob, err := unpack([]byte(state))
+		if err != nil {
+			return conv, fmt.Errorf("decode state: %w", err)
+		}
+		conv.State = blob
+	}
+	if stateSeq := str(fields[1]); stateSeq != "" {
+		n, err := strconv.ParseInt(stateSeq, 10, 64)
+		if err != nil {
+			return conv, fmt.Errorf("decode state_seq %q: %w", stateSeq, err)
+		}
+		conv.StateSeq = n
+	}
+	if verdict := str(fields[2]); verdict != "" {
+		blob, err := unpack([]byte(verdict))
+		if err != nil {
+			return conv, fmt.Errorf("decode verdict: %w", err)
+		}
+		conv.Verdict = blob
+	}
+	if warned := str(fields[3]); warned != "" {
+		ms, err := strconv.ParseInt(warned, 10, 64)
+		if err != nil {
+			return conv, fmt.Errorf("decode warned_at %q: %w", warned, err)
+		}
+		conv.WarnedAt = time.UnixMilli(ms)
+	}
+	settings, err := decodeSettings(reply[3])
+	if err != nil {
+		return conv, err
+	}
+	conv.Settings = settings
+	return conv, nil
+}
+
+// Snapshot is the result of classifying a conversation up to some message,
+// to be saved with Save.
+type Snapshot struct {
+	// BaseSeq is the StateSeq of the Conversation the state was built on.
+	BaseSeq int64
+	// Seq is how many messages State has seen (BaseSeq + messages folded).
+	Seq int64
+	// State and Verdict are the classifier's state and verdict, as JSON;
+	// the store compresses them.
+	State   []byte
+	Verdict []byte
+	// WarnedAt, when not zero, records that a warning was sent.
+	WarnedAt time.Time
+}
+
+// ErrConflict is returned by Save when another writer saved a state since
+// the one the snapshot was built on: reload and fold again.
+var ErrConflict = errors.New("conversation state changed since it was read")
+
+// ErrGone is returned by Save when the conversation was forgotten or
+// expired since it was read: saving would bring it back.
+var ErrGone = errors.New("conversation was forgotten or expired")
+
+// saveScript is compare-and-set on state_seq, so that two replicas folding
+// messages of one chat never overwrite each other's evidence.
+//
+// KEYS: conv. ARGV: base seq, new seq, state, verdict, warned_at ms or "",
+// TTL ms. Returns 1 when saved, 0 on conflict, -1 when the conversation is
+// gone.
+var saveScript = redis.NewScript(`
+local appended = tonumber(redis.call("HGET", KEYS[1], "seq") or "-1")
+if appended < tonumber(ARGV[2]) then return -1 end
+local current = tonumber(redis.call("HGET", KEYS[1], "state_seq") or "0")
+if current ~= tonumber(ARGV[1]) then return 0 end
+redis.call("HSET", KEYS[1], "state", ARGV[3], "state_seq", ARGV[2], "verdict", ARGV[4])
+if ARGV[5] ~= "" then redis.call("HSET", KEYS[1], "warned_at", ARGV[5]) end
+redis.call("PEXPIRE", KEYS[1], ARGV[6])
+return 1
+`)
+
+// Save stores the classifier state and verdict of chat's conversation if
+// no other writer saved since snap.BaseSeq (ErrConflict otherwise). It is
+// one round trip.
+func (s *Store) Save(ctx context.Context, chat int64, snap Snapshot) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	warned := ""
+	if !snap.WarnedAt.IsZero() {
+		warned = strconv.FormatInt(snap.WarnedAt.UnixMilli(), 10)
+	}
+	result, err := saveScript.Run(ctx, s.client, []string{s.chatKey(chat, "conv")},
+		snap.BaseSeq, snap.Seq, pack(snap.State), pack(snap.Verdict), warned, s.cfg.TTL.Milliseconds()).Int()
+	switch {
+	case err != nil:
+		return fmt.Errorf("save state of chat %d: %w", chat, err)
+	case result == 0:
+		return fmt.Errorf("save state of chat %d at message %d: %w", chat, snap.Seq, ErrConflict)
+	case result < 0:
+		return fmt.Errorf("save state of chat %d: %w", chat, ErrGone)
+	}
+	return nil
+}
+
+// FoldFunc continues a conversation: it folds pending messages, oldest
+// first, into state (nil for a new conversation) and returns the new state
+// and the verdict, both as JSON. It must not keep pending.
+type FoldFunc func(state []byte, pending []Entry) (newState, verdict []byte, err error)
+
+// maxFoldAttempts bounds how often Record re-reads after a conflict; a
+// conflict needs a concurrent writer on the same chat, so more than a few
+// in a row means something is wrong.
+const maxFoldAttempts = 5
+
+// Record is the whole state step for one incoming message: Append, fold
+// the messages the saved state has not seen, Save. Without a concurrent
+// writer on the chat that is two round trips. fold sees msg with its
+// original text (the stored copy is redacted, and numbers matter to the
+// classifier); messages from other writers come redacted from the window.
+// It returns the conversation as appended and the verdict that covers msg.
+func (s *Store) Record(ctx context.Context, chat int64, msg Entry, fold FoldFunc) (Conversation, []byte, error) {
+	conv, err := s.Append(ctx, chat, msg)
+	if err != nil {
+		return Conversation{}, nil, err
+	}
+	mine := conv.Seq
+	current := conv
+	for attempt := 0; attempt < maxFoldAttempts; attempt++ {
+		if current.StateSeq >= mine {
+			// Another writer folded this message already.
+			return conv, current.Verdict, nil
+		}
+		pending := upTo(current.Pending(), mine)
+		if len(pending) > 0 && pending[len(pending)-1].Seq == mine {
+			pending[len(pending)-1].Text = msg.Text
+		}
+		state, verdict, err := fold(current.State, pending)
+		if err != nil {
+			return conv, nil, fmt.Errorf("fold message %d of chat %d: %w", mine, chat, err)
+		}
+		err = s.Save(ctx, chat, Snapshot{BaseSeq: current.StateSeq, Seq: mine, State: state, Verdict: verdict})
+		if err == nil {
+			return conv, verdict, nil
+		}
+		if !errors.Is(err, ErrConflict) {
+			return conv, verdict, err
+		}
+		if current, err = s.Load(ctx, chat); err != nil {
+			return conv, verdict, err
+		}
+	}
+	return conv, nil, fmt.Errorf("record message %d of chat %d: %w after %d attempts", mine, chat, ErrConflict, maxFoldAttempts)
+}
+
+// upTo copies the entries with Seq <= last, so that fold can be handed the
+// original text of the caller's message without touching conv.Window.
+func upTo(entries []Entry, last int64) []Entry {
+	var kept []Entry
+	for _, e := range entries {
+		if e.Seq <= last {
+			kept = append(kept, e)
+		}
+	}
+	return kept
+}
+
+// MarkWarned records that a warning was sent in chat at time at, so that
+// the bot does not repeat it too soon.
+func (s *Store) MarkWarned(ctx context.Context, chat int64, at time.Time) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	key := s.chatKey(chat, "conv")
+	_, err := s.client.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
+		pipe.HSet(ctx, key, "warned_at", at.UnixMilli())
+		pipe.PExpire(ctx, key, s.cfg.TTL)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("mark warning sent in chat %d: %w", chat, err)
+	}
+	return nil
+}
+
+// Forget deletes everything stored for chat (window, state, verdict,
+// warning time, settings) with one DEL, and reports how many keys there were.
+func (s *Store) Forget(ctx context.Context, chat int64) (int64, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	deleted, err := s.client.Del(ctx, s.chatKeys(chat)...).Result()
+	if err != nil {
+		return 0, fmt.Errorf("forget chat %d: %w", chat, err)
+	}
+	return deleted, nil
+}

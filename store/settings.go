@@ -1,0 +1,109 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Settings are a chat's choices. They have no TTL: a family group set up
+// once must not lose its language after three quiet days.
+type Settings struct {
+	// Language overrides the reply language ("zh", "zh-Hant", "en"); empty
+	// means chosen from the conversation.
+	Language string
+	// Region picks the anti-fraud line (CN, HK, TW, …); empty means from
+	// the language.
+	Region string
+	// Sensitivity is "low", "normal" or "high"; empty means normal.
+	Sensitivity string
+	// Muted stops warnings in the chat.
+	Muted bool
+}
+
+// The settings hash's field names.
+const (
+	fieldLanguage    = "language"
+	fieldRegion      = "region"
+	fieldSensitivity = "sensitivity"
+	fieldMuted       = "muted"
+)
+
+// Settings returns chat's settings; a chat that set nothing gets the zero value.
+func (s *Store) Settings(ctx context.Context, chat int64) (Settings, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	fields, err := s.client.HGetAll(ctx, s.chatKey(chat, "settings")).Result()
+	if err != nil {
+		return Settings{}, fmt.Errorf("read settings of chat %d: %w", chat, err)
+	}
+	return settingsFromMap(fields), nil
+}
+
+// SaveSettings replaces chat's settings; empty fields are removed rather
+// than stored, so defaults stay defaults when they change.
+func (s *Store) SaveSettings(ctx context.Context, chat int64, settings Settings) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	key := s.chatKey(chat, "settings")
+	set := map[string]string{
+		fieldLanguage:    settings.Language,
+		fieldRegion:      settings.Region,
+		fieldSensitivity: settings.Sensitivity,
+	}
+	if settings.Muted {
+		set[fieldMuted] = "1"
+	} else {
+		set[fieldMuted] = ""
+	}
+	_, err := s.client.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
+		for field, value := range set {
+			if value == "" {
+				pipe.HDel(ctx, key, field)
+			} else {
+				pipe.HSet(ctx, key, field, value)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("save settings of chat %d: %w", chat, err)
+	}
+	return nil
+}
+
+func settingsFromMap(fields map[string]string) Settings {
+	return Settings{
+		Language:    fields[fieldLanguage],
+		Region:      fields[fieldRegion],
+		Sensitivity: fields[fieldSensitivity],
+		Muted:       fields[fieldMuted] == "1",
+	}
+}
+
+// decodeSettings reads HGETALL as a Lua script returns it: a flat list of
+// field, value pairs.
+func decodeSettings(reply any) (Settings, error) {
+	list, ok := reply.([]any)
+	if !ok && reply != nil {
+		// RESP3 turns HGETALL into a map even inside a script reply.
+		if m, isMap := reply.(map[any]any); isMap {
+			fields := map[string]string{}
+			for k, v := range m {
+				key, _ := k.(string)
+				value, _ := v.(string)
+				fields[key] = value
+			}
+			return settingsFromMap(fields), nil
+		}
+		return Settings{}, fmt.Errorf("script reply: settings are %T", reply)
+	}
+	fields := make(map[string]string, len(list)/2)
+	for i := 0; i+1 < len(list); i += 2 {
+		key, _ := list[i].(string)
+		value, _ := list[i+1].(string)
+		fields[key] = value
+	}
+	return settingsFromMap(fields), nil
+}

@@ -1,0 +1,211 @@
+// Package store owns every access to Redis: conversation windows and
+// classifier state, per-chat settings, update de-duplication, the LLM answer
+// cache, the review stream and counters. Nothing else in scamguard talks to
+// Redis, so key names, TTLs and round trips are decided here once.
+//
+// Keys of one chat share the hash tag {c:<chat id>} so that Redis Cluster
+// keeps them in one slot: a Lua script can touch them together and Forget
+// deletes them with one DEL. Every key starts with the configured prefix.
+//
+//	<prefix>{c:<chat>}:msgs      list   the last Window messages, redacted   TTL
+//	<prefix>{c:<chat>}:conv      hash   seq, state, state_seq, verdict, warned_at   TTL
+//	<prefix>{c:<chat>}:settings  hash   language, region, sensitivity, muted   no TTL
+//	<prefix>update:<update id>   string update de-duplication   DedupTTL
+//	<prefix>llm:<sha256>         string LLM answer cache   CacheTTL
+//	<prefix>review               stream flagged cases   capped (MAXLEN ~ ReviewMax)
+//	<prefix>counters             hash   named counters   capped by the set of names
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+)
+
+// Store is the Redis-backed state of the bot. It is safe for concurrent use
+// by many goroutines and, through Redis, by many replicas.
+type Store struct {
+	client redis.UniversalClient
+	cfg    Config
+
+	// embedded is the in-process server when no Redis was configured.
+	embedded *miniredis.Miniredis
+	stop     chan struct{}
+	stopped  sync.WaitGroup
+}
+
+// Open connects to the Redis that cfg names, or starts the embedded
+// in-process store when it names none, and checks that it answers.
+func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	cfg = cfg.withDefaults()
+	s := &Store{cfg: cfg}
+	opts := &redis.UniversalOptions{Addrs: cfg.Addrs, Password: cfg.Password}
+	switch {
+	case cfg.URL != "":
+		client, err := clientFromURL(cfg)
+		if err != nil {
+			return nil, fmt.Errorf("open redis %s: %w", redactURL(cfg.URL), err)
+		}
+		s.client = client
+	case len(cfg.Addrs) > 0:
+		s.client = redis.NewUniversalClient(tuned(opts, cfg))
+	default:
+		// The same client and scripts talk to an in-process server over
+		// loopback, so the embedded mode runs the code path that
+		// production runs.
+		embedded, err := miniredis.Run()
+		if err != nil {
+			return nil, fmt.Errorf("start embedded store: %w", err)
+		}
+		s.embedded = embedded
+		opts.Addrs = []string{embedded.Addr()}
+		s.client = redis.NewUniversalClient(tuned(opts, cfg))
+		s.stop = make(chan struct{})
+		s.stopped.Add(1)
+		go s.advanceEmbeddedClock()
+		log.Warn("no " + EnvURL + ": using the embedded in-process store; conversation state is not persisted and is lost on restart")
+	}
+	if err := s.Ping(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// clientFromURL picks single node, Cluster or Sentinel from the URL's
+// parameters (addr= lists more Cluster nodes, master_name= a Sentinel master).
+func clientFromURL(cfg Config) (redis.UniversalClient, error) {
+	opts, err := redis.ParseURL(cfg.URL)
+	if err == nil {
+		return redis.NewClient(tunedSimple(opts, cfg)), nil
+	}
+	if cluster, clusterErr := redis.ParseClusterURL(cfg.URL); clusterErr == nil && len(cluster.Addrs) > 1 {
+		cluster.DialTimeout, cluster.ReadTimeout, cluster.WriteTimeout = cfg.DialTimeout, cfg.ReadTimeout, cfg.WriteTimeout
+		cluster.PoolTimeout, cluster.ContextTimeoutEnabled, cluster.MaxRetries, cluster.DialerRetries = cfg.OpTimeout, true, -1, 1
+		return redis.NewClusterClient(cluster), nil
+	}
+	if failover, failoverErr := redis.ParseFailoverURL(cfg.URL); failoverErr == nil && failover.MasterName != "" {
+		failover.DialTimeout, failover.ReadTimeout, failover.WriteTimeout = cfg.DialTimeout, cfg.ReadTimeout, cfg.WriteTimeout
+		failover.PoolTimeout, failover.ContextTimeoutEnabled, failover.MaxRetries, failover.DialerRetries = cfg.OpTimeout, true, -1, 1
+		return redis.NewFailoverClient(failover), nil
+	}
+	return nil, err
+}
+
+// tuned sets the bounds every client gets. Retries are off: Append is not
+// idempotent (a retried script whose first run landed would store the
+// message twice), and a caller that gets an error degrades for that one
+// message instead of waiting. One dial attempt, for the same reason: a
+// refused connection is an answer.
+func tuned(opts *redis.UniversalOptions, cfg Config) *redis.UniversalOptions {
+	opts.DialTimeout = cfg.DialTimeout
+	opts.ReadTimeout = cfg.ReadTimeout
+	opts.WriteTimeout = cfg.WriteTimeout
+	opts.PoolTimeout = cfg.OpTimeout
+	opts.ContextTimeoutEnabled = true
+	opts.MaxRetries = -1
+	opts.DialerRetries = 1
+	return opts
+}
+
+func tunedSimple(opts *redis.Options, cfg Config) *redis.Options {
+	opts.DialTimeout = cfg.DialTimeout
+	opts.ReadTimeout = cfg.ReadTimeout
+	opts.WriteTimeout = cfg.WriteTimeout
+	opts.PoolTimeout = cfg.OpTimeout
+	opts.ContextTimeoutEnabled = true
+	opts.MaxRetries = -1
+	opts.DialerRetries = 1
+	return opts
+}
+
+// redactURL drops the password from a URL before it goes into an error.
+func redactURL(raw string) string {
+	if opts, err := redis.ParseURL(raw); err == nil {
+		return opts.Addr
+	}
+	return "URL"
+}
+
+// advanceEmbeddedClock moves the embedded server's clock: miniredis only
+// expires keys when told time has passed, and a bot that runs for weeks on
+// the embedded store must still forget conversations after TTL.
+func (s *Store) advanceEmbeddedClock() {
+	defer s.stopped.Done()
+	const tick = time.Minute
+	ticker := time.NewTicker(tick)
+	defer ticker.Stop()
+	last := time.Now()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case now := <-ticker.C:
+			s.embedded.FastForward(now.Sub(last))
+			last = now
+		}
+	}
+}
+
+// Embedded reports whether the store is the in-process one (not persisted).
+func (s *Store) Embedded() bool { return s.embedded != nil }
+
+// Ping checks that Redis answers within the call timeout.
+func (s *Store) Ping(ctx context.Context) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	if err := s.client.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("ping redis: %w", err)
+	}
+	return nil
+}
+
+// Close closes the connections and stops the embedded server, if any.
+func (s *Store) Close() error {
+	err := s.client.Close()
+	if s.embedded != nil {
+		close(s.stop)
+		s.stopped.Wait()
+		s.embedded.Close()
+	}
+	if err != nil && !errors.Is(err, redis.ErrClosed) {
+		return fmt.Errorf("close redis client: %w", err)
+	}
+	return nil
+}
+
+// bound gives a call its deadline: a paused or unreachable Redis must cost
+// at most OpTimeout, whatever the caller's context allows.
+func (s *Store) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, s.cfg.OpTimeout)
+}
+
+// chatKey names one of a chat's keys; the hash tag keeps them in one slot.
+func (s *Store) chatKey(chat int64, what string) string {
+	return s.cfg.Prefix + "{c:" + strconv.FormatInt(chat, 10) + "}:" + what
+}
+
+// chatKeys are every key a chat owns, in the order the scripts take them.
+func (s *Store) chatKeys(chat int64) []string {
+	return []string{s.chatKey(chat, "msgs"), s.chatKey(chat, "conv"), s.chatKey(chat, "settings")}
+}
+
+// ChatKeyPattern is the SCAN pattern that matches every key of chat, for
+// tests and operators checking that a chat left nothing behind.
+func (s *Store) ChatKeyPattern(chat int64) string {
+	return s.cfg.Prefix + "{c:" + strconv.FormatInt(chat, 10) + "}:*"
+}
+
+// Client returns the underlying client, for operators' tools and tests
+// (hooks, MEMORY USAGE); scamguard code goes through Store's methods.
+func (s *Store) Client() redis.UniversalClient { return s.client }
