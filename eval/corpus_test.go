@@ -50,9 +50,7 @@ var targets = []target{
 	{"team-hard-cases.jsonl", "false_alarm", 0.05, true},
 	{"team-hard-cases.jsonl", "false_alarm_scam", 0.01, true},
 	{"team-hard-cases.jsonl", "early", 0.80, false},
-	// Issue target 0.90; the heuristics reach 0.885 (see README, "Quality"):
-	// this floor catches regressions until the LLM stage lifts it.
-	{"zh-fraud-dialogues-golfxiao.jsonl", "recall", 0.88, false},
+	{"zh-fraud-dialogues-golfxiao.jsonl", "recall", 0.90, false},
 	{"zh-fraud-dialogues-teleantifraud.jsonl", "recall", 0.90, false},
 	{"robocalls-ftc.jsonl", "recall", 0.85, false},
 	{"en-sms-mendeley.jsonl", "recall", 0.85, false},
