@@ -87,16 +87,18 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 func clientFromURL(cfg Config) (redis.UniversalClient, error) {
 	opts, err := redis.ParseURL(cfg.URL)
 	if err == nil {
-		return redis.NewClient(tunedSimple(opts, cfg)), nil
+		bound(cfg, &opts.DialTimeout, &opts.ReadTimeout, &opts.WriteTimeout, &opts.PoolTimeout,
+			&opts.ContextTimeoutEnabled, &opts.MaxRetries, &opts.DialerRetries)
+		return redis.NewClient(opts), nil
 	}
 	if cluster, clusterErr := redis.ParseClusterURL(cfg.URL); clusterErr == nil && len(cluster.Addrs) > 1 {
-		cluster.DialTimeout, cluster.ReadTimeout, cluster.WriteTimeout = cfg.DialTimeout, cfg.ReadTimeout, cfg.WriteTimeout
-		cluster.PoolTimeout, cluster.ContextTimeoutEnabled, cluster.MaxRetries, cluster.DialerRetries = cfg.OpTimeout, true, -1, 1
+		bound(cfg, &cluster.DialTimeout, &cluster.ReadTimeout, &cluster.WriteTimeout, &cluster.PoolTimeout,
+			&cluster.ContextTimeoutEnabled, &cluster.MaxRetries, &cluster.DialerRetries)
 		return redis.NewClusterClient(cluster), nil
 	}
 	if failover, failoverErr := redis.ParseFailoverURL(cfg.URL); failoverErr == nil && failover.MasterName != "" {
-		failover.DialTimeout, failover.ReadTimeout, failover.WriteTimeout = cfg.DialTimeout, cfg.ReadTimeout, cfg.WriteTimeout
-		failover.PoolTimeout, failover.ContextTimeoutEnabled, failover.MaxRetries, failover.DialerRetries = cfg.OpTimeout, true, -1, 1
+		bound(cfg, &failover.DialTimeout, &failover.ReadTimeout, &failover.WriteTimeout, &failover.PoolTimeout,
+			&failover.ContextTimeoutEnabled, &failover.MaxRetries, &failover.DialerRetries)
 		return redis.NewFailoverClient(failover), nil
 	}
 	return nil, err
@@ -108,25 +110,16 @@ func clientFromURL(cfg Config) (redis.UniversalClient, error) {
 // message instead of waiting. One dial attempt, for the same reason: a
 // refused connection is an answer.
 func tuned(opts *redis.UniversalOptions, cfg Config) *redis.UniversalOptions {
-	opts.DialTimeout = cfg.DialTimeout
-	opts.ReadTimeout = cfg.ReadTimeout
-	opts.WriteTimeout = cfg.WriteTimeout
-	opts.PoolTimeout = cfg.OpTimeout
-	opts.ContextTimeoutEnabled = true
-	opts.MaxRetries = -1
-	opts.DialerRetries = 1
+	bound(cfg, &opts.DialTimeout, &opts.ReadTimeout, &opts.WriteTimeout, &opts.PoolTimeout,
+		&opts.ContextTimeoutEnabled, &opts.MaxRetries, &opts.DialerRetries)
 	return opts
 }
 
-func tunedSimple(opts *redis.Options, cfg Config) *redis.Options {
-	opts.DialTimeout = cfg.DialTimeout
-	opts.ReadTimeout = cfg.ReadTimeout
-	opts.WriteTimeout = cfg.WriteTimeout
-	opts.PoolTimeout = cfg.OpTimeout
-	opts.ContextTimeoutEnabled = true
-	opts.MaxRetries = -1
-	opts.DialerRetries = 1
-	return opts
+// bound writes the bounds into the fields of any of go-redis's option
+// types (they share the fields, not a type).
+func bound(cfg Config, dial, read, write, pool *time.Duration, contextTimeout *bool, retries, dialerRetries *int) {
+	*dial, *read, *write, *pool = cfg.DialTimeout, cfg.ReadTimeout, cfg.WriteTimeout, cfg.OpTimeout
+	*contextTimeout, *retries, *dialerRetries = true, -1, 1
 }
 
 // redactURL drops the password from a URL before it goes into an error.
