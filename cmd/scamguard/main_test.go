@@ -145,3 +145,24 @@ func TestCheckHostileInputIsBounded(t *testing.T) {
 		t.Errorf("%d signals reported for a repeated phrase: output not bounded", len(got.Signals))
 	}
 }
+
+func TestCheckTraditionalConversationGetsTraditionalReply(t *testing.T) {
+	code, out, errOut := runCLI(t, "", "check", "--json", "../../examples/bank-scam-hant.txt")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var got struct {
+		Verdict string `json:"verdict"`
+		Type    string `json:"type"`
+		Warning string `json:"warning"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Verdict != "scam" || got.Type != "impersonate_police_government" && got.Type != "bank_impersonation_safe_account" {
+		t.Errorf("verdict %s type %s, want scam with a safe-account type", got.Verdict, got.Type)
+	}
+	if !strings.Contains(got.Warning, "詐騙") {
+		t.Errorf("reply is not in Traditional characters:\n%s", got.Warning)
+	}
+}
