@@ -170,11 +170,3 @@ func (c *Classifier) roleSlotOf(id string) (int, bool) {
 	slot, ok := roleSlot[c.signals[i].Role]
 	return slot, ok
 }
-
-// roleOf returns the role of a signal id.
-func (c *Classifier) roleOf(id string) Role {
-	if sig := c.signal(id); sig != nil {
-		return sig.Role
-	}
-	return ""
-}

@@ -18,9 +18,16 @@ var linkSignals = []Signal{
 	{ID: "link_app_download", Role: RoleLink, Weight: 0.8, Lang: "any", Types: []string{"tech_support"}},
 }
 
-type linkFound struct {
+// codeHit is a signal found by code rather than phrases (a link, a
+// number), with its byte span in the message.
+type codeHit struct {
 	signal     string
 	start, end int
+}
+
+// findCodeSignals returns the links and numbers of text.
+func findCodeSignals(text string) []codeHit {
+	return append(findLinks(text), findNumbers(text)...)
 }
 
 // commonTLDs are the top-level domains accepted for a scheme-less address
@@ -81,8 +88,8 @@ var lookalikeBrands = map[string][]string{
 }
 
 // findLinks returns the web addresses in text with the signal each one raises.
-func findLinks(text string) []linkFound {
-	var found []linkFound
+func findLinks(text string) []codeHit {
+	var found []codeHit
 	for i := 0; i < len(text); {
 		if !isURLByte(text[i]) {
 			i++
@@ -106,7 +113,7 @@ func findLinks(text string) []linkFound {
 			token, i = token[k:], i+k
 		}
 		if signal, ok := classifyLink(token); ok {
-			found = append(found, linkFound{signal: signal, start: i, end: i + len(token)})
+			found = append(found, codeHit{signal: signal, start: i, end: i + len(token)})
 		}
 		i = j
 	}

@@ -27,15 +27,10 @@ var premiumPrefixes = []string{"09", "0871", "0872", "0873", "0870", "070", "+44
 // shortCodeVerbs precede "WORD to 88039" in SMS campaigns.
 var shortCodeVerbs = map[string]bool{"txt": true, "text": true, "send": true, "reply": true, "sms": true}
 
-type numberFound struct {
-	signal     string
-	start, end int
-}
-
 // findNumbers returns phone numbers (7+ digits, spaces and dashes allowed
 // inside) and short codes (4–6 digits after "txt WORD to").
-func findNumbers(text string) []numberFound {
-	var found []numberFound
+func findNumbers(text string) []codeHit {
+	var found []codeHit
 	for i := 0; i < len(text); {
 		if !isDigit(text[i]) && !(text[i] == '+' && i+1 < len(text) && isDigit(text[i+1])) {
 			i++
@@ -76,17 +71,17 @@ func findNumbers(text string) []numberFound {
 			if followsCallVerb(text[:start]) {
 				signal = "number_call_to_action"
 			}
-			found = append(found, numberFound{signal: signal, start: start, end: end})
+			found = append(found, codeHit{signal: signal, start: start, end: end})
 			compact := digitsOnly(number)
 			for _, p := range premiumPrefixes {
 				if strings.HasPrefix(compact, p) {
 					// Calling it is also the payment.
-					found = append(found, numberFound{signal: "number_premium_rate", start: start, end: end})
+					found = append(found, codeHit{signal: "number_premium_rate", start: start, end: end})
 					break
 				}
 			}
 		case digits >= 4 && digits <= 6 && followsShortCodeVerb(text[:start]):
-			found = append(found, numberFound{signal: "number_text_shortcode", start: start, end: end})
+			found = append(found, codeHit{signal: "number_text_shortcode", start: start, end: end})
 		}
 	}
 	return found

@@ -63,7 +63,8 @@ func soundKey(folded string) (string, bool) {
 // at the folded rune it came from.
 type sounded struct {
 	Folded
-	origin []int32 // sound index → folded index
+	origin  []int32 // sound index → folded index
+	matches []match // reused by findSound
 }
 
 // spell writes f in pinyin into s: a syllable starts a word, so a sound
@@ -101,13 +102,14 @@ func (s *sounded) appendRune(r rune, f *Folded, i int, wordStart bool) {
 
 // findSound returns signal hits found by sound that the characters did not
 // already find, as spans of the folded text.
-func (c *Classifier) findSound(snd *sounded, folded *Folded, matches []match, buf []match) []nearHit {
+func (c *Classifier) findSound(snd *sounded, folded *Folded, matches []match) []nearHit {
 	if c.soundMatcher == nil || folded.HanRunes == 0 {
 		return nil // nothing to spell: English text is matched as it is
 	}
 	snd.spell(folded)
 	var hits []nearHit
-	for _, m := range c.soundMatcher.findAll(&snd.Folded, buf[:0]) {
+	snd.matches = c.soundMatcher.findAll(&snd.Folded, snd.matches[:0])
+	for _, m := range snd.matches {
 		span := match{start: snd.origin[m.start], end: snd.origin[m.end-1] + 1}
 		for _, signal := range c.soundMatcher.patterns[m.pattern].payloads {
 			if !c.foundLiterally(matches, span, signal) {

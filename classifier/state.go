@@ -74,7 +74,6 @@ type scratch struct {
 	folded  Folded
 	matches []match
 	sound   sounded
-	soundM  []match
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -138,7 +137,7 @@ func (c *Classifier) Observe(state *State, msg Message) {
 		}
 		nears = keptNears
 	}
-	sounds := c.findSound(&scratch.sound, folded, scratch.matches, scratch.soundM)
+	sounds := c.findSound(&scratch.sound, folded, scratch.matches)
 	matches := c.unmasked(scratch.matches)
 	reporting, described, warns, asks := false, false, false, false
 	for _, m := range matches {
@@ -213,17 +212,10 @@ func (c *Classifier) Observe(state *State, msg Message) {
 		start, end := folded.Start[near.span.start], folded.End[near.span.end-1]
 		changed = c.record(state, sig, index, text, int(start), int(end), act, speaker, v) || changed
 	}
-	for _, link := range findLinks(text) {
-		if v == voiceOwn {
-			break
+	if v != voiceOwn {
+		for _, hit := range findCodeSignals(text) {
+			changed = c.record(state, c.signal(hit.signal), index, text, hit.start, hit.end, ActAssert, speaker, v) || changed
 		}
-		changed = c.record(state, c.signal(link.signal), index, text, link.start, link.end, ActAssert, speaker, v) || changed
-	}
-	for _, number := range findNumbers(text) {
-		if v == voiceOwn {
-			break
-		}
-		changed = c.record(state, c.signal(number.signal), index, text, number.start, number.end, ActAssert, speaker, v) || changed
 	}
 	for _, b := range brandsHere {
 		if state.Brands[b] == 0 {

@@ -92,7 +92,7 @@ func read(r io.Reader, name string) ([]Item, error) {
 	reader := bufio.NewReaderSize(r, 1<<20)
 	for line := 1; ; line++ {
 		data, err := reader.ReadBytes('\n')
-		if len(data) > 0 && len(trimSpace(data)) > 0 {
+		if len(data) > 0 && len(bytes.TrimSpace(data)) > 0 {
 			var item Item
 			if jerr := json.Unmarshal(data, &item); jerr != nil {
 				return nil, fmt.Errorf("%s line %d: %v", name, line, jerr)
@@ -109,13 +109,6 @@ func read(r io.Reader, name string) ([]Item, error) {
 			return nil, fmt.Errorf("read %s: %w", name, err)
 		}
 	}
-}
-
-func trimSpace(b []byte) []byte {
-	for len(b) > 0 && (b[0] == ' ' || b[0] == '\n' || b[0] == '\r' || b[0] == '\t') {
-		b = b[1:]
-	}
-	return b
 }
 
 // Run classifies every item of every file and returns one report per file

@@ -108,38 +108,28 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	return cfg, nil
 }
 
-// withDefaults fills the zero fields of cfg from DefaultConfig.
+// withDefaults fills the zero (or negative) fields of cfg from DefaultConfig.
 func (cfg Config) withDefaults() Config {
 	def := DefaultConfig()
 	if cfg.Prefix == "" {
 		cfg.Prefix = def.Prefix
 	}
-	if cfg.TTL <= 0 {
-		cfg.TTL = def.TTL
-	}
-	if cfg.Window <= 0 {
-		cfg.Window = def.Window
-	}
-	if cfg.DedupTTL <= 0 {
-		cfg.DedupTTL = def.DedupTTL
-	}
-	if cfg.CacheTTL <= 0 {
-		cfg.CacheTTL = def.CacheTTL
-	}
-	if cfg.ReviewMax <= 0 {
-		cfg.ReviewMax = def.ReviewMax
-	}
-	if cfg.DialTimeout <= 0 {
-		cfg.DialTimeout = def.DialTimeout
-	}
-	if cfg.ReadTimeout <= 0 {
-		cfg.ReadTimeout = def.ReadTimeout
-	}
-	if cfg.WriteTimeout <= 0 {
-		cfg.WriteTimeout = def.WriteTimeout
-	}
-	if cfg.OpTimeout <= 0 {
-		cfg.OpTimeout = def.OpTimeout
-	}
+	cfg.TTL = positiveOr(cfg.TTL, def.TTL)
+	cfg.Window = positiveOr(cfg.Window, def.Window)
+	cfg.DedupTTL = positiveOr(cfg.DedupTTL, def.DedupTTL)
+	cfg.CacheTTL = positiveOr(cfg.CacheTTL, def.CacheTTL)
+	cfg.ReviewMax = positiveOr(cfg.ReviewMax, def.ReviewMax)
+	cfg.DialTimeout = positiveOr(cfg.DialTimeout, def.DialTimeout)
+	cfg.ReadTimeout = positiveOr(cfg.ReadTimeout, def.ReadTimeout)
+	cfg.WriteTimeout = positiveOr(cfg.WriteTimeout, def.WriteTimeout)
+	cfg.OpTimeout = positiveOr(cfg.OpTimeout, def.OpTimeout)
 	return cfg
+}
+
+// positiveOr is v when it is positive, else def.
+func positiveOr[T int | int64 | time.Duration](v, def T) T {
+	if v > 0 {
+		return v
+	}
+	return def
 }
