@@ -193,3 +193,15 @@ func (c *Catalog) VerifyVia(brandID, scamType, lang, region string) []Verify {
 	}
 	return out
 }
+
+// Regions lists the regions (ISO 3166 alpha-2, sorted) that have their own
+// anti-fraud lines, the choices a user's /region setting makes a
+// difference for.
+func (c *Catalog) Regions() []string {
+	regions := make([]string, 0, len(c.regionalLines))
+	for region := range c.regionalLines {
+		regions = append(regions, region)
+	}
+	slices.Sort(regions)
+	return regions
+}

@@ -15,6 +15,9 @@ import (
 
 // Entry is one stored message of a conversation.
 type Entry struct {
+	// ID is the chat's message id (Telegram message_id), so that an edited
+	// message can replace its original; 0 when the source has none.
+	ID int64 `json:"-"`
 	// Seq is the message's position in the conversation, from 1; set by
 	// the store, ignored by Append.
 	Seq int64 `json:"-"`
@@ -29,6 +32,8 @@ type Entry struct {
 // storedEntry is an Entry as JSON in the window list: unix seconds instead
 // of an RFC 3339 string keep a 20-message conversation small.
 type storedEntry struct {
+	// ID comes first: editScript finds an entry by the prefix of its JSON.
+	ID   int64  `json:"id,omitempty"`
 	From string `json:"from"`
 	Text string `json:"text"`
 	Time int64  `json:"time"`
@@ -94,7 +99,7 @@ return {seq, window, conv, redis.call("HGETALL", KEYS[3])}
 // conversation and returns the conversation, the new message included as
 // the last entry of the window. It is one round trip.
 func (s *Store) Append(ctx context.Context, chat int64, msg Entry) (Conversation, error) {
-	stored, err := json.Marshal(storedEntry{From: msg.From, Text: redact.Text(msg.Text), Time: msg.Time.Unix()})
+	stored, err := encodeEntry(msg)
 	if err != nil {
 		return Conversation{}, fmt.Errorf("append message to chat %d: %w", chat, err)
 	}
@@ -103,6 +108,12 @@ func (s *Store) Append(ctx context.Context, chat int64, msg Entry) (Conversation
 		return Conversation{}, fmt.Errorf("append message to chat %d: %w", chat, err)
 	}
 	return conv, nil
+}
+
+// encodeEntry is msg as the window list stores it: redacted, times in
+// unix seconds.
+func encodeEntry(msg Entry) ([]byte, error) {
+	return json.Marshal(storedEntry{ID: msg.ID, From: msg.From, Text: redact.Text(msg.Text), Time: msg.Time.Unix()})
 }
 
 // Load returns chat's conversation without changing it; a chat with
@@ -147,6 +158,7 @@ func parseConversation(reply []any) (Conversation, error) {
 		// The list only grows at its tail, in the same script that counts
 		// seq, so positions give sequence numbers.
 		conv.Window = append(conv.Window, Entry{
+			ID:   stored.ID,
 			Seq:  seq - int64(len(window)-1-i),
 			From: stored.From,
 			Text: stored.Text,
@@ -346,4 +358,15 @@ func (s *Store) Forget(ctx context.Context, chat int64) (int64, error) {
 		return 0, fmt.Errorf("forget chat %d: %w", chat, err)
 	}
 	return deleted, nil
+}
+
+// ForgetConversation deletes chat's conversation (window, state, verdict,
+// warning time) but keeps its settings: the user's "start over".
+func (s *Store) ForgetConversation(ctx context.Context, chat int64) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	if err := s.client.Del(ctx, s.chatKey(chat, "msgs"), s.chatKey(chat, "conv")).Err(); err != nil {
+		return fmt.Errorf("start a new conversation in chat %d: %w", chat, err)
+	}
+	return nil
 }

@@ -202,3 +202,6 @@ func (s *Store) ChatKeyPattern(chat int64) string {
 // Client returns the underlying client, for operators' tools and tests
 // (hooks, MEMORY USAGE); scamguard code goes through Store's methods.
 func (s *Store) Client() redis.UniversalClient { return s.client }
+
+// TTL is how long a conversation is kept after its last message.
+func (s *Store) TTL() time.Duration { return s.cfg.TTL }
