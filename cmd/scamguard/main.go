@@ -15,7 +15,7 @@ usage:
   scamguard check [--json] [--lang auto|zh|zh-Hant|en] [--region CC] [FILE|-]
   scamguard check --batch [FILE|-]
   scamguard eval [--json] [--errors N] FILE.jsonl...
-  scamguard bot
+  scamguard bot [--help]   (needs TELEGRAM_BOT_TOKEN; see scamguard bot --help)
 
 check reads a conversation: a JSON object {"messages":[{"from":"other"|"user","text":"..."}]}
 or plain text, one message from the other party per line ("me:" or "我:" marks your own lines).
@@ -38,8 +38,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "eval":
 		return runEval(args[1:], stdout, stderr)
 	case "bot":
-		fmt.Fprintln(stderr, "scamguard bot: the Telegram bot is not built yet; use `scamguard check` meanwhile")
-		return 2
+		return runBot(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

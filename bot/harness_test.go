@@ -1,0 +1,200 @@
+package bot_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/scamguard/scamguard/bot"
+	"github.com/scamguard/scamguard/bot/telegramtest"
+	"github.com/scamguard/scamguard/catalog"
+	"github.com/scamguard/scamguard/classifier"
+	"github.com/scamguard/scamguard/reply"
+	"github.com/scamguard/scamguard/store"
+	"github.com/scamguard/scamguard/store/storetest"
+)
+
+// engine is the classifier, replies and catalogue, built once: they are
+// immutable and take a while to load.
+var engine = sync.OnceValues(func() (bot.Deps, error) {
+	cat, err := catalog.Load()
+	if err != nil {
+		return bot.Deps{}, err
+	}
+	set, err := classifier.LoadSignals(classifier.EmbeddedSignals())
+	if err != nil {
+		return bot.Deps{}, err
+	}
+	c, err := classifier.New(set, classifier.BrandsFromCatalog(cat.ImpersonableBrands()))
+	if err != nil {
+		return bot.Deps{}, err
+	}
+	replies, err := reply.New(cat)
+	if err != nil {
+		return bot.Deps{}, err
+	}
+	return bot.Deps{Classifier: c, Replies: replies, Catalog: cat}, nil
+})
+
+// harness is one bot talking to a fake Bot API and a real redis-server.
+type harness struct {
+	t     testing.TB
+	api   *telegramtest.Server
+	redis *storetest.Server
+	store *store.Store
+	cfg   bot.Config
+
+	bot    *bot.Bot
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// testConfig answers fast: tests wait for bursts and pacing in real time.
+func testConfig(api *telegramtest.Server) bot.Config {
+	return bot.Config{
+		Token:           api.Token(),
+		APIURL:          api.URL(),
+		BurstWindow:     300 * time.Millisecond,
+		ChatInterval:    5 * time.Millisecond,
+		GroupInterval:   5 * time.Millisecond,
+		GlobalInterval:  time.Millisecond,
+		PollTimeout:     2 * time.Second,
+		ShutdownTimeout: 10 * time.Second,
+	}
+}
+
+func newHarness(t testing.TB) *harness {
+	t.Helper()
+	api := telegramtest.New(t)
+	redis := storetest.StartServer(t)
+	h := &harness{t: t, api: api, redis: redis, cfg: testConfig(api)}
+	h.store = h.openStore()
+	return h
+}
+
+func (h *harness) openStore() *store.Store {
+	h.t.Helper()
+	st, err := store.Open(context.Background(), store.Config{Addrs: []string{h.redis.Addr}}, quietLog())
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func quietLog() *slog.Logger {
+	if testing.Verbose() {
+		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}
+
+// start builds the bot and runs it (long polling) until stop.
+func (h *harness) start() {
+	h.t.Helper()
+	deps, err := engine()
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	deps.Store = h.store
+	deps.Log = quietLog()
+	b, err := bot.New(context.Background(), h.cfg, deps)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	h.bot, h.cancel, h.done = b, cancel, make(chan error, 1)
+	go func() { h.done <- b.Run(ctx) }()
+	h.t.Cleanup(func() { h.stop() })
+}
+
+// stop stops the bot gracefully and returns Run's error.
+func (h *harness) stop() error {
+	if h.cancel == nil {
+		return nil
+	}
+	h.cancel()
+	h.cancel = nil
+	select {
+	case err := <-h.done:
+		return err
+	case <-time.After(30 * time.Second):
+		h.t.Fatal("bot did not stop within 30s")
+		return nil
+	}
+}
+
+// sent returns the sendMessage calls to chat.
+func (h *harness) sent(chat int64) []telegramtest.Call {
+	var out []telegramtest.Call
+	for _, c := range h.api.Calls("sendMessage") {
+		if c.Params["chat_id"] == itoa(chat) && !c.Failed {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// waitSent waits until chat got n messages, then a little longer to catch
+// any extra one, and returns them all.
+func (h *harness) waitSent(chat int64, n int) []telegramtest.Call {
+	h.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		if got := h.sent(chat); len(got) >= n {
+			time.Sleep(h.cfg.BurstWindow + 200*time.Millisecond)
+			return h.sent(chat)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	h.t.Fatalf("chat %d got %d messages, want %d: %v", chat, len(h.sent(chat)), n, texts(h.sent(chat)))
+	return nil
+}
+
+func texts(calls []telegramtest.Call) []string {
+	var out []string
+	for _, c := range calls {
+		out = append(out, c.Params["text"])
+	}
+	return out
+}
+
+func itoa(n int64) string { b, _ := json.Marshal(n); return string(b) }
+
+// forwardBurst pushes lines as messages forwarded from a stranger, the way
+// Telegram delivers a multi-select forward: one update each.
+func (h *harness) forwardBurst(chat int64, lines ...string) []models.Update {
+	var updates []models.Update
+	for _, line := range lines {
+		updates = append(updates, telegramtest.Forwarded(chat, chat, line, telegramtest.OriginUser(777000+chat, "客服")))
+	}
+	h.api.Push(updates...)
+	return updates
+}
+
+// keys lists the Redis keys of chat.
+func (h *harness) keys(chat int64) []string {
+	h.t.Helper()
+	keys, err := h.store.Client().Keys(context.Background(), h.store.ChatKeyPattern(chat)).Result()
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return keys
+}
+
+func contains(t testing.TB, text string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			t.Errorf("reply lacks %q:\n%s", w, text)
+		}
+	}
+}

@@ -1,0 +1,76 @@
+package bot
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+
+	"github.com/go-telegram/bot/models"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// maxUpdateBytes bounds a webhook request body; Telegram's updates are far
+// smaller, and a stranger's request must not cost memory.
+const maxUpdateBytes = 1 << 20
+
+// DefaultWebhookPath is where updates are received when the webhook URL
+// has no path of its own.
+const DefaultWebhookPath = "/telegram/webhook"
+
+// Handler serves /healthz, /metrics and, in webhook mode, the webhook.
+func (b *Bot) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", b.serveHealth)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(b.metrics.registry, promhttp.HandlerOpts{}))
+	if b.cfg.WebhookURL != "" {
+		mux.HandleFunc("POST "+webhookPath(b.cfg.WebhookURL), b.serveWebhook)
+	}
+	return mux
+}
+
+// webhookPath is the path part of the webhook URL.
+func webhookPath(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Path == "" || u.Path == "/" {
+		return DefaultWebhookPath
+	}
+	return u.Path
+}
+
+// serveHealth answers 200 while the bot runs; the body says whether the
+// store answers (without it the bot still answers users, degraded).
+func (b *Bot) serveHealth(w http.ResponseWriter, r *http.Request) {
+	status := map[string]string{"status": "ok", "store": "ok"}
+	if err := b.deps.Store.Ping(r.Context()); err != nil {
+		status["store"] = "down"
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(status)
+}
+
+// serveWebhook takes an update from Telegram. A request without the
+// secret token Telegram was given is refused with 401 before its body is
+// read; a malformed body gets 400 (Telegram does not retry 4xx, and a
+// forged one deserves no retry).
+func (b *Bot) serveWebhook(w http.ResponseWriter, r *http.Request) {
+	got := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
+	if subtle.ConstantTimeCompare([]byte(got), []byte(b.cfg.WebhookSecret)) != 1 || b.cfg.WebhookSecret == "" {
+		b.metrics.webhookAuth.Inc()
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxUpdateBytes))
+	if err != nil {
+		http.Error(w, "update too large or unreadable", http.StatusRequestEntityTooLarge)
+		return
+	}
+	var upd models.Update
+	if err := json.Unmarshal(body, &upd); err != nil {
+		http.Error(w, "malformed update", http.StatusBadRequest)
+		return
+	}
+	b.HandleUpdate(&upd)
+	w.WriteHeader(http.StatusOK)
+}

@@ -1,0 +1,211 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+)
+
+// outbox is the one outbound queue. Every message the bot sends goes
+// through it, so Telegram's limits are kept in one place: a private chat
+// gets at most one message per ChatInterval, a group one per
+// GroupInterval, and the bot one per GlobalInterval in all. A chat's
+// messages leave in the order they were queued, each after the previous
+// one was delivered or given up, so a retry never reorders a chat.
+type outbox struct {
+	cfg     Config
+	log     *slog.Logger
+	metrics *metrics
+	global  pacer
+
+	mu      sync.Mutex
+	byChat  map[int64]*sendLane
+	running sync.WaitGroup
+	// stop ends the waits of a retry when the bot's drain time is over.
+	stop     chan struct{}
+	stopOnce sync.Once
+}
+
+// sendLane is one chat's queue and its pace.
+type sendLane struct {
+	jobs  []sendJob
+	pace  pacer
+	group bool
+}
+
+// sendJob is one call to the Bot API on behalf of a chat. what names it
+// in logs and metrics ("reply", "command", "warning", …).
+type sendJob struct {
+	what string
+	call func(ctx context.Context) error
+}
+
+// Retry bounds: Telegram asks for a pause with 429 and retry_after; a 5xx
+// or a network error gets an exponential backoff from firstBackoff.
+const (
+	maxSendAttempts = 5
+	firstBackoff    = 500 * time.Millisecond
+	maxRetryAfter   = 5 * time.Minute
+)
+
+func newOutbox(cfg Config, log *slog.Logger, m *metrics) *outbox {
+	return &outbox{cfg: cfg, log: log, metrics: m, global: pacer{interval: cfg.GlobalInterval},
+		byChat: make(map[int64]*sendLane), stop: make(chan struct{})}
+}
+
+// send queues call for chat; group chats are paced as groups.
+func (o *outbox) send(chat int64, group bool, what string, call func(ctx context.Context) error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	lane, active := o.byChat[chat]
+	if !active {
+		interval := o.cfg.ChatInterval
+		if group {
+			interval = o.cfg.GroupInterval
+		}
+		lane = &sendLane{pace: pacer{interval: interval}, group: group}
+		o.byChat[chat] = lane
+		o.running.Add(1)
+		go o.drain(chat, lane)
+	}
+	lane.jobs = append(lane.jobs, sendJob{what: what, call: call})
+	o.metrics.sendQueued.Inc()
+}
+
+// drain delivers a chat's jobs in order, then lets the chat go. The lane
+// stays in the map while it runs, so its pace carries over to jobs queued
+// meanwhile.
+func (o *outbox) drain(chat int64, lane *sendLane) {
+	defer o.running.Done()
+	for {
+		o.mu.Lock()
+		if len(lane.jobs) == 0 {
+			delete(o.byChat, chat)
+			o.mu.Unlock()
+			return
+		}
+		job := lane.jobs[0]
+		lane.jobs[0] = sendJob{}
+		lane.jobs = lane.jobs[1:]
+		o.mu.Unlock()
+		o.deliver(chat, lane, job)
+		o.metrics.sendQueued.Dec()
+	}
+}
+
+// deliver makes one job's call, retrying what Telegram says can be retried.
+func (o *outbox) deliver(chat int64, lane *sendLane, job sendJob) {
+	backoff := firstBackoff
+	for attempt := 1; ; attempt++ {
+		if !lane.pace.wait(o.stop) || !o.global.wait(o.stop) {
+			o.giveUp(chat, job, errors.New("bot is stopping"))
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		err := job.call(ctx)
+		cancel()
+		if err == nil {
+			o.metrics.sent.WithLabelValues(job.what).Inc()
+			return
+		}
+		pause, retry := retryAfter(err, backoff)
+		if !retry || attempt >= maxSendAttempts {
+			o.giveUp(chat, job, err)
+			return
+		}
+		o.metrics.sendRetries.Inc()
+		o.log.Warn("telegram send failed, retrying", "chat", chat, "what", job.what, "attempt", attempt, "in", pause, "err", err)
+		// A 429 holds the chat back as a whole: later messages wait too.
+		lane.pace.delay(pause)
+		backoff *= 2
+	}
+}
+
+func (o *outbox) giveUp(chat int64, job sendJob, err error) {
+	o.metrics.sendFailed.WithLabelValues(job.what).Inc()
+	o.log.Error("telegram send failed, giving up", "chat", chat, "what", job.what, "err", err)
+}
+
+// retryAfter says whether err can be retried and after how long: 429 after
+// the retry_after Telegram gave; 5xx and network errors after backoff;
+// other 4xx (blocked by the user, bad request) never.
+func retryAfter(err error, backoff time.Duration) (time.Duration, bool) {
+	var tooMany *tgbot.TooManyRequestsError
+	if errors.As(err, &tooMany) {
+		pause := time.Duration(tooMany.RetryAfter) * time.Second
+		if pause <= 0 {
+			pause = time.Second
+		}
+		return min(pause, maxRetryAfter), true
+	}
+	for _, final := range []error{tgbot.ErrorForbidden, tgbot.ErrorBadRequest, tgbot.ErrorUnauthorized, tgbot.ErrorNotFound, tgbot.ErrorConflict} {
+		if errors.Is(err, final) {
+			return 0, false
+		}
+	}
+	var migrate *tgbot.MigrateError
+	if errors.As(err, &migrate) {
+		return 0, false
+	}
+	return backoff, true
+}
+
+// close waits until every queued message was delivered or given up, or
+// until ctx ends; then pending waits are cut short and the rest is dropped
+// (and counted).
+func (o *outbox) close(ctx context.Context) {
+	done := make(chan struct{})
+	go func() {
+		o.running.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		o.stopOnce.Do(func() { close(o.stop) })
+		<-done
+	}
+}
+
+// pacer hands out send slots at least interval apart.
+type pacer struct {
+	mu       sync.Mutex
+	next     time.Time
+	interval time.Duration
+}
+
+// wait takes the next slot and sleeps until it comes; false when stop
+// closed first.
+func (p *pacer) wait(stop <-chan struct{}) bool {
+	p.mu.Lock()
+	now := time.Now()
+	slot := p.next
+	if slot.Before(now) {
+		slot = now
+	}
+	p.next = slot.Add(p.interval)
+	p.mu.Unlock()
+	if wait := time.Until(slot); wait > 0 {
+		timer := time.NewTimer(wait)
+		defer timer.Stop()
+		select {
+		case <-timer.C:
+		case <-stop:
+			return false
+		}
+	}
+	return true
+}
+
+// delay pushes the next slot at least d into the future.
+func (p *pacer) delay(d time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if until := time.Now().Add(d); until.After(p.next) {
+		p.next = until
+	}
+}

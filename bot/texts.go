@@ -1,0 +1,72 @@
+package bot
+
+import (
+	_ "embed"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/scamguard/scamguard/catalog"
+)
+
+// uiTexts is what the bot says besides check replies, in one language.
+type uiTexts struct {
+	Start          string `yaml:"start"`
+	Help           string `yaml:"help"`
+	Privacy        string `yaml:"privacy"`
+	NewDone        string `yaml:"new_done"`
+	ForgetDone     string `yaml:"forget_done"`
+	ForgetFailed   string `yaml:"forget_failed"`
+	LangPrompt     string `yaml:"lang_prompt"`
+	LangSet        string `yaml:"lang_set"`
+	RegionPrompt   string `yaml:"region_prompt"`
+	RegionSet      string `yaml:"region_set"`
+	RegionInvalid  string `yaml:"region_invalid"`
+	SettingsFailed string `yaml:"settings_failed"`
+	NotText        string `yaml:"not_text"`
+	Apology        string `yaml:"apology"`
+	UnknownCommand string `yaml:"unknown_command"`
+	Auto           string `yaml:"auto"`
+	BtnHelpful     string `yaml:"btn_helpful"`
+	BtnWrong       string `yaml:"btn_wrong"`
+	BtnHuman       string `yaml:"btn_human"`
+	ThanksHelpful  string `yaml:"thanks_helpful"`
+	ThanksWrong    string `yaml:"thanks_wrong"`
+	HumanQueued    string `yaml:"human_queued"`
+	CaseExpired    string `yaml:"case_expired"`
+}
+
+//go:embed texts.yaml
+var textsYAML []byte
+
+// texts holds uiTexts by language (zh, zh-Hant, en).
+type texts map[string]uiTexts
+
+// loadTexts parses texts.yaml and refuses a language with a missing text,
+// so a gap is a failing test, not a blank message.
+func loadTexts() (texts, error) {
+	var t texts
+	if err := yaml.Unmarshal(textsYAML, &t); err != nil {
+		return nil, fmt.Errorf("bot texts: %w", err)
+	}
+	for _, lang := range []string{"zh", "zh-Hant", "en"} {
+		lt, ok := t[lang]
+		if !ok {
+			return nil, fmt.Errorf("bot texts: language %s is missing", lang)
+		}
+		v := reflect.ValueOf(lt)
+		for i := 0; i < v.NumField(); i++ {
+			if strings.TrimSpace(v.Field(i).String()) == "" {
+				return nil, fmt.Errorf("bot texts: %s.%s is empty", lang, v.Type().Field(i).Tag.Get("yaml"))
+			}
+		}
+	}
+	return t, nil
+}
+
+// in returns the texts of lang (any tag catalog.NormalizeLang accepts).
+func (t texts) in(lang string) uiTexts {
+	return t[catalog.NormalizeLang(lang)]
+}
