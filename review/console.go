@@ -1,0 +1,445 @@
+package review
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"embed"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/scamguard/scamguard/catalog"
+)
+
+// Path is where the console is mounted: mux.Handle(review.Path+"/", console).
+const Path = "/review"
+
+// sessionCookie names the console's session cookie.
+const sessionCookie = "sg_review"
+
+// ConsoleConfig configures the web console; zero fields mean defaults.
+type ConsoleConfig struct {
+	// BaseURL is the console's public origin for sign-in links
+	// ("https://mod.example.org"), without Path.
+	BaseURL string
+	// Secret signs sign-in links (HMAC-SHA256); random when empty.
+	Secret []byte
+	// LinkTTL is how long a sign-in link works (default 5 minutes).
+	LinkTTL time.Duration
+	// SessionTTL is how long a session lasts (default 12 hours).
+	SessionTTL time.Duration
+	// ScamTypes are the slugs offered when confirming (default: the catalog's).
+	ScamTypes []string
+	// OnDecision is called after every decision taken in the console, with
+	// the decided case: the bot edits the moderators' card and sends the
+	// user's follow-up (ClaimFollowUp first) from here.
+	OnDecision func(ctx context.Context, c Case)
+	// Log receives refusals and errors (never message text).
+	Log *slog.Logger
+}
+
+// Console is the moderators' web console, an http.Handler for Path+"/".
+type Console struct {
+	queue *Queue
+	cfg   ConsoleConfig
+	mux   *http.ServeMux
+	pages *template.Template
+}
+
+//go:embed console.html
+var consoleFS embed.FS
+
+// NewConsole returns the console over q.
+func NewConsole(q *Queue, cfg ConsoleConfig) *Console {
+	if len(cfg.Secret) == 0 {
+		cfg.Secret = make([]byte, 32)
+		_, _ = rand.Read(cfg.Secret)
+	}
+	if cfg.LinkTTL <= 0 {
+		cfg.LinkTTL = 5 * time.Minute
+	}
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = 12 * time.Hour
+	}
+	if cfg.ScamTypes == nil {
+		if cat, err := catalog.Load(); err == nil {
+			for _, t := range cat.ScamTypes() {
+				cfg.ScamTypes = append(cfg.ScamTypes, t.Slug)
+			}
+		}
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	c := &Console{queue: q, cfg: cfg, mux: http.NewServeMux()}
+	c.pages = template.Must(template.New("").Funcs(template.FuncMap{
+		"percent": func(f float64) string { return strconv.FormatFloat(100*f, 'f', 0, 64) + "%" },
+		"when":    func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") },
+	}).ParseFS(consoleFS, "console.html"))
+	c.mux.HandleFunc("GET "+Path+"/login", c.login)
+	c.mux.HandleFunc("GET "+Path+"/{$}", c.moderator(c.list))
+	c.mux.HandleFunc("GET "+Path+"/case/{id}", c.moderator(c.casePage))
+	c.mux.HandleFunc("POST "+Path+"/case/{id}/decide", c.moderator(c.csrf(c.decide)))
+	c.mux.HandleFunc("GET "+Path+"/stats", c.moderator(c.stats))
+	c.mux.HandleFunc("POST "+Path+"/logout", c.moderator(c.csrf(c.logout)))
+	return c
+}
+
+// ServeHTTP serves the console.
+func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	w.Header().Set("Cache-Control", "no-store")
+	c.mux.ServeHTTP(w, r)
+}
+
+// LoginLink returns a one-time sign-in link for moderator, valid for
+// LinkTTL: the bot sends it in reply to /console.
+func (c *Console) LoginLink(ctx context.Context, moderator int64) (string, error) {
+	if !c.queue.cfg.Moderators.Allowed(moderator) {
+		return "", ErrNotModerator
+	}
+	var nonce [16]byte
+	_, _ = rand.Read(nonce[:])
+	nonceText := base64.RawURLEncoding.EncodeToString(nonce[:])
+	expires := time.Now().Add(c.cfg.LinkTTL).Unix()
+	payload := strconv.FormatInt(moderator, 10) + "." + strconv.FormatInt(expires, 10) + "." + nonceText
+	if err := c.queue.store.SaveLoginNonce(ctx, nonceText, moderator, c.cfg.LinkTTL); err != nil {
+		return "", err
+	}
+	token := payload + "." + c.sign(payload)
+	return c.cfg.BaseURL + Path + "/login?token=" + url.QueryEscape(token), nil
+}
+
+func (c *Console) sign(payload string) string {
+	mac := hmac.New(sha256.New, c.cfg.Secret)
+	mac.Write([]byte(payload))
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// login checks a sign-in link (signature, expiry, not used before, still a
+// moderator) and starts a session.
+func (c *Console) login(w http.ResponseWriter, r *http.Request) {
+	parts := strings.Split(r.URL.Query().Get("token"), ".")
+	if len(parts) != 4 || !hmac.Equal([]byte(c.sign(strings.Join(parts[:3], "."))), []byte(parts[3])) {
+		c.refuse(w, r, 0, "bad sign-in link")
+		return
+	}
+	moderator, err1 := strconv.ParseInt(parts[0], 10, 64)
+	expires, err2 := strconv.ParseInt(parts[1], 10, 64)
+	if err1 != nil || err2 != nil || time.Now().Unix() > expires {
+		c.refuse(w, r, moderator, "expired sign-in link")
+		return
+	}
+	issuedTo, ok, err := c.queue.store.ConsumeLoginNonce(r.Context(), parts[2])
+	if err != nil {
+		c.fail(w, "use sign-in link", err)
+		return
+	}
+	if !ok || issuedTo != moderator {
+		c.refuse(w, r, moderator, "sign-in link used already")
+		return
+	}
+	if !c.queue.cfg.Moderators.Allowed(moderator) {
+		c.refuse(w, r, moderator, "not a moderator")
+		return
+	}
+	session, csrf := randomToken(), randomToken()
+	if err := c.queue.store.SaveSession(r.Context(), session, moderator, csrf, c.cfg.SessionTTL); err != nil {
+		c.fail(w, "start session", err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: session, Path: Path, MaxAge: int(c.cfg.SessionTTL.Seconds()),
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: overTLS(r),
+	})
+	// A page, not a redirect: a SameSite=Strict cookie set on a page
+	// reached from Telegram is not sent on the redirect that follows it,
+	// but is on the next same-site navigation.
+	c.render(w, "signedin", pageData{})
+}
+
+// overTLS reports whether the request came over HTTPS, directly or through
+// a proxy that says so.
+func overTLS(r *http.Request) bool {
+	return r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+}
+
+func randomToken() string {
+	var b [32]byte
+	_, _ = rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+type sessionKey struct{}
+
+type session struct {
+	moderator int64
+	csrf      string
+	token     string
+}
+
+// moderator lets only a signed-in moderator through; everyone else gets 403.
+func (c *Console) moderator(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		cookie, err := r.Cookie(sessionCookie)
+		if err != nil {
+			c.refuse(w, r, 0, "no session")
+			return
+		}
+		moderator, csrf, ok, err := c.queue.store.Session(r.Context(), cookie.Value)
+		if err != nil {
+			c.fail(w, "read session", err)
+			return
+		}
+		if !ok || !c.queue.cfg.Moderators.Allowed(moderator) {
+			c.refuse(w, r, moderator, "not a moderator's session")
+			return
+		}
+		ctx := context.WithValue(r.Context(), sessionKey{}, session{moderator, csrf, cookie.Value})
+		next(w, r.WithContext(ctx))
+	}
+}
+
+// csrf checks the form's token against the session's on every POST.
+func (c *Console) csrf(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s := r.Context().Value(sessionKey{}).(session)
+		if subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(s.csrf)) != 1 {
+			c.refuse(w, r, s.moderator, "bad CSRF token")
+			return
+		}
+		next(w, r)
+	}
+}
+
+// refuse answers 403 and logs who tried what (no message text).
+func (c *Console) refuse(w http.ResponseWriter, r *http.Request, user int64, why string) {
+	c.cfg.Log.Warn("review console refused a request", "why", why, "user", user, "method", r.Method, "path", r.URL.Path)
+	w.WriteHeader(http.StatusForbidden)
+	c.render(w, "forbidden", pageData{})
+}
+
+func (c *Console) fail(w http.ResponseWriter, doing string, err error) {
+	c.cfg.Log.Error("review console", "doing", doing, "err", err)
+	http.Error(w, "internal error", http.StatusInternalServerError)
+}
+
+// pageData is what every page template reads.
+type pageData struct {
+	Moderator int64
+	CSRF      string
+	Filter    listFilter
+	Cases     []Case
+	Case      *caseView
+	Stats     *Stats
+	Statuses  []Status
+	Levels    []string
+	Types     []string
+	Langs     []string
+}
+
+type listFilter struct{ Status, Level, Type, Lang, From, To string }
+
+func (c *Console) page(r *http.Request) pageData {
+	s := r.Context().Value(sessionKey{}).(session)
+	return pageData{
+		Moderator: s.moderator, CSRF: s.csrf,
+		Statuses: []Status{StatusOpen, StatusConfirmed, StatusDismissed, StatusSkipped},
+		Levels:   []string{"scam", "suspicious", "none"}, Types: c.cfg.ScamTypes, Langs: []string{"zh", "zh-Hant", "en"},
+	}
+}
+
+func (c *Console) render(w http.ResponseWriter, name string, data pageData) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if err := c.pages.ExecuteTemplate(w, name, data); err != nil {
+		c.cfg.Log.Error("review console: render", "page", name, "err", err)
+	}
+}
+
+func (c *Console) list(w http.ResponseWriter, r *http.Request) {
+	data := c.page(r)
+	query := r.URL.Query()
+	data.Filter = listFilter{query.Get("status"), query.Get("level"), query.Get("type"), query.Get("lang"), query.Get("from"), query.Get("to")}
+	f := Filter{Status: Status(data.Filter.Status), Level: data.Filter.Level, Type: data.Filter.Type, Lang: data.Filter.Lang}
+	if day, err := time.Parse(time.DateOnly, data.Filter.From); err == nil {
+		f.From = day
+	}
+	if day, err := time.Parse(time.DateOnly, data.Filter.To); err == nil {
+		f.To = day.Add(24 * time.Hour)
+	}
+	cases, err := c.queue.List(r.Context(), f)
+	if err != nil {
+		c.fail(w, "list cases", err)
+		return
+	}
+	data.Cases = cases
+	c.render(w, "list", data)
+}
+
+// caseView is a case laid out for its page.
+type caseView struct {
+	Case
+	Messages []messageView
+	Timeline []timelineEntry
+}
+
+type messageView struct {
+	From     string
+	Time     time.Time
+	Segments []segment
+}
+
+// segment is a piece of a message; Hit pieces are highlighted. Splitting
+// in Go and letting html/template escape each piece keeps every byte of
+// the scammer's text escaped.
+type segment struct {
+	Text string
+	Hit  bool
+}
+
+type timelineEntry struct {
+	At    time.Time
+	Label string
+}
+
+func (c *Console) casePage(w http.ResponseWriter, r *http.Request) {
+	cs, err := c.queue.Case(r.Context(), r.PathValue("id"))
+	if errors.Is(err, ErrNotFound) {
+		http.NotFound(w, r)
+		return
+	}
+	if err != nil {
+		c.fail(w, "read case", err)
+		return
+	}
+	data := c.page(r)
+	data.Case = viewOf(cs)
+	c.render(w, "case", data)
+}
+
+func viewOf(cs Case) *caseView {
+	v := &caseView{Case: cs}
+	matches := map[int][]string{}
+	for _, s := range cs.Verdict.Signals {
+		matches[s.MessageIndex] = append(matches[s.MessageIndex], s.Match)
+	}
+	for i, m := range cs.Transcript {
+		v.Messages = append(v.Messages, messageView{From: m.From, Time: m.Time, Segments: highlight(m.Text, matches[i])})
+	}
+	v.Timeline = append(v.Timeline, timelineEntry{cs.Created, "bot replied: " + cs.Verdict.Level})
+	seen := map[string]bool{}
+	for _, s := range cs.Verdict.Signals {
+		if s.MessageIndex < 0 || s.MessageIndex >= len(cs.Transcript) || seen[s.Role] {
+			continue
+		}
+		seen[s.Role] = true
+		v.Timeline = append(v.Timeline, timelineEntry{cs.Transcript[s.MessageIndex].Time,
+			fmt.Sprintf("message %d: %s (%s)", s.MessageIndex+1, s.Role, s.ID)})
+	}
+	if !cs.Queued.IsZero() {
+		v.Timeline = append(v.Timeline, timelineEntry{cs.Queued, "queued: " + strings.Join(cs.Reasons, ", ")})
+	}
+	if d := cs.Decision; d != nil {
+		v.Timeline = append(v.Timeline, timelineEntry{d.At, fmt.Sprintf("decided %s by %d", d.Outcome, d.By)})
+	}
+	return v
+}
+
+// highlight splits text at every occurrence of the matches.
+func highlight(text string, matches []string) []segment {
+	hit := make([]bool, len(text))
+	for _, m := range matches {
+		if m == "" {
+			continue
+		}
+		for from := 0; ; {
+			i := strings.Index(text[from:], m)
+			if i < 0 {
+				break
+			}
+			for j := from + i; j < from+i+len(m); j++ {
+				hit[j] = true
+			}
+			from += i + len(m)
+		}
+	}
+	var segments []segment
+	start := 0
+	for i := 1; i <= len(text); i++ {
+		if i == len(text) || hit[i] != hit[start] {
+			segments = append(segments, segment{text[start:i], hit[start]})
+			start = i
+		}
+	}
+	return segments
+}
+
+func (c *Console) decide(w http.ResponseWriter, r *http.Request) {
+	s := r.Context().Value(sessionKey{}).(session)
+	id := r.PathValue("id")
+	d := Decision{By: s.moderator, Outcome: Outcome(r.PostFormValue("outcome")), Type: r.PostFormValue("type")}
+	if _, ok := d.Outcome.status(); !ok {
+		http.Error(w, "unknown outcome", http.StatusBadRequest)
+		return
+	}
+	if d.Type != "" && !containsString(c.cfg.ScamTypes, d.Type) {
+		http.Error(w, "unknown scam type", http.StatusBadRequest)
+		return
+	}
+	cs, err := c.queue.Decide(r.Context(), id, d)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		http.NotFound(w, r)
+		return
+	case err != nil:
+		c.fail(w, "decide case", err)
+		return
+	}
+	if c.cfg.OnDecision != nil {
+		c.cfg.OnDecision(r.Context(), cs)
+	}
+	http.Redirect(w, r, Path+"/case/"+url.PathEscape(id), http.StatusSeeOther)
+}
+
+func containsString(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *Console) stats(w http.ResponseWriter, r *http.Request) {
+	st, err := c.queue.Stats(r.Context(), time.Time{})
+	if err != nil {
+		c.fail(w, "compute stats", err)
+		return
+	}
+	data := c.page(r)
+	data.Stats = &st
+	c.render(w, "stats", data)
+}
+
+func (c *Console) logout(w http.ResponseWriter, r *http.Request) {
+	s := r.Context().Value(sessionKey{}).(session)
+	if err := c.queue.store.DeleteSession(r.Context(), s.token); err != nil {
+		c.fail(w, "end session", err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: Path, MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: overTLS(r)})
+	c.render(w, "forbidden", pageData{})
+}

@@ -1,0 +1,114 @@
+package review
+
+import (
+	"crypto/rand"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// The environment variables of the review side, in one place for the
+// README's option table and the binary's wiring.
+const (
+	// EnvModerators is the comma-separated Telegram user ids of moderators.
+	EnvModerators = "SCAMGUARD_MODERATORS"
+	// EnvModChat is the moderators' group chat id, where case cards go.
+	EnvModChat = "SCAMGUARD_MOD_CHAT"
+	// EnvHTTPAddr is where the web console listens (host:port); empty: no console.
+	EnvHTTPAddr = "SCAMGUARD_HTTP_ADDR"
+	// EnvConsoleURL is the console's public base URL for sign-in links
+	// (https://mod.example.org); default http://<EnvHTTPAddr>.
+	EnvConsoleURL = "SCAMGUARD_CONSOLE_URL"
+	// EnvConsoleSecret signs sign-in links; random per process when unset
+	// (links then work only on the replica that issued them).
+	EnvConsoleSecret = "SCAMGUARD_CONSOLE_SECRET"
+)
+
+// Moderators is the allow-list of moderators' Telegram user ids. The zero
+// value allows nobody.
+type Moderators struct {
+	ids map[int64]bool
+}
+
+// ParseModerators reads a comma-separated list of user ids ("123, 456").
+func ParseModerators(list string) (Moderators, error) {
+	m := Moderators{ids: map[int64]bool{}}
+	for _, field := range strings.Split(list, ",") {
+		field = strings.TrimSpace(field)
+		if field == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(field, 10, 64)
+		if err != nil || id <= 0 {
+			return Moderators{}, fmt.Errorf("%s: %q is not a Telegram user id", EnvModerators, field)
+		}
+		m.ids[id] = true
+	}
+	return m, nil
+}
+
+// NewModerators allows ids.
+func NewModerators(ids ...int64) Moderators {
+	m := Moderators{ids: map[int64]bool{}}
+	for _, id := range ids {
+		m.ids[id] = true
+	}
+	return m
+}
+
+// Allowed reports whether user may act as a moderator.
+func (m Moderators) Allowed(user int64) bool { return m.ids[user] }
+
+// IDs returns the moderators, sorted.
+func (m Moderators) IDs() []int64 {
+	ids := make([]int64, 0, len(m.ids))
+	for id := range m.ids {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	return ids
+}
+
+// Settings are the review side's options from the environment.
+type Settings struct {
+	Moderators Moderators
+	// ModChat is the moderators' group, 0 when none (cards are not posted).
+	ModChat int64
+	// HTTPAddr is the console's listen address, empty for no console.
+	HTTPAddr string
+	// ConsoleURL is the base of sign-in links.
+	ConsoleURL string
+	// ConsoleSecret signs sign-in links.
+	ConsoleSecret []byte
+}
+
+// SettingsFromEnv reads the Env* variables through getenv (os.Getenv in the
+// binary, a map in tests).
+func SettingsFromEnv(getenv func(string) string) (Settings, error) {
+	var s Settings
+	var err error
+	if s.Moderators, err = ParseModerators(getenv(EnvModerators)); err != nil {
+		return s, err
+	}
+	if chat := strings.TrimSpace(getenv(EnvModChat)); chat != "" {
+		if s.ModChat, err = strconv.ParseInt(chat, 10, 64); err != nil {
+			return s, fmt.Errorf("%s=%q: want a Telegram chat id such as -1001234567890", EnvModChat, chat)
+		}
+	}
+	s.HTTPAddr = strings.TrimSpace(getenv(EnvHTTPAddr))
+	s.ConsoleURL = strings.TrimRight(strings.TrimSpace(getenv(EnvConsoleURL)), "/")
+	if s.ConsoleURL == "" && s.HTTPAddr != "" {
+		s.ConsoleURL = "http://" + s.HTTPAddr
+	}
+	if secret := getenv(EnvConsoleSecret); secret != "" {
+		if len(secret) < 16 {
+			return s, fmt.Errorf("%s: want at least 16 characters", EnvConsoleSecret)
+		}
+		s.ConsoleSecret = []byte(secret)
+	} else {
+		s.ConsoleSecret = make([]byte, 32)
+		_, _ = rand.Read(s.ConsoleSecret)
+	}
+	return s, nil
+}

@@ -1,0 +1,671 @@
+package store
+
+// Review cases: what moderators review, on a Redis Stream with a consumer
+// group, and the console's sign-in state. The keys (beside those of
+// store.go):
+//
+//	<prefix>{review}:case:<id>      hash   one case: doc (redacted JSON), index fields, decision   DraftTTL / QueuedTTL / DecidedTTL
+//	<prefix>{review}:queue          stream case ids in queue order, group "moderators"   capped (MAXLEN ~ ReviewMax)
+//	<prefix>{review}:cases          zset   queued case ids by queue time (the console's list)   members pruned with their case
+//	<prefix>{review}:chat:<chat>    set    a chat's case ids, so that /forget finds them   TTL of its longest-lived case
+//	<prefix>{review}:login:<nonce>  string a console sign-in link not yet used   LoginTTL
+//	<prefix>{review}:session:<sha>  hash   a console session: moderator, csrf   SessionTTL
+//
+// Every review key shares the hash tag {review}: deciding a case writes the
+// case and acknowledges its stream entry in one script, and forgetting a
+// chat touches its cases, the stream and the list together, which Redis
+// Cluster allows only within one slot. Moderation runs at the pace of
+// people, so one slot carries it easily. The case keys are not under the
+// chat's {c:<chat>} tag for that reason; the per-chat set is what Forget's
+// review counterpart (ForgetChatCases) uses instead.
+//
+// TTLs: a draft (a flagged reply nobody asked to review yet) lives as long
+// as the conversation (Config.TTL); a queued case QueuedTTL (30 days); a
+// decided one DecidedTTL (90 days: long enough for stats and an export to
+// the evaluation corpus, short enough that nothing is kept for good).
+// Stream entries hold only a case id, never text.
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Case lifetimes after queueing and after a decision (see the key table).
+const (
+	QueuedTTL  = 30 * 24 * time.Hour
+	DecidedTTL = 90 * 24 * time.Hour
+)
+
+// The case statuses, as stored.
+const (
+	CaseDraft     = "draft"
+	CaseOpen      = "open"
+	CaseConfirmed = "confirmed"
+	CaseDismissed = "dismissed"
+	CaseSkipped   = "skipped"
+)
+
+// reviewGroup is the consumer group moderators read the queue through.
+const reviewGroup = "moderators"
+
+// ErrCaseNotFound is returned for a case id that was never stored or whose
+// case has expired or been forgotten.
+var ErrCaseNotFound = errors.New("case not found (expired or forgotten)")
+
+// ErrCaseNotQueued is returned when deciding a draft: only queued cases
+// are decided.
+var ErrCaseNotQueued = errors.New("case is not queued for review")
+
+// CaseRecord is a case as stored: the caller's document (package review
+// owns its schema) and the fields the store indexes, filters and decides on.
+type CaseRecord struct {
+	// ID is the case id (the caller's; short, URL- and callback-safe).
+	ID string
+	// Chat is the private chat the case came from.
+	Chat int64
+	// Doc is the case document, JSON, with redacted text only.
+	Doc []byte
+	// Status is CaseDraft, CaseOpen, CaseConfirmed, CaseDismissed or CaseSkipped.
+	Status string
+	// Level, Type and Lang are the bot's verdict level, scam type and the
+	// conversation language, for the console's filters.
+	Level, Type, Lang string
+	// Created is when the case was drafted; Queued when it was first
+	// queued (zero for a draft).
+	Created, Queued time.Time
+	// Reasons are why the case was queued, in order, each once.
+	Reasons []string
+	// Feedback is "helpful" or "unhelpful" when the user pressed 👍/👎.
+	Feedback string
+	// StreamID is the case's entry on the review stream.
+	StreamID string
+	// DecidedBy, DecidedAt and DecidedType record the last decision
+	// (Status says its outcome); DecidedType is the scam type a moderator
+	// confirmed or corrected.
+	DecidedBy   int64
+	DecidedAt   time.Time
+	DecidedType string
+	// CardChat and CardMessage locate the case's card in the moderators'
+	// chat, zero when none was posted.
+	CardChat, CardMessage int64
+	// FollowUpSent is set once the user got the reviewer's follow-up.
+	FollowUpSent bool
+}
+
+func (s *Store) reviewKey(what string) string { return s.cfg.Prefix + "{review}:" + what }
+func (s *Store) caseKey(id string) string     { return s.reviewKey("case:" + id) }
+func (s *Store) caseChatKey(chat int64) string {
+	return s.reviewKey("chat:" + strconv.FormatInt(chat, 10))
+}
+
+// validCaseID keeps ids to what fits in keys, URLs and callback data.
+func validCaseID(id string) bool {
+	if id == "" || len(id) > 40 {
+		return false
+	}
+	for _, c := range id {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// draftScript stores a new case unless one with the id exists, and adds it
+// to its chat's set, whose TTL never shrinks below the case's.
+//
+// KEYS: case, chat set. ARGV: ttl ms, id, then field/value pairs.
+var draftScript = redis.NewScript(`
+if redis.call("EXISTS", KEYS[1]) == 1 then return 0 end
+redis.call("HSET", KEYS[1], "id", ARGV[2], unpack(ARGV, 3))
+redis.call("PEXPIRE", KEYS[1], ARGV[1])
+redis.call("SADD", KEYS[2], ARGV[2])
+if redis.call("PTTL", KEYS[2]) < tonumber(ARGV[1]) then redis.call("PEXPIRE", KEYS[2], ARGV[1]) end
+return 1
+`)
+
+// DraftCase stores a case that is not queued yet, for as long as the
+// conversation lives (Config.TTL): a reply the user may still press
+// "ask a human" or 👎 on. A second draft with the same id changes nothing.
+func (s *Store) DraftCase(ctx context.Context, c CaseRecord) error {
+	if !validCaseID(c.ID) {
+		return fmt.Errorf("draft case %q: invalid id", c.ID)
+	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	args := []any{s.cfg.TTL.Milliseconds(), c.ID,
+		"chat", c.Chat, "doc", c.Doc, "status", CaseDraft,
+		"level", c.Level, "type", c.Type, "lang", c.Lang, "created", c.Created.UnixMilli()}
+	if c.Feedback != "" {
+		args = append(args, "feedback", c.Feedback)
+	}
+	err := draftScript.Run(ctx, s.client, []string{s.caseKey(c.ID), s.caseChatKey(c.Chat)}, args...).Err()
+	if err != nil {
+		return fmt.Errorf("draft case %s of chat %d: %w", c.ID, c.Chat, err)
+	}
+	return nil
+}
+
+// queueScript adds a reason to a case and, the first time only, puts the
+// case on the stream: pressing "ask a human" twice, or 👎 after a
+// consented flag, queues a case once.
+//
+// KEYS: case, stream, cases zset, chat set. ARGV: reason, now ms, maxlen,
+// queued ttl ms, group, oldest score kept in the zset.
+// Returns {queued 0/1, stream id} or -1 when the case does not exist.
+var queueScript = redis.NewScript(`
+if redis.call("EXISTS", KEYS[1]) == 0 then return -1 end
+local reasons = redis.call("HGET", KEYS[1], "reasons") or ""
+if ARGV[1] ~= "" and not string.find(" " .. reasons .. " ", " " .. ARGV[1] .. " ", 1, true) then
+  if reasons == "" then reasons = ARGV[1] else reasons = reasons .. " " .. ARGV[1] end
+  redis.call("HSET", KEYS[1], "reasons", reasons)
+end
+local sid = redis.call("HGET", KEYS[1], "stream_id")
+if sid then return {0, sid} end
+local id = redis.call("HGET", KEYS[1], "id")
+pcall(redis.call, "XGROUP", "CREATE", KEYS[2], ARGV[5], "0", "MKSTREAM")
+sid = redis.call("XADD", KEYS[2], "MAXLEN", "~", ARGV[3], "*", "case", id)
+redis.call("HSET", KEYS[1], "stream_id", sid, "status", "open", "queued", ARGV[2])
+redis.call("PEXPIRE", KEYS[1], ARGV[4])
+if redis.call("PTTL", KEYS[4]) < tonumber(ARGV[4]) then redis.call("PEXPIRE", KEYS[4], ARGV[4]) end
+redis.call("ZADD", KEYS[3], ARGV[2], id)
+redis.call("ZREMRANGEBYSCORE", KEYS[3], "-inf", "(" .. ARGV[6])
+return {1, sid}
+`)
+
+// QueueCase puts a drafted case on the review stream for reason, once:
+// queued reports whether this call queued it (false when it already was;
+// the reason is recorded either way). ErrCaseNotFound when the draft has
+// expired or was forgotten.
+func (s *Store) QueueCase(ctx context.Context, chat int64, id, reason string, at time.Time) (queued bool, err error) {
+	if !validCaseID(id) {
+		return false, fmt.Errorf("queue case %q: %w", id, ErrCaseNotFound)
+	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	keys := []string{s.caseKey(id), s.reviewKey("queue"), s.reviewKey("cases"), s.caseChatKey(chat)}
+	oldest := at.Add(-DecidedTTL).UnixMilli()
+	res, err := queueScript.Run(ctx, s.client, keys, reason, at.UnixMilli(), s.cfg.ReviewMax,
+		QueuedTTL.Milliseconds(), reviewGroup, oldest).Result()
+	if err != nil {
+		return false, fmt.Errorf("queue case %s: %w", id, err)
+	}
+	if n, ok := res.(int64); ok && n == -1 {
+		return false, fmt.Errorf("queue case %s: %w", id, ErrCaseNotFound)
+	}
+	parts, ok := res.([]any)
+	if !ok || len(parts) != 2 {
+		return false, fmt.Errorf("queue case %s: unexpected answer %v", id, res)
+	}
+	return parts[0] == int64(1), nil
+}
+
+// SetCaseFeedback records the user's 👍 ("helpful") or 👎 ("unhelpful").
+func (s *Store) SetCaseFeedback(ctx context.Context, id, feedback string) error {
+	return s.setCaseFields(ctx, id, "record feedback on", "feedback", feedback)
+}
+
+// SetCaseCard records where the case's card was posted in the moderators'
+// chat, so that a decision edits that message.
+func (s *Store) SetCaseCard(ctx context.Context, id string, chat, message int64) error {
+	return s.setCaseFields(ctx, id, "record the card of", "card_chat", chat, "card_msg", message)
+}
+
+// setFieldsScript sets fields of an existing case only: a late write must
+// not resurrect a forgotten case without its TTL.
+var setFieldsScript = redis.NewScript(`
+if redis.call("EXISTS", KEYS[1]) == 0 then return 0 end
+redis.call("HSET", KEYS[1], unpack(ARGV))
+return 1
+`)
+
+func (s *Store) setCaseFields(ctx context.Context, id, doing string, fields ...any) error {
+	if !validCaseID(id) {
+		return fmt.Errorf("%s case %q: %w", doing, id, ErrCaseNotFound)
+	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	n, err := setFieldsScript.Run(ctx, s.client, []string{s.caseKey(id)}, fields...).Int()
+	switch {
+	case err != nil:
+		return fmt.Errorf("%s case %s: %w", doing, id, err)
+	case n == 0:
+		return fmt.Errorf("%s case %s: %w", doing, id, ErrCaseNotFound)
+	}
+	return nil
+}
+
+// Case returns one case.
+func (s *Store) Case(ctx context.Context, id string) (CaseRecord, error) {
+	if !validCaseID(id) {
+		return CaseRecord{}, fmt.Errorf("read case %q: %w", id, ErrCaseNotFound)
+	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	fields, err := s.client.HGetAll(ctx, s.caseKey(id)).Result()
+	if err != nil {
+		return CaseRecord{}, fmt.Errorf("read case %s: %w", id, err)
+	}
+	if len(fields) == 0 {
+		return CaseRecord{}, fmt.Errorf("read case %s: %w", id, ErrCaseNotFound)
+	}
+	return caseFromFields(fields)
+}
+
+func caseFromFields(f map[string]string) (CaseRecord, error) {
+	c := CaseRecord{
+		ID: f["id"], Doc: []byte(f["doc"]), Status: f["status"], Level: f["level"], Type: f["type"],
+		Lang: f["lang"], Feedback: f["feedback"], StreamID: f["stream_id"], DecidedType: f["decided_type"],
+		FollowUpSent: f["followup"] == "1",
+	}
+	if f["reasons"] != "" {
+		c.Reasons = strings.Fields(f["reasons"])
+	}
+	var err error
+	ints := []struct {
+		name string
+		to   *int64
+	}{{"chat", &c.Chat}, {"decided_by", &c.DecidedBy}, {"card_chat", &c.CardChat}, {"card_msg", &c.CardMessage}}
+	for _, field := range ints {
+		if f[field.name] == "" {
+			continue
+		}
+		if *field.to, err = strconv.ParseInt(f[field.name], 10, 64); err != nil {
+			return c, fmt.Errorf("case %s field %s: %w", c.ID, field.name, err)
+		}
+	}
+	times := []struct {
+		name string
+		to   *time.Time
+	}{{"created", &c.Created}, {"queued", &c.Queued}, {"decided_at", &c.DecidedAt}}
+	for _, field := range times {
+		if f[field.name] == "" {
+			continue
+		}
+		ms, err := strconv.ParseInt(f[field.name], 10, 64)
+		if err != nil {
+			return c, fmt.Errorf("case %s field %s: %w", c.ID, field.name, err)
+		}
+		*field.to = time.UnixMilli(ms)
+	}
+	return c, nil
+}
+
+// decideScript stores a decision and acknowledges the case's stream entry
+// in one step: a case leaves a moderator's pending list only once its
+// decision is stored, and a stored decision never stays pending.
+//
+// KEYS: case, stream, chat set. ARGV: group, status, by, at ms, type, ttl ms.
+// Returns the previous status followed by the case's fields, -1 when the
+// case does not exist, -2 when it was never queued.
+var decideScript = redis.NewScript(`
+if redis.call("EXISTS", KEYS[1]) == 0 then return -1 end
+local sid = redis.call("HGET", KEYS[1], "stream_id")
+if not sid then return -2 end
+local previous = redis.call("HGET", KEYS[1], "status")
+redis.call("HSET", KEYS[1], "status", ARGV[2], "decided_by", ARGV[3], "decided_at", ARGV[4], "decided_type", ARGV[5])
+redis.call("PEXPIRE", KEYS[1], ARGV[6])
+if redis.call("PTTL", KEYS[3]) < tonumber(ARGV[6]) then redis.call("PEXPIRE", KEYS[3], ARGV[6]) end
+pcall(redis.call, "XACK", KEYS[2], ARGV[1], sid)
+local out = {previous}
+local fields = redis.call("HGETALL", KEYS[1])
+for i = 1, #fields do out[#out + 1] = fields[i] end
+return out
+`)
+
+// DecideCase stores a moderator's decision (status CaseConfirmed,
+// CaseDismissed or CaseSkipped) and acknowledges the case on the stream,
+// atomically. A decided case may be decided again (a correction); it
+// returns the status before this decision and the case after it.
+func (s *Store) DecideCase(ctx context.Context, chat int64, id, status string, by int64, at time.Time, scamType string) (previous string, c CaseRecord, err error) {
+	switch status {
+	case CaseConfirmed, CaseDismissed, CaseSkipped:
+	default:
+		return "", c, fmt.Errorf("decide case %s: status %q is not a decision", id, status)
+	}
+	if !validCaseID(id) {
+		return "", c, fmt.Errorf("decide case %q: %w", id, ErrCaseNotFound)
+	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	keys := []string{s.caseKey(id), s.reviewKey("queue"), s.caseChatKey(chat)}
+	res, err := decideScript.Run(ctx, s.client, keys, reviewGroup, status, by, at.UnixMilli(), scamType, DecidedTTL.Milliseconds()).Result()
+	if err != nil {
+		return "", c, fmt.Errorf("decide case %s: %w", id, err)
+	}
+	switch n, _ := res.(int64); {
+	case n == -1:
+		return "", c, fmt.Errorf("decide case %s: %w", id, ErrCaseNotFound)
+	case n == -2:
+		return "", c, fmt.Errorf("decide case %s: %w", id, ErrCaseNotQueued)
+	}
+	list, ok := res.([]any)
+	if !ok || len(list)%2 != 1 {
+		return "", c, fmt.Errorf("decide case %s: unexpected answer %v", id, res)
+	}
+	previous, _ = list[0].(string)
+	fields := make(map[string]string, len(list)/2)
+	for i := 1; i+1 < len(list); i += 2 {
+		name, _ := list[i].(string)
+		value, _ := list[i+1].(string)
+		fields[name] = value
+	}
+	c, err = caseFromFields(fields)
+	return previous, c, err
+}
+
+// MarkFollowUp records that the user's follow-up is being sent and reports
+// whether this call is the one that marked it: of two replicas (or two
+// moderators' decisions) only one sends it.
+func (s *Store) MarkFollowUp(ctx context.Context, id string) (bool, error) {
+	if !validCaseID(id) {
+		return false, fmt.Errorf("mark follow-up of case %q: %w", id, ErrCaseNotFound)
+	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	n, err := markFollowUpScript.Run(ctx, s.client, []string{s.caseKey(id)}).Int()
+	switch {
+	case err != nil:
+		return false, fmt.Errorf("mark follow-up of case %s: %w", id, err)
+	case n == -1:
+		return false, fmt.Errorf("mark follow-up of case %s: %w", id, ErrCaseNotFound)
+	}
+	return n == 1, nil
+}
+
+var markFollowUpScript = redis.NewScript(`
+if redis.call("EXISTS", KEYS[1]) == 0 then return -1 end
+return redis.call("HSETNX", KEYS[1], "followup", "1")
+`)
+
+// NextCase returns the next case for moderator consumer: first one already
+// delivered to it and not decided (it asked before and did not answer),
+// then one idle for at least claimIdle in another moderator's pending list
+// (a moderator who went away: XAUTOCLAIM), then a new one (XREADGROUP >).
+// Entries whose case is decided, expired or forgotten are acknowledged
+// and passed over. ok is false when nothing is waiting.
+func (s *Store) NextCase(ctx context.Context, consumer string, claimIdle time.Duration) (c CaseRecord, ok bool, err error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	if err := s.ensureGroup(ctx); err != nil {
+		return c, false, err
+	}
+	stream := s.reviewKey("queue")
+	// Each step may find only stale entries; bounded so a queue full of
+	// them cannot spin (each pass acknowledges what it passed over).
+	for range 20 {
+		var ids []redis.XMessage
+		own, err := s.client.XReadGroup(ctx, &redis.XReadGroupArgs{
+			Group: reviewGroup, Consumer: consumer, Streams: []string{stream, "0"}, Count: 10, Block: -1,
+		}).Result()
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return c, false, fmt.Errorf("read %s's pending cases: %w", consumer, err)
+		}
+		if len(own) > 0 {
+			ids = own[0].Messages
+		}
+		if len(ids) == 0 {
+			claimed, _, err := s.client.XAutoClaim(ctx, &redis.XAutoClaimArgs{
+				Stream: stream, Group: reviewGroup, Consumer: consumer, MinIdle: claimIdle, Start: "0", Count: 1,
+			}).Result()
+			if err != nil && !errors.Is(err, redis.Nil) {
+				return c, false, fmt.Errorf("re-claim stale cases for %s: %w", consumer, err)
+			}
+			ids = claimed
+		}
+		if len(ids) == 0 {
+			fresh, err := s.client.XReadGroup(ctx, &redis.XReadGroupArgs{
+				Group: reviewGroup, Consumer: consumer, Streams: []string{stream, ">"}, Count: 1, Block: -1,
+			}).Result()
+			if err != nil && !errors.Is(err, redis.Nil) {
+				return c, false, fmt.Errorf("read new cases for %s: %w", consumer, err)
+			}
+			if len(fresh) > 0 {
+				ids = fresh[0].Messages
+			}
+		}
+		if len(ids) == 0 {
+			return c, false, nil
+		}
+		for _, msg := range ids {
+			id, _ := msg.Values["case"].(string)
+			rec, err := s.openCase(ctx, id)
+			if err != nil {
+				return c, false, err
+			}
+			if rec != nil {
+				return *rec, true, nil
+			}
+			// Decided elsewhere (the card, the console), expired or
+			// forgotten: nothing for a moderator to do.
+			if err := s.client.XAck(ctx, stream, reviewGroup, msg.ID).Err(); err != nil {
+				return c, false, fmt.Errorf("acknowledge stale case entry %s: %w", msg.ID, err)
+			}
+		}
+	}
+	return c, false, nil
+}
+
+// openCase returns the case when it exists and is still open, else nil.
+func (s *Store) openCase(ctx context.Context, id string) (*CaseRecord, error) {
+	if !validCaseID(id) {
+		return nil, nil
+	}
+	fields, err := s.client.HGetAll(ctx, s.caseKey(id)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("read case %s: %w", id, err)
+	}
+	if len(fields) == 0 || fields["status"] != CaseOpen {
+		return nil, nil
+	}
+	rec, err := caseFromFields(fields)
+	if err != nil {
+		return nil, err
+	}
+	return &rec, nil
+}
+
+// ReclaimCases moves every case idle for at least minIdle in some
+// moderator's pending list to consumer (XAUTOCLAIM), and reports how many.
+func (s *Store) ReclaimCases(ctx context.Context, consumer string, minIdle time.Duration) (int, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	if err := s.ensureGroup(ctx); err != nil {
+		return 0, err
+	}
+	total, start := 0, "0"
+	for range 100 {
+		claimed, next, err := s.client.XAutoClaim(ctx, &redis.XAutoClaimArgs{
+			Stream: s.reviewKey("queue"), Group: reviewGroup, Consumer: consumer, MinIdle: minIdle, Start: start, Count: 100,
+		}).Result()
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return total, fmt.Errorf("re-claim stale cases for %s: %w", consumer, err)
+		}
+		total += len(claimed)
+		if next == "0-0" || next == "" {
+			break
+		}
+		start = next
+	}
+	return total, nil
+}
+
+// ensureGroup creates the stream and its group when missing (a fresh
+// Redis, or one that lost its data).
+func (s *Store) ensureGroup(ctx context.Context) error {
+	err := s.client.XGroupCreateMkStream(ctx, s.reviewKey("queue"), reviewGroup, "0").Err()
+	if err != nil && !strings.Contains(err.Error(), "BUSYGROUP") {
+		return fmt.Errorf("create the review group: %w", err)
+	}
+	return nil
+}
+
+// ListCases returns queued cases whose queue time lies in [from, to), newest
+// first, at most limit. Cases that expired are pruned from the list as
+// they are met.
+func (s *Store) ListCases(ctx context.Context, from, to time.Time, limit int) ([]CaseRecord, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	list := s.reviewKey("cases")
+	ids, err := s.client.ZRevRangeByScore(ctx, list, &redis.ZRangeBy{
+		Min: strconv.FormatInt(from.UnixMilli(), 10), Max: "(" + strconv.FormatInt(to.UnixMilli(), 10),
+		Count: int64(limit),
+	}).Result()
+	if err != nil {
+		return nil, fmt.Errorf("list cases: %w", err)
+	}
+	pipe := s.client.Pipeline()
+	reads := make([]*redis.MapStringStringCmd, len(ids))
+	for i, id := range ids {
+		reads[i] = pipe.HGetAll(ctx, s.caseKey(id))
+	}
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+		return nil, fmt.Errorf("read listed cases: %w", err)
+	}
+	cases := make([]CaseRecord, 0, len(ids))
+	var gone []any
+	for i, read := range reads {
+		fields := read.Val()
+		if len(fields) == 0 {
+			gone = append(gone, ids[i])
+			continue
+		}
+		c, err := caseFromFields(fields)
+		if err != nil {
+			return nil, err
+		}
+		cases = append(cases, c)
+	}
+	if len(gone) > 0 {
+		if err := s.client.ZRem(ctx, list, gone...).Err(); err != nil {
+			return nil, fmt.Errorf("prune expired cases from the list: %w", err)
+		}
+	}
+	return cases, nil
+}
+
+// forgetCasesScript deletes every case of a chat, its stream entries (and
+// their pending state) and its list entries.
+//
+// KEYS: chat set, stream, cases zset. ARGV: group, case key prefix.
+var forgetCasesScript = redis.NewScript(`
+local ids = redis.call("SMEMBERS", KEYS[1])
+local n = 0
+for _, id in ipairs(ids) do
+  local key = ARGV[2] .. id
+  local sid = redis.call("HGET", key, "stream_id")
+  if sid then
+    pcall(redis.call, "XACK", KEYS[2], ARGV[1], sid)
+    redis.call("XDEL", KEYS[2], sid)
+  end
+  redis.call("ZREM", KEYS[3], id)
+  n = n + redis.call("DEL", key)
+end
+redis.call("DEL", KEYS[1])
+return n
+`)
+
+// ForgetChatCases deletes every case of chat (drafts, queued, decided),
+// their stream entries and list entries, for the user's /forget; it
+// reports how many cases there were. Fingerprints learnt from a confirmed
+// case stay: they hold no text and describe the scammer's script.
+func (s *Store) ForgetChatCases(ctx context.Context, chat int64) (int64, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	keys := []string{s.caseChatKey(chat), s.reviewKey("queue"), s.reviewKey("cases")}
+	n, err := forgetCasesScript.Run(ctx, s.client, keys, reviewGroup, s.reviewKey("case:")).Int64()
+	if err != nil {
+		return 0, fmt.Errorf("forget the cases of chat %d: %w", chat, err)
+	}
+	return n, nil
+}
+
+// SaveLoginNonce remembers a console sign-in link's nonce for ttl.
+func (s *Store) SaveLoginNonce(ctx context.Context, nonce string, moderator int64, ttl time.Duration) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	if err := s.client.Set(ctx, s.reviewKey("login:"+nonce), moderator, ttl).Err(); err != nil {
+		return fmt.Errorf("save sign-in link: %w", err)
+	}
+	return nil
+}
+
+// ConsumeLoginNonce deletes a sign-in nonce and returns the moderator it
+// was issued to; ok is false when it was used already or expired, so a
+// link signs in once.
+func (s *Store) ConsumeLoginNonce(ctx context.Context, nonce string) (moderator int64, ok bool, err error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	value, err := s.client.GetDel(ctx, s.reviewKey("login:"+nonce)).Result()
+	switch {
+	case errors.Is(err, redis.Nil):
+		return 0, false, nil
+	case err != nil:
+		return 0, false, fmt.Errorf("use sign-in link: %w", err)
+	}
+	moderator, err = strconv.ParseInt(value, 10, 64)
+	if err != nil {
+		return 0, false, fmt.Errorf("sign-in link holds %q: %w", value, err)
+	}
+	return moderator, true, nil
+}
+
+// sessionKey stores a session under the hash of its cookie value, so that
+// reading Redis does not hand out live sessions.
+func (s *Store) sessionKey(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return s.reviewKey("session:" + hex.EncodeToString(sum[:]))
+}
+
+// SaveSession stores a console session for ttl.
+func (s *Store) SaveSession(ctx context.Context, token string, moderator int64, csrf string, ttl time.Duration) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	key := s.sessionKey(token)
+	_, err := s.client.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
+		pipe.HSet(ctx, key, "moderator", moderator, "csrf", csrf)
+		pipe.PExpire(ctx, key, ttl)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("save console session: %w", err)
+	}
+	return nil
+}
+
+// Session returns the moderator and CSRF token of a console session; ok is
+// false when there is none (expired, signed out, never issued).
+func (s *Store) Session(ctx context.Context, token string) (moderator int64, csrf string, ok bool, err error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	fields, err := s.client.HGetAll(ctx, s.sessionKey(token)).Result()
+	if err != nil {
+		return 0, "", false, fmt.Errorf("read console session: %w", err)
+	}
+	if len(fields) == 0 {
+		return 0, "", false, nil
+	}
+	moderator, err = strconv.ParseInt(fields["moderator"], 10, 64)
+	if err != nil {
+		return 0, "", false, fmt.Errorf("console session holds moderator %q: %w", fields["moderator"], err)
+	}
+	return moderator, fields["csrf"], true, nil
+}
+
+// DeleteSession ends a console session.
+func (s *Store) DeleteSession(ctx context.Context, token string) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	if err := s.client.Del(ctx, s.sessionKey(token)).Err(); err != nil {
+		return fmt.Errorf("end console session: %w", err)
+	}
+	return nil
+}
