@@ -95,4 +95,8 @@ type Verdict struct {
 	FirstAlertIndex int
 	// Language is the conversation's language as detected: "zh", "zh-Hant" or "en".
 	Language string
+	// Explanation is one or two sentences, in the user's language, saying
+	// why; written by the LLM stage (package llm), empty from the
+	// heuristics. It is untrusted model output, cleaned for display.
+	Explanation string
 }

@@ -53,7 +53,7 @@ func labelled(label, value string) []span {
 	return []span{bold(label), text(value)}
 }
 
-// blocks lays the message out: headline and type, why, what they ask next,
+// blocks lays the message out: headline and type, the LLM's explanation, why, what they ask next,
 // the counter-fact, what to do now, and the channels to verify through.
 func (m message) blocks() []block {
 	t := m.t
@@ -68,6 +68,9 @@ func (m message) blocks() []block {
 			head.lines = []line{{spans: labelled(t.Type, m.typeKey)}}
 		}
 		out = append(out, head)
+		if m.explanation != "" {
+			out = append(out, block{lines: []line{{spans: labelled(t.Explanation, m.explanation)}}})
+		}
 	default:
 		out = append(out, block{title: t.HeadlineNone, lines: []line{{spans: []span{text(t.NoneNote)}}}})
 		return append(out, m.verifyBlock())
@@ -221,6 +224,7 @@ func fitHTML(m message, limit int) string {
 		shrinks = append(shrinks, func(m *message) { m.quotes = m.quotes[:len(m.quotes)-1] })
 	}
 	shrinks = append(shrinks,
+		func(m *message) { m.explanation = "" },
 		func(m *message) { m.remember = "" },
 		func(m *message) { m.next = nil },
 	)

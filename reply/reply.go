@@ -38,6 +38,7 @@ type texts struct {
 	NoneNote           string            `yaml:"none_note"`
 	Type               string            `yaml:"type"`
 	Why                string            `yaml:"why"`
+	Explanation        string            `yaml:"explanation"`
 	Next               string            `yaml:"next"`
 	PaymentStep        string            `yaml:"payment_step"`
 	Remember           string            `yaml:"remember"`
@@ -94,7 +95,7 @@ func New(cat *catalog.Catalog) (*Renderer, error) {
 func (t texts) complete(signalMeanings map[string]string) error {
 	for name, value := range map[string]string{
 		"headline_scam": t.HeadlineScam, "headline_suspicious": t.HeadlineSuspicious,
-		"headline_none": t.HeadlineNone, "none_note": t.NoneNote, "type": t.Type, "why": t.Why,
+		"headline_none": t.HeadlineNone, "none_note": t.NoneNote, "type": t.Type, "why": t.Why, "explanation": t.Explanation,
 		"next": t.Next, "payment_step": t.PaymentStep, "remember": t.Remember, "do_now": t.DoNow,
 		"verify": t.Verify, "separator": t.Separator, "quote_open": t.QuoteOpen, "quote_close": t.QuoteClose,
 	} {
@@ -166,7 +167,9 @@ type message struct {
 	t       texts
 	level   classifier.Level
 	typeKey string // the scam type's name, empty when unknown
-	quotes  []quote
+	// explanation is the LLM stage's sentence, cleaned; empty when none.
+	explanation string
+	quotes      []quote
 	// next is what they will ask next (or, at the payment stage, what the
 	// payment step looks like); nextLabel is its header.
 	next      []string
@@ -206,6 +209,7 @@ func (r *Renderer) compose(v classifier.Verdict, opts Options) message {
 			m.remember = never[0]
 		}
 	}
+	m.explanation = cleanExplanation(v.Explanation)
 	m.quotes = r.quotes(v, m.t)
 	if v.Level == classifier.LevelScam && knownType {
 		m.nextLabel, m.next = nextStep(scamType, v.Stage, lang, m.t)
@@ -299,6 +303,22 @@ func cleanQuote(s string) string {
 		return r
 	}, s)
 	return shorten(strings.Join(strings.Fields(s), " "), maxQuoteRunes)
+}
+
+// maxExplanationRunes bounds the LLM's explanation: a sentence or two.
+const maxExplanationRunes = 300
+
+// cleanExplanation makes the LLM's explanation fit to show, like a quote:
+// one line, no control or direction-changing characters, bounded. It is
+// model output about text strangers wrote, so it is shown as text only.
+func cleanExplanation(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
+			return ' '
+		}
+		return r
+	}, s)
+	return shorten(strings.Join(strings.Fields(s), " "), maxExplanationRunes)
 }
 
 // shorten cuts s to at most n runes, marking the cut with "…".

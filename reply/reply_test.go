@@ -92,6 +92,18 @@ func goldenCases(cat *catalog.Catalog) []goldenCase {
 		st, _ := cat.ScamType(h.slug)
 		cases = append(cases, goldenCase{h.slug + "." + LangZhHant, syntheticVerdict(st, LangZhHant), Options{Lang: "auto", Region: h.region}})
 	}
+	// The LLM stage's explanation, with characters HTML must escape and a
+	// direction override that must not survive.
+	explained := []struct{ lang, text string }{
+		{LangEn, "The <b>\"agent\"</b> moves you off the platform & asks for a code‮ — real support never does."},
+		{LangZh, "对方让你离开平台并索要验证码<script>，正规客服不会这样做。"},
+	}
+	for _, e := range explained {
+		st, _ := cat.ScamType("ecommerce_logistics_refund")
+		v := syntheticVerdict(st, e.lang)
+		v.Explanation, v.Engines = e.text, []string{"heuristic", "llm"}
+		cases = append(cases, goldenCase{"llm_explanation." + e.lang, v, Options{Lang: "auto"}})
+	}
 	return cases
 }
 
@@ -100,7 +112,7 @@ func goldenCases(cat *catalog.Catalog) []goldenCase {
 func TestGolden(t *testing.T) {
 	r, cat := newRenderer(t)
 	cases := goldenCases(cat)
-	if want := 2*len(cat.ScamTypes()) + 4; len(cases) != want || len(cat.ScamTypes()) != 23 {
+	if want := 2*len(cat.ScamTypes()) + 4 + 2; len(cases) != want || len(cat.ScamTypes()) != 23 {
 		t.Fatalf("%d golden cases for %d scam types", len(cases), len(cat.ScamTypes()))
 	}
 	for _, tc := range cases {
@@ -545,5 +557,28 @@ func TestTraditionalFrameFollowsSimplified(t *testing.T) {
 	}
 	if len(zh.Meanings) != len(hant.Meanings) || len(zh.Roles) != len(hant.Roles) || len(zh.DoScam) != len(hant.DoScam) {
 		t.Error("zh-Hant has a different set of texts than zh")
+	}
+}
+
+func TestExplanationIsShownOnlyForWarningsAndEscaped(t *testing.T) {
+	cat := catalog.MustLoad()
+	r, err := New(cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := cat.ScamType("ecommerce_logistics_refund")
+	v := syntheticVerdict(st, LangEn)
+	v.Explanation = "They ask for a <code> & \u202efake\u202c support."
+	plain := r.Render(v, Options{}).Text
+	rich := r.RenderHTML(v, Options{}).Text
+	if !strings.Contains(plain, "In short: They ask for a <code> & fake support.") {
+		t.Errorf("plain reply lacks the cleaned explanation:\n%s", plain)
+	}
+	if !strings.Contains(rich, "<b>In short:</b> They ask for a &lt;code&gt; &amp; fake support.") || strings.Contains(rich, "\u202e") {
+		t.Errorf("HTML reply lacks the escaped explanation:\n%s", rich)
+	}
+	v.Level, v.Type = classifier.LevelNone, ""
+	if out := r.Render(v, Options{}).Text; strings.Contains(out, "In short") {
+		t.Errorf("explanation shown for no known signs:\n%s", out)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/scamguard/scamguard/classifier"
+	"github.com/scamguard/scamguard/llm"
 	"github.com/scamguard/scamguard/reply"
 	"github.com/scamguard/scamguard/transcript"
 )
@@ -31,6 +32,11 @@ type checkOutput struct {
 	Verify          []verifyOutput   `json:"verify"`
 	Warning         string           `json:"warning"`
 	Engines         []string         `json:"engines"`
+	// Explanation is the LLM stage's sentence, when it gave one; LLM says
+	// what the stage did (answered, cached, skipped, failed, ...) when it
+	// is configured.
+	Explanation string `json:"explanation,omitempty"`
+	LLM         string `json:"llm,omitempty"`
 }
 
 type signalOutput struct {
@@ -54,6 +60,7 @@ type checkOptions struct {
 	batch  bool
 	lang   string
 	region string
+	noLLM  bool
 }
 
 func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -63,6 +70,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.BoolVar(&opts.batch, "batch", false, "read JSON Lines ({\"id\":..,\"messages\":[..]} per line), write JSON Lines")
 	fs.StringVar(&opts.lang, "lang", "auto", "reply language: auto, zh, zh-Hant or en")
 	fs.StringVar(&opts.region, "region", "", "the user's region (CN, HK, TW, SG, GB, US, AU) for the anti-fraud line")
+	fs.BoolVar(&opts.noLLM, "no-llm", false, "heuristics only, even when an LLM is configured ("+llm.EnvAPIKey+", "+llm.EnvBaseURL+")")
 	positional, err := parseInterspersed(fs, args)
 	if err != nil {
 		return 2
@@ -94,6 +102,10 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if opts.batch {
+		if e.judge, err = e.newJudge("check", opts.noLLM, stderr); err != nil {
+			fmt.Fprintf(stderr, "scamguard check: %v\n", err)
+			return 2
+		}
 		return checkBatch(e, opts, input, name, stdout, stderr)
 	}
 	data, err := io.ReadAll(io.LimitReader(input, transcript.MaxInputBytes+1))
@@ -104,6 +116,12 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	conv, err := transcript.Parse(data)
 	if err != nil {
 		fmt.Fprintf(stderr, "scamguard check: %s: %v\n", name, err)
+		return 2
+	}
+	// Built once the input is known to be usable, so that an unusable
+	// input gets its one-line error and nothing else.
+	if e.judge, err = e.newJudge("check", opts.noLLM, stderr); err != nil {
+		fmt.Fprintf(stderr, "scamguard check: %v\n", err)
 		return 2
 	}
 	out := e.check(conv, opts)
@@ -219,9 +237,24 @@ func readLine(r *bufio.Reader, limit int) ([]byte, error) {
 	}
 }
 
-// check classifies one conversation and renders the reply.
+// check classifies one conversation, asks the LLM stage when the verdict
+// is in the grey zone, and renders the reply.
 func (e *engine) check(conv classifier.Conversation, opts checkOptions) checkOutput {
 	v := e.classifier.Classify(context.Background(), conv)
+	stage := ""
+	if e.llmOff != nil {
+		if gated, _ := e.judge.Config().Gate(v); gated {
+			e.llmOff()
+		}
+	}
+	if e.judge != nil && e.judge.Enabled() {
+		lang := opts.lang
+		if lang == "auto" {
+			lang = ""
+		}
+		res := e.judge.Review(context.Background(), llm.Request{Verdict: v, Window: conv.Messages, Lang: lang, User: "cli"})
+		v, stage = res.Verdict, string(res.Outcome)
+	}
 	r := e.replies.Render(v, reply.Options{Lang: opts.lang, Region: opts.region})
 	out := checkOutput{
 		Verdict: v.Level,
@@ -233,6 +266,9 @@ func (e *engine) check(conv classifier.Conversation, opts checkOptions) checkOut
 		Signals: []signalOutput{},
 		Verify:  []verifyOutput{},
 		Warning: r.Text,
+
+		Explanation: v.Explanation,
+		LLM:         stage,
 	}
 	if v.FirstAlertIndex >= 0 {
 		first := v.FirstAlertIndex

@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/scamguard/scamguard/catalog"
 	"github.com/scamguard/scamguard/classifier"
+	"github.com/scamguard/scamguard/llm"
 	"github.com/scamguard/scamguard/reply"
 )
 
@@ -12,6 +13,12 @@ type engine struct {
 	classifier *classifier.Classifier
 	replies    *reply.Renderer
 	brands     []classifier.Brand
+	catalog    *catalog.Catalog
+	// judge is the LLM stage; nil until check or eval builds it.
+	judge *llm.Judge
+	// llmOff says once that no LLM is configured; nil when there is one
+	// or --no-llm was given.
+	llmOff func()
 }
 
 // newEngine loads the catalogue and the signals side by side (each is a
@@ -43,5 +50,5 @@ func newEngine() (*engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &engine{classifier: c, replies: replies, brands: brands}, nil
+	return &engine{classifier: c, replies: replies, brands: brands, catalog: cl.cat}, nil
 }

@@ -12,9 +12,9 @@ import (
 const usage = `scamguard — warns about customer-service scams before money moves
 
 usage:
-  scamguard check [--json] [--lang auto|zh|zh-Hant|en] [--region CC] [FILE|-]
-  scamguard check --batch [FILE|-]
-  scamguard eval [--json] [--errors N] FILE.jsonl...
+  scamguard check [--json] [--lang auto|zh|zh-Hant|en] [--region CC] [--no-llm] [FILE|-]
+  scamguard check --batch [--no-llm] [FILE|-]
+  scamguard eval [--json] [--errors N] [--no-llm] FILE.jsonl...
   scamguard bot [--help]   (needs TELEGRAM_BOT_TOKEN; see scamguard bot --help)
 
 check reads a conversation: a JSON object {"messages":[{"from":"other"|"user","text":"..."}]}

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/scamguard/scamguard/llm"
+	"github.com/scamguard/scamguard/llm/llmtest"
+)
+
+const greyConversation = "Hello, this is your bank. Your account shows unusual activity.\nPlease confirm your details on our secure page\n"
+
+var fakeAnswer = llmtest.Answer{
+	IsScam: true, Level: "scam", Type: "bank_impersonation_safe_account", Stage: "credibility",
+	Reasons: []string{"Banks never send you a page to confirm your details."}, Confidence: 0.9,
+}
+
+// withLLM points the environment at srv ("" for no LLM) for one test.
+func withLLM(t *testing.T, baseURL string) {
+	t.Setenv(llm.EnvAPIKey, "")
+	t.Setenv(llm.EnvBaseURL, baseURL)
+	t.Setenv(llm.EnvTimeout, "2s")
+}
+
+func TestCheckAsksTheLLMInTheGreyZone(t *testing.T) {
+	srv := llmtest.NewServer(t, llmtest.Answering(fakeAnswer))
+	withLLM(t, srv.URL)
+	code, out, errOut := runCLI(t, greyConversation, "check", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var got checkOutput
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Verdict != "scam" || got.LLM != "answered" || len(got.Engines) != 2 || !strings.Contains(got.Warning, "Banks never send you a page") {
+		t.Errorf("verdict %s llm %q engines %v\n%s", got.Verdict, got.LLM, got.Engines, got.Warning)
+	}
+	if errOut != "" || srv.Calls() != 1 {
+		t.Errorf("stderr %q, %d calls", errOut, srv.Calls())
+	}
+	// --no-llm: heuristics only, no call, no notice.
+	code, out, errOut = runCLI(t, greyConversation, "check", "--json", "--no-llm")
+	got = checkOutput{}
+	json.Unmarshal([]byte(out), &got)
+	if code != 0 || got.Verdict != "suspicious" || got.LLM != "" || errOut != "" || srv.Calls() != 1 {
+		t.Errorf("--no-llm: exit %d verdict %s llm %q stderr %q calls %d", code, got.Verdict, got.LLM, errOut, srv.Calls())
+	}
+}
+
+func TestCheckWithAFailingLLMAnswersWithTheHeuristics(t *testing.T) {
+	srv := llmtest.NewServer(t, func(llmtest.Request) llmtest.Reply { return llmtest.Completion("") })
+	withLLM(t, srv.URL)
+	code, out, _ := runCLI(t, greyConversation, "check", "--json")
+	var got checkOutput
+	json.Unmarshal([]byte(out), &got)
+	if code != 0 || got.Verdict != "suspicious" || got.LLM != "failed" || got.Warning == "" {
+		t.Errorf("exit %d verdict %s llm %q", code, got.Verdict, got.LLM)
+	}
+}
+
+func TestCheckSaysOnceThatTheLLMIsOff(t *testing.T) {
+	withLLM(t, "")
+	batch := strings.Repeat(`{"id":1,"messages":[{"from":"other","text":"Hello, this is your bank. Your account shows unusual activity."}]}`+"\n", 3)
+	code, _, errOut := runCLI(t, batch, "check", "--batch")
+	if code != 0 || strings.Count(errOut, "heuristics only") != 1 {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+	// A clear case needs no caveat.
+	if code, _, errOut := runCLI(t, "您好，请问还有什么可以帮您", "check"); code != 0 || errOut != "" {
+		t.Errorf("clear case: exit %d, stderr %q", code, errOut)
+	}
+	t.Setenv(llm.EnvTimeout, "never")
+	if code, _, errOut := runCLI(t, "hi", "check"); code != 2 || !strings.Contains(errOut, llm.EnvTimeout) {
+		t.Errorf("bad env: exit %d stderr %q", code, errOut)
+	}
+}
+
+func TestEvalReportsTheLLMCallRate(t *testing.T) {
+	srv := llmtest.NewServer(t, llmtest.Answering(fakeAnswer))
+	withLLM(t, srv.URL)
+	corpus := filepath.Join(t.TempDir(), "mini.jsonl")
+	lines := []string{
+		`{"id":"a","lang":"en","label":"scam","type":"bank","messages":[{"from":"other","text":"Hello, this is your bank. Your account shows unusual activity."},{"from":"other","text":"Please confirm your details on our secure page"}]}`,
+		`{"id":"b","lang":"en","label":"legit","type":"","messages":[{"from":"user","text":"Where is my parcel?"},{"from":"other","text":"It arrives today."}]}`,
+	}
+	os.WriteFile(corpus, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+	code, out, errOut := runCLI(t, "", "eval", "--json", corpus)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var reports []struct {
+		File string    `json:"file"`
+		LLM  llmReport `json:"llm"`
+	}
+	if err := json.Unmarshal([]byte(out), &reports); err != nil {
+		t.Fatal(err)
+	}
+	all := reports[len(reports)-1].LLM
+	if all.Messages != 4 || all.MessagesToLLM != 2 || all.ConversationsToLLM != 1 || all.Calls != 1 || *all.Recall != 1 || *all.FalseAlarm != 0 {
+		t.Errorf("llm report %+v", all)
+	}
+	if srv.Calls() != 1 {
+		t.Errorf("%d calls", srv.Calls())
+	}
+	code, out, _ = runCLI(t, "", "eval", "--no-llm", corpus)
+	if code != 0 || !strings.Contains(out, "2 of 4 messages reach the LLM (50.0%)") {
+		t.Errorf("table:\n%s", out)
+	}
+}
+
+// TestREADMELLMTableMatchesEnvVars keeps the README's LLM table the list
+// of llm.EnvVars, with the same defaults.
+func TestREADMELLMTableMatchesEnvVars(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(readme), "## LLM (grey zone)")
+	if !ok {
+		t.Fatal("README has no LLM section")
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	for _, v := range llm.EnvVars {
+		if row := "| `" + v.Name + "` | | " + v.Default + " | "; !strings.Contains(section, row) {
+			t.Errorf("README's LLM table lacks %q", row)
+		}
+	}
+	if rows := strings.Count(section, "\n| `"); rows != len(llm.EnvVars) {
+		t.Errorf("README's LLM table has %d rows, llm.EnvVars %d", rows, len(llm.EnvVars))
+	}
+}
