@@ -19,7 +19,9 @@ import (
 
 	"github.com/scamguard/scamguard/catalog"
 	"github.com/scamguard/scamguard/classifier"
+	"github.com/scamguard/scamguard/llm"
 	"github.com/scamguard/scamguard/reply"
+	"github.com/scamguard/scamguard/review"
 	"github.com/scamguard/scamguard/store"
 )
 
@@ -30,6 +32,18 @@ type Deps struct {
 	Replies    *reply.Renderer
 	Catalog    *catalog.Catalog
 	Log        *slog.Logger
+	// Judge is the LLM stage for the grey zone; nil or disabled runs on
+	// heuristics alone.
+	Judge *llm.Judge
+	// Review is the moderators' queue; nil runs the bot without
+	// moderation (the buttons still answer).
+	Review *review.Queue
+	// ModChat is the moderators' group, where new cases are posted; 0
+	// leaves them to /queue and the console.
+	ModChat int64
+	// Console configures the web console at /review (served when Review is
+	// set); the bot fills in OnDecision.
+	Console review.ConsoleConfig
 }
 
 // Bot is the Telegram adapter. Updates flow one way: intake (long polling
@@ -42,6 +56,7 @@ type Bot struct {
 	api      *tgbot.Bot
 	username string // the bot's @username, for /cmd@name
 	texts    texts
+	console  *review.Console
 	metrics  *metrics
 	lanes    *lanes
 	outbox   *outbox
@@ -101,6 +116,14 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Bot, error) {
 		return nil, fmt.Errorf("reach the Bot API at %s: %w", cfg.APIURL, err)
 	}
 	b.username = me.Username
+	if deps.Review != nil {
+		consoleCfg := deps.Console
+		consoleCfg.OnDecision = b.afterDecision
+		if consoleCfg.Log == nil {
+			consoleCfg.Log = log
+		}
+		b.console = review.NewConsole(deps.Review, consoleCfg)
+	}
 	return b, nil
 }
 

@@ -6,9 +6,6 @@ import (
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
-
-	"github.com/scamguard/scamguard/classifier"
-	"github.com/scamguard/scamguard/reply"
 )
 
 // Case buttons carry "case:<id>:<action>" and nothing else: the case is
@@ -17,15 +14,10 @@ const (
 	actionHelpful = "up"
 	actionWrong   = "down"
 	actionHuman   = "human"
+	actionShare   = "share" // consent to share flagged conversations
 )
 
 func caseData(caseID, action string) string { return "case:" + caseID + ":" + action }
-
-// draftCase keeps what a later button press on this reply needs and
-// returns the case id the buttons carry.
-func (b *Bot) draftCase(ctx context.Context, chat int64, br *burst, verdict classifier.Verdict, rendered reply.Reply) string {
-	return randomToken(10)
-}
 
 // onCallback handles an inline button press. Every press is answered,
 // so the user's button stops spinning whatever happens.
@@ -49,27 +41,12 @@ func (b *Bot) onCallback(ctx context.Context, q *models.CallbackQuery) {
 		b.setLanguage(ctx, chat, &q.From, rest)
 	case "set":
 		answer.Text = b.onSettingsButton(ctx, q, rest)
+	case "mv":
+		answer.Text = b.onModButton(ctx, q, rest)
+		answer.ShowAlert = answer.Text == b.texts.in(q.From.LanguageCode).ModOnly
 	case "grd":
 		answer.Text = b.onGuardianButton(ctx, q, rest)
 	default:
 		b.log.Warn("unknown button", "chat", chat)
 	}
-}
-
-// onCaseButton records feedback on a check reply and returns the note
-// shown to the user.
-func (b *Bot) onCaseButton(ctx context.Context, chat int64, from models.User, caseID, action string) string {
-	t := b.texts.in(uiLang(b.settings(ctx, chat), &from))
-	switch action {
-	case actionHelpful:
-		b.metrics.feedback.WithLabelValues("helpful").Inc()
-		return t.ThanksHelpful
-	case actionWrong:
-		b.metrics.feedback.WithLabelValues("wrong").Inc()
-		return t.ThanksWrong
-	case actionHuman:
-		b.metrics.feedback.WithLabelValues("ask_human").Inc()
-		return t.HumanQueued
-	}
-	return ""
 }

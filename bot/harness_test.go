@@ -17,7 +17,9 @@ import (
 	"github.com/scamguard/scamguard/bot/telegramtest"
 	"github.com/scamguard/scamguard/catalog"
 	"github.com/scamguard/scamguard/classifier"
+	"github.com/scamguard/scamguard/llm"
 	"github.com/scamguard/scamguard/reply"
+	"github.com/scamguard/scamguard/review"
 	"github.com/scamguard/scamguard/store"
 	"github.com/scamguard/scamguard/store/storetest"
 )
@@ -51,6 +53,10 @@ type harness struct {
 	redis *storetest.Server
 	store *store.Store
 	cfg   bot.Config
+	// review, when set (enableReview), is the moderators' queue.
+	review  *review.Queue
+	modChat int64
+	judge   *llm.Judge
 
 	bot    *bot.Bot
 	cancel context.CancelFunc
@@ -80,6 +86,30 @@ func newHarness(t testing.TB) *harness {
 	return h
 }
 
+// enableReview gives the bot a moderators' queue with moderators and a
+// moderators' group.
+func (h *harness) enableReview(modChat int64, moderators ...int64) {
+	h.review = review.New(h.store, review.Config{Moderators: review.NewModerators(moderators...)})
+	h.modChat = modChat
+}
+
+// enableLLM gives the bot an LLM judge on baseURL (an OpenAI-compatible
+// server), with the Redis cache and no hourly caps.
+func (h *harness) enableLLM(baseURL string, timeout time.Duration) {
+	h.t.Helper()
+	deps, err := engine()
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	cfg := llm.DefaultConfig()
+	cfg.APIKey, cfg.BaseURL, cfg.Timeout = "sk-test", baseURL, timeout
+	cfg.UserPerHour, cfg.GlobalPerHour = 0, 0
+	h.judge, err = llm.New(cfg, deps.Catalog, llm.StoreCache(h.store), llm.StoreBudget(h.store, 0, 0), quietLog())
+	if err != nil {
+		h.t.Fatal(err)
+	}
+}
+
 func (h *harness) openStore() *store.Store {
 	h.t.Helper()
 	st, err := store.Open(context.Background(), store.Config{Addrs: []string{h.redis.Addr}}, quietLog())
@@ -106,6 +136,8 @@ func (h *harness) start() {
 	}
 	deps.Store = h.store
 	deps.Log = quietLog()
+	deps.Review, deps.ModChat = h.review, h.modChat
+	deps.Judge = h.judge
 	b, err := bot.New(context.Background(), h.cfg, deps)
 	if err != nil {
 		h.t.Fatal(err)
@@ -198,3 +230,5 @@ func contains(t testing.TB, text string, want ...string) {
 		}
 	}
 }
+
+func jsonUnmarshal(data []byte, into any) error { return json.Unmarshal(data, into) }

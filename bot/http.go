@@ -9,6 +9,8 @@ import (
 
 	"github.com/go-telegram/bot/models"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/scamguard/scamguard/review"
 )
 
 // maxUpdateBytes bounds a webhook request body; Telegram's updates are far
@@ -19,11 +21,15 @@ const maxUpdateBytes = 1 << 20
 // has no path of its own.
 const DefaultWebhookPath = "/telegram/webhook"
 
-// Handler serves /healthz, /metrics and, in webhook mode, the webhook.
+// Handler serves /healthz, /metrics, the moderators' console (with a
+// review queue) and, in webhook mode, the webhook.
 func (b *Bot) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", b.serveHealth)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(b.metrics.registry, promhttp.HandlerOpts{}))
+	if b.console != nil {
+		mux.Handle(review.Path+"/", b.console)
+	}
 	if b.cfg.WebhookURL != "" {
 		mux.HandleFunc("POST "+webhookPath(b.cfg.WebhookURL), b.serveWebhook)
 	}

@@ -24,6 +24,14 @@ import (
 // the bot cannot read yet.
 func (b *Bot) onMessage(ctx context.Context, msg *models.Message, received time.Time) {
 	if msg.Chat.Type != models.ChatTypePrivate {
+		if b.deps.ModChat != 0 && msg.Chat.ID == b.deps.ModChat {
+			// The moderators' group is for cards and moderator commands,
+			// not a family to watch.
+			if name, _, ok := b.command(msg, msg.Text); ok && name != "" {
+				b.onModCommand(ctx, msg, name)
+			}
+			return
+		}
 		b.onGroupMessage(ctx, msg, received)
 		return
 	}
@@ -160,28 +168,36 @@ func (b *Bot) flush(chat int64, gen uint64, force bool) {
 // answer renders verdict as the check reply and queues it, replying to the
 // burst's last message, with the feedback buttons.
 func (b *Bot) answer(ctx context.Context, chat int64, br *burst, verdict classifier.Verdict) {
+	verdict = b.consultFingerprints(ctx, br, verdict)
 	lang := br.settings.Language
 	if lang == "" {
 		lang = "auto"
 	}
+	verdict = b.consultLLM(ctx, chat, br, verdict, lang)
 	rendered := b.deps.Replies.RenderHTML(verdict, reply.Options{Lang: lang, Region: br.settings.Region})
 	caseID := b.draftCase(ctx, chat, br, verdict, rendered)
 	t := b.texts.in(rendered.Lang)
+	keyboard := [][]models.InlineKeyboardButton{{
+		{Text: t.BtnHelpful, CallbackData: caseData(caseID, actionHelpful)},
+		{Text: t.BtnWrong, CallbackData: caseData(caseID, actionWrong)},
+	}, {
+		{Text: t.BtnHuman, CallbackData: caseData(caseID, actionHuman)},
+	}}
+	if b.deps.Review != nil && verdict.Level != classifier.LevelNone && !br.settings.ShareConsent {
+		// Asked on warnings until the user agrees; default off.
+		keyboard = append(keyboard, []models.InlineKeyboardButton{{Text: t.BtnShare, CallbackData: caseData(caseID, actionShare)}})
+	}
 	params := &tgbot.SendMessageParams{
 		ChatID:             chat,
 		Text:               rendered.Text,
 		ParseMode:          models.ParseModeHTML,
 		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()},
 		ReplyParameters:    &models.ReplyParameters{MessageID: br.replyTo, AllowSendingWithoutReply: true},
-		ReplyMarkup: &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{{
-			{Text: t.BtnHelpful, CallbackData: caseData(caseID, actionHelpful)},
-			{Text: t.BtnWrong, CallbackData: caseData(caseID, actionWrong)},
-		}, {
-			{Text: t.BtnHuman, CallbackData: caseData(caseID, actionHuman)},
-		}}},
+		ReplyMarkup:        &models.InlineKeyboardMarkup{InlineKeyboard: keyboard},
 	}
 	b.queue(chat, false, "reply", params)
 	b.metrics.verdicts.WithLabelValues(string(verdict.Level)).Inc()
+	b.shareConsented(ctx, chat, caseID, verdict, br.settings.ShareConsent)
 	if verdict.Level == classifier.LevelScam {
 		b.alertGuardians(ctx, chat, br.user, verdict)
 	}
@@ -294,6 +310,9 @@ func (b *Bot) onCommand(ctx context.Context, msg *models.Message, name, arg stri
 	settings := b.settings(ctx, chat)
 	t := b.texts.in(uiLang(settings, msg.From))
 	say := func(what, text string) { b.sendText(chat, false, what, text, 0) }
+	if b.onModCommand(ctx, msg, name) {
+		return
+	}
 	switch name {
 	case "start":
 		say("start", b.withKeep(t.Start, uiLang(settings, msg.From)))
@@ -334,8 +353,15 @@ func (b *Bot) onCommand(ctx context.Context, msg *models.Message, name, arg stri
 
 // forgetChat deletes everything stored about chat.
 func (b *Bot) forgetChat(ctx context.Context, chat int64) error {
-	_, err := b.deps.Store.Forget(ctx, chat)
-	return err
+	if _, err := b.deps.Store.Forget(ctx, chat); err != nil {
+		return err
+	}
+	if b.deps.Review != nil {
+		if _, err := b.deps.Review.ForgetChat(ctx, chat); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // withKeep puts how long conversations are kept into a text.

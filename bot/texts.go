@@ -36,6 +36,9 @@ type uiTexts struct {
 	ThanksWrong    string `yaml:"thanks_wrong"`
 	HumanQueued    string `yaml:"human_queued"`
 	CaseExpired    string `yaml:"case_expired"`
+	BtnShare       string `yaml:"btn_share"`
+	ShareDone      string `yaml:"share_done"`
+	ModOnly        string `yaml:"mod_only"`
 }
 
 //go:embed texts.yaml

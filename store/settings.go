@@ -20,6 +20,14 @@ type Settings struct {
 	Sensitivity string
 	// Muted stops warnings in the chat.
 	Muted bool
+	// Quiet makes a group bot speak only when asked (/check or a mention).
+	Quiet bool
+	// Guardians lets a group warning about a member's message also alert
+	// that member's guardians (opt-in per group; off by default).
+	Guardians bool
+	// ShareConsent is the user's agreement that warnings in this chat are
+	// queued (redacted) for moderators; off until they press the button.
+	ShareConsent bool
 }
 
 // The settings hash's field names.
@@ -28,6 +36,9 @@ const (
 	fieldRegion      = "region"
 	fieldSensitivity = "sensitivity"
 	fieldMuted       = "muted"
+	fieldConsent     = "consent"
+	fieldQuiet       = "quiet"
+	fieldGuardians   = "guardians"
 )
 
 // Settings returns chat's settings; a chat that set nothing gets the zero value.
@@ -52,10 +63,12 @@ func (s *Store) SaveSettings(ctx context.Context, chat int64, settings Settings)
 		fieldRegion:      settings.Region,
 		fieldSensitivity: settings.Sensitivity,
 	}
-	if settings.Muted {
-		set[fieldMuted] = "1"
-	} else {
-		set[fieldMuted] = ""
+	for field, on := range map[string]bool{fieldMuted: settings.Muted, fieldConsent: settings.ShareConsent,
+		fieldQuiet: settings.Quiet, fieldGuardians: settings.Guardians} {
+		set[field] = ""
+		if on {
+			set[field] = "1"
+		}
 	}
 	_, err := s.client.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
 		for field, value := range set {
@@ -75,10 +88,13 @@ func (s *Store) SaveSettings(ctx context.Context, chat int64, settings Settings)
 
 func settingsFromMap(fields map[string]string) Settings {
 	return Settings{
-		Language:    fields[fieldLanguage],
-		Region:      fields[fieldRegion],
-		Sensitivity: fields[fieldSensitivity],
-		Muted:       fields[fieldMuted] == "1",
+		Language:     fields[fieldLanguage],
+		Region:       fields[fieldRegion],
+		Sensitivity:  fields[fieldSensitivity],
+		Muted:        fields[fieldMuted] == "1",
+		ShareConsent: fields[fieldConsent] == "1",
+		Quiet:        fields[fieldQuiet] == "1",
+		Guardians:    fields[fieldGuardians] == "1",
 	}
 }
 

@@ -9,10 +9,12 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/scamguard/scamguard/bot"
-	"github.com/scamguard/scamguard/catalog"
+	"github.com/scamguard/scamguard/llm"
+	"github.com/scamguard/scamguard/review"
 	"github.com/scamguard/scamguard/store"
 )
 
@@ -26,9 +28,23 @@ var storeOptions = []bot.Option{
 	{Env: store.EnvWindow, Default: "50", Meaning: "How many messages of a conversation are kept."},
 }
 
+// reviewOptions are the moderation settings (SCAMGUARD_HTTP_ADDR, which
+// the console shares with /healthz, is the bot's own).
+var reviewOptions = []bot.Option{
+	{Env: review.EnvModerators, Meaning: "Comma-separated Telegram user ids of moderators; empty: nobody can decide cases."},
+	{Env: review.EnvModChat, Meaning: "Chat id of the moderators' group, where new cases are posted as cards; empty: cases wait for /queue and the console."},
+	{Env: review.EnvConsoleURL, Default: "http://<SCAMGUARD_HTTP_ADDR>", Meaning: "Public base URL of the console at /review, for /console sign-in links."},
+	{Env: review.EnvConsoleSecret, Default: "random per start", Meaning: "Key (16+ characters) that signs console sign-in links; set it when several replicas serve the console."},
+}
+
 // botOptions are every setting `scamguard bot` reads besides its own.
 func botOptions() []bot.Option {
-	return storeOptions
+	options := append([]bot.Option(nil), storeOptions...)
+	for _, v := range llm.EnvVars {
+		meaning := strings.ToUpper(v.Meaning[:1]) + v.Meaning[1:] + "."
+		options = append(options, bot.Option{Env: v.Name, Default: v.Default, Meaning: meaning})
+	}
+	return append(options, reviewOptions...)
 }
 
 // runBot wires the bot in a straight line: settings, store, classifier and
@@ -64,17 +80,34 @@ func runBot(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "scamguard bot: %v\n", err)
 		return 1
 	}
-	cat, err := catalog.Load()
+	llmCfg, err := llm.ConfigFromEnv(os.Getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "scamguard bot: %v\n", err)
+		return 2
+	}
+	judge, err := llm.New(llmCfg, e.catalog, llm.StoreCache(st), llm.StoreBudget(st, llmCfg.UserPerHour, llmCfg.GlobalPerHour), log)
 	if err != nil {
 		fmt.Fprintf(stderr, "scamguard bot: %v\n", err)
 		return 1
 	}
-	b, err := bot.New(ctx, cfg, bot.Deps{Store: st, Classifier: e.classifier, Replies: e.replies, Catalog: cat, Log: log})
+	if !judge.Enabled() {
+		log.Info("no " + llm.EnvAPIKey + " or " + llm.EnvBaseURL + ": heuristics only (the LLM stage is off)")
+	}
+	reviewCfg, err := review.SettingsFromEnv(os.Getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "scamguard bot: %v\n", err)
+		return 2
+	}
+	b, err := bot.New(ctx, cfg, bot.Deps{
+		Store: st, Classifier: e.classifier, Replies: e.replies, Catalog: e.catalog, Log: log, Judge: judge,
+		Review:  review.New(st, review.Config{Moderators: reviewCfg.Moderators}),
+		ModChat: reviewCfg.ModChat,
+		Console: review.ConsoleConfig{BaseURL: reviewCfg.ConsoleURL, Secret: reviewCfg.ConsoleSecret},
+	})
 	if err != nil {
 		fmt.Fprintf(stderr, "scamguard bot: %v\n", err)
 		return 1
 	}
-	log.Info("heuristics only: no LLM configured")
 	if err := b.Run(ctx); err != nil {
 		fmt.Fprintf(stderr, "scamguard bot: %v\n", err)
 		return 1

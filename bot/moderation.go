@@ -1,0 +1,413 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/scamguard/scamguard/classifier"
+	"github.com/scamguard/scamguard/reply"
+	"github.com/scamguard/scamguard/review"
+)
+
+// Moderation: every check reply is drafted as a case; a 👎, an "ask a
+// human" or a consented warning queues it for moderators (package review),
+// whose decisions come back here: the card in the moderators' chat is
+// edited, the user gets a follow-up when the decision differs from what
+// they were told, and confirmed scripts become fingerprints that the next
+// check consults before anything else.
+
+// Callback data of the moderators' card: "mv:<verb>:<case>[:<type>]".
+const (
+	modConfirm = "s" // confirm scam, with the bot's type or the one given
+	modLegit   = "l"
+	modRetype  = "t" // show the type choices
+	modSkip    = "k"
+	modBack    = "b" // back from the type choices
+)
+
+// consultFingerprints raises a verdict whose script moderators confirmed
+// before, and lowers a suspicious one they dismissed before (never a hard
+// stop). Only the other party's messages are compared: that is the script.
+func (b *Bot) consultFingerprints(ctx context.Context, br *burst, verdict classifier.Verdict) classifier.Verdict {
+	if b.deps.Review == nil || len(br.window) == 0 {
+		return verdict
+	}
+	var others []string
+	for _, e := range br.window {
+		if e.From == string(classifier.SpeakerOther) {
+			others = append(others, e.Text)
+		}
+	}
+	if len(others) == 0 {
+		return verdict
+	}
+	scam, _, err := b.deps.Review.KnownScam(ctx, others)
+	if err != nil {
+		b.degrade("fingerprints", err)
+		return verdict
+	}
+	legit := false
+	if !scam && verdict.Level == classifier.LevelSuspicious {
+		if legit, _, err = b.deps.Review.KnownLegit(ctx, others); err != nil {
+			b.degrade("fingerprints", err)
+		}
+	}
+	switch {
+	case scam:
+		b.metrics.fingerprints.WithLabelValues("scam").Inc()
+	case legit:
+		b.metrics.fingerprints.WithLabelValues("legit").Inc()
+	}
+	return review.Apply(verdict, scam, legit)
+}
+
+// draftCase keeps what a later button press on this reply needs and
+// returns the case id the buttons carry. Without a review queue (or when
+// it fails) the id is random: the buttons still answer.
+func (b *Bot) draftCase(ctx context.Context, chat int64, br *burst, verdict classifier.Verdict, rendered reply.Reply) string {
+	if b.deps.Review == nil {
+		return randomToken(10)
+	}
+	id, err := b.deps.Review.Draft(ctx, review.Case{
+		Chat:       chat,
+		User:       br.user,
+		Transcript: review.TranscriptOf(br.window),
+		Verdict:    review.VerdictOf(verdict),
+		Reply:      rendered.Text,
+		Language:   rendered.Lang,
+		Created:    time.Now(),
+	})
+	if err != nil {
+		b.degrade("review", err)
+		return randomToken(10)
+	}
+	return id
+}
+
+// shareConsented queues a warning of a user who agreed to share flagged
+// conversations with moderators.
+func (b *Bot) shareConsented(ctx context.Context, chat int64, caseID string, verdict classifier.Verdict, consent bool) {
+	if b.deps.Review == nil || !consent || verdict.Level == classifier.LevelNone {
+		return
+	}
+	b.submit(ctx, chat, caseID, review.ReasonFlagged)
+}
+
+// submit queues a case and posts its card when this call queued it.
+func (b *Bot) submit(ctx context.Context, chat int64, caseID, reason string) error {
+	queued, err := b.deps.Review.Submit(ctx, chat, caseID, reason)
+	if err != nil {
+		return err
+	}
+	if queued {
+		b.postCard(ctx, caseID, b.deps.ModChat)
+	}
+	return nil
+}
+
+// onCaseButton records a user's press on a check reply and returns the
+// note shown to them.
+func (b *Bot) onCaseButton(ctx context.Context, chat int64, from models.User, caseID, action string) string {
+	settings := b.settings(ctx, chat)
+	t := b.texts.in(uiLang(settings, &from))
+	b.metrics.feedback.WithLabelValues(action).Inc()
+	if b.deps.Review == nil {
+		switch action {
+		case actionHelpful:
+			return t.ThanksHelpful
+		case actionWrong:
+			return t.ThanksWrong
+		}
+		return t.HumanQueued
+	}
+	var err error
+	note := ""
+	switch action {
+	case actionHelpful, actionWrong:
+		var queued bool
+		queued, err = b.deps.Review.Feedback(ctx, chat, caseID, action == actionHelpful)
+		if queued {
+			b.postCard(ctx, caseID, b.deps.ModChat)
+		}
+		note = t.ThanksHelpful
+		if action == actionWrong {
+			note = t.ThanksWrong
+		}
+	case actionHuman:
+		err, note = b.submit(ctx, chat, caseID, review.ReasonAskHuman), t.HumanQueued
+	case actionShare:
+		settings.ShareConsent = true
+		if err = b.deps.Store.SaveSettings(ctx, chat, settings); err == nil {
+			err = b.submit(ctx, chat, caseID, review.ReasonFlagged)
+		}
+		note = t.ShareDone
+	default:
+		return ""
+	}
+	switch {
+	case errors.Is(err, review.ErrNotFound):
+		return t.CaseExpired
+	case err != nil:
+		b.degrade("review", err)
+		return t.SettingsFailed
+	}
+	return note
+}
+
+// postCard posts case id as a card with the decision buttons to chat (the
+// moderators' group, or a moderator's private chat for /queue), and
+// records where it is so that a decision taken anywhere edits it.
+func (b *Bot) postCard(ctx context.Context, id string, chat int64) {
+	if chat == 0 {
+		return // no moderators' group: the case waits for /queue and the console
+	}
+	c, err := b.deps.Review.Case(ctx, id)
+	if err != nil {
+		b.degrade("review", err)
+		return
+	}
+	params := &tgbot.SendMessageParams{ChatID: chat, Text: cardText(c), ParseMode: models.ParseModeHTML,
+		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()}, ReplyMarkup: cardKeyboard(c)}
+	b.outbox.send(chat, chat < 0, "card", func(ctx context.Context) error {
+		sent, err := b.api.SendMessage(ctx, params)
+		if err != nil {
+			return err
+		}
+		if err := b.deps.Review.SetCard(ctx, id, chat, int64(sent.ID)); err != nil {
+			b.degrade("review", err)
+		}
+		return nil
+	})
+}
+
+// cardText is a case as moderators see it: the verdict, why it was queued,
+// and the redacted transcript, trimmed to fit one Telegram message.
+func cardText(c review.Case) string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "<b>Case %s</b> · %s", html.EscapeString(c.ID), html.EscapeString(c.Verdict.Level))
+	if c.Verdict.Type != "" {
+		fmt.Fprintf(&sb, " · %s", html.EscapeString(c.Verdict.Type))
+	}
+	fmt.Fprintf(&sb, " · score %.2f · %s\n", c.Verdict.Score, html.EscapeString(c.Language))
+	if len(c.Reasons) > 0 {
+		fmt.Fprintf(&sb, "Queued: %s\n", html.EscapeString(strings.Join(c.Reasons, ", ")))
+	}
+	if c.Feedback != "" {
+		fmt.Fprintf(&sb, "User feedback: %s\n", html.EscapeString(c.Feedback))
+	}
+	var signals []string
+	for _, s := range c.Verdict.Signals {
+		if len(signals) < 8 && s.Act != "negated" {
+			signals = append(signals, s.ID)
+		}
+	}
+	if len(signals) > 0 {
+		fmt.Fprintf(&sb, "Signals: %s\n", html.EscapeString(strings.Join(signals, ", ")))
+	}
+	sb.WriteString("\n")
+	const maxMessages, maxRunes = 12, 240
+	for i, m := range c.Transcript {
+		if i == maxMessages {
+			fmt.Fprintf(&sb, "… %d more\n", len(c.Transcript)-maxMessages)
+			break
+		}
+		text := m.Text
+		if utf8.RuneCountInString(text) > maxRunes {
+			text = string([]rune(text)[:maxRunes]) + "…"
+		}
+		fmt.Fprintf(&sb, "<b>%s:</b> %s\n", html.EscapeString(m.From), html.EscapeString(text))
+	}
+	if c.Decision != nil {
+		outcome := string(c.Decision.Outcome)
+		if c.Decision.Outcome == review.OutcomeScam && c.FinalType() != "" {
+			outcome += " (" + c.FinalType() + ")"
+		}
+		fmt.Fprintf(&sb, "\n<b>Decision:</b> %s by %d at %s", html.EscapeString(outcome), c.Decision.By, c.Decision.At.UTC().Format("2006-01-02 15:04 UTC"))
+	}
+	return sb.String()
+}
+
+// cardKeyboard is the decision buttons; a decided case has none.
+func cardKeyboard(c review.Case) models.ReplyMarkup {
+	if c.Decision != nil {
+		return &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{}}
+	}
+	confirm := "✅ Confirm scam"
+	if c.Verdict.Type != "" {
+		confirm += " (" + c.Verdict.Type + ")"
+	}
+	data := func(verb string) string { return "mv:" + verb + ":" + c.ID }
+	return &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{
+		{{Text: confirm, CallbackData: data(modConfirm)}, {Text: "❌ Not a scam", CallbackData: data(modLegit)}},
+		{{Text: "🏷 Change type", CallbackData: data(modRetype)}, {Text: "⏭ Skip", CallbackData: data(modSkip)}},
+	}}
+}
+
+// typeKeyboard offers every scam type for "change type".
+func (b *Bot) typeKeyboard(id string) *models.InlineKeyboardMarkup {
+	var rows [][]models.InlineKeyboardButton
+	var row []models.InlineKeyboardButton
+	for _, t := range b.deps.Catalog.ScamTypes() {
+		row = append(row, models.InlineKeyboardButton{Text: t.Slug, CallbackData: "mv:" + modConfirm + ":" + id + ":" + t.Slug})
+		if len(row) == 2 {
+			rows, row = append(rows, row), nil
+		}
+	}
+	if row != nil {
+		rows = append(rows, row)
+	}
+	rows = append(rows, []models.InlineKeyboardButton{{Text: "↩ Back", CallbackData: "mv:" + modBack + ":" + id}})
+	return &models.InlineKeyboardMarkup{InlineKeyboard: rows}
+}
+
+// onModButton handles a press on a card. Anyone off the allow-list is
+// refused, and the refusal is logged with their user id.
+func (b *Bot) onModButton(ctx context.Context, q *models.CallbackQuery, rest string) string {
+	t := b.texts.in(q.From.LanguageCode)
+	if b.deps.Review == nil || !b.deps.Review.Moderators().Allowed(q.From.ID) {
+		b.log.Warn("moderator button refused", "user", q.From.ID)
+		b.metrics.feedback.WithLabelValues("refused").Inc()
+		return t.ModOnly
+	}
+	verb, rest, _ := strings.Cut(rest, ":")
+	id, typeSlug, _ := strings.Cut(rest, ":")
+	card := q.Message.Message
+	switch verb {
+	case modRetype, modBack:
+		c, err := b.deps.Review.Case(ctx, id)
+		if err != nil || card == nil {
+			return "case not found"
+		}
+		markup := cardKeyboard(c)
+		if verb == modRetype {
+			markup = b.typeKeyboard(id)
+		}
+		chat, message := card.Chat.ID, card.ID
+		b.outbox.send(chat, chat < 0, "card", func(ctx context.Context) error {
+			_, err := b.api.EditMessageReplyMarkup(ctx, &tgbot.EditMessageReplyMarkupParams{ChatID: chat, MessageID: message, ReplyMarkup: markup})
+			return err
+		})
+		return ""
+	}
+	decision := review.Decision{By: q.From.ID, Type: typeSlug}
+	switch verb {
+	case modConfirm:
+		decision.Outcome = review.OutcomeScam
+	case modLegit:
+		decision.Outcome = review.OutcomeLegit
+	case modSkip:
+		decision.Outcome = review.OutcomeSkip
+	default:
+		return ""
+	}
+	c, err := b.deps.Review.Decide(ctx, id, decision)
+	if err != nil {
+		b.log.Error("moderator decision failed", "case", id, "err", err)
+		return "could not store the decision: " + err.Error()
+	}
+	if c.Card == nil && card != nil {
+		// A card posted by /queue in a private chat is edited too.
+		c.Card = &review.Card{Chat: card.Chat.ID, Message: int64(card.ID)}
+	}
+	b.afterDecision(ctx, c)
+	return "decision stored"
+}
+
+// afterDecision shows a decision on the case's card and, once, tells the
+// user when the decision differs from what the bot told them. The console
+// calls it too.
+func (b *Bot) afterDecision(ctx context.Context, c review.Case) {
+	if c.Card != nil {
+		chat, message := c.Card.Chat, int(c.Card.Message)
+		text := cardText(c)
+		b.outbox.send(chat, chat < 0, "card", func(ctx context.Context) error {
+			_, err := b.api.EditMessageText(ctx, &tgbot.EditMessageTextParams{ChatID: chat, MessageID: message, Text: text,
+				ParseMode: models.ParseModeHTML, ReplyMarkup: cardKeyboard(c)})
+			return err
+		})
+	}
+	if !c.FollowUpDue() {
+		return
+	}
+	first, err := b.deps.Review.ClaimFollowUp(ctx, c.ID)
+	if err != nil {
+		b.degrade("review", err)
+		return
+	}
+	if first {
+		b.sendText(c.Chat, c.Chat < 0, "follow_up", html.EscapeString(review.FollowUpText(c, c.Language)), 0)
+	}
+}
+
+// onModCommand handles /queue, /stats and /console for moderators (in a
+// private chat or the moderators' group); it reports whether name was one.
+func (b *Bot) onModCommand(ctx context.Context, msg *models.Message, name string) bool {
+	if name != "queue" && name != "stats" && name != "console" {
+		return false
+	}
+	chat := msg.Chat.ID
+	group := msg.Chat.Type != models.ChatTypePrivate
+	var from int64
+	if msg.From != nil {
+		from = msg.From.ID
+	}
+	if b.deps.Review == nil || !b.deps.Review.Moderators().Allowed(from) {
+		b.log.Warn("moderator command refused", "user", from, "command", name)
+		b.sendText(chat, group, "refused", b.texts.in(uiLang(b.settings(ctx, chat), msg.From)).ModOnly, msg.ID)
+		return true
+	}
+	switch name {
+	case "queue":
+		c, ok, err := b.deps.Review.Next(ctx, from)
+		switch {
+		case err != nil:
+			b.sendText(chat, group, "queue", "Could not read the queue: "+html.EscapeString(err.Error()), 0)
+		case !ok:
+			b.sendText(chat, group, "queue", "The queue is empty.", 0)
+		default:
+			b.postCard(ctx, c.ID, chat)
+		}
+	case "stats":
+		stats, err := b.deps.Review.Stats(ctx, time.Time{})
+		if err != nil {
+			b.sendText(chat, group, "stats", "Could not compute stats: "+html.EscapeString(err.Error()), 0)
+			return true
+		}
+		b.sendText(chat, group, "stats", statsText(stats), 0)
+	case "console":
+		if group || b.console == nil {
+			b.sendText(chat, group, "console", "Send /console in a private chat with me (and set "+EnvHTTPAddr+").", 0)
+			return true
+		}
+		link, err := b.console.LoginLink(ctx, from)
+		if err != nil {
+			b.sendText(chat, group, "console", "Could not make a sign-in link: "+html.EscapeString(err.Error()), 0)
+			return true
+		}
+		b.sendText(chat, group, "console", "One-time sign-in link (expires in a few minutes):\n"+html.EscapeString(link), 0)
+	}
+	return true
+}
+
+func statsText(s review.Stats) string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "<b>Review stats (90 days)</b>\nopen %d · confirmed %d · dismissed %d · skipped %d\n", s.Open, s.Confirmed, s.Dismissed, s.Skipped)
+	if s.Precision >= 0 {
+		fmt.Fprintf(&sb, "bot precision on flagged cases: %.0f%% (%d confirmed, %d dismissed)\n", 100*s.Precision, s.FlaggedConfirmed, s.FlaggedDismissed)
+	}
+	for i, tc := range s.TopTypes {
+		if i == 5 {
+			break
+		}
+		fmt.Fprintf(&sb, "%s: %d\n", html.EscapeString(tc.Type), tc.Count)
+	}
+	return sb.String()
+}
