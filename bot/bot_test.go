@@ -182,6 +182,9 @@ func TestTwoChatsInterleaveWithoutMixing(t *testing.T) {
 			t.Fatalf("chat %d stored %d messages, want %d", chat, len(conv.Window), len(want))
 		}
 		for i, e := range conv.Window {
+			if e.Hidden != (chat == scamChat) {
+				t.Errorf("chat %d message %d: hidden sender %v; the forward origin must be kept", chat, i, e.Hidden)
+			}
 			if e.Seq != int64(i+1) || !strings.HasPrefix(want[i], e.Text[:min(len(e.Text), 9)]) {
 				t.Errorf("chat %d message %d is %q, want %q", chat, i, e.Text, want[i])
 			}

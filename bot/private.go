@@ -88,14 +88,15 @@ func (b *Bot) observe(ctx context.Context, msg *models.Message, text string, rec
 	chat := msg.Chat.ID
 	from := speakerOf(msg)
 	br := b.bursts.open(chat)
-	entry := store.Entry{ID: int64(msg.ID), From: string(from), Text: text, Time: time.Unix(int64(msg.Date), 0)}
+	hidden := msg.ForwardOrigin != nil && msg.ForwardOrigin.Type == models.MessageOriginTypeHiddenUser
+	entry := store.Entry{ID: int64(msg.ID), From: string(from), Text: text, Time: time.Unix(int64(msg.Date), 0), Hidden: hidden}
 	verdict, conv, err := b.record(ctx, chat, entry)
 	if err != nil {
 		// The store is down or slow: judge what this burst brought alone
 		// rather than leave the user without an answer.
 		b.degrade("store", err)
 		br.degraded = true
-		br.fallback = append(br.fallback, classifier.Message{From: from, Text: text})
+		br.fallback = append(br.fallback, classifier.Message{From: from, Text: text, HiddenSender: hidden})
 		verdict = b.deps.Classifier.Classify(ctx, classifier.Conversation{Messages: br.fallback})
 	} else {
 		br.settings = conv.Settings
@@ -144,7 +145,7 @@ func (b *Bot) fold(raw []byte, pending []store.Entry) ([]byte, []byte, error) {
 		}
 	}
 	for _, e := range pending {
-		b.deps.Classifier.Observe(state, classifier.Message{From: classifier.Speaker(e.From), Text: e.Text})
+		b.deps.Classifier.Observe(state, classifier.Message{From: classifier.Speaker(e.From), Text: e.Text, HiddenSender: e.Hidden})
 	}
 	next, err := json.Marshal(state)
 	if err != nil {
@@ -216,7 +217,8 @@ func (b *Bot) onEdited(ctx context.Context, msg *models.Message) {
 		return
 	}
 	chat := msg.Chat.ID
-	entry := store.Entry{ID: int64(msg.ID), From: string(speakerOf(msg)), Text: text, Time: time.Unix(int64(msg.Date), 0)}
+	hidden := msg.ForwardOrigin != nil && msg.ForwardOrigin.Type == models.MessageOriginTypeHiddenUser
+	entry := store.Entry{ID: int64(msg.ID), From: string(speakerOf(msg)), Text: text, Time: time.Unix(int64(msg.Date), 0), Hidden: hidden}
 	beforeRaw, afterRaw, err := b.deps.Store.Edit(ctx, chat, entry, b.fold)
 	if errors.Is(err, store.ErrNotInWindow) {
 		return // too old to matter, or from before /new
@@ -315,6 +317,10 @@ func (b *Bot) onCommand(ctx context.Context, msg *models.Message, name, arg stri
 	}
 	switch name {
 	case "start":
+		if strings.HasPrefix(arg, guardianStartPrefix) {
+			b.onGuardianStart(ctx, msg, arg)
+			return
+		}
 		say("start", b.withKeep(t.Start, uiLang(settings, msg.From)))
 	case "help":
 		say("help", t.Help)

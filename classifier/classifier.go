@@ -62,7 +62,7 @@ func New(set *SignalSet, brands []Brand) (*Classifier, error) {
 	if set == nil {
 		return nil, fmt.Errorf("new classifier: no signal set")
 	}
-	c := &Classifier{signals: append(append(append([]Signal(nil), set.Signals...), linkSignals...), numberSignals...)}
+	c := &Classifier{signals: append(append(append(append([]Signal(nil), set.Signals...), linkSignals...), numberSignals...), senderHidden)}
 	c.byID = make(map[string]int, len(c.signals))
 	for i, sig := range c.signals {
 		c.byID[sig.ID] = i

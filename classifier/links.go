@@ -18,6 +18,11 @@ var linkSignals = []Signal{
 	{ID: "link_app_download", Role: RoleLink, Weight: 0.8, Lang: "any", Types: []string{"tech_support"}},
 }
 
+// senderHidden is the signal of a message forwarded from a hidden
+// account. It weighs little alone (many people hide their account) and
+// counts as credibility lost: next to a money move or a pivot it adds up.
+var senderHidden = Signal{ID: "sender_hidden", Role: RoleCredibility, Weight: 0.3, Lang: "any"}
+
 // codeHit is a signal found by code rather than phrases (a link, a
 // number), with its byte span in the message.
 type codeHit struct {

@@ -216,6 +216,9 @@ func (c *Classifier) Observe(state *State, msg Message) {
 		for _, hit := range findCodeSignals(text) {
 			changed = c.record(state, c.signal(hit.signal), index, text, hit.start, hit.end, ActAssert, speaker, v) || changed
 		}
+		if msg.HiddenSender {
+			changed = c.record(state, c.signal(senderHidden.ID), index, text, 0, 0, ActAssert, speaker, v) || changed
+		}
 	}
 	for _, b := range brandsHere {
 		if state.Brands[b] == 0 {

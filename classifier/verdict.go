@@ -40,6 +40,10 @@ const (
 type Message struct {
 	From Speaker
 	Text string
+	// HiddenSender is set when the message was forwarded from someone who
+	// hides their account (Telegram's hidden_user origin): a weak signal
+	// of its own, since a company's agents speak from accounts it owns.
+	HiddenSender bool
 }
 
 // Conversation is the input of the classifier: messages in the order they

@@ -27,16 +27,19 @@ type Entry struct {
 	Text string `json:"text"`
 	// Time is when it was sent, to the second.
 	Time time.Time `json:"-"`
+	// Hidden marks a message forwarded from a hidden account.
+	Hidden bool `json:"-"`
 }
 
 // storedEntry is an Entry as JSON in the window list: unix seconds instead
 // of an RFC 3339 string keep a 20-message conversation small.
 type storedEntry struct {
 	// ID comes first: editScript finds an entry by the prefix of its JSON.
-	ID   int64  `json:"id,omitempty"`
-	From string `json:"from"`
-	Text string `json:"text"`
-	Time int64  `json:"time"`
+	ID     int64  `json:"id,omitempty"`
+	From   string `json:"from"`
+	Text   string `json:"text"`
+	Time   int64  `json:"time"`
+	Hidden bool   `json:"hidden,omitempty"`
 }
 
 // Conversation is what the store holds for one chat, as read by Append or
@@ -113,7 +116,7 @@ func (s *Store) Append(ctx context.Context, chat int64, msg Entry) (Conversation
 // encodeEntry is msg as the window list stores it: redacted, times in
 // unix seconds.
 func encodeEntry(msg Entry) ([]byte, error) {
-	return json.Marshal(storedEntry{ID: msg.ID, From: msg.From, Text: redact.Text(msg.Text), Time: msg.Time.Unix()})
+	return json.Marshal(storedEntry{ID: msg.ID, From: msg.From, Text: redact.Text(msg.Text), Time: msg.Time.Unix(), Hidden: msg.Hidden})
 }
 
 // Load returns chat's conversation without changing it; a chat with
@@ -158,11 +161,12 @@ func parseConversation(reply []any) (Conversation, error) {
 		// The list only grows at its tail, in the same script that counts
 		// seq, so positions give sequence numbers.
 		conv.Window = append(conv.Window, Entry{
-			ID:   stored.ID,
-			Seq:  seq - int64(len(window)-1-i),
-			From: stored.From,
-			Text: stored.Text,
-			Time: time.Unix(stored.Time, 0),
+			ID:     stored.ID,
+			Hidden: stored.Hidden,
+			Seq:    seq - int64(len(window)-1-i),
+			From:   stored.From,
+			Text:   stored.Text,
+			Time:   time.Unix(stored.Time, 0),
 		})
 	}
 	fields, _ := reply[2].([]any)
