@@ -2,11 +2,17 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
 	"os"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/scamguard/scamguard/review"
+	"github.com/scamguard/scamguard/store"
+	"github.com/scamguard/scamguard/store/storetest"
 )
 
 func TestBotWithoutTokenExplainsHowToGetOne(t *testing.T) {
@@ -97,5 +103,53 @@ func TestREADMEOptionTableMatchesHelp(t *testing.T) {
 		if !slices.Contains(help, row) {
 			t.Errorf("README lists %+v, which `scamguard bot --help` does not", row)
 		}
+	}
+}
+
+func TestExportNeedsTheBotsRedis(t *testing.T) {
+	t.Setenv("REDIS_URL", "")
+	t.Setenv("SCAMGUARD_REDIS_ADDRS", "")
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"export"}, strings.NewReader(""), &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "REDIS_URL") {
+		t.Errorf("export without Redis: exit %d, %q", code, stderr.String())
+	}
+}
+
+func TestExportWritesDecidedCasesAsCorpusLines(t *testing.T) {
+	server := storetest.StartServer(t)
+	t.Setenv("REDIS_URL", "redis://"+server.Addr+"/0")
+	ctx := context.Background()
+	st, err := store.Open(ctx, store.Config{URL: "redis://" + server.Addr + "/0"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	q := review.New(st, review.Config{Moderators: review.NewModerators(1)})
+	id, err := q.Draft(ctx, review.Case{Chat: 5, User: 5, Language: "zh",
+		Transcript: []review.Message{{From: "other", Text: "您好，我是淘宝客服，您的理赔需要先购买礼品卡验证"}},
+		Verdict:    review.Verdict{Level: "suspicious"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := q.Submit(ctx, 5, id, review.ReasonAskHuman); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := q.Decide(ctx, id, review.Decision{By: 1, Outcome: review.OutcomeScam, Type: "ecommerce_logistics_refund"}); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"export"}, strings.NewReader(""), &stdout, &stderr); code != 0 {
+		t.Fatalf("export exited %d: %s", code, stderr.String())
+	}
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	if len(lines) != 1 {
+		t.Fatalf("exported %d lines, want 1:\n%s", len(lines), stdout.String())
+	}
+	var row struct {
+		Label    string `json:"label"`
+		Messages []struct{ From, Text string }
+	}
+	if err := json.Unmarshal([]byte(lines[0]), &row); err != nil || row.Label != "scam" || len(row.Messages) != 1 {
+		t.Errorf("exported %q (%v): want a scam row with its message", lines[0], err)
 	}
 }

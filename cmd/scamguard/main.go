@@ -16,6 +16,7 @@ usage:
   scamguard check --batch [--no-llm] [FILE|-]
   scamguard eval [--json] [--errors N] [--no-llm] FILE.jsonl...
   scamguard bot [--help]   (needs TELEGRAM_BOT_TOKEN; see scamguard bot --help)
+  scamguard export         (moderators' decided cases as corpus JSON Lines; needs REDIS_URL)
 
 check reads a conversation: a JSON object {"messages":[{"from":"other"|"user","text":"..."}]}
 or plain text, one message from the other party per line ("me:" or "我:" marks your own lines).
@@ -39,6 +40,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runEval(args[1:], stdout, stderr)
 	case "bot":
 		return runBot(args[1:], stdout, stderr)
+	case "export":
+		return runExport(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
