@@ -74,6 +74,15 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// Workers bounds how many chats are handled at the same time.
 	Workers int
+	// GroupCooldown is the least time between two automatic warnings in
+	// one group conversation, unless the level rises.
+	GroupCooldown time.Duration
+	// GroupWarningsPerHour caps the automatic warnings one group gets in
+	// an hour, whatever else happens.
+	GroupWarningsPerHour int
+	// GroupThreadGap is the quiet time after which a group's next message
+	// starts a new conversation thread.
+	GroupThreadGap time.Duration
 }
 
 // ErrNoToken is returned when no bot token is configured.
@@ -103,6 +112,15 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Workers <= 0 {
 		c.Workers = 64
+	}
+	if c.GroupCooldown <= 0 {
+		c.GroupCooldown = 10 * time.Minute
+	}
+	if c.GroupWarningsPerHour <= 0 {
+		c.GroupWarningsPerHour = 6
+	}
+	if c.GroupThreadGap <= 0 {
+		c.GroupThreadGap = 2 * time.Hour
 	}
 	return c
 }

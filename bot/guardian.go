@@ -2,21 +2,232 @@ package bot
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"html"
+	"strconv"
+	"strings"
+	"time"
 
+	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
 	"github.com/scamguard/scamguard/classifier"
+	"github.com/scamguard/scamguard/store"
 )
 
-// onGuardianCommand handles /guardian in a private chat.
-func (b *Bot) onGuardianCommand(ctx context.Context, msg *models.Message, arg string) {}
+// Guardians, privacy first: a user names a guardian by sending them a
+// one-use link (/guardian); the guardian accepts in their own private chat
+// with the bot; from then on, when a conversation the user forwards
+// reaches scam, the guardian gets a short note (who, which scam type,
+// when, the advice), never the transcript. Either side revokes with
+// /guardian. Buttons carry "grd:ok|no:<token>" and "grd:rm:<user id>"; the
+// invitation and the links live in the store, never in message text.
+
+// guardianStartPrefix starts the /start argument of an invitation link.
+const guardianStartPrefix = "grd_"
+
+// onGuardianCommand handles /guardian in a private chat: a fresh
+// invitation link, and the current links with a button to end each.
+func (b *Bot) onGuardianCommand(ctx context.Context, msg *models.Message, arg string) {
+	chat := msg.Chat.ID
+	if msg.From == nil {
+		return
+	}
+	settings := b.settings(ctx, chat)
+	t := groupTexts(uiLang(settings, msg.From))
+	token := randomToken(10)
+	invite := store.GuardianInvite{User: msg.From.ID, Name: displayName(msg.From), Lang: msg.From.LanguageCode}
+	guardians, errGuardians := b.deps.Store.Guardians(ctx, msg.From.ID)
+	wards, errWards := b.deps.Store.Wards(ctx, msg.From.ID)
+	if err := errors.Join(b.deps.Store.SaveGuardianInvite(ctx, token, invite), errGuardians, errWards); err != nil {
+		b.degrade("store", err)
+		b.sendText(chat, false, "guardian", t.GuardianFailed, 0)
+		return
+	}
+	link := "https://t.me/" + b.username + "?start=" + guardianStartPrefix + token
+	lines := []string{fmt.Sprintf(t.GuardianIntro, html.EscapeString(link))}
+	var buttons [][]models.InlineKeyboardButton
+	names := func(links []store.GuardianLink, label string) string {
+		var shown []string
+		for _, l := range links {
+			shown = append(shown, "<b>"+html.EscapeString(l.Name)+"</b>")
+			buttons = append(buttons, []models.InlineKeyboardButton{{
+				Text: fmt.Sprintf(label, l.Name), CallbackData: "grd:rm:" + strconv.FormatInt(l.ID, 10)}})
+		}
+		return strings.Join(shown, ", ")
+	}
+	if len(guardians) == 0 {
+		lines = append(lines, t.GuardianNone)
+	} else {
+		lines = append(lines, fmt.Sprintf(t.GuardianList, names(guardians, t.BtnRemoveGuardian)))
+	}
+	if len(wards) > 0 {
+		lines = append(lines, fmt.Sprintf(t.GuardianWards, names(wards, t.BtnStopGuarding)))
+	}
+	params := &tgbot.SendMessageParams{ChatID: chat, Text: strings.Join(lines, "\n\n"), ParseMode: models.ParseModeHTML,
+		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()}}
+	if len(buttons) > 0 {
+		params.ReplyMarkup = &models.InlineKeyboardMarkup{InlineKeyboard: buttons}
+	}
+	b.queue(chat, false, "guardian", params)
+}
+
+// onGuardianStart handles "/start grd_<token>", the invitation link opened
+// by the would-be guardian: it says who asks, with accept and decline
+// buttons. Nothing is linked until the guardian presses accept.
+func (b *Bot) onGuardianStart(ctx context.Context, msg *models.Message, arg string) {
+	chat := msg.Chat.ID
+	if msg.From == nil {
+		return
+	}
+	t := groupTexts(uiLang(b.settings(ctx, chat), msg.From))
+	token := strings.TrimPrefix(arg, guardianStartPrefix)
+	invite, ok, err := b.deps.Store.PeekGuardianInvite(ctx, token)
+	switch {
+	case err != nil:
+		b.degrade("store", err)
+		b.sendText(chat, false, "guardian", t.GuardianFailed, 0)
+		return
+	case !ok || !validToken(token):
+		b.sendText(chat, false, "guardian", t.GuardianInvalid, 0)
+		return
+	case invite.User == msg.From.ID:
+		b.sendText(chat, false, "guardian", t.GuardianSelf, 0)
+		return
+	}
+	b.queue(chat, false, "guardian", &tgbot.SendMessageParams{
+		ChatID: chat, Text: fmt.Sprintf(t.GuardianAsk, html.EscapeString(invite.Name)), ParseMode: models.ParseModeHTML,
+		ReplyMarkup: &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{{
+			{Text: t.BtnAccept, CallbackData: "grd:ok:" + token},
+			{Text: t.BtnDecline, CallbackData: "grd:no:" + token},
+		}}},
+	})
+}
+
+// validToken keeps made-up tokens (and oversized callback data) out.
+func validToken(token string) bool {
+	if token == "" || len(token) > 32 {
+		return false
+	}
+	for _, c := range token {
+		if !(c >= 'a' && c <= 'z' || c >= '2' && c <= '7') {
+			return false
+		}
+	}
+	return true
+}
 
 // onGuardianButton handles a press on a guardian invitation or revocation
 // button (callback data "grd:<rest>") and returns the note shown.
 func (b *Bot) onGuardianButton(ctx context.Context, q *models.CallbackQuery, rest string) string {
+	if m := q.Message.Message; m != nil && m.Chat.Type != models.ChatTypePrivate {
+		return "" // guardian buttons live in private chats only
+	}
+	presser := q.From
+	t := groupTexts(uiLang(b.settings(ctx, presser.ID), &presser))
+	action, value, _ := strings.Cut(rest, ":")
+	switch action {
+	case "ok":
+		if !validToken(value) {
+			return t.GuardianInvalid
+		}
+		invite, ok, err := b.deps.Store.AcceptGuardianInvite(ctx, value, store.GuardianLink{ID: presser.ID, Name: displayName(&presser)})
+		switch {
+		case errors.Is(err, store.ErrOwnGuardian):
+			return t.GuardianSelf
+		case errors.Is(err, store.ErrTooManyGuardians):
+			b.sendText(presser.ID, false, "guardian", fmt.Sprintf(t.GuardianTooMany, html.EscapeString(invite.Name)), 0)
+			return ""
+		case err != nil:
+			b.degrade("store", err)
+			return t.GuardianFailed
+		case !ok:
+			b.sendText(presser.ID, false, "guardian", t.GuardianInvalid, 0)
+			return ""
+		}
+		b.sendText(presser.ID, false, "guardian", fmt.Sprintf(t.GuardianAccepted, html.EscapeString(invite.Name)), 0)
+		userTexts := groupTexts(uiLang(b.settings(ctx, invite.User), &models.User{LanguageCode: invite.Lang}))
+		b.sendText(invite.User, false, "guardian", fmt.Sprintf(userTexts.GuardianLinked, html.EscapeString(displayName(&presser))), 0)
+		return ""
+	case "no":
+		return t.GuardianDeclined
+	case "rm":
+		other, err := strconv.ParseInt(value, 10, 64)
+		if err != nil || other <= 0 {
+			return ""
+		}
+		// The presser may be either side of the link.
+		asUser, errUser := b.deps.Store.RemoveGuardian(ctx, presser.ID, other)
+		asGuardian, errGuardian := b.deps.Store.RemoveGuardian(ctx, other, presser.ID)
+		if err := errors.Join(errUser, errGuardian); err != nil {
+			b.degrade("store", err)
+			return t.GuardianFailed
+		}
+		if asUser || asGuardian {
+			otherTexts := groupTexts(uiLang(b.settings(ctx, other), nil))
+			b.sendText(other, false, "guardian", fmt.Sprintf(otherTexts.GuardianRemovedNote, html.EscapeString(displayName(&presser))), 0)
+		}
+		return t.GuardianRemoved
+	}
 	return ""
 }
 
 // alertGuardians tells the guardians of user (who reached a scam verdict
-// in their private chat) what happened, without the transcript.
-func (b *Bot) alertGuardians(ctx context.Context, chat, user int64, verdict classifier.Verdict) {}
+// in chat) what happened, without the transcript: once per conversation
+// per guardian.
+func (b *Bot) alertGuardians(ctx context.Context, chat, user int64, verdict classifier.Verdict) {
+	if user == 0 || verdict.Level != classifier.LevelScam {
+		return
+	}
+	guardians, err := b.deps.Store.Guardians(ctx, user)
+	if err != nil {
+		b.degrade("store", err)
+		return
+	}
+	for _, guardian := range guardians {
+		first, err := b.deps.Store.MarkOnce(ctx, chat, "guardian:"+strconv.FormatInt(guardian.ID, 10))
+		if err != nil {
+			b.degrade("store", err)
+			continue
+		}
+		if !first {
+			continue
+		}
+		name := b.wardName(ctx, guardian.ID, user)
+		b.sendText(guardian.ID, false, "guardian_alert", b.guardianNote(ctx, guardian.ID, name, verdict), 0)
+	}
+}
+
+// wardName is how guardian knows user: the name saved when they accepted.
+func (b *Bot) wardName(ctx context.Context, guardian, user int64) string {
+	wards, err := b.deps.Store.Wards(ctx, guardian)
+	if err != nil {
+		b.degrade("store", err)
+	}
+	for _, w := range wards {
+		if w.ID == user {
+			return w.Name
+		}
+	}
+	return strconv.FormatInt(user, 10)
+}
+
+// guardianNote is the alert a guardian reads: who, which scam type, when
+// (UTC: the bot does not know the guardian's time zone) and the advice.
+func (b *Bot) guardianNote(ctx context.Context, guardian int64, ward string, verdict classifier.Verdict) string {
+	lang := b.settings(ctx, guardian).Language
+	if lang == "" {
+		lang = verdict.Language
+	}
+	t := groupTexts(lang)
+	typeName, advice := t.ScamUnknownType, t.GuardianAlertAdvice
+	if st, ok := b.deps.Catalog.ScamType(verdict.Type); ok {
+		typeName = st.Names.In(lang)
+		if never := st.NeverDoes.In(lang); len(never) > 0 {
+			advice = never[0]
+		}
+	}
+	when := time.Now().UTC().Format("2006-01-02 15:04 UTC")
+	return fmt.Sprintf(t.GuardianAlert, html.EscapeString(ward), html.EscapeString(typeName), when, html.EscapeString(advice))
+}

@@ -367,6 +367,12 @@ func (b *Bot) forgetChat(ctx context.Context, chat int64) error {
 			return err
 		}
 	}
+	// A private chat's id is the user's: their guardian links go too.
+	if chat > 0 {
+		if _, err := b.deps.Store.ForgetGuardianLinks(ctx, chat); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -468,9 +474,20 @@ func (b *Bot) registerCommands(ctx context.Context) {
 		{Command: "region", Description: "Your region, for the anti-fraud line"},
 		{Command: "forget", Description: "Delete everything stored about this chat"},
 		{Command: "privacy", Description: "What is stored and for how long"},
+		{Command: "guardian", Description: "Someone you trust is told when a chat looks like a scam"},
 		{Command: "help", Description: "How to use it"},
 	}
-	if _, err := b.api.SetMyCommands(ctx, &tgbot.SetMyCommandsParams{Commands: commands}); err != nil {
-		b.log.Warn("setMyCommands failed", "err", err)
+	groupCommands := []models.BotCommand{
+		{Command: "check", Description: "Check the message you reply to (or the recent chat)"},
+		{Command: "settings", Description: "Sensitivity, language, region, quiet mode, guardians (admins)"},
+		{Command: "help", Description: "How the bot works in a group"},
+	}
+	for _, menu := range []*tgbot.SetMyCommandsParams{
+		{Commands: commands, Scope: &models.BotCommandScopeAllPrivateChats{}},
+		{Commands: groupCommands, Scope: &models.BotCommandScopeAllGroupChats{}},
+	} {
+		if _, err := b.api.SetMyCommands(ctx, menu); err != nil {
+			b.log.Warn("setMyCommands failed", "err", err)
+		}
 	}
 }

@@ -1,0 +1,289 @@
+package bot_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/scamguard/scamguard/bot/telegramtest"
+	"github.com/scamguard/scamguard/classifier"
+	"github.com/scamguard/scamguard/store"
+)
+
+// pastedScam is the founding scam as a relative pastes it into the family
+// group: four messages, typed (pasted), not forwarded.
+var pastedScam = []string{
+	foundingScam[0] + foundingScam[1],
+	foundingScam[2],
+	foundingScam[3],
+	foundingScam[4] + foundingScam[5],
+}
+
+const groupAdminID = 1000 // telegramtest's group admin
+
+// addBot pushes the bot being added to group and waits for its one
+// introduction.
+func (h *harness) addBot(group int64) {
+	h.t.Helper()
+	h.api.Push(telegramtest.MyChatMember(group, telegramtest.User(groupAdminID, "Group Admin"), "left", "member"))
+	sent := h.waitSent(group, 1)
+	if len(sent) != 1 || !strings.Contains(sent[0].Params["text"], "/settings") {
+		h.t.Fatalf("joining got %q, want one introduction", texts(sent))
+	}
+}
+
+// firstScamIndex is the message of lines at which the classifier first
+// says scam when they arrive one by one as the other party's words.
+func firstScamIndex(t *testing.T, lines []string) int {
+	t.Helper()
+	deps, _ := engine()
+	state := classifier.NewState()
+	for i, line := range lines {
+		deps.Classifier.Observe(state, classifier.Message{From: classifier.SpeakerOther, Text: line})
+		if deps.Classifier.Verdict(state).Level == classifier.LevelScam {
+			return i
+		}
+	}
+	t.Fatal("the script never reaches scam")
+	return -1
+}
+
+func replyTarget(t *testing.T, call telegramtest.Call) int {
+	t.Helper()
+	var replyTo models.ReplyParameters
+	if err := json.Unmarshal([]byte(call.Params["reply_parameters"]), &replyTo); err != nil {
+		t.Fatalf("reply_parameters %q: %v", call.Params["reply_parameters"], err)
+	}
+	return replyTo.MessageID
+}
+
+func TestGroupPastedScamGetsExactlyOneWarningOnTheRightMessage(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.start()
+	const group = -5001
+	h.addBot(group)
+	relative := telegramtest.User(501, "Xiao Li")
+	var updates []models.Update
+	for _, line := range pastedScam {
+		updates = append(updates, telegramtest.GroupText(group, relative, line))
+	}
+	h.api.Push(updates...)
+	// A follow-up chat about it must not repeat the warning.
+	h.api.Push(telegramtest.GroupText(group, telegramtest.User(502, "Mum"), "好的，我知道了，谢谢提醒"))
+	sent := h.waitSent(group, 2)
+	if len(sent) != 2 {
+		t.Fatalf("the group got %d messages, want the introduction and one warning: %q", len(sent), texts(sent))
+	}
+	warning := sent[1]
+	if want := updates[firstScamIndex(t, pastedScam)].Message.ID; replyTarget(t, warning) != want {
+		t.Errorf("the warning replies to message %d, want %d (the one that made it a scam)", replyTarget(t, warning), want)
+	}
+	deps, _ := engine()
+	contains(t, warning.Params["text"], "tg://user?id=501", "诈骗", deps.Catalog.VerifyVia("taobao", "", "zh", "")[0].Value)
+	if n := len(warning.Params["text"]); n > 1200 {
+		t.Errorf("the group warning is %d bytes; it should be compact", n)
+	}
+	conv, err := h.store.Load(context.Background(), group)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(conv.Window) != len(pastedScam)+1 {
+		t.Errorf("the group's conversation holds %d messages, want %d", len(conv.Window), len(pastedScam)+1)
+	}
+}
+
+func TestGroupBenignChatAndAWarningAboutScamsStayQuiet(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.start()
+	const group = -5002
+	h.addBot(group)
+	family := []models.User{telegramtest.User(511, "Mum"), telegramtest.User(512, "Dad"), telegramtest.User(513, "Wei")}
+	benign := []string{
+		"Who is picking up grandma from the station on Sunday?",
+		"I can, my train gets in at 3.",
+		"周末大家回来吃饭吗？我买了排骨",
+		"回来！我带点水果",
+		"Don't forget Wei's birthday cake, I ordered it at the bakery.",
+		"快递说明天下午送到，放门卫就行",
+		"The parcel from Taobao arrived, thanks for ordering it.",
+		"我把退货申请提交了，商家同意退款到原账户",
+		"Photos from the trip are in the shared album",
+		"明天降温，大家多穿点",
+		"Beware of fake customer service asking for gift cards — real companies never ask for that.",
+	}
+	for i, text := range benign {
+		h.api.Push(telegramtest.GroupText(group, family[i%len(family)], text))
+	}
+	// /check answers whatever the level; its answer also proves the
+	// messages before it were handled (one chat's updates run in order).
+	h.api.Push(telegramtest.GroupText(group, family[0], "/check"))
+	sent := h.waitSent(group, 2)
+	if len(sent) != 2 {
+		t.Fatalf("the group got %q, want only the introduction and the /check answer", texts(sent))
+	}
+	if got := sent[1].Params["text"]; strings.Contains(got, "scam") || strings.Contains(got, "诈骗</b>") {
+		t.Errorf("benign chat was called a scam on /check: %s", got)
+	}
+}
+
+func TestGroupSettingsOnlyForAdmins(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.start()
+	const group = -5003
+	admin, member := telegramtest.User(521, "Admin"), telegramtest.User(522, "Member")
+	h.api.SetChatMember(group, admin.ID, "administrator")
+	h.api.Push(telegramtest.GroupText(group, member, "/settings"))
+	sent := h.waitSent(group, 1)
+	contains(t, sent[0].Params["text"], "Only group admins")
+	h.api.Push(telegramtest.GroupText(group, admin, "/settings"))
+	sent = h.waitSent(group, 2)
+	panel := sent[1]
+	if !strings.Contains(panel.Params["text"], "Sensitivity") || !slicesContain(callbackData(t, panel), "set:quiet:1") {
+		t.Fatalf("the admin got %q with buttons %v, want the settings panel", panel.Params["text"], callbackData(t, panel))
+	}
+	var posted struct {
+		MessageID int `json:"message_id"`
+	}
+	json.Unmarshal(panel.Result, &posted)
+
+	h.api.Push(telegramtest.Callback(group, member.ID, posted.MessageID, "set:quiet:1"))
+	answers := h.api.WaitCalls(t, "answerCallbackQuery", 1, 10*time.Second)
+	if !strings.Contains(answers[0].Params["text"], "Only group admins") {
+		t.Errorf("a member's press was answered %q", answers[0].Params["text"])
+	}
+	if s, _ := h.store.Settings(context.Background(), group); s.Quiet {
+		t.Fatal("a member changed the settings")
+	}
+	h.api.Push(telegramtest.Callback(group, admin.ID, posted.MessageID, "set:quiet:1"))
+	h.api.Push(telegramtest.Callback(group, admin.ID, posted.MessageID, "set:sens:high"))
+	h.api.WaitCalls(t, "answerCallbackQuery", 3, 10*time.Second)
+	edits := h.api.WaitCalls(t, "editMessageText", 2, 10*time.Second)
+	s, err := h.store.Settings(context.Background(), group)
+	if err != nil || !s.Quiet || s.Sensitivity != "high" {
+		t.Fatalf("after the admin's presses the settings are %+v (%v)", s, err)
+	}
+	contains(t, edits[len(edits)-1].Params["text"], "Quiet mode (answer only /check): on", "high")
+}
+
+func slicesContain(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestGroupQuietModeAnswersOnlyCheck(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	const group = -5004
+	if err := h.store.SaveSettings(context.Background(), group, store.Settings{Quiet: true}); err != nil {
+		t.Fatal(err)
+	}
+	h.start()
+	relative := telegramtest.User(531, "Xiao Li")
+	var last models.Update
+	for _, line := range pastedScam {
+		last = telegramtest.GroupText(group, relative, line)
+		h.api.Push(last)
+	}
+	check := telegramtest.GroupText(group, telegramtest.User(532, "Mum"), "/check")
+	check.Message.ReplyToMessage = last.Message
+	h.api.Push(check)
+	sent := h.waitSent(group, 1)
+	if len(sent) != 1 {
+		t.Fatalf("a quiet group got %q, want only the /check answer", texts(sent))
+	}
+	contains(t, sent[0].Params["text"], "诈骗", "tg://user?id=532")
+	if replyTarget(t, sent[0]) != check.Message.ID {
+		t.Errorf("the answer replies to %d, want the /check message %d", replyTarget(t, sent[0]), check.Message.ID)
+	}
+}
+
+func TestGroupMentionIsAnsweredEvenWhenBenign(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.start()
+	const group = -5007
+	h.api.Push(telegramtest.GroupText(group, telegramtest.User(571, "Dad"), "@"+h.api.BotUser().Username+" the courier says my parcel arrives tomorrow, is that fine?"))
+	sent := h.waitSent(group, 1)
+	if len(sent) != 1 || !strings.Contains(sent[0].Params["text"], "No known scam signs") {
+		t.Fatalf("a mention got %q, want the 'no known signs' answer", texts(sent))
+	}
+}
+
+func TestGroupRemovedBotForgetsTheGroup(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.start()
+	const group = -5005
+	h.addBot(group)
+	h.api.Push(telegramtest.GroupText(group, telegramtest.User(541, "Mum"), "晚上吃什么？"))
+	if err := h.store.SaveSettings(context.Background(), group, store.Settings{Sensitivity: "high"}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the message to be stored", func() bool { return len(h.keys(group)) >= 3 })
+	h.api.Push(telegramtest.MyChatMember(group, telegramtest.User(groupAdminID, "Group Admin"), "member", "left"))
+	waitFor(t, "the group's keys to go", func() bool { return len(h.keys(group)) == 0 })
+}
+
+func TestGroupMigrationKeepsTheConversation(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.start()
+	const group, supergroup = -5006, -1000000005006
+	relative := telegramtest.User(551, "Xiao Li")
+	// The script is split so that it becomes a scam only after the upgrade.
+	split := firstScamIndex(t, pastedScam)
+	if split == 0 {
+		t.Fatal("the first message alone is a scam; the test needs the level to rise after the upgrade")
+	}
+	for _, line := range pastedScam[:split] {
+		h.api.Push(telegramtest.GroupText(group, relative, line))
+	}
+	waitFor(t, "the first messages to be stored", func() bool {
+		conv, err := h.store.Load(context.Background(), group)
+		return err == nil && len(conv.Window) == split
+	})
+	h.api.Push(telegramtest.Migrate(group, supergroup), telegramtest.MigratedFrom(group, supergroup))
+	for _, line := range pastedScam[split:] {
+		h.api.Push(telegramtest.GroupText(supergroup, relative, line))
+	}
+	sent := h.waitSent(supergroup, 1)
+	if len(sent) != 1 {
+		t.Fatalf("the supergroup got %q, want one warning", texts(sent))
+	}
+	conv, err := h.store.Load(context.Background(), supergroup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(conv.Window) != len(pastedScam) || !strings.HasPrefix(pastedScam[0], conv.Window[0].Text[:12]) {
+		t.Errorf("the supergroup's conversation has %d messages, want the group's %d continued", len(conv.Window), len(pastedScam))
+	}
+	if keys := h.keys(group); len(keys) != 0 {
+		t.Errorf("the old group kept keys %v", keys)
+	}
+	if n := len(h.sent(group)); n != 0 {
+		t.Errorf("the bot wrote %d messages to the old group", n)
+	}
+}
+
+// waitFor polls cond until it holds, or fails the test after 10s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
