@@ -115,7 +115,11 @@ func TestBenignOrderStatusGetsCalmAnswer(t *testing.T) {
 	h := newHarness(t)
 	h.start()
 	const chat = 1002
-	h.forwardBurst(chat, orderStatus...)
+	// Forwarded from a group (forward_origin "chat"), as shops' service
+	// groups do.
+	for _, line := range orderStatus {
+		h.api.Push(telegramtest.Forwarded(chat, chat, line, telegramtest.OriginChat(-100555, "Shop service")))
+	}
 	sent := h.waitSent(chat, 1)
 	if len(sent) != 1 {
 		t.Fatalf("got %d replies, want 1: %q", len(sent), texts(sent))

@@ -57,6 +57,7 @@ type harness struct {
 	review  *review.Queue
 	modChat int64
 	judge   *llm.Judge
+	console review.ConsoleConfig
 
 	bot    *bot.Bot
 	cancel context.CancelFunc
@@ -138,6 +139,7 @@ func (h *harness) start() {
 	deps.Log = quietLog()
 	deps.Review, deps.ModChat = h.review, h.modChat
 	deps.Judge = h.judge
+	deps.Console = h.console
 	b, err := bot.New(context.Background(), h.cfg, deps)
 	if err != nil {
 		h.t.Fatal(err)
