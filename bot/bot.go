@@ -64,6 +64,9 @@ type Bot struct {
 	// stopping makes bursts answer at once: a stopping bot must not leave
 	// a burst unanswered.
 	stopping atomic.Bool
+	// beforeHandle, when set (tests only, see export_test.go), runs first
+	// in every handled update: the way to make a handler panic on purpose.
+	beforeHandle func(*models.Update)
 }
 
 // allowedUpdates is set explicitly: Telegram's default leaves out
@@ -272,6 +275,9 @@ func (b *Bot) handle(chat int64, upd *models.Update, received time.Time) {
 			b.sendText(chat, isGroup(upd), "apology", b.texts.in(langOfUpdate(upd)).Apology, 0)
 		}
 	}()
+	if b.beforeHandle != nil {
+		b.beforeHandle(upd)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	first, err := b.deps.Store.FirstDelivery(ctx, upd.ID)

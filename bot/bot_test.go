@@ -596,3 +596,25 @@ func TestHealthzAndMetrics(t *testing.T) {
 	_ = strconv.Itoa
 	_ = store.ErrGone
 }
+
+func TestPanicInAHandlerIsRecoveredWithAnApology(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.beforeHandle = func(upd *models.Update) {
+		if upd.Message != nil && upd.Message.Text == "boom" {
+			panic("a bug")
+		}
+	}
+	h.start()
+	const chat = 7101
+	h.api.Push(telegramtest.Text(chat, chat, "boom"))
+	apology := h.waitSent(chat, 1)
+	contains(t, apology[0].Params["text"], "Sorry")
+	// The chat's lane survives: the next message is answered as usual.
+	h.api.Push(telegramtest.Text(chat, chat, "/help"))
+	sent := h.waitSent(chat, 2)
+	contains(t, sent[1].Params["text"], "/forget")
+	if metrics := h.get(t, "/metrics"); !strings.Contains(metrics, "scamguard_panics_total 1") {
+		t.Error("the panic is not counted")
+	}
+}

@@ -58,6 +58,8 @@ type harness struct {
 	modChat int64
 	judge   *llm.Judge
 	console review.ConsoleConfig
+	// beforeHandle is installed before the bot runs (see export_test.go).
+	beforeHandle func(*models.Update)
 
 	bot    *bot.Bot
 	cancel context.CancelFunc
@@ -143,6 +145,9 @@ func (h *harness) start() {
 	b, err := bot.New(context.Background(), h.cfg, deps)
 	if err != nil {
 		h.t.Fatal(err)
+	}
+	if h.beforeHandle != nil {
+		b.SetBeforeHandle(h.beforeHandle)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	h.bot, h.cancel, h.done = b, cancel, make(chan error, 1)
