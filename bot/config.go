@@ -74,6 +74,9 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// Workers bounds how many chats are handled at the same time.
 	Workers int
+	// Flags holds the other parts' settings given as flags, by variable
+	// name (see Getenv).
+	Flags map[string]string
 	// GroupCooldown is the least time between two automatic warnings in
 	// one group conversation, unless the level rises.
 	GroupCooldown time.Duration
@@ -132,9 +135,11 @@ func ParseConfig(args []string, getenv func(string) string, stderr io.Writer, ex
 	fs := flag.NewFlagSet("bot", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {} // the caller prints Usage on flag.ErrHelp, to stdout
-	values := make(map[string]*string, len(BotOptions))
-	for _, o := range BotOptions {
-		values[o.Env] = fs.String(o.Flag, "", o.Meaning)
+	values := make(map[string]*string, len(BotOptions)+len(extra))
+	for _, o := range append(append([]Option(nil), BotOptions...), extra...) {
+		if o.Flag != "" {
+			values[o.Env] = fs.String(o.Flag, "", o.Meaning)
+		}
 	}
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
@@ -149,6 +154,7 @@ func ParseConfig(args []string, getenv func(string) string, stderr io.Writer, ex
 		return strings.TrimSpace(getenv(env))
 	}
 	cfg := Config{
+		Flags:         map[string]string{},
 		Token:         get(EnvToken),
 		APIURL:        get(EnvAPIURL),
 		HTTPAddr:      get(EnvHTTPAddr),
@@ -183,6 +189,11 @@ func ParseConfig(args []string, getenv func(string) string, stderr io.Writer, ex
 	if err != nil {
 		return Config{}, err
 	}
+	for _, o := range extra {
+		if v := values[o.Env]; v != nil && *v != "" {
+			cfg.Flags[o.Env] = *v
+		}
+	}
 	if cfg.Token == "" {
 		return Config{}, ErrNoToken
 	}
@@ -199,6 +210,18 @@ func ParseConfig(args []string, getenv func(string) string, stderr io.Writer, ex
 		return Config{}, fmt.Errorf("%s: want 1 to 256 characters of A-Z a-z 0-9 _ -", EnvWebhookSecret)
 	}
 	return cfg, nil
+}
+
+// Getenv is getenv with the flags given for other parts' settings taking
+// precedence, for the parts that read their settings through a getenv
+// function (store, llm, review).
+func (c Config) Getenv(getenv func(string) string) func(string) string {
+	return func(name string) string {
+		if v, ok := c.Flags[name]; ok {
+			return v
+		}
+		return getenv(name)
+	}
 }
 
 // validSecret is Telegram's rule for secret_token.

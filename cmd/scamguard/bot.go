@@ -21,19 +21,19 @@ import (
 // storeOptions are the store's settings, listed with the bot's in --help
 // and the README's option table.
 var storeOptions = []bot.Option{
-	{Env: store.EnvURL, Default: "(embedded, not persisted)", Meaning: "Redis: redis://[user:pass@]host:port/db; ?addr=… adds Cluster nodes, ?master_name=… uses Sentinel. Empty: an in-process store that is lost on restart."},
-	{Env: store.EnvAddrs, Meaning: "Comma-separated Redis addresses instead of a URL; more than one means Cluster."},
-	{Env: store.EnvPrefix, Default: "sg:", Meaning: "Prefix of every Redis key, to share a server."},
-	{Env: store.EnvTTL, Default: "72h", Meaning: "How long a conversation is kept after its last message."},
-	{Env: store.EnvWindow, Default: "50", Meaning: "How many messages of a conversation are kept."},
+	{Env: store.EnvURL, Flag: "redis-url", Default: "(embedded, not persisted)", Meaning: "Redis: redis://[user:pass@]host:port/db; ?addr=… adds Cluster nodes, ?master_name=… uses Sentinel. Empty: an in-process store that is lost on restart."},
+	{Env: store.EnvAddrs, Flag: "redis-addrs", Meaning: "Comma-separated Redis addresses instead of a URL; more than one means Cluster."},
+	{Env: store.EnvPrefix, Flag: "redis-prefix", Default: "sg:", Meaning: "Prefix of every Redis key, to share a server."},
+	{Env: store.EnvTTL, Flag: "redis-ttl", Default: "72h", Meaning: "How long a conversation is kept after its last message."},
+	{Env: store.EnvWindow, Flag: "redis-window", Default: "50", Meaning: "How many messages of a conversation are kept."},
 }
 
 // reviewOptions are the moderation settings (SCAMGUARD_HTTP_ADDR, which
 // the console shares with /healthz, is the bot's own).
 var reviewOptions = []bot.Option{
-	{Env: review.EnvModerators, Meaning: "Comma-separated Telegram user ids of moderators; empty: nobody can decide cases."},
-	{Env: review.EnvModChat, Meaning: "Chat id of the moderators' group, where new cases are posted as cards; empty: cases wait for /queue and the console."},
-	{Env: review.EnvConsoleURL, Default: "http://<SCAMGUARD_HTTP_ADDR>", Meaning: "Public base URL of the console at /review, for /console sign-in links."},
+	{Env: review.EnvModerators, Flag: "moderators", Meaning: "Comma-separated Telegram user ids of moderators; empty: nobody can decide cases."},
+	{Env: review.EnvModChat, Flag: "mod-chat", Meaning: "Chat id of the moderators' group, where new cases are posted as cards; empty: cases wait for /queue and the console."},
+	{Env: review.EnvConsoleURL, Flag: "console-url", Default: "http://<SCAMGUARD_HTTP_ADDR>", Meaning: "Public base URL of the console at /review, for /console sign-in links."},
 	{Env: review.EnvConsoleSecret, Default: "random per start", Meaning: "Key (16+ characters) that signs console sign-in links; set it when several replicas serve the console."},
 }
 
@@ -42,7 +42,13 @@ func botOptions() []bot.Option {
 	options := append([]bot.Option(nil), storeOptions...)
 	for _, v := range llm.EnvVars {
 		meaning := strings.ToUpper(v.Meaning[:1]) + v.Meaning[1:] + "."
-		options = append(options, bot.Option{Env: v.Name, Default: v.Default, Meaning: meaning})
+		// Secrets stay out of flags: a command line is visible to every
+		// user of the machine.
+		flag := ""
+		if v.Name != llm.EnvAPIKey {
+			flag = strings.ToLower(strings.ReplaceAll(strings.TrimPrefix(v.Name, "SCAMGUARD_"), "_", "-"))
+		}
+		options = append(options, bot.Option{Env: v.Name, Flag: flag, Default: v.Default, Meaning: meaning})
 	}
 	return append(options, reviewOptions...)
 }
@@ -60,11 +66,12 @@ func runBot(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "scamguard bot: %v\n", err)
 		return 2
 	}
+	getenv := cfg.Getenv(os.Getenv)
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	storeCfg, err := store.ConfigFromEnv(os.Getenv)
+	storeCfg, err := store.ConfigFromEnv(getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "scamguard bot: %v\n", err)
 		return 2
@@ -80,7 +87,7 @@ func runBot(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "scamguard bot: %v\n", err)
 		return 1
 	}
-	llmCfg, err := llm.ConfigFromEnv(os.Getenv)
+	llmCfg, err := llm.ConfigFromEnv(getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "scamguard bot: %v\n", err)
 		return 2
@@ -93,7 +100,7 @@ func runBot(args []string, stdout, stderr io.Writer) int {
 	if !judge.Enabled() {
 		log.Info("no " + llm.EnvAPIKey + " or " + llm.EnvBaseURL + ": heuristics only (the LLM stage is off)")
 	}
-	reviewCfg, err := review.SettingsFromEnv(os.Getenv)
+	reviewCfg, err := review.SettingsFromEnv(getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "scamguard bot: %v\n", err)
 		return 2

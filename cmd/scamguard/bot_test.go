@@ -33,6 +33,10 @@ func TestBotRejectsMalformedSettings(t *testing.T) {
 		{"--webhook-url", "http://insecure.example.org/hook"},
 		{"--webhook-secret", "has spaces"},
 		{"--no-such-flag"},
+		// Other parts' settings given as flags reach those parts.
+		{"--redis-ttl", "soon"},
+		{"--llm-grey-low", "low"},
+		{"--mod-chat", "the-mods"},
 	} {
 		var stdout, stderr bytes.Buffer
 		code := run(append([]string{"bot", "--token", "1:x"}, args...), strings.NewReader(""), &stdout, &stderr)
