@@ -9,5 +9,7 @@ RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/scamguard ./cmd/sc
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/scamguard /usr/local/bin/scamguard
 USER nonroot:nonroot
+# /healthz, /metrics, the webhook and the console, when SCAMGUARD_HTTP_ADDR=:8080.
+EXPOSE 8080
 ENTRYPOINT ["/usr/local/bin/scamguard"]
 CMD ["bot"]
