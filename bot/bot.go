@@ -56,6 +56,7 @@ type Bot struct {
 	api      *tgbot.Bot
 	username string // the bot's @username, for /cmd@name
 	texts    texts
+	group    map[string]groupUITexts // group_texts.yaml
 	console  *review.Console
 	metrics  *metrics
 	lanes    *lanes
@@ -94,7 +95,11 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Bot, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &Bot{cfg: cfg, deps: deps, log: log, texts: t, metrics: newMetrics(), lanes: newLanes(cfg.Workers)}
+	group, err := loadLangTexts[groupUITexts]("group texts", groupTextsYAML)
+	if err != nil {
+		return nil, err
+	}
+	b := &Bot{cfg: cfg, deps: deps, log: log, texts: t, group: group, metrics: newMetrics(), lanes: newLanes(cfg.Workers)}
 	b.outbox = newOutbox(cfg, log, b.metrics)
 	b.bursts = newBursts()
 	b.api, err = tgbot.New(cfg.Token,

@@ -4,8 +4,6 @@ import (
 	"context"
 	"net"
 	"net/http"
-	"os"
-	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -14,23 +12,9 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/scamguard/scamguard/bot/telegramtest"
+	"github.com/scamguard/scamguard/internal/browsertest"
 	"github.com/scamguard/scamguard/review"
 )
-
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
-		if path, err := exec.LookPath(name); err == nil {
-			return path
-		}
-	}
-	const msg = "Chromium is needed for the console's browser test (apt-get install chromium)"
-	if os.Getenv("CI") != "" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-	return ""
-}
 
 // TestConsoleDecisionInBrowserEditsTheCard is the whole moderation loop in
 // a real browser: a user's 👎 queues a case and posts its card, a moderator
@@ -38,7 +22,6 @@ func chromium(t *testing.T) string {
 // the card in the moderators' group is edited and the user followed up.
 func TestConsoleDecisionInBrowserEditsTheCard(t *testing.T) {
 	t.Parallel()
-	path := chromium(t)
 	listener, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -66,14 +49,7 @@ func TestConsoleDecisionInBrowserEditsTheCard(t *testing.T) {
 	}
 	link = strings.ReplaceAll(link, "&amp;", "&")
 
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path), chromedp.Flag("headless", true), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.UserDataDir(t.TempDir()))...)
-	defer cancelAlloc()
-	browser, cancelBrowser := chromedp.NewContext(alloc)
-	defer cancelBrowser()
-	browser, cancelTimeout := context.WithTimeout(browser, 60*time.Second)
-	defer cancelTimeout()
+	browser := browsertest.New(t)
 	err = chromedp.Do(browser,
 		chromedp.Navigate(link),
 		chromedp.WaitVisible(chromedp.CSS("a.case-link")),

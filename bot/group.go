@@ -7,16 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"html"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
-	"go.yaml.in/yaml/v3"
 
 	"github.com/scamguard/scamguard/catalog"
 	"github.com/scamguard/scamguard/classifier"
@@ -81,36 +78,9 @@ type groupUITexts struct {
 //go:embed group_texts.yaml
 var groupTextsYAML []byte
 
-// loadGroupTexts parses group_texts.yaml once and refuses a language with
-// a missing text, so a gap is a failing test, not a blank message.
-var loadGroupTexts = sync.OnceValues(func() (map[string]groupUITexts, error) {
-	var all map[string]groupUITexts
-	if err := yaml.Unmarshal(groupTextsYAML, &all); err != nil {
-		return nil, fmt.Errorf("group texts: %w", err)
-	}
-	for _, lang := range []string{"zh", "zh-Hant", "en"} {
-		lt, ok := all[lang]
-		if !ok {
-			return nil, fmt.Errorf("group texts: language %s is missing", lang)
-		}
-		v := reflect.ValueOf(lt)
-		for i := 0; i < v.NumField(); i++ {
-			if strings.TrimSpace(v.Field(i).String()) == "" {
-				return nil, fmt.Errorf("group texts: %s.%s is empty", lang, v.Type().Field(i).Tag.Get("yaml"))
-			}
-		}
-	}
-	return all, nil
-})
-
-// groupTexts returns the group texts in lang. The file is embedded and
-// checked by a test, so failing to load it is a bug in the build.
-func groupTexts(lang string) groupUITexts {
-	all, err := loadGroupTexts()
-	if err != nil {
-		panic(err)
-	}
-	return all[catalog.NormalizeLang(lang)]
+// groupTexts returns the group texts in lang.
+func (b *Bot) groupTexts(lang string) groupUITexts {
+	return b.group[catalog.NormalizeLang(lang)]
 }
 
 // groupPolicy decides when a group hears an automatic warning. It is pure,
@@ -353,7 +323,7 @@ func (b *Bot) compactWarning(v classifier.Verdict, s store.Settings, who *models
 		lang = v.Language
 	}
 	lang = catalog.NormalizeLang(lang)
-	t := groupTexts(lang)
+	t := b.groupTexts(lang)
 	var lines []string
 	head := t.CheckNone
 	switch v.Level {
@@ -458,7 +428,7 @@ func (b *Bot) onGroupCommand(ctx context.Context, msg *models.Message, name, arg
 		b.checkThread(ctx, msg)
 	case "settings":
 		settings := b.settings(ctx, chat)
-		t := groupTexts(uiLang(settings, msg.From))
+		t := b.groupTexts(uiLang(settings, msg.From))
 		switch admin, err := b.isAdmin(ctx, chat, msg); {
 		case err != nil:
 			b.log.Warn("getChatMember failed", "chat", chat, "err", err)
@@ -470,10 +440,10 @@ func (b *Bot) onGroupCommand(ctx context.Context, msg *models.Message, name, arg
 				ParseMode: models.ParseModeHTML, ReplyMarkup: b.settingsKeyboard(settings, t)})
 		}
 	case "start", "help":
-		t := groupTexts(uiLang(b.settings(ctx, chat), msg.From))
+		t := b.groupTexts(uiLang(b.settings(ctx, chat), msg.From))
 		b.sendText(chat, true, "help", t.Help, msg.ID)
 	case "guardian":
-		t := groupTexts(uiLang(b.settings(ctx, chat), msg.From))
+		t := b.groupTexts(uiLang(b.settings(ctx, chat), msg.From))
 		b.sendText(chat, true, "guardian", fmt.Sprintf(t.GuardianInPrivate, html.EscapeString(b.username)), msg.ID)
 	}
 }
@@ -485,7 +455,7 @@ func (b *Bot) checkOnDemand(ctx context.Context, msg, target *models.Message) {
 	chat := msg.Chat.ID
 	text := messageText(target)
 	if strings.TrimSpace(text) == "" {
-		t := groupTexts(uiLang(b.settings(ctx, chat), msg.From))
+		t := b.groupTexts(uiLang(b.settings(ctx, chat), msg.From))
 		b.sendText(chat, true, "check", t.CheckNoText, msg.ID)
 		return
 	}
@@ -521,7 +491,7 @@ func (b *Bot) checkThread(ctx context.Context, msg *models.Message) {
 	}
 	var verdict classifier.Verdict
 	if err != nil || conv.Verdict == nil || json.Unmarshal(conv.Verdict, &verdict) != nil {
-		t := groupTexts(uiLang(conv.Settings, msg.From))
+		t := b.groupTexts(uiLang(conv.Settings, msg.From))
 		b.sendText(chat, true, "check", t.CheckHint, msg.ID)
 		return
 	}
@@ -596,7 +566,7 @@ func (b *Bot) onMembership(ctx context.Context, m *models.ChatMemberUpdated) {
 	switch {
 	case !was && now:
 		settings := b.settings(ctx, chat)
-		t := groupTexts(uiLang(settings, &m.From))
+		t := b.groupTexts(uiLang(settings, &m.From))
 		b.sendText(chat, true, "intro", t.Intro, 0)
 	case was && !now:
 		if _, err := b.deps.Store.ForgetGroup(ctx, chat); err != nil {
@@ -763,7 +733,7 @@ func (b *Bot) onSettingsButton(ctx context.Context, q *models.CallbackQuery, res
 	}
 	chat := m.Chat.ID
 	settings := b.settings(ctx, chat)
-	t := groupTexts(uiLang(settings, &q.From))
+	t := b.groupTexts(uiLang(settings, &q.From))
 	admin, err := b.isAdminUser(ctx, chat, q.From.ID)
 	if err != nil {
 		b.log.Warn("getChatMember failed", "chat", chat, "err", err)
@@ -779,7 +749,7 @@ func (b *Bot) onSettingsButton(ctx context.Context, q *models.CallbackQuery, res
 		b.degrade("store", err)
 		return t.SettingsFailed
 	}
-	t = groupTexts(uiLang(settings, &q.From))
+	t = b.groupTexts(uiLang(settings, &q.From))
 	params := &tgbot.EditMessageTextParams{ChatID: chat, MessageID: m.ID, Text: b.settingsPanel(settings, t),
 		ParseMode: models.ParseModeHTML, ReplyMarkup: b.settingsKeyboard(settings, t)}
 	b.outbox.send(chat, true, "settings", func(ctx context.Context) error {

@@ -187,7 +187,7 @@ func TestGroupPolicy(t *testing.T) {
 }
 
 func TestGroupTextsAreComplete(t *testing.T) {
-	if _, err := loadGroupTexts(); err != nil {
+	if _, err := loadLangTexts[groupUITexts]("group texts", groupTextsYAML); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -35,7 +35,7 @@ func (b *Bot) onGuardianCommand(ctx context.Context, msg *models.Message, arg st
 		return
 	}
 	settings := b.settings(ctx, chat)
-	t := groupTexts(uiLang(settings, msg.From))
+	t := b.groupTexts(uiLang(settings, msg.From))
 	token := randomToken(10)
 	invite := store.GuardianInvite{User: msg.From.ID, Name: displayName(msg.From), Lang: msg.From.LanguageCode}
 	guardians, errGuardians := b.deps.Store.Guardians(ctx, msg.From.ID)
@@ -81,7 +81,7 @@ func (b *Bot) onGuardianStart(ctx context.Context, msg *models.Message, arg stri
 	if msg.From == nil {
 		return
 	}
-	t := groupTexts(uiLang(b.settings(ctx, chat), msg.From))
+	t := b.groupTexts(uiLang(b.settings(ctx, chat), msg.From))
 	token := strings.TrimPrefix(arg, guardianStartPrefix)
 	invite, ok, err := b.deps.Store.PeekGuardianInvite(ctx, token)
 	switch {
@@ -125,7 +125,7 @@ func (b *Bot) onGuardianButton(ctx context.Context, q *models.CallbackQuery, res
 		return "" // guardian buttons live in private chats only
 	}
 	presser := q.From
-	t := groupTexts(uiLang(b.settings(ctx, presser.ID), &presser))
+	t := b.groupTexts(uiLang(b.settings(ctx, presser.ID), &presser))
 	action, value, _ := strings.Cut(rest, ":")
 	switch action {
 	case "ok":
@@ -147,7 +147,7 @@ func (b *Bot) onGuardianButton(ctx context.Context, q *models.CallbackQuery, res
 			return ""
 		}
 		b.sendText(presser.ID, false, "guardian", fmt.Sprintf(t.GuardianAccepted, html.EscapeString(invite.Name)), 0)
-		userTexts := groupTexts(uiLang(b.settings(ctx, invite.User), &models.User{LanguageCode: invite.Lang}))
+		userTexts := b.groupTexts(uiLang(b.settings(ctx, invite.User), &models.User{LanguageCode: invite.Lang}))
 		b.sendText(invite.User, false, "guardian", fmt.Sprintf(userTexts.GuardianLinked, html.EscapeString(displayName(&presser))), 0)
 		return ""
 	case "no":
@@ -165,7 +165,7 @@ func (b *Bot) onGuardianButton(ctx context.Context, q *models.CallbackQuery, res
 			return t.GuardianFailed
 		}
 		if asUser || asGuardian {
-			otherTexts := groupTexts(uiLang(b.settings(ctx, other), nil))
+			otherTexts := b.groupTexts(uiLang(b.settings(ctx, other), nil))
 			b.sendText(other, false, "guardian", fmt.Sprintf(otherTexts.GuardianRemovedNote, html.EscapeString(displayName(&presser))), 0)
 		}
 		return t.GuardianRemoved
@@ -220,7 +220,7 @@ func (b *Bot) guardianNote(ctx context.Context, guardian int64, ward string, ver
 	if lang == "" {
 		lang = verdict.Language
 	}
-	t := groupTexts(lang)
+	t := b.groupTexts(lang)
 	typeName, advice := t.ScamUnknownType, t.GuardianAlertAdvice
 	if st, ok := b.deps.Catalog.ScamType(verdict.Type); ok {
 		typeName = st.Names.In(lang)

@@ -47,26 +47,30 @@ var textsYAML []byte
 // texts holds uiTexts by language (zh, zh-Hant, en).
 type texts map[string]uiTexts
 
-// loadTexts parses texts.yaml and refuses a language with a missing text,
-// so a gap is a failing test, not a blank message.
-func loadTexts() (texts, error) {
-	var t texts
-	if err := yaml.Unmarshal(textsYAML, &t); err != nil {
-		return nil, fmt.Errorf("bot texts: %w", err)
+// loadTexts parses texts.yaml.
+func loadTexts() (texts, error) { return loadLangTexts[uiTexts]("bot texts", textsYAML) }
+
+// loadLangTexts parses a file of texts by language and refuses a language
+// that lacks one of T's texts, so a gap is a failing test, not a blank
+// message.
+func loadLangTexts[T any](name string, data []byte) (map[string]T, error) {
+	var all map[string]T
+	if err := yaml.Unmarshal(data, &all); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	for _, lang := range []string{"zh", "zh-Hant", "en"} {
-		lt, ok := t[lang]
+		lt, ok := all[lang]
 		if !ok {
-			return nil, fmt.Errorf("bot texts: language %s is missing", lang)
+			return nil, fmt.Errorf("%s: language %s is missing", name, lang)
 		}
 		v := reflect.ValueOf(lt)
 		for i := 0; i < v.NumField(); i++ {
 			if strings.TrimSpace(v.Field(i).String()) == "" {
-				return nil, fmt.Errorf("bot texts: %s.%s is empty", lang, v.Type().Field(i).Tag.Get("yaml"))
+				return nil, fmt.Errorf("%s: %s.%s is empty", name, lang, v.Type().Field(i).Tag.Get("yaml"))
 			}
 		}
 	}
-	return t, nil
+	return all, nil
 }
 
 // in returns the texts of lang (any tag catalog.NormalizeLang accepts).

@@ -7,8 +7,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +14,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/scamguard/scamguard/internal/browsertest"
 	"github.com/scamguard/scamguard/store"
 )
 
@@ -208,28 +207,10 @@ func between(s, start, end string) string {
 	return value
 }
 
-// chromiumPath finds Chromium; without it the browser test skips locally
-// and fails in CI, where .ci/run installs it.
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
-		if path, err := exec.LookPath(name); err == nil {
-			return path
-		}
-	}
-	const msg = "Chromium is needed for the console's browser test (apt-get install chromium)"
-	if os.Getenv("CI") != "" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-	return ""
-}
-
 // TestConsoleInBrowser drives headless Chromium through sign-in, the list,
 // a case page and a decision, and checks the decision landed in Redis and
 // reached the bot's hook (which edits the moderators' card).
 func TestConsoleInBrowser(t *testing.T) {
-	path := chromiumPath(t)
 	var mu sync.Mutex
 	var hooked []Case
 	console, q, _, _ := consoleServer(t, func(_ context.Context, c Case) {
@@ -246,14 +227,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx, append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path), chromedp.Flag("headless", true), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.UserDataDir(t.TempDir()))...)
-	defer cancelAlloc()
-	browser, cancelBrowser := chromedp.NewContext(alloc)
-	defer cancelBrowser()
-	browser, cancelTimeout := context.WithTimeout(browser, 60*time.Second)
-	defer cancelTimeout()
+	browser := browsertest.New(t)
 
 	// The sign-in page refreshes to the list.
 	if err := chromedp.Do(browser, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("a.case-link"))); err != nil {
