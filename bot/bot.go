@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -65,6 +66,9 @@ type Bot struct {
 	// stopping makes bursts answer at once: a stopping bot must not leave
 	// a burst unanswered.
 	stopping atomic.Bool
+	// fallbackWarned is when each group was last warned while the store
+	// failed (chat → time.Time); see fallbackWarn.
+	fallbackWarned sync.Map
 	// beforeHandle, when set (tests only, see export_test.go), runs first
 	// in every handled update: the way to make a handler panic on purpose.
 	beforeHandle func(*models.Update)

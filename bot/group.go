@@ -83,6 +83,17 @@ func (b *Bot) groupTexts(lang string) groupUITexts {
 	return b.group[catalog.NormalizeLang(lang)]
 }
 
+// fallbackWarn is the group warning budget while the store fails: at most
+// one warning per group per cool-down, in this process.
+func (b *Bot) fallbackWarn(chat int64) bool {
+	now := time.Now()
+	if last, ok := b.fallbackWarned.Load(chat); ok && now.Sub(last.(time.Time)) < b.cfg.GroupCooldown {
+		return false
+	}
+	b.fallbackWarned.Store(chat, now)
+	return true
+}
+
 // groupPolicy decides when a group hears an automatic warning. It is pure,
 // so that the corpus replay measures exactly what the bot does.
 type groupPolicy struct {
@@ -207,11 +218,13 @@ func (b *Bot) onGroupMessage(ctx context.Context, msg *models.Message, received 
 	verdict, before, conv, err := b.recordGroup(ctx, chat, entry)
 	if err != nil {
 		// Without the store there is no thread, cool-down or budget: judge
-		// the message alone, and speak only if it is loud on its own.
+		// the message alone, speak only if it is loud on its own, and at
+		// most once per cool-down (fallbackWarn).
 		b.degrade("store", err)
 		settings := store.Settings{}
 		verdict = b.deps.Classifier.Classify(ctx, classifier.Conversation{Messages: []classifier.Message{{From: groupSpeaker(msg), Text: text}}})
-		if asked || b.policy().shouldWarn(groupMoment{Verdict: verdict, Before: classifier.LevelNone, Index: 0, Settings: settings, Now: time.Now()}) {
+		loud := b.policy().shouldWarn(groupMoment{Verdict: verdict, Before: classifier.LevelNone, Index: 0, Settings: settings, Now: time.Now()})
+		if asked || loud && b.fallbackWarn(chat) {
 			b.sendGroupVerdict(chat, msg.ID, msg.From, verdict, settings, !asked)
 		}
 		return
@@ -287,8 +300,11 @@ func (b *Bot) maybeWarn(ctx context.Context, chat int64, msg *models.Message, ve
 func (b *Bot) warnGroup(ctx context.Context, chat int64, replyTo int, poster *models.User, verdict classifier.Verdict, settings store.Settings) {
 	allowed, err := b.deps.Store.AllowGroupWarning(ctx, chat, b.cfg.GroupWarningsPerHour)
 	if err != nil {
+		// Without the store there is no budget or cool-down to count
+		// against: this process keeps one warning per group per cool-down,
+		// so a scam is still called out and an outage cannot make noise.
 		b.degrade("store", err)
-		return // no budget to count against: stay quiet rather than risk noise
+		allowed = b.fallbackWarn(chat)
 	}
 	if !allowed {
 		b.log.Info("group warning budget spent; warning not sent", "chat", chat)

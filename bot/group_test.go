@@ -287,3 +287,21 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+func TestGroupWithTheStoreDownWarnsOncePerCooldown(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.start()
+	const group = -5091
+	h.addBot(group)
+	h.redis.Stop()
+	relative := telegramtest.User(591, "Xiao Li")
+	for _, line := range append(pastedScam, pastedScam...) {
+		h.api.Push(telegramtest.GroupText(group, relative, line))
+	}
+	sent := h.waitSent(group, 2)
+	if len(sent) != 2 {
+		t.Fatalf("with Redis down the group got %d messages, want the introduction and one warning: %q", len(sent), texts(sent))
+	}
+	contains(t, sent[1].Params["text"], "诈骗")
+}
