@@ -186,3 +186,34 @@ func TestForgetAlsoDeletesTheChatsCases(t *testing.T) {
 		t.Error("/forget left the chat's case in the review queue")
 	}
 }
+
+func TestConsentIsAskedOnceOnTheFirstWarning(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.enableReview(modChat, moderator)
+	h.start()
+	const chat = 8006
+	h.forwardBurst(chat, orderStatus...)
+	h.waitSent(chat, 1)
+	h.forwardBurst(chat, foundingScam...)
+	sent := h.waitSent(chat, 2)
+	hasShare := func(i int) bool {
+		for _, data := range callbackData(t, sent[i]) {
+			if strings.HasSuffix(data, ":share") {
+				return true
+			}
+		}
+		return false
+	}
+	if hasShare(0) || !hasShare(1) {
+		t.Fatalf("consent offered on the calm answer %v / on the first warning %v; want only the warning", hasShare(0), hasShare(1))
+	}
+	h.forwardBurst(chat, "您好，我是京东客服，您的白条利率需要关闭，否则影响征信，请下载这个会议App共享屏幕。")
+	sent = h.waitSent(chat, 3)
+	if hasShare(2) {
+		t.Error("consent was offered a second time")
+	}
+	if cases := h.openCases(t); len(cases) != 0 {
+		t.Errorf("%d cases queued without consent", len(cases))
+	}
+}

@@ -184,9 +184,13 @@ func (b *Bot) answer(ctx context.Context, chat int64, br *burst, verdict classif
 	}, {
 		{Text: t.BtnHuman, CallbackData: caseData(caseID, actionHuman)},
 	}}
-	if b.deps.Review != nil && verdict.Level != classifier.LevelNone && !br.settings.ShareConsent {
-		// Asked on warnings until the user agrees; default off.
+	if b.deps.Review != nil && verdict.Level != classifier.LevelNone && !br.settings.ShareConsent && !br.settings.ConsentAsked && !br.degraded {
+		// Asked once, on the first warning; sharing stays off unless pressed.
 		keyboard = append(keyboard, []models.InlineKeyboardButton{{Text: t.BtnShare, CallbackData: caseData(caseID, actionShare)}})
+		br.settings.ConsentAsked = true
+		if err := b.deps.Store.SaveSettings(ctx, chat, br.settings); err != nil {
+			b.degrade("store", err)
+		}
 	}
 	params := &tgbot.SendMessageParams{
 		ChatID:             chat,

@@ -28,6 +28,9 @@ type Settings struct {
 	// ShareConsent is the user's agreement that warnings in this chat are
 	// queued (redacted) for moderators; off until they press the button.
 	ShareConsent bool
+	// ConsentAsked records that the consent button was offered (once, on
+	// the first warning), so the user is not asked again.
+	ConsentAsked bool
 }
 
 // The settings hash's field names.
@@ -37,6 +40,7 @@ const (
 	fieldSensitivity = "sensitivity"
 	fieldMuted       = "muted"
 	fieldConsent     = "consent"
+	fieldAsked       = "consent_asked"
 	fieldQuiet       = "quiet"
 	fieldGuardians   = "guardians"
 )
@@ -63,7 +67,7 @@ func (s *Store) SaveSettings(ctx context.Context, chat int64, settings Settings)
 		fieldRegion:      settings.Region,
 		fieldSensitivity: settings.Sensitivity,
 	}
-	for field, on := range map[string]bool{fieldMuted: settings.Muted, fieldConsent: settings.ShareConsent,
+	for field, on := range map[string]bool{fieldMuted: settings.Muted, fieldConsent: settings.ShareConsent, fieldAsked: settings.ConsentAsked,
 		fieldQuiet: settings.Quiet, fieldGuardians: settings.Guardians} {
 		set[field] = ""
 		if on {
@@ -93,6 +97,7 @@ func settingsFromMap(fields map[string]string) Settings {
 		Sensitivity:  fields[fieldSensitivity],
 		Muted:        fields[fieldMuted] == "1",
 		ShareConsent: fields[fieldConsent] == "1",
+		ConsentAsked: fields[fieldAsked] == "1",
 		Quiet:        fields[fieldQuiet] == "1",
 		Guardians:    fields[fieldGuardians] == "1",
 	}
