@@ -98,7 +98,7 @@ func runBot(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if !judge.Enabled() {
-		log.Info("no " + llm.EnvAPIKey + " or " + llm.EnvBaseURL + ": heuristics only (the LLM stage is off)")
+		log.Info(heuristicsOnly)
 	}
 	reviewCfg, err := review.SettingsFromEnv(getenv)
 	if err != nil {

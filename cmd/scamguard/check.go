@@ -242,11 +242,6 @@ func readLine(r *bufio.Reader, limit int) ([]byte, error) {
 func (e *engine) check(conv classifier.Conversation, opts checkOptions) checkOutput {
 	v := e.classifier.Classify(context.Background(), conv)
 	stage := ""
-	if e.llmOff != nil {
-		if gated, _ := e.judge.Config().Gate(v); gated {
-			e.llmOff()
-		}
-	}
 	if e.judge != nil && e.judge.Enabled() {
 		lang := opts.lang
 		if lang == "auto" {

@@ -16,9 +16,6 @@ type engine struct {
 	catalog    *catalog.Catalog
 	// judge is the LLM stage; nil until check or eval builds it.
 	judge *llm.Judge
-	// llmOff says once that no LLM is configured; nil when there is one
-	// or --no-llm was given.
-	llmOff func()
 }
 
 // newEngine loads the catalogue and the signals side by side (each is a

@@ -14,13 +14,16 @@ import (
 	"github.com/scamguard/scamguard/llm"
 )
 
+// heuristicsOnly is what check, eval and bot say once at start when no
+// LLM is configured.
+const heuristicsOnly = "no " + llm.EnvAPIKey + " or " + llm.EnvBaseURL + ": heuristics only (the LLM stage is off)"
+
 // newJudge builds the LLM stage of check and eval from the environment,
 // with an in-process cache and budget. With --no-llm it is off silently;
-// with no key and no base URL it is off and says so once on stderr: eval
-// at start, check at the first conversation the LLM would have been asked
-// about (a clear case needs no caveat, and an unusable input keeps its
-// one-line error). eval lifts the hourly caps: scoring a corpus is one
-// deliberate run.
+// with no key and no base URL it is off and says so once on stderr, as
+// the work starts (check builds the judge once its input is known to be
+// usable, so that an unusable input gets its one-line error alone). eval
+// lifts the hourly caps: scoring a corpus is one deliberate run.
 func (e *engine) newJudge(command string, disabled bool, stderr io.Writer) (*llm.Judge, error) {
 	cfg, err := llm.ConfigFromEnv(os.Getenv)
 	if err != nil {
@@ -32,12 +35,7 @@ func (e *engine) newJudge(command string, disabled bool, stderr io.Writer) (*llm
 	if disabled {
 		cfg.APIKey, cfg.BaseURL = "", ""
 	} else if !cfg.Configured() {
-		e.llmOff = sync.OnceFunc(func() {
-			fmt.Fprintf(stderr, "scamguard %s: no %s or %s: heuristics only (the LLM stage is off)\n", command, llm.EnvAPIKey, llm.EnvBaseURL)
-		})
-		if command == "eval" {
-			e.llmOff()
-		}
+		fmt.Fprintf(stderr, "scamguard %s: %s\n", command, heuristicsOnly)
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	return llm.New(cfg, e.catalog, nil, nil, log)

@@ -69,9 +69,12 @@ func TestCheckSaysOnceThatTheLLMIsOff(t *testing.T) {
 	if code != 0 || strings.Count(errOut, "heuristics only") != 1 {
 		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
-	// A clear case needs no caveat.
-	if code, _, errOut := runCLI(t, "您好，请问还有什么可以帮您", "check"); code != 0 || errOut != "" {
+	// Said at start, whatever the case; --no-llm is deliberate and needs no note.
+	if code, _, errOut := runCLI(t, "您好，请问还有什么可以帮您", "check"); code != 0 || strings.Count(errOut, "heuristics only") != 1 {
 		t.Errorf("clear case: exit %d, stderr %q", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, "您好，请问还有什么可以帮您", "check", "--no-llm"); code != 0 || errOut != "" {
+		t.Errorf("--no-llm: exit %d, stderr %q", code, errOut)
 	}
 	t.Setenv(llm.EnvTimeout, "never")
 	if code, _, errOut := runCLI(t, "hi", "check"); code != 2 || !strings.Contains(errOut, llm.EnvTimeout) {
