@@ -140,6 +140,8 @@ func (c *Classifier) Observe(state *State, msg Message) {
 	sounds := c.findSound(&scratch.sound, folded, scratch.matches)
 	matches := c.unmasked(scratch.matches)
 	reporting, described, warns, asks := false, false, false, false
+	// warnedClauses are the clauses that carry a warning.
+	var warnedClauses []int32
 	for _, m := range matches {
 		for _, ref := range c.matcher.patterns[m.pattern].payloads {
 			p := c.payloads[ref]
@@ -150,11 +152,23 @@ func (c *Classifier) Observe(state *State, msg Message) {
 				described = true
 			case p.kind == payloadSignal && c.signals[p.index].Role == RoleWarning:
 				warns = true
+				warnedClauses = append(warnedClauses, folded.Clause[m.start])
 			case p.kind == payloadSignal && c.signals[p.index].Role == RoleInquiry:
 				asks = true
 			}
 		}
 	}
+	// A warning takes back the script its message describes ("对方会说涉嫌洗钱，
+	// 要把钱转到安全账户。公安机关没有安全账户"), except a boilerplate tail: a
+	// short last sentence that only warns ("把卡密发给我验证。谨防诈骗！")
+	// takes back nothing outside itself, or every scammer would sign off
+	// with one.
+	tail := boilerplateTail(folded, warnedClauses)
+	warnedAbout := func(start int32) bool {
+		return warns && (!tail || folded.Clause[start] == warnedClauses[0])
+	}
+	// Nor does such a sign-off count against a demand made before it.
+	signOffAfterDemand := tail && c.demandsOutside(folded, matches, warnedClauses[0])
 	speaker := msg.From
 	if speaker != SpeakerUser {
 		speaker = SpeakerOther
@@ -183,11 +197,14 @@ func (c *Classifier) Observe(state *State, msg Message) {
 				}
 			case payloadSignal:
 				sig := &c.signals[p.index]
+				if sig.Role == RoleWarning && signOffAfterDemand {
+					continue
+				}
 				act := ActAssert
 				// In a message that warns about scams, the script it
 				// describes is not being played: "对方会说涉嫌洗钱，要把钱转到安全账户".
 				// A warning is never negated ("我们不会加您好友，请注意防范").
-				if sig.Role != RoleWarning && (warns || c.negated(folded, matches, m)) {
+				if sig.Role != RoleWarning && (warnedAbout(m.start) || c.negated(folded, matches, m)) {
 					act = ActNegated
 				}
 				if sig.Role == RoleImpersonation && act == ActAssert && v == voiceDirect {
@@ -206,7 +223,7 @@ func (c *Classifier) Observe(state *State, msg Message) {
 		}
 		sig := &c.signals[near.signal]
 		act := ActAssert
-		if sig.Role != RoleWarning && (warns || c.negated(folded, matches, near.span)) {
+		if sig.Role != RoleWarning && (warnedAbout(near.span.start) || c.negated(folded, matches, near.span)) {
 			act = ActNegated
 		}
 		start, end := folded.Start[near.span.start], folded.End[near.span.end-1]
@@ -247,6 +264,51 @@ func (c *Classifier) Observe(state *State, msg Message) {
 	if state.FirstAlertIndex < 0 && state.Peak.AtLeast(LevelSuspicious) {
 		state.FirstAlertIndex = index
 	}
+}
+
+// maxBoilerplateRunes is the longest sentence taken as a sign-off warning
+// ("谨防诈骗！", "Beware of scams!", "温馨提示：谨防电信网络诈骗").
+const maxBoilerplateRunes = 16
+
+// boilerplateTail reports whether every warning of a message lies in its
+// last sentence, that sentence is short, and something comes before it.
+func boilerplateTail(folded *Folded, warnedClauses []int32) bool {
+	if len(folded.Runes) == 0 || len(warnedClauses) == 0 {
+		return false
+	}
+	last := folded.Clause[len(folded.Clause)-1]
+	for _, clause := range warnedClauses {
+		if clause != last {
+			return false
+		}
+	}
+	inLast := 0
+	for _, clause := range folded.Clause {
+		if clause == last {
+			inLast++
+		}
+	}
+	return inLast <= maxBoilerplateRunes && inLast < len(folded.Clause)
+}
+
+// demandsOutside reports a money move or pivot asserted outside clause.
+func (c *Classifier) demandsOutside(folded *Folded, matches []match, clause int32) bool {
+	for _, m := range matches {
+		if folded.Clause[m.start] == clause {
+			continue
+		}
+		for _, ref := range c.matcher.patterns[m.pattern].payloads {
+			p := c.payloads[ref]
+			if p.kind != payloadSignal {
+				continue
+			}
+			role := c.signals[p.index].Role
+			if (role == RoleMoneyMove || role == RolePivot) && !c.negated(folded, matches, m) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // unmasked drops signal matches that lie inside a mask ("续费", renewal,
