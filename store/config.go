@@ -39,7 +39,7 @@ type Config struct {
 	// Prefix starts every key, so that scamguard can share a server.
 	Prefix string
 	// TTL is how long a conversation (window, state, verdict, warning time)
-	// lives after its last message; settings never expire.
+	// lives after its last message.
 	TTL time.Duration
 	// Window is how many messages of a conversation are kept.
 	Window int
@@ -48,6 +48,10 @@ type Config struct {
 	DedupTTL time.Duration
 	// CacheTTL is how long an LLM answer is reused.
 	CacheTTL time.Duration
+	// SettingsTTL is how long a chat's settings outlive its last message
+	// or change: long, so that a quiet family group keeps its choices, but
+	// not forever.
+	SettingsTTL time.Duration
 	// ReviewMax caps the review stream (approximately, XADD MAXLEN ~).
 	ReviewMax int64
 	// DialTimeout, ReadTimeout and WriteTimeout bound each network step;
@@ -68,6 +72,7 @@ func DefaultConfig() Config {
 		Window:       50,
 		DedupTTL:     24 * time.Hour,
 		CacheTTL:     24 * time.Hour,
+		SettingsTTL:  180 * 24 * time.Hour,
 		ReviewMax:    10000,
 		DialTimeout:  time.Second,
 		ReadTimeout:  time.Second,
@@ -118,6 +123,7 @@ func (cfg Config) withDefaults() Config {
 	cfg.Window = positiveOr(cfg.Window, def.Window)
 	cfg.DedupTTL = positiveOr(cfg.DedupTTL, def.DedupTTL)
 	cfg.CacheTTL = positiveOr(cfg.CacheTTL, def.CacheTTL)
+	cfg.SettingsTTL = positiveOr(cfg.SettingsTTL, def.SettingsTTL)
 	cfg.ReviewMax = positiveOr(cfg.ReviewMax, def.ReviewMax)
 	cfg.DialTimeout = positiveOr(cfg.DialTimeout, def.DialTimeout)
 	cfg.ReadTimeout = positiveOr(cfg.ReadTimeout, def.ReadTimeout)

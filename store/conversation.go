@@ -77,7 +77,8 @@ func (c Conversation) Pending() []Entry {
 // the window, refreshes both TTLs and reads back everything the classifier
 // and the reply need. With ARGV[1] empty it only reads (Load).
 //
-// KEYS: msgs, conv, settings. ARGV: entry JSON or "", window, TTL in ms.
+// KEYS: msgs, conv, settings. ARGV: entry JSON or "", window, TTL in ms,
+// settings TTL in ms (a new message keeps the chat's settings alive).
 // Returns {seq, window, {state, state_seq, verdict, warned_at}, settings}.
 var appendScript = redis.NewScript(`
 local seq
@@ -87,6 +88,7 @@ if ARGV[1] ~= "" then
   seq = redis.call("HINCRBY", KEYS[2], "seq", 1)
   redis.call("PEXPIRE", KEYS[1], ARGV[3])
   redis.call("PEXPIRE", KEYS[2], ARGV[3])
+  redis.call("PEXPIRE", KEYS[3], ARGV[4])
 else
   seq = tonumber(redis.call("HGET", KEYS[2], "seq") or "0")
 end
@@ -132,7 +134,7 @@ func (s *Store) Load(ctx context.Context, chat int64) (Conversation, error) {
 func (s *Store) runConversation(ctx context.Context, chat int64, entry string) (Conversation, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	reply, err := appendScript.Run(ctx, s.client, s.chatKeys(chat), entry, s.cfg.Window, s.cfg.TTL.Milliseconds()).Slice()
+	reply, err := appendScript.Run(ctx, s.client, s.chatKeys(chat), entry, s.cfg.Window, s.cfg.TTL.Milliseconds(), s.cfg.SettingsTTL.Milliseconds()).Slice()
 	if err != nil {
 		return Conversation{}, err
 	}

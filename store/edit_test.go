@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/scamguard/scamguard/store/storetest"
 )
@@ -86,5 +87,23 @@ func TestForgetConversationKeepsSettings(t *testing.T) {
 	}
 	if conv.Seq != 0 || len(conv.Window) != 0 || conv.Settings.Language != "en" {
 		t.Errorf("after ForgetConversation: seq %d, %d messages, settings %+v; want empty conversation, settings kept", conv.Seq, len(conv.Window), conv.Settings)
+	}
+}
+
+func TestMessagesKeepSettingsAlive(t *testing.T) {
+	s := openStore(t, Config{Addrs: []string{storetest.StartServer(t).Addr}, SettingsTTL: 48 * time.Hour})
+	ctx := context.Background()
+	if err := s.SaveSettings(ctx, 8, Settings{Language: "en"}); err != nil {
+		t.Fatal(err)
+	}
+	key := s.chatKey(8, "settings")
+	if err := s.client.PExpire(ctx, key, time.Hour).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Record(ctx, 8, Entry{ID: 1, From: "other", Text: "hello"}, joinFold); err != nil {
+		t.Fatal(err)
+	}
+	if ttl := s.client.PTTL(ctx, key).Val(); ttl <= 47*time.Hour {
+		t.Errorf("after a message the settings live %v more, want the settings TTL (48h) again", ttl)
 	}
 }

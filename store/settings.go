@@ -7,8 +7,10 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Settings are a chat's choices. They have no TTL: a family group set up
-// once must not lose its language after three quiet days.
+// Settings are a chat's choices. They outlive the conversation
+// (SettingsTTL, refreshed by every message and change): a family group set
+// up once must not lose its language after three quiet days, but a chat
+// gone for half a year leaves nothing behind.
 type Settings struct {
 	// Language overrides the reply language ("zh", "zh-Hant", "en"); empty
 	// means chosen from the conversation.
@@ -82,6 +84,7 @@ func (s *Store) SaveSettings(ctx context.Context, chat int64, settings Settings)
 				pipe.HSet(ctx, key, field, value)
 			}
 		}
+		pipe.PExpire(ctx, key, s.cfg.SettingsTTL)
 		return nil
 	})
 	if err != nil {

@@ -9,7 +9,7 @@
 //
 //	<prefix>{c:<chat>}:msgs      list   the last Window messages, redacted   TTL
 //	<prefix>{c:<chat>}:conv      hash   seq, state, state_seq, verdict, warned_at   TTL
-//	<prefix>{c:<chat>}:settings  hash   language, region, sensitivity, muted   no TTL
+//	<prefix>{c:<chat>}:settings  hash   language, region, sensitivity, …   SettingsTTL
 //	<prefix>update:<update id>   string update de-duplication   DedupTTL
 //	<prefix>llm:<sha256>         string LLM answer cache   CacheTTL
 //	<prefix>review               stream flagged cases   capped (MAXLEN ~ ReviewMax)

@@ -232,8 +232,8 @@ func TestBehaviour(t *testing.T) {
 				t.Errorf("fold saw %q", seen)
 			}
 		}},
-		{"every key has a TTL but settings, the review stream and counters", func(t *testing.T, open func(*testing.T, Config) *Store) {
-			s := open(t, Config{TTL: time.Hour})
+		{"every key has a TTL but the review stream and counters", func(t *testing.T, open func(*testing.T, Config) *Store) {
+			s := open(t, Config{TTL: time.Hour, SettingsTTL: 48 * time.Hour})
 			if _, _, err := s.Record(ctx, 21, message("hello"), countFold); err != nil {
 				t.Fatal(err)
 			}
@@ -264,8 +264,12 @@ func TestBehaviour(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				capped := strings.HasSuffix(key, ":settings") || key == s.cfg.Prefix+"review" || key == s.cfg.Prefix+"counters"
+				capped := key == s.cfg.Prefix+"review" || key == s.cfg.Prefix+"counters"
+				settings := strings.HasSuffix(key, ":settings")
 				switch {
+				case settings && (ttl <= 24*time.Hour || ttl > 48*time.Hour):
+					t.Errorf("%s has TTL %v, want the settings TTL (48h)", key, ttl)
+				case settings:
 				case capped && ttl != -1*time.Nanosecond && ttl != -1*time.Millisecond:
 					t.Errorf("%s has TTL %v, want none", key, ttl)
 				case !capped && ttl <= 0:
