@@ -45,10 +45,12 @@ type sendJob struct {
 }
 
 // Retry bounds: Telegram asks for a pause with 429 and retry_after; a 5xx
-// or a network error gets an exponential backoff from firstBackoff.
+// or a network error gets an exponential backoff from firstBackoff up to
+// maxBackoff, so a reply outlives about a minute of Telegram being down.
 const (
-	maxSendAttempts = 5
+	maxSendAttempts = 8
 	firstBackoff    = 500 * time.Millisecond
+	maxBackoff      = 30 * time.Second
 	maxRetryAfter   = 5 * time.Minute
 )
 
@@ -121,7 +123,7 @@ func (o *outbox) deliver(chat int64, lane *sendLane, job sendJob) {
 		o.log.Warn("telegram send failed, retrying", "chat", chat, "what", job.what, "attempt", attempt, "in", pause, "err", err)
 		// A 429 holds the chat back as a whole: later messages wait too.
 		lane.pace.delay(pause)
-		backoff *= 2
+		backoff = min(2*backoff, maxBackoff)
 	}
 }
 
