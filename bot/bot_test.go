@@ -534,6 +534,32 @@ func TestWebhookNeedsTheSecretToken(t *testing.T) {
 	if resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("unsigned garbage: %s, want 401", resp.Status)
 	}
+	// Signed but malformed or oversized bodies are refused, and the bot
+	// carries on.
+	for _, tc := range []struct {
+		body string
+		want int
+	}{
+		{"{not json", http.StatusBadRequest},
+		{`{"update_id":1,"message":` + strings.Repeat(" ", 2<<20) + `}`, http.StatusRequestEntityTooLarge},
+	} {
+		req, _ := http.NewRequest(http.MethodPost, server.URL+"/hook/tg", strings.NewReader(tc.body))
+		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", h.cfg.WebhookSecret)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("signed body of %d bytes: %s, want %d", len(tc.body), resp.Status, tc.want)
+		}
+	}
+	upd2 := telegramtest.Text(chat, chat, "/privacy")
+	upd2.ID = 900002
+	if resp, err := telegramtest.PostWebhook(server.URL+"/hook/tg", h.cfg.WebhookSecret, upd2); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("after bad requests a good one: %v %v", resp, err)
+	}
+	h.waitSent(chat, 2)
 }
 
 func TestPollingAsksForAllowedUpdatesExplicitly(t *testing.T) {
