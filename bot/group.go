@@ -574,8 +574,9 @@ func (b *Bot) moveGroup(ctx context.Context, from, to int64) {
 // onMembership handles the bot being added to or removed from a chat: a
 // group it joins gets one introduction; a group it leaves is forgotten.
 func (b *Bot) onMembership(ctx context.Context, m *models.ChatMemberUpdated) {
-	if m.Chat.Type == models.ChatTypePrivate || m.Chat.Type == models.ChatTypeChannel {
-		return
+	if m.Chat.Type == models.ChatTypePrivate || m.Chat.Type == models.ChatTypeChannel ||
+		b.deps.ModChat != 0 && m.Chat.ID == b.deps.ModChat {
+		return // the moderators' group is not a family to introduce oneself to
 	}
 	chat := m.Chat.ID
 	was, now := isInChat(m.OldChatMember), isInChat(m.NewChatMember)
