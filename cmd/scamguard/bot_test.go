@@ -8,8 +8,12 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
+	"time"
 
+	"github.com/scamguard/scamguard/bot/telegramtest"
 	"github.com/scamguard/scamguard/review"
 	"github.com/scamguard/scamguard/store"
 	"github.com/scamguard/scamguard/store/storetest"
@@ -156,4 +160,60 @@ func TestExportWritesDecidedCasesAsCorpusLines(t *testing.T) {
 	if err := json.Unmarshal([]byte(lines[0]), &row); err != nil || row.Label != "scam" || len(row.Messages) != 1 {
 		t.Errorf("exported %q (%v): want a scam row with its message", lines[0], err)
 	}
+}
+
+// TestBotRunsAndStopsOnSIGTERM runs `scamguard bot` as wired by main —
+// environment, Redis, classifier, LLM stage (off), review queue — against
+// the fake Bot API, checks it answers, then sends the process SIGTERM and
+// expects a clean exit 0.
+func TestBotRunsAndStopsOnSIGTERM(t *testing.T) {
+	api := telegramtest.New(t)
+	redis := storetest.StartServer(t)
+	t.Setenv("TELEGRAM_BOT_TOKEN", api.Token())
+	t.Setenv("TELEGRAM_API_URL", api.URL())
+	t.Setenv("REDIS_URL", "redis://"+redis.Addr+"/0")
+	t.Setenv("SCAMGUARD_BURST_WINDOW", "100ms")
+	t.Setenv("SCAMGUARD_SEND_CHAT_INTERVAL", "10ms")
+	t.Setenv("OPENAI_API_KEY", "")
+	t.Setenv("OPENAI_BASE_URL", "")
+	var stdout, stderr syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- run([]string{"bot"}, strings.NewReader(""), &stdout, &stderr) }()
+	api.Push(telegramtest.Forwarded(42, 42, "您好，我是淘宝客服，您的理赔需要先购买礼品卡，把卡号卡密发给我验证。", telegramtest.OriginUser(7, "客服")))
+	sent := api.WaitCalls(t, "sendMessage", 1, 30*time.Second)
+	if !strings.Contains(sent[0].Params["text"], "96110") {
+		t.Errorf("the wired bot answered %q", sent[0].Params["text"])
+	}
+	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("exit %d after SIGTERM, want 0; stderr:\n%s", code, stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the bot did not stop within 30s of SIGTERM")
+	}
+	if !strings.Contains(stderr.String(), "heuristics only") {
+		t.Errorf("the bot did not say it runs on heuristics only:\n%s", stderr.String())
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the bot's logger and the test.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
