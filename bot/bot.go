@@ -91,6 +91,11 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Bot, error) {
 		return nil, errors.New("new bot: store, classifier, replies and catalog are required")
 	}
 	cfg = cfg.withDefaults()
+	if cfg.WebhookURL != "" && cfg.WebhookSecret == "" {
+		// Chosen before anything serves, so that every request is checked
+		// against the secret Telegram will be given.
+		cfg.WebhookSecret = randomToken(32)
+	}
 	log := deps.Log
 	if log == nil {
 		log = slog.Default()
@@ -203,9 +208,6 @@ func (b *Bot) runPolling(ctx context.Context, serveErr <-chan error) error {
 // runWebhook registers the webhook with its secret and serves until ctx
 // ends; the HTTP server (Handler) receives the updates.
 func (b *Bot) runWebhook(ctx context.Context, serveErr <-chan error) error {
-	if b.cfg.WebhookSecret == "" {
-		b.cfg.WebhookSecret = randomToken(32)
-	}
 	_, err := b.api.SetWebhook(ctx, &tgbot.SetWebhookParams{
 		URL:            b.cfg.WebhookURL,
 		SecretToken:    b.cfg.WebhookSecret,
