@@ -7,7 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -16,7 +16,6 @@ import (
 
 	"github.com/scamguard/scamguard/bot"
 	"github.com/scamguard/scamguard/bot/telegramtest"
-	"github.com/scamguard/scamguard/store"
 )
 
 // foundingScam is the script from the TV report the product is built on,
@@ -569,19 +568,10 @@ func TestPollingAsksForAllowedUpdatesExplicitly(t *testing.T) {
 	h.api.WaitCalls(t, "getUpdates", 1, 10*time.Second)
 	got := h.api.AllowedUpdates()
 	for _, want := range []string{"message", "edited_message", "callback_query", "my_chat_member"} {
-		if !contains2(got, want) {
+		if !slices.Contains(got, want) {
 			t.Errorf("allowed_updates %v lacks %s", got, want)
 		}
 	}
-}
-
-func contains2(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func TestNewRefusesABadToken(t *testing.T) {
@@ -619,8 +609,6 @@ func TestHealthzAndMetrics(t *testing.T) {
 	if !strings.Contains(metrics, `scamguard_updates_total{kind="message"} `) || !strings.Contains(metrics, `scamguard_sent_total{what="help"} 1`) {
 		t.Errorf("/metrics lacks the update and send counters:\n%.2000s", metrics)
 	}
-	_ = strconv.Itoa
-	_ = store.ErrGone
 }
 
 func TestPanicInAHandlerIsRecoveredWithAnApology(t *testing.T) {

@@ -214,7 +214,7 @@ func (b *Bot) onGroupMessage(ctx context.Context, msg *models.Message, received 
 			b.degrade("store", err)
 		}
 	}
-	entry := store.Entry{ID: int64(msg.ID), From: string(groupSpeaker(msg)), Text: text, Time: time.Unix(int64(msg.Date), 0)}
+	entry := messageEntry(msg, text, groupSpeaker(msg))
 	verdict, before, conv, err := b.recordGroup(ctx, chat, entry)
 	if err != nil {
 		// Without the store there is no thread, cool-down or budget: judge
@@ -489,7 +489,7 @@ func (b *Bot) checkOnDemand(ctx context.Context, msg, target *models.Message) {
 			b.log.Error("decode stored verdict", "chat", chat, "err", err)
 		}
 	} else {
-		entry := store.Entry{ID: int64(target.ID), From: string(groupSpeaker(target)), Text: text, Time: time.Unix(int64(target.Date), 0)}
+		entry := messageEntry(target, text, groupSpeaker(target))
 		if verdict, _, conv, err = b.recordGroup(ctx, chat, entry); err != nil {
 			b.degrade("store", err)
 		}
@@ -536,7 +536,7 @@ func (b *Bot) onGroupEdited(ctx context.Context, msg *models.Message) {
 		return
 	}
 	chat := msg.Chat.ID
-	entry := store.Entry{ID: int64(msg.ID), From: string(groupSpeaker(msg)), Text: text, Time: time.Unix(int64(msg.Date), 0)}
+	entry := messageEntry(msg, text, groupSpeaker(msg))
 	beforeRaw, afterRaw, err := b.deps.Store.Edit(ctx, chat, entry, b.fold)
 	if errors.Is(err, store.ErrNotInWindow) {
 		return

@@ -237,5 +237,3 @@ func contains(t testing.TB, text string, want ...string) {
 		}
 	}
 }
-
-func jsonUnmarshal(data []byte, into any) error { return json.Unmarshal(data, into) }

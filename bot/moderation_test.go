@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -135,7 +136,7 @@ func TestConfirmedScriptIsCaughtByFingerprintForTheNextUser(t *testing.T) {
 	var cardMessage struct {
 		MessageID int `json:"message_id"`
 	}
-	if err := jsonUnmarshal(card.Result, &cardMessage); err != nil {
+	if err := json.Unmarshal(card.Result, &cardMessage); err != nil {
 		t.Fatal(err)
 	}
 	// The moderator confirms, twice (a double tap): one decision, one follow-up.

@@ -82,21 +82,31 @@ func speakerOf(msg *models.Message) classifier.Speaker {
 	return classifier.SpeakerOther
 }
 
+// messageEntry is msg as the conversation store keeps it.
+func messageEntry(msg *models.Message, text string, from classifier.Speaker) store.Entry {
+	return store.Entry{ID: int64(msg.ID), From: string(from), Text: text, Time: time.Unix(int64(msg.Date), 0)}
+}
+
+// forwardedFromHidden reports a message forwarded from a hidden account.
+func forwardedFromHidden(msg *models.Message) bool {
+	return msg.ForwardOrigin != nil && msg.ForwardOrigin.Type == models.MessageOriginTypeHiddenUser
+}
+
 // observe adds a message to the chat's conversation and (re)arms the burst:
 // the answer goes out once the chat has been quiet for BurstWindow.
 func (b *Bot) observe(ctx context.Context, msg *models.Message, text string, received time.Time) {
 	chat := msg.Chat.ID
 	from := speakerOf(msg)
 	br := b.bursts.open(chat)
-	hidden := msg.ForwardOrigin != nil && msg.ForwardOrigin.Type == models.MessageOriginTypeHiddenUser
-	entry := store.Entry{ID: int64(msg.ID), From: string(from), Text: text, Time: time.Unix(int64(msg.Date), 0), Hidden: hidden}
+	entry := messageEntry(msg, text, from)
+	entry.Hidden = forwardedFromHidden(msg)
 	verdict, conv, err := b.record(ctx, chat, entry)
 	if err != nil {
 		// The store is down or slow: judge what this burst brought alone
 		// rather than leave the user without an answer.
 		b.degrade("store", err)
 		br.degraded = true
-		br.fallback = append(br.fallback, classifier.Message{From: from, Text: text, HiddenSender: hidden})
+		br.fallback = append(br.fallback, classifier.Message{From: from, Text: text, HiddenSender: entry.Hidden})
 		verdict = b.deps.Classifier.Classify(ctx, classifier.Conversation{Messages: br.fallback})
 	} else {
 		br.settings = conv.Settings
@@ -221,8 +231,8 @@ func (b *Bot) onEdited(ctx context.Context, msg *models.Message) {
 		return
 	}
 	chat := msg.Chat.ID
-	hidden := msg.ForwardOrigin != nil && msg.ForwardOrigin.Type == models.MessageOriginTypeHiddenUser
-	entry := store.Entry{ID: int64(msg.ID), From: string(speakerOf(msg)), Text: text, Time: time.Unix(int64(msg.Date), 0), Hidden: hidden}
+	entry := messageEntry(msg, text, speakerOf(msg))
+	entry.Hidden = forwardedFromHidden(msg)
 	beforeRaw, afterRaw, err := b.deps.Store.Edit(ctx, chat, entry, b.fold)
 	if errors.Is(err, store.ErrNotInWindow) {
 		return // too old to matter, or from before /new
