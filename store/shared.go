@@ -60,24 +60,6 @@ func (s *Store) CacheAnswer(ctx context.Context, input string, answer []byte) er
 	return nil
 }
 
-// AddReview queues a flagged case for moderators on the review stream and
-// returns its stream id. The stream is capped at about ReviewMax entries
-// instead of expiring: moderators read it in order, oldest cases fall off.
-func (s *Store) AddReview(ctx context.Context, chat int64, payload []byte) (string, error) {
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
-	id, err := s.client.XAdd(ctx, &redis.XAddArgs{
-		Stream: s.cfg.Prefix + "review",
-		MaxLen: s.cfg.ReviewMax,
-		Approx: true,
-		Values: []any{"chat", chat, "case", payload},
-	}).Result()
-	if err != nil {
-		return "", fmt.Errorf("queue review of chat %d: %w", chat, err)
-	}
-	return id, nil
-}
-
 // Count adds by to the named counter, shared by all replicas. The counters
 // live in one hash whose size is the set of names the code uses.
 func (s *Store) Count(ctx context.Context, name string, by int64) error {

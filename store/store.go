@@ -12,7 +12,7 @@
 //	<prefix>{c:<chat>}:settings  hash   language, region, sensitivity, …   SettingsTTL
 //	<prefix>update:<update id>   string update de-duplication   DedupTTL
 //	<prefix>llm:<sha256>         string LLM answer cache   CacheTTL
-//	<prefix>review               stream flagged cases   capped (MAXLEN ~ ReviewMax)
+//	<prefix>{review}:…           moderators' cases and stream (see cases.go)
 //	<prefix>counters             hash   named counters   capped by the set of names
 package store
 

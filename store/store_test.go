@@ -232,7 +232,7 @@ func TestBehaviour(t *testing.T) {
 				t.Errorf("fold saw %q", seen)
 			}
 		}},
-		{"every key has a TTL but the review stream and counters", func(t *testing.T, open func(*testing.T, Config) *Store) {
+		{"every key has a TTL but counters", func(t *testing.T, open func(*testing.T, Config) *Store) {
 			s := open(t, Config{TTL: time.Hour, SettingsTTL: 48 * time.Hour})
 			if _, _, err := s.Record(ctx, 21, message("hello"), countFold); err != nil {
 				t.Fatal(err)
@@ -249,22 +249,19 @@ func TestBehaviour(t *testing.T) {
 			if err := s.CacheAnswer(ctx, "v1\nwindow", []byte(`{"level":"scam"}`)); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := s.AddReview(ctx, 21, []byte(`{}`)); err != nil {
-				t.Fatal(err)
-			}
 			if err := s.Count(ctx, "degraded", 1); err != nil {
 				t.Fatal(err)
 			}
 			keys := keysMatching(t, s, s.cfg.Prefix+"*")
-			if len(keys) != 7 {
-				t.Errorf("keys %v, want 7", keys)
+			if len(keys) != 6 {
+				t.Errorf("keys %v, want 6", keys)
 			}
 			for _, key := range keys {
 				ttl, err := s.client.PTTL(ctx, key).Result()
 				if err != nil {
 					t.Fatal(err)
 				}
-				capped := key == s.cfg.Prefix+"review" || key == s.cfg.Prefix+"counters"
+				capped := key == s.cfg.Prefix+"counters"
 				settings := strings.HasSuffix(key, ":settings")
 				switch {
 				case settings && (ttl <= 24*time.Hour || ttl > 48*time.Hour):
