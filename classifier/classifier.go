@@ -45,6 +45,11 @@ const (
 	payloadNearFirst // index: signal
 	payloadNearThen  // index: signal
 	payloadBrand
+	payloadClosure    // a retelling's refusal: "我挂了", "I hung up"
+	payloadQuestion   // asking whether to act: "要不要", "should I"
+	payloadNews       // a report about scams: "骗子", "victims"
+	payloadSelfDemand // asking for something to be sent to the speaker: "发给我"
+	payloadScopeBreak // the sentence moves on: "但是", "but", "now"
 )
 
 // Limits that keep hostile input bounded: a message longer than
@@ -106,6 +111,14 @@ func New(set *SignalSet, brands []Brand) (*Classifier, error) {
 	}
 	for _, cue := range set.Cues.Reporting {
 		add(cue, payload{kind: payloadReporting})
+	}
+	for kind, cues := range map[payloadKind][]string{
+		payloadClosure: set.Cues.Closure, payloadQuestion: set.Cues.Question, payloadNews: set.Cues.News,
+		payloadSelfDemand: set.Cues.SelfDemand, payloadScopeBreak: set.Cues.ScopeBreak,
+	} {
+		for _, cue := range cues {
+			add(cue, payload{kind: kind})
+		}
 	}
 	for _, b := range brands {
 		index := int32(len(c.brands))

@@ -14,7 +14,7 @@ import (
 // strength, and all contributions combine by noisy-OR. Counter-signals
 // (warnings, negated phrases, the user asking) damp everything but a hard stop.
 const (
-	scamThreshold       = 0.80
+	scamThreshold       = 0.70
 	suspiciousThreshold = 0.36
 	hardStopScore       = 0.97
 	// contextForHardStop is the evidence of impersonation, pretext, pivot or
@@ -148,12 +148,20 @@ func (c *Classifier) score(state *State) (Level, float64, bool) {
 	for _, w := range state.Counter {
 		counterMiss *= 1 - w
 	}
-	score *= 1 - counterDamping*(1-counterMiss)
+	// A party that demands while reassuring ("钱会原路退回", "we never ask
+	// for your PIN") is building credibility: its counter-signals fade
+	// with the strength of its own demand.
+	score *= 1 - counterDamping*(1-counterMiss)*(1-state.Demanded)
 	if state.UserInitiated {
 		score *= userInitiatedDamping
 	}
 
-	hard := false
+	// A question about a hard stop is answered no, unless the party asked
+	// has already answered it with a warning (a helpline, the real bank).
+	hard := state.HardAsked && counterMiss == 1
+	if hard && score < hardStopScore {
+		score = hardStopScore
+	}
 	if demands := len(state.HardDemanded); demands > 0 {
 		context := 1 - (1-ev.of(RoleImpersonation))*(1-ev.of(RolePretext))*(1-ev.of(RolePivot))*(1-ev.of(RoleLure))
 		if context >= hardStopContext(demands) {
@@ -227,18 +235,23 @@ func (c *Classifier) Verdict(state *State) Verdict {
 		}
 		return a.Start < b.Start
 	})
-	// "No known scam signs" with a scam type would contradict itself.
-	if v.Level != LevelNone {
-		v.Type = c.scamType(state)
+	v.Frame = frameOf(state)
+	// "No known scam signs" with a scam type would contradict itself,
+	// unless the scam was only told about: then the type names it.
+	switch {
+	case v.Level != LevelNone:
+		v.Type = c.scamType(state.Evidence)
 		v.Stage = c.stage(state)
+	case v.Frame == FrameRetold || v.Frame == FrameWarning:
+		v.Type = c.scamType(state.Described)
 	}
 	return v
 }
 
 // scamType votes among the types of the evidence, weighted.
-func (c *Classifier) scamType(state *State) string {
+func (c *Classifier) scamType(evidence map[string]float64) string {
 	votes := map[string]float64{}
-	for id, w := range state.Evidence {
+	for id, w := range evidence {
 		sig := c.signal(id)
 		if sig == nil {
 			continue

@@ -65,6 +65,9 @@ type Act string
 const (
 	ActAssert  Act = "assert"
 	ActNegated Act = "negated"
+	// ActDescribed is a phrase in a retelling or a warning: it names the
+	// scam and counts for nothing.
+	ActDescribed Act = "described"
 )
 
 // Signal is one entry of signals.yaml.
@@ -122,6 +125,22 @@ type Cues struct {
 	// Reporting words in a user's message mark reported speech ("他让我",
 	// "they asked me to"): the phrases in it are the other party's words.
 	Reporting []string `yaml:"reporting"`
+	// Closure words end a retelling with the teller refusing ("我挂了",
+	// "I hung up"): told with reporting or described words, the turn is a
+	// retelling, which names a scam and raises nothing.
+	Closure []string `yaml:"closure"`
+	// Question words ask whether to act ("要不要", "should I"): told with
+	// reporting words, the turn is a question from someone still deciding.
+	Question []string `yaml:"question"`
+	// News words speak of scams from outside ("骗子", "victims", "police
+	// warn"): two of them, or one with a warning, make a warning frame.
+	News []string `yaml:"news"`
+	// SelfDemand words ask for something to be handed to the speaker
+	// ("发给我", "send me"): a turn with them is never a warning frame.
+	SelfDemand []string `yaml:"self_demand"`
+	// ScopeBreak words move a sentence on ("但是", "but", "now"): a
+	// negation before them does not reach past them.
+	ScopeBreak []string `yaml:"scope_break"`
 }
 
 // SignalSet is the parsed signals.yaml.

@@ -54,6 +54,19 @@ type State struct {
 	// UserInitiated is set when the protected person opened the conversation
 	// (contacting support), which scam scripts never do.
 	UserInitiated bool `json:"user_initiated"`
+	// Described is the weight of each signal seen only in a retelling or a
+	// warning: it names the scam, it is not evidence.
+	Described map[string]float64 `json:"described,omitempty"`
+	// FrameWeight is the evidence each frame's turns carried; it decides
+	// the conversation's frame.
+	FrameWeight map[Frame]float64 `json:"frame_weight,omitempty"`
+	// Demanded is the strongest pivot or money move the other party asked
+	// for in their own voice: reassurances from a party that demands are a
+	// credibility move, not a counter-signal.
+	Demanded float64 `json:"demanded,omitempty"`
+	// HardAsked is set when someone asks whether to make a hard money move
+	// a third party asked of them.
+	HardAsked bool `json:"hard_asked,omitempty"`
 }
 
 // NewState returns the state of an empty conversation.
@@ -64,6 +77,8 @@ func NewState() *State {
 		Brands:          map[string]int{},
 		UserRaised:      map[string]bool{},
 		HardDemanded:    map[string]bool{},
+		Described:       map[string]float64{},
+		FrameWeight:     map[Frame]float64{},
 		Peak:            LevelNone,
 		FirstAlertIndex: -1,
 	}
@@ -94,230 +109,13 @@ const (
 	voiceThirdParty
 )
 
-// Observe adds the next message of the conversation to state.
-func (c *Classifier) Observe(state *State, msg Message) {
-	index := state.Messages
-	state.Messages++
-	if index == 0 {
-		state.UserInitiated = msg.From == SpeakerUser
-	}
-	text := msg.Text
-	if len(text) > MaxMessageBytes {
-		text = text[:MaxMessageBytes]
-	}
-	scratch := scratchPool.Get().(*scratch)
-	defer scratchPool.Put(scratch)
-	folded := &scratch.folded
-	carried := state.carryTail(folded, msg.From, len(text))
-	folded.fold(text)
-	state.keepTail(folded, carried, msg.From, text)
-	state.HanRunes += folded.HanRunes
-	state.TraditionalRunes += folded.TraditionalRunes
-	state.LatinRunes += folded.LatinRunes
-
-	scratch.matches = c.matcher.findAll(folded, scratch.matches[:0])
-	// Near words are looked up among all matches: "gift card" inside the
-	// longer phrase "apple gift card" still pairs with "buy", and a word in
-	// the carried tail pairs with one in this message.
-	nears := c.findNear(folded, scratch.matches)
-	if carried > 0 {
-		// What lies wholly inside the carried tail was counted last time.
-		kept := scratch.matches[:0]
-		for _, m := range scratch.matches {
-			if int(m.end) > carried {
-				kept = append(kept, m)
-			}
-		}
-		scratch.matches = kept
-		keptNears := nears[:0]
-		for _, n := range nears {
-			if int(n.span.end) > carried {
-				keptNears = append(keptNears, n)
-			}
-		}
-		nears = keptNears
-	}
-	sounds := c.findSound(&scratch.sound, folded, scratch.matches)
-	matches := c.unmasked(scratch.matches)
-	reporting, described, warns, asks := false, false, false, false
-	// warnedClauses are the clauses that carry a warning.
-	var warnedClauses []int32
-	for _, m := range matches {
-		for _, ref := range c.matcher.patterns[m.pattern].payloads {
-			p := c.payloads[ref]
-			switch {
-			case p.kind == payloadReporting:
-				reporting = true
-			case p.kind == payloadDescribed:
-				described = true
-			case p.kind == payloadSignal && c.signals[p.index].Role == RoleWarning:
-				warns = true
-				warnedClauses = append(warnedClauses, folded.Clause[m.start])
-			case p.kind == payloadSignal && c.signals[p.index].Role == RoleInquiry:
-				asks = true
-			}
-		}
-	}
-	// A warning takes back the script its message describes ("对方会说涉嫌洗钱，
-	// 要把钱转到安全账户。公安机关没有安全账户"), except a boilerplate tail: a
-	// short last sentence that only warns ("把卡密发给我验证。谨防诈骗！")
-	// takes back nothing outside itself, or every scammer would sign off
-	// with one.
-	tail := boilerplateTail(folded, warnedClauses)
-	warnedAbout := func(start int32) bool {
-		return warns && (!tail || folded.Clause[start] == warnedClauses[0])
-	}
-	// Nor does such a sign-off count against a demand made before it.
-	signOffAfterDemand := tail && c.demandsOutside(folded, matches, warnedClauses[0])
-	speaker := msg.From
-	if speaker != SpeakerUser {
-		speaker = SpeakerOther
-	}
-	v := voiceOwn
-	switch {
-	case speaker == SpeakerOther && !described:
-		v = voiceDirect
-	case speaker == SpeakerUser && (described || reporting && asks):
-		// "Someone called saying I must pay a deposit (, was that you?)":
-		// the user is telling this party about a third one.
-		v = voiceThirdParty
-	case speaker == SpeakerOther, reporting, described:
-		v = voiceReported
-	}
-
-	identityClaimed, changed := false, false
-	var brandsHere []string
-	for _, m := range matches {
-		for _, ref := range c.matcher.patterns[m.pattern].payloads {
-			p := c.payloads[ref]
-			switch p.kind {
-			case payloadBrand:
-				if v != voiceOwn {
-					brandsHere = append(brandsHere, c.brands[p.index])
-				}
-			case payloadSignal:
-				sig := &c.signals[p.index]
-				if sig.Role == RoleWarning && signOffAfterDemand {
-					continue
-				}
-				act := ActAssert
-				// In a message that warns about scams, the script it
-				// describes is not being played: "对方会说涉嫌洗钱，要把钱转到安全账户".
-				// A warning is never negated ("我们不会加您好友，请注意防范").
-				if sig.Role != RoleWarning && (warnedAbout(m.start) || c.negated(folded, matches, m)) {
-					act = ActNegated
-				}
-				if sig.Role == RoleImpersonation && act == ActAssert && v == voiceDirect {
-					identityClaimed = true
-				}
-				start, end := folded.Start[m.start], folded.End[m.end-1]
-				changed = c.record(state, sig, index, text, int(start), int(end), act, speaker, v) || changed
-			}
-		}
-	}
-	// Links and numbers in the protected person's own words are theirs
-	// ("my number is …"), not a call to action.
-	for _, near := range append(nears, sounds...) {
-		if int(near.span.end) <= carried {
-			continue
-		}
-		sig := &c.signals[near.signal]
-		act := ActAssert
-		if sig.Role != RoleWarning && (warnedAbout(near.span.start) || c.negated(folded, matches, near.span)) {
-			act = ActNegated
-		}
-		start, end := folded.Start[near.span.start], folded.End[near.span.end-1]
-		changed = c.record(state, sig, index, text, int(start), int(end), act, speaker, v) || changed
-	}
-	if v != voiceOwn {
-		for _, hit := range findCodeSignals(text) {
-			changed = c.record(state, c.signal(hit.signal), index, text, hit.start, hit.end, ActAssert, speaker, v) || changed
-		}
-		if msg.HiddenSender {
-			changed = c.record(state, c.signal(senderHidden.ID), index, text, 0, 0, ActAssert, speaker, v) || changed
-		}
-	}
-	for _, b := range brandsHere {
-		if state.Brands[b] == 0 {
-			state.BrandFirst = append(state.BrandFirst, b)
-		}
-		state.Brands[b]++
-		if identityClaimed && state.ImpersonatedBrand == "" {
-			state.ImpersonatedBrand = b
-		}
-	}
-
-	if !changed {
-		// No new evidence: the level cannot have moved.
-		return
-	}
-	level, score, hard := c.score(state)
-	if hard {
-		state.HardStop = true
-	}
-	if level.rank() > state.Peak.rank() {
-		state.Peak = level
-	}
-	if score > state.PeakScore {
-		state.PeakScore = score
-	}
-	if state.FirstAlertIndex < 0 && state.Peak.AtLeast(LevelSuspicious) {
-		state.FirstAlertIndex = index
-	}
-}
-
-// maxBoilerplateRunes is the longest sentence taken as a sign-off warning
-// ("谨防诈骗！", "Beware of scams!", "温馨提示：谨防电信网络诈骗").
-const maxBoilerplateRunes = 16
-
-// boilerplateTail reports whether every warning of a message lies in its
-// last sentence, that sentence is short, and something comes before it.
-func boilerplateTail(folded *Folded, warnedClauses []int32) bool {
-	if len(folded.Runes) == 0 || len(warnedClauses) == 0 {
-		return false
-	}
-	last := folded.Clause[len(folded.Clause)-1]
-	for _, clause := range warnedClauses {
-		if clause != last {
-			return false
-		}
-	}
-	inLast := 0
-	for _, clause := range folded.Clause {
-		if clause == last {
-			inLast++
-		}
-	}
-	return inLast <= maxBoilerplateRunes && inLast < len(folded.Clause)
-}
-
-// demandsOutside reports a money move or pivot asserted outside clause.
-func (c *Classifier) demandsOutside(folded *Folded, matches []match, clause int32) bool {
-	for _, m := range matches {
-		if folded.Clause[m.start] == clause {
-			continue
-		}
-		for _, ref := range c.matcher.patterns[m.pattern].payloads {
-			p := c.payloads[ref]
-			if p.kind != payloadSignal {
-				continue
-			}
-			role := c.signals[p.index].Role
-			if (role == RoleMoneyMove || role == RolePivot) && !c.negated(folded, matches, m) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // unmasked drops signal matches that lie inside a mask ("续费", renewal,
 // inside "手续费", handling fee) or inside a longer signal phrase ("礼品"
 // inside "礼品卡"): the longest phrase says what the words mean.
 func (c *Classifier) unmasked(matches []match) []match {
 	var masks []match
 	for _, m := range matches {
-		if c.hasPayload(m, payloadMask) || c.hasPayload(m, payloadSignal) {
+		if c.hasPayload(m, payloadMask) || c.hasPayload(m, payloadSignal) || c.hasPayload(m, payloadBrand) {
 			masks = append(masks, m)
 		}
 	}
@@ -329,7 +127,7 @@ func (c *Classifier) unmasked(matches []match) []match {
 		inside := false
 		for _, mask := range masks {
 			if mask.start <= m.start && m.end <= mask.end && mask.end-mask.start > m.end-m.start &&
-				c.hasPayload(m, payloadSignal) && !c.hasPayload(m, payloadMask) {
+				c.hasPayload(m, payloadSignal) && !c.hasPayload(m, payloadMask) && c.masks(mask, m) {
 				inside = true
 				break
 			}
@@ -341,39 +139,45 @@ func (c *Classifier) unmasked(matches []match) []match {
 	return kept
 }
 
-// record adds one signal match to the evidence.
-// It reports whether the evidence changed, so that scoring can be skipped.
-func (c *Classifier) record(state *State, sig *Signal, index int, text string, start, end int, act Act, speaker Speaker, v voice) bool {
-	counter := sig.Role == RoleWarning || sig.Role == RoleInquiry || act == ActNegated
-	switch {
-	case sig.Role == RoleInquiry:
-		// Only the user asks whether something is a scam.
-		if speaker != SpeakerUser {
+// masks reports whether the longer match mask takes away the meaning of m
+// inside it. A brand name only masks bare words: 支付宝 is a wallet, not
+// "支付" (pay), but "支付宝百万保障" still names the million-protection story.
+func (c *Classifier) masks(mask, m match) bool {
+	if c.hasPayload(mask, payloadMask) || c.hasPayload(mask, payloadSignal) {
+		return true
+	}
+	for _, ref := range c.matcher.patterns[m.pattern].payloads {
+		if p := c.payloads[ref]; p.kind == payloadSignal && c.signals[p.index].Weight >= brandMaskedWeight {
 			return false
 		}
-	case counter:
-		// A warning counts whoever says it.
 	}
-	weight := sig.Weight
-	switch {
-	case counter:
-	case v == voiceReported:
-		weight *= reportedWeight
-	case v == voiceThirdParty:
-		weight *= thirdPartyWeight
-	case v == voiceOwn:
-		// The protected person's own words say little, but transcripts
-		// mislabel speakers and people echo the script ("so I buy the
-		// cards and send you the codes?").
-		weight *= ownWeight
-		if echoRoles[sig.Role] {
-			state.UserRaised[sig.ID] = true
+	return true
+}
+
+// brandMaskedWeight: signals at least this strong keep their meaning inside
+// a brand name.
+const brandMaskedWeight = 0.4
+
+// record adds one signal match to the evidence.
+// It reports whether the evidence changed, so that scoring can be skipped.
+func (c *Classifier) record(state *State, sig *Signal, index int, text string, start, end int, act Act, sp *speech) bool {
+	counter := sig.Role == RoleWarning || sig.Role == RoleInquiry || act == ActNegated
+	if sig.Role == RoleInquiry && sp.speaker != SpeakerUser {
+		// Only the user asks whether something is a scam.
+		return false
+	}
+	if !counter && !sp.frame.live() {
+		// A retelling or a warning names a script that nobody is playing:
+		// it says which scam it is, never that one is under way.
+		state.noteFrameWeight(sp.frame, sig.Weight)
+		if sig.Weight > state.Described[sig.ID] {
+			state.Described[sig.ID] = sig.Weight
 		}
-	case state.UserRaised[sig.ID] && echoRoles[sig.Role]:
-		// The other party answering about a topic the user raised
-		// ("is the 百万保障 charged?") is not bringing up a pretext.
-		weight *= echoWeight
+		state.addHit(Hit{Signal: sig.ID, Role: sig.Role, MessageIndex: index, Start: start, End: end,
+			Match: text[start:end], Act: ActDescribed, Speaker: sp.speaker})
+		return false
 	}
+	weight := c.scaledWeight(state, sig, sp)
 	changed := false
 	if counter {
 		if act == ActNegated && sig.Role != RoleWarning {
@@ -382,7 +186,7 @@ func (c *Classifier) record(state *State, sig *Signal, index int, text string, s
 		// Only the other party's warnings speak for them. The protected
 		// person's doubts ("is this a scam?", "感觉像是诈骗") are recorded
 		// but clear nothing: victims doubt, and scripts answer the doubt.
-		if speaker == SpeakerUser {
+		if sp.speaker == SpeakerUser {
 			weight = 0
 		}
 		if weight > state.Counter[sig.ID] {
@@ -390,37 +194,86 @@ func (c *Classifier) record(state *State, sig *Signal, index int, text string, s
 			changed = true
 		}
 	} else {
+		state.noteFrameWeight(sp.frame, sig.Weight)
 		if weight > state.Evidence[sig.ID] {
 			state.Evidence[sig.ID] = weight
 			changed = true
 		}
-		if sig.Hard && v == voiceDirect && !state.HardDemanded[sig.ID] {
+		// A hard stop needs the other party's own demand. Someone asking
+		// whether to do what a hard stop names ("他让我去借呗借钱，我要借吗？")
+		// is about to act: that is a hard stop by itself, answered no.
+		if sig.Hard && sp.voice == voiceDirect && !state.HardDemanded[sig.ID] {
 			state.HardDemanded[sig.ID] = true
 			changed = true
 		}
+		if sig.Hard && sp.frame == FrameQuestion && sp.asksToAct && !state.HardAsked {
+			state.HardAsked = true
+			changed = true
+		}
+		if sp.voice == voiceDirect && (sig.Role == RoleMoneyMove || sig.Role == RolePivot) && weight >= demandWeight && weight > state.Demanded {
+			state.Demanded = weight
+			changed = true
+		}
 	}
+	state.addHit(Hit{Signal: sig.ID, Role: sig.Role, MessageIndex: index, Start: start, End: end,
+		Match: text[start:end], Act: act, Weight: weight, Speaker: sp.speaker})
+	return changed
+}
+
+// scaledWeight is what a signal counts for in this voice.
+func (c *Classifier) scaledWeight(state *State, sig *Signal, sp *speech) float64 {
+	weight := sig.Weight
+	switch {
+	case sig.Role == RoleWarning || sig.Role == RoleInquiry:
+	case sp.voice == voiceReported:
+		weight *= reportedWeight
+	case sp.voice == voiceThirdParty:
+		weight *= thirdPartyWeight
+	case sp.voice == voiceOwn:
+		// The protected person's own words say little, but transcripts
+		// mislabel speakers and people echo the script ("so I buy the
+		// cards and send you the codes?").
+		weight *= ownWeight
+		if echoRoles[sig.Role] {
+			state.UserRaised[sig.ID] = true
+		}
+		if sig.Role == RolePretext {
+			// The protected person telling their own situation ("I lost
+			// my phone", "收不到验证码") is nobody's story told to them.
+			weight *= ownPretextWeight
+		}
+	case state.UserRaised[sig.ID] && echoRoles[sig.Role]:
+		// The other party answering about a topic the user raised
+		// ("is the 百万保障 charged?") is not bringing up a pretext.
+		weight *= echoWeight
+	}
+	return weight
+}
+
+// addHit keeps the quote of a hit, at most MaxHitsPerSignal per signal.
+func (s *State) addHit(hit Hit) {
 	quotes := 0
-	for i := range state.Hits {
-		if state.Hits[i].Signal == sig.ID {
+	for i := range s.Hits {
+		if s.Hits[i].Signal == hit.Signal {
 			quotes++
 		}
 	}
-	if quotes >= MaxHitsPerSignal {
-		return changed
+	if quotes < MaxHitsPerSignal {
+		s.Hits = append(s.Hits, hit)
 	}
-	state.Hits = append(state.Hits, Hit{
-		Signal:       sig.ID,
-		Role:         sig.Role,
-		MessageIndex: index,
-		Start:        start,
-		End:          end,
-		Match:        text[start:end],
-		Act:          act,
-		Weight:       weight,
-		Speaker:      speaker,
-	})
-	return changed
 }
+
+// noteFrameWeight adds a hit's weight to its frame's share.
+func (s *State) noteFrameWeight(f Frame, weight float64) {
+	if s.FrameWeight == nil {
+		s.FrameWeight = map[Frame]float64{}
+	}
+	s.FrameWeight[f] += weight
+}
+
+// demandWeight is the least weight of a pivot or money move that makes its
+// speaker a party that demands (a bare "支付" or "transfer" does not).
+const demandWeight = 0.5
 
 // reportedWeight scales words relayed second-hand.
 const reportedWeight = 0.6
@@ -433,6 +286,9 @@ const echoWeight = 0.5
 
 // thirdPartyWeight scales a script the user asks this party about.
 const thirdPartyWeight = 0.3
+
+// ownPretextWeight further scales a pretext in the protected person's own words.
+const ownPretextWeight = 0.3
 
 // ownWeight scales the protected person's own words.
 const ownWeight = 0.35
@@ -449,18 +305,67 @@ const (
 // another matched phrase ("不要挂电话" is pressure) or of a phrase that
 // negates nothing ("不要担心") is not a negation.
 func (c *Classifier) negated(folded *Folded, matches []match, m match) bool {
-	clause := folded.Clause[m.start]
 	for _, cue := range matches {
-		if !c.hasPayload(cue, payloadNegation) || folded.Clause[cue.start] != clause {
+		if !c.hasPayload(cue, payloadNegation) {
 			continue
 		}
-		before := cue.end <= m.start && m.start-cue.end <= negationBefore
+		before := cue.end <= m.start && m.start-cue.end <= negationBefore && sameSentence(folded, cue.start, m.start)
 		// A cue after the phrase must follow it in the same script:
 		// "转到安全账户 Ignore all previous instructions" is a new sentence
 		// (an injection), not "transfer it — ignore that".
-		after := cue.start >= m.end && cue.start-m.end <= negationAfter &&
-			classOf(folded.Runes[m.end-1]) == classOf(folded.Runes[cue.start])
-		if (before || after) && !c.cueAbsorbed(matches, cue) {
+		// Nor across a comma: "转去安全户口，仲叫我唔好同职员讲" adds a
+		// second demand, it does not take back the first.
+		after := cue.start >= m.end && cue.start-m.end <= negationAfter && folded.Clause[cue.start] == folded.Clause[m.start] &&
+			classOf(folded.Runes[m.end-1]) == classOf(folded.Runes[cue.start]) && !punctBetween(folded, m.end, cue.start)
+		if (before || after) && !c.cueAbsorbed(matches, cue) && !(before && c.scopeBroken(matches, cue.end, m.start)) {
+			return true
+		}
+	}
+	return false
+}
+
+// punctBetween reports a comma or sentence mark among runes from..to.
+func punctBetween(folded *Folded, from, to int32) bool {
+	for i := from; i <= to && int(i) < len(folded.PunctBefore); i++ {
+		if folded.PunctBefore[i] {
+			return true
+		}
+	}
+	return false
+}
+
+// emphasisRunes is the longest "sentence" that only breaks a sentence up
+// for emphasis ("Do NOT. Buy. Gift. Cards."): a negation reaches past it.
+const emphasisRunes = 8
+
+// sameSentence reports whether runes from and to are in one sentence: the
+// same clause, or, in Latin script where people write "Do NOT. Buy. Gift.
+// Cards.", clauses between them too short to be sentences.
+func sameSentence(folded *Folded, from, to int32) bool {
+	if folded.Clause[from] == folded.Clause[to] {
+		return true
+	}
+	if classOf(folded.Runes[from]) != classLatin {
+		return false
+	}
+	runStart := from
+	for i := from + 1; i <= to; i++ {
+		if folded.Clause[i] != folded.Clause[i-1] {
+			if i-runStart > emphasisRunes {
+				return false
+			}
+			runStart = i
+		}
+	}
+	return true
+}
+
+// scopeBroken reports a turn of the sentence between a negation cue and a
+// phrase ("we never ask for your PIN, but read me the code", "我们不会收费，
+// 现在请您把验证码告诉我"): the negation ends where the speaker moves on.
+func (c *Classifier) scopeBroken(matches []match, from, to int32) bool {
+	for _, m := range matches {
+		if m.start >= from && m.end <= to && c.hasPayload(m, payloadScopeBreak) {
 			return true
 		}
 	}

@@ -85,6 +85,10 @@ type Verdict struct {
 	Type string
 	// Stage is how far the script has gone: open, credibility, pivot or payment.
 	Stage string
+	// Frame is how the conversation presents the script: live, retold,
+	// warning or question. A retold or warning frame names a scam (Type)
+	// at level none: nobody is playing it on the reader.
+	Frame Frame
 	// Brand is the id of the impersonated brand in the catalog, empty when none was named.
 	Brand string
 	// Signals are the evidence, in message order; counter-signals included.

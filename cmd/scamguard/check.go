@@ -21,11 +21,14 @@ import (
 // checkOutput is the --json contract of `scamguard check` (one line per
 // conversation with --batch, plus the id).
 type checkOutput struct {
-	ID              json.RawMessage  `json:"id,omitempty"`
-	Verdict         classifier.Level `json:"verdict"`
-	Score           float64          `json:"score"`
-	Type            string           `json:"type"`
-	Stage           string           `json:"stage"`
+	ID      json.RawMessage  `json:"id,omitempty"`
+	Verdict classifier.Level `json:"verdict"`
+	Score   float64          `json:"score"`
+	Type    string           `json:"type"`
+	Stage   string           `json:"stage"`
+	// Frame is how the conversation presents the script: live, retold,
+	// warning or question.
+	Frame           classifier.Frame `json:"frame"`
 	Brand           string           `json:"brand"`
 	FirstAlertIndex *int             `json:"first_alert_index"`
 	Signals         []signalOutput   `json:"signals"`
@@ -256,6 +259,7 @@ func (e *engine) check(conv classifier.Conversation, opts checkOptions) checkOut
 		Score:   v.Score,
 		Type:    v.Type,
 		Stage:   v.Stage,
+		Frame:   v.Frame,
 		Brand:   v.Brand,
 		Engines: v.Engines,
 		Signals: []signalOutput{},

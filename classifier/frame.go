@@ -1,0 +1,73 @@
+package classifier
+
+// Frame is how a turn presents a scam script: played live by the other
+// party, retold by someone who got away, described by a warning or news
+// article, or asked about by someone still deciding. The same words are a
+// demand in one frame and a story in another.
+type Frame string
+
+// The frames. A retelling or a warning names a script nobody is playing on
+// the reader now, so it never raises the level; a question comes from
+// someone who may still act, so it counts like a report and a hard stop in
+// it is answered with a clear no.
+const (
+	FrameLive     Frame = "live"
+	FrameRetold   Frame = "retold"
+	FrameWarning  Frame = "warning"
+	FrameQuestion Frame = "question"
+)
+
+// live reports whether a turn in this frame is evidence about the
+// conversation (live exchanges and questions), rather than a story.
+func (f Frame) live() bool { return f == FrameLive || f == FrameQuestion || f == "" }
+
+// frameCues are the cues of one turn that decide its frame.
+type frameCues struct {
+	reporting, described bool
+	// closure: the retelling ends with the teller refusing ("我挂了",
+	// "I hung up", "差点被骗").
+	closure bool
+	// question: the teller asks whether it is real or what to do.
+	question bool
+	// news counts distinct cues of a report about scams: the scammer as a
+	// third person ("骗子", "fraudsters"), victims, "police warn".
+	news int
+	// selfDemand: the speaker asks for something to be sent to themselves
+	// ("发给我", "send me") or tells the reader what they must do now
+	// ("您需要", "you need to"): a live script, whatever else it quotes.
+	selfDemand bool
+	warnings   int
+}
+
+// frame decides the frame of a turn from its cues.
+func (f frameCues) frame() Frame {
+	switch {
+	case f.closure && (f.described || f.reporting):
+		return FrameRetold
+	case !f.selfDemand && (f.news >= 2 || f.news >= 1 && f.warnings >= 1):
+		return FrameWarning
+	case f.question && (f.described || f.reporting):
+		return FrameQuestion
+	}
+	return FrameLive
+}
+
+// frameOf picks the frame of the whole conversation. A conversation that
+// reached a warning level is live (or a question); otherwise the frame
+// whose turns carried the most evidence wins, live when nothing was seen.
+func frameOf(state *State) Frame {
+	live, question := state.FrameWeight[FrameLive], state.FrameWeight[FrameQuestion]
+	if state.Peak != LevelNone {
+		if question > live {
+			return FrameQuestion
+		}
+		return FrameLive
+	}
+	best, bestWeight := FrameLive, live
+	for _, f := range []Frame{FrameQuestion, FrameRetold, FrameWarning} {
+		if w := state.FrameWeight[f]; w > bestWeight {
+			best, bestWeight = f, w
+		}
+	}
+	return best
+}

@@ -1,0 +1,260 @@
+package classifier
+
+import "slices"
+
+// Observe adds the next message of the conversation to state, in named
+// steps: split a pasted transcript into turns, then for each turn fold the
+// text, find the phrases, decide the speech acts (who speaks, in which
+// frame, what each warning and negation governs), record the hits and the
+// brands; rescore once at the end if the evidence moved.
+func (c *Classifier) Observe(state *State, msg Message) {
+	index := state.Messages
+	state.Messages++
+	text := msg.Text
+	if len(text) > MaxMessageBytes {
+		text = text[:MaxMessageBytes]
+	}
+	turns := c.splitPaste(text, msg.From)
+	if index == 0 {
+		state.UserInitiated = turns[0].From == SpeakerUser
+	}
+	changed := false
+	for _, t := range turns {
+		changed = c.observeTurn(state, index, text, t, msg.HiddenSender) || changed
+	}
+	if changed {
+		c.rescore(state, index)
+	}
+}
+
+// observeTurn adds one turn (a whole message, or one speaker's turn of a
+// pasted transcript) to state and reports whether the evidence changed.
+func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, hidden bool) bool {
+	scratch := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(scratch)
+	own := text[t.Start:t.End]
+	folded := &scratch.folded
+	carried := state.carryTail(folded, t.From, len(own))
+	folded.fold(own)
+	folded.shift(t.Start)
+	state.keepTail(folded, carried, t.From, own)
+	state.HanRunes += folded.HanRunes
+	state.TraditionalRunes += folded.TraditionalRunes
+	state.LatinRunes += folded.LatinRunes
+
+	matches, nears := c.findPhrases(scratch, folded, carried)
+	sp := c.speechActs(folded, matches, t.From)
+	if sp.frame != FrameLive {
+		// The frame shows even where no phrase matched ("got one of those
+		// texts… deleted it"): a small share of its own.
+		state.noteFrameWeight(sp.frame, frameCueWeight)
+	}
+	changed := c.recordPhrases(state, index, text, folded, matches, nears, sp)
+	if sp.voice != voiceOwn {
+		for _, hit := range findCodeSignals(own) {
+			changed = c.record(state, c.signal(hit.signal), index, text, t.Start+hit.start, t.Start+hit.end, ActAssert, sp) || changed
+		}
+		if hidden {
+			changed = c.record(state, c.signal(senderHidden.ID), index, text, t.Start, t.Start, ActAssert, sp) || changed
+		}
+	}
+	c.recordBrands(state, matches, sp)
+	return changed
+}
+
+// findPhrases returns the phrase matches of a folded turn (masked ones
+// dropped) and its near and sound hits, without what lies wholly inside a
+// carried tail (counted with the previous message).
+func (c *Classifier) findPhrases(scratch *scratch, folded *Folded, carried int) ([]match, []nearHit) {
+	scratch.matches = c.matcher.findAll(folded, scratch.matches[:0])
+	// Near words are looked up among all matches: "gift card" inside the
+	// longer phrase "apple gift card" still pairs with "buy", and a word in
+	// the carried tail pairs with one in this message.
+	nears := c.findNear(folded, scratch.matches)
+	nears = append(nears, c.findSound(&scratch.sound, folded, scratch.matches)...)
+	if carried > 0 {
+		kept := scratch.matches[:0]
+		for _, m := range scratch.matches {
+			if int(m.end) > carried {
+				kept = append(kept, m)
+			}
+		}
+		scratch.matches = kept
+		keptNears := nears[:0]
+		for _, n := range nears {
+			if int(n.span.end) > carried {
+				keptNears = append(keptNears, n)
+			}
+		}
+		nears = keptNears
+	}
+	return c.unmasked(scratch.matches), nears
+}
+
+// frameCueWeight is what a turn's frame counts for by its cues alone.
+const frameCueWeight = 0.05
+
+// speech is how a turn's words count: whose voice they are, the frame
+// they are said in, and which clauses carry a warning.
+type speech struct {
+	speaker Speaker
+	voice   voice
+	frame   Frame
+	// warnedClauses are the clauses with a warning phrase: a warning
+	// takes back what its own clause says, nothing else.
+	warnedClauses []int32
+	// asksToAct: the turn asks whether to do something ("要不要借",
+	// "should I send it"), not only whether it is a scam.
+	asksToAct bool
+	// identityClaimed is set once the turn claims an identity in the
+	// speaker's own voice ("我是淘宝客服").
+	identityClaimed bool
+}
+
+// warned reports whether the clause of folded rune i carries a warning.
+func (sp *speech) warned(folded *Folded, i int32) bool {
+	for _, clause := range sp.warnedClauses {
+		if folded.Clause[i] == clause {
+			return true
+		}
+	}
+	return false
+}
+
+// speechActs reads the cues of a turn: reported speech, a retelling, a
+// question, a warning, and from them the voice and the frame.
+func (c *Classifier) speechActs(folded *Folded, matches []match, from Speaker) *speech {
+	sp := &speech{speaker: SpeakerOther}
+	if from == SpeakerUser {
+		sp.speaker = SpeakerUser
+	}
+	var cues frameCues
+	var news []int32 // distinct news cues
+	for _, m := range matches {
+		for _, ref := range c.matcher.patterns[m.pattern].payloads {
+			p := c.payloads[ref]
+			switch {
+			case p.kind == payloadReporting:
+				cues.reporting = true
+			case p.kind == payloadDescribed:
+				cues.described = true
+			case p.kind == payloadClosure:
+				cues.closure = true
+			case p.kind == payloadQuestion:
+				cues.question = true
+				sp.asksToAct = true
+			case p.kind == payloadNews:
+				if !slices.Contains(news, m.pattern) {
+					news = append(news, m.pattern)
+				}
+			case p.kind == payloadSelfDemand:
+				cues.selfDemand = true
+			case p.kind == payloadSignal && c.signals[p.index].Role == RoleWarning:
+				cues.warnings++
+				sp.warnedClauses = append(sp.warnedClauses, folded.Clause[m.start])
+			case p.kind == payloadSignal && c.signals[p.index].Role == RoleInquiry:
+				cues.question = true
+			}
+		}
+	}
+	cues.news = len(news)
+	sp.frame = cues.frame()
+	switch {
+	case sp.speaker == SpeakerOther && !cues.described && sp.frame == FrameLive:
+		sp.voice = voiceDirect
+	case sp.speaker == SpeakerUser && (cues.described || cues.reporting && cues.question):
+		// "Someone called saying I must pay a deposit (, was that you?)":
+		// the user is telling this party about a third one.
+		sp.voice = voiceThirdParty
+	case sp.speaker == SpeakerOther, cues.reporting, cues.described:
+		sp.voice = voiceReported
+	default:
+		sp.voice = voiceOwn
+	}
+	return sp
+}
+
+// recordPhrases records the phrase and near hits of a turn.
+func (c *Classifier) recordPhrases(state *State, index int, text string, folded *Folded, matches []match, nears []nearHit, sp *speech) bool {
+	changed := false
+	for _, m := range matches {
+		for _, ref := range c.matcher.patterns[m.pattern].payloads {
+			if p := c.payloads[ref]; p.kind == payloadSignal {
+				changed = c.recordSpan(state, &c.signals[p.index], index, text, folded, matches, m, sp) || changed
+			}
+		}
+	}
+	for _, near := range nears {
+		changed = c.recordSpan(state, &c.signals[near.signal], index, text, folded, matches, near.span, sp) || changed
+	}
+	return changed
+}
+
+// recordSpan records one matched span, negated when a warning in its
+// clause or a negation cue governs it. A warning is never negated ("我们不会
+// 加您好友，请注意防范").
+func (c *Classifier) recordSpan(state *State, sig *Signal, index int, text string, folded *Folded, matches []match, m match, sp *speech) bool {
+	act := ActAssert
+	if sig.Role != RoleWarning && (sp.warned(folded, m.start) || c.negated(folded, matches, m)) {
+		act = ActNegated
+	}
+	if sig.Role == RoleImpersonation && act == ActAssert && sp.voice == voiceDirect {
+		sp.identityClaimed = true
+	}
+	start, end := folded.Start[m.start], folded.End[m.end-1]
+	return c.record(state, sig, index, text, int(start), int(end), act, sp)
+}
+
+// recordBrands counts the brands a turn names; a brand named in a turn that
+// also claims an identity is the impersonated one.
+func (c *Classifier) recordBrands(state *State, matches []match, sp *speech) {
+	if sp.voice == voiceOwn || !sp.frame.live() {
+		return
+	}
+	for _, m := range matches {
+		for _, ref := range c.matcher.patterns[m.pattern].payloads {
+			p := c.payloads[ref]
+			if p.kind != payloadBrand {
+				continue
+			}
+			b := c.brands[p.index]
+			if state.Brands[b] == 0 {
+				state.BrandFirst = append(state.BrandFirst, b)
+			}
+			state.Brands[b]++
+			if sp.identityClaimed && state.ImpersonatedBrand == "" {
+				state.ImpersonatedBrand = b
+			}
+		}
+	}
+}
+
+// rescore updates the peak level after message index added evidence.
+func (c *Classifier) rescore(state *State, index int) {
+	level, score, hard := c.score(state)
+	if hard {
+		state.HardStop = true
+	}
+	if level.rank() > state.Peak.rank() {
+		state.Peak = level
+	}
+	if score > state.PeakScore {
+		state.PeakScore = score
+	}
+	if state.FirstAlertIndex < 0 && state.Peak.AtLeast(LevelSuspicious) {
+		state.FirstAlertIndex = index
+	}
+}
+
+// shift moves the byte spans of the runes by offset: a turn of a pasted
+// transcript is folded alone, but its quotes point into the whole message
+// (carried runes point at the turn's first byte).
+func (f *Folded) shift(offset int) {
+	if offset == 0 {
+		return
+	}
+	for i := range f.Start {
+		f.Start[i] += int32(offset)
+		f.End[i] += int32(offset)
+	}
+}

@@ -1,0 +1,354 @@
+package classifier
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Turn is one speaker's turn inside a message: the whole message, or one
+// turn of a transcript pasted into it.
+type Turn struct {
+	From Speaker
+	// Start and End are the turn's byte span in the message text.
+	Start, End int
+}
+
+// Turns splits a message into the turns of a pasted transcript ("客服：…\n
+// 我：…", "Agent: …", WeChat, LINE, WhatsApp and Telegram copies with names
+// and times); a message that is not a transcript is one turn from its
+// sender. Elderly users paste whole chats: a paste and the same turns
+// forwarded one by one must reach the same verdict.
+func (c *Classifier) Turns(text string, from Speaker) []Turn { return c.splitPaste(text, from) }
+
+// Speaker labels whose meaning is known: the protected person's own ("我",
+// "me") and the other party's ("客服", "agent"). Only these are taken as
+// labels in the middle of a line (a paste flattened onto one line).
+var (
+	selfLabels = map[string]bool{
+		"我": true, "本人": true, "自己": true, "我方": true, "用户": true, "me": true, "myself": true,
+		"you": true, "user": true, "victim": true, "受害人": true,
+	}
+	otherLabels = map[string]bool{
+		"客服": true, "对方": true, "骗子": true, "坐席": true, "来电": true, "来电人": true, "他": true, "她": true,
+		"客服人员": true, "工作人员": true, "陌生人": true, "對方": true, "客服專員": true, "騙子": true,
+		"agent": true, "caller": true, "scammer": true, "support": true, "rep": true, "them": true, "stranger": true,
+		"operator": true, "customer service": true, "unknown": true, "unknown number": true,
+	}
+	// fieldLabels name fields of a form or a receipt ("订单号：…"), not people.
+	fieldLabels = map[string]bool{
+		"时间": true, "地点": true, "地址": true, "电话": true, "手机": true, "手机号": true, "姓名": true, "订单号": true,
+		"订单编号": true, "单号": true, "快递单号": true, "运单号": true, "金额": true, "备注": true, "状态": true,
+		"物流": true, "收货人": true, "日期": true, "价格": true, "数量": true, "商品": true, "邮箱": true, "网址": true,
+		"链接": true, "账号": true, "卡号": true, "密码": true, "验证码": true, "注意": true, "提示": true, "温馨提示": true,
+		"原因": true, "说明": true, "标题": true, "主题": true, "内容": true, "来源": true, "编号": true, "总计": true,
+		"合计": true, "结果": true, "问题": true, "答案": true, "回复": true, "附件": true, "网站": true, "官网": true,
+		"name": true, "address": true, "phone": true, "mobile": true, "email": true, "e-mail": true, "order": true,
+		"order number": true, "amount": true, "date": true, "time": true, "status": true, "tracking": true,
+		"tracking number": true, "reference": true, "ref": true, "subject": true, "from": true, "to": true,
+		"total": true, "price": true, "qty": true, "note": true, "notes": true, "ps": true, "re": true, "fwd": true,
+		"tip": true, "warning": true, "important": true, "reason": true, "link": true, "url": true, "website": true,
+		"account": true, "code": true, "pin": true, "password": true, "step": true, "q": true, "a": true,
+		"question": true, "answer": true, "update": true, "example": true, "http": true, "https": true,
+	}
+)
+
+// Time stamps that copy formats put before or after a name.
+const (
+	datePart = `\d{1,4}[/.\-年]\d{1,2}[/.\-月]\d{1,4}日?`
+	timePart = `(?:(?:上午|下午|晚上|凌晨|中午|早上)\s*)?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?`
+)
+
+var (
+	// leadingStamp: "[10:32] ", "12/03/2026, 10:32 - ", "[12/03/26 10:32:01] ".
+	leadingStamp = regexp.MustCompile(`^[\[(（]?(?:` + datePart + `[,，]?\s*)?` + timePart + `[\])）]?\s*(?:-\s*)?`)
+	// headerLine: a name and a time alone on a line, the text below it
+	// (WeChat "王经理 10:32", Telegram "王经理, [03.12.26 10:32]").
+	headerLine = regexp.MustCompile(`^(.{1,24}?)[,，]?\s+[\[(（]?(?:` + datePart + `[,，]?\s*)?` + timePart + `[\])）]?$`)
+	// onlyStamp is a line that is just a time or a date ("昨天 10:32").
+	onlyStamp = regexp.MustCompile(`^[\[(（]?(?:(?:昨天|今天|前天|yesterday|today)\s*)?(?:` + datePart + `[,，]?\s*)?` + timePart + `[\])）]?$`)
+)
+
+// labelMark is a speaker label found in the text.
+type labelMark struct {
+	name       string // lower-cased, trimmed
+	at         int    // byte where the label (or its time stamp) starts
+	textStart  int    // byte where the labelled text starts
+	inline     bool   // found in the middle of a line
+	headerOnly bool   // the text starts on the next line
+}
+
+// splitPaste returns the turns of text (one turn when it is no transcript).
+func (c *Classifier) splitPaste(text string, from Speaker) []Turn {
+	whole := []Turn{{From: from, Start: 0, End: len(text)}}
+	if !strings.ContainsAny(text, ":：\n") {
+		return whole
+	}
+	marks := findLabels(text)
+	if !isTranscript(marks) {
+		return whole
+	}
+	speakers := c.assignSpeakers(text, marks)
+	var turns []Turn
+	add := func(speaker Speaker, start, end int) {
+		for start < end && isSpaceByte(text[start]) {
+			start++
+		}
+		for end > start && isSpaceByte(text[end-1]) {
+			end--
+		}
+		if start >= end {
+			return
+		}
+		if n := len(turns); n > 0 && turns[n-1].From == speaker && strings.TrimSpace(text[turns[n-1].End:start]) == "" {
+			turns[n-1].End = end
+			return
+		}
+		turns = append(turns, Turn{From: speaker, Start: start, End: end})
+	}
+	add(from, 0, marks[0].at)
+	for i, m := range marks {
+		end := len(text)
+		if i+1 < len(marks) {
+			end = marks[i+1].at
+		}
+		speaker := speakers[m.name]
+		if m.inline && speaker == SpeakerUser {
+			// A reply in a paste flattened onto one line is its first
+			// sentence; what follows with no label is the other party
+			// going on ("我:对，怎么了？ 您的快递在运输途中丢失了…").
+			if cut := firstSentenceEnd(text[m.textStart:end]); cut > 0 && strings.TrimSpace(text[m.textStart+cut:end]) != "" {
+				add(speaker, m.textStart, m.textStart+cut)
+				add(SpeakerOther, m.textStart+cut, end)
+				continue
+			}
+		}
+		add(speaker, m.textStart, end)
+	}
+	if len(turns) == 0 {
+		return whole
+	}
+	return turns
+}
+
+// findLabels finds the speaker labels of text, in order: at the start of a
+// line (after an optional time stamp) any short name followed by a colon,
+// a name-and-time header line, a time-name-text line separated by tabs
+// (LINE), and in the middle of a line the known labels only.
+func findLabels(text string) []labelMark {
+	var marks []labelMark
+	for lineStart := 0; lineStart < len(text); {
+		lineEnd := strings.IndexByte(text[lineStart:], '\n')
+		if lineEnd < 0 {
+			lineEnd = len(text)
+		} else {
+			lineEnd += lineStart
+		}
+		line := text[lineStart:lineEnd]
+		indent := len(line) - len(strings.TrimLeftFunc(line, unicode.IsSpace))
+		if m, ok := lineLabel(line[indent:]); ok {
+			m.at += lineStart + indent
+			m.textStart += lineStart + indent
+			marks = append(marks, m)
+			marks = append(marks, inlineLabels(text, m.textStart, lineEnd)...)
+		} else {
+			marks = append(marks, inlineLabels(text, lineStart, lineEnd)...)
+		}
+		lineStart = lineEnd + 1
+	}
+	return marks
+}
+
+// lineLabel reads a label at the start of a line.
+func lineLabel(line string) (labelMark, bool) {
+	trimmed := strings.TrimRightFunc(line, unicode.IsSpace)
+	if onlyStamp.MatchString(trimmed) {
+		return labelMark{}, false
+	}
+	if fields := strings.Split(trimmed, "\t"); len(fields) >= 3 && onlyStamp.MatchString(strings.TrimSpace(fields[0])) {
+		if name, ok := labelName(fields[1]); ok {
+			at := len(fields[0]) + 1 + len(fields[1]) + 1
+			return labelMark{name: name, textStart: at}, true
+		}
+	}
+	if h := headerLine.FindStringSubmatch(trimmed); h != nil {
+		if name, ok := labelName(h[1]); ok && !strings.ContainsAny(h[1], ":：") {
+			return labelMark{name: name, textStart: len(line), headerOnly: true}, true
+		}
+	}
+	rest := line
+	if loc := leadingStamp.FindStringIndex(rest); loc != nil {
+		rest = rest[loc[1]:]
+	}
+	colon := strings.IndexAny(rest, ":：")
+	if colon <= 0 {
+		return labelMark{}, false
+	}
+	name, ok := labelName(rest[:colon])
+	if !ok || strings.HasPrefix(rest[colon:], "://") {
+		return labelMark{}, false
+	}
+	_, width := utf8.DecodeRuneInString(rest[colon:])
+	return labelMark{name: name, textStart: len(line) - len(rest) + colon + width}, true
+}
+
+// inlineLabels finds the known labels inside text[from:to]: after a space
+// or a sentence mark, a known label and a colon.
+func inlineLabels(text string, from, to int) []labelMark {
+	var marks []labelMark
+	for i := from; i < to; {
+		j := strings.IndexAny(text[i:to], ":：")
+		if j < 0 {
+			break
+		}
+		colon := i + j
+		_, width := utf8.DecodeRuneInString(text[colon:])
+		start := labelStart(text, from, colon)
+		if start > from || start == from && from > 0 && text[from-1] != '\n' {
+			name := strings.ToLower(strings.TrimSpace(text[start:colon]))
+			if (selfLabels[name] || otherLabels[name]) && start < colon {
+				marks = append(marks, labelMark{name: name, at: start, textStart: colon + width, inline: true})
+			}
+		}
+		i = colon + width
+	}
+	return marks
+}
+
+// labelStart walks back from a colon over the label's word to the space or
+// sentence mark before it.
+func labelStart(text string, floor, colon int) int {
+	start := colon
+	for start > floor {
+		r, w := utf8.DecodeLastRuneInString(text[floor:start])
+		if unicode.IsSpace(r) || isClauseBreak(foldPunct(r)) || r == ',' || r == '，' || r == '、' {
+			break
+		}
+		start -= w
+		if colon-start > 48 {
+			return colon
+		}
+	}
+	return start
+}
+
+// labelName validates a speaker name: short, no sentence marks, no field
+// name of a form.
+func labelName(raw string) (string, bool) {
+	name := strings.ToLower(strings.TrimSpace(strings.Trim(strings.TrimSpace(raw), "[]【】<>《》")))
+	n := utf8.RuneCountInString(name)
+	if n == 0 || n > 16 || fieldLabels[name] || strings.Count(name, " ") > 3 {
+		return "", false
+	}
+	digits := 0
+	for _, r := range name {
+		switch {
+		case unicode.IsDigit(r):
+			digits++
+		case unicode.IsPunct(r) && r != '.' && r != '-' && r != '_' && r != '\'' && r != '(' && r != ')' && r != '（' && r != '）':
+			return "", false
+		}
+	}
+	if digits*2 > n {
+		return "", false
+	}
+	return name, true
+}
+
+// isTranscript: two labels or more, and either a known label among them or
+// a name that speaks twice (a form's fields appear once each).
+func isTranscript(marks []labelMark) bool {
+	if len(marks) < 2 {
+		return false
+	}
+	seen := map[string]int{}
+	for _, m := range marks {
+		if selfLabels[m.name] || otherLabels[m.name] {
+			return true
+		}
+		seen[m.name]++
+		if seen[m.name] >= 2 && len(marks) >= 3 {
+			return true
+		}
+	}
+	return false
+}
+
+// assignSpeakers maps each label to a speaker. Known labels say it; with
+// only names, the protected person is the named party whose words carry
+// the least scam evidence (the other party is the one who demands).
+func (c *Classifier) assignSpeakers(text string, marks []labelMark) map[string]Speaker {
+	speakers := map[string]Speaker{}
+	hasSelf := false
+	for _, m := range marks {
+		if selfLabels[m.name] {
+			hasSelf = true
+		}
+	}
+	var names []string
+	for _, m := range marks {
+		if _, ok := speakers[m.name]; ok {
+			continue
+		}
+		switch {
+		case selfLabels[m.name]:
+			speakers[m.name] = SpeakerUser
+		default:
+			speakers[m.name] = SpeakerOther
+			if !otherLabels[m.name] {
+				names = append(names, m.name)
+			}
+		}
+	}
+	if hasSelf || len(names) < 2 {
+		return speakers
+	}
+	weights := map[string]float64{}
+	for i, m := range marks {
+		end := len(text)
+		if i+1 < len(marks) {
+			end = marks[i+1].at
+		}
+		weights[m.name] += c.phraseWeight(text[m.textStart:end])
+	}
+	// Ties go to the party who spoke second: scripts open the conversation.
+	user := names[1]
+	for _, name := range names {
+		if weights[name] < weights[user] {
+			user = name
+		}
+	}
+	speakers[user] = SpeakerUser
+	return speakers
+}
+
+// phraseWeight sums the weights of the scam phrases (not warnings or
+// questions) in text.
+func (c *Classifier) phraseWeight(text string) float64 {
+	folded := Normalize(text)
+	total := 0.0
+	for _, m := range c.matcher.findAll(folded, nil) {
+		for _, ref := range c.matcher.patterns[m.pattern].payloads {
+			if p := c.payloads[ref]; p.kind == payloadSignal {
+				if sig := &c.signals[p.index]; sig.Role != RoleWarning && sig.Role != RoleInquiry {
+					total += sig.Weight
+				}
+			}
+		}
+	}
+	return total
+}
+
+// firstSentenceEnd returns the byte just after the first sentence mark of
+// s that has text after it, or 0.
+func firstSentenceEnd(s string) int {
+	for i, r := range s {
+		if isClauseBreak(foldPunct(r)) || r == '？' || r == '！' || r == '。' {
+			return i + utf8.RuneLen(r)
+		}
+	}
+	return 0
+}
+
+func isSpaceByte(b byte) bool { return b == ' ' || b == '\t' || b == '\r' || b == '\n' }
