@@ -1,6 +1,9 @@
 package classifier
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // Observe adds the next message of the conversation to state, in named
 // steps: split a pasted transcript into turns, then for each turn fold the
@@ -43,7 +46,7 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 	state.LatinRunes += folded.LatinRunes
 
 	matches, nears := c.findPhrases(scratch, folded, carried)
-	sp := c.speechActs(folded, matches, t.From)
+	sp := c.speechActs(text, folded, matches, t.From)
 	if sp.frame != FrameLive {
 		// The frame shows even where no phrase matched ("got one of those
 		// texts… deleted it"): a small share of its own.
@@ -51,8 +54,10 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 	}
 	changed := c.recordPhrases(state, index, text, folded, matches, nears, sp)
 	if sp.voice != voiceOwn {
-		for _, hit := range findCodeSignals(own) {
-			changed = c.record(state, c.signal(hit.signal), index, text, t.Start+hit.start, t.Start+hit.end, ActAssert, sp) || changed
+		plain, origin := asciiFold(own)
+		for _, hit := range findCodeSignals(plain) {
+			start, end := t.Start+origin[hit.start], t.Start+origin[hit.end]
+			changed = c.record(state, c.signal(hit.signal), index, text, start, end, ActAssert, sp) || changed
 		}
 		if hidden {
 			changed = c.record(state, c.signal(senderHidden.ID), index, text, t.Start, t.Start, ActAssert, sp) || changed
@@ -100,9 +105,11 @@ type speech struct {
 	speaker Speaker
 	voice   voice
 	frame   Frame
-	// warnedClauses are the clauses with a warning phrase: a warning
-	// takes back what its own clause says, nothing else.
-	warnedClauses []int32
+	// warnedSegments are the stretches between commas or sentence marks
+	// that hold a warning phrase: a warning takes back what its own
+	// stretch says, nothing else ("…刷流水，钱马上原路退回" keeps the
+	// demand). Negation cues reach further (see negated).
+	warnedSegments []int32
 	// asksToAct: the turn asks whether to do something ("要不要借",
 	// "should I send it"), not only whether it is a scam.
 	asksToAct bool
@@ -111,19 +118,26 @@ type speech struct {
 	identityClaimed bool
 }
 
-// warned reports whether the clause of folded rune i carries a warning.
+// warned reports whether the stretch of folded rune i carries a warning.
 func (sp *speech) warned(folded *Folded, i int32) bool {
-	for _, clause := range sp.warnedClauses {
-		if folded.Clause[i] == clause {
-			return true
+	return slices.Contains(sp.warnedSegments, segmentOf(folded, i))
+}
+
+// segmentOf numbers the stretch of rune i: the commas and sentence marks
+// before it.
+func segmentOf(folded *Folded, i int32) int32 {
+	n := int32(0)
+	for k := int32(1); k <= i; k++ {
+		if folded.PunctBefore[k] || folded.Clause[k] != folded.Clause[k-1] {
+			n++
 		}
 	}
-	return false
+	return n
 }
 
 // speechActs reads the cues of a turn: reported speech, a retelling, a
 // question, a warning, and from them the voice and the frame.
-func (c *Classifier) speechActs(folded *Folded, matches []match, from Speaker) *speech {
+func (c *Classifier) speechActs(text string, folded *Folded, matches []match, from Speaker) *speech {
 	sp := &speech{speaker: SpeakerOther}
 	if from == SpeakerUser {
 		sp.speaker = SpeakerUser
@@ -148,10 +162,12 @@ func (c *Classifier) speechActs(folded *Folded, matches []match, from Speaker) *
 					news = append(news, m.pattern)
 				}
 			case p.kind == payloadSelfDemand:
-				cues.selfDemand = true
+				// A demand inside quotation marks is quoted, as a news
+				// report quotes a script ("骗子会说：“把验证码发给我”").
+				cues.selfDemand = cues.selfDemand || !insideQuotes(text, int(folded.Start[m.start]))
 			case p.kind == payloadSignal && c.signals[p.index].Role == RoleWarning:
 				cues.warnings++
-				sp.warnedClauses = append(sp.warnedClauses, folded.Clause[m.start])
+				sp.warnedSegments = append(sp.warnedSegments, segmentOf(folded, m.start))
 			case p.kind == payloadSignal && c.signals[p.index].Role == RoleInquiry:
 				cues.question = true
 			}
@@ -257,4 +273,61 @@ func (f *Folded) shift(offset int) {
 		f.Start[i] += int32(offset)
 		f.End[i] += int32(offset)
 	}
+}
+
+// insideQuotes reports whether byte offset at of text lies between
+// quotation marks (“…”, 「…」, 『…』, "…").
+func insideQuotes(text string, at int) bool {
+	depth, straight := 0, false
+	for _, r := range text[:at] {
+		switch r {
+		case '“', '「', '『', '《':
+			depth++
+		case '”', '」', '』', '》':
+			if depth > 0 {
+				depth--
+			}
+		case '"':
+			straight = !straight
+		}
+	}
+	return depth > 0 || straight
+}
+
+// asciiFold undoes what hides a link or a number from the byte-level
+// finders: full-width ASCII ("ｂｉｔ．ｌｙ") becomes ASCII and invisible
+// characters are dropped. origin maps each byte of plain (and its end) to
+// the byte of text it came from, so quotes stay in the original.
+func asciiFold(text string) (plain string, origin []int) {
+	needed := false
+	for _, r := range text {
+		if r >= 0xFF01 && r <= 0xFF5E || isInvisible(r) {
+			needed = true
+			break
+		}
+	}
+	if !needed {
+		origin = make([]int, len(text)+1)
+		for i := range origin {
+			origin[i] = i
+		}
+		return text, origin
+	}
+	var b strings.Builder
+	for i, r := range text {
+		switch {
+		case isInvisible(r):
+			continue
+		case r >= 0xFF01 && r <= 0xFF5E:
+			b.WriteRune(r - 0xFF01 + '!')
+			origin = append(origin, i)
+		default:
+			n, _ := b.WriteRune(r)
+			for k := 0; k < n; k++ {
+				origin = append(origin, i+k)
+			}
+		}
+	}
+	origin = append(origin, len(text))
+	return b.String(), origin
 }

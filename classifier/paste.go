@@ -256,15 +256,14 @@ func labelName(raw string) (string, bool) {
 	return name, true
 }
 
-// isTranscript: two labels or more, and either a known label among them or
-// a name that speaks twice (a form's fields appear once each).
+// isTranscript: a known label ("我", "客服", "Agent"), or three labels of
+// which a name speaks twice (a form's fields appear once each).
 func isTranscript(marks []labelMark) bool {
-	if len(marks) < 2 {
-		return false
-	}
 	seen := map[string]int{}
 	for _, m := range marks {
 		if selfLabels[m.name] || otherLabels[m.name] {
+			// One known label is enough: "…对吗？ 我:对，怎么了？ 您的快递…"
+			// is a paste flattened onto one line.
 			return true
 		}
 		seen[m.name]++

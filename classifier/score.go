@@ -13,10 +13,15 @@ import (
 // pair contributes the geometric mean of its two evidences times the pair's
 // strength, and all contributions combine by noisy-OR. Counter-signals
 // (warnings, negated phrases, the user asking) damp everything but a hard stop.
+// ScamThreshold and SuspiciousThreshold are the scores at which a verdict
+// becomes scam and suspicious. The LLM's grey zone ends at ScamThreshold.
 const (
-	scamThreshold       = 0.70
-	suspiciousThreshold = 0.36
-	hardStopScore       = 0.97
+	ScamThreshold       = 0.70
+	SuspiciousThreshold = 0.36
+)
+
+const (
+	hardStopScore = 0.97
 	// contextForHardStop is the evidence of impersonation, pretext, pivot or
 	// lure needed before a demanded money move is a hard stop.
 	contextForHardStop = 0.3
@@ -149,9 +154,12 @@ func (c *Classifier) score(state *State) (Level, float64, bool) {
 		counterMiss *= 1 - w
 	}
 	// A party that demands while reassuring ("钱会原路退回", "we never ask
-	// for your PIN") is building credibility: its counter-signals fade
-	// with the strength of its own demand.
-	score *= 1 - counterDamping*(1-counterMiss)*(1-state.Demanded)
+	// for your PIN") is building credibility: its counter-signals count
+	// for nothing. Only a party that asks for nothing is spoken for by
+	// its warnings.
+	if state.Demanded == 0 {
+		score *= 1 - counterDamping*(1-counterMiss)
+	}
 	if state.UserInitiated {
 		score *= userInitiatedDamping
 	}
@@ -173,9 +181,9 @@ func (c *Classifier) score(state *State) (Level, float64, bool) {
 	}
 	level := LevelNone
 	switch {
-	case score >= scamThreshold:
+	case score >= ScamThreshold:
 		level = LevelScam
-	case score >= suspiciousThreshold:
+	case score >= SuspiciousThreshold:
 		level = LevelSuspicious
 	}
 	return level, score, hard

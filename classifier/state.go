@@ -166,7 +166,7 @@ func (c *Classifier) record(state *State, sig *Signal, index int, text string, s
 		// Only the user asks whether something is a scam.
 		return false
 	}
-	if !counter && !sp.frame.live() {
+	if !sp.frame.live() && sig.Role != RoleWarning && sig.Role != RoleInquiry {
 		// A retelling or a warning names a script that nobody is playing:
 		// it says which scam it is, never that one is under way.
 		state.noteFrameWeight(sp.frame, sig.Weight)
@@ -210,7 +210,7 @@ func (c *Classifier) record(state *State, sig *Signal, index int, text string, s
 			state.HardAsked = true
 			changed = true
 		}
-		if sp.voice == voiceDirect && (sig.Role == RoleMoneyMove || sig.Role == RolePivot) && weight >= demandWeight && weight > state.Demanded {
+		if sp.voice == voiceDirect && demandRoles[sig.Role] && weight >= demandWeight && weight > state.Demanded {
 			state.Demanded = weight
 			changed = true
 		}
@@ -270,6 +270,10 @@ func (s *State) noteFrameWeight(f Frame, weight float64) {
 	}
 	s.FrameWeight[f] += weight
 }
+
+// demandRoles are the roles by which a party asks for something: a money
+// move, the pivot to one, and the call to action of a single message.
+var demandRoles = map[Role]bool{RoleMoneyMove: true, RolePivot: true, RoleAction: true, RoleLink: true, RoleLure: true}
 
 // demandWeight is the least weight of a pivot or money move that makes its
 // speaker a party that demands (a bare "支付" or "transfer" does not).

@@ -76,6 +76,10 @@ func measure(r *Report, name string) *float64 {
 		return r.FalseAlarmHit
 	case "early":
 		return r.EarlyRate
+	case "scam_recall":
+		return r.ScamRecall
+	case "frame":
+		return r.FrameRate
 	}
 	return nil
 }

@@ -23,11 +23,14 @@ import (
 
 // Item is one labelled conversation of a corpus file.
 type Item struct {
-	ID       string `json:"id"`
-	Lang     string `json:"lang"`
-	Label    string `json:"label"` // "scam" or "legit"
-	Type     string `json:"type"`
-	WarnBy   *int   `json:"warn_by"`
+	ID     string `json:"id"`
+	Lang   string `json:"lang"`
+	Label  string `json:"label"` // "scam" or "legit"
+	Type   string `json:"type"`
+	WarnBy *int   `json:"warn_by"`
+	// Frame is the frame the conversation is written in (live, retold,
+	// warning, question), when the corpus says; empty means live.
+	Frame    string `json:"frame"`
 	Messages []struct {
 		From string `json:"from"`
 		Text string `json:"text"`
@@ -52,21 +55,29 @@ type Report struct {
 	Scams    int    `json:"scams"`
 	Legit    int    `json:"legit"`
 	Messages int    `json:"messages"`
-	// ScamsWarned are scams with a verdict of suspicious or scam.
+	// ScamsWarned are scams with a verdict of suspicious or scam;
+	// ScamsAtScam those at scam level (what families and guardians hear).
 	ScamsWarned int `json:"scams_warned"`
+	ScamsAtScam int `json:"scams_at_scam"`
 	// LegitWarned are legit items with any warning; LegitScam those at scam level.
 	LegitWarned int `json:"legit_warned"`
 	LegitScam   int `json:"legit_scam"`
 	// EarlyEligible are scams with warn_by; EarlyHit those warned at or before it.
 	EarlyEligible int `json:"early_eligible"`
 	EarlyHit      int `json:"early_hit"`
+	// Framed are items whose corpus names a frame; FrameHit those whose
+	// verdict saw the same frame.
+	Framed   int `json:"framed"`
+	FrameHit int `json:"frame_hit"`
 
 	Recall        *float64 `json:"recall"`
+	ScamRecall    *float64 `json:"scam_level_recall"`
 	FalseAlarm    *float64 `json:"false_alarm_rate"`
 	FalseAlarmHit *float64 `json:"false_alarm_rate_scam_level"`
 	Precision     *float64 `json:"precision"`
 	F1            *float64 `json:"f1"`
 	EarlyRate     *float64 `json:"early_warning_rate"`
+	FrameRate     *float64 `json:"frame_accuracy"`
 
 	Seconds           float64 `json:"seconds"`
 	ConversationsPerS float64 `json:"conversations_per_second"`
@@ -189,9 +200,18 @@ func (r *Report) count(item *Item, v classifier.Verdict) {
 	}
 	warned := v.Level.AtLeast(classifier.LevelSuspicious)
 	res := Result{Item: item, Verdict: v}
+	if item.Frame != "" {
+		r.Framed++
+		if string(v.Frame) == item.Frame {
+			r.FrameHit++
+		}
+	}
 	switch item.Label {
 	case "scam":
 		r.Scams++
+		if v.Level == classifier.LevelScam {
+			r.ScamsAtScam++
+		}
 		if warned {
 			r.ScamsWarned++
 		} else {
@@ -222,6 +242,9 @@ func (r *Report) add(o *Report) {
 	r.Legit += o.Legit
 	r.Messages += o.Messages
 	r.ScamsWarned += o.ScamsWarned
+	r.ScamsAtScam += o.ScamsAtScam
+	r.Framed += o.Framed
+	r.FrameHit += o.FrameHit
 	r.LegitWarned += o.LegitWarned
 	r.LegitScam += o.LegitScam
 	r.EarlyEligible += o.EarlyEligible
@@ -239,6 +262,8 @@ func ratio(n, d int) *float64 {
 
 func (r *Report) finish() {
 	r.Recall = ratio(r.ScamsWarned, r.Scams)
+	r.ScamRecall = ratio(r.ScamsAtScam, r.Scams)
+	r.FrameRate = ratio(r.FrameHit, r.Framed)
 	r.FalseAlarm = ratio(r.LegitWarned, r.Legit)
 	r.FalseAlarmHit = ratio(r.LegitScam, r.Legit)
 	r.Precision = ratio(r.ScamsWarned, r.ScamsWarned+r.LegitWarned)

@@ -10,11 +10,11 @@ import (
 // WriteTable prints the reports as a table for people.
 func WriteTable(w io.Writer, reports []Report) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "file\titems\tscam\tlegit\trecall\tFP any\tFP scam\tprecision\tF1\tearly\tconv/s\tmsg/s\t")
+	fmt.Fprintln(tw, "file\titems\tscam\tlegit\trecall\tat scam\tFP any\tFP scam\tprecision\tF1\tearly\tframe\tconv/s\tmsg/s\t")
 	for _, r := range reports {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%.0f\t%.0f\t\n",
-			r.File, r.Items, r.Scams, r.Legit, pct(r.Recall), pct(r.FalseAlarm), pct(r.FalseAlarmHit),
-			pct(r.Precision), pct(r.F1), pct(r.EarlyRate), r.ConversationsPerS, r.MessagesPerS)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.0f\t%.0f\t\n",
+			r.File, r.Items, r.Scams, r.Legit, pct(r.Recall), pct(r.ScamRecall), pct(r.FalseAlarm), pct(r.FalseAlarmHit),
+			pct(r.Precision), pct(r.F1), pct(r.EarlyRate), pct(r.FrameRate), r.ConversationsPerS, r.MessagesPerS)
 	}
 	return tw.Flush()
 }

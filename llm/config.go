@@ -45,7 +45,7 @@ var EnvVars = []EnvVar{
 	{EnvUserPerHour, "20", "LLM calls per user per hour (0: no cap)"},
 	{EnvGlobalPerHour, "1000", "LLM calls per hour in all (0: no cap)"},
 	{EnvGreyLow, "0.2", "grey zone of the heuristic score: from"},
-	{EnvGreyHigh, "0.8", "grey zone of the heuristic score: up to (excluded)"},
+	{EnvGreyHigh, strconv.FormatFloat(classifier.ScamThreshold, 'g', -1, 64), "grey zone of the heuristic score: up to (excluded); the scam threshold"},
 	{EnvDebounce, "5s", "least time between two calls for one conversation"},
 }
 
@@ -104,7 +104,7 @@ func DefaultConfig() Config {
 		UserPerHour:     20,
 		GlobalPerHour:   1000,
 		GreyLow:         0.2,
-		GreyHigh:        0.8,
+		GreyHigh:        classifier.ScamThreshold,
 		Debounce:        5 * time.Second,
 		RaiseConfidence: 0.6,
 		LowerConfidence: 0.8,

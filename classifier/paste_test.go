@@ -1,0 +1,129 @@
+package classifier
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestTurnsOfPastedTranscripts(t *testing.T) {
+	c := embeddedClassifier(t)
+	for _, tc := range []struct {
+		name string
+		text string
+		want []Speaker // nil: not a transcript (one turn from the sender)
+	}{
+		{"labels zh", "客服：您好，这里是理赔中心\n我：怎么了？\n客服：您的快递丢了", []Speaker{SpeakerOther, SpeakerUser, SpeakerOther}},
+		{"labels en", "Agent: Hi, this is Amazon support.\nMe: ok\nAgent: Please install AnyDesk.", []Speaker{SpeakerOther, SpeakerUser, SpeakerOther}},
+		{"wechat header lines", "王经理 10:32\n您好，您的订单异常\n我 10:33\n什么异常？\n王经理 10:33\n需要退款给您", []Speaker{SpeakerOther, SpeakerUser, SpeakerOther}},
+		{"whatsapp export", "12/03/2026, 10:32 - Kevin: hi is this Jenna?\n12/03/2026, 10:33 - Me: no\n12/03/2026, 10:34 - Kevin: sorry!", []Speaker{SpeakerOther, SpeakerUser, SpeakerOther}},
+		{"line tabs", "10:32\t王經理\t您好\n10:33\t我\t你好\n10:35\t王經理\t請加LINE", []Speaker{SpeakerOther, SpeakerUser, SpeakerOther}},
+		{"bracketed times", "[10:32] 客服: 您好\n[10:33] 我: 嗯", []Speaker{SpeakerOther, SpeakerUser}},
+		{"flattened with a reply", "您好，我是淘宝客服。 我:对，怎么了？ 您的快递丢了，我们双倍理赔。", []Speaker{SpeakerOther, SpeakerUser, SpeakerOther}},
+		{"preamble (a label with no text) then chat", "帮我看看这个：\n客服：您好\n我：嗯", []Speaker{SpeakerOther, SpeakerUser}},
+		{"names only: the one who demands is the other party", "Amy: hi grandma, it's me\nRose: Amy? you sound different\nAmy: I'm in jail, please buy gift cards and send me the codes\nRose: oh no", []Speaker{SpeakerOther, SpeakerUser, SpeakerOther, SpeakerUser}},
+		{"a form is not a chat", "订单号：3307\n金额：199元\n地址：北京市", nil},
+		{"a link is not a label", "see https://example.com/x:1 now", nil},
+		{"one line, no label", "您好，这里是京东客服：您的订单已发货。", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			turns := c.Turns(tc.text, SpeakerOther)
+			if tc.want == nil {
+				if len(turns) != 1 || turns[0].Start != 0 || turns[0].End != len(tc.text) {
+					t.Fatalf("split a non-transcript into %+v", turns)
+				}
+				return
+			}
+			var got []Speaker
+			for _, turn := range turns {
+				if turn.Start < 0 || turn.End > len(tc.text) || turn.Start >= turn.End {
+					t.Fatalf("turn %+v outside the text", turn)
+				}
+				got = append(got, turn.From)
+			}
+			if strings.Join(speakerNames(got), ",") != strings.Join(speakerNames(tc.want), ",") {
+				t.Fatalf("speakers %v, want %v (turns %+v)", got, tc.want, turns)
+			}
+		})
+	}
+}
+
+func speakerNames(s []Speaker) []string {
+	out := make([]string, len(s))
+	for i, x := range s {
+		out[i] = string(x)
+	}
+	return out
+}
+
+// The founding scam pasted as one line (line breaks lost) reaches scam, as
+// the same lines forwarded one by one do.
+func TestFoundingScamPastedOnOneLine(t *testing.T) {
+	data, err := os.ReadFile("../examples/refund-scam.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := embeddedClassifier(t)
+	flat := strings.ReplaceAll(string(data), "\n", " ")
+	v := c.Classify(context.Background(), Conversation{Messages: []Message{{From: SpeakerOther, Text: flat}}})
+	if v.Level != LevelScam || v.Frame != FrameLive {
+		t.Fatalf("flattened founding scam: %s (%s), want scam (live)", v.Level, v.Frame)
+	}
+}
+
+// Scope: a reassurance or a warning by the party that demands takes back
+// nothing; a retelling or a news report never alarms at scam level; a
+// question about a hard stop gets a clear no.
+func TestScopeAndFrames(t *testing.T) {
+	c := embeddedClassifier(t)
+	for _, tc := range []struct {
+		name      string
+		text      string
+		wantLevel Level
+		wantFrame Frame
+	}{
+		{"reassurance inside a demand", "您的芝麻信用分太低，理赔款无法到账，需要您先在借呗把额度借出来刷流水，钱马上原路退回。", LevelScam, FrameLive},
+		{"never-ask then ask", "We will never ask for your PIN, but please read me the code you just got so I can verify the refund.", LevelScam, FrameLive},
+		{"anti-fraud notice at the top of a script", "谨防诈骗！您好我是京东客服，您的白条需要注销，否则影响征信，请下载会议软件开启屏幕共享。", LevelScam, FrameLive},
+		{"don't hang up is pressure", "我是公安局的，你涉嫌洗钱，不要挂电话，马上把钱转到安全账户。", LevelScam, FrameLive},
+		{"mother retells", "我妈昨天接到个电话，说她芝麻分太低，要她去借呗借钱买当当卡，她直接挂了，96110说是诈骗。", LevelNone, FrameRetold},
+		{"news report", "警方提醒：近日有骗子冒充快递客服，称包裹丢失双倍理赔，诱导受害人在借呗借款并购买礼品卡。", LevelNone, FrameWarning},
+		{"question about a hard stop", "客服说我芝麻分太低要我去借呗借钱刷流水，我要不要借？", LevelScam, FrameQuestion},
+		{"honest in-app refund", "您好，这里是淘宝客服，您的退款申请已通过，钱会原路退回到支付宝，请在订单页查看。", LevelNone, FrameLive},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := c.Classify(context.Background(), Conversation{Messages: []Message{{From: SpeakerOther, Text: tc.text}}})
+			if v.Level != tc.wantLevel || v.Frame != tc.wantFrame {
+				t.Fatalf("%s (%s, score %.2f), want %s (%s); signals %+v", v.Level, v.Frame, v.Score, tc.wantLevel, tc.wantFrame, v.Signals)
+			}
+			if (v.Frame == FrameRetold || v.Frame == FrameWarning) && v.Type == "" {
+				t.Fatalf("a %s frame must name the scam type", v.Frame)
+			}
+		})
+	}
+}
+
+func FuzzTurns(f *testing.F) {
+	c, err := Default(nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, seed := range []string{"客服：a\n我：b", "[10:32] x: y\n[10:33] me: z", "10:32\tA\tb\n10:33\tme\tc", "我:对 我: 我：", "王经理 10:32\n\n我 10:33", ":\n:：\n"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		turns := c.Turns(text, SpeakerOther)
+		if len(turns) == 0 {
+			t.Fatal("no turns")
+		}
+		end := 0
+		for _, turn := range turns {
+			if turn.Start < end || turn.End > len(text) || turn.Start > turn.End {
+				t.Fatalf("turn %+v out of order or outside %d bytes", turn, len(text))
+			}
+			end = turn.End
+		}
+		c.Classify(context.Background(), Conversation{Messages: []Message{{From: SpeakerOther, Text: text}}})
+	})
+}

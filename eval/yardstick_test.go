@@ -1,0 +1,50 @@
+package eval
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+)
+
+// The yardstick (testdata/yardstick) was written blind by a helper who never
+// read signals.yaml, from public advisories, before the classifier was
+// tuned against it: 191 live conversations (98 scams, 93 honest
+// look-alikes; zh, zh-Hant, en; 35 pasted transcripts) and 43 framed ones
+// (retold, warning, question). First score, heuristics at acf8f08: recall
+// 74.5%, scam level 37.8%, false alarms 5.4% (1.1% at scam level), early
+// 69.4%; retold and warning frames warned on 18.8%. These floors keep what
+// the classifier issue reached.
+var yardstickTargets = []target{
+	{"yardstick.jsonl", "recall", 0.93, false},
+	{"yardstick.jsonl", "scam_recall", 0.66, false},
+	{"yardstick.jsonl", "false_alarm", 0.05, true},
+	{"yardstick.jsonl", "false_alarm_scam", 0.0, true},
+	{"yardstick.jsonl", "early", 0.88, false},
+	{"frames.jsonl", "false_alarm", 0.03, true},
+	{"frames.jsonl", "false_alarm_scam", 0.0, true},
+	{"frames.jsonl", "frame", 0.85, false},
+	{"frames.jsonl", "recall", 0.80, false},
+}
+
+func TestYardstickTargets(t *testing.T) {
+	c := metamorphicClassifier(t)
+	reports := map[string]*Report{}
+	for _, tg := range yardstickTargets {
+		if reports[tg.file] == nil {
+			items, err := ReadFile(filepath.Join("testdata", "yardstick", tg.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep := Evaluate(context.Background(), c, items)
+			reports[tg.file] = &rep
+		}
+		got := measure(reports[tg.file], tg.measure)
+		if got == nil {
+			t.Fatalf("%s: no %s", tg.file, tg.measure)
+		}
+		t.Logf("%s %s = %.3f", tg.file, tg.measure, *got)
+		if (tg.atMost && *got > tg.bound) || (!tg.atMost && *got < tg.bound) {
+			t.Errorf("%s %s = %.4f, target %s %.4f", tg.file, tg.measure, *got, map[bool]string{true: "≤", false: "≥"}[tg.atMost], tg.bound)
+		}
+	}
+}
