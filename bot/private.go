@@ -111,6 +111,10 @@ func (b *Bot) observe(ctx context.Context, msg *models.Message, text string, rec
 	} else {
 		br.settings = conv.Settings
 		br.window = conv.Window
+		if br.live == nil {
+			br.live = map[int]string{}
+		}
+		br.live[int(conv.Seq-1)] = text
 	}
 	br.verdict = verdict
 	br.replyTo = msg.ID
@@ -173,7 +177,7 @@ func (b *Bot) flush(chat int64, gen uint64, force bool) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	b.answer(ctx, chat, br, br.verdict)
+	b.answer(ctx, chat, br, liveQuotes(br.verdict, br.live))
 }
 
 // answer renders verdict as the check reply and queues it, replying to the
