@@ -360,6 +360,8 @@ func (b *Bot) onCommand(ctx context.Context, msg *models.Message, name, arg stri
 			return
 		}
 		say("forget", b.texts.in(uiLang(store.Settings{}, msg.From)).ForgetDone)
+	case "mydata":
+		b.sendMyData(ctx, chat, msg.From, t)
 	case "lang":
 		if arg == "" {
 			b.queue(chat, false, "lang", &tgbot.SendMessageParams{ChatID: chat, Text: t.LangPrompt, ReplyMarkup: langKeyboard(t)})
@@ -375,12 +377,24 @@ func (b *Bot) onCommand(ctx context.Context, msg *models.Message, name, arg stri
 	}
 }
 
-// forgetChat deletes everything stored about chat.
+// forgetChat deletes everything stored about chat, and the cards its
+// cases left in moderators' chats.
 func (b *Bot) forgetChat(ctx context.Context, chat int64) error {
 	if _, err := b.deps.Store.Forget(ctx, chat); err != nil {
 		return err
 	}
 	if b.deps.Review != nil {
+		cards, err := b.deps.Store.CaseCards(ctx, chat)
+		if err != nil {
+			return err
+		}
+		for _, card := range cards {
+			cardChat, message := card[0], int(card[1])
+			b.outbox.send(cardChat, cardChat < 0, "forget_card", func(ctx context.Context) error {
+				_, err := b.api.DeleteMessage(ctx, &tgbot.DeleteMessageParams{ChatID: cardChat, MessageID: message})
+				return err
+			})
+		}
 		if _, err := b.deps.Review.ForgetChat(ctx, chat); err != nil {
 			return err
 		}
@@ -491,6 +505,7 @@ func (b *Bot) registerCommands(ctx context.Context) {
 		{Command: "lang", Description: "Reply language"},
 		{Command: "region", Description: "Your region, for the anti-fraud line"},
 		{Command: "forget", Description: "Delete everything stored about this chat"},
+		{Command: "mydata", Description: "A file with everything stored about you and this chat"},
 		{Command: "privacy", Description: "What is stored and for how long"},
 		{Command: "guardian", Description: "Someone you trust is told when a chat looks like a scam"},
 		{Command: "help", Description: "How to use it"},
