@@ -163,6 +163,16 @@ func (b *Bot) Run(ctx context.Context) error {
 		go func() { serveErr <- server.Serve(listener) }()
 		b.log.Info("serving HTTP", "addr", listener.Addr().String())
 	}
+	if b.cfg.MetricsAddr != "" {
+		listener, err := net.Listen("tcp", b.cfg.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("listen on %s (%s): %w", b.cfg.MetricsAddr, EnvMetricsAddr, err)
+		}
+		metricsServer := &http.Server{Handler: b.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second}
+		go metricsServer.Serve(listener)
+		defer metricsServer.Close()
+		b.log.Info("serving /metrics", "addr", listener.Addr().String())
+	}
 	b.registerCommands(ctx)
 
 	var err error

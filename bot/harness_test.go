@@ -80,6 +80,7 @@ func testConfig(api *telegramtest.Server) bot.Config {
 		GlobalInterval:  time.Millisecond,
 		PollTimeout:     2 * time.Second,
 		ShutdownTimeout: 10 * time.Second,
+		MetricsToken:    "test-metrics-token",
 	}
 }
 

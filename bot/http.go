@@ -26,7 +26,9 @@ const DefaultWebhookPath = "/telegram/webhook"
 func (b *Bot) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", b.serveHealth)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(b.metrics.registry, promhttp.HandlerOpts{}))
+	if b.cfg.MetricsToken != "" {
+		mux.Handle("GET /metrics", b.requireToken(b.MetricsHandler()))
+	}
 	if b.console != nil {
 		mux.Handle(review.Path+"/", b.console)
 	}
@@ -34,6 +36,27 @@ func (b *Bot) Handler() http.Handler {
 		mux.HandleFunc("POST "+webhookPath(b.cfg.WebhookURL), b.serveWebhook)
 	}
 	return mux
+}
+
+// MetricsHandler serves the Prometheus metrics to anyone who reaches it:
+// Run serves it alone on Config.MetricsAddr, and Handler behind
+// Config.MetricsToken.
+func (b *Bot) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(b.metrics.registry, promhttp.HandlerOpts{})
+}
+
+// requireToken refuses a request without "Authorization: Bearer <the
+// metrics token>", compared in constant time.
+func (b *Bot) requireToken(next http.Handler) http.Handler {
+	want := []byte("Bearer " + b.cfg.MetricsToken)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+			w.Header().Set("WWW-Authenticate", "Bearer")
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // webhookPath is the path part of the webhook URL.

@@ -94,3 +94,68 @@ func health(t testing.TB, h *harness) (int, string) {
 	body, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(body)
 }
+
+func TestMetricsNeedTheTokenOrTheirOwnAddress(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.cfg.MetricsAddr = "127.0.0.1:0"
+	h.start()
+	server := httptest.NewServer(h.bot.Handler())
+	defer server.Close()
+	for _, auth := range []string{"", "Bearer wrong", "test-metrics-token"} {
+		req, _ := http.NewRequest(http.MethodGet, server.URL+"/metrics", nil)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("/metrics with Authorization %q: %s, want 401", auth, resp.Status)
+		}
+	}
+	if metrics := h.get(t, "/metrics"); !strings.Contains(metrics, "scamguard_panics_total") {
+		t.Error("/metrics with the token does not serve the metrics")
+	}
+	// Without a token the public address does not serve /metrics at all;
+	// the metrics' own handler does, for an address of their own.
+	bare := newHarness(t)
+	bare.cfg.MetricsToken = ""
+	bare.start()
+	public := httptest.NewServer(bare.bot.Handler())
+	defer public.Close()
+	if resp, err := http.Get(public.URL + "/metrics"); err != nil || resp.StatusCode != http.StatusNotFound {
+		t.Errorf("/metrics without a configured token: %v %v, want 404", resp.Status, err)
+	}
+	own := httptest.NewServer(bare.bot.MetricsHandler())
+	defer own.Close()
+	resp, err := http.Get(own.URL)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("the metrics' own handler: %v %v", resp.Status, err)
+	}
+}
+
+func TestTextWithoutLettersIsAnsweredInTheUsersLanguage(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.start()
+	for i, text := range []string{"😀🙏👍", "/", "\u200b", "13812345678"} {
+		chat := int64(8501 + i)
+		upd := telegramtest.Text(chat, chat, text)
+		upd.Message.From.LanguageCode = "zh-hans"
+		h.api.Push(upd)
+		sent := h.waitSent(chat, 1)
+		if !strings.Contains(sent[0].Params["text"], headlineNoneZh) {
+			t.Errorf("%q from a zh user was answered:\n%s", text, sent[0].Params["text"])
+		}
+	}
+	// Letters still decide: English text from a zh user is answered in English.
+	upd := telegramtest.Text(8510, 8510, "hello, is this your parcel?")
+	upd.Message.From.LanguageCode = "zh-hans"
+	h.api.Push(upd)
+	if sent := h.waitSent(8510, 1); strings.Contains(sent[0].Params["text"], headlineNoneZh) {
+		t.Errorf("English text was answered in Chinese:\n%s", sent[0].Params["text"])
+	}
+}

@@ -187,6 +187,11 @@ func (b *Bot) answer(ctx context.Context, chat int64, br *burst, verdict classif
 	lang := br.settings.Language
 	if lang == "" {
 		lang = "auto"
+		if br.userLang != "" && !hasLetters(br) {
+			// Emoji, "/" or a zero-width space say nothing about the
+			// language; the user's Telegram language does.
+			lang = catalog.NormalizeLang(br.userLang)
+		}
 	}
 	verdict = b.consultLLM(ctx, chat, br, verdict, lang)
 	rendered := b.deps.Replies.RenderHTML(verdict, reply.Options{Lang: lang, Region: br.settings.Region})

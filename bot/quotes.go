@@ -1,9 +1,40 @@
 package bot
 
 import (
+	"strings"
+	"unicode"
+
 	"github.com/scamguard/scamguard/classifier"
 	"github.com/scamguard/scamguard/redact"
 )
+
+// placeholderFree removes redact's placeholders, whose letters say nothing
+// about the language a conversation is in.
+var placeholderFree = func() *strings.Replacer {
+	var pairs []string
+	for _, p := range redact.Placeholders {
+		pairs = append(pairs, p, "")
+	}
+	return strings.NewReplacer(pairs...)
+}()
+
+// hasLetters reports whether any message of the burst's conversation has
+// a letter of any script, so that its language can be told.
+func hasLetters(br *burst) bool {
+	texts := make([]string, 0, len(br.window)+len(br.fallback))
+	for _, e := range br.window {
+		texts = append(texts, placeholderFree.Replace(e.Text))
+	}
+	for _, m := range br.fallback {
+		texts = append(texts, m.Text)
+	}
+	for _, text := range texts {
+		if strings.IndexFunc(text, unicode.IsLetter) >= 0 {
+			return true
+		}
+	}
+	return false
+}
 
 // liveQuotes puts the words of the burst's own messages back into the
 // verdict's quotes. The store keeps the classifier's state redacted, so a
