@@ -63,6 +63,7 @@ type Bot struct {
 	lanes    *lanes
 	outbox   *outbox
 	bursts   *bursts
+	intake   intake
 	// stopping makes bursts answer at once: a stopping bot must not leave
 	// a burst unanswered.
 	stopping atomic.Bool
@@ -115,9 +116,8 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Bot, error) {
 		tgbot.WithServerURL(strings.TrimRight(cfg.APIURL, "/")),
 		tgbot.WithSkipGetMe(),
 		tgbot.WithHTTPClient(cfg.PollTimeout, &http.Client{Timeout: cfg.PollTimeout + 15*time.Second}),
-		tgbot.WithAllowedUpdates(allowedUpdates),
-		tgbot.WithNotAsyncHandlers(),
-		tgbot.WithDefaultHandler(func(_ context.Context, _ *tgbot.Bot, upd *models.Update) { b.HandleUpdate(upd) }),
+		// Updates never go through the library: poll.go polls and the
+		// webhook handler decodes, one update at a time.
 		// The library's errors name the method and the status, never the
 		// token (it masks it in URLs).
 		tgbot.WithErrorsHandler(func(err error) { log.Warn("telegram", "err", err) }),
@@ -163,6 +163,16 @@ func (b *Bot) Run(ctx context.Context) error {
 		go func() { serveErr <- server.Serve(listener) }()
 		b.log.Info("serving HTTP", "addr", listener.Addr().String())
 	}
+	if b.cfg.MetricsAddr != "" {
+		listener, err := net.Listen("tcp", b.cfg.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("listen on %s (%s): %w", b.cfg.MetricsAddr, EnvMetricsAddr, err)
+		}
+		metricsServer := &http.Server{Handler: b.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second}
+		go metricsServer.Serve(listener)
+		defer metricsServer.Close()
+		b.log.Info("serving /metrics", "addr", listener.Addr().String())
+	}
 	b.registerCommands(ctx)
 
 	var err error
@@ -187,11 +197,12 @@ func (b *Bot) runPolling(ctx context.Context, serveErr <-chan error) error {
 		b.log.Warn("deleteWebhook failed; polling anyway", "err", err)
 	}
 	b.log.Info("receiving updates by long polling", "bot", b.username)
+	b.intake.mode.Store("polling")
 	pollCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	done := make(chan struct{})
 	go func() {
-		b.api.Start(pollCtx)
+		b.poll(pollCtx)
 		close(done)
 	}()
 	var err error
@@ -217,6 +228,7 @@ func (b *Bot) runWebhook(ctx context.Context, serveErr <-chan error) error {
 		return fmt.Errorf("setWebhook %s: %w", b.cfg.WebhookURL, err)
 	}
 	b.log.Info("receiving updates by webhook", "bot", b.username, "url", b.cfg.WebhookURL)
+	b.intake.mode.Store("webhook")
 	select {
 	case <-ctx.Done():
 		return nil
@@ -282,6 +294,9 @@ func (b *Bot) handle(chat int64, upd *models.Update, received time.Time) {
 	defer func() {
 		if p := recover(); p != nil {
 			b.metrics.panics.Inc()
+			// Skipped, not retried: the offset (or the webhook's 200) has
+			// moved past it already, and the user hears that it failed.
+			b.metrics.poison.WithLabelValues("handle").Inc()
 			b.log.Error("panic while handling an update", "update", upd.ID, "chat", chat, "panic", p, "stack", string(debug.Stack()))
 			b.sendText(chat, isGroup(upd), "apology", b.texts.in(langOfUpdate(upd)).Apology, 0)
 		}

@@ -470,7 +470,12 @@ func (h *harness) get(t testing.TB, path string) string {
 	t.Helper()
 	server := httptest.NewServer(h.bot.Handler())
 	defer server.Close()
-	resp, err := http.Get(server.URL + path)
+	req, err := http.NewRequest(http.MethodGet, server.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+h.cfg.MetricsToken)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

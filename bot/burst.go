@@ -26,6 +26,9 @@ type burst struct {
 	settings store.Settings
 	// window is the stored conversation (redacted) as of the last message.
 	window []store.Entry
+	// live holds the burst's messages as received, by message index, so
+	// that the answer quotes them (liveQuotes); they are never stored.
+	live map[int]string
 	// fallback holds the burst's messages while the store is failing, so
 	// the burst is still judged as a whole.
 	fallback []classifier.Message

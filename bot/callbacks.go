@@ -38,6 +38,12 @@ func (b *Bot) onCallback(ctx context.Context, q *models.CallbackQuery) {
 		caseID, action, _ := strings.Cut(rest, ":")
 		answer.Text = b.onCaseButton(ctx, chat, q.From, caseID, action)
 	case "lang":
+		// The language keyboard is only ever sent in private chats; a
+		// group's language is an admin's setting ("set").
+		if chat != q.From.ID {
+			b.refuse("lang", chat, q.From.ID)
+			return
+		}
 		b.setLanguage(ctx, chat, &q.From, rest)
 	case "set":
 		answer.Text = b.onSettingsButton(ctx, q, rest)
@@ -49,4 +55,12 @@ func (b *Bot) onCallback(ctx context.Context, q *models.CallbackQuery) {
 	default:
 		b.log.Warn("unknown button", "chat", chat)
 	}
+}
+
+// refuse logs and counts a button pressed by someone it is not for: a
+// case of another chat or user, a moderator's button pressed by anyone
+// else or outside the moderators' chats. Nothing of the press is acted on.
+func (b *Bot) refuse(button string, chat, user int64) {
+	b.metrics.refused.WithLabelValues(button).Inc()
+	b.log.Warn("button refused: not the presser's", "button", button, "chat", chat, "user", user)
 }

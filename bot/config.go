@@ -33,6 +33,8 @@ const (
 	EnvChatInterval  = "SCAMGUARD_SEND_CHAT_INTERVAL"
 	EnvGroupInterval = "SCAMGUARD_SEND_GROUP_INTERVAL"
 	EnvGlobalRate    = "SCAMGUARD_SEND_GLOBAL_PER_SECOND"
+	EnvMetricsAddr   = "SCAMGUARD_METRICS_ADDR"
+	EnvMetricsToken  = "SCAMGUARD_METRICS_TOKEN"
 )
 
 // DefaultAPIURL is Telegram's Bot API server.
@@ -42,7 +44,9 @@ const DefaultAPIURL = "https://api.telegram.org"
 var BotOptions = []Option{
 	{EnvToken, "token", "", "Bot token from @BotFather (required)."},
 	{EnvAPIURL, "api-url", DefaultAPIURL, "Bot API server; set it to use a self-hosted Bot API server."},
-	{EnvHTTPAddr, "http-addr", "", "Address for /healthz, /metrics (and the webhook); empty: no HTTP server in polling mode."},
+	{EnvHTTPAddr, "http-addr", "", "Address for /healthz, the console and the webhook (/metrics only with its token); empty: no HTTP server in polling mode."},
+	{EnvMetricsAddr, "metrics-addr", "", "Address of its own for /metrics, without a token (bind it where only Prometheus reaches, such as 127.0.0.1:9090); empty: none."},
+	{EnvMetricsToken, "", "", "Bearer token that /metrics on the HTTP address asks for (Authorization: Bearer …); empty: /metrics is not served there."},
 	{EnvWebhookURL, "webhook-url", "", "Public HTTPS URL Telegram posts updates to; empty: long polling."},
 	{EnvWebhookSecret, "webhook-secret", "random per start", "Secret token Telegram sends in X-Telegram-Bot-Api-Secret-Token (1-256 of A-Z a-z 0-9 _ -)."},
 	{EnvBurstWindow, "burst-window", "2s", "Quiet time that ends a burst of forwarded messages; the bot answers once per burst."},
@@ -59,6 +63,13 @@ type Config struct {
 	HTTPAddr      string
 	WebhookURL    string
 	WebhookSecret string
+	// MetricsAddr serves /metrics on an address of its own, without a
+	// token; MetricsToken is the bearer token /metrics on HTTPAddr asks
+	// for. With neither, /metrics is not served: the HTTP address is
+	// public in webhook mode, and the series tell a prober how its
+	// messages are judged.
+	MetricsAddr  string
+	MetricsToken string
 	// BurstWindow is the quiet time after the last forwarded message before
 	// the bot answers; 0 answers each message at once (benchmarks).
 	BurstWindow time.Duration
@@ -148,8 +159,8 @@ func ParseConfig(args []string, getenv func(string) string, stderr io.Writer, ex
 		return Config{}, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	get := func(env string) string {
-		if v := *values[env]; v != "" {
-			return v
+		if v := values[env]; v != nil && *v != "" {
+			return *v
 		}
 		return strings.TrimSpace(getenv(env))
 	}
@@ -160,6 +171,8 @@ func ParseConfig(args []string, getenv func(string) string, stderr io.Writer, ex
 		HTTPAddr:      get(EnvHTTPAddr),
 		WebhookURL:    get(EnvWebhookURL),
 		WebhookSecret: get(EnvWebhookSecret),
+		MetricsAddr:   get(EnvMetricsAddr),
+		MetricsToken:  get(EnvMetricsToken),
 		BurstWindow:   2 * time.Second,
 	}
 	var err error

@@ -60,6 +60,9 @@ type harness struct {
 	console review.ConsoleConfig
 	// beforeHandle is installed before the bot runs (see export_test.go).
 	beforeHandle func(*models.Update)
+	// logTo, when set, receives the bot's log at debug level (tests that
+	// read what the bot logs).
+	logTo io.Writer
 
 	bot    *bot.Bot
 	cancel context.CancelFunc
@@ -77,6 +80,7 @@ func testConfig(api *telegramtest.Server) bot.Config {
 		GlobalInterval:  time.Millisecond,
 		PollTimeout:     2 * time.Second,
 		ShutdownTimeout: 10 * time.Second,
+		MetricsToken:    "test-metrics-token",
 	}
 }
 
@@ -139,6 +143,9 @@ func (h *harness) start() {
 	}
 	deps.Store = h.store
 	deps.Log = quietLog()
+	if h.logTo != nil {
+		deps.Log = slog.New(slog.NewTextHandler(h.logTo, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
 	deps.Review, deps.ModChat = h.review, h.modChat
 	deps.Judge = h.judge
 	deps.Console = h.console

@@ -24,6 +24,8 @@ type metrics struct {
 	webhookAuth  prometheus.Counter     // webhook requests refused for a wrong secret
 	llm          *prometheus.CounterVec // LLM reviews by outcome
 	fingerprints *prometheus.CounterVec
+	refused      *prometheus.CounterVec // buttons pressed by someone they are not for, by button
+	poison       *prometheus.CounterVec // updates skipped because they could not be decoded or handled, by stage
 }
 
 func newMetrics() *metrics {
@@ -45,9 +47,11 @@ func newMetrics() *metrics {
 		webhookAuth:  prometheus.NewCounter(prometheus.CounterOpts{Name: "scamguard_webhook_refused_total", Help: "Webhook requests refused for a missing or wrong secret token."}),
 		llm:          prometheus.NewCounterVec(prometheus.CounterOpts{Name: "scamguard_llm_reviews_total", Help: "Grey-zone LLM reviews, by outcome."}, []string{"outcome"}),
 		fingerprints: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "scamguard_fingerprint_matches_total", Help: "Conversations matched against moderators' fingerprints, by set."}, []string{"set"}),
+		refused:      prometheus.NewCounterVec(prometheus.CounterOpts{Name: "scamguard_buttons_refused_total", Help: "Buttons pressed by someone they are not for (another chat's case, a non-moderator), by button."}, []string{"button"}),
+		poison:       prometheus.NewCounterVec(prometheus.CounterOpts{Name: "scamguard_updates_skipped_total", Help: "Updates skipped after they could not be decoded or handled, by stage (decode, handle)."}, []string{"stage"}),
 	}
 	r.MustRegister(m.updates, m.duplicates, m.verdicts, m.degraded, m.panics, m.handleTime, m.sendQueued,
-		m.sent, m.sendRetries, m.sendFailed, m.feedback, m.webhookAuth, m.llm, m.fingerprints,
+		m.sent, m.sendRetries, m.sendFailed, m.feedback, m.webhookAuth, m.llm, m.fingerprints, m.refused, m.poison,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

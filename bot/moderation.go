@@ -118,7 +118,29 @@ func (b *Bot) submit(ctx context.Context, chat int64, caseID, reason string) err
 func (b *Bot) onCaseButton(ctx context.Context, chat int64, from models.User, caseID, action string) string {
 	settings := b.settings(ctx, chat)
 	t := b.texts.in(uiLang(settings, &from))
-	b.metrics.feedback.WithLabelValues(action).Inc()
+	switch action {
+	case actionHelpful, actionWrong, actionHuman, actionShare:
+		// Counted only when known: callback data comes from the client,
+		// and a metric label must not take whatever it sends.
+		b.metrics.feedback.WithLabelValues(action).Inc()
+	default:
+		return ""
+	}
+	if b.deps.Review != nil {
+		owned, err := b.ownsCase(ctx, chat, from.ID, caseID)
+		switch {
+		case errors.Is(err, review.ErrNotFound):
+			return t.CaseExpired
+		case err != nil:
+			b.degrade("review", err)
+			return t.SettingsFailed
+		case !owned:
+			// Answered like an unknown case: a guessed or leaked id
+			// learns nothing, not even that the case exists.
+			b.refuse("case", chat, from.ID)
+			return t.CaseExpired
+		}
+	}
 	if b.deps.Review == nil {
 		switch action {
 		case actionHelpful:
@@ -160,6 +182,17 @@ func (b *Bot) onCaseButton(ctx context.Context, chat int64, from models.User, ca
 		return t.SettingsFailed
 	}
 	return note
+}
+
+// ownsCase reports whether the case belongs to chat and, when it was
+// drafted for a known user, to user: a case's buttons work only where the
+// bot sent them, for the person it answered.
+func (b *Bot) ownsCase(ctx context.Context, chat, user int64, caseID string) (bool, error) {
+	c, err := b.deps.Review.Case(ctx, caseID)
+	if err != nil {
+		return false, err
+	}
+	return c.Chat == chat && (c.User == 0 || c.User == user), nil
 }
 
 // postCard posts case id as a card with the decision buttons to chat (the
@@ -275,6 +308,16 @@ func (b *Bot) onModButton(ctx context.Context, q *models.CallbackQuery, rest str
 	if b.deps.Review == nil || !b.deps.Review.Moderators().Allowed(q.From.ID) {
 		b.log.Warn("moderator button refused", "user", q.From.ID)
 		b.metrics.feedback.WithLabelValues("refused").Inc()
+		return t.ModOnly
+	}
+	// Cards live in the moderators' group or a moderator's own private
+	// chat (/queue); a card's buttons pressed anywhere else are not ours.
+	if m := q.Message.Message; m == nil || (m.Chat.ID != b.deps.ModChat && m.Chat.ID != q.From.ID) {
+		chat := int64(0)
+		if m != nil {
+			chat = m.Chat.ID
+		}
+		b.refuse("moderation", chat, q.From.ID)
 		return t.ModOnly
 	}
 	verb, rest, _ := strings.Cut(rest, ":")

@@ -111,6 +111,10 @@ func (b *Bot) observe(ctx context.Context, msg *models.Message, text string, rec
 	} else {
 		br.settings = conv.Settings
 		br.window = conv.Window
+		if br.live == nil {
+			br.live = map[int]string{}
+		}
+		br.live[int(conv.Seq-1)] = text
 	}
 	br.verdict = verdict
 	br.replyTo = msg.ID
@@ -173,7 +177,7 @@ func (b *Bot) flush(chat int64, gen uint64, force bool) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	b.answer(ctx, chat, br, br.verdict)
+	b.answer(ctx, chat, br, liveQuotes(br.verdict, br.live))
 }
 
 // answer renders verdict as the check reply and queues it, replying to the
@@ -183,6 +187,11 @@ func (b *Bot) answer(ctx context.Context, chat int64, br *burst, verdict classif
 	lang := br.settings.Language
 	if lang == "" {
 		lang = "auto"
+		if br.userLang != "" && !hasLetters(br) {
+			// Emoji, "/" or a zero-width space say nothing about the
+			// language; the user's Telegram language does.
+			lang = catalog.NormalizeLang(br.userLang)
+		}
 	}
 	verdict = b.consultLLM(ctx, chat, br, verdict, lang)
 	rendered := b.deps.Replies.RenderHTML(verdict, reply.Options{Lang: lang, Region: br.settings.Region})
@@ -356,6 +365,8 @@ func (b *Bot) onCommand(ctx context.Context, msg *models.Message, name, arg stri
 			return
 		}
 		say("forget", b.texts.in(uiLang(store.Settings{}, msg.From)).ForgetDone)
+	case "mydata":
+		b.sendMyData(ctx, chat, msg.From, t)
 	case "lang":
 		if arg == "" {
 			b.queue(chat, false, "lang", &tgbot.SendMessageParams{ChatID: chat, Text: t.LangPrompt, ReplyMarkup: langKeyboard(t)})
@@ -371,12 +382,24 @@ func (b *Bot) onCommand(ctx context.Context, msg *models.Message, name, arg stri
 	}
 }
 
-// forgetChat deletes everything stored about chat.
+// forgetChat deletes everything stored about chat, and the cards its
+// cases left in moderators' chats.
 func (b *Bot) forgetChat(ctx context.Context, chat int64) error {
 	if _, err := b.deps.Store.Forget(ctx, chat); err != nil {
 		return err
 	}
 	if b.deps.Review != nil {
+		cards, err := b.deps.Store.CaseCards(ctx, chat)
+		if err != nil {
+			return err
+		}
+		for _, card := range cards {
+			cardChat, message := card[0], int(card[1])
+			b.outbox.send(cardChat, cardChat < 0, "forget_card", func(ctx context.Context) error {
+				_, err := b.api.DeleteMessage(ctx, &tgbot.DeleteMessageParams{ChatID: cardChat, MessageID: message})
+				return err
+			})
+		}
 		if _, err := b.deps.Review.ForgetChat(ctx, chat); err != nil {
 			return err
 		}
@@ -487,6 +510,7 @@ func (b *Bot) registerCommands(ctx context.Context) {
 		{Command: "lang", Description: "Reply language"},
 		{Command: "region", Description: "Your region, for the anti-fraud line"},
 		{Command: "forget", Description: "Delete everything stored about this chat"},
+		{Command: "mydata", Description: "A file with everything stored about you and this chat"},
 		{Command: "privacy", Description: "What is stored and for how long"},
 		{Command: "guardian", Description: "Someone you trust is told when a chat looks like a scam"},
 		{Command: "help", Description: "How to use it"},

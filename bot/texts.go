@@ -39,6 +39,8 @@ type uiTexts struct {
 	BtnShare       string `yaml:"btn_share"`
 	ShareDone      string `yaml:"share_done"`
 	ModOnly        string `yaml:"mod_only"`
+	MyDataCaption  string `yaml:"mydata_caption"`
+	MyDataFailed   string `yaml:"mydata_failed"`
 }
 
 //go:embed texts.yaml

@@ -210,7 +210,7 @@ func cleanReasons(reasons []string) []string {
 			}
 			return c
 		}, r)
-		r = redact.Text(scrubLinks(r))
+		r = redact.Personal(scrubLinks(r))
 		if r = strings.Join(strings.Fields(r), " "); r != "" {
 			out = append(out, r)
 		}

@@ -170,13 +170,13 @@ func TranscriptOf(window []store.Entry) []Message {
 func (c Case) redacted() Case {
 	c.Transcript = append([]Message(nil), c.Transcript...)
 	for i := range c.Transcript {
-		c.Transcript[i].Text = redact.Text(c.Transcript[i].Text)
+		c.Transcript[i].Text = redact.Personal(c.Transcript[i].Text)
 	}
 	c.Verdict.Signals = append([]Signal(nil), c.Verdict.Signals...)
 	for i := range c.Verdict.Signals {
-		c.Verdict.Signals[i].Match = redact.Text(c.Verdict.Signals[i].Match)
+		c.Verdict.Signals[i].Match = redact.Personal(c.Verdict.Signals[i].Match)
 	}
-	c.Reply = redact.Text(c.Reply)
+	c.Reply = redact.Personal(c.Reply)
 	return c
 }
 

@@ -102,6 +102,14 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	w.Header().Set("Cache-Control", "no-store")
+	// frame-ancestors covers current browsers; X-Frame-Options the ones
+	// that ignore CSP, so that no page can frame the decision forms.
+	w.Header().Set("X-Frame-Options", "DENY")
+	if overTLS(r) {
+		// Only over HTTPS: HSTS sent over plain HTTP is ignored, and on a
+		// test or LAN setup without TLS it would lock the host out.
+		w.Header().Set("Strict-Transport-Security", "max-age=31536000")
+	}
 	c.mux.ServeHTTP(w, r)
 }
 

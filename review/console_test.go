@@ -19,7 +19,7 @@ import (
 )
 
 // consoleServer starts the console over a fresh queue on loopback.
-func consoleServer(t *testing.T, onDecision func(context.Context, Case)) (*Console, *Queue, *store.Store, *httptest.Server) {
+func consoleServer(t testing.TB, onDecision func(context.Context, Case)) (*Console, *Queue, *store.Store, *httptest.Server) {
 	t.Helper()
 	st := openStore(t)
 	q := newQueue(t, st)
@@ -34,7 +34,7 @@ func consoleServer(t *testing.T, onDecision func(context.Context, Case)) (*Conso
 
 // signedInClient follows a sign-in link for moderator with a cookie jar,
 // as a browser would.
-func signedInClient(t *testing.T, console *Console, moderator int64) *http.Client {
+func signedInClient(t testing.TB, console *Console, moderator int64) *http.Client {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -188,7 +188,7 @@ func TestConsoleEscapesText(t *testing.T) {
 	}
 }
 
-func readAll(t *testing.T, resp *http.Response) string {
+func readAll(t testing.TB, resp *http.Response) string {
 	t.Helper()
 	defer resp.Body.Close()
 	var b strings.Builder

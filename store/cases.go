@@ -36,6 +36,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/scamguard/scamguard/redact"
 )
 
 // Case lifetimes after queueing and after a decision (see the key table).
@@ -142,7 +144,7 @@ func (s *Store) DraftCase(ctx context.Context, c CaseRecord) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	args := []any{s.cfg.TTL.Milliseconds(), c.ID,
-		"chat", c.Chat, "doc", c.Doc, "status", CaseDraft,
+		"chat", c.Chat, "doc", redact.JSON(c.Doc), "status", CaseDraft,
 		"level", c.Level, "type", c.Type, "lang", c.Lang, "created", c.Created.UnixMilli()}
 	if c.Feedback != "" {
 		args = append(args, "feedback", c.Feedback)

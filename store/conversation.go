@@ -118,7 +118,7 @@ func (s *Store) Append(ctx context.Context, chat int64, msg Entry) (Conversation
 // encodeEntry is msg as the window list stores it: redacted, times in
 // unix seconds.
 func encodeEntry(msg Entry) ([]byte, error) {
-	return json.Marshal(storedEntry{ID: msg.ID, From: msg.From, Text: redact.Text(msg.Text), Time: msg.Time.Unix(), Hidden: msg.Hidden})
+	return json.Marshal(storedEntry{ID: msg.ID, From: msg.From, Text: redact.Personal(msg.Text), Time: msg.Time.Unix(), Hidden: msg.Hidden})
 }
 
 // Load returns chat's conversation without changing it; a chat with
@@ -220,7 +220,8 @@ type Snapshot struct {
 	// Seq is how many messages State has seen (BaseSeq + messages folded).
 	Seq int64
 	// State and Verdict are the classifier's state and verdict, as JSON;
-	// the store compresses them.
+	// the store redacts every string in them (redact.JSON) and compresses
+	// them.
 	State   []byte
 	Verdict []byte
 	// WarnedAt, when not zero, records that a warning was sent.
@@ -262,8 +263,11 @@ func (s *Store) Save(ctx context.Context, chat int64, snap Snapshot) error {
 	if !snap.WarnedAt.IsZero() {
 		warned = strconv.FormatInt(snap.WarnedAt.UnixMilli(), 10)
 	}
+	// The state and verdict quote messages (a hit's match, the tail of the
+	// last message): they are redacted here, whoever built them, so that no
+	// caller can store a raw number by forgetting to.
 	result, err := saveScript.Run(ctx, s.client, []string{s.chatKey(chat, "conv")},
-		snap.BaseSeq, snap.Seq, pack(snap.State), pack(snap.Verdict), warned, s.cfg.TTL.Milliseconds()).Int()
+		snap.BaseSeq, snap.Seq, pack(redact.JSON(snap.State)), pack(redact.JSON(snap.Verdict)), warned, s.cfg.TTL.Milliseconds()).Int()
 	switch {
 	case err != nil:
 		return fmt.Errorf("save state of chat %d: %w", chat, err)

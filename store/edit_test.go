@@ -53,9 +53,10 @@ func TestEditReplacesTheMessageAndRefolds(t *testing.T) {
 			if conv.StateSeq != 4 || conv.Seq != 4 {
 				t.Errorf("after the edit seq %d state_seq %d, want 4 and 4", conv.Seq, conv.StateSeq)
 			}
-			// The next message continues from the rebuilt state.
+			// The next message continues from the rebuilt state, which
+			// was saved redacted: nothing personal is at rest.
 			_, verdict, err := s.Record(ctx, chat, Entry{ID: 5, From: "other", Text: "five"}, joinFold)
-			if err != nil || string(verdict) != "two|THREE call 13812345678|four|five|" {
+			if err != nil || string(verdict) != "two|THREE call [phone]|four|five|" {
 				t.Errorf("after the edit, the next message folded to %q (%v)", verdict, err)
 			}
 			// A message that left the window cannot be edited, and nothing changes.

@@ -9,6 +9,8 @@ import (
 	"strconv"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/scamguard/scamguard/redact"
 )
 
 // FirstDelivery reports whether updateID is seen for the first time, and
@@ -54,7 +56,8 @@ func (s *Store) CachedAnswer(ctx context.Context, input string) ([]byte, bool, e
 func (s *Store) CacheAnswer(ctx context.Context, input string, answer []byte) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	if err := s.client.Set(ctx, s.cacheKey(input), answer, s.cfg.CacheTTL).Err(); err != nil {
+	// A model's reasons may repeat a number or a name from the messages.
+	if err := s.client.Set(ctx, s.cacheKey(input), redact.JSON(answer), s.cfg.CacheTTL).Err(); err != nil {
 		return fmt.Errorf("cache LLM answer: %w", err)
 	}
 	return nil

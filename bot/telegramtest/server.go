@@ -384,6 +384,20 @@ func decodeParams(r *http.Request) (params, error) {
 		for name, values := range r.MultipartForm.Value {
 			decoded[name] = values[0]
 		}
+		// An uploaded file (sendDocument) is kept as its content, and its
+		// name under "<name>.filename", so a test can read what was sent.
+		for name, files := range r.MultipartForm.File {
+			file, err := files[0].Open()
+			if err != nil {
+				return decoded, fmt.Errorf("can't read uploaded file %s: %v", name, err)
+			}
+			content, err := io.ReadAll(file)
+			file.Close()
+			if err != nil {
+				return decoded, fmt.Errorf("can't read uploaded file %s: %v", name, err)
+			}
+			decoded[name], decoded[name+".filename"] = string(content), files[0].Filename
+		}
 	case "application/x-www-form-urlencoded":
 		if err := r.ParseForm(); err != nil {
 			return decoded, fmt.Errorf("can't parse form: %v", err)

@@ -78,7 +78,7 @@ type Signature [Hashes]uint32
 // the same script with another order number, phone or amount folds alike,
 // and a redacted stored copy folds like the original.
 func Fold(text string) []rune {
-	folded := classifier.Normalize(placeholders.Replace(redact.Text(width.Fold.String(text))))
+	folded := classifier.Normalize(placeholders.Replace(redact.Personal(width.Fold.String(text))))
 	out := make([]rune, 0, len(folded.Runes))
 	for _, r := range folded.Runes {
 		if r >= '0' && r <= '9' {
@@ -91,7 +91,13 @@ func Fold(text string) []rune {
 
 // placeholders removes redact's replacements before folding, so that
 // "[phone]" and the number it replaced fold to the same nothing.
-var placeholders = strings.NewReplacer(redact.Phone, " ", redact.Card, " ", redact.ID, " ", redact.Number, " ")
+var placeholders = func() *strings.Replacer {
+	var pairs []string
+	for _, p := range redact.Placeholders {
+		pairs = append(pairs, p, " ")
+	}
+	return strings.NewReplacer(pairs...)
+}()
 
 // Of returns the signature of one message, and false when the message is
 // too short to identify a script (fewer than MinRunes folded runes).

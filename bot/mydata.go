@@ -1,0 +1,63 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/scamguard/scamguard/store"
+)
+
+// myData is the /mydata file: everything the store holds about a private
+// chat and its user, and when each piece goes.
+type myData struct {
+	Generated time.Time `json:"generated"`
+	Chat      int64     `json:"chat"`
+	User      int64     `json:"user"`
+	// About says what else exists and is not in the list, so the file
+	// is honest about its edges.
+	About string             `json:"about"`
+	Items []store.StoredItem `json:"items"`
+}
+
+// myDataAbout is the note at the top of the /mydata file.
+const myDataAbout = "Every key the bot keeps about this chat and you, read at the time above. Texts are stored redacted " +
+	"(numbers, e-mail and street addresses, names replaced by placeholders). 'expires' is when it is deleted by itself; " +
+	"/forget deletes it all now, review cases and the moderators' cards included. Not listed: a guardian invitation you " +
+	"made and nobody accepted yet (deleted 24 h after it was made), de-duplication marks of update ids (no content, 24 h), " +
+	"fingerprints of scripts moderators confirmed (hashes, no text, not linked to you)."
+
+// sendMyData sends the user a JSON file of what is stored about them.
+func (b *Bot) sendMyData(ctx context.Context, chat int64, from *models.User, t uiTexts) {
+	user := int64(0)
+	if from != nil {
+		user = from.ID
+	}
+	items, err := b.deps.Store.DataOf(ctx, chat, user)
+	if err != nil {
+		b.degrade("store", err)
+		b.sendText(chat, false, "mydata", t.MyDataFailed, 0)
+		return
+	}
+	doc, err := json.MarshalIndent(myData{Generated: time.Now().UTC().Truncate(time.Second), Chat: chat, User: user, About: myDataAbout, Items: items}, "", "  ")
+	if err != nil {
+		b.log.Error("encode /mydata", "chat", chat, "err", err)
+		b.sendText(chat, false, "mydata", t.MyDataFailed, 0)
+		return
+	}
+	name := fmt.Sprintf("scamguard-mydata-%d.json", chat)
+	b.outbox.send(chat, false, "mydata", func(ctx context.Context) error {
+		// A new reader per attempt: a retried upload starts again.
+		_, err := b.api.SendDocument(ctx, &tgbot.SendDocumentParams{
+			ChatID:   chat,
+			Document: &models.InputFileUpload{Filename: name, Data: bytes.NewReader(doc)},
+			Caption:  t.MyDataCaption,
+		})
+		return err
+	})
+}

@@ -1,0 +1,111 @@
+package bot_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/scamguard/scamguard/bot/telegramtest"
+	"github.com/scamguard/scamguard/review"
+	"github.com/scamguard/scamguard/store"
+)
+
+// myDataFile is the /mydata document as the user receives it.
+type myDataFile struct {
+	Chat  int64              `json:"chat"`
+	Items []store.StoredItem `json:"items"`
+}
+
+func (h *harness) myData(t *testing.T, chat int64, n int) myDataFile {
+	t.Helper()
+	h.api.Push(telegramtest.Text(chat, chat, "/mydata"))
+	var docs []telegramtest.Call
+	waitFor(t, "the /mydata file", func() bool {
+		docs = nil
+		for _, c := range h.api.Calls("sendDocument") {
+			if c.Params["chat_id"] == itoa(chat) && !c.Failed {
+				docs = append(docs, c)
+			}
+		}
+		return len(docs) >= n
+	})
+	doc := docs[n-1]
+	if !strings.HasSuffix(doc.Params["document.filename"], ".json") {
+		t.Errorf("the file is named %q", doc.Params["document.filename"])
+	}
+	var file myDataFile
+	if err := json.Unmarshal([]byte(doc.Params["document"]), &file); err != nil {
+		t.Fatalf("the /mydata file is not JSON: %v\n%.300s", err, doc.Params["document"])
+	}
+	return file
+}
+
+func TestMyDataListsEverythingAndForgetRemovesItModeratorsCopiesIncluded(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.enableReview(modChat, moderator)
+	h.start()
+	const chat = 8401
+	h.forwardBurst(chat, foundingScam...)
+	reply := h.waitSent(chat, 1)[0]
+	human := buttonData(t, reply, "human")
+	h.api.Push(telegramtest.Callback(chat, chat, 0, human))
+	card := h.waitSent(modChat, 1)[0]
+	var cardMessage struct {
+		MessageID int `json:"message_id"`
+	}
+	if err := json.Unmarshal(card.Result, &cardMessage); err != nil {
+		t.Fatal(err)
+	}
+
+	file := h.myData(t, chat, 1)
+	byKey := map[string]store.StoredItem{}
+	for _, item := range file.Items {
+		byKey[item.Key] = item
+	}
+	caseKey := "{review}:case:" + caseIDOf(human)
+	for _, key := range []string{"{c:8401}:msgs", "{c:8401}:conv", "{c:8401}:settings", caseKey} {
+		item, ok := byKey[key]
+		switch {
+		case !ok:
+			t.Errorf("/mydata lacks %s; it lists %v", key, keysOf(byKey))
+		case item.Expires == nil || item.Expires.Before(time.Now()):
+			t.Errorf("/mydata gives %s no expiry in the future: %v", key, item.Expires)
+		case item.What == "":
+			t.Errorf("/mydata does not say what %s is", key)
+		}
+	}
+	if window, _ := json.Marshal(byKey["{c:8401}:msgs"].Value); !strings.Contains(string(window), "text") {
+		t.Errorf("the window is not shown as messages: %.200s", window)
+	}
+
+	h.api.Push(telegramtest.Text(chat, chat, "/forget"))
+	waitFor(t, "the forget confirmation", func() bool {
+		sent := h.sent(chat)
+		return strings.Contains(sent[len(sent)-1].Params["text"], "Deleted") || strings.Contains(sent[len(sent)-1].Params["text"], "删除")
+	})
+	if keys := h.keys(chat); len(keys) != 0 {
+		t.Errorf("after /forget the chat still has keys %v", keys)
+	}
+	if _, err := h.review.Case(context.Background(), caseIDOf(human)); !errors.Is(err, review.ErrNotFound) {
+		t.Errorf("after /forget the case reads %v, want not found", err)
+	}
+	deleted := h.api.WaitCalls(t, "deleteMessage", 1, 10*time.Second)
+	if deleted[0].Params["chat_id"] != itoa(modChat) || deleted[0].Params["message_id"] != itoa(int64(cardMessage.MessageID)) {
+		t.Errorf("deleted %v, want the card %d in the moderators' chat", deleted[0].Params, cardMessage.MessageID)
+	}
+	if again := h.myData(t, chat, 2); len(again.Items) != 0 {
+		t.Errorf("after /forget /mydata still lists %d items: %+v", len(again.Items), again.Items)
+	}
+}
+
+func keysOf(m map[string]store.StoredItem) []string {
+	var keys []string
+	for k := range m {
+		keys = append(keys, k)
+	}
+	return keys
+}

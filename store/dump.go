@@ -1,0 +1,173 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Unpack returns a blob as the store wrote it before compression: the
+// classifier state and verdict in a chat's conv hash are deflated above a
+// size (see compress.go). Blobs that were stored uncompressed come back
+// as they are. It is for code that reads raw keys: exports and the tests
+// that scan everything stored.
+func Unpack(stored []byte) ([]byte, error) { return unpack(stored) }
+
+// StoredItem is one key the store holds about a person or a chat, as
+// /mydata shows it.
+type StoredItem struct {
+	// Key is the Redis key without the configured prefix.
+	Key string `json:"key"`
+	// What says in words what the key is for.
+	What string `json:"what"`
+	// Expires is when Redis deletes the key by itself; nil when it has no
+	// expiry (guardian links last until either side ends them).
+	Expires *time.Time `json:"expires"`
+	// Value is the key's content: a string, a list, a set's members or a
+	// hash's fields, with compressed blobs unpacked and JSON kept as JSON.
+	Value any `json:"value"`
+}
+
+// DataOf returns everything stored about chat and, when user is not 0,
+// about user: the chat's conversation, settings and group budget, its
+// review cases and their index, the user's guardian links both ways and
+// this hour's and the last hour's LLM call counts. Pending guardian
+// invitations (24 h, keyed by a random token) are not found by owner and
+// are not listed. Keys that do not exist are left out.
+func (s *Store) DataOf(ctx context.Context, chat, user int64) ([]StoredItem, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	type wanted struct{ key, what string }
+	keys := []wanted{
+		{s.chatKey(chat, "msgs"), "the conversation's last messages, redacted"},
+		{s.chatKey(chat, "conv"), "the classifier's state and verdict (redacted), message count, when a warning was sent"},
+		{s.chatKey(chat, "settings"), "the chat's settings"},
+		{s.chatKey(chat, "budget"), "group warnings sent this hour"},
+		{s.caseChatKey(chat), "the ids of the chat's review cases"},
+	}
+	ids, err := s.client.SMembers(ctx, s.caseChatKey(chat)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("list the cases of chat %d: %w", chat, err)
+	}
+	for _, id := range ids {
+		keys = append(keys, wanted{s.caseKey(id), "a review case: what moderators see (redacted) and their decision"})
+	}
+	if user != 0 {
+		hour := time.Now().Unix() / 3600
+		keys = append(keys,
+			wanted{s.guardiansKey(user), "your guardians: their user ids and display names"},
+			wanted{s.wardsKey(user), "the people you are a guardian of: user ids and display names"},
+		)
+		for _, h := range []int64{hour, hour - 1} {
+			keys = append(keys, wanted{s.cfg.Prefix + "{llm-budget}:u:" + strconv.FormatInt(user, 10) + ":" + strconv.FormatInt(h, 10), "your LLM checks in one hour (a count)"})
+		}
+	}
+	var items []StoredItem
+	for _, k := range keys {
+		item, found, err := s.readItem(ctx, k.key)
+		if err != nil {
+			return nil, err
+		}
+		if found {
+			item.What = k.what
+			items = append(items, item)
+		}
+	}
+	return items, nil
+}
+
+// readItem reads one key whatever its type.
+func (s *Store) readItem(ctx context.Context, key string) (StoredItem, bool, error) {
+	item := StoredItem{Key: strings.TrimPrefix(key, s.cfg.Prefix)}
+	kind, err := s.client.Type(ctx, key).Result()
+	if err != nil {
+		return item, false, fmt.Errorf("read %s: %w", item.Key, err)
+	}
+	switch kind {
+	case "none":
+		return item, false, nil
+	case "string":
+		v, err := s.client.Get(ctx, key).Result()
+		if err != nil {
+			return item, false, fmt.Errorf("read %s: %w", item.Key, err)
+		}
+		item.Value = readable(v)
+	case "hash":
+		fields, err := s.client.HGetAll(ctx, key).Result()
+		if err != nil {
+			return item, false, fmt.Errorf("read %s: %w", item.Key, err)
+		}
+		values := map[string]any{}
+		for f, v := range fields {
+			values[f] = readable(v)
+		}
+		item.Value = values
+	case "list":
+		entries, err := s.client.LRange(ctx, key, 0, -1).Result()
+		if err != nil {
+			return item, false, fmt.Errorf("read %s: %w", item.Key, err)
+		}
+		values := make([]any, len(entries))
+		for i, v := range entries {
+			values[i] = readable(v)
+		}
+		item.Value = values
+	case "set":
+		members, err := s.client.SMembers(ctx, key).Result()
+		if err != nil {
+			return item, false, fmt.Errorf("read %s: %w", item.Key, err)
+		}
+		item.Value = members
+	default:
+		item.Value = "(" + kind + ")"
+	}
+	ttl, err := s.client.PTTL(ctx, key).Result()
+	if err != nil {
+		return item, false, fmt.Errorf("read the expiry of %s: %w", item.Key, err)
+	}
+	if ttl > 0 {
+		at := time.Now().Add(ttl).UTC().Truncate(time.Second)
+		item.Expires = &at
+	}
+	return item, true, nil
+}
+
+// readable unpacks a compressed blob and keeps JSON as JSON, so that the
+// person reading the export sees text, not bytes.
+func readable(v string) any {
+	blob, err := unpack([]byte(v))
+	if err != nil {
+		return v
+	}
+	if json.Valid(blob) && len(blob) > 0 && (blob[0] == '{' || blob[0] == '[') {
+		return json.RawMessage(blob)
+	}
+	return string(blob)
+}
+
+// CaseCards returns where the chat's review cases were posted as cards in
+// moderators' chats, so that forgetting the chat deletes those copies too.
+func (s *Store) CaseCards(ctx context.Context, chat int64) ([][2]int64, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	ids, err := s.client.SMembers(ctx, s.caseChatKey(chat)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("list the cases of chat %d: %w", chat, err)
+	}
+	var cards [][2]int64
+	for _, id := range ids {
+		fields, err := s.client.HMGet(ctx, s.caseKey(id), "card_chat", "card_msg").Result()
+		if err != nil {
+			return nil, fmt.Errorf("read the card of case %s: %w", id, err)
+		}
+		cardChat, _ := strconv.ParseInt(fmt.Sprint(fields[0]), 10, 64)
+		cardMsg, _ := strconv.ParseInt(fmt.Sprint(fields[1]), 10, 64)
+		if cardChat != 0 && cardMsg != 0 {
+			cards = append(cards, [2]int64{cardChat, cardMsg})
+		}
+	}
+	return cards, nil
+}
