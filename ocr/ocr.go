@@ -52,7 +52,7 @@ var (
 
 // Defaults of Config.
 const (
-	DefaultCommand   = "tesseract"
+	DefaultCommand = "tesseract"
 	// DefaultLanguages are two readings: Simplified Chinese with English,
 	// and Traditional with English. One model with both scripts
 	// (chi_sim+chi_tra) is slower and mixes them, writing 淘寶 for 淘宝.

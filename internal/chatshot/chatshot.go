@@ -147,7 +147,7 @@ func firstFontAligned(data []byte) ([]byte, error) {
 // palette is one layout's colours.
 type palette struct {
 	page, header, headerText, bar, field, chromeText color.RGBA
-	left, leftText, right, rightText, pill, pillText  color.RGBA
+	left, leftText, right, rightText, pill, pillText color.RGBA
 }
 
 func rgb(hex uint32) color.RGBA {
