@@ -23,7 +23,9 @@ import (
 	"github.com/scamguard/scamguard/llm"
 	"github.com/scamguard/scamguard/reply"
 	"github.com/scamguard/scamguard/review"
+	"github.com/scamguard/scamguard/screenshot"
 	"github.com/scamguard/scamguard/store"
+	"github.com/scamguard/scamguard/transcribe"
 )
 
 // Deps are the parts the bot wires together; all are required but Log.
@@ -45,6 +47,12 @@ type Deps struct {
 	// Console configures the web console at /review (served when Review is
 	// set); the bot fills in OnDecision.
 	Console review.ConsoleConfig
+	// Screenshots reads photos and image files (OCR); nil answers that
+	// pictures cannot be read and asks for the text.
+	Screenshots *screenshot.Reader
+	// Transcriber turns voice notes into text; nil asks for a screenshot
+	// or the words typed.
+	Transcriber *transcribe.Transcriber
 }
 
 // Bot is the Telegram adapter. Updates flow one way: intake (long polling
@@ -64,6 +72,7 @@ type Bot struct {
 	outbox   *outbox
 	bursts   *bursts
 	intake   intake
+	media    mediaState
 	// stopping makes bursts answer at once: a stopping bot must not leave
 	// a burst unanswered.
 	stopping atomic.Bool

@@ -20,8 +20,10 @@ import (
 	"github.com/scamguard/scamguard/llm"
 	"github.com/scamguard/scamguard/reply"
 	"github.com/scamguard/scamguard/review"
+	"github.com/scamguard/scamguard/screenshot"
 	"github.com/scamguard/scamguard/store"
 	"github.com/scamguard/scamguard/store/storetest"
+	"github.com/scamguard/scamguard/transcribe"
 )
 
 // engine is the classifier, replies and catalogue, built once: they are
@@ -58,6 +60,9 @@ type harness struct {
 	modChat int64
 	judge   *llm.Judge
 	console review.ConsoleConfig
+	// screenshots and transcriber, when set, read photos and voice notes.
+	screenshots *screenshot.Reader
+	transcriber *transcribe.Transcriber
 	// beforeHandle is installed before the bot runs (see export_test.go).
 	beforeHandle func(*models.Update)
 	// logTo, when set, receives the bot's log at debug level (tests that
@@ -149,6 +154,7 @@ func (h *harness) start() {
 	deps.Review, deps.ModChat = h.review, h.modChat
 	deps.Judge = h.judge
 	deps.Console = h.console
+	deps.Screenshots, deps.Transcriber = h.screenshots, h.transcriber
 	b, err := bot.New(context.Background(), h.cfg, deps)
 	if err != nil {
 		h.t.Fatal(err)

@@ -37,6 +37,10 @@ func (b *Bot) onMessage(ctx context.Context, msg *models.Message, received time.
 	}
 	text := messageText(msg)
 	if strings.TrimSpace(text) == "" {
+		if b.onPrivateMedia(ctx, msg, received) {
+			b.metrics.handleTime.Observe(time.Since(received).Seconds())
+			return
+		}
 		if hasMedia(msg) {
 			settings := b.settings(ctx, msg.Chat.ID)
 			b.sendText(msg.Chat.ID, false, "not_text", b.texts.in(uiLang(settings, msg.From)).NotText, msg.ID)

@@ -322,3 +322,14 @@ func detectEntities(text string) []models.MessageEntity {
 	sortEntities(entities)
 	return entities
 }
+
+// Photo is a photo without a caption in a private chat, its largest size
+// width×height with file_id fileID (give the file to Server.AddFile).
+func Photo(chatID, fromID int64, fileID string, width, height, size int) models.Update {
+	update := Text(chatID, fromID, "")
+	update.Message.Photo = []models.PhotoSize{
+		{FileID: fileID + "_thumb", FileUniqueID: "t" + fileID, Width: width / 10, Height: height / 10, FileSize: size / 50},
+		{FileID: fileID, FileUniqueID: "u" + fileID, Width: width, Height: height, FileSize: size},
+	}
+	return update
+}

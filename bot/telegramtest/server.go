@@ -100,6 +100,7 @@ type Server struct {
 	deletedMessages   map[messageKey]bool
 	members           map[memberKey]string // chat member status
 	answeredCallbacks map[string]bool
+	files             map[string][]byte // by file_id, see AddFile
 }
 
 type scriptedFailure struct {
@@ -129,6 +130,7 @@ func New(t testing.TB) *Server {
 		deletedMessages:   map[messageKey]bool{},
 		members:           map[memberKey]string{},
 		answeredCallbacks: map[string]bool{},
+		files:             map[string][]byte{},
 	}
 	s.http = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	t.Cleanup(func() {
@@ -285,6 +287,10 @@ type responseParameters struct {
 // serveHTTP answers /bot<token>/<method>, the only URL shape of the Bot API.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	arrived := time.Now()
+	if strings.HasPrefix(r.URL.Path, "/file/bot") {
+		s.serveFile(w, r)
+		return
+	}
 	requestToken, methodName, found := strings.Cut(strings.TrimPrefix(r.URL.Path, "/bot"), "/")
 	if !strings.HasPrefix(r.URL.Path, "/bot") || !found {
 		writeReply(w, failure(http.StatusNotFound, "Not Found"))

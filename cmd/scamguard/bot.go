@@ -14,7 +14,10 @@ import (
 
 	"github.com/scamguard/scamguard/bot"
 	"github.com/scamguard/scamguard/llm"
+	"github.com/scamguard/scamguard/ocr"
 	"github.com/scamguard/scamguard/review"
+	"github.com/scamguard/scamguard/screenshot"
+	"github.com/scamguard/scamguard/transcribe"
 	"github.com/scamguard/scamguard/store"
 )
 
@@ -105,7 +108,17 @@ func runBot(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "scamguard bot: %v\n", err)
 		return 2
 	}
+	// Photos are read when Tesseract is installed; voice notes when a
+	// transcription endpoint is configured. Without them the bot asks for
+	// the text instead.
+	var screenshots *screenshot.Reader
+	if engine := ocr.New(ocr.Config{}); engine.Check(ctx) != nil {
+		log.Warn("OCR is not installed: photos get asked for the text instead (apt-get install tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra)")
+	} else {
+		screenshots = screenshot.New(engine)
+	}
 	b, err := bot.New(ctx, cfg, bot.Deps{
+		Screenshots: screenshots, Transcriber: transcribe.New(transcribe.ConfigFromEnv(getenv)),
 		Store: st, Classifier: e.classifier, Replies: e.replies, Catalog: e.catalog, Log: log, Judge: judge,
 		Review:  review.New(st, review.Config{Moderators: reviewCfg.Moderators}),
 		ModChat: reviewCfg.ModChat,

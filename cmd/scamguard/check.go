@@ -15,6 +15,7 @@ import (
 	"github.com/scamguard/scamguard/classifier"
 	"github.com/scamguard/scamguard/llm"
 	"github.com/scamguard/scamguard/reply"
+	"github.com/scamguard/scamguard/screenshot"
 	"github.com/scamguard/scamguard/transcript"
 )
 
@@ -59,11 +60,12 @@ type verifyOutput struct {
 }
 
 type checkOptions struct {
-	asJSON bool
-	batch  bool
-	lang   string
-	region string
-	noLLM  bool
+	asJSON    bool
+	batch     bool
+	lang      string
+	region    string
+	noLLM     bool
+	showTurns bool
 }
 
 func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -73,6 +75,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.BoolVar(&opts.batch, "batch", false, "read JSON Lines ({\"id\":..,\"messages\":[..]} per line), write JSON Lines")
 	fs.StringVar(&opts.lang, "lang", "auto", "reply language: auto, zh, zh-Hant or en")
 	fs.StringVar(&opts.region, "region", "", "the user's region (CN, HK, TW, SG, GB, US, AU) for the anti-fraud line")
+	fs.BoolVar(&opts.showTurns, "show-turns", false, "print the turns read (from a screenshot, audio or text), with their speakers, before the verdict")
 	fs.BoolVar(&opts.noLLM, "no-llm", false, "heuristics only, even when an LLM is configured ("+llm.EnvAPIKey+", "+llm.EnvBaseURL+")")
 	positional, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -116,7 +119,21 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "scamguard check: read %s: %v\n", name, err)
 		return 2
 	}
-	conv, err := transcript.Parse(data)
+	var conv classifier.Conversation
+	var lead string // what was read from a screenshot, said before the reply
+	switch sniffMedia(data) {
+	case mediaImage:
+		var reading screenshot.Reading
+		reading, err = e.media.readImages([][]byte{data})
+		if err == nil {
+			conv = reading.Conversation()
+			lead, _ = reading.Summary(opts.lang)
+		}
+	case mediaAudio:
+		conv, err = readAudio(name, data)
+	default:
+		conv, err = transcript.Parse(data)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "scamguard check: %s: %v\n", name, err)
 		return 2
@@ -127,12 +144,18 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "scamguard check: %v\n", err)
 		return 2
 	}
+	if opts.showTurns {
+		printTurns(stdout, conv)
+	}
 	out := e.check(conv, opts)
 	if opts.asJSON {
 		if err := json.NewEncoder(stdout).Encode(out); err != nil {
 			return 1
 		}
 		return 0
+	}
+	if lead != "" {
+		fmt.Fprintln(stdout, lead)
 	}
 	fmt.Fprintln(stdout, out.Warning)
 	return 0
@@ -211,7 +234,15 @@ func checkBatch(e *engine, opts checkOptions, input io.Reader, name string, stdo
 
 // checkLine parses, classifies and encodes one line of a batch.
 func (e *engine) checkLine(data []byte, opts checkOptions) ([]byte, error) {
-	id, conv, err := transcript.ParseBatchLine(data)
+	var id json.RawMessage
+	var conv classifier.Conversation
+	var err error
+	if line, ok := batchImages(data); ok {
+		id = line.ID
+		conv, err = e.media.readImageFiles(line.Images)
+	} else {
+		id, conv, err = transcript.ParseBatchLine(data)
+	}
 	if err != nil {
 		return nil, err
 	}

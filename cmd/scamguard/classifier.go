@@ -16,6 +16,8 @@ type engine struct {
 	catalog    *catalog.Catalog
 	// judge is the LLM stage; nil until check or eval builds it.
 	judge *llm.Judge
+	// media reads screenshots (OCR) for check, on first use.
+	media *media
 }
 
 // newEngine loads the catalogue and the signals side by side (each is a
@@ -47,5 +49,5 @@ func newEngine() (*engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &engine{classifier: c, replies: replies, brands: brands, catalog: cl.cat}, nil
+	return &engine{classifier: c, replies: replies, brands: brands, catalog: cl.cat, media: &media{}}, nil
 }
