@@ -70,4 +70,3 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request) {
 	s.broadcastLocked()
 	s.mu.Unlock()
 }
-
