@@ -17,8 +17,8 @@ import (
 	"github.com/scamguard/scamguard/ocr"
 	"github.com/scamguard/scamguard/review"
 	"github.com/scamguard/scamguard/screenshot"
-	"github.com/scamguard/scamguard/transcribe"
 	"github.com/scamguard/scamguard/store"
+	"github.com/scamguard/scamguard/transcribe"
 )
 
 // storeOptions are the store's settings, listed with the bot's in --help
