@@ -272,38 +272,3 @@ func (b *Bot) download(ctx context.Context, fileID string, maxBytes int64) ([]by
 	}
 	return data, nil
 }
-
-// observeEntry is observe for an entry whose speaker and text come from
-// a screenshot or a recording rather than from the message itself.
-func (b *Bot) observeEntry(ctx context.Context, msg *models.Message, entry store.Entry, received time.Time) {
-	chat := msg.Chat.ID
-	br := b.bursts.open(chat)
-	verdict, conv, err := b.record(ctx, chat, entry)
-	if err != nil {
-		b.degrade("store", err)
-		br.degraded = true
-		br.fallback = append(br.fallback, classifier.Message{From: classifier.Speaker(entry.From), Text: entry.Text})
-		verdict = b.deps.Classifier.Classify(ctx, classifier.Conversation{Messages: br.fallback})
-	} else {
-		br.settings = conv.Settings
-		br.window = conv.Window
-	}
-	br.verdict = verdict
-	br.replyTo = msg.ID
-	if msg.From != nil {
-		br.user, br.userLang = msg.From.ID, msg.From.LanguageCode
-	}
-	br.received = received
-	br.gen++
-	if b.cfg.BurstWindow == 0 || b.stopping.Load() {
-		b.flush(chat, br.gen, false)
-		return
-	}
-	if br.timer != nil {
-		br.timer.Stop()
-	}
-	gen := br.gen
-	br.timer = time.AfterFunc(b.cfg.BurstWindow, func() {
-		b.lanes.add(chat, func() { b.flush(chat, gen, false) })
-	})
-}

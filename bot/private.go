@@ -99,26 +99,33 @@ func forwardedFromHidden(msg *models.Message) bool {
 // observe adds a message to the chat's conversation and (re)arms the burst:
 // the answer goes out once the chat has been quiet for BurstWindow.
 func (b *Bot) observe(ctx context.Context, msg *models.Message, text string, received time.Time) {
-	chat := msg.Chat.ID
-	from := speakerOf(msg)
-	br := b.bursts.open(chat)
-	entry := messageEntry(msg, text, from)
+	entry := messageEntry(msg, text, speakerOf(msg))
 	entry.Hidden = forwardedFromHidden(msg)
+	b.observeEntry(ctx, msg, entry, received)
+}
+
+// observeEntry records entry (a message's text, or the turns read from a
+// screenshot or a recording) and (re)arms the burst of msg's chat.
+func (b *Bot) observeEntry(ctx context.Context, msg *models.Message, entry store.Entry, received time.Time) {
+	chat := msg.Chat.ID
+	br := b.bursts.open(chat)
 	verdict, conv, err := b.record(ctx, chat, entry)
 	if err != nil {
 		// The store is down or slow: judge what this burst brought alone
 		// rather than leave the user without an answer.
 		b.degrade("store", err)
 		br.degraded = true
-		br.fallback = append(br.fallback, classifier.Message{From: from, Text: text, HiddenSender: entry.Hidden})
+		br.fallback = append(br.fallback, classifier.Message{From: classifier.Speaker(entry.From), Text: entry.Text, HiddenSender: entry.Hidden})
 		verdict = b.deps.Classifier.Classify(ctx, classifier.Conversation{Messages: br.fallback})
 	} else {
 		br.settings = conv.Settings
 		br.window = conv.Window
+		// Quotes come from the words as received, never from storage
+		// (which keeps them redacted).
 		if br.live == nil {
 			br.live = map[int]string{}
 		}
-		br.live[int(conv.Seq-1)] = text
+		br.live[int(conv.Seq-1)] = entry.Text
 	}
 	br.verdict = verdict
 	br.replyTo = msg.ID
