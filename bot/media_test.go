@@ -1,8 +1,6 @@
 package bot_test
 
 import (
-	"context"
-	"os"
 	"strings"
 	"testing"
 
@@ -10,7 +8,6 @@ import (
 
 	"github.com/scamguard/scamguard/bot/telegramtest"
 	"github.com/scamguard/scamguard/internal/chatshot"
-	"github.com/scamguard/scamguard/ocr"
 	"github.com/scamguard/scamguard/screenshot"
 	"github.com/scamguard/scamguard/transcribe"
 	"github.com/scamguard/scamguard/transcribe/transcribetest"
@@ -20,19 +17,7 @@ import (
 // CJK font (fails in CI).
 func requireOCR(t *testing.T) *screenshot.Reader {
 	t.Helper()
-	engine := ocr.New(ocr.Config{})
-	err := engine.Check(context.Background())
-	if err == nil {
-		_, err = chatshot.Font()
-	}
-	if err != nil {
-		msg := "needs Tesseract and a CJK font (apt-get install tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra fonts-wqy-microhei): " + err.Error()
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	return screenshot.New(engine)
+	return screenshot.New(chatshot.RequireOCR(t))
 }
 
 func TestPhotoIsReadThroughGetFile(t *testing.T) {

@@ -2,7 +2,6 @@ package screenshot
 
 import (
 	"context"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -19,19 +18,7 @@ import (
 // installs them).
 func requireOCR(t testing.TB) *ocr.Engine {
 	t.Helper()
-	engine := ocr.New(ocr.Config{})
-	err := engine.Check(context.Background())
-	if err == nil {
-		_, err = chatshot.Font()
-	}
-	if err != nil {
-		msg := "screenshot tests need Tesseract and a CJK font (apt-get install tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra fonts-wqy-microhei): " + err.Error()
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	return engine
+	return chatshot.RequireOCR(t)
 }
 
 // setResult is one case of the set, drawn and read.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -10,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/scamguard/scamguard/internal/chatshot"
-	"github.com/scamguard/scamguard/ocr"
 	"github.com/scamguard/scamguard/transcribe"
 	"github.com/scamguard/scamguard/transcribe/transcribetest"
 )
@@ -18,17 +16,7 @@ import (
 // requireOCR skips without Tesseract or a CJK font (fails in CI).
 func requireOCR(t *testing.T) {
 	t.Helper()
-	err := ocr.New(ocr.Config{}).Check(context.Background())
-	if err == nil {
-		_, err = chatshot.Font()
-	}
-	if err != nil {
-		msg := "needs Tesseract and a CJK font (apt-get install tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra fonts-wqy-microhei): " + err.Error()
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
+	chatshot.RequireOCR(t)
 }
 
 // writeShot draws the founding scam's second half as a JPEG screenshot
