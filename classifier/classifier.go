@@ -97,27 +97,19 @@ func New(set *SignalSet, brands []Brand) (*Classifier, error) {
 			}
 		}
 	}
-	for _, cue := range set.Cues.Negation {
-		add(cue, payload{kind: payloadNegation})
-	}
-	for _, cue := range set.Cues.NotNegation {
-		add(cue, payload{kind: payloadNotNegation})
-	}
-	for _, cue := range set.Cues.Described {
-		add(cue, payload{kind: payloadDescribed})
-	}
-	for _, cue := range set.Cues.Masks {
-		add(cue, payload{kind: payloadMask})
-	}
-	for _, cue := range set.Cues.Reporting {
-		add(cue, payload{kind: payloadReporting})
-	}
-	for kind, cues := range map[payloadKind][]string{
-		payloadClosure: set.Cues.Closure, payloadQuestion: set.Cues.Question, payloadNews: set.Cues.News,
-		payloadSelfDemand: set.Cues.SelfDemand, payloadScopeBreak: set.Cues.ScopeBreak,
+	// A slice, not a map: payload order must not change from run to run.
+	for _, cues := range []struct {
+		kind  payloadKind
+		words []string
+	}{
+		{payloadNegation, set.Cues.Negation}, {payloadNotNegation, set.Cues.NotNegation},
+		{payloadDescribed, set.Cues.Described}, {payloadMask, set.Cues.Masks},
+		{payloadReporting, set.Cues.Reporting}, {payloadClosure, set.Cues.Closure},
+		{payloadQuestion, set.Cues.Question}, {payloadNews, set.Cues.News},
+		{payloadSelfDemand, set.Cues.SelfDemand}, {payloadScopeBreak, set.Cues.ScopeBreak},
 	} {
-		for _, cue := range cues {
-			add(cue, payload{kind: kind})
+		for _, cue := range cues.words {
+			add(cue, payload{kind: cues.kind})
 		}
 	}
 	for _, b := range brands {
@@ -128,22 +120,7 @@ func New(set *SignalSet, brands []Brand) (*Classifier, error) {
 		}
 	}
 	c.matcher = newMatcher(keys, refs)
-	var soundKeys []string
-	var soundSignals []int32
-	for i, sig := range c.signals {
-		if sig.Weight < soundMinWeight || !soundRoles[sig.Role] {
-			continue
-		}
-		for _, phrase := range sig.Phrases {
-			if key, ok := soundKey(foldKey(phrase)); ok {
-				soundKeys = append(soundKeys, key)
-				soundSignals = append(soundSignals, int32(i))
-			}
-		}
-	}
-	if len(soundKeys) > 0 {
-		c.soundMatcher = newMatcher(soundKeys, soundSignals)
-	}
+	c.soundMatcher = c.newSoundMatcher()
 	for i := range c.matcher.patterns {
 		pat := &c.matcher.patterns[i]
 		for _, ref := range pat.payloads {
@@ -182,4 +159,26 @@ func (c *Classifier) roleSlotOf(id string) (int, bool) {
 	}
 	slot, ok := roleSlot[c.signals[i].Role]
 	return slot, ok
+}
+
+// newSoundMatcher builds the pinyin matcher of the strong phrases of the
+// roles worth catching by sound (see sound.go); nil when there are none.
+func (c *Classifier) newSoundMatcher() *matcher {
+	var soundKeys []string
+	var soundSignals []int32
+	for i, sig := range c.signals {
+		if sig.Weight < soundMinWeight || !soundRoles[sig.Role] {
+			continue
+		}
+		for _, phrase := range sig.Phrases {
+			if key, ok := soundKey(foldKey(phrase)); ok {
+				soundKeys = append(soundKeys, key)
+				soundSignals = append(soundSignals, int32(i))
+			}
+		}
+	}
+	if len(soundKeys) == 0 {
+		return nil
+	}
+	return newMatcher(soundKeys, soundSignals)
 }

@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/scamguard/scamguard/catalog"
-	"github.com/scamguard/scamguard/classifier"
 )
 
 // corpusDir finds ../shared/data/corpus from the package directory upwards,
@@ -89,10 +87,7 @@ func TestCorpusTargets(t *testing.T) {
 		t.Skip("corpus evaluation skipped in -short mode")
 	}
 	dir := corpusDir(t)
-	c, err := classifier.Default(catalog.MustLoad().ImpersonableBrands())
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := defaultClassifier(t)
 	reports := map[string]*Report{}
 	for _, tg := range targets {
 		if reports[tg.file] != nil {

@@ -246,7 +246,7 @@ func violations(t *testing.T, c *classifier.Classifier, items []Item) (map[strin
 	return counts, examples
 }
 
-func metamorphicClassifier(t *testing.T) *classifier.Classifier {
+func defaultClassifier(t *testing.T) *classifier.Classifier {
 	t.Helper()
 	c, err := classifier.Default(catalog.MustLoad().ImpersonableBrands())
 	if err != nil {
@@ -275,7 +275,7 @@ func TestMetamorphicYardstick(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	counts, examples := violations(t, metamorphicClassifier(t), items)
+	counts, examples := violations(t, defaultClassifier(t), items)
 	checkBudget(t, counts, examples, yardstickBudget)
 }
 
@@ -310,7 +310,7 @@ func TestMetamorphicDevCorpus(t *testing.T) {
 		}
 		items = append(items, fileItems...)
 	}
-	counts, examples := violations(t, metamorphicClassifier(t), items)
+	counts, examples := violations(t, defaultClassifier(t), items)
 	checkBudget(t, counts, examples, devBudget)
 }
 

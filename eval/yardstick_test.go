@@ -27,7 +27,7 @@ var yardstickTargets = []target{
 }
 
 func TestYardstickTargets(t *testing.T) {
-	c := metamorphicClassifier(t)
+	c := defaultClassifier(t)
 	reports := map[string]*Report{}
 	for _, tg := range yardstickTargets {
 		if reports[tg.file] == nil {
