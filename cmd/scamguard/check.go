@@ -15,7 +15,6 @@ import (
 	"github.com/scamguard/scamguard/classifier"
 	"github.com/scamguard/scamguard/llm"
 	"github.com/scamguard/scamguard/reply"
-	"github.com/scamguard/scamguard/screenshot"
 	"github.com/scamguard/scamguard/transcript"
 )
 
@@ -119,21 +118,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "scamguard check: read %s: %v\n", name, err)
 		return 2
 	}
-	var conv classifier.Conversation
-	var lead string // what was read from a screenshot, said before the reply
-	switch sniffMedia(data) {
-	case mediaImage:
-		var reading screenshot.Reading
-		reading, err = e.media.readImages([][]byte{data})
-		if err == nil {
-			conv = reading.Conversation()
-			lead, _ = reading.Summary(opts.lang)
-		}
-	case mediaAudio:
-		conv, err = readAudio(name, data)
-	default:
-		conv, err = transcript.Parse(data)
-	}
+	conv, lead, err := e.readInput(name, data, opts.lang)
 	if err != nil {
 		fmt.Fprintf(stderr, "scamguard check: %s: %v\n", name, err)
 		return 2
@@ -145,7 +130,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if opts.showTurns {
-		printTurns(stdout, conv)
+		printTurns(stdout, e.classifier, conv)
 	}
 	out := e.check(conv, opts)
 	if opts.asJSON {
@@ -159,6 +144,25 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stdout, out.Warning)
 	return 0
+}
+
+// readInput reads one conversation from a screenshot, a recording or text
+// (by content); lead is what a screenshot showed, said before the reply.
+func (e *engine) readInput(name string, data []byte, lang string) (conv classifier.Conversation, lead string, err error) {
+	switch sniffMedia(data) {
+	case mediaImage:
+		reading, err := e.media.readImages([][]byte{data})
+		if err != nil {
+			return conv, "", err
+		}
+		lead, _ = reading.Summary(lang)
+		return reading.Conversation(), lead, nil
+	case mediaAudio:
+		conv, err = readAudio(name, data)
+		return conv, "", err
+	}
+	conv, err = transcript.Parse(data)
+	return conv, "", err
 }
 
 // batchChunk is how many lines are handled in parallel before their

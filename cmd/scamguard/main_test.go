@@ -171,3 +171,15 @@ func TestCheckTraditionalConversationGetsTraditionalReply(t *testing.T) {
 		t.Errorf("reply is not in Traditional characters:\n%s", got.Warning)
 	}
 }
+
+// --show-turns shows a pasted transcript as the turns the classifier reads.
+func TestShowTurnsOfAPaste(t *testing.T) {
+	paste := `{"messages":[{"from":"other","text":"客服：您好，我是淘宝理赔中心\n我：怎么了"}]}`
+	code, out, errOut := runCLI(t, paste, "check", "--no-llm", "--show-turns", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.HasPrefix(out, "other: 您好，我是淘宝理赔中心\nuser: 怎么了\n\n") {
+		t.Fatalf("turns not shown as the classifier reads them:\n%s", out)
+	}
+}

@@ -93,10 +93,14 @@ func readAudio(name string, data []byte) (classifier.Conversation, error) {
 	return classifier.Conversation{Messages: []classifier.Message{{From: classifier.SpeakerUser, Text: text}}}, nil
 }
 
-// printTurns writes the turns read, one a line, with their speakers.
-func printTurns(w io.Writer, conv classifier.Conversation) {
+// printTurns writes the turns read, one a line, with their speakers, as
+// the classifier sees them: a pasted transcript inside a message shows
+// its own turns.
+func printTurns(w io.Writer, c *classifier.Classifier, conv classifier.Conversation) {
 	for _, m := range conv.Messages {
-		fmt.Fprintf(w, "%s: %s\n", m.From, strings.ReplaceAll(m.Text, "\n", " "))
+		for _, turn := range c.Turns(m.Text, m.From) {
+			fmt.Fprintf(w, "%s: %s\n", turn.From, strings.ReplaceAll(m.Text[turn.Start:turn.End], "\n", " "))
+		}
 	}
 	fmt.Fprintln(w)
 }
