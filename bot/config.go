@@ -207,20 +207,11 @@ func ParseConfig(args []string, getenv func(string) string, stderr io.Writer, ex
 			cfg.Flags[o.Env] = *v
 		}
 	}
-	if cfg.Token == "" {
-		return Config{}, ErrNoToken
+	if cfg.WebhookURL != "" && cfg.HTTPAddr == "" {
+		cfg.HTTPAddr = ":8080" // Telegram must reach the webhook
 	}
-	if cfg.WebhookURL != "" {
-		u, parseErr := url.Parse(cfg.WebhookURL)
-		if parseErr != nil || u.Scheme != "https" || u.Host == "" {
-			return Config{}, fmt.Errorf("%s=%q: want an https:// URL that Telegram can reach", EnvWebhookURL, cfg.WebhookURL)
-		}
-		if cfg.HTTPAddr == "" {
-			cfg.HTTPAddr = ":8080"
-		}
-	}
-	if cfg.WebhookSecret != "" && !validSecret(cfg.WebhookSecret) {
-		return Config{}, fmt.Errorf("%s: want 1 to 256 characters of A-Z a-z 0-9 _ -", EnvWebhookSecret)
+	if err := cfg.validate(); err != nil {
+		return Config{}, err
 	}
 	return cfg, nil
 }
@@ -268,4 +259,22 @@ func Usage(extra []Option) string {
 		fmt.Fprintf(&b, "  %s\n      default %s. %s\n", name, def, o.Meaning)
 	}
 	return b.String()
+}
+
+// validate checks the settings that need more than parsing: a token, a
+// webhook URL Telegram can reach, a secret Telegram accepts.
+func (cfg Config) validate() error {
+	if cfg.Token == "" {
+		return ErrNoToken
+	}
+	if cfg.WebhookURL != "" {
+		u, parseErr := url.Parse(cfg.WebhookURL)
+		if parseErr != nil || u.Scheme != "https" || u.Host == "" {
+			return fmt.Errorf("%s=%q: want an https:// URL that Telegram can reach", EnvWebhookURL, cfg.WebhookURL)
+		}
+	}
+	if cfg.WebhookSecret != "" && !validSecret(cfg.WebhookSecret) {
+		return fmt.Errorf("%s: want 1 to 256 characters of A-Z a-z 0-9 _ -", EnvWebhookSecret)
+	}
+	return nil
 }
