@@ -120,7 +120,8 @@ type speech struct {
 
 // warned reports whether the stretch of folded rune i carries a warning.
 func (sp *speech) warned(folded *Folded, i int32) bool {
-	return slices.Contains(sp.warnedSegments, segmentOf(folded, i))
+	// segmentOf walks the text: skip it in the usual turn with no warning.
+	return len(sp.warnedSegments) > 0 && slices.Contains(sp.warnedSegments, segmentOf(folded, i))
 }
 
 // segmentOf numbers the stretch of rune i: the commas and sentence marks
