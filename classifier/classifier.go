@@ -49,7 +49,8 @@ const (
 	payloadQuestion   // asking whether to act: "要不要", "should I"
 	payloadNews       // a report about scams: "骗子", "victims"
 	payloadSelfDemand // asking for something to be sent to the speaker: "发给我"
-	payloadScopeBreak // the sentence moves on: "但是", "but", "now"
+	payloadScopeBreak // the sentence moves on after a comma: "现在请", "now"
+	payloadContrast   // the sentence turns: "但是", "but"
 )
 
 // Limits that keep hostile input bounded: a message longer than
@@ -107,6 +108,7 @@ func New(set *SignalSet, brands []Brand) (*Classifier, error) {
 		{payloadReporting, set.Cues.Reporting}, {payloadClosure, set.Cues.Closure},
 		{payloadQuestion, set.Cues.Question}, {payloadNews, set.Cues.News},
 		{payloadSelfDemand, set.Cues.SelfDemand}, {payloadScopeBreak, set.Cues.ScopeBreak},
+		{payloadContrast, set.Cues.Contrast},
 	} {
 		for _, cue := range cues.words {
 			add(cue, payload{kind: cues.kind})

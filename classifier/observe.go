@@ -3,6 +3,8 @@ package classifier
 import (
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Observe adds the next message of the conversation to state, in named
@@ -54,9 +56,9 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 	}
 	changed := c.recordPhrases(state, index, text, folded, matches, nears, sp)
 	if sp.voice != voiceOwn {
-		plain, origin := asciiFold(own)
-		for _, hit := range findCodeSignals(plain) {
-			start, end := t.Start+origin[hit.start], t.Start+origin[hit.end]
+		plain := undisguise(own)
+		for _, hit := range findCodeSignals(plain.text) {
+			start, end := t.Start+plain.at(hit.start), t.Start+plain.at(hit.end)
 			changed = c.record(state, c.signal(hit.signal), index, text, start, end, ActAssert, sp) || changed
 		}
 		if hidden {
@@ -76,7 +78,13 @@ func (c *Classifier) findPhrases(scratch *scratch, folded *Folded, carried int) 
 	// longer phrase "apple gift card" still pairs with "buy", and a word in
 	// the carried tail pairs with one in this message.
 	nears := c.findNear(folded, scratch.matches)
-	nears = append(nears, c.findSound(&scratch.sound, folded, scratch.matches)...)
+	for _, snd := range c.findSound(&scratch.sound, folded, scratch.matches) {
+		// A sound that starts inside a brand name is the brand's: "支付宝
+		// 验证码" does not sound like "报验证码" (read out the code).
+		if !c.startsInsideBrand(scratch.matches, snd.span.start) {
+			nears = append(nears, snd)
+		}
+	}
 	if carried > 0 {
 		kept := scratch.matches[:0]
 		for _, m := range scratch.matches {
@@ -98,6 +106,17 @@ func (c *Classifier) findPhrases(scratch *scratch, folded *Folded, carried int) 
 
 // frameCueWeight is what a turn's frame counts for by its cues alone.
 const frameCueWeight = 0.05
+
+// startsInsideBrand reports whether folded rune i lies after the first
+// rune of a brand name matched around it.
+func (c *Classifier) startsInsideBrand(matches []match, i int32) bool {
+	for _, m := range matches {
+		if m.start < i && i < m.end && c.hasPayload(m, payloadBrand) {
+			return true
+		}
+	}
+	return false
+}
 
 // speech is how a turn's words count: whose voice they are, the frame
 // they are said in, and which clauses carry a warning.
@@ -295,40 +314,98 @@ func insideQuotes(text string, at int) bool {
 	return depth > 0 || straight
 }
 
-// asciiFold undoes what hides a link or a number from the byte-level
-// finders: full-width ASCII ("ｂｉｔ．ｌｙ") becomes ASCII and invisible
-// characters are dropped. origin maps each byte of plain (and its end) to
-// the byte of text it came from, so quotes stay in the original.
-func asciiFold(text string) (plain string, origin []int) {
-	needed := false
-	for _, r := range text {
-		if r >= 0xFF01 && r <= 0xFF5E || isInvisible(r) {
-			needed = true
+// lookAlike reports a non-ASCII letter that folds to an ASCII one (а, о, Ｔ).
+func lookAlike(r rune) bool {
+	f := foldLetter(r)
+	return f < utf8.RuneSelf && unicode.IsLetter(f)
+}
+
+// plainText is a turn's text as the byte-level finders (links, numbers)
+// need it, with the way back to the original bytes.
+type plainText struct {
+	text string
+	// origin maps each byte of text (and its end) to the original byte;
+	// nil when text is the original.
+	origin []int
+}
+
+// at maps a byte offset of the plain text to the original text.
+func (p plainText) at(i int) int {
+	if p.origin == nil {
+		return i
+	}
+	return p.origin[i]
+}
+
+// undisguise undoes what hides a link or a number from the byte-level
+// finders: full-width ASCII ("ｂｉｔ．ｌｙ") and Latin look-alikes ("Тxt" with
+// a Cyrillic Т) become ASCII, and invisible characters, emoji inside a
+// word and dots between single letters ("T.x.t") are dropped.
+func undisguise(text string) plainText {
+	changed := false
+	for i, r := range text {
+		if _, keep := undisguised(text, i, r); !keep || r >= utf8.RuneSelf && foldsToASCII(r) {
+			changed = true
 			break
 		}
 	}
-	if !needed {
-		origin = make([]int, len(text)+1)
-		for i := range origin {
-			origin[i] = i
-		}
-		return text, origin
+	if !changed {
+		return plainText{text: text}
 	}
 	var b strings.Builder
+	var origin []int
 	for i, r := range text {
-		switch {
-		case isInvisible(r):
+		out, keep := undisguised(text, i, r)
+		if !keep {
 			continue
-		case r >= 0xFF01 && r <= 0xFF5E:
-			b.WriteRune(r - 0xFF01 + '!')
-			origin = append(origin, i)
-		default:
-			n, _ := b.WriteRune(r)
-			for k := 0; k < n; k++ {
-				origin = append(origin, i+k)
-			}
+		}
+		n, _ := b.WriteRune(out)
+		for k := 0; k < n; k++ {
+			origin = append(origin, i+k)
 		}
 	}
-	origin = append(origin, len(text))
-	return b.String(), origin
+	return plainText{text: b.String(), origin: append(origin, len(text))}
+}
+
+// foldsToASCII reports a full-width form or a look-alike letter.
+func foldsToASCII(r rune) bool { return r >= 0xFF01 && r <= 0xFF5E || lookAlike(r) }
+
+// undisguised returns what rune r at byte i of text becomes, and false
+// when it is dropped.
+func undisguised(text string, i int, r rune) (rune, bool) {
+	switch {
+	case r < utf8.RuneSelf:
+		if r == '.' && singleLetterBefore(text, i) && letterAt(text, i+1) {
+			return r, false
+		}
+		return r, true
+	case isInvisible(r):
+		return r, false
+	case r >= 0xFF01 && r <= 0xFF5E:
+		return r - 0xFF01 + '!', true
+	case lookAlike(r):
+		return foldLetter(r), true
+	case unicode.Is(unicode.So, r) && letterBefore(text, i) && letterAfter(text, i+utf8.RuneLen(r)):
+		return r, false
+	}
+	return r, true
+}
+
+// singleLetterBefore: text[i-1] is a letter standing alone ("T.x.t").
+func singleLetterBefore(text string, i int) bool {
+	return i >= 1 && isLetter(text[i-1]) && (i == 1 || !isLetter(text[i-2]))
+}
+
+func letterAt(text string, i int) bool { return i < len(text) && isLetter(text[i]) }
+
+// letterBefore and letterAfter look past other symbols for a letter next
+// to an emoji ("Tx💰t").
+func letterBefore(text string, i int) bool {
+	r, _ := utf8.DecodeLastRuneInString(text[:i])
+	return unicode.IsLetter(r)
+}
+
+func letterAfter(text string, i int) bool {
+	r, _ := utf8.DecodeRuneInString(text[i:])
+	return unicode.IsLetter(r)
 }

@@ -127,3 +127,24 @@ func FuzzTurns(f *testing.F) {
 		c.Classify(context.Background(), Conversation{Messages: []Message{{From: SpeakerOther, Text: text}}})
 	})
 }
+
+// Links and numbers are found through the disguises that hide them from a
+// byte-level search, and quotes still point into the original text.
+func TestUndisguise(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Тxt STОRE to 88039", "txt SToRE to 88039"}, // look-alikes fold to lower case, as the finders compare
+		{"T.x.t WIN to 80086", "Txt WIN to 80086"},
+		{"Tx💰t WIN to 80086", "Txt WIN to 80086"},
+		{"ｂｉｔ．ｌｙ/abc", "bit.ly/abc"},
+		{"go to bit\u200b.ly/x", "go to bit.ly/x"},
+		{"visit bit.ly/x today", "visit bit.ly/x today"},
+	} {
+		p := undisguise(tc.in)
+		if p.text != tc.want {
+			t.Errorf("undisguise(%q) = %q, want %q", tc.in, p.text, tc.want)
+		}
+		if p.at(len(p.text)) != len(tc.in) || p.at(0) != 0 {
+			t.Errorf("undisguise(%q): ends map to %d..%d", tc.in, p.at(0), p.at(len(p.text)))
+		}
+	}
+}

@@ -64,6 +64,7 @@ var rolePairs = []rolePair{
 	{RoleLure, RoleAction, 0.85},
 	{RoleLure, RoleLink, 0.85},
 	{RolePretext, RoleLink, 0.75},
+	{RolePivot, RoleLink, 0.80},
 	{RoleImpersonation, RoleLink, 0.65},
 	{RolePretext, RoleAction, 0.60},
 	{RoleImpersonation, RoleAction, 0.55},

@@ -138,9 +138,12 @@ type Cues struct {
 	// SelfDemand words ask for something to be handed to the speaker
 	// ("发给我", "send me"): a turn with them is never a warning frame.
 	SelfDemand []string `yaml:"self_demand"`
-	// ScopeBreak words move a sentence on ("但是", "but", "now"): a
-	// negation before them does not reach past them.
+	// ScopeBreak words move a sentence on after a comma ("，现在请您",
+	// ", now"): a negation before them does not reach past them.
 	ScopeBreak []string `yaml:"scope_break"`
+	// Contrast words ("但是", "but") end a negation's reach wherever they
+	// stand.
+	Contrast []string `yaml:"contrast"`
 }
 
 // SignalSet is the parsed signals.yaml.

@@ -321,7 +321,7 @@ func (c *Classifier) negated(folded *Folded, matches []match, m match) bool {
 		// second demand, it does not take back the first.
 		after := cue.start >= m.end && cue.start-m.end <= negationAfter && folded.Clause[cue.start] == folded.Clause[m.start] &&
 			classOf(folded.Runes[m.end-1]) == classOf(folded.Runes[cue.start]) && !punctBetween(folded, m.end, cue.start)
-		if (before || after) && !c.cueAbsorbed(matches, cue) && !(before && c.scopeBroken(matches, cue.end, m.start)) {
+		if (before || after) && !c.cueAbsorbed(matches, cue) && !(before && c.scopeBroken(folded, matches, cue.end, m.start)) {
 			return true
 		}
 	}
@@ -367,9 +367,12 @@ func sameSentence(folded *Folded, from, to int32) bool {
 // scopeBroken reports a turn of the sentence between a negation cue and a
 // phrase ("we never ask for your PIN, but read me the code", "我们不会收费，
 // 现在请您把验证码告诉我"): the negation ends where the speaker moves on.
-func (c *Classifier) scopeBroken(matches []match, from, to int32) bool {
+func (c *Classifier) scopeBroken(folded *Folded, matches []match, from, to int32) bool {
 	for _, m := range matches {
-		if m.start >= from && m.end <= to && c.hasPayload(m, payloadScopeBreak) {
+		if m.start < from || m.end > to {
+			continue
+		}
+		if c.hasPayload(m, payloadContrast) || c.hasPayload(m, payloadScopeBreak) && folded.PunctBefore[m.start] {
 			return true
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-
 )
 
 // corpusDir finds ../shared/data/corpus from the package directory upwards,

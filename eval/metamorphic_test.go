@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode"
@@ -145,17 +146,34 @@ func wrapNews(conv classifier.Conversation, lang string) []classifier.Conversati
 	return []classifier.Conversation{{Messages: []classifier.Message{{From: classifier.SpeakerOther, Text: text}}}}
 }
 
-// perMessage applies an obfuscation to every message of the other party.
+// perMessage applies an obfuscation to every message of the other party,
+// outside its links: a scammer disguises words, but a link must still open.
 func perMessage(obfuscate func(string) string) func(classifier.Conversation, string) []classifier.Conversation {
 	return func(conv classifier.Conversation, _ string) []classifier.Conversation {
 		msgs := append([]classifier.Message(nil), conv.Messages...)
 		for i := range msgs {
 			if msgs[i].From == classifier.SpeakerOther {
-				msgs[i].Text = obfuscate(msgs[i].Text)
+				msgs[i].Text = outsideLinks(msgs[i].Text, obfuscate)
 			}
 		}
 		return []classifier.Conversation{{Messages: msgs}}
 	}
+}
+
+// linkPattern finds what a reader would click: URLs and bare domains.
+var linkPattern = regexp.MustCompile(`(?i)(?:https?://|www\.)\S+|[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:/\S*)?`)
+
+// outsideLinks applies f to the text between links.
+func outsideLinks(s string, f func(string) string) string {
+	var b strings.Builder
+	last := 0
+	for _, loc := range linkPattern.FindAllStringIndex(s, -1) {
+		b.WriteString(f(s[last:loc[0]]))
+		b.WriteString(s[loc[0]:loc[1]])
+		last = loc[1]
+	}
+	b.WriteString(f(s[last:]))
+	return b.String()
 }
 
 // spaceOut puts a space between Han characters and a dot inside Latin
@@ -283,12 +301,10 @@ func TestMetamorphicYardstick(t *testing.T) {
 // the closing note of the classifier issue with why.
 // Measured 2026-12-07 on 98 yardstick scams; the budget only goes down.
 var yardstickBudget = map[string]int{
-	"reassurance inserted":    10,
+	"reassurance inserted":    7,
 	"joined into one paste":   12,
 	"flattened onto one line": 15,
-	"spaced out":              6,
-	"emoji inside words":      4,
-	"homoglyphs":              4,
+	"spaced out":              2,
 }
 
 // TestMetamorphicDevCorpus runs the relations on every scam of the dev
@@ -324,7 +340,6 @@ var devBudget = map[string]int{
 	"flattened onto one line":  75,
 	"retold":                   2,
 	"quoted in a news warning": 2,
-	"spaced out":               113,
-	"emoji inside words":       103,
-	"homoglyphs":               89,
+	"spaced out":               3,
+	"emoji inside words":       17,
 }

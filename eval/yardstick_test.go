@@ -16,10 +16,10 @@ import (
 // the classifier issue reached.
 var yardstickTargets = []target{
 	{"yardstick.jsonl", "recall", 0.93, false},
-	{"yardstick.jsonl", "scam_recall", 0.66, false},
-	{"yardstick.jsonl", "false_alarm", 0.05, true},
+	{"yardstick.jsonl", "scam_recall", 0.75, false},
+	{"yardstick.jsonl", "false_alarm", 0.03, true},
 	{"yardstick.jsonl", "false_alarm_scam", 0.0, true},
-	{"yardstick.jsonl", "early", 0.88, false},
+	{"yardstick.jsonl", "early", 0.90, false},
 	{"frames.jsonl", "false_alarm", 0.03, true},
 	{"frames.jsonl", "false_alarm_scam", 0.0, true},
 	{"frames.jsonl", "frame", 0.85, false},
