@@ -118,7 +118,7 @@ func (c *Classifier) splitPaste(text string, from Speaker) []Turn {
 			// A reply in a paste flattened onto one line is its first
 			// sentence; what follows with no label is the other party
 			// going on ("我:对，怎么了？ 您的快递在运输途中丢失了…").
-			if cut := firstSentenceEnd(text[m.textStart:end]); cut > 0 && strings.TrimSpace(text[m.textStart+cut:end]) != "" {
+			if cut := replyEnd(text[m.textStart:end]); cut > 0 && strings.TrimSpace(text[m.textStart+cut:end]) != "" {
 				add(speaker, m.textStart, m.textStart+cut)
 				add(SpeakerOther, m.textStart+cut, end)
 				continue
@@ -337,6 +337,21 @@ func (c *Classifier) phraseWeight(text string) float64 {
 		}
 	}
 	return total
+}
+
+// replyEnd is where a reply in a flattened paste ends: its first sentence
+// mark, or in Chinese, which puts no spaces between words, the first space
+// ("我:怎么验证 你在京东买一张京东E卡…": the join left only a space).
+func replyEnd(s string) int {
+	cut := firstSentenceEnd(s)
+	body := strings.TrimLeftFunc(s, unicode.IsSpace)
+	if first, _ := utf8.DecodeRuneInString(body); unicode.Is(unicode.Han, first) {
+		lead := len(s) - len(body)
+		if space := strings.IndexFunc(body, unicode.IsSpace); space > 0 && (cut == 0 || lead+space < cut) {
+			cut = lead + space
+		}
+	}
+	return cut
 }
 
 // firstSentenceEnd returns the byte just after the first sentence mark of

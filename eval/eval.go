@@ -30,7 +30,9 @@ type Item struct {
 	WarnBy *int   `json:"warn_by"`
 	// Frame is the frame the conversation is written in (live, retold,
 	// warning, question), when the corpus says; empty means live.
-	Frame    string `json:"frame"`
+	Frame string `json:"frame"`
+	// Tags are the corpus's free labels ("pasted", "hard_negative").
+	Tags     []string `json:"tags"`
 	Messages []struct {
 		From string `json:"from"`
 		Text string `json:"text"`

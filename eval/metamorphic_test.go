@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -27,6 +28,9 @@ type relation struct {
 	// holds reports whether the transformed verdict keeps the rule, given
 	// the original verdict.
 	holds func(original, transformed classifier.Level) bool
+	// notForPastes: the item is already one pasted transcript, so pasting
+	// it again tests nothing a user does.
+	notForPastes bool
 }
 
 // neverLower: the transformed level is at least the original one.
@@ -36,16 +40,16 @@ func neverLower(original, transformed classifier.Level) bool { return transforme
 func neverScam(_, transformed classifier.Level) bool { return transformed != classifier.LevelScam }
 
 var relations = []relation{
-	{"reassurance inserted", insertReassurance, neverLower},
-	{"joined into one paste", joinPaste, neverLower},
-	{"flattened onto one line", flattenPaste, neverLower},
-	{"retold", wrapRetold, neverScam},
-	{"quoted in a news warning", wrapNews, neverScam},
-	{"spaced out", perMessage(spaceOut), neverLower},
-	{"full width", perMessage(fullWidth), neverLower},
-	{"zero-width characters", perMessage(zeroWidth), neverLower},
-	{"emoji inside words", perMessage(emojiSplit), neverLower},
-	{"homoglyphs", perMessage(homoglyphs), neverLower},
+	{"reassurance inserted", insertReassurance, neverLower, false},
+	{"joined into one paste", joinPaste, neverLower, true},
+	{"flattened onto one line", flattenPaste, neverLower, true},
+	{"retold", wrapRetold, neverScam, false},
+	{"quoted in a news warning", wrapNews, neverScam, false},
+	{"spaced out", perMessage(spaceOut), neverLower, false},
+	{"full width", perMessage(fullWidth), neverLower, false},
+	{"zero-width characters", perMessage(zeroWidth), neverLower, false},
+	{"emoji inside words", perMessage(emojiSplit), neverLower, false},
+	{"homoglyphs", perMessage(homoglyphs), neverLower, false},
 }
 
 // reassurances are what scammers and honest agents both say.
@@ -249,7 +253,11 @@ func violations(t *testing.T, c *classifier.Classifier, items []Item) (map[strin
 		}
 		conv := toConversation(item)
 		original := c.Classify(ctx, conv).Level
+		pasted := slices.Contains(item.Tags, "pasted")
 		for _, rel := range relations {
+			if pasted && rel.notForPastes {
+				continue
+			}
 			for _, transformed := range rel.transform(conv, item.Lang) {
 				if got := c.Classify(ctx, transformed).Level; !rel.holds(original, got) {
 					counts[rel.name]++
@@ -302,8 +310,7 @@ func TestMetamorphicYardstick(t *testing.T) {
 // Measured 2026-12-07 on 98 yardstick scams; the budget only goes down.
 var yardstickBudget = map[string]int{
 	"reassurance inserted":    7,
-	"joined into one paste":   12,
-	"flattened onto one line": 15,
+	"flattened onto one line": 1,
 	"spaced out":              2,
 }
 
@@ -337,7 +344,7 @@ func TestMetamorphicDevCorpus(t *testing.T) {
 var devBudget = map[string]int{
 	"reassurance inserted":     374,
 	"joined into one paste":    4,
-	"flattened onto one line":  75,
+	"flattened onto one line":  57,
 	"retold":                   2,
 	"quoted in a news warning": 2,
 	"spaced out":               3,
