@@ -158,8 +158,10 @@ func (c *Classifier) score(state *State) (Level, float64, bool) {
 	// for your PIN") is building credibility: its counter-signals count
 	// for nothing. Only a party that asks for nothing is spoken for by
 	// its warnings.
-	if state.Demanded == 0 {
-		score *= 1 - counterDamping*(1-counterMiss)
+	if state.Demanded == 0 && state.Advised > 0 {
+		// Damping scales with how much of what the party said is advice.
+		advice := state.Advised / (state.Advised + 0.5*state.Asserted)
+		score *= 1 - counterDamping*(1-counterMiss)*advice
 	}
 	if state.UserInitiated {
 		score *= userInitiatedDamping

@@ -64,6 +64,12 @@ type State struct {
 	// for in their own voice: reassurances from a party that demands are a
 	// credibility move, not a counter-signal.
 	Demanded float64 `json:"demanded,omitempty"`
+	// Asserted and Advised sum what the other party said as its own
+	// (scam words asserted) and as advice (warnings, negated scam words):
+	// a party that mostly talks about scams is an adviser, one that mostly
+	// plays a script and adds a reassurance is not.
+	Asserted float64 `json:"asserted,omitempty"`
+	Advised  float64 `json:"advised,omitempty"`
 	// HardAsked is set when someone asks whether to make a hard money move
 	// a third party asked of them.
 	HardAsked bool `json:"hard_asked,omitempty"`
@@ -189,11 +195,15 @@ func (c *Classifier) record(state *State, sig *Signal, index int, text string, s
 		if sp.speaker == SpeakerUser {
 			weight = 0
 		}
+		state.Advised += weight
 		if weight > state.Counter[sig.ID] {
 			state.Counter[sig.ID] = weight
 			changed = true
 		}
 	} else {
+		if sp.speaker == SpeakerOther {
+			state.Asserted += weight
+		}
 		state.noteFrameWeight(sp.frame, sig.Weight)
 		if weight > state.Evidence[sig.ID] {
 			state.Evidence[sig.ID] = weight
