@@ -54,7 +54,14 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 		// texts… deleted it"): a small share of its own.
 		state.noteFrameWeight(sp.frame, frameCueWeight)
 	}
-	changed := c.recordPhrases(state, index, text, folded, matches, nears, sp)
+	changed := false
+	if sp.closure && state.NarratedWeight > 0 {
+		// "…要我去借呗借钱买卡。" then "我挂了": the story told so far was
+		// a retelling.
+		state.endStory()
+		changed = true
+	}
+	changed = c.recordPhrases(state, index, text, folded, matches, nears, sp) || changed
 	if sp.voice != voiceOwn {
 		plain := undisguise(own)
 		for _, hit := range findCodeSignals(plain.text) {
@@ -129,6 +136,8 @@ type speech struct {
 	// stretch says, nothing else ("…刷流水，钱马上原路退回" keeps the
 	// demand). Negation cues reach further (see negated).
 	warnedSegments []int32
+	// closure: the turn ends a story with a refusal ("我挂了").
+	closure bool
 	// asksToAct: the turn asks whether to do something ("要不要借",
 	// "should I send it"), not only whether it is a scam.
 	asksToAct bool
@@ -174,6 +183,7 @@ func (c *Classifier) speechActs(text string, folded *Folded, matches []match, fr
 				cues.described = true
 			case p.kind == payloadClosure:
 				cues.closure = true
+				sp.closure = true
 			case p.kind == payloadQuestion:
 				cues.question = true
 				sp.asksToAct = true
@@ -268,6 +278,11 @@ func (c *Classifier) recordBrands(state *State, matches []match, sp *speech) {
 // rescore updates the peak level after message index added evidence.
 func (c *Classifier) rescore(state *State, index int) {
 	level, score, hard := c.score(state)
+	if state.Retold && !state.HardStop {
+		// A retelling takes back what its relayed words raised: the peak
+		// is what the words that were not relayed reach.
+		state.Peak, state.PeakScore, state.FirstAlertIndex = LevelNone, 0, -1
+	}
 	if hard {
 		state.HardStop = true
 	}

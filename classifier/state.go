@@ -70,6 +70,13 @@ type State struct {
 	// plays a script and adds a reassurance is not.
 	Asserted float64 `json:"asserted,omitempty"`
 	Advised  float64 `json:"advised,omitempty"`
+	// Direct is the evidence from words not relayed (the other party's own
+	// and the user's), and NarratedWeight what relayed words carried:
+	// when a teller ends a story with a refusal ("…我挂了"), Retold is set
+	// and only Direct counts from then on.
+	Direct         map[string]float64 `json:"direct,omitempty"`
+	NarratedWeight float64            `json:"narrated_weight,omitempty"`
+	Retold         bool               `json:"retold,omitempty"`
 	// HardAsked is set when someone asks whether to make a hard money move
 	// a third party asked of them.
 	HardAsked bool `json:"hard_asked,omitempty"`
@@ -209,6 +216,14 @@ func (c *Classifier) record(state *State, sig *Signal, index int, text string, s
 			state.Evidence[sig.ID] = weight
 			changed = true
 		}
+		if sp.voice == voiceReported || sp.voice == voiceThirdParty {
+			state.NarratedWeight += sig.Weight
+		} else if weight > state.Direct[sig.ID] {
+			if state.Direct == nil {
+				state.Direct = map[string]float64{}
+			}
+			state.Direct[sig.ID] = weight
+		}
 		// A hard stop needs the other party's own demand. Someone asking
 		// whether to do what a hard stop names ("他让我去借呗借钱，我要借吗？")
 		// is about to act: that is a hard stop by itself, answered no.
@@ -258,6 +273,24 @@ func (c *Classifier) scaledWeight(state *State, sig *Signal, sp *speech) float64
 		weight *= echoWeight
 	}
 	return weight
+}
+
+// liveEvidence is the evidence that scores: all of it, or once the story
+// was told to its refusal, only the words that were not relayed.
+func (s *State) liveEvidence() map[string]float64 {
+	if s.Retold {
+		return s.Direct
+	}
+	return s.Evidence
+}
+
+// endStory marks the conversation as a retelling: the relayed script's
+// evidence stops counting and its frame weight moves to retold.
+func (s *State) endStory() {
+	s.Retold = true
+	s.noteFrameWeight(FrameRetold, s.NarratedWeight)
+	s.FrameWeight[FrameLive] -= s.NarratedWeight
+	s.NarratedWeight = 0
 }
 
 // addHit keeps the quote of a hit, at most MaxHitsPerSignal per signal.
