@@ -148,3 +148,27 @@ func TestUndisguise(t *testing.T) {
 		}
 	}
 }
+
+// A story told over several messages is a retelling once the teller says
+// they refused, in whichever later message: the relayed script stops
+// counting, the type stays named.
+func TestRetellingEndsAtTheRefusal(t *testing.T) {
+	c := embeddedClassifier(t)
+	conv := Conversation{Messages: []Message{
+		{From: SpeakerOther, Text: "昨天有个自称京东客服的打电话给我，说我开通了百万保障要扣费，让我下载会议软件开屏幕共享。"},
+		{From: SpeakerUser, Text: "那你怎么办的？"},
+		{From: SpeakerOther, Text: "我直接挂了，打96110问了，说是诈骗。"},
+	}}
+	v := c.Classify(context.Background(), conv)
+	if v.Level != LevelNone || v.Frame != FrameRetold || v.Type == "" {
+		t.Fatalf("retelling: %s (%s, type %q), want none (retold) with a type", v.Level, v.Frame, v.Type)
+	}
+	// The same script played live, with a refusal by the victim, stays a scam.
+	live := Conversation{Messages: []Message{
+		{From: SpeakerOther, Text: "您好我是京东客服，您开通了百万保障，不关闭每月扣费，请下载会议软件开启屏幕共享，我来帮您关闭。"},
+		{From: SpeakerUser, Text: "我不信，我挂了。"},
+	}}
+	if v := c.Classify(context.Background(), live); v.Level != LevelScam {
+		t.Fatalf("live script with a refusal: %s, want scam", v.Level)
+	}
+}

@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"maps"
 	"math"
 	"sort"
 )
@@ -254,7 +255,11 @@ func (c *Classifier) Verdict(state *State) Verdict {
 		v.Type = c.scamType(state.Evidence)
 		v.Stage = c.stage(state)
 	case v.Frame == FrameRetold || v.Frame == FrameWarning:
-		v.Type = c.scamType(state.Described)
+		// What was told: the story's words, whether they arrived in a
+		// turn framed as a story or before the teller's refusal.
+		told := maps.Clone(state.Evidence)
+		maps.Copy(told, state.Described)
+		v.Type = c.scamType(told)
 	}
 	return v
 }

@@ -24,6 +24,16 @@ var yardstickTargets = []target{
 	{"frames.jsonl", "false_alarm_scam", 0.0, true},
 	{"frames.jsonl", "frame", 0.85, false},
 	{"frames.jsonl", "recall", 0.80, false},
+	// yardstick2.jsonl: 209 conversations (178 live, 31 framed) written
+	// blind by a second helper, scored on arrival at 6071628 (the commit
+	// before it was read): recall 70.8%, scam level 52.8%, false alarms
+	// 11.7% (1.9% at scam level), early 69.8%, frames 87.1%. The
+	// acf8f08 engine scored 63.2% / – / 11.7% / 1.9%.
+	{"yardstick2.jsonl", "recall", 0.85, false},
+	{"yardstick2.jsonl", "scam_recall", 0.58, false},
+	{"yardstick2.jsonl", "false_alarm", 0.06, true},
+	{"yardstick2.jsonl", "false_alarm_scam", 0.02, true},
+	{"yardstick2.jsonl", "frame", 0.85, false},
 }
 
 func TestYardstickTargets(t *testing.T) {
