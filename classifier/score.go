@@ -175,7 +175,8 @@ func (c *Classifier) score(state *State) (Level, float64, bool) {
 		score = hardStopScore
 	}
 	if demands := len(state.HardDemanded); demands > 0 {
-		context := 1 - (1-ev.of(RoleImpersonation))*(1-ev.of(RolePretext))*(1-ev.of(RolePivot))*(1-ev.of(RoleLure))
+		// Pressure is context too: "buy the cards, and keep it between us".
+		context := 1 - (1-ev.of(RoleImpersonation))*(1-ev.of(RolePretext))*(1-ev.of(RolePivot))*(1-ev.of(RoleLure))*(1-ev.of(RolePressure))
 		if context >= hardStopContext(demands) {
 			hard = true
 			if score < hardStopScore {

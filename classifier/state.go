@@ -364,7 +364,9 @@ func (c *Classifier) negated(folded *Folded, matches []match, m match) bool {
 		// second demand, it does not take back the first.
 		after := cue.start >= m.end && cue.start-m.end <= negationAfter && folded.Clause[cue.start] == folded.Clause[m.start] &&
 			classOf(folded.Runes[m.end-1]) == classOf(folded.Runes[cue.start]) && !punctBetween(folded, m.end, cue.start)
-		if (before || after) && !c.cueAbsorbed(matches, cue) && !(before && c.scopeBroken(folded, matches, cue.end, m.start)) {
+		// A cue inside a near pair's span negates it: "卡密请不要发给我们".
+		inside := cue.start > m.start && cue.end < m.end
+		if (before || after || inside) && !c.cueAbsorbed(matches, cue) && !(before && c.scopeBroken(folded, matches, cue.end, m.start)) {
 			return true
 		}
 	}
@@ -468,11 +470,14 @@ func (c *Classifier) findNear(folded *Folded, matches []match) []nearHit {
 				continue
 			}
 			near := c.signals[pa.index].Near
+			if c.insideMask(matches, a) {
+				continue
+			}
 			for _, b := range matches {
 				if b.start < a.end || int(b.start-a.end) > near.Window || folded.Clause[a.start] != folded.Clause[b.start] {
 					continue
 				}
-				if spansPunctuation(folded, int(a.start), int(b.end)) {
+				if spansPunctuation(folded, int(a.start), int(b.end)) || c.insideMask(matches, b) {
 					continue
 				}
 				ordered := pa.kind == payloadNearFirst
@@ -492,6 +497,17 @@ func (c *Classifier) findNear(folded *Folded, matches []match) []nearHit {
 		}
 	}
 	return hits
+}
+
+// insideMask reports whether m lies inside a mask ("zip code" holds no
+// one-time code).
+func (c *Classifier) insideMask(matches []match, m match) bool {
+	for _, mask := range matches {
+		if mask.start <= m.start && m.end <= mask.end && mask != m && c.hasPayload(mask, payloadMask) {
+			return true
+		}
+	}
+	return false
 }
 
 // patternHas reports whether a match carries the given payload for a signal.
