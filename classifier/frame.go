@@ -63,6 +63,10 @@ func frameOf(state *State) Frame {
 		}
 		return FrameLive
 	}
+	if state.Retold {
+		// The story ended with a refusal and nothing else reached a level.
+		return FrameRetold
+	}
 	best, bestWeight := FrameLive, live
 	for _, f := range []Frame{FrameQuestion, FrameRetold, FrameWarning} {
 		if w := state.FrameWeight[f]; w > bestWeight {

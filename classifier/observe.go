@@ -55,7 +55,10 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 		state.noteFrameWeight(sp.frame, frameCueWeight)
 	}
 	changed := false
-	if sp.closure && state.NarratedWeight > 0 {
+	if sp.narrated {
+		state.Narrated = true
+	}
+	if sp.closure && state.Narrated && !state.Retold {
 		// "…要我去借呗借钱买卡。" then "我挂了": the story told so far was
 		// a retelling.
 		state.endStory()
@@ -138,6 +141,8 @@ type speech struct {
 	warnedSegments []int32
 	// closure: the turn ends a story with a refusal ("我挂了").
 	closure bool
+	// narrated: the turn tells what a third party said or did.
+	narrated bool
 	// asksToAct: the turn asks whether to do something ("要不要借",
 	// "should I send it"), not only whether it is a scam.
 	asksToAct bool
@@ -205,6 +210,7 @@ func (c *Classifier) speechActs(text string, folded *Folded, matches []match, fr
 	}
 	cues.news = len(news)
 	sp.frame = cues.frame()
+	sp.narrated = cues.described || cues.reporting
 	switch {
 	case sp.speaker == SpeakerOther && !cues.described && sp.frame == FrameLive:
 		sp.voice = voiceDirect

@@ -77,6 +77,8 @@ type State struct {
 	Direct         map[string]float64 `json:"direct,omitempty"`
 	NarratedWeight float64            `json:"narrated_weight,omitempty"`
 	Retold         bool               `json:"retold,omitempty"`
+	// Narrated is set once any turn told what a third party said or did.
+	Narrated bool `json:"narrated,omitempty"`
 	// HardAsked is set when someone asks whether to make a hard money move
 	// a third party asked of them.
 	HardAsked bool `json:"hard_asked,omitempty"`
