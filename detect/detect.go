@@ -14,6 +14,7 @@ import (
 	"context"
 
 	"github.com/scamguard/scamguard/classifier"
+	"github.com/scamguard/scamguard/llm"
 )
 
 // Request is one conversation to judge.
@@ -210,4 +211,17 @@ func compare(before, after classifier.Level) Outcome {
 		return Raised
 	}
 	return Lowered
+}
+
+// Standard is the pipeline every entry point runs: heuristics, then the
+// fingerprints of scripts moderators decided, then the LLM for the grey
+// zone. A new stage is one line here. known and judge may be nil (no
+// review store, no LLM): their stages report Skipped. Pass a nil
+// interface, not a nil *review.Queue, for no review store.
+func Standard(c *classifier.Classifier, known KnownScripts, judge *llm.Judge) *Pipeline {
+	return New(
+		Heuristics(c),
+		Fingerprints(known),
+		LLM(judge),
+	)
 }
