@@ -31,6 +31,11 @@ type Request struct {
 	// not seen (index State.Messages and later), and leaves it updated for
 	// the caller to keep. Nil: Messages are classified from the start.
 	State *classifier.State
+	// Heuristic, when not nil, is the heuristic verdict the caller already
+	// has: the bot classifies each message as it arrives and keeps state
+	// and verdict in the store, so by the time it answers a burst the
+	// heuristics have spoken. The heuristics stage takes it as it is.
+	Heuristic *classifier.Verdict
 	// Lang is the user's language for what a stage writes (the LLM's
 	// explanation): zh, zh-Hant or en; "" or "auto" means the
 	// conversation's own.

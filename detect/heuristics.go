@@ -22,6 +22,9 @@ const NameHeuristics = "heuristics"
 func (heuristics) Name() string { return NameHeuristics }
 
 func (h heuristics) Run(ctx context.Context, req *Request, _ classifier.Verdict) Decision {
+	if req.Heuristic != nil {
+		return Decision{Verdict: *req.Heuristic, Reason: "classified message by message as they arrived"}
+	}
 	if h.classifier == nil {
 		return Decision{Verdict: classifier.Verdict{Level: classifier.LevelNone, FirstAlertIndex: -1}, Outcome: Skipped, Reason: "no classifier"}
 	}
