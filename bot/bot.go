@@ -20,6 +20,7 @@ import (
 
 	"github.com/scamguard/scamguard/catalog"
 	"github.com/scamguard/scamguard/classifier"
+	"github.com/scamguard/scamguard/detect"
 	"github.com/scamguard/scamguard/llm"
 	"github.com/scamguard/scamguard/reply"
 	"github.com/scamguard/scamguard/review"
@@ -68,6 +69,8 @@ type Bot struct {
 	group    map[string]groupUITexts // group_texts.yaml
 	console  *review.Console
 	metrics  *metrics
+	// pipeline is detection, built once from Deps (detect.Standard).
+	pipeline *detect.Pipeline
 	lanes    *lanes
 	outbox   *outbox
 	bursts   *bursts
@@ -119,6 +122,11 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Bot, error) {
 		return nil, err
 	}
 	b := &Bot{cfg: cfg, deps: deps, log: log, texts: t, group: group, metrics: newMetrics(), lanes: newLanes(cfg.Workers)}
+	var known detect.KnownScripts // a nil *review.Queue must stay a nil interface
+	if deps.Review != nil {
+		known = deps.Review
+	}
+	b.pipeline = detect.Standard(deps.Classifier, known, deps.Judge)
 	b.outbox = newOutbox(cfg, log, b.metrics)
 	b.bursts = newBursts()
 	b.api, err = tgbot.New(cfg.Token,

@@ -267,11 +267,19 @@ func (b *Bot) recordGroup(ctx context.Context, chat int64, entry store.Entry) (c
 
 // levelOf reads the level of a stored verdict; none when there is none.
 func levelOf(raw []byte) classifier.Level {
-	var v classifier.Verdict
-	if raw == nil || json.Unmarshal(raw, &v) != nil || v.Level == "" {
+	v, err := decodeVerdict(raw)
+	if err != nil {
 		return classifier.LevelNone
 	}
-	return v.Level
+	return levelOrNone(v.Level)
+}
+
+// levelOrNone is level, or none for a verdict never stored.
+func levelOrNone(level classifier.Level) classifier.Level {
+	if level == "" {
+		return classifier.LevelNone
+	}
+	return level
 }
 
 // maybeWarn sends the automatic warning when the policy and the group's
@@ -537,17 +545,12 @@ func (b *Bot) onGroupEdited(ctx context.Context, msg *models.Message) {
 	}
 	chat := msg.Chat.ID
 	entry := messageEntry(msg, text, groupSpeaker(msg))
-	beforeRaw, afterRaw, err := b.deps.Store.Edit(ctx, chat, entry, b.fold)
+	before, after, err := b.edit(ctx, chat, entry)
 	if errors.Is(err, store.ErrNotInWindow) {
 		return
 	}
 	if err != nil {
 		b.degrade("store", err)
-		return
-	}
-	var after classifier.Verdict
-	if err := json.Unmarshal(afterRaw, &after); err != nil {
-		b.log.Error("decode verdict after an edit", "chat", chat, "err", err)
 		return
 	}
 	conv, err := b.deps.Store.Load(ctx, chat)
@@ -556,7 +559,7 @@ func (b *Bot) onGroupEdited(ctx context.Context, msg *models.Message) {
 		return
 	}
 	// An edit brings no new ask of its own (index -1): only a rise counts.
-	b.maybeWarn(ctx, chat, msg, after, levelOf(beforeRaw), -1, conv)
+	b.maybeWarn(ctx, chat, msg, after, levelOrNone(before.Level), -1, conv)
 }
 
 // moveGroup moves a group's state to the supergroup it became.

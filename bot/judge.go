@@ -2,51 +2,60 @@ package bot
 
 import (
 	"context"
-	"slices"
 	"strconv"
 
-	"github.com/scamguard/scamguard/catalog"
 	"github.com/scamguard/scamguard/classifier"
-	"github.com/scamguard/scamguard/llm"
-	"github.com/scamguard/scamguard/review"
+	"github.com/scamguard/scamguard/detect"
 )
 
-// consultLLM asks the LLM about a grey-zone verdict (the judge decides
-// whether a case is grey, debounces, caches and keeps within budget). A
-// verdict a moderator's fingerprint settled needs no model. Whatever the
-// model does, the answer keeps the heuristic verdict unless the model's
-// answer was valid; the judge's own timeout bounds the wait.
-func (b *Bot) consultLLM(ctx context.Context, chat int64, br *burst, verdict classifier.Verdict, lang string) classifier.Verdict {
-	if b.deps.Judge == nil || !b.deps.Judge.Enabled() || slices.Contains(verdict.Engines, review.EngineFingerprint) {
-		return verdict
-	}
-	var window []classifier.Message
-	firstIndex := 0
-	if br.degraded || len(br.window) == 0 {
-		window = br.fallback
-	} else {
-		firstIndex = int(br.window[0].Seq - 1)
-		for _, e := range br.window {
-			window = append(window, classifier.Message{From: classifier.Speaker(e.From), Text: e.Text})
-		}
-	}
-	if len(window) == 0 {
-		return verdict
-	}
-	if lang == "auto" {
-		lang = catalog.NormalizeLang(verdict.Language)
-	}
-	result := b.deps.Judge.Review(ctx, llm.Request{
-		Verdict:      verdict,
-		Window:       window,
-		FirstIndex:   firstIndex,
+// detect runs the burst's conversation through the pipeline (heuristics,
+// fingerprints of scripts moderators decided, the LLM for the grey zone)
+// and returns the final verdict. heuristic is the classifier's verdict,
+// kept as the burst's messages arrived. The stages read the stored
+// (redacted) window; while the store fails, the burst's own messages, and
+// the fingerprints, which live in the same Redis, are skipped.
+func (b *Bot) detect(ctx context.Context, chat int64, br *burst, heuristic classifier.Verdict, lang string) classifier.Verdict {
+	req := detect.Request{
+		Heuristic:    &heuristic,
 		Lang:         lang,
+		Region:       br.settings.Region,
 		User:         strconv.FormatInt(br.user, 10),
 		Conversation: strconv.FormatInt(chat, 10),
-	})
-	b.metrics.llm.WithLabelValues(string(result.Outcome)).Inc()
-	if result.Failed {
-		b.log.Warn("LLM review failed; the heuristic verdict stands", "chat", chat, "reason", result.Reason)
 	}
-	return result.Verdict
+	if br.degraded || len(br.window) == 0 {
+		req.Messages = br.fallback
+		req.Skip = map[string]string{detect.NameFingerprints: "the store is failing"}
+	} else {
+		req.FirstIndex = int(br.window[0].Seq - 1)
+		for _, e := range br.window {
+			req.Messages = append(req.Messages, classifier.Message{From: classifier.Speaker(e.From), Text: e.Text})
+		}
+	}
+	res := b.pipeline.Run(ctx, req)
+	for _, rec := range res.Stages {
+		b.noteStage(chat, rec)
+	}
+	return res.Verdict
+}
+
+// noteStage counts and logs what a stage did: metrics by what happened,
+// a degraded store when the fingerprints could not be read, a warning
+// when the LLM failed (the heuristic verdict stands).
+func (b *Bot) noteStage(chat int64, rec detect.Record) {
+	switch rec.Name {
+	case detect.NameFingerprints:
+		if rec.Outcome == detect.Failed {
+			b.degrade("fingerprints", rec.Err)
+		}
+		if rec.Detail != "" {
+			b.metrics.fingerprints.WithLabelValues(rec.Detail).Inc()
+		}
+	case detect.NameLLM:
+		if rec.Detail != "" && rec.Detail != "disabled" {
+			b.metrics.llm.WithLabelValues(rec.Detail).Inc()
+		}
+		if rec.Outcome == detect.Failed {
+			b.log.Warn("LLM review failed; the heuristic verdict stands", "chat", chat, "reason", rec.Reason)
+		}
+	}
 }

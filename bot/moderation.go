@@ -22,7 +22,7 @@ import (
 // whose decisions come back here: the card in the moderators' chat is
 // edited, the user gets a follow-up when the decision differs from what
 // they were told, and confirmed scripts become fingerprints that the next
-// check consults before anything else.
+// check consults right after the heuristics (detect's fingerprint stage).
 
 // Callback data of the moderators' card: "mv:<verb>:<case>[:<type>]".
 const (
@@ -32,42 +32,6 @@ const (
 	modSkip    = "k"
 	modBack    = "b" // back from the type choices
 )
-
-// consultFingerprints raises a verdict whose script moderators confirmed
-// before, and lowers a suspicious one they dismissed before (never a hard
-// stop). Only the other party's messages are compared: that is the script.
-func (b *Bot) consultFingerprints(ctx context.Context, br *burst, verdict classifier.Verdict) classifier.Verdict {
-	if b.deps.Review == nil || len(br.window) == 0 {
-		return verdict
-	}
-	var others []string
-	for _, e := range br.window {
-		if e.From == string(classifier.SpeakerOther) {
-			others = append(others, e.Text)
-		}
-	}
-	if len(others) == 0 {
-		return verdict
-	}
-	scam, _, err := b.deps.Review.KnownScam(ctx, others)
-	if err != nil {
-		b.degrade("fingerprints", err)
-		return verdict
-	}
-	legit := false
-	if !scam && verdict.Level == classifier.LevelSuspicious {
-		if legit, _, err = b.deps.Review.KnownLegit(ctx, others); err != nil {
-			b.degrade("fingerprints", err)
-		}
-	}
-	switch {
-	case scam:
-		b.metrics.fingerprints.WithLabelValues("scam").Inc()
-	case legit:
-		b.metrics.fingerprints.WithLabelValues("legit").Inc()
-	}
-	return review.Apply(verdict, scam, legit)
-}
 
 // draftCase keeps what a later button press on this reply needs and
 // returns the case id the buttons carry. Without a review queue (or when

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
@@ -147,39 +146,6 @@ func (b *Bot) observeEntry(ctx context.Context, msg *models.Message, entry store
 	})
 }
 
-// record stores entry and returns the verdict over the whole conversation.
-func (b *Bot) record(ctx context.Context, chat int64, entry store.Entry) (classifier.Verdict, store.Conversation, error) {
-	conv, raw, err := b.deps.Store.Record(ctx, chat, entry, b.fold)
-	if err != nil {
-		return classifier.Verdict{}, conv, err
-	}
-	var verdict classifier.Verdict
-	if err := json.Unmarshal(raw, &verdict); err != nil {
-		return classifier.Verdict{}, conv, fmt.Errorf("decode verdict of chat %d: %w", chat, err)
-	}
-	return verdict, conv, nil
-}
-
-// fold is the store's FoldFunc: the classifier's state as JSON, observe
-// each message it has not seen, the verdict as JSON.
-func (b *Bot) fold(raw []byte, pending []store.Entry) ([]byte, []byte, error) {
-	state := classifier.NewState()
-	if raw != nil {
-		if err := json.Unmarshal(raw, state); err != nil {
-			return nil, nil, fmt.Errorf("decode classifier state: %w", err)
-		}
-	}
-	for _, e := range pending {
-		b.deps.Classifier.Observe(state, classifier.Message{From: classifier.Speaker(e.From), Text: e.Text, HiddenSender: e.Hidden})
-	}
-	next, err := json.Marshal(state)
-	if err != nil {
-		return nil, nil, err
-	}
-	verdict, err := json.Marshal(b.deps.Classifier.Verdict(state))
-	return next, verdict, err
-}
-
 // flush answers chat's burst if gen is still its latest message (or force).
 func (b *Bot) flush(chat int64, gen uint64, force bool) {
 	br := b.bursts.take(chat, gen, force)
@@ -191,10 +157,11 @@ func (b *Bot) flush(chat int64, gen uint64, force bool) {
 	b.answer(ctx, chat, br, liveQuotes(br.verdict, br.live))
 }
 
-// answer renders verdict as the check reply and queues it, replying to the
-// burst's last message, with the feedback buttons.
-func (b *Bot) answer(ctx context.Context, chat int64, br *burst, verdict classifier.Verdict) {
-	verdict = b.consultFingerprints(ctx, br, verdict)
+// answer runs the burst's conversation through the detection pipeline
+// (heuristic is the classifier's verdict, kept as messages arrived),
+// renders the final verdict as the check reply and queues it, replying to
+// the burst's last message, with the feedback buttons.
+func (b *Bot) answer(ctx context.Context, chat int64, br *burst, heuristic classifier.Verdict) {
 	lang := br.settings.Language
 	if lang == "" {
 		lang = "auto"
@@ -204,7 +171,7 @@ func (b *Bot) answer(ctx context.Context, chat int64, br *burst, verdict classif
 			lang = catalog.NormalizeLang(br.userLang)
 		}
 	}
-	verdict = b.consultLLM(ctx, chat, br, verdict, lang)
+	verdict := b.detect(ctx, chat, br, heuristic, lang)
 	rendered := b.deps.Replies.RenderHTML(verdict, reply.Options{Lang: lang, Region: br.settings.Region})
 	caseID := b.draftCase(ctx, chat, br, verdict, rendered)
 	t := b.texts.in(rendered.Lang)
@@ -253,20 +220,12 @@ func (b *Bot) onEdited(ctx context.Context, msg *models.Message) {
 	chat := msg.Chat.ID
 	entry := messageEntry(msg, text, speakerOf(msg))
 	entry.Hidden = forwardedFromHidden(msg)
-	beforeRaw, afterRaw, err := b.deps.Store.Edit(ctx, chat, entry, b.fold)
+	before, after, err := b.edit(ctx, chat, entry)
 	if errors.Is(err, store.ErrNotInWindow) {
 		return // too old to matter, or from before /new
 	}
 	if err != nil {
 		b.degrade("store", err)
-		return
-	}
-	var before, after classifier.Verdict
-	if beforeRaw != nil {
-		json.Unmarshal(beforeRaw, &before)
-	}
-	if err := json.Unmarshal(afterRaw, &after); err != nil {
-		b.log.Error("decode verdict after an edit", "chat", chat, "err", err)
 		return
 	}
 	if br := b.bursts.peek(chat); br != nil {

@@ -406,7 +406,7 @@ func undisguised(text string, i int, r rune) (rune, bool) {
 		return r - 0xFF01 + '!', true
 	case lookAlike(r):
 		return foldLetter(r), true
-	case unicode.Is(unicode.So, r) && letterBefore(text, i) && letterAfter(text, i+utf8.RuneLen(r)):
+	case r != utf8.RuneError && unicode.Is(unicode.So, r) && letterBefore(text, i) && letterAfter(text, i+utf8.RuneLen(r)):
 		return r, false
 	}
 	return r, true
@@ -427,6 +427,9 @@ func letterBefore(text string, i int) bool {
 }
 
 func letterAfter(text string, i int) bool {
+	if i >= len(text) {
+		return false
+	}
 	r, _ := utf8.DecodeRuneInString(text[i:])
 	return unicode.IsLetter(r)
 }

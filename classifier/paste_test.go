@@ -172,3 +172,14 @@ func TestRetellingEndsAtTheRefusal(t *testing.T) {
 		t.Fatalf("live script with a refusal: %s, want scam", v.Level)
 	}
 }
+
+// A message cut at MaxMessageBytes may end inside a character, and a
+// symbol may close the text: neither may take the finders out of bounds.
+func TestUndisguiseAtTheEdges(t *testing.T) {
+	for _, text := range []string{"ab💰", "💰", "a\xf0\x9f\x92", "x.y.", "Ｔ"} {
+		p := undisguise(text)
+		if p.at(len(p.text)) != len(text) {
+			t.Errorf("undisguise(%q): end maps to %d, want %d", text, p.at(len(p.text)), len(text))
+		}
+	}
+}

@@ -78,33 +78,33 @@ type Hit struct {
 // Verdict is the classifier's answer for a whole conversation.
 type Verdict struct {
 	// Level is scam, suspicious or none.
-	Level Level
+	Level Level `json:"level"`
 	// Score is the evidence in 0..1; thresholds on it give Level.
-	Score float64
+	Score float64 `json:"score"`
 	// Type is the scam-type slug (catalog scam types), empty when unknown.
-	Type string
+	Type string `json:"type"`
 	// Stage is how far the script has gone: open, credibility, pivot or payment.
-	Stage string
+	Stage string `json:"stage"`
 	// Frame is how the conversation presents the script: live, retold,
 	// warning or question. A retold or warning frame names a scam (Type)
 	// at level none: nobody is playing it on the reader.
-	Frame Frame
+	Frame Frame `json:"frame"`
 	// Brand is the id of the impersonated brand in the catalog, empty when none was named.
-	Brand string
+	Brand string `json:"brand"`
 	// Signals are the evidence, in message order; counter-signals included.
-	Signals []Hit
+	Signals []Hit `json:"signals"`
 	// HardStop is set when the other party demanded a money move in a
 	// customer-service or pretext context: no later engine may clear it.
-	HardStop bool
+	HardStop bool `json:"hard_stop"`
 	// Engines lists the engines that decided, in order ("heuristic", "llm").
-	Engines []string
+	Engines []string `json:"engines"`
 	// FirstAlertIndex is the index of the first message at which the verdict
 	// was suspicious or scam when messages arrive one at a time; -1 when never.
-	FirstAlertIndex int
+	FirstAlertIndex int `json:"first_alert_index"`
 	// Language is the conversation's language as detected: "zh", "zh-Hant" or "en".
-	Language string
+	Language string `json:"language"`
 	// Explanation is one or two sentences, in the user's language, saying
 	// why; written by the LLM stage (package llm), empty from the
 	// heuristics. It is untrusted model output, cleaned for display.
-	Explanation string
+	Explanation string `json:"explanation,omitempty"`
 }

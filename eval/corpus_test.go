@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/scamguard/scamguard/detect"
 )
 
 // corpusDir finds ../shared/data/corpus from the package directory upwards,
@@ -96,7 +98,7 @@ func TestCorpusTargets(t *testing.T) {
 		if err != nil {
 			t.Fatalf("read %s: %v", tg.file, err)
 		}
-		rep := Evaluate(context.Background(), c, items)
+		rep := Evaluate(context.Background(), detect.Standard(c, nil, nil), items, 0)
 		reports[tg.file] = &rep
 	}
 	for _, tg := range targets {

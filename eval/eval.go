@@ -1,6 +1,7 @@
-// Package eval scores the classifier against labelled corpora (the schema of
-// ../shared/data/corpus): recall, false alarms, precision, early warning and
-// speed, per file and overall.
+// Package eval scores the detection pipeline (package detect, the same one
+// users get) against labelled corpora (the schema of ../shared/data/corpus):
+// recall, false alarms, precision, early warning, speed and what each stage
+// contributed, per file and overall.
 package eval
 
 import (
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"github.com/scamguard/scamguard/classifier"
+	"github.com/scamguard/scamguard/detect"
 )
 
 // Item is one labelled conversation of a corpus file.
@@ -85,6 +87,9 @@ type Report struct {
 	ConversationsPerS float64 `json:"conversations_per_second"`
 	MessagesPerS      float64 `json:"messages_per_second"`
 
+	// Stages is what each stage of the pipeline did, in pipeline order.
+	Stages []StageReport `json:"stages"`
+
 	// Misses are scams not warned; FalseAlarms legit items warned.
 	Misses      []Result `json:"-"`
 	FalseAlarms []Result `json:"-"`
@@ -124,9 +129,25 @@ func read(r io.Reader, name string) ([]Item, error) {
 	}
 }
 
-// Run classifies every item of every file and returns one report per file
-// followed by the overall report.
-func Run(ctx context.Context, c *classifier.Classifier, files []string) ([]Report, error) {
+// StageReport counts what one stage did to the verdicts of a file: how
+// many it raised, lowered, kept, skipped or failed on, and how often it
+// called an outside service (the LLM).
+type StageReport struct {
+	Name     string   `json:"name"`
+	Raised   int      `json:"raised"`
+	Lowered  int      `json:"lowered"`
+	Kept     int      `json:"kept"`
+	Skipped  int      `json:"skipped"`
+	Failed   int      `json:"failed"`
+	Calls    int      `json:"calls"`
+	CallRate *float64 `json:"call_rate"`
+}
+
+// Run judges every item of every file with p and returns one report per
+// file followed by the overall report. workers is how many items are
+// judged at once; 0 means one per core (an LLM waits on the network, so
+// more pay off then).
+func Run(ctx context.Context, p *detect.Pipeline, files []string, workers int) ([]Report, error) {
 	var reports []Report
 	total := Report{File: "all"}
 	for _, path := range files {
@@ -137,7 +158,7 @@ func Run(ctx context.Context, c *classifier.Classifier, files []string) ([]Repor
 		if err := applyAnnotations(path, items); err != nil {
 			return nil, err
 		}
-		rep := Evaluate(ctx, c, items)
+		rep := Evaluate(ctx, p, items, workers)
 		rep.File = filepath.Base(path)
 		total.add(&rep)
 		reports = append(reports, rep)
@@ -146,9 +167,13 @@ func Run(ctx context.Context, c *classifier.Classifier, files []string) ([]Repor
 	return append(reports, total), nil
 }
 
-// Evaluate classifies items (in parallel, one worker per core) and measures.
-func Evaluate(ctx context.Context, c *classifier.Classifier, items []Item) Report {
-	verdicts := make([]classifier.Verdict, len(items))
+// Evaluate judges items with p (workers at once; 0: one per core) and
+// measures.
+func Evaluate(ctx context.Context, p *detect.Pipeline, items []Item, workers int) Report {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	results := make([]detect.Result, len(items))
 	convs := make([]classifier.Conversation, len(items))
 	for i := range items {
 		convs[i] = toConversation(&items[i])
@@ -156,12 +181,12 @@ func Evaluate(ctx context.Context, c *classifier.Classifier, items []Item) Repor
 	started := time.Now()
 	var wg sync.WaitGroup
 	next := make(chan int, 64)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				verdicts[i] = c.Classify(ctx, convs[i])
+				results[i] = p.Run(ctx, detect.Request{Messages: convs[i].Messages, User: "eval"})
 			}
 		}()
 	}
@@ -172,9 +197,13 @@ func Evaluate(ctx context.Context, c *classifier.Classifier, items []Item) Repor
 	wg.Wait()
 	elapsed := time.Since(started).Seconds()
 
-	var rep Report
+	rep := Report{Stages: make([]StageReport, 0, len(p.Names()))}
+	for _, name := range p.Names() {
+		rep.Stages = append(rep.Stages, StageReport{Name: name})
+	}
 	for i := range items {
-		rep.count(&items[i], verdicts[i])
+		rep.count(&items[i], results[i].Verdict)
+		rep.countStages(results[i].Stages)
 	}
 	rep.Seconds = elapsed
 	rep.finish()
@@ -237,7 +266,44 @@ func (r *Report) count(item *Item, v classifier.Verdict) {
 	}
 }
 
+// countStages tallies one result's stage records.
+func (r *Report) countStages(records []detect.Record) {
+	for i, rec := range records {
+		s := &r.Stages[i]
+		switch rec.Outcome {
+		case detect.Raised:
+			s.Raised++
+		case detect.Lowered:
+			s.Lowered++
+		case detect.Kept:
+			s.Kept++
+		case detect.Skipped:
+			s.Skipped++
+		case detect.Failed:
+			s.Failed++
+		}
+		if rec.Called {
+			s.Calls++
+		}
+	}
+}
+
 func (r *Report) add(o *Report) {
+	if r.Stages == nil {
+		r.Stages = make([]StageReport, len(o.Stages))
+		for i, s := range o.Stages {
+			r.Stages[i].Name = s.Name
+		}
+	}
+	for i, s := range o.Stages {
+		t := &r.Stages[i]
+		t.Raised += s.Raised
+		t.Lowered += s.Lowered
+		t.Kept += s.Kept
+		t.Skipped += s.Skipped
+		t.Failed += s.Failed
+		t.Calls += s.Calls
+	}
 	r.Items += o.Items
 	r.Excluded += o.Excluded
 	r.Scams += o.Scams
@@ -270,6 +336,9 @@ func (r *Report) finish() {
 	r.FalseAlarmHit = ratio(r.LegitScam, r.Legit)
 	r.Precision = ratio(r.ScamsWarned, r.ScamsWarned+r.LegitWarned)
 	r.EarlyRate = ratio(r.EarlyHit, r.EarlyEligible)
+	for i := range r.Stages {
+		r.Stages[i].CallRate = ratio(r.Stages[i].Calls, r.Items)
+	}
 	if r.Recall != nil && r.Precision != nil && *r.Recall+*r.Precision > 0 {
 		f1 := 2 * *r.Recall * *r.Precision / (*r.Recall + *r.Precision)
 		r.F1 = &f1

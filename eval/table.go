@@ -54,3 +54,18 @@ func actMark(act string) string {
 	}
 	return ""
 }
+
+// WriteStages prints what each stage did, per report: how many verdicts it
+// raised, lowered or kept, how many it skipped or failed on, and its calls
+// to an outside service (the LLM) per conversation.
+func WriteStages(w io.Writer, reports []Report) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "file\tstage\traised\tlowered\tkept\tskipped\tfailed\tcalls\tcall rate\t")
+	for _, r := range reports {
+		for _, s := range r.Stages {
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t\n",
+				r.File, s.Name, s.Raised, s.Lowered, s.Kept, s.Skipped, s.Failed, s.Calls, pct(s.CallRate))
+		}
+	}
+	return tw.Flush()
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+
+	"github.com/scamguard/scamguard/detect"
 )
 
 // The yardstick (testdata/yardstick) was written blind by a helper who never
@@ -45,7 +47,7 @@ func TestYardstickTargets(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rep := Evaluate(context.Background(), c, items)
+			rep := Evaluate(context.Background(), detect.Standard(c, nil, nil), items, 0)
 			reports[tg.file] = &rep
 		}
 		got := measure(reports[tg.file], tg.measure)
@@ -56,5 +58,35 @@ func TestYardstickTargets(t *testing.T) {
 		if (tg.atMost && *got > tg.bound) || (!tg.atMost && *got < tg.bound) {
 			t.Errorf("%s %s = %.4f, target %s %.4f", tg.file, tg.measure, *got, map[bool]string{true: "≤", false: "≥"}[tg.atMost], tg.bound)
 		}
+	}
+}
+
+func TestStagesAccountForEveryItem(t *testing.T) {
+	c := defaultClassifier(t)
+	items, err := ReadFile(filepath.Join("testdata", "yardstick", "frames.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := Evaluate(context.Background(), detect.Standard(c, nil, nil), items, 0)
+	want := []string{detect.NameHeuristics, detect.NameFingerprints, detect.NameLLM}
+	if len(rep.Stages) != len(want) {
+		t.Fatalf("stages %+v, want %v", rep.Stages, want)
+	}
+	for i, s := range rep.Stages {
+		if s.Name != want[i] {
+			t.Errorf("stage %d is %s, want %s", i, s.Name, want[i])
+		}
+		if n := s.Raised + s.Lowered + s.Kept + s.Skipped + s.Failed; n != rep.Items {
+			t.Errorf("%s accounts for %d items of %d", s.Name, n, rep.Items)
+		}
+	}
+	// Without a review store or an LLM only the heuristics decide, and
+	// what they raise is every warning of the report.
+	heuristics := rep.Stages[0]
+	if heuristics.Skipped != 0 || rep.Stages[1].Skipped != rep.Items || rep.Stages[2].Skipped != rep.Items || rep.Stages[2].Calls != 0 {
+		t.Errorf("stages %+v: want heuristics on every item, the others skipped", rep.Stages)
+	}
+	if warned := rep.ScamsWarned + rep.LegitWarned; heuristics.Raised < warned {
+		t.Errorf("heuristics raised %d, fewer than the %d warnings", heuristics.Raised, warned)
 	}
 }

@@ -22,14 +22,16 @@ const (
 // Status is where a case stands.
 type Status string
 
-// The statuses: a draft is kept only in case the user asks for a review;
-// open cases wait for a moderator; the rest are decisions.
+// The statuses, as stored (the one definition: the store keeps whatever
+// status it is given and compares only with those review names): a draft
+// is kept only in case the user asks for a review; open cases wait for a
+// moderator; the rest are decisions.
 const (
-	StatusDraft     Status = store.CaseDraft
-	StatusOpen      Status = store.CaseOpen
-	StatusConfirmed Status = store.CaseConfirmed
-	StatusDismissed Status = store.CaseDismissed
-	StatusSkipped   Status = store.CaseSkipped
+	StatusDraft     Status = "draft"
+	StatusOpen      Status = "open"
+	StatusConfirmed Status = "confirmed"
+	StatusDismissed Status = "dismissed"
+	StatusSkipped   Status = "skipped"
 )
 
 // Outcome is a moderator's decision.

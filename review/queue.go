@@ -84,7 +84,7 @@ func (q *Queue) Draft(ctx context.Context, c Case) (string, error) {
 	}
 	err = q.store.DraftCase(ctx, store.CaseRecord{
 		ID: c.ID, Chat: c.Chat, Doc: doc, Level: c.Verdict.Level, Type: c.Verdict.Type, Lang: c.Language,
-		Created: c.Created, Feedback: c.Feedback,
+		Created: c.Created, Feedback: c.Feedback, Status: string(StatusDraft),
 	})
 	if err != nil {
 		return "", err
@@ -110,7 +110,7 @@ func (q *Queue) Submit(ctx context.Context, chat int64, id, reason string) (queu
 	default:
 		return false, fmt.Errorf("submit case %s: unknown reason %q", id, reason)
 	}
-	return q.store.QueueCase(ctx, chat, id, reason, q.cfg.Now())
+	return q.store.QueueCase(ctx, chat, id, reason, string(StatusOpen), q.cfg.Now())
 }
 
 // Feedback records the user's 👍 (helpful) or 👎; a 👎 also queues the case
@@ -180,7 +180,7 @@ func (q *Queue) Next(ctx context.Context, moderator int64) (c Case, ok bool, err
 	if !q.cfg.Moderators.Allowed(moderator) {
 		return c, false, ErrNotModerator
 	}
-	rec, ok, err := q.store.NextCase(ctx, consumerName(moderator), q.cfg.ClaimIdle)
+	rec, ok, err := q.store.NextCase(ctx, consumerName(moderator), q.cfg.ClaimIdle, string(StatusOpen))
 	if err != nil || !ok {
 		return c, false, err
 	}
@@ -452,7 +452,7 @@ func (q *Queue) ExportJSONL(ctx context.Context, w io.Writer) (int, error) {
 	n := 0
 	for i := len(recs) - 1; i >= 0; i-- {
 		rec := recs[i]
-		if rec.Status != store.CaseConfirmed && rec.Status != store.CaseDismissed {
+		if status := Status(rec.Status); status != StatusConfirmed && status != StatusDismissed {
 			continue
 		}
 		c, err := caseOf(rec)

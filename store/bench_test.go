@@ -41,9 +41,9 @@ var refundScam = []store.Entry{
 	{From: "other", Text: "好的，请尽快操作，超过30分钟理赔通道就会关闭。"},
 }
 
-// classifierFold is the bot's fold: the classifier's JSON state, Observe
+// classifierFold is what the bot does between reading and saving: the classifier's JSON state, Observe
 // for each message it has not seen, the verdict as JSON.
-func classifierFold(c *classifier.Classifier) store.FoldFunc {
+func classifierFold(c *classifier.Classifier) func([]byte, []store.Entry) ([]byte, []byte, error) {
 	return func(raw []byte, pending []store.Entry) ([]byte, []byte, error) {
 		state := classifier.NewState()
 		if raw != nil {
@@ -104,14 +104,14 @@ func TestConversationMemory(t *testing.T) {
 	for i, msg := range refundScam {
 		msg.Time = time.Unix(1_700_000_000+int64(i)*30, 0)
 		var err error
-		if _, verdict, err = s.Record(ctx, chat, msg, fold); err != nil {
+		if _, verdict, err = store.Record(ctx, s, chat, msg, fold); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if err := s.SaveSettings(ctx, chat, store.Settings{Language: "zh"}); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(verdict), `"Level":"scam"`) {
+	if !strings.Contains(string(verdict), `"level":"scam"`) {
 		t.Errorf("the stored verdict is not scam: %s", verdict)
 	}
 	total := int64(0)
@@ -158,7 +158,7 @@ func BenchmarkRecord(b *testing.B) {
 		msg := refundScam[i%len(refundScam)]
 		msg.Time = time.Now()
 		// 100 chats of 20 messages each, as a busy bot holds them.
-		if _, _, err := s.Record(ctx, int64(i/len(refundScam)%100), msg, fold); err != nil {
+		if _, _, err := store.Record(ctx, s, int64(i/len(refundScam)%100), msg, fold); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -46,15 +46,6 @@ const (
 	DecidedTTL = 90 * 24 * time.Hour
 )
 
-// The case statuses, as stored.
-const (
-	CaseDraft     = "draft"
-	CaseOpen      = "open"
-	CaseConfirmed = "confirmed"
-	CaseDismissed = "dismissed"
-	CaseSkipped   = "skipped"
-)
-
 // reviewGroup is the consumer group moderators read the queue through.
 const reviewGroup = "moderators"
 
@@ -75,7 +66,9 @@ type CaseRecord struct {
 	Chat int64
 	// Doc is the case document, JSON, with redacted text only.
 	Doc []byte
-	// Status is CaseDraft, CaseOpen, CaseConfirmed, CaseDismissed or CaseSkipped.
+	// Status is where the case stands, in the caller's words (package
+	// review defines the statuses); the store keeps it and compares it
+	// only with the statuses its caller names (QueueCase, NextCase).
 	Status string
 	// Level, Type and Lang are the bot's verdict level, scam type and the
 	// conversation language, for the console's filters.
@@ -141,10 +134,13 @@ func (s *Store) DraftCase(ctx context.Context, c CaseRecord) error {
 	if !validCaseID(c.ID) {
 		return fmt.Errorf("draft case %q: invalid id", c.ID)
 	}
+	if c.Status == "" {
+		return fmt.Errorf("draft case %s: no status", c.ID)
+	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	args := []any{s.cfg.TTL.Milliseconds(), c.ID,
-		"chat", c.Chat, "doc", redact.JSON(c.Doc), "status", CaseDraft,
+		"chat", c.Chat, "doc", redact.JSON(c.Doc), "status", c.Status,
 		"level", c.Level, "type", c.Type, "lang", c.Lang, "created", c.Created.UnixMilli()}
 	if c.Feedback != "" {
 		args = append(args, "feedback", c.Feedback)
@@ -161,7 +157,7 @@ func (s *Store) DraftCase(ctx context.Context, c CaseRecord) error {
 // consented flag, queues a case once.
 //
 // KEYS: case, stream, cases zset, chat set. ARGV: reason, now ms, maxlen,
-// queued ttl ms, group, oldest score kept in the zset.
+// queued ttl ms, group, oldest score kept in the zset, queued status.
 // Returns {queued 0/1, stream id} or -1 when the case does not exist.
 var queueScript = redis.NewScript(`
 if redis.call("EXISTS", KEYS[1]) == 0 then return -1 end
@@ -175,7 +171,7 @@ if sid then return {0, sid} end
 local id = redis.call("HGET", KEYS[1], "id")
 pcall(redis.call, "XGROUP", "CREATE", KEYS[2], ARGV[5], "0", "MKSTREAM")
 sid = redis.call("XADD", KEYS[2], "MAXLEN", "~", ARGV[3], "*", "case", id)
-redis.call("HSET", KEYS[1], "stream_id", sid, "status", "open", "queued", ARGV[2])
+redis.call("HSET", KEYS[1], "stream_id", sid, "status", ARGV[7], "queued", ARGV[2])
 redis.call("PEXPIRE", KEYS[1], ARGV[4])
 if redis.call("PTTL", KEYS[4]) < tonumber(ARGV[4]) then redis.call("PEXPIRE", KEYS[4], ARGV[4]) end
 redis.call("ZADD", KEYS[3], ARGV[2], id)
@@ -183,11 +179,11 @@ redis.call("ZREMRANGEBYSCORE", KEYS[3], "-inf", "(" .. ARGV[6])
 return {1, sid}
 `)
 
-// QueueCase puts a drafted case on the review stream for reason, once:
-// queued reports whether this call queued it (false when it already was;
-// the reason is recorded either way). ErrCaseNotFound when the draft has
-// expired or was forgotten.
-func (s *Store) QueueCase(ctx context.Context, chat int64, id, reason string, at time.Time) (queued bool, err error) {
+// QueueCase puts a drafted case on the review stream for reason, once,
+// with status queuedStatus: queued reports whether this call queued it
+// (false when it already was; the reason is recorded either way).
+// ErrCaseNotFound when the draft has expired or was forgotten.
+func (s *Store) QueueCase(ctx context.Context, chat int64, id, reason, queuedStatus string, at time.Time) (queued bool, err error) {
 	if !validCaseID(id) {
 		return false, fmt.Errorf("queue case %q: %w", id, ErrCaseNotFound)
 	}
@@ -196,7 +192,7 @@ func (s *Store) QueueCase(ctx context.Context, chat int64, id, reason string, at
 	keys := []string{s.caseKey(id), s.reviewKey("queue"), s.reviewKey("cases"), s.caseChatKey(chat)}
 	oldest := at.Add(-DecidedTTL).UnixMilli()
 	res, err := queueScript.Run(ctx, s.client, keys, reason, at.UnixMilli(), s.cfg.ReviewMax,
-		QueuedTTL.Milliseconds(), reviewGroup, oldest).Result()
+		QueuedTTL.Milliseconds(), reviewGroup, oldest, queuedStatus).Result()
 	if err != nil {
 		return false, fmt.Errorf("queue case %s: %w", id, err)
 	}
@@ -323,15 +319,13 @@ for i = 1, #fields do out[#out + 1] = fields[i] end
 return out
 `)
 
-// DecideCase stores a moderator's decision (status CaseConfirmed,
-// CaseDismissed or CaseSkipped) and acknowledges the case on the stream,
+// DecideCase stores a moderator's decision (status is the decision's, as
+// package review names it) and acknowledges the case on the stream,
 // atomically. A decided case may be decided again (a correction); it
 // returns the status before this decision and the case after it.
 func (s *Store) DecideCase(ctx context.Context, chat int64, id, status string, by int64, at time.Time, scamType string) (previous string, c CaseRecord, err error) {
-	switch status {
-	case CaseConfirmed, CaseDismissed, CaseSkipped:
-	default:
-		return "", c, fmt.Errorf("decide case %s: status %q is not a decision", id, status)
+	if status == "" {
+		return "", c, fmt.Errorf("decide case %s: no status", id)
 	}
 	if !validCaseID(id) {
 		return "", c, fmt.Errorf("decide case %q: %w", id, ErrCaseNotFound)
@@ -394,7 +388,7 @@ return redis.call("HSETNX", KEYS[1], "followup", "1")
 // (a moderator who went away: XAUTOCLAIM), then a new one (XREADGROUP >).
 // Entries whose case is decided, expired or forgotten are acknowledged
 // and passed over. ok is false when nothing is waiting.
-func (s *Store) NextCase(ctx context.Context, consumer string, claimIdle time.Duration) (c CaseRecord, ok bool, err error) {
+func (s *Store) NextCase(ctx context.Context, consumer string, claimIdle time.Duration, queuedStatus string) (c CaseRecord, ok bool, err error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	if err := s.ensureGroup(ctx); err != nil {
@@ -439,7 +433,7 @@ func (s *Store) NextCase(ctx context.Context, consumer string, claimIdle time.Du
 		}
 		for _, msg := range ids {
 			id, _ := msg.Values["case"].(string)
-			rec, err := s.openCase(ctx, id)
+			rec, err := s.openCase(ctx, id, queuedStatus)
 			if err != nil {
 				return c, false, err
 			}
@@ -456,8 +450,9 @@ func (s *Store) NextCase(ctx context.Context, consumer string, claimIdle time.Du
 	return c, false, nil
 }
 
-// openCase returns the case when it exists and is still open, else nil.
-func (s *Store) openCase(ctx context.Context, id string) (*CaseRecord, error) {
+// openCase returns the case when it exists and still has status queued
+// (no decision yet), else nil.
+func (s *Store) openCase(ctx context.Context, id, queued string) (*CaseRecord, error) {
 	if !validCaseID(id) {
 		return nil, nil
 	}
@@ -465,7 +460,7 @@ func (s *Store) openCase(ctx context.Context, id string) (*CaseRecord, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read case %s: %w", id, err)
 	}
-	if len(fields) == 0 || fields["status"] != CaseOpen {
+	if len(fields) == 0 || fields["status"] != queued {
 		return nil, nil
 	}
 	rec, err := caseFromFields(fields)

@@ -16,39 +16,39 @@ func TestCasesOnEveryBackend(t *testing.T) {
 			ctx := context.Background()
 			s := b.open(t, Config{})
 			now := time.Now()
-			draft := CaseRecord{ID: "c1", Chat: 7, Doc: []byte(`{"id":"c1"}`), Level: "scam", Type: "t", Lang: "zh", Created: now}
+			draft := CaseRecord{ID: "c1", Chat: 7, Doc: []byte(`{"id":"c1"}`), Level: "scam", Type: "t", Lang: "zh", Created: now, Status: "draft"}
 			if err := s.DraftCase(ctx, draft); err != nil {
 				t.Fatalf("draft: %v", err)
 			}
 			if err := s.DraftCase(ctx, CaseRecord{ID: "bad id!", Chat: 7}); err == nil {
 				t.Error("a case id with spaces was accepted")
 			}
-			first, err := s.QueueCase(ctx, 7, "c1", "ask_human", now)
+			first, err := s.QueueCase(ctx, 7, "c1", "ask_human", "open", now)
 			if err != nil || !first {
 				t.Fatalf("first queue = %v, %v; want queued", first, err)
 			}
-			again, err := s.QueueCase(ctx, 7, "c1", "wrong", now)
+			again, err := s.QueueCase(ctx, 7, "c1", "wrong", "open", now)
 			if err != nil || again {
 				t.Fatalf("second queue = %v, %v; want not queued again", again, err)
 			}
-			if _, err := s.QueueCase(ctx, 7, "missing", "wrong", now); !errors.Is(err, ErrCaseNotFound) {
+			if _, err := s.QueueCase(ctx, 7, "missing", "wrong", "open", now); !errors.Is(err, ErrCaseNotFound) {
 				t.Errorf("queue a missing case: %v; want ErrCaseNotFound", err)
 			}
-			rec, ok, err := s.NextCase(ctx, "a", time.Hour)
-			if err != nil || !ok || rec.ID != "c1" || len(rec.Reasons) != 2 || rec.Status != CaseOpen {
+			rec, ok, err := s.NextCase(ctx, "a", time.Hour, "open")
+			if err != nil || !ok || rec.ID != "c1" || len(rec.Reasons) != 2 || rec.Status != "open" {
 				t.Fatalf("NextCase(a) = %+v %v %v", rec, ok, err)
 			}
-			if _, ok, _ := s.NextCase(ctx, "b", time.Hour); ok {
+			if _, ok, _ := s.NextCase(ctx, "b", time.Hour, "open"); ok {
 				t.Error("b got a's fresh case")
 			}
 			if n, err := s.ReclaimCases(ctx, "b", 0); err != nil || n != 1 {
 				t.Fatalf("ReclaimCases = %d, %v; want 1", n, err)
 			}
-			previous, decided, err := s.DecideCase(ctx, 7, "c1", CaseConfirmed, 42, now, "x")
-			if err != nil || previous != CaseOpen || decided.Status != CaseConfirmed || decided.DecidedBy != 42 || decided.DecidedType != "x" {
+			previous, decided, err := s.DecideCase(ctx, 7, "c1", "confirmed", 42, now, "x")
+			if err != nil || previous != "open" || decided.Status != "confirmed" || decided.DecidedBy != 42 || decided.DecidedType != "x" {
 				t.Fatalf("DecideCase = %q %+v %v", previous, decided, err)
 			}
-			if _, ok, _ := s.NextCase(ctx, "b", 0); ok {
+			if _, ok, _ := s.NextCase(ctx, "b", 0, "open"); ok {
 				t.Error("a decided case is still handed out")
 			}
 			if marked, _ := s.MarkFollowUp(ctx, "c1"); !marked {

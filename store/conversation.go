@@ -63,14 +63,18 @@ type Conversation struct {
 	Settings Settings
 }
 
-// Pending returns the messages of the window that State has not seen.
-func (c Conversation) Pending() []Entry {
-	for i, e := range c.Window {
-		if e.Seq > c.StateSeq {
-			return c.Window[i:]
+// Pending returns a copy of the messages of the window that State has not
+// seen, up to and including message last (the caller's own; later ones
+// belong to another writer's step). The caller may change the copies, for
+// example to put back the original text of its own message.
+func (c Conversation) Pending(last int64) []Entry {
+	var pending []Entry
+	for _, e := range c.Window {
+		if e.Seq > c.StateSeq && e.Seq <= last {
+			pending = append(pending, e)
 		}
 	}
-	return nil
+	return pending
 }
 
 // appendScript is the hot path: one round trip appends the message, trims
@@ -229,7 +233,11 @@ type Snapshot struct {
 }
 
 // ErrConflict is returned by Save when another writer saved a state since
-// the one the snapshot was built on: reload and fold again.
+// the one the snapshot was built on: reload, classify the pending messages
+// again and save again. The store never classifies: the caller does,
+// between Load (or Append) and Save, and the compare-and-set on the state's
+// sequence number is what keeps two writers from losing each other's
+// messages.
 var ErrConflict = errors.New("conversation state changed since it was read")
 
 // ErrGone is returned by Save when the conversation was forgotten or
@@ -277,68 +285,6 @@ func (s *Store) Save(ctx context.Context, chat int64, snap Snapshot) error {
 		return fmt.Errorf("save state of chat %d: %w", chat, ErrGone)
 	}
 	return nil
-}
-
-// FoldFunc continues a conversation: it folds pending messages, oldest
-// first, into state (nil for a new conversation) and returns the new state
-// and the verdict, both as JSON. It must not keep pending.
-type FoldFunc func(state []byte, pending []Entry) (newState, verdict []byte, err error)
-
-// maxFoldAttempts bounds how often Record re-reads after a conflict; a
-// conflict needs a concurrent writer on the same chat, so more than a few
-// in a row means something is wrong.
-const maxFoldAttempts = 5
-
-// Record is the whole state step for one incoming message: Append, fold
-// the messages the saved state has not seen, Save. Without a concurrent
-// writer on the chat that is two round trips. fold sees msg with its
-// original text (the stored copy is redacted, and numbers matter to the
-// classifier); messages from other writers come redacted from the window.
-// It returns the conversation as appended and the verdict that covers msg.
-func (s *Store) Record(ctx context.Context, chat int64, msg Entry, fold FoldFunc) (Conversation, []byte, error) {
-	conv, err := s.Append(ctx, chat, msg)
-	if err != nil {
-		return Conversation{}, nil, err
-	}
-	mine := conv.Seq
-	current := conv
-	for attempt := 0; attempt < maxFoldAttempts; attempt++ {
-		if current.StateSeq >= mine {
-			// Another writer folded this message already.
-			return conv, current.Verdict, nil
-		}
-		pending := upTo(current.Pending(), mine)
-		if len(pending) > 0 && pending[len(pending)-1].Seq == mine {
-			pending[len(pending)-1].Text = msg.Text
-		}
-		state, verdict, err := fold(current.State, pending)
-		if err != nil {
-			return conv, nil, fmt.Errorf("fold message %d of chat %d: %w", mine, chat, err)
-		}
-		err = s.Save(ctx, chat, Snapshot{BaseSeq: current.StateSeq, Seq: mine, State: state, Verdict: verdict})
-		if err == nil {
-			return conv, verdict, nil
-		}
-		if !errors.Is(err, ErrConflict) {
-			return conv, verdict, err
-		}
-		if current, err = s.Load(ctx, chat); err != nil {
-			return conv, verdict, err
-		}
-	}
-	return conv, nil, fmt.Errorf("record message %d of chat %d: %w after %d attempts", mine, chat, ErrConflict, maxFoldAttempts)
-}
-
-// upTo copies the entries with Seq <= last, so that fold can be handed the
-// original text of the caller's message without touching conv.Window.
-func upTo(entries []Entry, last int64) []Entry {
-	var kept []Entry
-	for _, e := range entries {
-		if e.Seq <= last {
-			kept = append(kept, e)
-		}
-	}
-	return kept
 }
 
 // MarkWarned records that a warning was sent in chat at time at, so that

@@ -10,10 +10,10 @@ import (
 )
 
 // editScript replaces the stored message whose id is ARGV[1] and rewinds
-// the classifier state to before the window, so that the next fold reads
-// the whole window again with the new text. The classifier state is a
-// running sum that cannot take one message out, so an edit costs one fold
-// of the window (at most Config.Window messages).
+// the classifier state to before the window, so that the caller reads the
+// whole window again with the new text. The classifier state is a running
+// sum that cannot take one message out, so an edit costs classifying the
+// window again (at most Config.Window messages).
 //
 // KEYS: msgs, conv. ARGV: id, new entry JSON, TTL ms.
 // Returns {found (0|1), the verdict before the edit or ""}.
@@ -40,62 +40,33 @@ return {0, ""}
 var ErrNotInWindow = errors.New("message is not in the conversation window")
 
 // Edit replaces the message with msg.ID in chat's window by msg and
-// classifies the window again with fold. It returns the verdict saved
-// before the edit (nil when there was none) and the new one. An edit of a
-// message that has left the window returns ErrNotInWindow and changes
-// nothing.
-func (s *Store) Edit(ctx context.Context, chat int64, msg Entry, fold FoldFunc) (before, after []byte, err error) {
+// rewinds the classifier state to before the window, so that the caller
+// classifies the whole window again (Load, then Save with BaseSeq the
+// rewound StateSeq). It returns the verdict saved before the edit (nil when
+// there was none). An edit of a message that has left the window returns
+// ErrNotInWindow and changes nothing.
+func (s *Store) Edit(ctx context.Context, chat int64, msg Entry) (before []byte, err error) {
 	if msg.ID == 0 {
-		return nil, nil, fmt.Errorf("edit message in chat %d: %w", chat, ErrNotInWindow)
+		return nil, fmt.Errorf("edit message in chat %d: %w", chat, ErrNotInWindow)
 	}
 	stored, err := encodeEntry(msg)
 	if err != nil {
-		return nil, nil, fmt.Errorf("edit message in chat %d: %w", chat, err)
+		return nil, fmt.Errorf("edit message in chat %d: %w", chat, err)
 	}
 	bounded, cancel := s.bound(ctx)
+	defer cancel()
 	reply, err := editScript.Run(bounded, s.client, []string{s.chatKey(chat, "msgs"), s.chatKey(chat, "conv")},
 		strconv.FormatInt(msg.ID, 10), string(stored), s.cfg.TTL.Milliseconds()).Slice()
-	cancel()
 	if err != nil {
-		return nil, nil, fmt.Errorf("edit message %d in chat %d: %w", msg.ID, chat, err)
+		return nil, fmt.Errorf("edit message %d in chat %d: %w", msg.ID, chat, err)
 	}
 	if found, _ := reply[0].(int64); found == 0 {
-		return nil, nil, fmt.Errorf("edit message %d in chat %d: %w", msg.ID, chat, ErrNotInWindow)
+		return nil, fmt.Errorf("edit message %d in chat %d: %w", msg.ID, chat, ErrNotInWindow)
 	}
 	if old, _ := reply[1].(string); old != "" {
 		if before, err = unpack([]byte(old)); err != nil {
-			return nil, nil, fmt.Errorf("edit message %d in chat %d: decode verdict: %w", msg.ID, chat, err)
+			return nil, fmt.Errorf("edit message %d in chat %d: decode verdict: %w", msg.ID, chat, err)
 		}
 	}
-	after, err = s.refold(ctx, chat, msg, fold)
-	return before, after, err
-}
-
-// refold folds every message the saved state has not seen, handing fold
-// the caller's original text for msg (the stored copy is redacted).
-func (s *Store) refold(ctx context.Context, chat int64, msg Entry, fold FoldFunc) ([]byte, error) {
-	for attempt := 0; attempt < maxFoldAttempts; attempt++ {
-		current, err := s.Load(ctx, chat)
-		if err != nil {
-			return nil, err
-		}
-		pending := append([]Entry(nil), current.Pending()...)
-		for i := range pending {
-			if pending[i].ID == msg.ID {
-				pending[i].Text = msg.Text
-			}
-		}
-		if len(pending) == 0 {
-			return current.Verdict, nil
-		}
-		state, verdict, err := fold(current.State, pending)
-		if err != nil {
-			return nil, fmt.Errorf("fold chat %d after an edit: %w", chat, err)
-		}
-		err = s.Save(ctx, chat, Snapshot{BaseSeq: current.StateSeq, Seq: current.Seq, State: state, Verdict: verdict})
-		if !errors.Is(err, ErrConflict) {
-			return verdict, err
-		}
-	}
-	return nil, fmt.Errorf("fold chat %d after an edit: %w after %d attempts", chat, ErrConflict, maxFoldAttempts)
+	return before, nil
 }

@@ -27,11 +27,11 @@ func TestEditReplacesTheMessageAndRefolds(t *testing.T) {
 			ctx := context.Background()
 			const chat = 42
 			for i, text := range []string{"one", "two", "three", "four"} {
-				if _, _, err := s.Record(ctx, chat, Entry{ID: int64(i + 1), From: "other", Text: text}, joinFold); err != nil {
+				if _, _, err := record(ctx, s, chat, Entry{ID: int64(i + 1), From: "other", Text: text}, joinFold); err != nil {
 					t.Fatal(err)
 				}
 			}
-			before, after, err := s.Edit(ctx, chat, Entry{ID: 3, From: "other", Text: "THREE call 13812345678"}, joinFold)
+			before, after, err := edit(ctx, s, chat, Entry{ID: 3, From: "other", Text: "THREE call 13812345678"}, joinFold)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -55,15 +55,15 @@ func TestEditReplacesTheMessageAndRefolds(t *testing.T) {
 			}
 			// The next message continues from the rebuilt state, which
 			// was saved redacted: nothing personal is at rest.
-			_, verdict, err := s.Record(ctx, chat, Entry{ID: 5, From: "other", Text: "five"}, joinFold)
+			_, verdict, err := record(ctx, s, chat, Entry{ID: 5, From: "other", Text: "five"}, joinFold)
 			if err != nil || string(verdict) != "two|THREE call [phone]|four|five|" {
 				t.Errorf("after the edit, the next message folded to %q (%v)", verdict, err)
 			}
 			// A message that left the window cannot be edited, and nothing changes.
-			if _, _, err := s.Edit(ctx, chat, Entry{ID: 1, From: "other", Text: "ONE"}, joinFold); !errors.Is(err, ErrNotInWindow) {
+			if _, _, err := edit(ctx, s, chat, Entry{ID: 1, From: "other", Text: "ONE"}, joinFold); !errors.Is(err, ErrNotInWindow) {
 				t.Errorf("editing a message outside the window: %v, want ErrNotInWindow", err)
 			}
-			if _, _, err := s.Edit(ctx, 999, Entry{ID: 1, Text: "x"}, joinFold); !errors.Is(err, ErrNotInWindow) {
+			if _, _, err := edit(ctx, s, 999, Entry{ID: 1, Text: "x"}, joinFold); !errors.Is(err, ErrNotInWindow) {
 				t.Errorf("editing in an empty chat: %v, want ErrNotInWindow", err)
 			}
 		})
@@ -73,7 +73,7 @@ func TestEditReplacesTheMessageAndRefolds(t *testing.T) {
 func TestForgetConversationKeepsSettings(t *testing.T) {
 	s := openStore(t, Config{Addrs: []string{storetest.StartServer(t).Addr}})
 	ctx := context.Background()
-	if _, _, err := s.Record(ctx, 7, Entry{ID: 1, From: "other", Text: "hello"}, joinFold); err != nil {
+	if _, _, err := record(ctx, s, 7, Entry{ID: 1, From: "other", Text: "hello"}, joinFold); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SaveSettings(ctx, 7, Settings{Language: "en"}); err != nil {
@@ -101,7 +101,7 @@ func TestMessagesKeepSettingsAlive(t *testing.T) {
 	if err := s.client.PExpire(ctx, key, time.Hour).Err(); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.Record(ctx, 8, Entry{ID: 1, From: "other", Text: "hello"}, joinFold); err != nil {
+	if _, _, err := record(ctx, s, 8, Entry{ID: 1, From: "other", Text: "hello"}, joinFold); err != nil {
 		t.Fatal(err)
 	}
 	if ttl := s.client.PTTL(ctx, key).Val(); ttl <= 47*time.Hour {

@@ -31,7 +31,7 @@ var calls = map[string]func(context.Context, *Store) error{
 	"Append": func(ctx context.Context, s *Store) error { _, err := s.Append(ctx, 1, message("hi")); return err },
 	"Load":   func(ctx context.Context, s *Store) error { _, err := s.Load(ctx, 1); return err },
 	"Record": func(ctx context.Context, s *Store) error {
-		_, _, err := s.Record(ctx, 1, message("hi"), countFold)
+		_, _, err := record(ctx, s, 1, message("hi"), countFold)
 		return err
 	},
 	"Save": func(ctx context.Context, s *Store) error {
@@ -65,7 +65,7 @@ func requireRecovers(t *testing.T, s *Store) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		_, _, err := s.Record(context.Background(), 2, message("back"), countFold)
+		_, _, err := record(context.Background(), s, 2, message("back"), countFold)
 		if err == nil {
 			return
 		}
@@ -79,7 +79,7 @@ func requireRecovers(t *testing.T, s *Store) {
 func TestServerStoppedMidRun(t *testing.T) {
 	server := storetest.StartServer(t)
 	s := openStore(t, faultConfig(server.Addr))
-	if _, _, err := s.Record(context.Background(), 1, message("before"), countFold); err != nil {
+	if _, _, err := record(context.Background(), s, 1, message("before"), countFold); err != nil {
 		t.Fatal(err)
 	}
 	server.Stop()

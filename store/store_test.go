@@ -98,7 +98,7 @@ func message(text string) Entry {
 	return Entry{From: "other", Text: text, Time: time.Unix(1_700_000_000, 0)}
 }
 
-// countFold is a FoldFunc whose state is the list of texts it has seen, so
+// countFold is a foldFunc whose state is the list of texts it has seen, so
 // tests can tell whether any message was lost or folded twice.
 func countFold(state []byte, pending []Entry) ([]byte, []byte, error) {
 	var texts []string
@@ -207,7 +207,7 @@ func TestBehaviour(t *testing.T) {
 		{"record folds every message once", func(t *testing.T, open func(*testing.T, Config) *Store) {
 			s := open(t, Config{})
 			for i := range 3 {
-				_, verdict, err := s.Record(ctx, 11, message(fmt.Sprintf("m%d", i)), countFold)
+				_, verdict, err := record(ctx, s, 11, message(fmt.Sprintf("m%d", i)), countFold)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -225,7 +225,7 @@ func TestBehaviour(t *testing.T) {
 				}
 				return []byte(`{}`), []byte(`{}`), nil
 			}
-			if _, _, err := s.Record(ctx, 12, message("call 13812345678"), fold); err != nil {
+			if _, _, err := record(ctx, s, 12, message("call 13812345678"), fold); err != nil {
 				t.Fatal(err)
 			}
 			if len(seen) != 1 || seen[0] != "call 13812345678" {
@@ -234,7 +234,7 @@ func TestBehaviour(t *testing.T) {
 		}},
 		{"every key has a TTL but counters", func(t *testing.T, open func(*testing.T, Config) *Store) {
 			s := open(t, Config{TTL: time.Hour, SettingsTTL: 48 * time.Hour})
-			if _, _, err := s.Record(ctx, 21, message("hello"), countFold); err != nil {
+			if _, _, err := record(ctx, s, 21, message("hello"), countFold); err != nil {
 				t.Fatal(err)
 			}
 			if err := s.MarkWarned(ctx, 21, time.Now()); err != nil {
@@ -328,7 +328,7 @@ func TestBehaviour(t *testing.T) {
 		{"forget leaves no key of the chat", func(t *testing.T, open func(*testing.T, Config) *Store) {
 			s := open(t, Config{})
 			for _, chat := range []int64{41, 42} {
-				if _, _, err := s.Record(ctx, chat, message("hello"), countFold); err != nil {
+				if _, _, err := record(ctx, s, chat, message("hello"), countFold); err != nil {
 					t.Fatal(err)
 				}
 				if err := s.SaveSettings(ctx, chat, Settings{Language: "en"}); err != nil {
@@ -357,7 +357,7 @@ func TestBehaviour(t *testing.T) {
 			for w := range writers {
 				wg.Go(func() {
 					for i := range each {
-						if _, _, err := s.Record(ctx, 51, message(fmt.Sprintf("w%d-%03d", w, i)), countFold); err != nil {
+						if _, _, err := record(ctx, s, 51, message(fmt.Sprintf("w%d-%03d", w, i)), countFold); err != nil {
 							errs <- err
 							return
 						}
@@ -399,7 +399,7 @@ func TestBehaviour(t *testing.T) {
 			s := open(t, Config{})
 			// The first run of a script on a node is EVALSHA, NOSCRIPT,
 			// EVAL: load both scripts on the chat's node before counting.
-			if _, _, err := s.Record(ctx, 61, message("warm up"), countFold); err != nil {
+			if _, _, err := record(ctx, s, 61, message("warm up"), countFold); err != nil {
 				t.Fatal(err)
 			}
 			counter := &roundTrips{}
@@ -410,7 +410,7 @@ func TestBehaviour(t *testing.T) {
 			if got := counter.n.Swap(0); got != 1 {
 				t.Errorf("Append took %d round trips, want 1", got)
 			}
-			if _, _, err := s.Record(ctx, 61, message("two"), countFold); err != nil {
+			if _, _, err := record(ctx, s, 61, message("two"), countFold); err != nil {
 				t.Fatal(err)
 			}
 			if got := counter.n.Swap(0); got != 2 {

@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/scamguard/scamguard/classifier"
+	"github.com/scamguard/scamguard/detect"
 	"github.com/scamguard/scamguard/llm"
 	"github.com/scamguard/scamguard/reply"
 	"github.com/scamguard/scamguard/transcript"
@@ -107,7 +108,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if opts.batch {
-		if e.judge, err = e.newJudge("check", opts.noLLM, stderr); err != nil {
+		if err := e.newPipeline(e.classifier, "check", opts.noLLM, stderr); err != nil {
 			fmt.Fprintf(stderr, "scamguard check: %v\n", err)
 			return 2
 		}
@@ -125,7 +126,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	// Built once the input is known to be usable, so that an unusable
 	// input gets its one-line error and nothing else.
-	if e.judge, err = e.newJudge("check", opts.noLLM, stderr); err != nil {
+	if err := e.newPipeline(e.classifier, "check", opts.noLLM, stderr); err != nil {
 		fmt.Fprintf(stderr, "scamguard check: %v\n", err)
 		return 2
 	}
@@ -275,18 +276,15 @@ func readLine(r *bufio.Reader, limit int) ([]byte, error) {
 	}
 }
 
-// check classifies one conversation, asks the LLM stage when the verdict
-// is in the grey zone, and renders the reply.
+// check runs one conversation through the pipeline (the bot's stages) and
+// renders the reply.
 func (e *engine) check(conv classifier.Conversation, opts checkOptions) checkOutput {
-	v := e.classifier.Classify(context.Background(), conv)
+	res := e.pipeline.Run(context.Background(), detect.Request{Messages: conv.Messages, Lang: opts.lang, Region: opts.region, User: "cli"})
+	v := res.Verdict
 	stage := ""
-	if e.judge != nil && e.judge.Enabled() {
-		lang := opts.lang
-		if lang == "auto" {
-			lang = ""
-		}
-		res := e.judge.Review(context.Background(), llm.Request{Verdict: v, Window: conv.Messages, Lang: lang, User: "cli"})
-		v, stage = res.Verdict, string(res.Outcome)
+	if e.judge.Enabled() {
+		rec, _ := res.Stage(detect.NameLLM)
+		stage = rec.Detail
 	}
 	r := e.replies.Render(v, reply.Options{Lang: opts.lang, Region: opts.region})
 	out := checkOutput{

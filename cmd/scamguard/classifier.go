@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/scamguard/scamguard/catalog"
 	"github.com/scamguard/scamguard/classifier"
+	"github.com/scamguard/scamguard/detect"
 	"github.com/scamguard/scamguard/llm"
 	"github.com/scamguard/scamguard/reply"
 )
@@ -14,8 +15,10 @@ type engine struct {
 	replies    *reply.Renderer
 	brands     []classifier.Brand
 	catalog    *catalog.Catalog
-	// judge is the LLM stage; nil until check or eval builds it.
-	judge *llm.Judge
+	// judge is the LLM stage and pipeline the stages users get; nil until
+	// check or eval builds them (newPipeline).
+	judge    *llm.Judge
+	pipeline *detect.Pipeline
 	// media reads screenshots (OCR) for check, on first use.
 	media *media
 }

@@ -6,20 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"text/tabwriter"
 
 	"github.com/scamguard/scamguard/classifier"
 	"github.com/scamguard/scamguard/eval"
 	"github.com/scamguard/scamguard/llm"
 )
-
-// evalOutput is one report of `eval --json`: the heuristic measures and,
-// under "llm", the LLM stage's share.
-type evalOutput struct {
-	eval.Report
-	LLM llmReport `json:"llm"`
-}
 
 func runEval(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("eval", stderr)
@@ -40,47 +31,31 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "scamguard eval: %v\n", err)
 		return 2
 	}
-	judge, err := e.newJudge("eval", *noLLM, stderr)
+	if err := e.newPipeline(c, "eval", *noLLM, stderr); err != nil {
+		fmt.Fprintf(stderr, "scamguard eval: %v\n", err)
+		return 2
+	}
+	workers := 0 // one per core
+	if e.judge.Enabled() {
+		workers = 8 // calls wait on the network, not the CPU
+	}
+	reports, err := eval.Run(context.Background(), e.pipeline, files, workers)
 	if err != nil {
 		fmt.Fprintf(stderr, "scamguard eval: %v\n", err)
 		return 2
 	}
-	ctx := context.Background()
-	reports, err := eval.Run(ctx, c, files)
-	if err != nil {
-		fmt.Fprintf(stderr, "scamguard eval: %v\n", err)
-		return 2
-	}
-	llmReports := make([]llmReport, 0, len(files)+1)
-	total := llmReport{}
-	for _, path := range files {
-		rep, err := evalLLM(ctx, c, judge, path)
-		if err != nil {
-			fmt.Fprintf(stderr, "scamguard eval: %v\n", err)
-			return 2
-		}
-		total.add(&rep)
-		llmReports = append(llmReports, rep)
-	}
-	total.GreyLow, total.GreyHigh = judge.Config().GreyLow, judge.Config().GreyHigh
-	total.finish(judge.Enabled())
-	llmReports = append(llmReports, total)
-
 	if *asJSON {
-		out := make([]evalOutput, len(reports))
-		for i := range reports {
-			out[i] = evalOutput{Report: reports[i], LLM: llmReports[i]}
-		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(out); err != nil {
+		if err := enc.Encode(reports); err != nil {
 			return 1
 		}
 	} else {
 		if err := eval.WriteTable(stdout, reports); err != nil {
 			return 1
 		}
-		if err := writeLLMTable(stdout, files, llmReports, judge.Enabled()); err != nil {
+		fmt.Fprintln(stdout, "\nWhat each stage did to the verdicts (calls: requests to the LLM, per conversation):")
+		if err := eval.WriteStages(stdout, reports); err != nil {
 			return 1
 		}
 	}
@@ -88,41 +63,6 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 		eval.WriteErrors(stdout, reports[:len(reports)-1], *errorsPerFile)
 	}
 	return 0
-}
-
-// writeLLMTable prints the LLM stage's share per file: the rate of
-// messages and conversations that reach it, and with a model its effect.
-func writeLLMTable(w io.Writer, files []string, reports []llmReport, withLLM bool) error {
-	last := reports[len(reports)-1]
-	fmt.Fprintf(w, "\nLLM grey zone [%.2f, %.2f): %d of %d messages reach the LLM (%s), %d of %d conversations (%s)\n",
-		last.GreyLow, last.GreyHigh, last.MessagesToLLM, last.Messages, pct(last.MessageRate),
-		last.ConversationsToLLM, last.Conversations, pct(last.ConversationRate))
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	header := "file\tmessages\tto LLM\tmsg rate\tconv\tto LLM\tconv rate\t"
-	if withLLM {
-		header += "calls\tcached\tfailed\trecall+LLM\tFP+LLM\t"
-	}
-	fmt.Fprintln(tw, header)
-	for i, r := range reports {
-		name := "all"
-		if i < len(files) {
-			name = filepath.Base(files[i])
-		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%d\t%d\t%s\t", name, r.Messages, r.MessagesToLLM, pct(r.MessageRate),
-			r.Conversations, r.ConversationsToLLM, pct(r.ConversationRate))
-		if withLLM {
-			fmt.Fprintf(tw, "%d\t%d\t%d\t%s\t%s\t", r.Calls, r.Cached, r.Failed, pct(r.Recall), pct(r.FalseAlarm))
-		}
-		fmt.Fprintln(tw)
-	}
-	return tw.Flush()
-}
-
-func pct(x *float64) string {
-	if x == nil {
-		return "-"
-	}
-	return fmt.Sprintf("%.1f%%", *x*100)
 }
 
 // evalClassifier is the embedded classifier, or one built from another
