@@ -36,6 +36,17 @@ var yardstickTargets = []target{
 	{"yardstick2.jsonl", "false_alarm", 0.06, true},
 	{"yardstick2.jsonl", "false_alarm_scam", 0.02, true},
 	{"yardstick2.jsonl", "frame", 0.85, false},
+	// yardstick3.jsonl: 185 conversations (155 live, 30 framed) written
+	// blind by a third helper, never tuned on (its errors were not read):
+	// on arrival recall 76.7%, scam level 51.1%, false alarms 10.5% (2.1% at
+	// scam level), early 76.7%; at the end of the session 76.7%, 51.1%, 9.5%,
+	// 2.1%, frames 85.9% (acf8f08: 61.1%, 26.7%, 9.5%, 1.1%, 61.1%).
+	// These floors only keep that; the next session should have a fresh
+	// blind set written before tuning.
+	{"yardstick3.jsonl", "recall", 0.75, false},
+	{"yardstick3.jsonl", "scam_recall", 0.50, false},
+	{"yardstick3.jsonl", "false_alarm", 0.10, true},
+	{"yardstick3.jsonl", "false_alarm_scam", 0.025, true},
 }
 
 func TestYardstickTargets(t *testing.T) {
