@@ -22,15 +22,7 @@ import (
 // the saved verdict is the classifier's over every message.
 func TestReplicasRecordingOneChatLoseNothing(t *testing.T) {
 	server := storetest.StartServer(t)
-	cat, err := catalog.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, err := classifier.LoadSignals(classifier.EmbeddedSignals())
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := classifier.New(set, classifier.BrandsFromCatalog(cat.ImpersonableBrands()))
+	c, err := classifier.Default(catalog.MustLoad().ImpersonableBrands())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,15 +38,8 @@ var honest = []classifier.Message{
 
 func newClassifier(t testing.TB) (*classifier.Classifier, *catalog.Catalog) {
 	t.Helper()
-	cat, err := catalog.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, err := classifier.LoadSignals(classifier.EmbeddedSignals())
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := classifier.New(set, classifier.BrandsFromCatalog(cat.ImpersonableBrands()))
+	cat := catalog.MustLoad()
+	c, err := classifier.Default(cat.ImpersonableBrands())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -205,15 +205,7 @@ func TestScreenshotSetFigures(t *testing.T) {
 
 func newClassifier(t testing.TB) *classifier.Classifier {
 	t.Helper()
-	cat, err := catalog.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, err := classifier.LoadSignals(classifier.EmbeddedSignals())
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := classifier.New(set, classifier.BrandsFromCatalog(cat.ImpersonableBrands()))
+	c, err := classifier.Default(catalog.MustLoad().ImpersonableBrands())
 	if err != nil {
 		t.Fatal(err)
 	}
