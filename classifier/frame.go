@@ -58,7 +58,9 @@ func (f frameCues) frame() Frame {
 func frameOf(state *State) Frame {
 	live, question := state.FrameWeight[FrameLive], state.FrameWeight[FrameQuestion]
 	if state.Peak != LevelNone {
-		if question > live {
+		// Someone asking whether to act on a script that reached a level
+		// is asking a question, whoever's words carried the evidence.
+		if question > 0 {
 			return FrameQuestion
 		}
 		return FrameLive
