@@ -346,3 +346,26 @@ func TestGroupWarnsOfAScriptModeratorsConfirmedThroughTheFingerprint(t *testing.
 		t.Error("the group's warning did not come from the fingerprint stage")
 	}
 }
+
+func TestGroupEditThatMakesTheThreadAScamIsWarned(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.start()
+	const group = -5102
+	relative := telegramtest.User(5102, "Xiao Li")
+	original := telegramtest.GroupText(group, relative, "您好，您的快递已到驿站，请凭取件码取件。")
+	h.api.Push(original)
+	waitFor(t, "the message to be stored", func() bool {
+		conv, err := h.store.Load(context.Background(), group)
+		return err == nil && len(conv.Window) == 1
+	})
+	h.api.Push(telegramtest.Edited(original, "我是淘宝理赔客服，您的支付宝信用分太低，需要在借呗借款刷流水，再购买礼品卡把卡密发给我验证。"))
+	sent := h.waitSent(group, 1)
+	if len(sent) != 1 {
+		t.Fatalf("the group got %q, want one warning", texts(sent))
+	}
+	contains(t, sent[0].Params["text"], "很可能是<b>诈骗", "tg://user?id=5102")
+	if replyTarget(t, sent[0]) != original.Message.ID {
+		t.Errorf("the warning replies to %d, want the edited message %d", replyTarget(t, sent[0]), original.Message.ID)
+	}
+}
