@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"crypto/rand"
-	"encoding/base32"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -107,7 +106,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Bot, error) {
 	if cfg.WebhookURL != "" && cfg.WebhookSecret == "" {
 		// Chosen before anything serves, so that every request is checked
 		// against the secret Telegram will be given.
-		cfg.WebhookSecret = randomToken(32)
+		cfg.WebhookSecret = randomToken()
 	}
 	log := deps.Log
 	if log == nil {
@@ -394,10 +393,9 @@ func (b *Bot) queue(chat int64, group bool, what string, params *tgbot.SendMessa
 	})
 }
 
-// randomToken is n random bytes as lower-case base32: ids for cases and
-// secrets, safe in callback data and URLs.
-func randomToken(n int) string {
-	raw := make([]byte, n)
-	rand.Read(raw)
-	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(raw))
+// randomToken is crypto/rand.Text (128 bits, 26 base32 characters) in
+// lower case: ids for cases and secrets, safe in callback data, in URLs and
+// in a /start parameter (validToken).
+func randomToken() string {
+	return strings.ToLower(rand.Text())
 }

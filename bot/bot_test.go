@@ -404,17 +404,17 @@ func TestEditedMessageIsRecheckedAndAnsweredOnlyWhenLevelRises(t *testing.T) {
 
 	// A typo fix that changes nothing: no second answer.
 	h.api.Push(telegramtest.Edited(original, "您好，您的快递已到驿站，请凭取件码取件！"))
-	time.Sleep(time.Second)
-	if n := len(h.sent(chat)); n != 1 {
+	if n := len(h.settle(chat)); n != 1 {
 		t.Fatalf("an edit that did not raise the level was answered (%d messages)", n)
 	}
-	// The same message now carries the script: the level rises, a new answer.
+	// The same message now carries the script: the level rises, a new
+	// answer (after the /help marker's).
 	h.api.Push(telegramtest.Edited(original, "我是淘宝理赔客服，您的支付宝信用分太低，需要在借呗借款刷流水，再购买礼品卡把卡密发给我验证。"))
-	sent := h.waitSent(chat, 2)
-	if len(sent) != 2 {
-		t.Fatalf("got %d answers, want 2", len(sent))
+	sent := h.waitSent(chat, 3)
+	if len(sent) != 3 {
+		t.Fatalf("got %d messages, want the first answer, the marker's and one more answer", len(sent))
 	}
-	contains(t, sent[1].Params["text"], headlineScamZh)
+	contains(t, sent[2].Params["text"], headlineScamZh)
 	conv, err := h.store.Load(context.Background(), chat)
 	if err != nil {
 		t.Fatal(err)

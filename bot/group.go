@@ -17,6 +17,7 @@ import (
 
 	"github.com/scamguard/scamguard/catalog"
 	"github.com/scamguard/scamguard/classifier"
+	"github.com/scamguard/scamguard/detect"
 	"github.com/scamguard/scamguard/store"
 )
 
@@ -222,7 +223,7 @@ func (b *Bot) onGroupMessage(ctx context.Context, msg *models.Message, received 
 		// most once per cool-down (fallbackWarn).
 		b.degrade("store", err)
 		settings := store.Settings{}
-		verdict = b.deps.Classifier.Classify(ctx, classifier.Conversation{Messages: []classifier.Message{{From: groupSpeaker(msg), Text: text}}})
+		verdict = b.judgeAlone(ctx, chat, msg.From, classifier.Message{From: groupSpeaker(msg), Text: text})
 		loud := b.policy().shouldWarn(groupMoment{Verdict: verdict, Before: classifier.LevelNone, Index: 0, Settings: settings, Now: time.Now()})
 		if asked || loud && b.fallbackWarn(chat) {
 			b.sendGroupVerdict(chat, msg.ID, msg.From, verdict, settings, !asked)
@@ -230,7 +231,7 @@ func (b *Bot) onGroupMessage(ctx context.Context, msg *models.Message, received 
 		return
 	}
 	if asked {
-		b.answerCheck(ctx, chat, msg.ID, msg.From, verdict, conv.Settings)
+		b.answerCheck(ctx, chat, msg.ID, msg.From, b.judgeGroup(ctx, chat, msg.From, verdict, conv), conv.Settings)
 		return
 	}
 	b.maybeWarn(ctx, chat, msg, verdict, before, int(conv.Seq-1), conv)
@@ -282,20 +283,69 @@ func levelOrNone(level classifier.Level) classifier.Level {
 	return level
 }
 
+// judgeGroup runs a group's thread through the detection pipeline, as a
+// private chat's burst is: heuristic is the classifier's verdict over the
+// thread, conv the thread as stored (its window is what the fingerprints
+// and the LLM read); poster's budget pays for an LLM call.
+func (b *Bot) judgeGroup(ctx context.Context, chat int64, poster *models.User, heuristic classifier.Verdict, conv store.Conversation) classifier.Verdict {
+	if heuristic.Level == "" {
+		heuristic = classifier.Verdict{Level: classifier.LevelNone, FirstAlertIndex: -1}
+	}
+	req := b.groupRequest(chat, poster, conv.Settings)
+	req.Heuristic = &heuristic
+	req.Messages, req.FirstIndex = windowMessages(conv.Window)
+	return b.runPipeline(ctx, chat, req)
+}
+
+// judgeAlone judges one group message by itself, while the store (and so
+// the thread and the fingerprints) is out of reach.
+func (b *Bot) judgeAlone(ctx context.Context, chat int64, poster *models.User, m classifier.Message) classifier.Verdict {
+	req := b.groupRequest(chat, poster, store.Settings{})
+	req.Messages, req.Skip = []classifier.Message{m}, skipWhileStoreFails
+	return b.runPipeline(ctx, chat, req)
+}
+
+// groupRequest is what every request of a group shares: the group's
+// language and region, the poster's LLM budget, the group's debounce.
+func (b *Bot) groupRequest(chat int64, poster *models.User, settings store.Settings) detect.Request {
+	req := detect.Request{Lang: settings.Language, Region: settings.Region, Conversation: strconv.FormatInt(chat, 10)}
+	if req.Lang == "" {
+		req.Lang = "auto"
+	}
+	if poster != nil {
+		req.User = strconv.FormatInt(poster.ID, 10)
+	}
+	return req
+}
+
 // maybeWarn sends the automatic warning when the policy and the group's
-// budget allow it; index is the message's index in the thread (-1 for an edit).
-func (b *Bot) maybeWarn(ctx context.Context, chat int64, msg *models.Message, verdict classifier.Verdict, before classifier.Level, index int, conv store.Conversation) {
-	moment := groupMoment{Verdict: verdict, Before: before, Index: index, Settings: conv.Settings,
-		WarnedAt: conv.WarnedAt, Now: time.Now()}
+// budget allow it. heuristic is the classifier's verdict over the thread
+// (the stored one), before the thread's heuristic level before the
+// message; index is the message's index in the thread (-1 for an edit).
+// The warning is decided on the pipeline's verdict (judgeGroup), so a
+// script moderators confirmed is called out like a private chat's.
+func (b *Bot) maybeWarn(ctx context.Context, chat int64, msg *models.Message, heuristic classifier.Verdict, before classifier.Level, index int, conv store.Conversation) {
+	if conv.Settings.Quiet || conv.Settings.Muted {
+		return // nothing automatic is said: no stage (no LLM call) is needed
+	}
+	verdict := b.judgeGroup(ctx, chat, msg.From, heuristic, conv)
 	if !verdict.Level.AtLeast(groupThreshold(conv.Settings)) {
 		return
 	}
+	moment := groupMoment{Verdict: verdict, Before: before, Index: index, Settings: conv.Settings,
+		WarnedAt: conv.WarnedAt, Now: time.Now()}
 	if !conv.WarnedAt.IsZero() {
 		level, err := b.deps.Store.WarnedLevel(ctx, chat)
 		if err != nil {
 			b.degrade("store", err)
 		}
 		moment.WarnedLevel = classifier.Level(level)
+		// The stored level is the heuristics'; the group may have heard a
+		// higher one (a fingerprint, the LLM). A level it has heard is not
+		// a rise, or every message of a known script would be one.
+		if moment.WarnedLevel.AtLeast(moment.Before) {
+			moment.Before = moment.WarnedLevel
+		}
 	}
 	if !b.policy().shouldWarn(moment) {
 		return
@@ -486,7 +536,7 @@ func (b *Bot) checkOnDemand(ctx context.Context, msg, target *models.Message) {
 	conv, err := b.deps.Store.Load(ctx, chat)
 	if err != nil {
 		b.degrade("store", err)
-		verdict := b.deps.Classifier.Classify(ctx, classifier.Conversation{Messages: []classifier.Message{{From: groupSpeaker(target), Text: text}}})
+		verdict := b.judgeAlone(ctx, chat, msg.From, classifier.Message{From: groupSpeaker(target), Text: text})
 		b.sendGroupVerdict(chat, msg.ID, msg.From, verdict, store.Settings{}, false)
 		return
 	}
@@ -502,7 +552,7 @@ func (b *Bot) checkOnDemand(ctx context.Context, msg, target *models.Message) {
 			b.degrade("store", err)
 		}
 	}
-	b.answerCheck(ctx, chat, msg.ID, msg.From, verdict, conv.Settings)
+	b.answerCheck(ctx, chat, msg.ID, msg.From, b.judgeGroup(ctx, chat, msg.From, verdict, conv), conv.Settings)
 }
 
 // checkThread answers /check sent without a reply: the thread so far, or
@@ -519,7 +569,7 @@ func (b *Bot) checkThread(ctx context.Context, msg *models.Message) {
 		b.sendText(chat, true, "check", t.CheckHint, msg.ID)
 		return
 	}
-	b.answerCheck(ctx, chat, msg.ID, msg.From, verdict, conv.Settings)
+	b.answerCheck(ctx, chat, msg.ID, msg.From, b.judgeGroup(ctx, chat, msg.From, verdict, conv), conv.Settings)
 }
 
 // answerCheck answers an on-demand check, whatever the level; a loud

@@ -11,6 +11,7 @@ import (
 
 	"github.com/scamguard/scamguard/bot/telegramtest"
 	"github.com/scamguard/scamguard/classifier"
+	"github.com/scamguard/scamguard/review"
 	"github.com/scamguard/scamguard/store"
 )
 
@@ -304,4 +305,67 @@ func TestGroupWithTheStoreDownWarnsOncePerCooldown(t *testing.T) {
 		t.Fatalf("with Redis down the group got %d messages, want the introduction and one warning: %q", len(sent), texts(sent))
 	}
 	contains(t, sent[1].Params["text"], "诈骗")
+}
+
+func TestGroupWarnsOfAScriptModeratorsConfirmedThroughTheFingerprint(t *testing.T) {
+	t.Parallel()
+	deps, _ := engine()
+	heuristic := deps.Classifier.Classify(context.Background(), classifier.Conversation{Messages: []classifier.Message{
+		{From: classifier.SpeakerOther, Text: welfareScript[0]}, {From: classifier.SpeakerOther, Text: welfareScript[1]},
+	}})
+	if heuristic.Level == classifier.LevelScam {
+		t.Fatal("the heuristics alone call the script a scam; the test needs one only a fingerprint makes a scam")
+	}
+	h := newHarness(t)
+	h.enableReview(modChat, moderator)
+	// A moderator confirmed the script in someone's private chat.
+	ctx := context.Background()
+	const private = 8101
+	id, err := h.review.Draft(ctx, review.Case{Chat: private, User: private, Transcript: []review.Message{
+		{From: "other", Text: welfareScript[0]}, {From: "other", Text: welfareScript[1]},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.review.Submit(ctx, private, id, review.ReasonAskHuman); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.review.Decide(ctx, id, review.Decision{By: moderator, Outcome: review.OutcomeScam}); err != nil {
+		t.Fatal(err)
+	}
+	h.start()
+	const group = -5101
+	relative := telegramtest.User(5101, "Xiao Li")
+	for _, line := range welfareScript {
+		h.api.Push(telegramtest.GroupText(group, relative, line))
+	}
+	sent := h.waitSent(group, 1)
+	contains(t, sent[0].Params["text"], "很可能是<b>诈骗", "tg://user?id=5101")
+	metrics := h.get(t, "/metrics")
+	if !strings.Contains(metrics, `scamguard_fingerprint_matches_total{set="scam"}`) {
+		t.Error("the group's warning did not come from the fingerprint stage")
+	}
+}
+
+func TestGroupEditThatMakesTheThreadAScamIsWarned(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.start()
+	const group = -5102
+	relative := telegramtest.User(5102, "Xiao Li")
+	original := telegramtest.GroupText(group, relative, "您好，您的快递已到驿站，请凭取件码取件。")
+	h.api.Push(original)
+	waitFor(t, "the message to be stored", func() bool {
+		conv, err := h.store.Load(context.Background(), group)
+		return err == nil && len(conv.Window) == 1
+	})
+	h.api.Push(telegramtest.Edited(original, "我是淘宝理赔客服，您的支付宝信用分太低，需要在借呗借款刷流水，再购买礼品卡把卡密发给我验证。"))
+	sent := h.waitSent(group, 1)
+	if len(sent) != 1 {
+		t.Fatalf("the group got %q, want one warning", texts(sent))
+	}
+	contains(t, sent[0].Params["text"], "很可能是<b>诈骗", "tg://user?id=5102")
+	if replyTarget(t, sent[0]) != original.Message.ID {
+		t.Errorf("the warning replies to %d, want the edited message %d", replyTarget(t, sent[0]), original.Message.ID)
+	}
 }

@@ -36,7 +36,7 @@ func (b *Bot) onGuardianCommand(ctx context.Context, msg *models.Message, arg st
 	}
 	settings := b.settings(ctx, chat)
 	t := b.groupTexts(uiLang(settings, msg.From))
-	token := randomToken(10)
+	token := randomToken()
 	invite := store.GuardianInvite{User: msg.From.ID, Name: displayName(msg.From), Lang: msg.From.LanguageCode}
 	guardians, errGuardians := b.deps.Store.Guardians(ctx, msg.From.ID)
 	wards, errWards := b.deps.Store.Wards(ctx, msg.From.ID)

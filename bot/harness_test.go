@@ -211,6 +211,35 @@ func (h *harness) waitSent(chat int64, n int) []telegramtest.Call {
 	return nil
 }
 
+// settle proves that nothing more comes to the private chat from what was
+// pushed before: it sends /help as a marker and waits for its answer. A
+// chat's updates run in order on its lane and its messages leave in order
+// through the send queue, so anything the earlier updates sent arrives
+// before the marker's answer. It returns what chat got before that answer;
+// the answer itself stays in h.sent(chat).
+func (h *harness) settle(chat int64) []telegramtest.Call {
+	h.t.Helper()
+	before := len(h.sent(chat))
+	h.api.Push(telegramtest.Text(chat, chat, "/help"))
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		got := h.sent(chat)
+		for i := before; i < len(got); i++ {
+			if isHelp(got[i].Params["text"]) {
+				return got[:i]
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	h.t.Fatalf("chat %d never answered the /help marker: %q", chat, texts(h.sent(chat)))
+	return nil
+}
+
+// isHelp reports whether text is the private /help answer (texts.yaml).
+func isHelp(text string) bool {
+	return strings.HasPrefix(text, "Forward the suspicious messages to me") || strings.HasPrefix(text, "把可疑")
+}
+
 func texts(calls []telegramtest.Call) []string {
 	var out []string
 	for _, c := range calls {

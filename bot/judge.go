@@ -6,6 +6,7 @@ import (
 
 	"github.com/scamguard/scamguard/classifier"
 	"github.com/scamguard/scamguard/detect"
+	"github.com/scamguard/scamguard/store"
 )
 
 // detect runs the burst's conversation through the pipeline (heuristics,
@@ -24,13 +25,33 @@ func (b *Bot) detect(ctx context.Context, chat int64, br *burst, heuristic class
 	}
 	if br.degraded || len(br.window) == 0 {
 		req.Messages = br.fallback
-		req.Skip = map[string]string{detect.NameFingerprints: "the store is failing"}
+		req.Skip = skipWhileStoreFails
 	} else {
-		req.FirstIndex = int(br.window[0].Seq - 1)
-		for _, e := range br.window {
-			req.Messages = append(req.Messages, classifier.Message{From: classifier.Speaker(e.From), Text: e.Text})
-		}
+		req.Messages, req.FirstIndex = windowMessages(br.window)
 	}
+	return b.runPipeline(ctx, chat, req)
+}
+
+// skipWhileStoreFails are the stages a request skips while the store
+// fails: the fingerprints live in the same Redis.
+var skipWhileStoreFails = map[string]string{detect.NameFingerprints: "the store is failing"}
+
+// windowMessages turns a stored window into the pipeline's messages and
+// the index of the first one in the whole conversation.
+func windowMessages(window []store.Entry) ([]classifier.Message, int) {
+	if len(window) == 0 {
+		return nil, 0
+	}
+	messages := make([]classifier.Message, len(window))
+	for i, e := range window {
+		messages[i] = classifier.Message{From: classifier.Speaker(e.From), Text: e.Text}
+	}
+	return messages, int(window[0].Seq - 1)
+}
+
+// runPipeline runs req through detection, notes what each stage did and
+// returns the final verdict. Private chats and groups both come here.
+func (b *Bot) runPipeline(ctx context.Context, chat int64, req detect.Request) classifier.Verdict {
 	res := b.pipeline.Run(ctx, req)
 	for _, rec := range res.Stages {
 		b.noteStage(chat, rec)

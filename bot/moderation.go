@@ -38,7 +38,7 @@ const (
 // it fails) the id is random: the buttons still answer.
 func (b *Bot) draftCase(ctx context.Context, chat int64, br *burst, verdict classifier.Verdict, rendered reply.Reply) string {
 	if b.deps.Review == nil {
-		return randomToken(10)
+		return randomToken()
 	}
 	id, err := b.deps.Review.Draft(ctx, review.Case{
 		Chat:       chat,
@@ -51,7 +51,7 @@ func (b *Bot) draftCase(ctx context.Context, chat int64, br *burst, verdict clas
 	})
 	if err != nil {
 		b.degrade("review", err)
-		return randomToken(10)
+		return randomToken()
 	}
 	return id
 }
@@ -62,7 +62,10 @@ func (b *Bot) shareConsented(ctx context.Context, chat int64, caseID string, ver
 	if b.deps.Review == nil || !consent || verdict.Level == classifier.LevelNone {
 		return
 	}
-	b.submit(ctx, chat, caseID, review.ReasonFlagged)
+	if err := b.submit(ctx, chat, caseID, review.ReasonFlagged); err != nil {
+		// The user got their warning; only the moderators miss this case.
+		b.degrade("review", fmt.Errorf("queue consented case %s: %w", caseID, err))
+	}
 }
 
 // submit queues a case and posts its card when this call queued it.

@@ -185,11 +185,8 @@ func overTLS(r *http.Request) bool {
 	return r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
 }
 
-func randomToken() string {
-	var b [32]byte
-	_, _ = rand.Read(b[:])
-	return base64.RawURLEncoding.EncodeToString(b[:])
-}
+// randomToken is a session or CSRF token: crypto/rand.Text, 128 bits.
+func randomToken() string { return rand.Text() }
 
 type sessionKey struct{}
 
