@@ -287,23 +287,6 @@ func (s *Store) Save(ctx context.Context, chat int64, snap Snapshot) error {
 	return nil
 }
 
-// MarkWarned records that a warning was sent in chat at time at, so that
-// the bot does not repeat it too soon.
-func (s *Store) MarkWarned(ctx context.Context, chat int64, at time.Time) error {
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
-	key := s.chatKey(chat, "conv")
-	_, err := s.client.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
-		pipe.HSet(ctx, key, "warned_at", at.UnixMilli())
-		pipe.PExpire(ctx, key, s.cfg.TTL)
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("mark warning sent in chat %d: %w", chat, err)
-	}
-	return nil
-}
-
 // Forget deletes everything stored for chat (window, state, verdict,
 // warning time, settings) with one DEL, and reports how many keys there were.
 func (s *Store) Forget(ctx context.Context, chat int64) (int64, error) {
