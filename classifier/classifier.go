@@ -45,13 +45,20 @@ const (
 	payloadNearFirst // index: signal
 	payloadNearThen  // index: signal
 	payloadBrand
-	payloadClosure    // a retelling's refusal: "我挂了", "I hung up"
-	payloadQuestion   // asking whether to act: "要不要", "should I"
-	payloadNews       // a report about scams: "骗子", "victims"
-	payloadSelfDemand // asking for something to be sent to the speaker: "发给我"
-	payloadScopeBreak // the sentence moves on after a comma: "现在请", "now"
-	payloadContrast   // the sentence turns: "但是", "but"
+	payloadClosure     // a retelling's refusal: "我挂了", "I hung up"
+	payloadQuestion    // asking whether to act: "要不要", "should I"
+	payloadNews        // a report about scams: "骗子", "victims"
+	payloadSelfDemand  // asking for something to be sent to the speaker: "发给我"
+	payloadScopeBreak  // the sentence moves on after a comma: "现在请", "now"
+	payloadContrast    // the sentence turns: "但是", "but"
+	payloadWarnAhead   // a negation that governs what follows only: "谨防"
+	payloadConditional // a hypothesis to the end of the sentence: "if anyone"
 )
+
+// A pattern keeps its payload kinds in a uint32 bit set (matcher.go): this
+// fails to compile when a new kind no longer fits, instead of silently
+// dropping its bit.
+var _ = [1]struct{}{}[payloadConditional>>5]
 
 // Limits that keep hostile input bounded: a message longer than
 // MaxMessageBytes is classified on its first MaxMessageBytes bytes (scams
@@ -103,7 +110,7 @@ func New(set *SignalSet, brands []Brand) (*Classifier, error) {
 		kind  payloadKind
 		words []string
 	}{
-		{payloadNegation, set.Cues.Negation}, {payloadNotNegation, set.Cues.NotNegation},
+		{payloadNegation, set.Cues.Negation}, {payloadWarnAhead, set.Cues.WarnAhead}, {payloadConditional, set.Cues.Conditional}, {payloadNotNegation, set.Cues.NotNegation},
 		{payloadDescribed, set.Cues.Described}, {payloadMask, set.Cues.Masks},
 		{payloadReporting, set.Cues.Reporting}, {payloadClosure, set.Cues.Closure},
 		{payloadQuestion, set.Cues.Question}, {payloadNews, set.Cues.News},

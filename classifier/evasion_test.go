@@ -18,7 +18,8 @@ func TestSignOffWarningDoesNotTakeBackADemand(t *testing.T) {
 		want Level
 	}{
 		{"您好，我是淘宝客服，您的理赔需要先购买礼品卡，把卡号卡密发给我验证。谨防诈骗！", LevelScam},
-		{"Please buy two Apple gift cards and send me the codes. Beware of scams!", LevelSuspicious},
+		// Asking for the codes of cards is a hard stop in any context.
+		{"Please buy two Apple gift cards and send me the codes. Beware of scams!", LevelScam},
 		{"需要您先在借呗把额度借出来，转到我们的安全账户。温馨提示：谨防电信诈骗。", LevelSuspicious},
 		// Honest messages that warn keep their warning.
 		{"平台客服不会要求您购买礼品卡或提供验证码。谨防诈骗！", LevelNone},

@@ -29,6 +29,8 @@ type frameCues struct {
 	closure bool
 	// question: the teller asks whether it is real or what to do.
 	question bool
+	// warnings counts the stretches holding a warning phrase: two of them
+	// ("that's a scam… stay away") make a turn advice.
 	// news counts distinct cues of a report about scams: the scammer as a
 	// third person ("骗子", "fraudsters"), victims, "police warn".
 	news int
@@ -44,7 +46,7 @@ func (f frameCues) frame() Frame {
 	switch {
 	case f.closure && (f.described || f.reporting):
 		return FrameRetold
-	case !f.selfDemand && (f.news >= 2 || f.news >= 1 && f.warnings >= 1):
+	case !f.selfDemand && (f.news >= 2 || f.news >= 1 && f.warnings >= 1 || f.warnings >= 2):
 		return FrameWarning
 	case f.question && (f.described || f.reporting):
 		return FrameQuestion

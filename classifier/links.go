@@ -190,7 +190,7 @@ func classifyLink(token string) (string, bool) {
 	switch {
 	case shorteners[host]:
 		return "link_shortener", true
-	case isLookalike(host):
+	case isLookalike(host), borrowsAuthority(host):
 		return "link_lookalike", true
 	case cheapTLDs[tld]:
 		return "link_cheap_tld", true
@@ -219,6 +219,45 @@ func isLookalike(host string) bool {
 		}
 		if !own {
 			return true
+		}
+	}
+	return false
+}
+
+// officialWords are what phishing hosts dress up in: the state, the post,
+// the service the text claims to come from ("post-gov-tw.top",
+// "auspost-parcels-au.com", "10086-jf.cn", "etc-renzheng.xyz").
+var officialWords = map[string]bool{
+	"gov": true, "govt": true, "government": true, "official": true, "post": true, "parcel": true,
+	"parcels": true, "delivery": true, "customs": true, "toll": true, "tolls": true, "etc": true,
+	"ezpass": true, "rewards": true, "points": true, "jf": true, "jifen": true, "refund": true,
+	"refunds": true, "verify": true, "verification": true, "secure": true, "login": true,
+	"account": true, "billing": true, "renzheng": true, "kefu": true, "tuikuan": true, "pay": true,
+	"payment": true, "fee": true, "fees": true, "fine": true, "fines": true, "support": true,
+	"service": true, "services": true, "help": true, "update": true,
+}
+
+// borrowsAuthority reports a host that dresses up as an authority or a
+// service without being one: a "gov" label outside a government domain,
+// or an official word glued to another name with a hyphen or on a
+// throw-away domain. Government and education domains are their own.
+func borrowsAuthority(host string) bool {
+	labels := strings.Split(host, ".")
+	for i, label := range labels {
+		if (label == "gov" || label == "edu") && i >= len(labels)-2 {
+			return false // irs.gov, gov.uk, www.gov.cn, nhsa.gov.cn
+		}
+	}
+	tld := labels[len(labels)-1]
+	for _, label := range labels[:len(labels)-1] {
+		parts := strings.Split(label, "-")
+		for _, part := range parts {
+			if !officialWords[part] {
+				continue
+			}
+			if part == "gov" || part == "govt" || len(parts) > 1 || cheapTLDs[tld] {
+				return true
+			}
 		}
 	}
 	return false

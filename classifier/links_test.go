@@ -12,7 +12,12 @@ func TestFindLinks(t *testing.T) {
 		{"verify: http://192.168.10.4/login", []string{"link_ip_address"}},
 		{"go to amazon-account-verify.com", []string{"link_lookalike"}},
 		{"track at https://dhl.parcel-help.top/x", []string{"link_lookalike"}},
-		{"pay here parcel-fee.xyz", []string{"link_cheap_tld"}},
+		{"pay here parcel-fee.xyz", []string{"link_lookalike"}}, // an official word glued on with a hyphen
+		{"pay here cheap-gadgets.xyz", []string{"link_cheap_tld"}},
+		{"https://post-gov-tw.top/t/92xa", []string{"link_lookalike"}},
+		{"https://www.irs.gov/refunds", []string{"link_url"}},
+		{"https://irs.gov.refund-check.com", []string{"link_lookalike"}},
+		{"https://fuwu.nhsa.gov.cn/", []string{"link_url"}},
 		{"e.g. version 3.5 works, Mr.Smith", nil},
 		{"支付宝链接 https://evil.icu 立即", []string{"link_cheap_tld"}},
 		{"paypal.com@evil.example.com", []string{"link_url"}},

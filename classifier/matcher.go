@@ -29,7 +29,7 @@ type matcher struct {
 }
 
 type pattern struct {
-	kinds      uint16 // bit set of the payload kinds, for hasPayload
+	kinds      uint32 // bit set of the payload kinds, for hasPayload
 	length     int    // in runes
 	latinStart bool
 	latinEnd   bool

@@ -58,13 +58,21 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 	if sp.narrated {
 		state.Narrated = true
 	}
-	if sp.closure && state.Narrated && !state.Retold {
-		// "…要我去借呗借钱买卡。" then "我挂了": the story told so far was
-		// a retelling.
+	// "…要我去借呗借钱买卡。" then "我挂了": the story told so far was a
+	// retelling. So it was when the party told about the script answers
+	// that it is one ("那就是诈骗，请不要…"): the story is settled, not played.
+	answered := sp.speaker == SpeakerOther && sp.frame == FrameWarning
+	if (sp.closure || answered) && state.Narrated && !state.Retold {
 		state.endStory()
 		changed = true
 	}
 	changed = c.recordPhrases(state, index, text, folded, matches, nears, sp) || changed
+	if sp.speaker == SpeakerUser && sp.asksToAct && state.ReportedHard && !state.Retold && !state.HardAsked {
+		// "He said to buy the cards." … "Should I go buy them?": the
+		// question asks about the hard move told before it.
+		state.HardAsked = true
+		changed = true
+	}
 	if sp.voice != voiceOwn {
 		plain := undisguise(own)
 		for _, hit := range findCodeSignals(plain.text) {
@@ -138,7 +146,7 @@ type speech struct {
 	// that hold a warning phrase: a warning takes back what its own
 	// stretch says, nothing else ("…刷流水，钱马上原路退回" keeps the
 	// demand). Negation cues reach further (see negated).
-	warnedSegments []int32
+	warnedSegments []warnedStretch
 	// closure: the turn ends a story with a refusal ("我挂了").
 	closure bool
 	// narrated: the turn tells what a third party said or did.
@@ -154,8 +162,32 @@ type speech struct {
 // warned reports whether the stretch of folded rune i carries a warning.
 func (sp *speech) warned(folded *Folded, i int32) bool {
 	// segmentOf walks the text: skip it in the usual turn with no warning.
-	return len(sp.warnedSegments) > 0 && slices.Contains(sp.warnedSegments, segmentOf(folded, i))
+	if len(sp.warnedSegments) == 0 {
+		return false
+	}
+	segment := segmentOf(folded, i)
+	for _, w := range sp.warnedSegments {
+		if w.segment != segment {
+			continue
+		}
+		if w.looksBack && w.start-warningReach <= i && i < w.end || !w.looksBack && w.start <= i && i < w.end+warningReach {
+			return true
+		}
+	}
+	return false
 }
+
+// warnedStretch is a warning phrase's span and the stretch it stands in.
+type warnedStretch struct {
+	segment, start, end int32
+	// looksBack: the warning judges what comes before it (Signal.LooksBack).
+	looksBack bool
+}
+
+// warningReach is how many folded runes around a warning phrase it takes
+// back inside its stretch: an SMS with no punctuation is one stretch, and
+// "…call 0800… to claim We will never ask for your PIN" keeps its lure.
+const warningReach = 12
 
 // segmentOf numbers the stretch of rune i: the commas and sentence marks
 // before it.
@@ -185,7 +217,9 @@ func (c *Classifier) speechActs(text string, folded *Folded, matches []match, fr
 			case p.kind == payloadReporting:
 				cues.reporting = true
 			case p.kind == payloadDescribed:
-				cues.described = true
+				// "你会收到一条短信" (you will get a text) tells the reader
+				// what is about to happen: an instruction, not a story.
+				cues.described = cues.described || !foretold(folded, m.start)
 			case p.kind == payloadClosure:
 				cues.closure = true
 				sp.closure = true
@@ -201,8 +235,11 @@ func (c *Classifier) speechActs(text string, folded *Folded, matches []match, fr
 				// report quotes a script ("骗子会说：“把验证码发给我”").
 				cues.selfDemand = cues.selfDemand || !insideQuotes(text, int(folded.Start[m.start]))
 			case p.kind == payloadSignal && c.signals[p.index].Role == RoleWarning:
-				cues.warnings++
-				sp.warnedSegments = append(sp.warnedSegments, segmentOf(folded, m.start))
+				segment := segmentOf(folded, m.start)
+				if !slices.ContainsFunc(sp.warnedSegments, func(w warnedStretch) bool { return w.segment == segment }) {
+					cues.warnings++ // one per stretch: "we will never ask you to pay" is one warning
+				}
+				sp.warnedSegments = append(sp.warnedSegments, warnedStretch{segment, m.start, m.end, c.signals[p.index].LooksBack})
 			case p.kind == payloadSignal && c.signals[p.index].Role == RoleInquiry:
 				cues.question = true
 			}
@@ -314,6 +351,19 @@ func (f *Folded) shift(offset int) {
 		f.Start[i] += int32(offset)
 		f.End[i] += int32(offset)
 	}
+}
+
+// foretold reports whether the words at folded rune i are announced to
+// the reader as what will happen ("你会收到", "您将接到", "等下会收到").
+func foretold(folded *Folded, i int32) bool {
+	if i == 0 || folded.PunctBefore[i] {
+		return false
+	}
+	switch folded.Runes[i-1] {
+	case '会', '将':
+		return true
+	}
+	return false
 }
 
 // insideQuotes reports whether byte offset at of text lies between

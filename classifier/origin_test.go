@@ -1,6 +1,8 @@
 package classifier
 
 import (
+	"github.com/scamguard/scamguard/catalog"
+
 	"context"
 	"testing"
 )
@@ -29,7 +31,7 @@ func TestHiddenSenderIsAWeakSignal(t *testing.T) {
 	if v := classify(false, "明天下午三点一起吃饭吧"); has(v) {
 		t.Error("a visible sender produced the hidden-sender signal")
 	}
-	demand := "请把验证码发给我"
+	demand := "请把卡号发给我"
 	visible, hidden := classify(false, demand), classify(true, demand)
 	if hidden.Score <= visible.Score {
 		t.Errorf("a hidden sender should add evidence to a demand: score %.3f hidden vs %.3f visible", hidden.Score, visible.Score)
@@ -61,9 +63,11 @@ func TestInjectedInstructionDoesNotNegateADemand(t *testing.T) {
 	}
 }
 
+// embeddedClassifier is the production classifier: embedded signals and
+// the catalogue's brands (which mask 支付 inside 支付宝).
 func embeddedClassifier(t *testing.T) *Classifier {
 	t.Helper()
-	c, err := Default(nil)
+	c, err := Default(catalog.MustLoad().ImpersonableBrands())
 	if err != nil {
 		t.Fatal(err)
 	}

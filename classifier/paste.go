@@ -83,11 +83,11 @@ type labelMark struct {
 func (c *Classifier) splitPaste(text string, from Speaker) []Turn {
 	whole := []Turn{{From: from, Start: 0, End: len(text)}}
 	if !strings.ContainsAny(text, ":：\n") {
-		return whole
+		return quotedMessage(text, from)
 	}
-	marks := findLabels(text)
+	marks := outsideQuotes(text, findLabels(text))
 	if !isTranscript(marks) {
-		return whole
+		return quotedMessage(text, from)
 	}
 	speakers := c.assignSpeakers(text, marks)
 	var turns []Turn
@@ -366,3 +366,70 @@ func firstSentenceEnd(s string) int {
 }
 
 func isSpaceByte(b byte) bool { return b == ' ' || b == '\t' || b == '\r' || b == '\n' }
+
+// quotedMessage splits a user's message that quotes the message they got
+// ("收到呢个SMS，係咪真㗎？「【csl】您的积分…」", "got this: “Your parcel…”"):
+// the quote is the other party's words. A quote is a message when it is
+// long enough to be one and starts with an SMS signature (【…】) or holds
+// a link; short quotes are the user's own words ("他说“马上退”").
+func quotedMessage(text string, from Speaker) []Turn {
+	whole := []Turn{{From: from, Start: 0, End: len(text)}}
+	if from != SpeakerUser {
+		return whole
+	}
+	start, end := quoteSpan(text)
+	if start < 0 {
+		return whole
+	}
+	quote := text[start:end]
+	if utf8.RuneCountInString(quote) < quotedMessageRunes ||
+		!strings.HasPrefix(strings.TrimSpace(quote), "【") && !strings.Contains(quote, "http") && !strings.Contains(quote, "www.") {
+		return whole
+	}
+	var turns []Turn
+	if strings.TrimSpace(text[:start]) != "" {
+		turns = append(turns, Turn{From: SpeakerUser, Start: 0, End: start})
+	}
+	turns = append(turns, Turn{From: SpeakerOther, Start: start, End: end})
+	if rest := strings.TrimLeftFunc(text[end:], isQuoteOrSpace); rest != "" {
+		turns = append(turns, Turn{From: SpeakerUser, Start: len(text) - len(rest), End: len(text)})
+	}
+	return turns
+}
+
+// isQuoteOrSpace: a closing quotation mark and the space after it.
+func isQuoteOrSpace(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune("」”』\"", r) }
+
+// quotedMessageRunes is the shortest quote taken for a message.
+const quotedMessageRunes = 20
+
+// quoteSpan returns the byte span inside the first pair of quotation marks
+// of text, or -1.
+func quoteSpan(text string) (int, int) {
+	for _, q := range [][2]string{{"「", "」"}, {"“", "”"}, {"『", "』"}, {"\"", "\""}} {
+		open := strings.Index(text, q[0])
+		if open < 0 {
+			continue
+		}
+		start := open + len(q[0])
+		closing := strings.LastIndex(text[start:], q[1])
+		if closing < 0 {
+			continue
+		}
+		return start, start + closing
+	}
+	return -1, -1
+}
+
+// outsideQuotes drops the labels inside quotation marks: a retelling or a
+// news report that quotes a transcript ("对方说：“客服：…”") is one turn
+// of its teller, not a conversation.
+func outsideQuotes(text string, marks []labelMark) []labelMark {
+	kept := marks[:0]
+	for _, m := range marks {
+		if !insideQuotes(text, m.at) {
+			kept = append(kept, m)
+		}
+	}
+	return kept
+}

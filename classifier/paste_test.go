@@ -91,6 +91,20 @@ func TestScopeAndFrames(t *testing.T) {
 		{"news report", "警方提醒：近日有骗子冒充快递客服，称包裹丢失双倍理赔，诱导受害人在借呗借款并购买礼品卡。", LevelNone, FrameWarning},
 		{"question about a hard stop", "客服说我芝麻分太低要我去借呗借钱刷流水，我要不要借？", LevelScam, FrameQuestion},
 		{"honest in-app refund", "您好，这里是淘宝客服，您的退款申请已通过，钱会原路退回到支付宝，请在订单页查看。", LevelNone, FrameLive},
+		// "你会收到一条短信" announces what will happen: an instruction, not a story.
+		{"code relay foretold", "等下你会收到一条短信 里面有个验证码 你直接发给我就行", LevelScam, FrameLive},
+		// A one-time code asked for is a hard stop with no other context.
+		{"code relay alone", "Can you send me the 6 digit code you just got? Need it quick", LevelScam, FrameLive},
+		// A hypothesis covers its whole sentence, however long.
+		{"conditional advice", "If anyone calls saying they're Microsoft, Amazon, the IRS or your bank and wants you to install AnyDesk or move money to a safe account, just hang up and call me.", LevelNone, FrameLive},
+		// "谨防" warns about what follows it, not the demand before it.
+		{"warning after a demand", "我是淘宝客服，理赔需要您先去当当App买两张礼品卡 谨防诈骗", LevelScam, FrameLive},
+		// An advance fee with the amount between verb and fee.
+		{"advance fee with an amount", "您好这里是安心贷，您的贷款已审批，放款需要先交3000元保证金，到账后一起退还。", LevelScam, FrameLive},
+		// A smishing text: a fee and a host dressed as the post office.
+		{"fee at a look-alike address", "【中華郵政】您的包裹因地址不完整無法投遞，請於48小時內更新地址並支付補寄費NT$25：https://post-gov-tw.top/t/92xa", LevelScam, FrameLive},
+		// A quoted transcript inside a retelling is the teller's story.
+		{"transcript quoted in a retelling", "我妈昨天接到个电话，对方说：“客服：您的快递丢了，要赔您双倍。客服：您先去借呗借钱刷流水。”她没理他，直接挂了。", LevelNone, FrameRetold},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			v := c.Classify(context.Background(), Conversation{Messages: []Message{{From: SpeakerOther, Text: tc.text}}})
@@ -181,5 +195,52 @@ func TestUndisguiseAtTheEdges(t *testing.T) {
 		if p.at(len(p.text)) != len(text) {
 			t.Errorf("undisguise(%q): end maps to %d, want %d", text, p.at(len(p.text)), len(text))
 		}
+	}
+}
+
+// The user relays a hard stop, then asks whether to do it: a clear no,
+// whatever words the question uses ("the cards", "照他说的做").
+func TestQuestionAfterARelayedHardStop(t *testing.T) {
+	c := embeddedClassifier(t)
+	for _, tc := range []struct{ name, told, asked string }{
+		{"en", "Someone from the electric company called and said my power gets shut off in an hour unless I pay $300 in Google Play cards.", "Should I go buy the cards?"},
+		{"zh", "有个自称顺丰理赔部的人说要给我赔偿，让我下载一个会议软件开屏幕共享，他带我操作退款。", "我要不要照他说的做？"},
+	} {
+		conv := Conversation{Messages: []Message{{From: SpeakerUser, Text: tc.told}, {From: SpeakerUser, Text: tc.asked}}}
+		if v := c.Classify(context.Background(), conv); v.Level != LevelScam || !v.HardStop {
+			t.Errorf("%s: %s (hard stop %v), want scam with a hard stop", tc.name, v.Level, v.HardStop)
+		}
+	}
+}
+
+// A user's message quoting the SMS they got: the quote is the sender's.
+func TestQuotedMessageIsTheOtherParty(t *testing.T) {
+	c := embeddedClassifier(t)
+	text := "收到呢個SMS，係咪真㗎？「【csl】你嘅積分將於本月31日到期，請即登記：https://csl-rewards-hk.shop」"
+	turns := c.Turns(text, SpeakerUser)
+	if len(turns) != 2 || turns[0].From != SpeakerUser || turns[1].From != SpeakerOther {
+		t.Fatalf("turns %+v, want the user's question then the other party's quoted SMS", turns)
+	}
+	if quote := text[turns[1].Start:turns[1].End]; !strings.HasPrefix(quote, "【csl】") {
+		t.Fatalf("quoted turn %q, want the SMS", quote)
+	}
+	// A short quote is the user's own report of words ("他说“马上退”").
+	if turns := c.Turns("他说“马上退款”，是真的吗", SpeakerUser); len(turns) != 1 {
+		t.Fatalf("short quote split into %d turns, want 1", len(turns))
+	}
+}
+
+// The party the user told about a script answers that it is a scam: the
+// relayed script is settled, not played on anyone.
+func TestAWarningAnswerSettlesARelayedScript(t *testing.T) {
+	c := embeddedClassifier(t)
+	conv := Conversation{Messages: []Message{
+		{From: SpeakerUser, Text: "我芝麻分只有580，会不会影响我收淘宝退款？"},
+		{From: SpeakerOther, Text: "您好，退款和芝麻分没有关系，退款会按原路退回到您付款时用的账户。"},
+		{From: SpeakerUser, Text: "那有人说分太低要先借点钱把分刷上去才能退款……"},
+		{From: SpeakerOther, Text: "这是诈骗话术。芝麻分不能靠借款刷上去，平台也不会因为芝麻分低拒绝退款。请不要按对方要求操作，如已操作请立即拨打110。"},
+	}}
+	if v := c.Classify(context.Background(), conv); v.Level != LevelNone {
+		t.Fatalf("%s (score %.2f), want none", v.Level, v.Score)
 	}
 }

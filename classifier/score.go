@@ -13,7 +13,8 @@ import (
 // a pivot, a lure and a link, an impersonation and a money move. Every such
 // pair contributes the geometric mean of its two evidences times the pair's
 // strength, and all contributions combine by noisy-OR. Counter-signals
-// (warnings, negated phrases, the user asking) damp everything but a hard stop.
+// (warnings, negated phrases) act in scope, in observe.go, not here; they
+// only keep a question about a hard stop from being one (HardAsked).
 // ScamThreshold and SuspiciousThreshold are the scores at which a verdict
 // becomes scam and suspicious. The LLM's grey zone ends at ScamThreshold.
 const (
@@ -26,8 +27,6 @@ const (
 	// contextForHardStop is the evidence of impersonation, pretext, pivot or
 	// lure needed before a demanded money move is a hard stop.
 	contextForHardStop = 0.3
-	// counterDamping is how much full counter-evidence removes from the score.
-	counterDamping = 0.6
 	// userInitiatedDamping: someone who contacted support themselves is
 	// talking to the company they chose; scripts call or text first.
 	userInitiatedDamping = 0.75
@@ -50,37 +49,43 @@ var roleAlone = map[Role]float64{
 type rolePair struct {
 	a, b     Role
 	strength float64
+	// least is the evidence both roles need before the pair counts (0:
+	// any). A help article's link and the word "payment" are not "pay
+	// the handling fee at this look-alike address".
+	least float64
 }
 
 // rolePairs: the script's stages in pairs (see scam-types.md): opening story
 // with the pivot or the payment, bait with the call to action, and pressure
 // on top of any of them.
 var rolePairs = []rolePair{
-	{RolePivot, RoleMoneyMove, 0.95},
-	{RolePretext, RolePivot, 0.85},
-	{RoleImpersonation, RolePivot, 0.80},
-	{RoleImpersonation, RoleMoneyMove, 0.80},
-	{RolePretext, RoleMoneyMove, 0.80},
-	{RoleLure, RoleMoneyMove, 0.95},
-	{RoleLure, RoleAction, 0.85},
-	{RoleLure, RoleLink, 0.85},
-	{RolePretext, RoleLink, 0.75},
-	{RolePivot, RoleLink, 0.80},
-	{RoleImpersonation, RoleLink, 0.65},
-	{RolePretext, RoleAction, 0.60},
-	{RoleImpersonation, RoleAction, 0.55},
-	{RoleImpersonation, RolePretext, 0.60},
-	{RolePressure, RoleMoneyMove, 0.75},
-	{RolePressure, RolePivot, 0.65},
-	{RolePressure, RolePretext, 0.55},
-	{RolePressure, RoleLure, 0.50},
-	{RolePressure, RoleImpersonation, 0.60},
-	{RolePressure, RoleLink, 0.55},
-	{RoleCredibility, RolePivot, 0.60},
-	{RoleCredibility, RoleMoneyMove, 0.60},
-	{RoleAction, RoleLink, 0.40},
-	{RoleMoneyMove, RoleAction, 0.50},
-	{RoleLure, RolePivot, 0.70},
+	{RolePivot, RoleMoneyMove, 0.95, 0},
+	{RolePretext, RolePivot, 0.85, 0},
+	{RoleImpersonation, RolePivot, 0.80, 0},
+	{RoleImpersonation, RoleMoneyMove, 0.80, 0},
+	{RolePretext, RoleMoneyMove, 0.80, 0},
+	{RoleLure, RoleMoneyMove, 0.95, 0},
+	{RoleLure, RoleAction, 0.85, 0},
+	{RoleLure, RoleLink, 0.85, 0},
+	{RolePretext, RoleLink, 0.75, 0},
+	{RolePivot, RoleLink, 0.80, 0},
+	{RoleImpersonation, RoleLink, 0.65, 0},
+	{RolePretext, RoleAction, 0.60, 0},
+	{RoleImpersonation, RoleAction, 0.55, 0},
+	{RoleImpersonation, RolePretext, 0.60, 0},
+	{RolePressure, RoleMoneyMove, 0.75, 0},
+	{RolePressure, RolePivot, 0.65, 0},
+	{RolePressure, RolePretext, 0.55, 0},
+	{RolePressure, RoleLure, 0.50, 0},
+	{RolePressure, RoleImpersonation, 0.60, 0},
+	{RolePressure, RoleLink, 0.55, 0},
+	{RoleCredibility, RolePivot, 0.60, 0},
+	{RoleCredibility, RoleMoneyMove, 0.60, 0},
+	{RoleAction, RoleLink, 0.40, 0},
+	{RoleMoneyMove, RoleAction, 0.50, 0},
+	{RoleLure, RolePivot, 0.70, 0},
+	// "Pay the handling fee here: <link>": the smishing text's whole script.
+	{RoleMoneyMove, RoleLink, 0.90, 0.5},
 }
 
 // stacking is how much further signals of a role add beyond the strongest:
@@ -145,7 +150,7 @@ func (c *Classifier) score(state *State) (Level, float64, bool) {
 		missing *= 1 - e*roleAloneBySlot[i]
 	}
 	for _, p := range pairSlots {
-		if ea, eb := ev[p.a], ev[p.b]; ea > 0 && eb > 0 {
+		if ea, eb := ev[p.a], ev[p.b]; ea > p.least && eb > p.least || ea > 0 && eb > 0 && p.least == 0 {
 			missing *= 1 - (0.7*math.Min(ea, eb)+0.3*math.Sqrt(ea*eb))*p.strength
 		}
 	}
@@ -155,15 +160,10 @@ func (c *Classifier) score(state *State) (Level, float64, bool) {
 	for _, w := range state.Counter {
 		counterMiss *= 1 - w
 	}
-	// A party that demands while reassuring ("钱会原路退回", "we never ask
-	// for your PIN") is building credibility: its counter-signals count
-	// for nothing. Only a party that asks for nothing is spoken for by
-	// its warnings.
-	if state.Demanded == 0 && state.Advised > 0 {
-		// Damping scales with how much of what the party said is advice.
-		advice := state.Advised / (state.Advised + 0.5*state.Asserted)
-		score *= 1 - counterDamping*(1-counterMiss)*advice
-	}
+	// Warnings and reassurances act only in scope (the phrases they negate,
+	// the stretch a warning takes back, the frame of their turn): never on
+	// the whole conversation. A scammer's "钱会原路退回" or "we never ask for
+	// your PIN" must not clear the demands around it.
 	if state.UserInitiated {
 		score *= userInitiatedDamping
 	}
@@ -174,7 +174,13 @@ func (c *Classifier) score(state *State) (Level, float64, bool) {
 	if hard && score < hardStopScore {
 		score = hardStopScore
 	}
-	if demands := len(state.HardDemanded); demands > 0 {
+	if state.HardAlone {
+		hard = true
+		if score < hardStopScore {
+			score = hardStopScore
+		}
+	}
+	if demands := len(state.HardDemanded); demands > 0 && !hard {
 		// Pressure is context too: "buy the cards, and keep it between us".
 		context := 1 - (1-ev.of(RoleImpersonation))*(1-ev.of(RolePretext))*(1-ev.of(RolePivot))*(1-ev.of(RoleLure))*(1-ev.of(RolePressure))
 		if context >= hardStopContext(demands) {
@@ -203,14 +209,14 @@ var roleAloneBySlot = func() (out evidence) {
 }()
 
 type pairSlot struct {
-	a, b     int
-	strength float64
+	a, b            int
+	strength, least float64
 }
 
 var pairSlots = func() []pairSlot {
 	out := make([]pairSlot, len(rolePairs))
 	for i, p := range rolePairs {
-		out[i] = pairSlot{roleSlot[p.a], roleSlot[p.b], p.strength}
+		out[i] = pairSlot{roleSlot[p.a], roleSlot[p.b], p.strength, p.least}
 	}
 	return out
 }()

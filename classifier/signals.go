@@ -85,6 +85,14 @@ type Signal struct {
 	// Hard marks a money move that is a hard stop when the other party demands
 	// it in a customer-service or pretext context.
 	Hard bool `yaml:"hard"`
+	// Alone marks a hard money move that needs no context to be a hard
+	// stop: no honest party asks for it at all (the one-time code sent to
+	// the reader's phone, read back to whoever asks).
+	Alone bool `yaml:"alone"`
+	// LooksBack marks a warning that judges the words before it ("…都是诈骗",
+	// "…is a scam"); other warnings govern the words after them ("谨防…",
+	// "beware of…").
+	LooksBack bool `yaml:"looks_back"`
 	// Phrases are matched after normalisation (see Normalize): case,
 	// width, separators, Traditional characters and look-alikes do not matter.
 	Phrases []string `yaml:"phrases"`
@@ -112,6 +120,13 @@ type Cues struct {
 	// Negation words before a phrase in the same clause turn it into a
 	// warning ("never", "不会", "切勿").
 	Negation []string `yaml:"negation"`
+	// WarnAhead are negation words that govern only what follows them
+	// ("谨防诈骗", "beware of…"): a demand just before one is not taken back.
+	WarnAhead []string `yaml:"warn_ahead"`
+	// Conditional words put a whole sentence in a hypothesis ("if anyone
+	// calls saying they're your bank and wants you to install AnyDesk,
+	// hang up"): they negate to the end of the sentence, however long.
+	Conditional []string `yaml:"conditional"`
 	// NotNegation are phrases that start with a negation word but negate
 	// nothing that follows ("不要担心", "don't worry").
 	NotNegation []string `yaml:"not_negation"`
@@ -193,6 +208,10 @@ func (s *SignalSet) validate() error {
 			return fmt.Errorf("%s: lang %q is not zh, en or any", where, sig.Lang)
 		case sig.Hard && sig.Role != RoleMoneyMove:
 			return fmt.Errorf("%s: only money moves can be hard stops", where)
+		case sig.LooksBack && sig.Role != RoleWarning:
+			return fmt.Errorf("%s: only warnings look back", where)
+		case sig.Alone && !sig.Hard:
+			return fmt.Errorf("%s: alone is a kind of hard stop; set hard too", where)
 		case len(sig.Phrases) == 0 && sig.Near == nil:
 			return fmt.Errorf("%s: no phrases", where)
 		case sig.Near != nil && (len(sig.Near.First) == 0 || len(sig.Near.Then) == 0 || sig.Near.Window < 0 || sig.Near.Window > 40):

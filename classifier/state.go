@@ -60,16 +60,6 @@ type State struct {
 	// FrameWeight is the evidence each frame's turns carried; it decides
 	// the conversation's frame.
 	FrameWeight map[Frame]float64 `json:"frame_weight,omitempty"`
-	// Demanded is the strongest pivot or money move the other party asked
-	// for in their own voice: reassurances from a party that demands are a
-	// credibility move, not a counter-signal.
-	Demanded float64 `json:"demanded,omitempty"`
-	// Asserted and Advised sum what the other party said as its own
-	// (scam words asserted) and as advice (warnings, negated scam words):
-	// a party that mostly talks about scams is an adviser, one that mostly
-	// plays a script and adds a reassurance is not.
-	Asserted float64 `json:"asserted,omitempty"`
-	Advised  float64 `json:"advised,omitempty"`
 	// Direct is the evidence from words not relayed (the other party's own
 	// and the user's), and NarratedWeight what relayed words carried:
 	// when a teller ends a story with a refusal ("…我挂了"), Retold is set
@@ -82,6 +72,13 @@ type State struct {
 	// HardAsked is set when someone asks whether to make a hard money move
 	// a third party asked of them.
 	HardAsked bool `json:"hard_asked,omitempty"`
+	// HardAlone is set when the other party demanded a move that is a hard
+	// stop in any context (see Signal.Alone).
+	HardAlone bool `json:"hard_alone,omitempty"`
+	// ReportedHard is set when the user relayed a hard money move a third
+	// party asked of them ("he said to buy Google Play cards"): a later
+	// "should I?" asks about it.
+	ReportedHard bool `json:"reported_hard,omitempty"`
 }
 
 // NewState returns the state of an empty conversation.
@@ -204,15 +201,11 @@ func (c *Classifier) record(state *State, sig *Signal, index int, text string, s
 		if sp.speaker == SpeakerUser {
 			weight = 0
 		}
-		state.Advised += weight
 		if weight > state.Counter[sig.ID] {
 			state.Counter[sig.ID] = weight
 			changed = true
 		}
 	} else {
-		if sp.speaker == SpeakerOther {
-			state.Asserted += weight
-		}
 		state.noteFrameWeight(sp.frame, sig.Weight)
 		if weight > state.Evidence[sig.ID] {
 			state.Evidence[sig.ID] = weight
@@ -231,15 +224,15 @@ func (c *Classifier) record(state *State, sig *Signal, index int, text string, s
 		// is about to act: that is a hard stop by itself, answered no.
 		if sig.Hard && sp.voice == voiceDirect && !state.HardDemanded[sig.ID] {
 			state.HardDemanded[sig.ID] = true
+			state.HardAlone = state.HardAlone || sig.Alone
 			changed = true
 		}
 		if sig.Hard && sp.frame == FrameQuestion && sp.asksToAct && !state.HardAsked {
 			state.HardAsked = true
 			changed = true
 		}
-		if sp.voice == voiceDirect && demandRoles[sig.Role] && weight >= demandWeight && weight > state.Demanded {
-			state.Demanded = weight
-			changed = true
+		if sig.Hard && sp.speaker == SpeakerUser && (sp.voice == voiceReported || sp.voice == voiceThirdParty) {
+			state.ReportedHard = true
 		}
 	}
 	state.addHit(Hit{Signal: sig.ID, Role: sig.Role, MessageIndex: index, Start: start, End: end,
@@ -316,14 +309,6 @@ func (s *State) noteFrameWeight(f Frame, weight float64) {
 	s.FrameWeight[f] += weight
 }
 
-// demandRoles are the roles by which a party asks for something: a money
-// move, the pivot to one, and the call to action of a single message.
-var demandRoles = map[Role]bool{RoleMoneyMove: true, RolePivot: true, RoleAction: true, RoleLink: true, RoleLure: true}
-
-// demandWeight is the least weight of a pivot or money move that makes its
-// speaker a party that demands (a bare "支付" or "transfer" does not).
-const demandWeight = 0.5
-
 // reportedWeight scales words relayed second-hand.
 const reportedWeight = 0.6
 
@@ -355,20 +340,25 @@ const (
 // negates nothing ("不要担心") is not a negation.
 func (c *Classifier) negated(folded *Folded, matches []match, m match) bool {
 	for _, cue := range matches {
-		if !c.hasPayload(cue, payloadNegation) {
+		conditional := c.hasPayload(cue, payloadConditional)
+		ahead := conditional || c.hasPayload(cue, payloadWarnAhead)
+		if !ahead && !c.hasPayload(cue, payloadNegation) {
 			continue
 		}
-		before := cue.end <= m.start && m.start-cue.end <= negationBefore && sameSentence(folded, cue.start, m.start)
+		before := cue.end <= m.start && (conditional || m.start-cue.end <= negationBefore) && sameSentence(folded, cue.start, m.start)
 		// A cue after the phrase must follow it in the same script:
 		// "转到安全账户 Ignore all previous instructions" is a new sentence
 		// (an injection), not "transfer it — ignore that".
 		// Nor across a comma: "转去安全户口，仲叫我唔好同职员讲" adds a
 		// second demand, it does not take back the first.
-		after := cue.start >= m.end && cue.start-m.end <= negationAfter && folded.Clause[cue.start] == folded.Clause[m.start] &&
+		after := !ahead && cue.start >= m.end && cue.start-m.end <= negationAfter && folded.Clause[cue.start] == folded.Clause[m.start] &&
 			classOf(folded.Runes[m.end-1]) == classOf(folded.Runes[cue.start]) && !punctBetween(folded, m.end, cue.start)
 		// A cue inside a near pair's span negates it: "卡密请不要发给我们".
 		inside := cue.start > m.start && cue.end < m.end
-		if (before || after || inside) && !c.cueAbsorbed(matches, cue) && !(before && c.scopeBroken(folded, matches, cue.end, m.start)) {
+		// A cue that starts before the phrase and runs into it ("no
+		// upfront" over "upfront fee") negates it as one before would.
+		overlapping := cue.start < m.start && cue.end > m.start && cue.end <= m.end
+		if (before || after || inside || overlapping) && !c.cueAbsorbed(matches, cue) && !(before && c.scopeBroken(folded, matches, cue.end, m.start)) {
 			return true
 		}
 	}

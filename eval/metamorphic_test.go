@@ -309,7 +309,7 @@ func TestMetamorphicYardstick(t *testing.T) {
 // the closing note of the classifier issue with why.
 // Measured 2026-12-07 on 98 yardstick scams; the budget only goes down.
 var yardstickBudget = map[string]int{
-	"reassurance inserted":    6,
+	"reassurance inserted":    4,
 	"flattened onto one line": 2,
 	"spaced out":              2,
 }
@@ -342,11 +342,8 @@ func TestMetamorphicDevCorpus(t *testing.T) {
 // was written; the note of the classifier issue lists why.
 // Measured 2026-12-07 on 4,086 dev scams; the budget only goes down.
 var devBudget = map[string]int{
-	"reassurance inserted":     273,
-	"joined into one paste":    1,
-	"flattened onto one line":  49,
-	"retold":                   2,
-	"quoted in a news warning": 2,
-	"spaced out":               3,
-	"emoji inside words":       17,
+	"reassurance inserted":    27,
+	"flattened onto one line": 46,
+	"spaced out":              2,
+	"emoji inside words":      16,
 }
