@@ -89,6 +89,9 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Bot, error) {
 	if cfg.Token == "" {
 		return nil, ErrNoToken
 	}
+	if cfg.APIURL == "" {
+		return nil, errors.New("new bot: no Bot API URL")
+	}
 	if deps.Store == nil || deps.Classifier == nil || deps.Replies == nil || deps.Catalog == nil {
 		return nil, errors.New("new bot: store, classifier, replies and catalog are required")
 	}
@@ -157,7 +160,7 @@ func connect(ctx context.Context, cfg Config, log *slog.Logger) (*tgbot.Bot, str
 	me, err := api.GetMe(ctx)
 	if err != nil {
 		if errors.Is(err, tgbot.ErrorUnauthorized) || errors.Is(err, tgbot.ErrorNotFound) {
-			return nil, "", fmt.Errorf("telegram refused the bot token (%s): check it with @BotFather", EnvToken)
+			return nil, "", errors.New("telegram refused the bot token: check it with @BotFather")
 		}
 		return nil, "", fmt.Errorf("reach the Bot API at %s: %w", cfg.APIURL, err)
 	}
@@ -177,7 +180,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	if b.cfg.HTTPAddr != "" {
 		listener, err := net.Listen("tcp", b.cfg.HTTPAddr)
 		if err != nil {
-			return fmt.Errorf("listen on %s (%s): %w", b.cfg.HTTPAddr, EnvHTTPAddr, err)
+			return fmt.Errorf("listen on %s for HTTP: %w", b.cfg.HTTPAddr, err)
 		}
 		server = &http.Server{Handler: b.Handler(), ReadHeaderTimeout: 10 * time.Second}
 		go func() { serveErr <- server.Serve(listener) }()
@@ -186,7 +189,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	if b.cfg.MetricsAddr != "" {
 		listener, err := net.Listen("tcp", b.cfg.MetricsAddr)
 		if err != nil {
-			return fmt.Errorf("listen on %s (%s): %w", b.cfg.MetricsAddr, EnvMetricsAddr, err)
+			return fmt.Errorf("listen on %s for /metrics: %w", b.cfg.MetricsAddr, err)
 		}
 		metricsServer := &http.Server{Handler: b.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second}
 		go metricsServer.Serve(listener)

@@ -458,7 +458,7 @@ func (b *Desk) OnCommand(ctx context.Context, msg *models.Message, name string) 
 		b.SendText(chat, group, "stats", statsText(stats), 0)
 	case "console":
 		if group || b.console == nil {
-			b.SendText(chat, group, "console", "Send /console in a private chat with me (and set "+review.EnvHTTPAddr+").", 0)
+			b.SendText(chat, group, "console", "Send /console in a private chat with me (the console needs the bot's HTTP address set).", 0)
 			return true
 		}
 		link, err := b.console.LoginLink(ctx, from)
