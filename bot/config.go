@@ -66,4 +66,3 @@ func (c Config) withDefaults() Config {
 	}
 	return c
 }
-

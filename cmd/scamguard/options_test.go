@@ -103,7 +103,9 @@ func TestOptionsParse(t *testing.T) {
 		{"voice notes fall back to the LLM", nil, map[string]string{llm.EnvBaseURL: "http://llm/v1", llm.EnvAPIKey: "k"},
 			func(s settings) bool { return s.transcribe.BaseURL == "http://llm/v1" && s.transcribe.APIKey == "k" }, ""},
 		{"voice notes' own endpoint", nil, map[string]string{transcribe.EnvURL: "http://whisper:8080/v1", llm.EnvBaseURL: "http://llm/v1"},
-			func(s settings) bool { return s.transcribe.BaseURL == "http://whisper:8080/v1" && s.transcribe.APIKey == "" }, ""},
+			func(s settings) bool {
+				return s.transcribe.BaseURL == "http://whisper:8080/v1" && s.transcribe.APIKey == ""
+			}, ""},
 		{"moderators", nil, map[string]string{"SCAMGUARD_MODERATORS": "7", "SCAMGUARD_MOD_CHAT": "-100123", "SCAMGUARD_HTTP_ADDR": "127.0.0.1:8080"},
 			func(s settings) bool {
 				return s.review.moderators.Allowed(7) && s.review.modChat == -100123 &&
