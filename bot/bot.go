@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -10,13 +9,18 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/scamguard/scamguard/bot/conversation"
+	"github.com/scamguard/scamguard/bot/group"
+	"github.com/scamguard/scamguard/bot/moderation"
+	"github.com/scamguard/scamguard/bot/private"
+	"github.com/scamguard/scamguard/bot/sendqueue"
+	"github.com/scamguard/scamguard/bot/transport"
 	"github.com/scamguard/scamguard/catalog"
 	"github.com/scamguard/scamguard/classifier"
 	"github.com/scamguard/scamguard/detect"
@@ -56,41 +60,27 @@ type Deps struct {
 }
 
 // Bot is the Telegram adapter. Updates flow one way: intake (long polling
-// or webhook) → the chat's lane (one update of a chat at a time) →
-// conversation store → classifier → reply → the send queue.
+// or webhook, package transport) → the chat's lane (one update of a chat at
+// a time) → the chat's room (private, group, moderation), which keeps the
+// conversation and runs detection (package conversation) → reply → the
+// send queue (package sendqueue).
 type Bot struct {
-	cfg      Config
-	deps     Deps
-	log      *slog.Logger
-	api      *tgbot.Bot
-	username string // the bot's @username, for /cmd@name
-	texts    texts
-	group    map[string]groupUITexts // group_texts.yaml
-	console  *review.Console
-	metrics  *metrics
-	// pipeline is detection, built once from Deps (detect.Standard).
-	pipeline *detect.Pipeline
-	lanes    *lanes
-	outbox   *outbox
-	bursts   *bursts
-	intake   intake
-	media    mediaState
-	// stopping makes bursts answer at once: a stopping bot must not leave
-	// a burst unanswered.
-	stopping atomic.Bool
-	// fallbackWarned is when each group was last warned while the store
-	// failed (chat → time.Time); see fallbackWarn.
-	fallbackWarned sync.Map
+	cfg  Config
+	room *conversation.Room
+	// The rooms.
+	private    *private.Chats
+	groups     *group.Groups
+	guardians  *group.Guardians
+	moderation *moderation.Desk
+	// Transport.
+	lanes   *transport.Lanes
+	poller  *transport.Poller
+	webhook *transport.Webhook
+	// mode is "polling" or "webhook" once Run chose; /healthz says it.
+	mode atomic.Value
 	// beforeHandle, when set (tests only, see export_test.go), runs first
 	// in every handled update: the way to make a handler panic on purpose.
 	beforeHandle func(*models.Update)
-}
-
-// allowedUpdates is set explicitly: Telegram's default leaves out
-// chat-member updates, and a default can change under us.
-var allowedUpdates = tgbot.AllowedUpdates{
-	models.AllowedUpdateMessage, models.AllowedUpdateEditedMessage,
-	models.AllowedUpdateCallbackQuery, models.AllowedUpdateMyChatMember,
 }
 
 // New checks the token with getMe and builds the bot; it does not start
@@ -99,6 +89,9 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Bot, error) {
 	if cfg.Token == "" {
 		return nil, ErrNoToken
 	}
+	if cfg.APIURL == "" {
+		return nil, errors.New("new bot: no Bot API URL")
+	}
 	if deps.Store == nil || deps.Classifier == nil || deps.Replies == nil || deps.Catalog == nil {
 		return nil, errors.New("new bot: store, classifier, replies and catalog are required")
 	}
@@ -106,62 +99,76 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Bot, error) {
 	if cfg.WebhookURL != "" && cfg.WebhookSecret == "" {
 		// Chosen before anything serves, so that every request is checked
 		// against the secret Telegram will be given.
-		cfg.WebhookSecret = randomToken()
+		cfg.WebhookSecret = conversation.RandomToken()
 	}
 	log := deps.Log
 	if log == nil {
 		log = slog.Default()
 	}
-	t, err := loadTexts()
+	api, username, err := connect(ctx, cfg, log)
 	if err != nil {
 		return nil, err
 	}
-	group, err := loadLangTexts[groupUITexts]("group texts", groupTextsYAML)
+	texts, err := conversation.LoadTexts()
 	if err != nil {
 		return nil, err
 	}
-	b := &Bot{cfg: cfg, deps: deps, log: log, texts: t, group: group, metrics: newMetrics(), lanes: newLanes(cfg.Workers)}
 	var known detect.KnownScripts // a nil *review.Queue must stay a nil interface
 	if deps.Review != nil {
 		known = deps.Review
 	}
-	b.pipeline = detect.Standard(deps.Classifier, known, deps.Judge)
-	b.outbox = newOutbox(cfg, log, b.metrics)
-	b.bursts = newBursts()
-	b.api, err = tgbot.New(cfg.Token,
+	metrics := conversation.NewMetrics()
+	room := &conversation.Room{
+		Store: deps.Store, Classifier: deps.Classifier, Replies: deps.Replies, Catalog: deps.Catalog,
+		Review: deps.Review, ModChat: deps.ModChat, Log: log, API: api, Username: username,
+		Send: sendqueue.New(sendqueue.Config{ChatInterval: cfg.ChatInterval, GroupInterval: cfg.GroupInterval,
+			GlobalInterval: cfg.GlobalInterval}, log, metrics.Registry),
+		Metrics: metrics, Texts: texts,
+		Pipeline: detect.Standard(deps.Classifier, known, deps.Judge),
+	}
+	b := &Bot{cfg: cfg, room: room, lanes: transport.NewLanes(cfg.Workers)}
+	b.groups, b.guardians, err = group.New(room, group.Config{Cooldown: cfg.GroupCooldown,
+		WarningsPerHour: cfg.GroupWarningsPerHour, ThreadGap: cfg.GroupThreadGap})
+	if err != nil {
+		return nil, err
+	}
+	b.moderation = moderation.New(room, deps.Console)
+	b.private = private.New(room, private.Config{BurstWindow: cfg.BurstWindow, Screenshots: deps.Screenshots,
+		Transcriber: deps.Transcriber}, b.lanes.Add, b.moderation, b.guardians)
+	b.poller = &transport.Poller{APIURL: cfg.APIURL, Token: cfg.Token, Timeout: cfg.PollTimeout, Log: log,
+		Handle: b.HandleUpdate, Skip: b.skipUpdate}
+	b.webhook = &transport.Webhook{Secret: cfg.WebhookSecret, Handle: b.HandleUpdate, Skip: b.skipUpdate,
+		Refused: metrics.WebhookAuth.Inc}
+	return b, nil
+}
+
+// connect builds the Bot API client and asks getMe who the bot is.
+func connect(ctx context.Context, cfg Config, log *slog.Logger) (*tgbot.Bot, string, error) {
+	api, err := tgbot.New(cfg.Token,
 		tgbot.WithServerURL(strings.TrimRight(cfg.APIURL, "/")),
 		tgbot.WithSkipGetMe(),
 		tgbot.WithHTTPClient(cfg.PollTimeout, &http.Client{Timeout: cfg.PollTimeout + 15*time.Second}),
-		// Updates never go through the library: poll.go polls and the
-		// webhook handler decodes, one update at a time.
+		// Updates never go through the library: package transport polls
+		// and the webhook handler decodes, one update at a time.
 		// The library's errors name the method and the status, never the
 		// token (it masks it in URLs).
 		tgbot.WithErrorsHandler(func(err error) { log.Warn("telegram", "err", err) }),
 	)
 	if err != nil {
-		return nil, fmt.Errorf("new bot: %w", err)
+		return nil, "", fmt.Errorf("new bot: %w", err)
 	}
-	me, err := b.api.GetMe(ctx)
+	me, err := api.GetMe(ctx)
 	if err != nil {
 		if errors.Is(err, tgbot.ErrorUnauthorized) || errors.Is(err, tgbot.ErrorNotFound) {
-			return nil, fmt.Errorf("telegram refused the bot token (%s): check it with @BotFather", EnvToken)
+			return nil, "", errors.New("telegram refused the bot token: check it with @BotFather")
 		}
-		return nil, fmt.Errorf("reach the Bot API at %s: %w", cfg.APIURL, err)
+		return nil, "", fmt.Errorf("reach the Bot API at %s: %w", cfg.APIURL, err)
 	}
-	b.username = me.Username
-	if deps.Review != nil {
-		consoleCfg := deps.Console
-		consoleCfg.OnDecision = b.afterDecision
-		if consoleCfg.Log == nil {
-			consoleCfg.Log = log
-		}
-		b.console = review.NewConsole(deps.Review, consoleCfg)
-	}
-	return b, nil
+	return api, me.Username, nil
 }
 
 // Username is the bot's @username as getMe reported it.
-func (b *Bot) Username() string { return b.username }
+func (b *Bot) Username() string { return b.room.Username }
 
 // Run receives updates until ctx ends, then stops gracefully: intake
 // stops, pending bursts are answered, in-flight updates finish and the
@@ -173,21 +180,21 @@ func (b *Bot) Run(ctx context.Context) error {
 	if b.cfg.HTTPAddr != "" {
 		listener, err := net.Listen("tcp", b.cfg.HTTPAddr)
 		if err != nil {
-			return fmt.Errorf("listen on %s (%s): %w", b.cfg.HTTPAddr, EnvHTTPAddr, err)
+			return fmt.Errorf("listen on %s for HTTP: %w", b.cfg.HTTPAddr, err)
 		}
 		server = &http.Server{Handler: b.Handler(), ReadHeaderTimeout: 10 * time.Second}
 		go func() { serveErr <- server.Serve(listener) }()
-		b.log.Info("serving HTTP", "addr", listener.Addr().String())
+		b.room.Log.Info("serving HTTP", "addr", listener.Addr().String())
 	}
 	if b.cfg.MetricsAddr != "" {
 		listener, err := net.Listen("tcp", b.cfg.MetricsAddr)
 		if err != nil {
-			return fmt.Errorf("listen on %s (%s): %w", b.cfg.MetricsAddr, EnvMetricsAddr, err)
+			return fmt.Errorf("listen on %s for /metrics: %w", b.cfg.MetricsAddr, err)
 		}
 		metricsServer := &http.Server{Handler: b.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second}
 		go metricsServer.Serve(listener)
 		defer metricsServer.Close()
-		b.log.Info("serving /metrics", "addr", listener.Addr().String())
+		b.room.Log.Info("serving /metrics", "addr", listener.Addr().String())
 	}
 	b.registerCommands(ctx)
 
@@ -209,16 +216,16 @@ func (b *Bot) Run(ctx context.Context) error {
 // runPolling long-polls getUpdates until ctx ends.
 func (b *Bot) runPolling(ctx context.Context, serveErr <-chan error) error {
 	// A webhook left set by an earlier run makes getUpdates fail.
-	if _, err := b.api.DeleteWebhook(ctx, &tgbot.DeleteWebhookParams{}); err != nil {
-		b.log.Warn("deleteWebhook failed; polling anyway", "err", err)
+	if _, err := b.room.API.DeleteWebhook(ctx, &tgbot.DeleteWebhookParams{}); err != nil {
+		b.room.Log.Warn("deleteWebhook failed; polling anyway", "err", err)
 	}
-	b.log.Info("receiving updates by long polling", "bot", b.username)
-	b.intake.mode.Store("polling")
+	b.room.Log.Info("receiving updates by long polling", "bot", b.room.Username)
+	b.mode.Store("polling")
 	pollCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	done := make(chan struct{})
 	go func() {
-		b.poll(pollCtx)
+		b.poller.Run(pollCtx)
 		close(done)
 	}()
 	var err error
@@ -235,16 +242,16 @@ func (b *Bot) runPolling(ctx context.Context, serveErr <-chan error) error {
 // runWebhook registers the webhook with its secret and serves until ctx
 // ends; the HTTP server (Handler) receives the updates.
 func (b *Bot) runWebhook(ctx context.Context, serveErr <-chan error) error {
-	_, err := b.api.SetWebhook(ctx, &tgbot.SetWebhookParams{
+	_, err := b.room.API.SetWebhook(ctx, &tgbot.SetWebhookParams{
 		URL:            b.cfg.WebhookURL,
 		SecretToken:    b.cfg.WebhookSecret,
-		AllowedUpdates: allowedUpdates,
+		AllowedUpdates: transport.AllowedUpdates,
 	})
 	if err != nil {
 		return fmt.Errorf("setWebhook %s: %w", b.cfg.WebhookURL, err)
 	}
-	b.log.Info("receiving updates by webhook", "bot", b.username, "url", b.cfg.WebhookURL)
-	b.intake.mode.Store("webhook")
+	b.room.Log.Info("receiving updates by webhook", "bot", b.room.Username, "url", b.cfg.WebhookURL)
+	b.mode.Store("webhook")
 	select {
 	case <-ctx.Done():
 		return nil
@@ -256,52 +263,27 @@ func (b *Bot) runWebhook(ctx context.Context, serveErr <-chan error) error {
 // drain is the second half of a graceful stop: answer every pending burst
 // now, let every queued update finish, then give the send queue its time.
 func (b *Bot) drain() {
-	b.stopping.Store(true)
-	for _, chat := range b.bursts.chats() {
-		b.lanes.add(chat, func() { b.flush(chat, 0, true) })
-	}
-	b.lanes.close()
-	b.lanes.wait()
+	b.private.Stop()
+	b.lanes.Close()
+	b.lanes.Wait()
 	ctx, cancel := context.WithTimeout(context.Background(), b.cfg.ShutdownTimeout)
 	defer cancel()
-	b.outbox.close(ctx)
-	b.log.Info("bot stopped")
+	b.room.Send.Close(ctx)
+	b.room.Log.Info("bot stopped")
 }
 
 // HandleUpdate takes one update from either intake and queues it on its
 // chat's lane; it returns at once.
 func (b *Bot) HandleUpdate(upd *models.Update) {
 	received := time.Now()
-	chat, kind := route(upd)
-	b.metrics.updates.WithLabelValues(kind).Inc()
+	chat, kind := transport.Route(upd)
+	b.room.Metrics.Updates.WithLabelValues(kind).Inc()
 	if chat == 0 {
 		return
 	}
-	if !b.lanes.add(chat, func() { b.handle(chat, upd, received) }) {
-		b.log.Warn("update arrived while stopping; not handled", "update", upd.ID)
+	if !b.lanes.Add(chat, func() { b.handle(chat, upd, received) }) {
+		b.room.Log.Warn("update arrived while stopping; not handled", "update", upd.ID)
 	}
-}
-
-// route names the chat an update belongs to and its kind, for the lanes
-// and the metrics; chat 0 means the bot has nothing to do with it.
-func route(upd *models.Update) (chat int64, kind string) {
-	switch {
-	case upd.Message != nil:
-		return upd.Message.Chat.ID, "message"
-	case upd.EditedMessage != nil:
-		return upd.EditedMessage.Chat.ID, "edited_message"
-	case upd.CallbackQuery != nil:
-		if m := upd.CallbackQuery.Message.Message; m != nil {
-			return m.Chat.ID, "callback_query"
-		}
-		if m := upd.CallbackQuery.Message.InaccessibleMessage; m != nil {
-			return m.Chat.ID, "callback_query"
-		}
-		return upd.CallbackQuery.From.ID, "callback_query"
-	case upd.MyChatMember != nil:
-		return upd.MyChatMember.Chat.ID, "my_chat_member"
-	}
-	return 0, "other"
 }
 
 // handle runs one update on its chat's lane. A panic is recovered, logged
@@ -309,12 +291,12 @@ func route(upd *models.Update) (chat int64, kind string) {
 func (b *Bot) handle(chat int64, upd *models.Update, received time.Time) {
 	defer func() {
 		if p := recover(); p != nil {
-			b.metrics.panics.Inc()
+			b.room.Metrics.Panics.Inc()
 			// Skipped, not retried: the offset (or the webhook's 200) has
 			// moved past it already, and the user hears that it failed.
-			b.metrics.poison.WithLabelValues("handle").Inc()
-			b.log.Error("panic while handling an update", "update", upd.ID, "chat", chat, "panic", p, "stack", string(debug.Stack()))
-			b.sendText(chat, isGroup(upd), "apology", b.texts.in(langOfUpdate(upd)).Apology, 0)
+			b.room.Metrics.Poison.WithLabelValues("handle").Inc()
+			b.room.Log.Error("panic while handling an update", "update", upd.ID, "chat", chat, "panic", p, "stack", string(debug.Stack()))
+			b.room.SendText(chat, transport.IsGroup(upd), "apology", b.room.Texts.In(transport.LangOf(upd)).Apology, 0)
 		}
 	}()
 	if b.beforeHandle != nil {
@@ -322,13 +304,13 @@ func (b *Bot) handle(chat int64, upd *models.Update, received time.Time) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	first, err := b.deps.Store.FirstDelivery(ctx, upd.ID)
+	first, err := b.room.Store.FirstDelivery(ctx, upd.ID)
 	if err != nil {
 		// Without the store a repeat cannot be told apart; answering twice
 		// beats not answering.
-		b.degrade("store", err)
+		b.room.Degrade("store", err)
 	} else if !first {
-		b.metrics.duplicates.Inc()
+		b.room.Metrics.Duplicates.Inc()
 		return
 	}
 	switch {
@@ -339,63 +321,67 @@ func (b *Bot) handle(chat int64, upd *models.Update, received time.Time) {
 	case upd.CallbackQuery != nil:
 		b.onCallback(ctx, upd.CallbackQuery)
 	case upd.MyChatMember != nil:
-		b.onMembership(ctx, upd.MyChatMember)
+		b.groups.OnMembership(ctx, upd.MyChatMember)
 	}
 }
 
-// degrade logs and counts a dependency that failed while the bot went on
-// without it.
-func (b *Bot) degrade(dependency string, err error) {
-	b.metrics.degraded.WithLabelValues(dependency).Inc()
-	b.log.Warn("degraded: "+dependency+" failed; carrying on without it", "err", err)
+// skipUpdate logs and counts an update that could not be decoded. The
+// error names the field and the type, never the update's text.
+func (b *Bot) skipUpdate(id int64, err error) {
+	b.room.Metrics.Poison.WithLabelValues("decode").Inc()
+	b.room.Log.Warn("update skipped: cannot decode it", "update", id, "err", err)
 }
 
-func isGroup(upd *models.Update) bool {
+// onMessage hands a new message to its room.
+func (b *Bot) onMessage(ctx context.Context, msg *models.Message, received time.Time) {
 	switch {
-	case upd.Message != nil:
-		return upd.Message.Chat.Type != models.ChatTypePrivate
-	case upd.EditedMessage != nil:
-		return upd.EditedMessage.Chat.Type != models.ChatTypePrivate
-	case upd.CallbackQuery != nil && upd.CallbackQuery.Message.Message != nil:
-		return upd.CallbackQuery.Message.Message.Chat.Type != models.ChatTypePrivate
+	case msg.Chat.Type == models.ChatTypePrivate:
+		b.private.OnMessage(ctx, msg, received)
+	case b.room.ModChat != 0 && msg.Chat.ID == b.room.ModChat:
+		// The moderators' group is for cards and moderator commands,
+		// not a family to watch.
+		if name, _, ok := b.room.Command(msg.Text); ok && name != "" {
+			b.moderation.OnCommand(ctx, msg, name)
+		}
+	default:
+		b.groups.OnMessage(ctx, msg, received)
 	}
-	return false
 }
 
-func langOfUpdate(upd *models.Update) string {
-	switch {
-	case upd.Message != nil && upd.Message.From != nil:
-		return upd.Message.From.LanguageCode
-	case upd.EditedMessage != nil && upd.EditedMessage.From != nil:
-		return upd.EditedMessage.From.LanguageCode
-	case upd.CallbackQuery != nil:
-		return upd.CallbackQuery.From.LanguageCode
+// onEdited hands an edited message to its room.
+func (b *Bot) onEdited(ctx context.Context, msg *models.Message) {
+	if msg.Chat.Type == models.ChatTypePrivate {
+		b.private.OnEdited(ctx, msg)
+		return
 	}
-	return ""
+	b.groups.OnEdited(ctx, msg)
 }
 
-// sendText queues a plain notice (texts.yaml HTML) to chat, replying to
-// replyTo when it is not 0.
-func (b *Bot) sendText(chat int64, group bool, what, text string, replyTo int) {
-	params := &tgbot.SendMessageParams{ChatID: chat, Text: text, ParseMode: models.ParseModeHTML,
-		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()}}
-	if replyTo != 0 {
-		params.ReplyParameters = &models.ReplyParameters{MessageID: replyTo, AllowSendingWithoutReply: true}
+// registerCommands sets the command menu Telegram shows; failing is
+// harmless.
+func (b *Bot) registerCommands(ctx context.Context) {
+	commands := []models.BotCommand{
+		{Command: "start", Description: "What this bot does"},
+		{Command: "new", Description: "Start a fresh conversation"},
+		{Command: "lang", Description: "Reply language"},
+		{Command: "region", Description: "Your region, for the anti-fraud line"},
+		{Command: "forget", Description: "Delete everything stored about this chat"},
+		{Command: "mydata", Description: "A file with everything stored about you and this chat"},
+		{Command: "privacy", Description: "What is stored and for how long"},
+		{Command: "guardian", Description: "Someone you trust is told when a chat looks like a scam"},
+		{Command: "help", Description: "How to use it"},
 	}
-	b.queue(chat, group, what, params)
-}
-
-// queue hands a sendMessage to the send queue.
-func (b *Bot) queue(chat int64, group bool, what string, params *tgbot.SendMessageParams) {
-	b.outbox.send(chat, group, what, func(ctx context.Context) error {
-		_, err := b.api.SendMessage(ctx, params)
-		return err
-	})
-}
-
-// randomToken is crypto/rand.Text (128 bits, 26 base32 characters) in
-// lower case: ids for cases and secrets, safe in callback data, in URLs and
-// in a /start parameter (validToken).
-func randomToken() string {
-	return strings.ToLower(rand.Text())
+	groupCommands := []models.BotCommand{
+		{Command: "check", Description: "Check the message you reply to (or the recent chat)"},
+		{Command: "settings", Description: "Sensitivity, language, region, quiet mode, guardians (admins)"},
+		{Command: "help", Description: "How the bot works in a group"},
+	}
+	for _, menu := range []*tgbot.SetMyCommandsParams{
+		{Commands: commands, Scope: &models.BotCommandScopeAllPrivateChats{}},
+		{Commands: groupCommands, Scope: &models.BotCommandScopeAllGroupChats{}},
+	} {
+		if _, err := b.room.API.SetMyCommands(ctx, menu); err != nil {
+			b.room.Log.Warn("setMyCommands failed", "err", err)
+		}
+	}
 }

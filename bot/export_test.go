@@ -6,6 +6,8 @@ import (
 
 	"github.com/go-telegram/bot/models"
 	dto "github.com/prometheus/client_model/go"
+
+	"github.com/scamguard/scamguard/bot/transport"
 )
 
 // SetBeforeHandle makes tests able to run code (a panic) at the start of
@@ -18,13 +20,13 @@ func (b *Bot) SetBeforeHandle(hook func(*models.Update)) { b.beforeHandle = hook
 // for duplicates. It reports whether the update decoded and whether its
 // handler panicked (handle recovers, and counts the panic).
 func (b *Bot) HandleRaw(raw []byte) (decoded, panicked bool) {
-	upd, id, err := decodeUpdate(raw)
+	upd, id, err := transport.Decode(raw)
 	if err != nil {
 		b.skipUpdate(id, err)
 		return false, false
 	}
 	upd.ID = rawUpdateIDs.Add(1)
-	chat, _ := route(upd)
+	chat, _ := transport.Route(upd)
 	if chat == 0 {
 		return true, false
 	}
@@ -35,7 +37,7 @@ func (b *Bot) HandleRaw(raw []byte) (decoded, panicked bool) {
 
 func (b *Bot) panicCount() float64 {
 	var m dto.Metric
-	_ = b.metrics.panics.Write(&m) // a counter always writes
+	_ = b.room.Metrics.Panics.Write(&m) // a counter always writes
 	return m.GetCounter().GetValue()
 }
 

@@ -3,23 +3,14 @@ package bot
 import (
 	"crypto/subtle"
 	"encoding/json"
-	"io"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/scamguard/scamguard/bot/transport"
 	"github.com/scamguard/scamguard/review"
 )
-
-// maxUpdateBytes bounds a webhook request body; Telegram's updates are far
-// smaller, and a stranger's request must not cost memory.
-const maxUpdateBytes = 1 << 20
-
-// DefaultWebhookPath is where updates are received when the webhook URL
-// has no path of its own.
-const DefaultWebhookPath = "/telegram/webhook"
 
 // Handler serves /healthz, /metrics, the moderators' console (with a
 // review queue) and, in webhook mode, the webhook.
@@ -29,11 +20,11 @@ func (b *Bot) Handler() http.Handler {
 	if b.cfg.MetricsToken != "" {
 		mux.Handle("GET /metrics", b.requireToken(b.MetricsHandler()))
 	}
-	if b.console != nil {
-		mux.Handle(review.Path+"/", b.console)
+	if console := b.moderation.Console(); console != nil {
+		mux.Handle(review.Path+"/", console)
 	}
 	if b.cfg.WebhookURL != "" {
-		mux.HandleFunc("POST "+webhookPath(b.cfg.WebhookURL), b.serveWebhook)
+		mux.Handle("POST "+transport.WebhookPath(b.cfg.WebhookURL), b.webhook)
 	}
 	return mux
 }
@@ -42,7 +33,7 @@ func (b *Bot) Handler() http.Handler {
 // Run serves it alone on Config.MetricsAddr, and Handler behind
 // Config.MetricsToken.
 func (b *Bot) MetricsHandler() http.Handler {
-	return promhttp.HandlerFor(b.metrics.registry, promhttp.HandlerOpts{})
+	return promhttp.HandlerFor(b.room.Metrics.Registry, promhttp.HandlerOpts{})
 }
 
 // requireToken refuses a request without "Authorization: Bearer <the
@@ -59,15 +50,6 @@ func (b *Bot) requireToken(next http.Handler) http.Handler {
 	})
 }
 
-// webhookPath is the path part of the webhook URL.
-func webhookPath(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Path == "" || u.Path == "/" {
-		return DefaultWebhookPath
-	}
-	return u.Path
-}
-
 // serveHealth answers 200 while the bot runs; the body says whether the
 // store answers (without it the bot still answers users, degraded). When
 // polling has read nothing for two poll timeouts because every getUpdates
@@ -75,52 +57,21 @@ func webhookPath(raw string) string {
 // answered, whatever else works.
 func (b *Bot) serveHealth(w http.ResponseWriter, r *http.Request) {
 	status := map[string]string{"status": "ok", "store": "ok"}
-	if err := b.deps.Store.Ping(r.Context()); err != nil {
+	if err := b.room.Store.Ping(r.Context()); err != nil {
 		status["store"] = "down"
 	}
 	code := http.StatusOK
-	if mode, _ := b.intake.mode.Load().(string); mode != "" {
+	if mode, _ := b.mode.Load().(string); mode != "" {
 		status["intake"] = mode
 	}
-	if b.intake.stalled(time.Now(), 2*b.cfg.PollTimeout) {
+	if b.poller.Stalled(time.Now(), 2*b.cfg.PollTimeout) {
 		status["status"], status["intake"] = "stalled", "stalled"
-		if ok := b.intake.lastOK.Load(); ok != 0 {
-			status["last_poll_ok"] = time.Unix(0, ok).UTC().Format(time.RFC3339)
+		if ok := b.poller.LastOK(); !ok.IsZero() {
+			status["last_poll_ok"] = ok.UTC().Format(time.RFC3339)
 		}
 		code = http.StatusServiceUnavailable
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
 	json.NewEncoder(w).Encode(status)
-}
-
-// serveWebhook takes an update from Telegram. A request without the
-// secret token Telegram was given is refused with 401 before its body is
-// read; a malformed body gets 400 (Telegram does not retry 4xx, and a
-// forged one deserves no retry).
-func (b *Bot) serveWebhook(w http.ResponseWriter, r *http.Request) {
-	got := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
-	if subtle.ConstantTimeCompare([]byte(got), []byte(b.cfg.WebhookSecret)) != 1 || b.cfg.WebhookSecret == "" {
-		b.metrics.webhookAuth.Inc()
-		http.Error(w, "unauthorized", http.StatusUnauthorized)
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxUpdateBytes))
-	if err != nil {
-		http.Error(w, "update too large or unreadable", http.StatusRequestEntityTooLarge)
-		return
-	}
-	upd, id, err := decodeUpdate(body)
-	switch {
-	case err != nil && id < 0:
-		http.Error(w, "malformed update", http.StatusBadRequest)
-		return
-	case err != nil:
-		// An update Telegram sent that this code cannot read: skipped and
-		// acknowledged, or Telegram would send it again and again.
-		b.skipUpdate(id, err)
-	default:
-		b.HandleUpdate(upd)
-	}
-	w.WriteHeader(http.StatusOK)
 }

@@ -1,8 +1,6 @@
 package llm
 
 import (
-	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/scamguard/scamguard/classifier"
@@ -35,31 +33,12 @@ const (
 	EnvDebounce = "SCAMGUARD_LLM_DEBOUNCE"
 )
 
-// EnvVars lists every variable with its default and meaning, in the order
-// of the README's table, for help texts.
-var EnvVars = []EnvVar{
-	{EnvAPIKey, "(none)", "API key (never logged); with no key and no base URL: heuristics only"},
-	{EnvBaseURL, "https://api.openai.com/v1", "any OpenAI-compatible server: OpenAI, DeepSeek, Qwen, vLLM, Ollama, llama.cpp"},
-	{EnvModel, DefaultModel, "model name"},
-	{EnvTimeout, "8s", "bound of one review, retry included; past it the heuristic verdict stands"},
-	{EnvUserPerHour, "20", "LLM calls per user per hour (0: no cap)"},
-	{EnvGlobalPerHour, "1000", "LLM calls per hour in all (0: no cap)"},
-	{EnvGreyLow, "0.2", "grey zone of the heuristic score: from"},
-	{EnvGreyHigh, strconv.FormatFloat(classifier.ScamThreshold, 'g', -1, 64), "grey zone of the heuristic score: up to (excluded); the scam threshold"},
-	{EnvDebounce, "5s", "least time between two calls for one conversation"},
-}
-
-// EnvVar documents one environment variable.
-type EnvVar struct {
-	Name, Default, Meaning string
-}
-
 // DefaultModel is used when EnvModel is unset.
 const DefaultModel = "gpt-4o-mini"
 
 // Config is the LLM stage's configuration. The zero value of a field means
 // its default (DefaultConfig), except the limits, where DefaultConfig's
-// values are set by ConfigFromEnv and 0 means no cap.
+// values are the binary's defaults (cmd/scamguard) and 0 means no cap.
 type Config struct {
 	// APIKey authenticates with the server; empty for local servers.
 	APIKey string
@@ -114,57 +93,6 @@ func DefaultConfig() Config {
 		BreakerCooldown: 30 * time.Second,
 		MaxTokens:       400,
 	}
-}
-
-// ConfigFromEnv reads the Env* variables through getenv (os.Getenv in the
-// binary, a map in tests) over the defaults.
-func ConfigFromEnv(getenv func(string) string) (Config, error) {
-	cfg := DefaultConfig()
-	cfg.APIKey = getenv(EnvAPIKey)
-	cfg.BaseURL = getenv(EnvBaseURL)
-	if model := getenv(EnvModel); model != "" {
-		cfg.Model = model
-	}
-	for _, d := range []struct {
-		name string
-		into *time.Duration
-	}{{EnvTimeout, &cfg.Timeout}, {EnvDebounce, &cfg.Debounce}} {
-		if raw := getenv(d.name); raw != "" {
-			v, err := time.ParseDuration(raw)
-			if err != nil || v < 0 || d.name == EnvTimeout && v == 0 {
-				return cfg, fmt.Errorf("%s=%q: want a positive duration such as 8s", d.name, raw)
-			}
-			*d.into = v
-		}
-	}
-	for _, n := range []struct {
-		name string
-		into *int
-	}{{EnvUserPerHour, &cfg.UserPerHour}, {EnvGlobalPerHour, &cfg.GlobalPerHour}} {
-		if raw := getenv(n.name); raw != "" {
-			v, err := strconv.Atoi(raw)
-			if err != nil || v < 0 {
-				return cfg, fmt.Errorf("%s=%q: want a number of calls per hour, 0 for no cap", n.name, raw)
-			}
-			*n.into = v
-		}
-	}
-	for _, f := range []struct {
-		name string
-		into *float64
-	}{{EnvGreyLow, &cfg.GreyLow}, {EnvGreyHigh, &cfg.GreyHigh}} {
-		if raw := getenv(f.name); raw != "" {
-			v, err := strconv.ParseFloat(raw, 64)
-			if err != nil || v < 0 || v > 1.01 {
-				return cfg, fmt.Errorf("%s=%q: want a score between 0 and 1", f.name, raw)
-			}
-			*f.into = v
-		}
-	}
-	if cfg.GreyLow > cfg.GreyHigh {
-		return cfg, fmt.Errorf("%s=%v is above %s=%v", EnvGreyLow, cfg.GreyLow, EnvGreyHigh, cfg.GreyHigh)
-	}
-	return cfg, nil
 }
 
 // Configured reports whether an LLM is configured: a key or a base URL.

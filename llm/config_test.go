@@ -1,54 +1,9 @@
 package llm
 
 import (
-	"strings"
 	"testing"
 	"time"
 )
-
-func TestConfigFromEnv(t *testing.T) {
-	env := map[string]string{
-		EnvBaseURL: "http://127.0.0.1:11434/v1", EnvModel: "qwen2.5:7b", EnvTimeout: "3s",
-		EnvUserPerHour: "5", EnvGlobalPerHour: "0", EnvGreyLow: "0.3", EnvGreyHigh: "0.9", EnvDebounce: "0s",
-	}
-	cfg, err := ConfigFromEnv(func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !cfg.Configured() || cfg.Model != "qwen2.5:7b" || cfg.Timeout != 3*time.Second || cfg.UserPerHour != 5 ||
-		cfg.GlobalPerHour != 0 || cfg.GreyLow != 0.3 || cfg.GreyHigh != 0.9 || cfg.Debounce != 0 {
-		t.Errorf("config %+v", cfg)
-	}
-	def, err := ConfigFromEnv(func(string) string { return "" })
-	if err != nil || def.Configured() || def.Timeout != 8*time.Second {
-		t.Errorf("defaults: %+v %v", def, err)
-	}
-	for _, bad := range []struct{ name, value string }{
-		{EnvTimeout, "0s"}, {EnvTimeout, "soon"}, {EnvUserPerHour, "-1"}, {EnvGreyLow, "2"}, {EnvGreyHigh, "0.1"},
-	} {
-		_, err := ConfigFromEnv(func(k string) string {
-			if k == bad.name {
-				return bad.value
-			}
-			return ""
-		})
-		if err == nil || !strings.Contains(err.Error(), bad.name) {
-			t.Errorf("%s=%s: err %v", bad.name, bad.value, err)
-		}
-	}
-}
-
-func TestEnvVarsListsEveryVariable(t *testing.T) {
-	names := map[string]bool{}
-	for _, v := range EnvVars {
-		names[v.Name] = true
-	}
-	for _, name := range []string{EnvAPIKey, EnvBaseURL, EnvModel, EnvTimeout, EnvUserPerHour, EnvGlobalPerHour, EnvGreyLow, EnvGreyHigh, EnvDebounce} {
-		if !names[name] {
-			t.Errorf("EnvVars lacks %s", name)
-		}
-	}
-}
 
 func TestMemoryBudget(t *testing.T) {
 	now := time.Unix(7200, 0)

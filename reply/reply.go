@@ -32,25 +32,31 @@ var languages = []string{LangZh, LangZhHant, LangEn}
 
 // texts is the fixed frame of a reply in one language.
 type texts struct {
-	HeadlineScam       string            `yaml:"headline_scam"`
-	HeadlineSuspicious string            `yaml:"headline_suspicious"`
-	HeadlineNone       string            `yaml:"headline_none"`
-	NoneNote           string            `yaml:"none_note"`
-	Type               string            `yaml:"type"`
-	Why                string            `yaml:"why"`
-	Explanation        string            `yaml:"explanation"`
-	Next               string            `yaml:"next"`
-	PaymentStep        string            `yaml:"payment_step"`
-	Remember           string            `yaml:"remember"`
-	DoNow              string            `yaml:"do_now"`
-	Verify             string            `yaml:"verify"`
-	Separator          string            `yaml:"separator"`
-	QuoteOpen          string            `yaml:"quote_open"`
-	QuoteClose         string            `yaml:"quote_close"`
-	DoScam             []string          `yaml:"do_scam"`
-	DoSuspicious       []string          `yaml:"do_suspicious"`
-	Roles              map[string]string `yaml:"roles"`
-	Meanings           map[string]string `yaml:"meanings"`
+	HeadlineScam       string   `yaml:"headline_scam"`
+	HeadlineSuspicious string   `yaml:"headline_suspicious"`
+	HeadlineNone       string   `yaml:"headline_none"`
+	NoneNote           string   `yaml:"none_note"`
+	Type               string   `yaml:"type"`
+	Why                string   `yaml:"why"`
+	Explanation        string   `yaml:"explanation"`
+	Next               string   `yaml:"next"`
+	PaymentStep        string   `yaml:"payment_step"`
+	Remember           string   `yaml:"remember"`
+	DoNow              string   `yaml:"do_now"`
+	Verify             string   `yaml:"verify"`
+	Separator          string   `yaml:"separator"`
+	QuoteOpen          string   `yaml:"quote_open"`
+	QuoteClose         string   `yaml:"quote_close"`
+	DoScam             []string `yaml:"do_scam"`
+	DoSuspicious       []string `yaml:"do_suspicious"`
+	// The short warning a family group hears (GroupWarning).
+	GroupScam       string            `yaml:"group_warn_scam"`
+	GroupSuspicious string            `yaml:"group_warn_suspicious"`
+	GroupNone       string            `yaml:"group_check_none"`
+	GroupType       string            `yaml:"group_type_line"`
+	GroupCheckWith  string            `yaml:"group_check_with"`
+	Roles           map[string]string `yaml:"roles"`
+	Meanings        map[string]string `yaml:"meanings"`
 }
 
 // textsFile is texts.yaml: the frame per language, and which signals get a
@@ -98,6 +104,8 @@ func (t texts) complete(signalMeanings map[string]string) error {
 		"headline_none": t.HeadlineNone, "none_note": t.NoneNote, "type": t.Type, "why": t.Why, "explanation": t.Explanation,
 		"next": t.Next, "payment_step": t.PaymentStep, "remember": t.Remember, "do_now": t.DoNow,
 		"verify": t.Verify, "separator": t.Separator, "quote_open": t.QuoteOpen, "quote_close": t.QuoteClose,
+		"group_warn_scam": t.GroupScam, "group_warn_suspicious": t.GroupSuspicious, "group_check_none": t.GroupNone,
+		"group_type_line": t.GroupType, "group_check_with": t.GroupCheckWith,
 	} {
 		if strings.TrimSpace(value) == "" {
 			return fmt.Errorf("%s is empty", name)

@@ -1,7 +1,6 @@
 package review
 
 import (
-	"crypto/rand"
 	"fmt"
 	"sort"
 	"strconv"
@@ -15,10 +14,8 @@ const (
 	EnvModerators = "SCAMGUARD_MODERATORS"
 	// EnvModChat is the moderators' group chat id, where case cards go.
 	EnvModChat = "SCAMGUARD_MOD_CHAT"
-	// EnvHTTPAddr is where the web console listens (host:port); empty: no console.
-	EnvHTTPAddr = "SCAMGUARD_HTTP_ADDR"
 	// EnvConsoleURL is the console's public base URL for sign-in links
-	// (https://mod.example.org); default http://<EnvHTTPAddr>.
+	// (https://mod.example.org); default http://<the bot's HTTP address>.
 	EnvConsoleURL = "SCAMGUARD_CONSOLE_URL"
 	// EnvConsoleSecret signs sign-in links; random per process when unset
 	// (links then work only on the replica that issued them).
@@ -68,47 +65,4 @@ func (m Moderators) IDs() []int64 {
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	return ids
-}
-
-// Settings are the review side's options from the environment.
-type Settings struct {
-	Moderators Moderators
-	// ModChat is the moderators' group, 0 when none (cards are not posted).
-	ModChat int64
-	// HTTPAddr is the console's listen address, empty for no console.
-	HTTPAddr string
-	// ConsoleURL is the base of sign-in links.
-	ConsoleURL string
-	// ConsoleSecret signs sign-in links.
-	ConsoleSecret []byte
-}
-
-// SettingsFromEnv reads the Env* variables through getenv (os.Getenv in the
-// binary, a map in tests).
-func SettingsFromEnv(getenv func(string) string) (Settings, error) {
-	var s Settings
-	var err error
-	if s.Moderators, err = ParseModerators(getenv(EnvModerators)); err != nil {
-		return s, err
-	}
-	if chat := strings.TrimSpace(getenv(EnvModChat)); chat != "" {
-		if s.ModChat, err = strconv.ParseInt(chat, 10, 64); err != nil {
-			return s, fmt.Errorf("%s=%q: want a Telegram chat id such as -1001234567890", EnvModChat, chat)
-		}
-	}
-	s.HTTPAddr = strings.TrimSpace(getenv(EnvHTTPAddr))
-	s.ConsoleURL = strings.TrimRight(strings.TrimSpace(getenv(EnvConsoleURL)), "/")
-	if s.ConsoleURL == "" && s.HTTPAddr != "" {
-		s.ConsoleURL = "http://" + s.HTTPAddr
-	}
-	if secret := getenv(EnvConsoleSecret); secret != "" {
-		if len(secret) < 16 {
-			return s, fmt.Errorf("%s: want at least 16 characters", EnvConsoleSecret)
-		}
-		s.ConsoleSecret = []byte(secret)
-	} else {
-		s.ConsoleSecret = make([]byte, 32)
-		_, _ = rand.Read(s.ConsoleSecret)
-	}
-	return s, nil
 }

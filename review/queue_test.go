@@ -557,9 +557,4 @@ func TestModerators(t *testing.T) {
 	if (Moderators{}).Allowed(12) {
 		t.Error("the zero Moderators allows someone")
 	}
-	env := map[string]string{EnvModerators: "7", EnvModChat: "-100123", EnvHTTPAddr: "127.0.0.1:8080"}
-	s, err := SettingsFromEnv(func(k string) string { return env[k] })
-	if err != nil || !s.Moderators.Allowed(7) || s.ModChat != -100123 || s.ConsoleURL != "http://127.0.0.1:8080" || len(s.ConsoleSecret) == 0 {
-		t.Errorf("SettingsFromEnv = %+v, %v", s, err)
-	}
 }

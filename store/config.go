@@ -1,9 +1,6 @@
 package store
 
 import (
-	"fmt"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -79,38 +76,6 @@ func DefaultConfig() Config {
 		WriteTimeout: time.Second,
 		OpTimeout:    time.Second,
 	}
-}
-
-// ConfigFromEnv reads the Env* variables through getenv (os.Getenv in the
-// binary, a map in tests) over the defaults.
-func ConfigFromEnv(getenv func(string) string) (Config, error) {
-	cfg := DefaultConfig()
-	cfg.URL = getenv(EnvURL)
-	if addrs := getenv(EnvAddrs); addrs != "" {
-		for _, addr := range strings.Split(addrs, ",") {
-			if addr = strings.TrimSpace(addr); addr != "" {
-				cfg.Addrs = append(cfg.Addrs, addr)
-			}
-		}
-	}
-	if prefix := getenv(EnvPrefix); prefix != "" {
-		cfg.Prefix = prefix
-	}
-	if ttl := getenv(EnvTTL); ttl != "" {
-		d, err := time.ParseDuration(ttl)
-		if err != nil || d <= 0 {
-			return cfg, fmt.Errorf("%s=%q: want a positive duration such as 72h", EnvTTL, ttl)
-		}
-		cfg.TTL = d
-	}
-	if window := getenv(EnvWindow); window != "" {
-		n, err := strconv.Atoi(window)
-		if err != nil || n <= 0 {
-			return cfg, fmt.Errorf("%s=%q: want a positive number of messages", EnvWindow, window)
-		}
-		cfg.Window = n
-	}
-	return cfg, nil
 }
 
 // withDefaults fills the zero (or negative) fields of cfg from DefaultConfig.

@@ -487,36 +487,6 @@ func TestOpenEmbeddedSaysItIsNotPersisted(t *testing.T) {
 	}
 }
 
-func TestConfigFromEnv(t *testing.T) {
-	cases := []struct {
-		name    string
-		env     map[string]string
-		want    func(Config) bool
-		wantErr bool
-	}{
-		{"defaults", nil, func(c Config) bool {
-			return c.Prefix == "sg:" && c.TTL == 72*time.Hour && c.Window == 50 && c.URL == "" && c.Addrs == nil
-		}, false},
-		{"all set", map[string]string{EnvURL: "redis://r:6380/0", EnvAddrs: "a:1, b:2", EnvPrefix: "x:", EnvTTL: "1h", EnvWindow: "20"},
-			func(c Config) bool {
-				return c.URL == "redis://r:6380/0" && len(c.Addrs) == 2 && c.Addrs[1] == "b:2" && c.Prefix == "x:" && c.TTL == time.Hour && c.Window == 20
-			}, false},
-		{"bad TTL", map[string]string{EnvTTL: "3 days"}, nil, true},
-		{"bad window", map[string]string{EnvWindow: "-1"}, nil, true},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			cfg, err := ConfigFromEnv(func(name string) string { return c.env[name] })
-			if (err != nil) != c.wantErr {
-				t.Fatalf("err = %v, want error %v", err, c.wantErr)
-			}
-			if c.want != nil && !c.want(cfg) {
-				t.Errorf("got %+v", cfg)
-			}
-		})
-	}
-}
-
 func TestOpenRejectsBadURL(t *testing.T) {
 	_, err := Open(context.Background(), Config{URL: "http://user:secret@example:1"}, nil)
 	if err == nil {

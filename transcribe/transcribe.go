@@ -64,16 +64,6 @@ type Config struct {
 	MaxSeconds int
 }
 
-// ConfigFromEnv reads the endpoint from getenv: its own variables first,
-// then the LLM's URL and key.
-func ConfigFromEnv(getenv func(string) string) Config {
-	c := Config{BaseURL: getenv(EnvURL), Model: getenv(EnvModel), APIKey: getenv(EnvKey)}
-	if c.BaseURL == "" && c.APIKey == "" {
-		c.BaseURL, c.APIKey = getenv(llm.EnvBaseURL), getenv(llm.EnvAPIKey)
-	}
-	return c
-}
-
 // Enabled reports whether an endpoint is configured.
 func (c Config) Enabled() bool { return c.BaseURL != "" || c.APIKey != "" }
 

@@ -61,18 +61,3 @@ func TestTranscribeErrors(t *testing.T) {
 		t.Errorf("no endpoint: err = %v", err)
 	}
 }
-
-func TestConfigFromEnvFallsBackToLLM(t *testing.T) {
-	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
-	own := transcribe.ConfigFromEnv(env(map[string]string{transcribe.EnvURL: "http://whisper:8080/v1", "OPENAI_BASE_URL": "http://llm/v1"}))
-	if own.BaseURL != "http://whisper:8080/v1" || own.APIKey != "" {
-		t.Errorf("own settings: %+v", own)
-	}
-	fallback := transcribe.ConfigFromEnv(env(map[string]string{"OPENAI_BASE_URL": "http://llm/v1", "OPENAI_API_KEY": "k"}))
-	if fallback.BaseURL != "http://llm/v1" || fallback.APIKey != "k" || !fallback.Enabled() {
-		t.Errorf("fallback: %+v", fallback)
-	}
-	if transcribe.ConfigFromEnv(env(nil)).Enabled() || transcribe.New(transcribe.Config{}) != nil {
-		t.Error("no settings still enabled")
-	}
-}

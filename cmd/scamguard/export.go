@@ -19,7 +19,8 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "scamguard export: takes no arguments; it reads "+store.EnvURL+" and writes JSON Lines to stdout")
 		return 2
 	}
-	cfg, err := store.ConfigFromEnv(os.Getenv)
+	opts, err := envSettings(storeOptions, os.Getenv)
+	cfg := opts.store
 	if err != nil {
 		fmt.Fprintf(stderr, "scamguard export: %v\n", err)
 		return 2

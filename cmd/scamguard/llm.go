@@ -35,10 +35,11 @@ func (e *engine) newPipeline(c *classifier.Classifier, command string, disabled 
 // usable, so that an unusable input gets its one-line error alone). eval
 // lifts the hourly caps: scoring a corpus is one deliberate run.
 func (e *engine) newJudge(command string, disabled bool, stderr io.Writer) (*llm.Judge, error) {
-	cfg, err := llm.ConfigFromEnv(os.Getenv)
+	opts, err := envSettings(llmOptions, os.Getenv)
 	if err != nil {
 		return nil, err
 	}
+	cfg := opts.llm
 	if command == "eval" {
 		cfg.UserPerHour, cfg.GlobalPerHour = 0, 0
 	}

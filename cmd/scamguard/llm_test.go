@@ -132,25 +132,3 @@ func TestEvalReportsWhatEachStageDid(t *testing.T) {
 		t.Errorf("table:\n%s", out)
 	}
 }
-
-// TestREADMELLMTableMatchesEnvVars keeps the README's LLM table the list
-// of llm.EnvVars, with the same defaults.
-func TestREADMELLMTableMatchesEnvVars(t *testing.T) {
-	readme, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, section, ok := strings.Cut(string(readme), "## LLM (grey zone)")
-	if !ok {
-		t.Fatal("README has no LLM section")
-	}
-	section, _, _ = strings.Cut(section, "\n## ")
-	for _, v := range llm.EnvVars {
-		if row := "| `" + v.Name + "` | | " + v.Default + " | "; !strings.Contains(section, row) {
-			t.Errorf("README's LLM table lacks %q", row)
-		}
-	}
-	if rows := strings.Count(section, "\n| `"); rows != len(llm.EnvVars) {
-		t.Errorf("README's LLM table has %d rows, llm.EnvVars %d", rows, len(llm.EnvVars))
-	}
-}

@@ -82,7 +82,11 @@ func (m *media) readImages(images [][]byte) (screenshot.Reading, error) {
 // readAudio transcribes an audio file: the user's own recording of what a
 // caller said, so the text is the user's retelling.
 func readAudio(name string, data []byte) (classifier.Conversation, error) {
-	tr := transcribe.New(transcribe.ConfigFromEnv(os.Getenv))
+	opts, err := envSettings(append(append([]option(nil), llmOptions...), transcribeOptions...), os.Getenv)
+	if err != nil {
+		return classifier.Conversation{}, err
+	}
+	tr := transcribe.New(opts.transcribe)
 	if tr == nil {
 		return classifier.Conversation{}, fmt.Errorf("%w: send a screenshot or type what they said", transcribe.ErrNotConfigured)
 	}

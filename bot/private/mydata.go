@@ -1,4 +1,4 @@
-package bot
+package private
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/scamguard/scamguard/bot/conversation"
 	"github.com/scamguard/scamguard/store"
 )
 
@@ -33,27 +34,27 @@ const myDataAbout = "Every key the bot keeps about this chat and you, read at th
 	"fingerprints of scripts moderators confirmed (hashes, no text, not linked to you)."
 
 // sendMyData sends the user a JSON file of what is stored about them.
-func (b *Bot) sendMyData(ctx context.Context, chat int64, from *models.User, t uiTexts) {
+func (b *Chats) sendMyData(ctx context.Context, chat int64, from *models.User, t conversation.UITexts) {
 	user := int64(0)
 	if from != nil {
 		user = from.ID
 	}
-	items, err := b.deps.Store.DataOf(ctx, chat, user)
+	items, err := b.Store.DataOf(ctx, chat, user)
 	if err != nil {
-		b.degrade("store", err)
-		b.sendText(chat, false, "mydata", t.MyDataFailed, 0)
+		b.Degrade("store", err)
+		b.SendText(chat, false, "mydata", t.MyDataFailed, 0)
 		return
 	}
 	doc, err := json.MarshalIndent(myData{Generated: time.Now().UTC().Truncate(time.Second), Chat: chat, User: user, About: myDataAbout, Items: items}, "", "  ")
 	if err != nil {
-		b.log.Error("encode /mydata", "chat", chat, "err", err)
-		b.sendText(chat, false, "mydata", t.MyDataFailed, 0)
+		b.Log.Error("encode /mydata", "chat", chat, "err", err)
+		b.SendText(chat, false, "mydata", t.MyDataFailed, 0)
 		return
 	}
 	name := fmt.Sprintf("scamguard-mydata-%d.json", chat)
-	b.outbox.send(chat, false, "mydata", func(ctx context.Context) error {
+	b.Send.Send(chat, false, "mydata", func(ctx context.Context) error {
 		// A new reader per attempt: a retried upload starts again.
-		_, err := b.api.SendDocument(ctx, &tgbot.SendDocumentParams{
+		_, err := b.API.SendDocument(ctx, &tgbot.SendDocumentParams{
 			ChatID:   chat,
 			Document: &models.InputFileUpload{Filename: name, Data: bytes.NewReader(doc)},
 			Caption:  t.MyDataCaption,

@@ -1,4 +1,4 @@
-package bot
+package conversation
 
 import (
 	"context"
@@ -17,16 +17,16 @@ import (
 // replica saved first) reads again and classifies again, so two writers on
 // one chat never lose or double a message.
 
-// maxClassifyAttempts bounds how often record re-reads after a conflict; a
+// maxClassifyAttempts bounds how often Record re-reads after a conflict; a
 // conflict needs a concurrent writer on the same chat, so more than a few
 // in a row means something is wrong.
 const maxClassifyAttempts = 5
 
-// record stores entry as the newest message of chat's conversation and
+// Record stores entry as the newest message of chat's conversation and
 // returns the verdict that covers it, with the conversation as appended.
 // Without a concurrent writer that is two round trips.
-func (b *Bot) record(ctx context.Context, chat int64, entry store.Entry) (classifier.Verdict, store.Conversation, error) {
-	conv, err := b.deps.Store.Append(ctx, chat, entry)
+func (b *Room) Record(ctx context.Context, chat int64, entry store.Entry) (classifier.Verdict, store.Conversation, error) {
+	conv, err := b.Store.Append(ctx, chat, entry)
 	if err != nil {
 		return classifier.Verdict{}, conv, err
 	}
@@ -34,7 +34,7 @@ func (b *Bot) record(ctx context.Context, chat int64, entry store.Entry) (classi
 	for range maxClassifyAttempts {
 		if current.StateSeq >= mine {
 			// Another writer classified this message already.
-			verdict, err := decodeVerdict(current.Verdict)
+			verdict, err := DecodeVerdict(current.Verdict)
 			if err != nil {
 				return verdict, conv, fmt.Errorf("message %d of chat %d: %w", mine, chat, err)
 			}
@@ -49,36 +49,36 @@ func (b *Bot) record(ctx context.Context, chat int64, entry store.Entry) (classi
 		if !errors.Is(err, store.ErrConflict) {
 			return verdict, conv, err
 		}
-		if current, err = b.deps.Store.Load(ctx, chat); err != nil {
+		if current, err = b.Store.Load(ctx, chat); err != nil {
 			return classifier.Verdict{}, conv, err
 		}
 	}
 	return classifier.Verdict{}, conv, fmt.Errorf("record message %d of chat %d: %w after %d attempts", mine, chat, store.ErrConflict, maxClassifyAttempts)
 }
 
-// edit replaces an edited message in chat's window and classifies the
+// Edit replaces an edited message in chat's window and classifies the
 // window again with its new text. It returns the verdict saved before the
 // edit (the zero Verdict when there was none) and the new one;
 // store.ErrNotInWindow when the message has left the window.
-func (b *Bot) edit(ctx context.Context, chat int64, entry store.Entry) (before, after classifier.Verdict, err error) {
-	beforeRaw, err := b.deps.Store.Edit(ctx, chat, entry)
+func (b *Room) Edit(ctx context.Context, chat int64, entry store.Entry) (before, after classifier.Verdict, err error) {
+	beforeRaw, err := b.Store.Edit(ctx, chat, entry)
 	if err != nil {
 		return before, after, err
 	}
 	if beforeRaw != nil {
-		if before, err = decodeVerdict(beforeRaw); err != nil {
+		if before, err = DecodeVerdict(beforeRaw); err != nil {
 			return before, after, fmt.Errorf("edit in chat %d: %w", chat, err)
 		}
 	}
 	for range maxClassifyAttempts {
-		current, err := b.deps.Store.Load(ctx, chat)
+		current, err := b.Store.Load(ctx, chat)
 		if err != nil {
 			return before, after, err
 		}
 		pending := current.Pending(current.Seq)
 		if len(pending) == 0 {
 			// Another writer classified the edited window already.
-			after, err = decodeVerdict(current.Verdict)
+			after, err = DecodeVerdict(current.Verdict)
 			return before, after, err
 		}
 		for i := range pending {
@@ -97,7 +97,7 @@ func (b *Bot) edit(ctx context.Context, chat int64, entry store.Entry) (before, 
 // classifyAndSave continues current's saved state with pending (oldest
 // first) and saves the state and verdict as covering message seq, unless
 // another writer saved since current was read (store.ErrConflict).
-func (b *Bot) classifyAndSave(ctx context.Context, chat int64, current store.Conversation, pending []store.Entry, seq int64) (classifier.Verdict, error) {
+func (b *Room) classifyAndSave(ctx context.Context, chat int64, current store.Conversation, pending []store.Entry, seq int64) (classifier.Verdict, error) {
 	state := classifier.NewState()
 	if current.State != nil {
 		if err := json.Unmarshal(current.State, state); err != nil {
@@ -105,9 +105,9 @@ func (b *Bot) classifyAndSave(ctx context.Context, chat int64, current store.Con
 		}
 	}
 	for _, e := range pending {
-		b.deps.Classifier.Observe(state, classifier.Message{From: classifier.Speaker(e.From), Text: e.Text, HiddenSender: e.Hidden})
+		b.Classifier.Observe(state, classifier.Message{From: classifier.Speaker(e.From), Text: e.Text, HiddenSender: e.Hidden})
 	}
-	verdict := b.deps.Classifier.Verdict(state)
+	verdict := b.Classifier.Verdict(state)
 	rawState, err := json.Marshal(state)
 	if err != nil {
 		return verdict, fmt.Errorf("encode classifier state of chat %d: %w", chat, err)
@@ -116,12 +116,12 @@ func (b *Bot) classifyAndSave(ctx context.Context, chat int64, current store.Con
 	if err != nil {
 		return verdict, fmt.Errorf("encode verdict of chat %d: %w", chat, err)
 	}
-	return verdict, b.deps.Store.Save(ctx, chat, store.Snapshot{BaseSeq: current.StateSeq, Seq: seq, State: rawState, Verdict: rawVerdict})
+	return verdict, b.Store.Save(ctx, chat, store.Snapshot{BaseSeq: current.StateSeq, Seq: seq, State: rawState, Verdict: rawVerdict})
 }
 
-// decodeVerdict reads a verdict the store kept; none is stored before the
+// DecodeVerdict reads a verdict the store kept; none is stored before the
 // first message is classified.
-func decodeVerdict(raw []byte) (classifier.Verdict, error) {
+func DecodeVerdict(raw []byte) (classifier.Verdict, error) {
 	var v classifier.Verdict
 	if raw == nil {
 		return v, nil

@@ -1,4 +1,4 @@
-package bot
+package group
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/scamguard/scamguard/bot/conversation"
 	"github.com/scamguard/scamguard/classifier"
 	"github.com/scamguard/scamguard/store"
 )
@@ -24,28 +25,36 @@ import (
 // /guardian. Buttons carry "grd:ok|no:<token>" and "grd:rm:<user id>"; the
 // invitation and the links live in the store, never in message text.
 
-// guardianStartPrefix starts the /start argument of an invitation link.
-const guardianStartPrefix = "grd_"
+// Guardians links users with the people they trust, and alerts those when
+// a conversation a user forwards (or a group warning about their message)
+// reaches scam.
+type Guardians struct {
+	*conversation.Room
+	texts texts
+}
 
-// onGuardianCommand handles /guardian in a private chat: a fresh
+// StartPrefix starts the /start argument of an invitation link.
+const StartPrefix = "grd_"
+
+// OnCommand handles /guardian in a private chat: a fresh
 // invitation link, and the current links with a button to end each.
-func (b *Bot) onGuardianCommand(ctx context.Context, msg *models.Message, arg string) {
+func (b *Guardians) OnCommand(ctx context.Context, msg *models.Message, arg string) {
 	chat := msg.Chat.ID
 	if msg.From == nil {
 		return
 	}
-	settings := b.settings(ctx, chat)
-	t := b.groupTexts(uiLang(settings, msg.From))
-	token := randomToken()
-	invite := store.GuardianInvite{User: msg.From.ID, Name: displayName(msg.From), Lang: msg.From.LanguageCode}
-	guardians, errGuardians := b.deps.Store.Guardians(ctx, msg.From.ID)
-	wards, errWards := b.deps.Store.Wards(ctx, msg.From.ID)
-	if err := errors.Join(b.deps.Store.SaveGuardianInvite(ctx, token, invite), errGuardians, errWards); err != nil {
-		b.degrade("store", err)
-		b.sendText(chat, false, "guardian", t.GuardianFailed, 0)
+	settings := b.Settings(ctx, chat)
+	t := b.texts.in(conversation.UILang(settings, msg.From))
+	token := conversation.RandomToken()
+	invite := store.GuardianInvite{User: msg.From.ID, Name: conversation.DisplayName(msg.From), Lang: msg.From.LanguageCode}
+	guardians, errGuardians := b.Store.Guardians(ctx, msg.From.ID)
+	wards, errWards := b.Store.Wards(ctx, msg.From.ID)
+	if err := errors.Join(b.Store.SaveGuardianInvite(ctx, token, invite), errGuardians, errWards); err != nil {
+		b.Degrade("store", err)
+		b.SendText(chat, false, "guardian", t.GuardianFailed, 0)
 		return
 	}
-	link := "https://t.me/" + b.username + "?start=" + guardianStartPrefix + token
+	link := "https://t.me/" + b.Username + "?start=" + StartPrefix + token
 	lines := []string{fmt.Sprintf(t.GuardianIntro, html.EscapeString(link))}
 	var buttons [][]models.InlineKeyboardButton
 	names := func(links []store.GuardianLink, label string) string {
@@ -70,33 +79,33 @@ func (b *Bot) onGuardianCommand(ctx context.Context, msg *models.Message, arg st
 	if len(buttons) > 0 {
 		params.ReplyMarkup = &models.InlineKeyboardMarkup{InlineKeyboard: buttons}
 	}
-	b.queue(chat, false, "guardian", params)
+	b.Queue(chat, false, "guardian", params)
 }
 
-// onGuardianStart handles "/start grd_<token>", the invitation link opened
+// OnStart handles "/start grd_<token>", the invitation link opened
 // by the would-be guardian: it says who asks, with accept and decline
 // buttons. Nothing is linked until the guardian presses accept.
-func (b *Bot) onGuardianStart(ctx context.Context, msg *models.Message, arg string) {
+func (b *Guardians) OnStart(ctx context.Context, msg *models.Message, arg string) {
 	chat := msg.Chat.ID
 	if msg.From == nil {
 		return
 	}
-	t := b.groupTexts(uiLang(b.settings(ctx, chat), msg.From))
-	token := strings.TrimPrefix(arg, guardianStartPrefix)
-	invite, ok, err := b.deps.Store.PeekGuardianInvite(ctx, token)
+	t := b.texts.in(conversation.UILang(b.Settings(ctx, chat), msg.From))
+	token := strings.TrimPrefix(arg, StartPrefix)
+	invite, ok, err := b.Store.PeekGuardianInvite(ctx, token)
 	switch {
 	case err != nil:
-		b.degrade("store", err)
-		b.sendText(chat, false, "guardian", t.GuardianFailed, 0)
+		b.Degrade("store", err)
+		b.SendText(chat, false, "guardian", t.GuardianFailed, 0)
 		return
 	case !ok || !validToken(token):
-		b.sendText(chat, false, "guardian", t.GuardianInvalid, 0)
+		b.SendText(chat, false, "guardian", t.GuardianInvalid, 0)
 		return
 	case invite.User == msg.From.ID:
-		b.sendText(chat, false, "guardian", t.GuardianSelf, 0)
+		b.SendText(chat, false, "guardian", t.GuardianSelf, 0)
 		return
 	}
-	b.queue(chat, false, "guardian", &tgbot.SendMessageParams{
+	b.Queue(chat, false, "guardian", &tgbot.SendMessageParams{
 		ChatID: chat, Text: fmt.Sprintf(t.GuardianAsk, html.EscapeString(invite.Name)), ParseMode: models.ParseModeHTML,
 		ReplyMarkup: &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{{
 			{Text: t.BtnAccept, CallbackData: "grd:ok:" + token},
@@ -118,37 +127,37 @@ func validToken(token string) bool {
 	return true
 }
 
-// onGuardianButton handles a press on a guardian invitation or revocation
+// OnButton handles a press on a guardian invitation or revocation
 // button (callback data "grd:<rest>") and returns the note shown.
-func (b *Bot) onGuardianButton(ctx context.Context, q *models.CallbackQuery, rest string) string {
+func (b *Guardians) OnButton(ctx context.Context, q *models.CallbackQuery, rest string) string {
 	if m := q.Message.Message; m != nil && m.Chat.Type != models.ChatTypePrivate {
 		return "" // guardian buttons live in private chats only
 	}
 	presser := q.From
-	t := b.groupTexts(uiLang(b.settings(ctx, presser.ID), &presser))
+	t := b.texts.in(conversation.UILang(b.Settings(ctx, presser.ID), &presser))
 	action, value, _ := strings.Cut(rest, ":")
 	switch action {
 	case "ok":
 		if !validToken(value) {
 			return t.GuardianInvalid
 		}
-		invite, ok, err := b.deps.Store.AcceptGuardianInvite(ctx, value, store.GuardianLink{ID: presser.ID, Name: displayName(&presser)})
+		invite, ok, err := b.Store.AcceptGuardianInvite(ctx, value, store.GuardianLink{ID: presser.ID, Name: conversation.DisplayName(&presser)})
 		switch {
 		case errors.Is(err, store.ErrOwnGuardian):
 			return t.GuardianSelf
 		case errors.Is(err, store.ErrTooManyGuardians):
-			b.sendText(presser.ID, false, "guardian", fmt.Sprintf(t.GuardianTooMany, html.EscapeString(invite.Name)), 0)
+			b.SendText(presser.ID, false, "guardian", fmt.Sprintf(t.GuardianTooMany, html.EscapeString(invite.Name)), 0)
 			return ""
 		case err != nil:
-			b.degrade("store", err)
+			b.Degrade("store", err)
 			return t.GuardianFailed
 		case !ok:
-			b.sendText(presser.ID, false, "guardian", t.GuardianInvalid, 0)
+			b.SendText(presser.ID, false, "guardian", t.GuardianInvalid, 0)
 			return ""
 		}
-		b.sendText(presser.ID, false, "guardian", fmt.Sprintf(t.GuardianAccepted, html.EscapeString(invite.Name)), 0)
-		userTexts := b.groupTexts(uiLang(b.settings(ctx, invite.User), &models.User{LanguageCode: invite.Lang}))
-		b.sendText(invite.User, false, "guardian", fmt.Sprintf(userTexts.GuardianLinked, html.EscapeString(displayName(&presser))), 0)
+		b.SendText(presser.ID, false, "guardian", fmt.Sprintf(t.GuardianAccepted, html.EscapeString(invite.Name)), 0)
+		userTexts := b.texts.in(conversation.UILang(b.Settings(ctx, invite.User), &models.User{LanguageCode: invite.Lang}))
+		b.SendText(invite.User, false, "guardian", fmt.Sprintf(userTexts.GuardianLinked, html.EscapeString(conversation.DisplayName(&presser))), 0)
 		return ""
 	case "no":
 		return t.GuardianDeclined
@@ -158,52 +167,52 @@ func (b *Bot) onGuardianButton(ctx context.Context, q *models.CallbackQuery, res
 			return ""
 		}
 		// The presser may be either side of the link.
-		asUser, errUser := b.deps.Store.RemoveGuardian(ctx, presser.ID, other)
-		asGuardian, errGuardian := b.deps.Store.RemoveGuardian(ctx, other, presser.ID)
+		asUser, errUser := b.Store.RemoveGuardian(ctx, presser.ID, other)
+		asGuardian, errGuardian := b.Store.RemoveGuardian(ctx, other, presser.ID)
 		if err := errors.Join(errUser, errGuardian); err != nil {
-			b.degrade("store", err)
+			b.Degrade("store", err)
 			return t.GuardianFailed
 		}
 		if asUser || asGuardian {
-			otherTexts := b.groupTexts(uiLang(b.settings(ctx, other), nil))
-			b.sendText(other, false, "guardian", fmt.Sprintf(otherTexts.GuardianRemovedNote, html.EscapeString(displayName(&presser))), 0)
+			otherTexts := b.texts.in(conversation.UILang(b.Settings(ctx, other), nil))
+			b.SendText(other, false, "guardian", fmt.Sprintf(otherTexts.GuardianRemovedNote, html.EscapeString(conversation.DisplayName(&presser))), 0)
 		}
 		return t.GuardianRemoved
 	}
 	return ""
 }
 
-// alertGuardians tells the guardians of user (who reached a scam verdict
+// Alert tells the guardians of user (who reached a scam verdict
 // in chat) what happened, without the transcript: once per conversation
 // per guardian.
-func (b *Bot) alertGuardians(ctx context.Context, chat, user int64, verdict classifier.Verdict) {
+func (b *Guardians) Alert(ctx context.Context, chat, user int64, verdict classifier.Verdict) {
 	if user == 0 || verdict.Level != classifier.LevelScam {
 		return
 	}
-	guardians, err := b.deps.Store.Guardians(ctx, user)
+	guardians, err := b.Store.Guardians(ctx, user)
 	if err != nil {
-		b.degrade("store", err)
+		b.Degrade("store", err)
 		return
 	}
 	for _, guardian := range guardians {
-		first, err := b.deps.Store.MarkOnce(ctx, chat, "guardian:"+strconv.FormatInt(guardian.ID, 10))
+		first, err := b.Store.MarkOnce(ctx, chat, "guardian:"+strconv.FormatInt(guardian.ID, 10))
 		if err != nil {
-			b.degrade("store", err)
+			b.Degrade("store", err)
 			continue
 		}
 		if !first {
 			continue
 		}
 		name := b.wardName(ctx, guardian.ID, user)
-		b.sendText(guardian.ID, false, "guardian_alert", b.guardianNote(ctx, guardian.ID, name, verdict), 0)
+		b.SendText(guardian.ID, false, "guardian_alert", b.guardianNote(ctx, guardian.ID, name, verdict), 0)
 	}
 }
 
 // wardName is how guardian knows user: the name saved when they accepted.
-func (b *Bot) wardName(ctx context.Context, guardian, user int64) string {
-	wards, err := b.deps.Store.Wards(ctx, guardian)
+func (b *Guardians) wardName(ctx context.Context, guardian, user int64) string {
+	wards, err := b.Store.Wards(ctx, guardian)
 	if err != nil {
-		b.degrade("store", err)
+		b.Degrade("store", err)
 	}
 	for _, w := range wards {
 		if w.ID == user {
@@ -215,14 +224,14 @@ func (b *Bot) wardName(ctx context.Context, guardian, user int64) string {
 
 // guardianNote is the alert a guardian reads: who, which scam type, when
 // (UTC: the bot does not know the guardian's time zone) and the advice.
-func (b *Bot) guardianNote(ctx context.Context, guardian int64, ward string, verdict classifier.Verdict) string {
-	lang := b.settings(ctx, guardian).Language
+func (b *Guardians) guardianNote(ctx context.Context, guardian int64, ward string, verdict classifier.Verdict) string {
+	lang := b.Settings(ctx, guardian).Language
 	if lang == "" {
 		lang = verdict.Language
 	}
-	t := b.groupTexts(lang)
+	t := b.texts.in(lang)
 	typeName, advice := t.ScamUnknownType, t.GuardianAlertAdvice
-	if st, ok := b.deps.Catalog.ScamType(verdict.Type); ok {
+	if st, ok := b.Catalog.ScamType(verdict.Type); ok {
 		typeName = st.Names.In(lang)
 		if never := st.NeverDoes.In(lang); len(never) > 0 {
 			advice = never[0]

@@ -1,13 +1,13 @@
-package bot
+package transport
 
 import "sync"
 
-// lanes run jobs one chat at a time and chats side by side: the jobs of
+// Lanes run jobs one chat at a time and chats side by side: the jobs of
 // one chat run in the order they were added, each after the previous one
 // finished, while other chats' jobs run on other goroutines. A chat holds a
 // goroutine only while it has work, so a million quiet chats cost nothing,
 // and at most `workers` chats run at once.
-type lanes struct {
+type Lanes struct {
 	mu      sync.Mutex
 	byChat  map[int64][]func()
 	busy    chan struct{} // a token per running chat
@@ -15,13 +15,14 @@ type lanes struct {
 	closed  bool
 }
 
-func newLanes(workers int) *lanes {
-	return &lanes{byChat: make(map[int64][]func()), busy: make(chan struct{}, workers)}
+// NewLanes runs at most workers chats at once.
+func NewLanes(workers int) *Lanes {
+	return &Lanes{byChat: make(map[int64][]func()), busy: make(chan struct{}, workers)}
 }
 
-// add queues job for chat and reports whether it was accepted: after close
+// Add queues job for chat and reports whether it was accepted: after close
 // nothing is.
-func (l *lanes) add(chat int64, job func()) bool {
+func (l *Lanes) Add(chat int64, job func()) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.closed {
@@ -37,7 +38,7 @@ func (l *lanes) add(chat int64, job func()) bool {
 }
 
 // drain runs chat's jobs until its queue is empty, then lets the chat go.
-func (l *lanes) drain(chat int64) {
+func (l *Lanes) drain(chat int64) {
 	defer l.running.Done()
 	l.busy <- struct{}{}
 	defer func() { <-l.busy }()
@@ -57,11 +58,11 @@ func (l *lanes) drain(chat int64) {
 	}
 }
 
-// close refuses new jobs; wait returns when every queued job has run.
-func (l *lanes) close() {
+// Close refuses new jobs; Wait returns when every queued job has run.
+func (l *Lanes) Close() {
 	l.mu.Lock()
 	l.closed = true
 	l.mu.Unlock()
 }
 
-func (l *lanes) wait() { l.running.Wait() }
+func (l *Lanes) Wait() { l.running.Wait() }

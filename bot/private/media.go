@@ -1,4 +1,4 @@
-package bot
+package private
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/scamguard/scamguard/bot/conversation"
 	"github.com/scamguard/scamguard/classifier"
 	"github.com/scamguard/scamguard/ocr"
 	"github.com/scamguard/scamguard/screenshot"
@@ -42,7 +43,7 @@ var (
 
 func mediaTextsIn(lang string) mediaTexts {
 	mediaTextsOnce.Do(func() {
-		mediaTextsAll, mediaTextsErr = loadLangTexts[mediaTexts]("media texts", mediaTextsYAML)
+		mediaTextsAll, mediaTextsErr = conversation.LoadLangTexts[mediaTexts]("media texts", mediaTextsYAML)
 	})
 	if mediaTextsErr != nil {
 		panic(mediaTextsErr) // embedded: a build mistake, caught by the tests
@@ -113,7 +114,7 @@ func (m *mediaState) newTurns(chat int64, page screenshot.Page) []screenshot.Tur
 
 // onPrivateMedia reads a photo, an image document, a voice note or an
 // audio file in a private chat; it reports false for other media.
-func (b *Bot) onPrivateMedia(ctx context.Context, msg *models.Message, received time.Time) bool {
+func (b *Chats) onPrivateMedia(ctx context.Context, msg *models.Message, received time.Time) bool {
 	switch {
 	case len(msg.Photo) > 0:
 		largest := msg.Photo[len(msg.Photo)-1]
@@ -144,39 +145,39 @@ func audioExtension(mime string) string {
 
 // readPhoto downloads and reads a screenshot, says what it read, and adds
 // the turns to the conversation like forwarded messages.
-func (b *Bot) readPhoto(ctx context.Context, msg *models.Message, fileID string, received time.Time) {
+func (b *Chats) readPhoto(ctx context.Context, msg *models.Message, fileID string, received time.Time) {
 	chat := msg.Chat.ID
-	settings := b.settings(ctx, chat)
-	lang := uiLang(settings, msg.From)
+	settings := b.Settings(ctx, chat)
+	lang := conversation.UILang(settings, msg.From)
 	t := mediaTextsIn(lang)
-	if b.deps.Screenshots == nil {
-		b.sendText(chat, false, "no_ocr", t.NoOCR, msg.ID)
+	if b.screenshots == nil {
+		b.SendText(chat, false, "no_ocr", t.NoOCR, msg.ID)
 		return
 	}
 	if msg.From != nil && !b.media.allow(msg.From.ID, received) {
-		b.sendText(chat, false, "slow_down", t.SlowDown, msg.ID)
+		b.SendText(chat, false, "slow_down", t.SlowDown, msg.ID)
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, mediaTimeout)
 	defer cancel()
 	b.typing(ctx, chat)
-	maxBytes := b.deps.Screenshots.Engine().Config().MaxBytes
+	maxBytes := b.screenshots.Engine().Config().MaxBytes
 	data, err := b.download(ctx, fileID, maxBytes)
 	var page screenshot.Page
 	if err == nil {
-		page, err = b.deps.Screenshots.ReadPage(ctx, data)
+		page, err = b.screenshots.ReadPage(ctx, data)
 	}
 	switch {
 	case errors.Is(err, ocr.ErrUnsupported), errors.Is(err, ocr.ErrCorrupt), errors.Is(err, ocr.ErrAnimated), errors.Is(err, ocr.ErrTooLarge):
-		b.sendText(chat, false, "bad_image", t.BadImage, msg.ID)
+		b.SendText(chat, false, "bad_image", t.BadImage, msg.ID)
 		return
 	case errors.Is(err, ocr.ErrNotInstalled):
-		b.log.Error("read screenshot: OCR is not installed", "err", err)
-		b.sendText(chat, false, "no_ocr", t.NoOCR, msg.ID)
+		b.Log.Error("read screenshot: OCR is not installed", "err", err)
+		b.SendText(chat, false, "no_ocr", t.NoOCR, msg.ID)
 		return
 	case err != nil:
-		b.log.Warn("read screenshot", "chat", chat, "err", err)
-		b.sendText(chat, false, "image_failed", t.ImageFailed, msg.ID)
+		b.Log.Warn("read screenshot", "chat", chat, "err", err)
+		b.SendText(chat, false, "image_failed", t.ImageFailed, msg.ID)
 		return
 	}
 	turns := b.media.newTurns(chat, page)
@@ -185,10 +186,10 @@ func (b *Bot) readPhoto(ctx context.Context, msg *models.Message, fileID string,
 	// the screenshot.
 	summary, little := reading.Summary(settings.Language)
 	if little {
-		b.sendText(chat, false, "screenshot_little", summary, msg.ID)
+		b.SendText(chat, false, "screenshot_little", summary, msg.ID)
 		return
 	}
-	b.sendText(chat, false, "screenshot_read", summary, msg.ID)
+	b.SendText(chat, false, "screenshot_read", summary, msg.ID)
 	for i, turn := range turns {
 		entry := store.Entry{ID: int64(msg.ID)*100 + int64(i), From: string(turn.From), Text: turn.Text, Time: time.Unix(int64(msg.Date), 0)}
 		b.observeEntry(ctx, msg, entry, received)
@@ -198,16 +199,16 @@ func (b *Bot) readPhoto(ctx context.Context, msg *models.Message, fileID string,
 // readVoice transcribes a voice note or audio file. A forwarded one is the
 // other party's words; the user's own is the user speaking (retelling a
 // call, asking).
-func (b *Bot) readVoice(ctx context.Context, msg *models.Message, fileID string, seconds int, name string, received time.Time) {
+func (b *Chats) readVoice(ctx context.Context, msg *models.Message, fileID string, seconds int, name string, received time.Time) {
 	chat := msg.Chat.ID
-	t := mediaTextsIn(uiLang(b.settings(ctx, chat), msg.From))
-	if b.deps.Transcriber == nil {
-		b.sendText(chat, false, "no_voice", t.NoVoice, msg.ID)
+	t := mediaTextsIn(conversation.UILang(b.Settings(ctx, chat), msg.From))
+	if b.transcriber == nil {
+		b.SendText(chat, false, "no_voice", t.NoVoice, msg.ID)
 		return
 	}
-	maxBytes, maxSeconds := b.deps.Transcriber.Limits()
+	maxBytes, maxSeconds := b.transcriber.Limits()
 	if seconds > maxSeconds {
-		b.sendText(chat, false, "voice_failed", t.VoiceFailed, msg.ID)
+		b.SendText(chat, false, "voice_failed", t.VoiceFailed, msg.ID)
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, mediaTimeout)
@@ -216,41 +217,41 @@ func (b *Bot) readVoice(ctx context.Context, msg *models.Message, fileID string,
 	data, err := b.download(ctx, fileID, maxBytes)
 	var text string
 	if err == nil {
-		text, err = b.deps.Transcriber.Transcribe(ctx, name, data, seconds)
+		text, err = b.transcriber.Transcribe(ctx, name, data, seconds)
 	}
 	if err != nil {
 		if !errors.Is(err, transcribe.ErrEmpty) {
-			b.log.Warn("transcribe", "chat", chat, "err", err)
+			b.Log.Warn("transcribe", "chat", chat, "err", err)
 		}
-		b.sendText(chat, false, "voice_failed", t.VoiceFailed, msg.ID)
+		b.SendText(chat, false, "voice_failed", t.VoiceFailed, msg.ID)
 		return
 	}
 	from := classifier.SpeakerUser
 	if msg.ForwardOrigin != nil {
 		from = speakerOf(msg)
 	}
-	entry := messageEntry(msg, text, from)
+	entry := conversation.MessageEntry(msg, text, from)
 	b.observeEntry(ctx, msg, entry, received)
 }
 
 // typing shows "typing…" while a picture or recording is read.
-func (b *Bot) typing(ctx context.Context, chat int64) {
-	if _, err := b.api.SendChatAction(ctx, &tgbot.SendChatActionParams{ChatID: chat, Action: models.ChatActionTyping}); err != nil {
-		b.log.Debug("send chat action", "chat", chat, "err", err)
+func (b *Chats) typing(ctx context.Context, chat int64) {
+	if _, err := b.API.SendChatAction(ctx, &tgbot.SendChatActionParams{ChatID: chat, Action: models.ChatActionTyping}); err != nil {
+		b.Log.Debug("send chat action", "chat", chat, "err", err)
 	}
 }
 
 // download fetches a file through getFile and the Bot API's file URL,
 // refusing more than maxBytes.
-func (b *Bot) download(ctx context.Context, fileID string, maxBytes int64) ([]byte, error) {
-	file, err := b.api.GetFile(ctx, &tgbot.GetFileParams{FileID: fileID})
+func (b *Chats) download(ctx context.Context, fileID string, maxBytes int64) ([]byte, error) {
+	file, err := b.API.GetFile(ctx, &tgbot.GetFileParams{FileID: fileID})
 	if err != nil {
 		return nil, fmt.Errorf("get file %s: %w", fileID, err)
 	}
 	if file.FileSize > maxBytes {
 		return nil, fmt.Errorf("%w: file of %d bytes", ocr.ErrTooLarge, file.FileSize)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, b.api.FileDownloadLink(file), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, b.API.FileDownloadLink(file), nil)
 	if err != nil {
 		return nil, fmt.Errorf("download file %s: %w", fileID, err)
 	}

@@ -1,4 +1,13 @@
-package bot
+// Package sendqueue is the bot's one outbound queue, the last step of an
+// update's way through the bot. Every call to the Bot API that sends or
+// edits something goes through it, so Telegram's limits are kept in one
+// place: a private chat gets at most one message per ChatInterval, a group
+// one per GroupInterval, and the bot one per GlobalInterval in all. A
+// chat's messages leave in the order they were queued, each after the
+// previous one was delivered or given up, so a retry never reorders a
+// chat. It knows nothing of what it sends: a job is a function that makes
+// one Bot API call.
+package sendqueue
 
 import (
 	"context"
@@ -8,18 +17,23 @@ import (
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
-// outbox is the one outbound queue. Every message the bot sends goes
-// through it, so Telegram's limits are kept in one place: a private chat
-// gets at most one message per ChatInterval, a group one per
-// GroupInterval, and the bot one per GlobalInterval in all. A chat's
-// messages leave in the order they were queued, each after the previous
-// one was delivered or given up, so a retry never reorders a chat.
-type outbox struct {
+// Config paces the queue; a zero interval sends without waiting.
+type Config struct {
+	// ChatInterval, GroupInterval and GlobalInterval space out messages
+	// sent to one private chat, one group, and in all.
+	ChatInterval   time.Duration
+	GroupInterval  time.Duration
+	GlobalInterval time.Duration
+}
+
+// Queue is the outbound queue; safe for concurrent use.
+type Queue struct {
 	cfg     Config
 	log     *slog.Logger
-	metrics *metrics
+	metrics queueMetrics
 	global  pacer
 
 	mu      sync.Mutex
@@ -28,6 +42,25 @@ type outbox struct {
 	// stop ends the waits of a retry when the bot's drain time is over.
 	stop     chan struct{}
 	stopOnce sync.Once
+}
+
+// queueMetrics are the queue's Prometheus series.
+type queueMetrics struct {
+	queued  prometheus.Gauge
+	sent    *prometheus.CounterVec
+	retries prometheus.Counter
+	failed  *prometheus.CounterVec
+}
+
+func newQueueMetrics(reg prometheus.Registerer) queueMetrics {
+	m := queueMetrics{
+		queued:  prometheus.NewGauge(prometheus.GaugeOpts{Name: "scamguard_send_queue_length", Help: "Messages waiting in the send queue."}),
+		sent:    prometheus.NewCounterVec(prometheus.CounterOpts{Name: "scamguard_sent_total", Help: "Bot API calls delivered, by purpose."}, []string{"what"}),
+		retries: prometheus.NewCounter(prometheus.CounterOpts{Name: "scamguard_send_retries_total", Help: "Bot API calls retried after 429, 5xx or a network error."}),
+		failed:  prometheus.NewCounterVec(prometheus.CounterOpts{Name: "scamguard_send_failed_total", Help: "Bot API calls given up, by purpose."}, []string{"what"}),
+	}
+	reg.MustRegister(m.queued, m.sent, m.retries, m.failed)
+	return m
 }
 
 // sendLane is one chat's queue and its pace.
@@ -54,13 +87,15 @@ const (
 	maxRetryAfter   = 5 * time.Minute
 )
 
-func newOutbox(cfg Config, log *slog.Logger, m *metrics) *outbox {
-	return &outbox{cfg: cfg, log: log, metrics: m, global: pacer{interval: cfg.GlobalInterval},
+// New builds a queue whose series are registered on reg.
+func New(cfg Config, log *slog.Logger, reg prometheus.Registerer) *Queue {
+	return &Queue{cfg: cfg, log: log, metrics: newQueueMetrics(reg), global: pacer{interval: cfg.GlobalInterval},
 		byChat: make(map[int64]*sendLane), stop: make(chan struct{})}
 }
 
-// send queues call for chat; group chats are paced as groups.
-func (o *outbox) send(chat int64, group bool, what string, call func(ctx context.Context) error) {
+// Send queues call for chat; group chats are paced as groups. what names
+// the call in logs and metrics ("reply", "warning", "card", …).
+func (o *Queue) Send(chat int64, group bool, what string, call func(ctx context.Context) error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	lane, active := o.byChat[chat]
@@ -75,13 +110,13 @@ func (o *outbox) send(chat int64, group bool, what string, call func(ctx context
 		go o.drain(chat, lane)
 	}
 	lane.jobs = append(lane.jobs, sendJob{what: what, call: call})
-	o.metrics.sendQueued.Inc()
+	o.metrics.queued.Inc()
 }
 
 // drain delivers a chat's jobs in order, then lets the chat go. The lane
 // stays in the map while it runs, so its pace carries over to jobs queued
 // meanwhile.
-func (o *outbox) drain(chat int64, lane *sendLane) {
+func (o *Queue) drain(chat int64, lane *sendLane) {
 	defer o.running.Done()
 	for {
 		o.mu.Lock()
@@ -95,12 +130,12 @@ func (o *outbox) drain(chat int64, lane *sendLane) {
 		lane.jobs = lane.jobs[1:]
 		o.mu.Unlock()
 		o.deliver(chat, lane, job)
-		o.metrics.sendQueued.Dec()
+		o.metrics.queued.Dec()
 	}
 }
 
 // deliver makes one job's call, retrying what Telegram says can be retried.
-func (o *outbox) deliver(chat int64, lane *sendLane, job sendJob) {
+func (o *Queue) deliver(chat int64, lane *sendLane, job sendJob) {
 	backoff := firstBackoff
 	for attempt := 1; ; attempt++ {
 		if !lane.pace.wait(o.stop) || !o.global.wait(o.stop) {
@@ -119,7 +154,7 @@ func (o *outbox) deliver(chat int64, lane *sendLane, job sendJob) {
 			o.giveUp(chat, job, err)
 			return
 		}
-		o.metrics.sendRetries.Inc()
+		o.metrics.retries.Inc()
 		o.log.Warn("telegram send failed, retrying", "chat", chat, "what", job.what, "attempt", attempt, "in", pause, "err", err)
 		// A 429 holds the chat back as a whole: later messages wait too.
 		lane.pace.delay(pause)
@@ -127,8 +162,8 @@ func (o *outbox) deliver(chat int64, lane *sendLane, job sendJob) {
 	}
 }
 
-func (o *outbox) giveUp(chat int64, job sendJob, err error) {
-	o.metrics.sendFailed.WithLabelValues(job.what).Inc()
+func (o *Queue) giveUp(chat int64, job sendJob, err error) {
+	o.metrics.failed.WithLabelValues(job.what).Inc()
 	o.log.Error("telegram send failed, giving up", "chat", chat, "what", job.what, "err", err)
 }
 
@@ -156,10 +191,10 @@ func retryAfter(err error, backoff time.Duration) (time.Duration, bool) {
 	return backoff, true
 }
 
-// close waits until every queued message was delivered or given up, or
+// Close waits until every queued message was delivered or given up, or
 // until ctx ends; then pending waits are cut short and the rest is dropped
 // (and counted).
-func (o *outbox) close(ctx context.Context) {
+func (o *Queue) Close(ctx context.Context) {
 	done := make(chan struct{})
 	go func() {
 		o.running.Wait()

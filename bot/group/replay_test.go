@@ -1,4 +1,4 @@
-package bot
+package group
 
 import (
 	"bufio"
@@ -14,7 +14,7 @@ import (
 )
 
 // corpusDir holds the labelled conversations (see ../shared/data/corpus).
-const corpusDir = "../../shared/data/corpus"
+const corpusDir = "../../../shared/data/corpus"
 
 // maxGroupFalseWarningRate is the target: at most 0.5% of legit
 // conversations replayed as group traffic get a warning.
@@ -92,7 +92,7 @@ func TestGroupFalseWarningRateOnCorpus(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := Config{}.withDefaults()
-	policy := groupPolicy{Cooldown: cfg.GroupCooldown}
+	policy := groupPolicy{Cooldown: cfg.Cooldown}
 	var legit, falseWarned, scams, caught, warnings, maxWarnings, scamLevel int
 	for _, file := range files {
 		f, err := os.Open(file)
@@ -107,7 +107,7 @@ func TestGroupFalseWarningRateOnCorpus(t *testing.T) {
 			if err := json.Unmarshal(lines.Bytes(), &conv); err != nil {
 				t.Fatalf("%s: %v", file, err)
 			}
-			n, peak := replayGroup(c, policy, cfg.GroupWarningsPerHour, conv)
+			n, peak := replayGroup(c, policy, cfg.WarningsPerHour, conv)
 			switch conv.Label {
 			case "legit":
 				legit++
@@ -187,7 +187,7 @@ func TestGroupPolicy(t *testing.T) {
 }
 
 func TestGroupTextsAreComplete(t *testing.T) {
-	if _, err := loadLangTexts[groupUITexts]("group texts", groupTextsYAML); err != nil {
+	if _, err := loadTexts(); err != nil {
 		t.Fatal(err)
 	}
 }

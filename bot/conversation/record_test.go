@@ -1,4 +1,4 @@
-package bot
+package conversation
 
 import (
 	"context"
@@ -16,7 +16,7 @@ import (
 	"github.com/scamguard/scamguard/store/storetest"
 )
 
-// TestReplicasRecordingOneChatLoseNothing runs two bots (two replicas) on
+// TestReplicasRecordingOneChatLoseNothing runs two rooms (two replicas) on
 // one Redis, recording messages of one chat at once: each message is
 // classified exactly once, whoever wins the store's compare-and-set, and
 // the saved verdict is the classifier's over every message.
@@ -27,7 +27,7 @@ func TestReplicasRecordingOneChatLoseNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	const replicas, each, chat = 2, 60, int64(77)
-	bots := make([]*Bot, replicas)
+	bots := make([]*Room, replicas)
 	for i := range bots {
 		st, err := store.Open(context.Background(), store.Config{Addrs: []string{server.Addr}, Prefix: "replicas:", Window: replicas * each},
 			slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -35,7 +35,7 @@ func TestReplicasRecordingOneChatLoseNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { st.Close() })
-		bots[i] = &Bot{deps: Deps{Store: st, Classifier: c}}
+		bots[i] = &Room{Store: st, Classifier: c}
 	}
 	var wg sync.WaitGroup
 	errs := make(chan error, replicas)
@@ -43,7 +43,7 @@ func TestReplicasRecordingOneChatLoseNothing(t *testing.T) {
 		wg.Go(func() {
 			for i := range each {
 				entry := store.Entry{From: "other", Text: fmt.Sprintf("replica %d message %d", r, i), Time: time.Unix(1_700_000_000, 0)}
-				if _, _, err := b.record(context.Background(), chat, entry); err != nil {
+				if _, _, err := b.Record(context.Background(), chat, entry); err != nil {
 					errs <- err
 					return
 				}
@@ -55,7 +55,7 @@ func TestReplicasRecordingOneChatLoseNothing(t *testing.T) {
 	for err := range errs {
 		t.Fatal(err)
 	}
-	conv, err := bots[0].deps.Store.Load(context.Background(), chat)
+	conv, err := bots[0].Store.Load(context.Background(), chat)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func TestReplicasRecordingOneChatLoseNothing(t *testing.T) {
 	if conv.Seq != replicas*each || conv.StateSeq != replicas*each || state.Messages != replicas*each {
 		t.Errorf("seq %d, state seq %d, state has seen %d messages; want %d each", conv.Seq, conv.StateSeq, state.Messages, replicas*each)
 	}
-	saved, err := decodeVerdict(conv.Verdict)
+	saved, err := DecodeVerdict(conv.Verdict)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package bot
+package conversation
 
 import (
 	_ "embed"
@@ -11,8 +11,8 @@ import (
 	"github.com/scamguard/scamguard/catalog"
 )
 
-// uiTexts is what the bot says besides check replies, in one language.
-type uiTexts struct {
+// UITexts is what the bot says besides check replies, in one language.
+type UITexts struct {
 	Start          string `yaml:"start"`
 	Help           string `yaml:"help"`
 	Privacy        string `yaml:"privacy"`
@@ -46,16 +46,16 @@ type uiTexts struct {
 //go:embed texts.yaml
 var textsYAML []byte
 
-// texts holds uiTexts by language (zh, zh-Hant, en).
-type texts map[string]uiTexts
+// Texts holds UITexts by language (zh, zh-Hant, en).
+type Texts map[string]UITexts
 
-// loadTexts parses texts.yaml.
-func loadTexts() (texts, error) { return loadLangTexts[uiTexts]("bot texts", textsYAML) }
+// LoadTexts parses texts.yaml.
+func LoadTexts() (Texts, error) { return LoadLangTexts[UITexts]("bot texts", textsYAML) }
 
-// loadLangTexts parses a file of texts by language and refuses a language
+// LoadLangTexts parses a file of texts by language and refuses a language
 // that lacks one of T's texts, so a gap is a failing test, not a blank
 // message.
-func loadLangTexts[T any](name string, data []byte) (map[string]T, error) {
+func LoadLangTexts[T any](name string, data []byte) (map[string]T, error) {
 	var all map[string]T
 	if err := yaml.Unmarshal(data, &all); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -75,7 +75,7 @@ func loadLangTexts[T any](name string, data []byte) (map[string]T, error) {
 	return all, nil
 }
 
-// in returns the texts of lang (any tag catalog.NormalizeLang accepts).
-func (t texts) in(lang string) uiTexts {
+// In returns the texts of lang (any tag catalog.NormalizeLang accepts).
+func (t Texts) In(lang string) UITexts {
 	return t[catalog.NormalizeLang(lang)]
 }

@@ -1,4 +1,4 @@
-package bot
+package transport
 
 import (
 	"bytes"
@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -29,10 +30,22 @@ const maxPollBackoff = 5 * time.Second
 // maxPollBytes bounds one getUpdates answer: 100 updates are far smaller.
 const maxPollBytes = 64 << 20
 
-// intake is what /healthz reads about receiving updates.
-type intake struct {
-	// mode is "polling" or "webhook"; empty before Run.
-	mode atomic.Value
+// Poller long-polls getUpdates and hands every update that decodes to
+// Handle, and every one that does not to Skip. It also keeps what /healthz
+// reads about receiving updates.
+type Poller struct {
+	// APIURL and Token address the Bot API; Timeout is the long-polling
+	// timeout of getUpdates.
+	APIURL  string
+	Token   string
+	Timeout time.Duration
+	Log     *slog.Logger
+	// Handle takes a decoded update; it must return at once (queue it).
+	Handle func(*models.Update)
+	// Skip takes the id of an update that did not decode (-1 when not
+	// even its id could be read) and why.
+	Skip func(id int64, err error)
+
 	// lastOK is when getUpdates last answered (unix ns); failingSince when
 	// the polls started failing, 0 while they succeed.
 	lastOK       atomic.Int64
@@ -41,13 +54,13 @@ type intake struct {
 	offset atomic.Int64
 }
 
-// stalled reports whether polling has not read anything for longer than
+// Stalled reports whether polling has not read anything for longer than
 // after: every getUpdates since then failed, so updates that may be
 // pending are not reaching the bot and the offset does not advance. A poll
 // that succeeds either returns updates (and the offset advances) or
 // returns none (nothing is pending).
-func (in *intake) stalled(now time.Time, after time.Duration) bool {
-	since := in.failingSince.Load()
+func (p *Poller) Stalled(now time.Time, after time.Duration) bool {
+	since := p.failingSince.Load()
 	return since != 0 && now.Sub(time.Unix(0, since)) > after
 }
 
@@ -63,25 +76,32 @@ type pollAnswer struct {
 	} `json:"parameters"`
 }
 
-// poll long-polls getUpdates until ctx ends, handing every update that
-// decodes to HandleUpdate.
-func (b *Bot) poll(ctx context.Context) {
-	client := &http.Client{Timeout: b.cfg.PollTimeout + 15*time.Second}
+// LastOK is when getUpdates last answered; zero before it ever did.
+func (p *Poller) LastOK() time.Time {
+	if ok := p.lastOK.Load(); ok != 0 {
+		return time.Unix(0, ok)
+	}
+	return time.Time{}
+}
+
+// Run long-polls getUpdates until ctx ends.
+func (p *Poller) Run(ctx context.Context) {
+	client := &http.Client{Timeout: p.Timeout + 15*time.Second}
 	var backoff time.Duration
 	for ctx.Err() == nil {
-		raws, err := b.getUpdates(ctx, client, b.intake.offset.Load())
+		raws, err := p.getUpdates(ctx, client, p.offset.Load())
 		if err != nil {
 			if ctx.Err() != nil {
 				return
 			}
 			now := time.Now().UnixNano()
-			b.intake.failingSince.CompareAndSwap(0, now)
+			p.failingSince.CompareAndSwap(0, now)
 			backoff = min(max(2*backoff, 100*time.Millisecond), maxPollBackoff)
 			var retry retryAfterError
 			if errors.As(err, &retry) {
 				backoff = max(backoff, time.Duration(retry))
 			}
-			b.log.Warn("getUpdates failed; polling again", "err", err, "in", backoff)
+			p.Log.Warn("getUpdates failed; polling again", "err", err, "in", backoff)
 			select {
 			case <-ctx.Done():
 				return
@@ -90,33 +110,26 @@ func (b *Bot) poll(ctx context.Context) {
 			continue
 		}
 		backoff = 0
-		b.intake.lastOK.Store(time.Now().UnixNano())
-		b.intake.failingSince.Store(0)
+		p.lastOK.Store(time.Now().UnixNano())
+		p.failingSince.Store(0)
 		for _, raw := range raws {
-			upd, id, err := decodeUpdate(raw)
-			if id >= b.intake.offset.Load() {
-				b.intake.offset.Store(id + 1)
+			upd, id, err := Decode(raw)
+			if id >= p.offset.Load() {
+				p.offset.Store(id + 1)
 			}
 			if err != nil {
-				b.skipUpdate(id, err)
+				p.Skip(id, err)
 				continue
 			}
-			b.HandleUpdate(upd)
+			p.Handle(upd)
 		}
 	}
 }
 
-// skipUpdate logs and counts an update that could not be decoded. The
-// error names the field and the type, never the update's text.
-func (b *Bot) skipUpdate(id int64, err error) {
-	b.metrics.poison.WithLabelValues("decode").Inc()
-	b.log.Warn("update skipped: cannot decode it", "update", id, "err", err)
-}
-
-// decodeUpdate decodes one update. id is its update_id whenever that can
+// Decode decodes one update. id is its update_id whenever that can
 // be read, even when the rest does not decode, so that the offset moves
 // past it; -1 when not even that can be read.
-func decodeUpdate(raw []byte) (*models.Update, int64, error) {
+func Decode(raw []byte) (*models.Update, int64, error) {
 	var head struct {
 		ID int64 `json:"update_id"`
 	}
@@ -139,16 +152,16 @@ func (e retryAfterError) Error() string {
 
 // getUpdates asks for the updates from offset on and returns them
 // undecoded.
-func (b *Bot) getUpdates(ctx context.Context, client *http.Client, offset int64) ([]json.RawMessage, error) {
+func (p *Poller) getUpdates(ctx context.Context, client *http.Client, offset int64) ([]json.RawMessage, error) {
 	params := map[string]any{
-		"timeout":         max(int(b.cfg.PollTimeout.Seconds())-1, 0),
-		"allowed_updates": allowedUpdates,
+		"timeout":         max(int(p.Timeout.Seconds())-1, 0),
+		"allowed_updates": AllowedUpdates,
 	}
 	if offset > 0 {
 		params["offset"] = offset
 	}
 	body, _ := json.Marshal(params) // a map of ints and strings always encodes
-	endpoint := strings.TrimRight(b.cfg.APIURL, "/") + "/bot" + b.cfg.Token + "/getUpdates"
+	endpoint := strings.TrimRight(p.APIURL, "/") + "/bot" + p.Token + "/getUpdates"
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
 	if err != nil {
 		return nil, fmt.Errorf("getUpdates: build request: %w", withoutURL(err))

@@ -1,20 +1,29 @@
-package bot
+// Package moderation is the moderators' room: every check reply is
+// drafted as a case, the user's buttons on it (👍 👎 🙋 🤝) queue it, cards
+// with decision buttons go to the moderators' chat, /queue, /stats and
+// /console serve moderators, and a decision (from a card or the web
+// console) edits the card and, when it differs from what the user was
+// told, sends them one follow-up. Cases, decisions and fingerprints live
+// in package review.
+package moderation
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"html"
+	"net/http"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
-
+	"github.com/scamguard/scamguard/bot/conversation"
 	"github.com/scamguard/scamguard/classifier"
 	"github.com/scamguard/scamguard/reply"
 	"github.com/scamguard/scamguard/review"
+	"github.com/scamguard/scamguard/store"
 )
 
 // Moderation: every check reply is drafted as a case; a 👎, an "ask a
@@ -23,6 +32,61 @@ import (
 // edited, the user gets a follow-up when the decision differs from what
 // they were told, and confirmed scripts become fingerprints that the next
 // check consults right after the heuristics (detect's fingerprint stage).
+
+// Desk is the moderators' room.
+type Desk struct {
+	*conversation.Room
+	console *review.Console
+}
+
+// New builds the room; with a review queue it also builds the web console
+// (cfg), whose decisions come back through AfterDecision.
+func New(room *conversation.Room, cfg review.ConsoleConfig) *Desk {
+	d := &Desk{Room: room}
+	if room.Review != nil {
+		cfg.OnDecision = d.AfterDecision
+		if cfg.Log == nil {
+			cfg.Log = room.Log
+		}
+		d.console = review.NewConsole(room.Review, cfg)
+	}
+	return d
+}
+
+// Console is the web console's handler; nil without a review queue.
+func (b *Desk) Console() http.Handler {
+	if b.console == nil {
+		return nil
+	}
+	return b.console
+}
+
+// Case buttons carry "case:<id>:<action>" and nothing else: the case is
+// looked up by id, never recovered from the message text.
+const (
+	actionHelpful = "up"
+	actionWrong   = "down"
+	actionHuman   = "human"
+	actionShare   = "share" // consent to share flagged conversations
+)
+
+func caseData(caseID, action string) string { return "case:" + caseID + ":" + action }
+
+// CaseButtons are the buttons under a check reply (t is in the reply's
+// language); askConsent adds the one that shares later warnings with
+// moderators.
+func CaseButtons(t conversation.UITexts, caseID string, askConsent bool) [][]models.InlineKeyboardButton {
+	keyboard := [][]models.InlineKeyboardButton{{
+		{Text: t.BtnHelpful, CallbackData: caseData(caseID, actionHelpful)},
+		{Text: t.BtnWrong, CallbackData: caseData(caseID, actionWrong)},
+	}, {
+		{Text: t.BtnHuman, CallbackData: caseData(caseID, actionHuman)},
+	}}
+	if askConsent {
+		keyboard = append(keyboard, []models.InlineKeyboardButton{{Text: t.BtnShare, CallbackData: caseData(caseID, actionShare)}})
+	}
+	return keyboard
+}
 
 // Callback data of the moderators' card: "mv:<verb>:<case>[:<type>]".
 const (
@@ -33,82 +97,82 @@ const (
 	modBack    = "b" // back from the type choices
 )
 
-// draftCase keeps what a later button press on this reply needs and
+// Draft keeps what a later button press on this reply needs and
 // returns the case id the buttons carry. Without a review queue (or when
 // it fails) the id is random: the buttons still answer.
-func (b *Bot) draftCase(ctx context.Context, chat int64, br *burst, verdict classifier.Verdict, rendered reply.Reply) string {
-	if b.deps.Review == nil {
-		return randomToken()
+func (b *Desk) Draft(ctx context.Context, chat, user int64, window []store.Entry, verdict classifier.Verdict, rendered reply.Reply) string {
+	if b.Review == nil {
+		return conversation.RandomToken()
 	}
-	id, err := b.deps.Review.Draft(ctx, review.Case{
+	id, err := b.Review.Draft(ctx, review.Case{
 		Chat:       chat,
-		User:       br.user,
-		Transcript: review.TranscriptOf(br.window),
+		User:       user,
+		Transcript: review.TranscriptOf(window),
 		Verdict:    review.VerdictOf(verdict),
 		Reply:      rendered.Text,
 		Language:   rendered.Lang,
 		Created:    time.Now(),
 	})
 	if err != nil {
-		b.degrade("review", err)
-		return randomToken()
+		b.Degrade("review", err)
+		return conversation.RandomToken()
 	}
 	return id
 }
 
-// shareConsented queues a warning of a user who agreed to share flagged
+// ShareConsented queues a warning of a user who agreed to share flagged
 // conversations with moderators.
-func (b *Bot) shareConsented(ctx context.Context, chat int64, caseID string, verdict classifier.Verdict, consent bool) {
-	if b.deps.Review == nil || !consent || verdict.Level == classifier.LevelNone {
+func (b *Desk) ShareConsented(ctx context.Context, chat int64, caseID string, verdict classifier.Verdict, consent bool) {
+	if b.Review == nil || !consent || verdict.Level == classifier.LevelNone {
 		return
 	}
 	if err := b.submit(ctx, chat, caseID, review.ReasonFlagged); err != nil {
 		// The user got their warning; only the moderators miss this case.
-		b.degrade("review", fmt.Errorf("queue consented case %s: %w", caseID, err))
+		b.Degrade("review", fmt.Errorf("queue consented case %s: %w", caseID, err))
 	}
 }
 
 // submit queues a case and posts its card when this call queued it.
-func (b *Bot) submit(ctx context.Context, chat int64, caseID, reason string) error {
-	queued, err := b.deps.Review.Submit(ctx, chat, caseID, reason)
+func (b *Desk) submit(ctx context.Context, chat int64, caseID, reason string) error {
+	queued, err := b.Review.Submit(ctx, chat, caseID, reason)
 	if err != nil {
 		return err
 	}
 	if queued {
-		b.postCard(ctx, caseID, b.deps.ModChat)
+		b.postCard(ctx, caseID, b.ModChat)
 	}
 	return nil
 }
 
-// onCaseButton records a user's press on a check reply and returns the
+// OnCaseButton records a user's press on a check reply and returns the
 // note shown to them.
-func (b *Bot) onCaseButton(ctx context.Context, chat int64, from models.User, caseID, action string) string {
-	settings := b.settings(ctx, chat)
-	t := b.texts.in(uiLang(settings, &from))
+func (b *Desk) OnCaseButton(ctx context.Context, chat int64, from models.User, caseID, action string) string {
+	settings := b.Settings(ctx, chat)
+	t := b.Texts.In(conversation.UILang(settings, &from))
 	switch action {
 	case actionHelpful, actionWrong, actionHuman, actionShare:
 		// Counted only when known: callback data comes from the client,
 		// and a metric label must not take whatever it sends.
-		b.metrics.feedback.WithLabelValues(action).Inc()
+		b.Metrics.Feedback.WithLabelValues(action).Inc()
 	default:
 		return ""
 	}
-	if b.deps.Review != nil {
+	if b.Review != nil {
 		owned, err := b.ownsCase(ctx, chat, from.ID, caseID)
 		switch {
 		case errors.Is(err, review.ErrNotFound):
 			return t.CaseExpired
 		case err != nil:
-			b.degrade("review", err)
+			b.Degrade("review", err)
 			return t.SettingsFailed
 		case !owned:
 			// Answered like an unknown case: a guessed or leaked id
 			// learns nothing, not even that the case exists.
-			b.refuse("case", chat, from.ID)
+			b.Refuse("case", chat, from.ID)
 			return t.CaseExpired
 		}
 	}
-	if b.deps.Review == nil {
+	if b.Review == nil {
 		switch action {
 		case actionHelpful:
 			return t.ThanksHelpful
@@ -122,9 +186,9 @@ func (b *Bot) onCaseButton(ctx context.Context, chat int64, from models.User, ca
 	switch action {
 	case actionHelpful, actionWrong:
 		var queued bool
-		queued, err = b.deps.Review.Feedback(ctx, chat, caseID, action == actionHelpful)
+		queued, err = b.Review.Feedback(ctx, chat, caseID, action == actionHelpful)
 		if queued {
-			b.postCard(ctx, caseID, b.deps.ModChat)
+			b.postCard(ctx, caseID, b.ModChat)
 		}
 		note = t.ThanksHelpful
 		if action == actionWrong {
@@ -134,7 +198,7 @@ func (b *Bot) onCaseButton(ctx context.Context, chat int64, from models.User, ca
 		err, note = b.submit(ctx, chat, caseID, review.ReasonAskHuman), t.HumanQueued
 	case actionShare:
 		settings.ShareConsent = true
-		if err = b.deps.Store.SaveSettings(ctx, chat, settings); err == nil {
+		if err = b.Store.SaveSettings(ctx, chat, settings); err == nil {
 			err = b.submit(ctx, chat, caseID, review.ReasonFlagged)
 		}
 		note = t.ShareDone
@@ -145,7 +209,7 @@ func (b *Bot) onCaseButton(ctx context.Context, chat int64, from models.User, ca
 	case errors.Is(err, review.ErrNotFound):
 		return t.CaseExpired
 	case err != nil:
-		b.degrade("review", err)
+		b.Degrade("review", err)
 		return t.SettingsFailed
 	}
 	return note
@@ -154,8 +218,8 @@ func (b *Bot) onCaseButton(ctx context.Context, chat int64, from models.User, ca
 // ownsCase reports whether the case belongs to chat and, when it was
 // drafted for a known user, to user: a case's buttons work only where the
 // bot sent them, for the person it answered.
-func (b *Bot) ownsCase(ctx context.Context, chat, user int64, caseID string) (bool, error) {
-	c, err := b.deps.Review.Case(ctx, caseID)
+func (b *Desk) ownsCase(ctx context.Context, chat, user int64, caseID string) (bool, error) {
+	c, err := b.Review.Case(ctx, caseID)
 	if err != nil {
 		return false, err
 	}
@@ -165,24 +229,24 @@ func (b *Bot) ownsCase(ctx context.Context, chat, user int64, caseID string) (bo
 // postCard posts case id as a card with the decision buttons to chat (the
 // moderators' group, or a moderator's private chat for /queue), and
 // records where it is so that a decision taken anywhere edits it.
-func (b *Bot) postCard(ctx context.Context, id string, chat int64) {
+func (b *Desk) postCard(ctx context.Context, id string, chat int64) {
 	if chat == 0 {
 		return // no moderators' group: the case waits for /queue and the console
 	}
-	c, err := b.deps.Review.Case(ctx, id)
+	c, err := b.Review.Case(ctx, id)
 	if err != nil {
-		b.degrade("review", err)
+		b.Degrade("review", err)
 		return
 	}
 	params := &tgbot.SendMessageParams{ChatID: chat, Text: cardText(c), ParseMode: models.ParseModeHTML,
 		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()}, ReplyMarkup: cardKeyboard(c)}
-	b.outbox.send(chat, chat < 0, "card", func(ctx context.Context) error {
-		sent, err := b.api.SendMessage(ctx, params)
+	b.Send.Send(chat, chat < 0, "card", func(ctx context.Context) error {
+		sent, err := b.API.SendMessage(ctx, params)
 		if err != nil {
 			return err
 		}
-		if err := b.deps.Review.SetCard(ctx, id, chat, int64(sent.ID)); err != nil {
-			b.degrade("review", err)
+		if err := b.Review.SetCard(ctx, id, chat, int64(sent.ID)); err != nil {
+			b.Degrade("review", err)
 		}
 		return nil
 	})
@@ -252,10 +316,10 @@ func cardKeyboard(c review.Case) models.ReplyMarkup {
 }
 
 // typeKeyboard offers every scam type for "change type".
-func (b *Bot) typeKeyboard(id string) *models.InlineKeyboardMarkup {
+func (b *Desk) typeKeyboard(id string) *models.InlineKeyboardMarkup {
 	var rows [][]models.InlineKeyboardButton
 	var row []models.InlineKeyboardButton
-	for _, t := range b.deps.Catalog.ScamTypes() {
+	for _, t := range b.Catalog.ScamTypes() {
 		row = append(row, models.InlineKeyboardButton{Text: t.Slug, CallbackData: "mv:" + modConfirm + ":" + id + ":" + t.Slug})
 		if len(row) == 2 {
 			rows, row = append(rows, row), nil
@@ -268,23 +332,23 @@ func (b *Bot) typeKeyboard(id string) *models.InlineKeyboardMarkup {
 	return &models.InlineKeyboardMarkup{InlineKeyboard: rows}
 }
 
-// onModButton handles a press on a card. Anyone off the allow-list is
+// OnButton handles a press on a card. Anyone off the allow-list is
 // refused, and the refusal is logged with their user id.
-func (b *Bot) onModButton(ctx context.Context, q *models.CallbackQuery, rest string) string {
-	t := b.texts.in(q.From.LanguageCode)
-	if b.deps.Review == nil || !b.deps.Review.Moderators().Allowed(q.From.ID) {
-		b.log.Warn("moderator button refused", "user", q.From.ID)
-		b.metrics.feedback.WithLabelValues("refused").Inc()
+func (b *Desk) OnButton(ctx context.Context, q *models.CallbackQuery, rest string) string {
+	t := b.Texts.In(q.From.LanguageCode)
+	if b.Review == nil || !b.Review.Moderators().Allowed(q.From.ID) {
+		b.Log.Warn("moderator button refused", "user", q.From.ID)
+		b.Metrics.Feedback.WithLabelValues("refused").Inc()
 		return t.ModOnly
 	}
 	// Cards live in the moderators' group or a moderator's own private
 	// chat (/queue); a card's buttons pressed anywhere else are not ours.
-	if m := q.Message.Message; m == nil || (m.Chat.ID != b.deps.ModChat && m.Chat.ID != q.From.ID) {
+	if m := q.Message.Message; m == nil || (m.Chat.ID != b.ModChat && m.Chat.ID != q.From.ID) {
 		chat := int64(0)
 		if m != nil {
 			chat = m.Chat.ID
 		}
-		b.refuse("moderation", chat, q.From.ID)
+		b.Refuse("moderation", chat, q.From.ID)
 		return t.ModOnly
 	}
 	verb, rest, _ := strings.Cut(rest, ":")
@@ -292,7 +356,7 @@ func (b *Bot) onModButton(ctx context.Context, q *models.CallbackQuery, rest str
 	card := q.Message.Message
 	switch verb {
 	case modRetype, modBack:
-		c, err := b.deps.Review.Case(ctx, id)
+		c, err := b.Review.Case(ctx, id)
 		if err != nil || card == nil {
 			return "case not found"
 		}
@@ -301,8 +365,8 @@ func (b *Bot) onModButton(ctx context.Context, q *models.CallbackQuery, rest str
 			markup = b.typeKeyboard(id)
 		}
 		chat, message := card.Chat.ID, card.ID
-		b.outbox.send(chat, chat < 0, "card", func(ctx context.Context) error {
-			_, err := b.api.EditMessageReplyMarkup(ctx, &tgbot.EditMessageReplyMarkupParams{ChatID: chat, MessageID: message, ReplyMarkup: markup})
+		b.Send.Send(chat, chat < 0, "card", func(ctx context.Context) error {
+			_, err := b.API.EditMessageReplyMarkup(ctx, &tgbot.EditMessageReplyMarkupParams{ChatID: chat, MessageID: message, ReplyMarkup: markup})
 			return err
 		})
 		return ""
@@ -318,28 +382,28 @@ func (b *Bot) onModButton(ctx context.Context, q *models.CallbackQuery, rest str
 	default:
 		return ""
 	}
-	c, err := b.deps.Review.Decide(ctx, id, decision)
+	c, err := b.Review.Decide(ctx, id, decision)
 	if err != nil {
-		b.log.Error("moderator decision failed", "case", id, "err", err)
+		b.Log.Error("moderator decision failed", "case", id, "err", err)
 		return "could not store the decision: " + err.Error()
 	}
 	if c.Card == nil && card != nil {
 		// A card posted by /queue in a private chat is edited too.
 		c.Card = &review.Card{Chat: card.Chat.ID, Message: int64(card.ID)}
 	}
-	b.afterDecision(ctx, c)
+	b.AfterDecision(ctx, c)
 	return "decision stored"
 }
 
-// afterDecision shows a decision on the case's card and, once, tells the
+// AfterDecision shows a decision on the case's card and, once, tells the
 // user when the decision differs from what the bot told them. The console
 // calls it too.
-func (b *Bot) afterDecision(ctx context.Context, c review.Case) {
+func (b *Desk) AfterDecision(ctx context.Context, c review.Case) {
 	if c.Card != nil {
 		chat, message := c.Card.Chat, int(c.Card.Message)
 		text := cardText(c)
-		b.outbox.send(chat, chat < 0, "card", func(ctx context.Context) error {
-			_, err := b.api.EditMessageText(ctx, &tgbot.EditMessageTextParams{ChatID: chat, MessageID: message, Text: text,
+		b.Send.Send(chat, chat < 0, "card", func(ctx context.Context) error {
+			_, err := b.API.EditMessageText(ctx, &tgbot.EditMessageTextParams{ChatID: chat, MessageID: message, Text: text,
 				ParseMode: models.ParseModeHTML, ReplyMarkup: cardKeyboard(c)})
 			return err
 		})
@@ -347,19 +411,19 @@ func (b *Bot) afterDecision(ctx context.Context, c review.Case) {
 	if !c.FollowUpDue() {
 		return
 	}
-	first, err := b.deps.Review.ClaimFollowUp(ctx, c.ID)
+	first, err := b.Review.ClaimFollowUp(ctx, c.ID)
 	if err != nil {
-		b.degrade("review", err)
+		b.Degrade("review", err)
 		return
 	}
 	if first {
-		b.sendText(c.Chat, c.Chat < 0, "follow_up", html.EscapeString(review.FollowUpText(c, c.Language)), 0)
+		b.SendText(c.Chat, c.Chat < 0, "follow_up", html.EscapeString(review.FollowUpText(c, c.Language)), 0)
 	}
 }
 
-// onModCommand handles /queue, /stats and /console for moderators (in a
+// OnCommand handles /queue, /stats and /console for moderators (in a
 // private chat or the moderators' group); it reports whether name was one.
-func (b *Bot) onModCommand(ctx context.Context, msg *models.Message, name string) bool {
+func (b *Desk) OnCommand(ctx context.Context, msg *models.Message, name string) bool {
 	if name != "queue" && name != "stats" && name != "console" {
 		return false
 	}
@@ -369,40 +433,40 @@ func (b *Bot) onModCommand(ctx context.Context, msg *models.Message, name string
 	if msg.From != nil {
 		from = msg.From.ID
 	}
-	if b.deps.Review == nil || !b.deps.Review.Moderators().Allowed(from) {
-		b.log.Warn("moderator command refused", "user", from, "command", name)
-		b.sendText(chat, group, "refused", b.texts.in(uiLang(b.settings(ctx, chat), msg.From)).ModOnly, msg.ID)
+	if b.Review == nil || !b.Review.Moderators().Allowed(from) {
+		b.Log.Warn("moderator command refused", "user", from, "command", name)
+		b.SendText(chat, group, "refused", b.Texts.In(conversation.UILang(b.Settings(ctx, chat), msg.From)).ModOnly, msg.ID)
 		return true
 	}
 	switch name {
 	case "queue":
-		c, ok, err := b.deps.Review.Next(ctx, from)
+		c, ok, err := b.Review.Next(ctx, from)
 		switch {
 		case err != nil:
-			b.sendText(chat, group, "queue", "Could not read the queue: "+html.EscapeString(err.Error()), 0)
+			b.SendText(chat, group, "queue", "Could not read the queue: "+html.EscapeString(err.Error()), 0)
 		case !ok:
-			b.sendText(chat, group, "queue", "The queue is empty.", 0)
+			b.SendText(chat, group, "queue", "The queue is empty.", 0)
 		default:
 			b.postCard(ctx, c.ID, chat)
 		}
 	case "stats":
-		stats, err := b.deps.Review.Stats(ctx, time.Time{})
+		stats, err := b.Review.Stats(ctx, time.Time{})
 		if err != nil {
-			b.sendText(chat, group, "stats", "Could not compute stats: "+html.EscapeString(err.Error()), 0)
+			b.SendText(chat, group, "stats", "Could not compute stats: "+html.EscapeString(err.Error()), 0)
 			return true
 		}
-		b.sendText(chat, group, "stats", statsText(stats), 0)
+		b.SendText(chat, group, "stats", statsText(stats), 0)
 	case "console":
 		if group || b.console == nil {
-			b.sendText(chat, group, "console", "Send /console in a private chat with me (and set "+EnvHTTPAddr+").", 0)
+			b.SendText(chat, group, "console", "Send /console in a private chat with me (the console needs the bot's HTTP address set).", 0)
 			return true
 		}
 		link, err := b.console.LoginLink(ctx, from)
 		if err != nil {
-			b.sendText(chat, group, "console", "Could not make a sign-in link: "+html.EscapeString(err.Error()), 0)
+			b.SendText(chat, group, "console", "Could not make a sign-in link: "+html.EscapeString(err.Error()), 0)
 			return true
 		}
-		b.sendText(chat, group, "console", "One-time sign-in link (expires in a few minutes):\n"+html.EscapeString(link), 0)
+		b.SendText(chat, group, "console", "One-time sign-in link (expires in a few minutes):\n"+html.EscapeString(link), 0)
 	}
 	return true
 }

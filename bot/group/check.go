@@ -1,0 +1,114 @@
+package group
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"html"
+	"slices"
+	"strings"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+	"github.com/scamguard/scamguard/bot/conversation"
+	"github.com/scamguard/scamguard/classifier"
+	"github.com/scamguard/scamguard/store"
+)
+
+// onCommand handles the commands of a group. Commands the bot does
+// not know get no answer: in a group another bot may own them.
+func (b *Groups) onCommand(ctx context.Context, msg *models.Message, name, arg string) {
+	chat := msg.Chat.ID
+	switch name {
+	case "check":
+		if msg.ReplyToMessage != nil {
+			b.checkOnDemand(ctx, msg, msg.ReplyToMessage)
+			return
+		}
+		b.checkThread(ctx, msg)
+	case "settings":
+		settings := b.Settings(ctx, chat)
+		t := b.texts.in(conversation.UILang(settings, msg.From))
+		switch admin, err := b.isAdmin(ctx, chat, msg); {
+		case err != nil:
+			b.Log.Warn("getChatMember failed", "chat", chat, "err", err)
+			b.SendText(chat, true, "settings", t.AdminCheckFailed, msg.ID)
+		case !admin:
+			b.SendText(chat, true, "settings", t.AdminsOnly, msg.ID)
+		default:
+			b.Queue(chat, true, "settings", &tgbot.SendMessageParams{ChatID: chat, Text: b.settingsPanel(settings, t),
+				ParseMode: models.ParseModeHTML, ReplyMarkup: b.settingsKeyboard(settings, t)})
+		}
+	case "start", "help":
+		t := b.texts.in(conversation.UILang(b.Settings(ctx, chat), msg.From))
+		b.SendText(chat, true, "help", t.Help, msg.ID)
+	case "guardian":
+		t := b.texts.in(conversation.UILang(b.Settings(ctx, chat), msg.From))
+		b.SendText(chat, true, "guardian", fmt.Sprintf(t.GuardianInPrivate, html.EscapeString(b.Username)), msg.ID)
+	}
+}
+
+// checkOnDemand answers /check (or a mention) on target, a message of the
+// group: its verdict covers the thread up to now, and target is added to
+// the thread first when the bot has not seen it (privacy mode).
+func (b *Groups) checkOnDemand(ctx context.Context, msg, target *models.Message) {
+	chat := msg.Chat.ID
+	text := conversation.MessageText(target)
+	if strings.TrimSpace(text) == "" {
+		t := b.texts.in(conversation.UILang(b.Settings(ctx, chat), msg.From))
+		b.SendText(chat, true, "check", t.CheckNoText, msg.ID)
+		return
+	}
+	conv, err := b.Store.Load(ctx, chat)
+	if err != nil {
+		b.Degrade("store", err)
+		verdict := b.judgeAlone(ctx, chat, msg.From, classifier.Message{From: groupSpeaker(target), Text: text})
+		b.sendGroupVerdict(chat, msg.ID, msg.From, verdict, store.Settings{}, false)
+		return
+	}
+	seen := slices.ContainsFunc(conv.Window, func(e store.Entry) bool { return e.ID == int64(target.ID) })
+	var verdict classifier.Verdict
+	if seen && conv.Verdict != nil {
+		if err := json.Unmarshal(conv.Verdict, &verdict); err != nil {
+			b.Log.Error("decode stored verdict", "chat", chat, "err", err)
+		}
+	} else {
+		entry := conversation.MessageEntry(target, text, groupSpeaker(target))
+		if verdict, _, conv, err = b.recordGroup(ctx, chat, entry); err != nil {
+			b.Degrade("store", err)
+		}
+	}
+	b.answerCheck(ctx, chat, msg.ID, msg.From, b.judgeGroup(ctx, chat, msg.From, verdict, conv), conv.Settings)
+}
+
+// checkThread answers /check sent without a reply: the thread so far, or
+// how to use /check when there is none.
+func (b *Groups) checkThread(ctx context.Context, msg *models.Message) {
+	chat := msg.Chat.ID
+	conv, err := b.Store.Load(ctx, chat)
+	if err != nil {
+		b.Degrade("store", err)
+	}
+	var verdict classifier.Verdict
+	if err != nil || conv.Verdict == nil || json.Unmarshal(conv.Verdict, &verdict) != nil {
+		t := b.texts.in(conversation.UILang(conv.Settings, msg.From))
+		b.SendText(chat, true, "check", t.CheckHint, msg.ID)
+		return
+	}
+	b.answerCheck(ctx, chat, msg.ID, msg.From, b.judgeGroup(ctx, chat, msg.From, verdict, conv), conv.Settings)
+}
+
+// answerCheck answers an on-demand check, whatever the level; a loud
+// answer counts as the thread's warning, so no automatic one repeats it.
+func (b *Groups) answerCheck(ctx context.Context, chat int64, replyTo int, asker *models.User, verdict classifier.Verdict, settings store.Settings) {
+	if verdict.Level == "" {
+		verdict.Level = classifier.LevelNone
+	}
+	b.sendGroupVerdict(chat, replyTo, asker, verdict, settings, false)
+	if verdict.Level.AtLeast(classifier.LevelSuspicious) {
+		if err := b.Store.MarkGroupWarned(ctx, chat, time.Now(), string(verdict.Level)); err != nil {
+			b.Degrade("store", err)
+		}
+	}
+}

@@ -1,0 +1,91 @@
+package reply
+
+import (
+	"fmt"
+	"html"
+	"strconv"
+	"strings"
+
+	"github.com/scamguard/scamguard/catalog"
+	"github.com/scamguard/scamguard/classifier"
+)
+
+// Person is someone a group warning is addressed to.
+type Person struct {
+	// ID is their Telegram user id, Name how they are called.
+	ID   int64
+	Name string
+}
+
+// GroupOptions are the group's language and region and whom the warning
+// is for.
+type GroupOptions struct {
+	// Lang is the group's language setting; empty: the conversation's.
+	Lang   string
+	Region string
+	// Who, when set, is mentioned first, so Telegram notifies them.
+	Who *Person
+}
+
+// maxGroupChannels bounds the channels of a group warning.
+const maxGroupChannels = 3
+
+// GroupWarning is the group form of a check reply, in Telegram HTML: who
+// it is for, the headline, the scam type, what the real company never
+// does, and where to check. Everything from outside texts.yaml is escaped.
+func (r *Renderer) GroupWarning(v classifier.Verdict, opts GroupOptions) string {
+	lang := opts.Lang
+	if lang == "" {
+		lang = v.Language
+	}
+	lang = catalog.NormalizeLang(lang)
+	t := r.texts[lang]
+	head := t.GroupNone
+	switch v.Level {
+	case classifier.LevelScam:
+		head = t.GroupScam
+	case classifier.LevelSuspicious:
+		head = t.GroupSuspicious
+	}
+	if opts.Who != nil {
+		head = mention(*opts.Who) + " " + head
+	}
+	lines := []string{head}
+	if v.Level != classifier.LevelNone {
+		if st, ok := r.catalog.ScamType(v.Type); ok {
+			lines = append(lines, fmt.Sprintf(t.GroupType, html.EscapeString(st.Names.In(lang))))
+			if never := st.NeverDoes.In(lang); len(never) > 0 {
+				lines = append(lines, html.EscapeString(never[0]))
+			}
+		}
+	}
+	if channels := channelLine(r.catalog.VerifyVia(v.Brand, v.Type, lang, opts.Region)); channels != "" {
+		lines = append(lines, fmt.Sprintf(t.GroupCheckWith, channels))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// channelLine writes the first channels to check with on one line.
+func channelLine(items []catalog.Verify) string {
+	var parts []string
+	for _, item := range items {
+		if len(parts) == maxGroupChannels {
+			break
+		}
+		switch {
+		case item.Kind == catalog.VerifyAdvice:
+			parts = append(parts, html.EscapeString(item.Value))
+		case item.Name != "":
+			parts = append(parts, html.EscapeString(item.Name)+" <b>"+html.EscapeString(item.Value)+"</b>")
+		default:
+			parts = append(parts, "<b>"+html.EscapeString(item.Value)+"</b>")
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
+// mention links a user by id, so Telegram notifies them even without a
+// @username.
+func mention(p Person) string {
+	return `<a href="tg://user?id=` + strconv.FormatInt(p.ID, 10) + `">` + html.EscapeString(p.Name) + "</a>"
+}
