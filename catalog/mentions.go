@@ -15,13 +15,18 @@ var commonWordAliases = map[string]bool{
 	"移动": true, "电信": true, "联通": true, "平安": true, "民生": true, "华夏": true, "光大": true,
 	"兴业": true, "中信": true, "浦发": true, "蚂蚁": true, "多多": true, "金条": true, "白条": true,
 	"邮政": true, "备用金": true, "直播会员": true, "Micro-loan": true,
+	// hotline aliases that name no one place: what people say in any region
+	"报警": true, "派出所": true, "预警短信": true, "SPAM": true, "anti-scam helpline": true,
+	// acronyms that are also words or abbreviations in English
+	"ABC": true, "ETC": true, "CA": true, "MU": true, "CZ": true, "HU": true,
 }
 
 // DistinctiveAliases returns the aliases of b that name it unmistakably in
 // any text: no bare numbers (110 is a police line in three countries),
-// Latin aliases of four letters or more (SF, JD, ABC and CA are words or
-// initials of many things), Chinese ones of two characters or more that are
-// not common words (commonWordAliases).
+// Latin aliases of four letters or more, or acronyms of three capitals (ICBC,
+// FTC; SF and JD are initials of too many things), Chinese ones of two
+// characters or more, and none of the common words of commonWordAliases.
+// Match a three-letter acronym as written (IsAcronym): "boc" is no bank.
 func DistinctiveAliases(b Brand) []string {
 	var out []string
 	for _, alias := range b.Aliases {
@@ -34,11 +39,25 @@ func DistinctiveAliases(b Brand) []string {
 			}
 			continue
 		}
-		if letters(alias) >= 4 {
+		if letters(alias) >= 4 || IsAcronym(alias) {
 			out = append(out, alias)
 		}
 	}
 	return out
+}
+
+// IsAcronym reports whether a Latin alias is three capitals (CCB, FTC):
+// distinctive only when matched in capitals.
+func IsAcronym(alias string) bool {
+	if len(alias) != 3 {
+		return false
+	}
+	for _, r := range alias {
+		if (r < 'A' || r > 'Z') && (r < '0' || r > '9') {
+			return false
+		}
+	}
+	return letters(alias) >= 2
 }
 
 func hasHan(s string) bool {
@@ -65,15 +84,14 @@ func letters(s string) int {
 // regions: 110 is the police in CN, TW and DE).
 type mention struct {
 	needle  string
-	latin   bool // matched case-insensitively on word boundaries
+	latin   bool // matched on word boundaries, case-insensitively unless an acronym
+	acronym bool // matched as written
 	number  bool // matched against the numbers of the text
 	regions []string
 }
 
 // buildMentions indexes what NamesOtherRegion looks for: every entry's
-// display names, the distinctive aliases of the brands people impersonate
-// (a hotline's aliases include words such as 报警 that every region uses),
-// and every verified phone number.
+// display names and distinctive aliases, and every verified phone number.
 func (c *Catalog) buildMentions() {
 	byNeedle := map[string]*mention{}
 	add := func(needle, region string, number bool) {
@@ -82,12 +100,13 @@ func (c *Catalog) buildMentions() {
 			return
 		}
 		key := needle
-		if !number && !hasHan(needle) {
+		acronym := !number && IsAcronym(needle)
+		if !number && !hasHan(needle) && !acronym {
 			key = strings.ToLower(needle)
 		}
 		m, ok := byNeedle[key]
 		if !ok {
-			m = &mention{needle: key, latin: !number && !hasHan(needle), number: number}
+			m = &mention{needle: key, latin: !number && !hasHan(needle), acronym: acronym, number: number}
 			byNeedle[key] = m
 		}
 		if !slices.Contains(m.regions, region) {
@@ -98,10 +117,8 @@ func (c *Catalog) buildMentions() {
 		for _, name := range []string{b.Names.Zh, b.Names.ZhHant, b.Names.En} {
 			add(name, b.Region, false)
 		}
-		if b.Impersonable {
-			for _, alias := range DistinctiveAliases(b) {
-				add(alias, b.Region, false)
-			}
+		for _, alias := range DistinctiveAliases(b) {
+			add(alias, b.Region, false)
 		}
 		for _, ch := range b.Channels {
 			if ch.Verified && (ch.Type == ChannelPhone || ch.Type == ChannelSMS) && len(onlyDigits(ch.Value)) >= 3 {
@@ -137,6 +154,10 @@ func (c *Catalog) NamesOtherRegion(text string, allowed ...string) (string, bool
 				numbers = append(numbersIn(text), "")
 			}
 			if slices.Contains(numbers, m.needle) {
+				return m.needle, true
+			}
+		case m.acronym:
+			if containsWord(text, m.needle) {
 				return m.needle, true
 			}
 		case m.latin:

@@ -263,7 +263,9 @@ func newInferrer(data []byte, cat *catalog.Catalog) (*Inferrer, error) {
 		in.brandRegion[b.ID] = b.Region
 		for _, alias := range catalog.DistinctiveAliases(b) {
 			w := newWord(alias, b.Region, true)
-			w.anyCase = w.latin // the catalogue spells brands its own way; chats do not
+			// the catalogue spells brands its own way and chats do not, but
+			// an acronym only counts in capitals (CCB, not "ccb")
+			w.anyCase = w.latin && !catalog.IsAcronym(alias)
 			in.names = append(in.names, w)
 		}
 	}
