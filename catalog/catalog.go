@@ -33,16 +33,20 @@ type Text struct {
 }
 
 // In returns the text in lang ("zh", "zh-Hant", "en", ...): Simplified
-// tags read Zh, Traditional tags (zh-Hant, zh-TW, zh-HK) read ZhHant, every
-// other language reads English. An empty translation falls back to the
-// nearest one (Traditional to Simplified, Chinese to English and back) so a
-// reply never shows a blank.
+// tags read Zh, Traditional tags (zh-Hant, zh-TW, zh-HK) read ZhHant in the
+// vocabulary of Taiwan, or of Hong Kong for zh-HK and zh-MO (see
+// LocalizeHant), every other language reads English. An empty translation
+// falls back to the nearest one (Traditional to Simplified, Chinese to
+// English and back) so a reply never shows a blank.
 func (t Text) In(lang string) string {
 	switch NormalizeLang(lang) {
 	case langEn:
 		return cmpOr(t.En, t.Zh)
 	case langZhHant:
-		return cmpOr(t.ZhHant, cmpOr(t.Zh, t.En))
+		if t.ZhHant != "" {
+			return LocalizeHant(t.ZhHant, HantVariant(lang, ""))
+		}
+		return cmpOr(t.Zh, t.En)
 	}
 	return cmpOr(t.Zh, t.En)
 }
@@ -55,14 +59,22 @@ type Lines struct {
 	En     []string `yaml:"en"`
 }
 
-// In returns the lines in lang, with the same fallback as Text.In.
+// In returns the lines in lang, with the same fallback and vocabulary as
+// Text.In.
 func (l Lines) In(lang string) []string {
 	var order [][]string
 	switch NormalizeLang(lang) {
 	case langEn:
 		order = [][]string{l.En, l.Zh}
 	case langZhHant:
-		order = [][]string{l.ZhHant, l.Zh, l.En}
+		if len(l.ZhHant) > 0 {
+			out := make([]string, len(l.ZhHant))
+			for i, line := range l.ZhHant {
+				out[i] = LocalizeHant(line, HantVariant(lang, ""))
+			}
+			return out
+		}
+		order = [][]string{l.Zh, l.En}
 	default:
 		order = [][]string{l.Zh, l.En}
 	}
@@ -236,6 +248,7 @@ type Source struct {
 type channelsFile struct {
 	SchemaVersion  int                 `yaml:"schema_version"`
 	RegionalLines  map[string][]string `yaml:"regional_lines"`
+	ReportLines    map[string][]string `yaml:"report_lines"`
 	FallbackAdvice Text                `yaml:"fallback_advice"`
 	Entries        []Brand             `yaml:"entries"`
 }
@@ -256,10 +269,14 @@ type Catalog struct {
 	typeBySlug     map[string]int
 	sources        map[string]Source
 	regionalLines  map[string][]string
+	reportLines    map[string][]string
 	fallbackAdvice Text
-	// offers[lang][brandID] is what VerifyVia shows for a brand, built at
-	// load so a reply costs map lookups only.
+	// offers[textLang][brandID] is what VerifyIn shows for a brand, built
+	// at load so a reply costs map lookups only (see textLang).
 	offers map[string]map[string][]Verify
+	// mentions are the names, aliases and numbers that tie a text to a
+	// region (see NamesOtherRegion).
+	mentions []mention
 }
 
 // Load parses and validates the embedded data files.
@@ -296,6 +313,7 @@ func parse(channelsYAML, scamTypesYAML []byte) (*Catalog, error) {
 		typeBySlug:     make(map[string]int, len(types.Types)),
 		sources:        make(map[string]Source, len(types.Sources)),
 		regionalLines:  channels.RegionalLines,
+		reportLines:    channels.ReportLines,
 		fallbackAdvice: channels.FallbackAdvice,
 	}
 	for i, b := range c.brands {
@@ -313,6 +331,7 @@ func parse(channelsYAML, scamTypesYAML []byte) (*Catalog, error) {
 	}
 	c.markImpersonable()
 	c.buildOffers()
+	c.buildMentions()
 	return c, nil
 }
 

@@ -397,6 +397,8 @@ func TestValidatorRejectsBrokenFiles(t *testing.T) {
 		{"unknown field", "channels", "source_quality: 3p", "source_quality: 3p\n    colour: red", "colour"},
 		{"unknown source key", "types", "sources: [src1]", "sources: [src2]", `unknown source key "src2"`},
 		{"stage without English", "types", `open: {what: {zh: "开场", en: "Open"}`, `open: {what: {zh: "开场"}`, "stage open.what needs zh and en"},
+		{"report line of another region", "channels", "regional_lines:\n  CN: [cn_110]", "regional_lines:\n  CN: [cn_110]\nreport_lines:\n  TW: [cn_110]", "report_lines TW: cn_110 is in region CN"},
+		{"unknown report line", "channels", "regional_lines:\n  CN: [cn_110]", "regional_lines:\n  CN: [cn_110]\nreport_lines:\n  CN: [cn_999]", `report_lines CN: unknown id "cn_999"`},
 		{"stage too long", "types", `en: "Pivot"`, `en: "` + strings.Repeat("x", 91) + `"`, "longer than 90"},
 		{"too many never_does", "types", `en: ["Never asks for codes"]`, `en: ["a", "b", "c", "d"]`, "want 1 to 3"},
 		{"regional line to unknown id", "channels", "CN: [cn_110]", "CN: [cn_999]", `unknown id "cn_999"`},

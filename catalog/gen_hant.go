@@ -11,7 +11,11 @@
 // our sentences; they were found by reading the output.
 //
 // The conversion runs at build time, not in the bot, so every sentence a user
-// reads is in the repository and can be reviewed. Run it after changing a zh
+// reads is in the repository and can be reviewed. It is character by
+// character on purpose (TestTraditionalTextsMatchSimplified relies on it):
+// the words that differ by region (轉賬 → 轉帳, 軟件 → 軟體 in Taiwan, 鏈接 →
+// 連結) are replaced when a text is read, per region, from
+// hant_vocabulary.yaml (see LocalizeHant and Text.In). Run it after changing a zh
 // text (TestTraditionalTextsMatchSimplified fails until you do):
 //
 //	go mod download github.com/longbridgeapp/opencc@v0.3.13 # any copy of OpenCC's dictionary works

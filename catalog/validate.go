@@ -165,17 +165,29 @@ func validateChannels(f *channelsFile) error {
 	if f.FallbackAdvice.Zh == "" || f.FallbackAdvice.En == "" {
 		return fmt.Errorf("fallback_advice needs zh and en")
 	}
-	for region, lineIDs := range f.RegionalLines {
+	for field, lines := range map[string]map[string][]string{"regional_lines": f.RegionalLines, "report_lines": f.ReportLines} {
+		if err := validateLines(field, lines, ids); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validateLines checks a region → entry ids table: every id exists and
+// belongs to the region it is listed under, so a user is never sent to
+// another country's line.
+func validateLines(field string, lines map[string][]string, ids map[string]Brand) error {
+	for region, lineIDs := range lines {
 		if !validRegion(region) {
-			return fmt.Errorf("regional_lines: %q is not an ISO 3166 alpha-2 code", region)
+			return fmt.Errorf("%s: %q is not an ISO 3166 alpha-2 code", field, region)
 		}
 		for _, id := range lineIDs {
 			b, ok := ids[id]
 			switch {
 			case !ok:
-				return fmt.Errorf("regional_lines %s: unknown id %q", region, id)
+				return fmt.Errorf("%s %s: unknown id %q", field, region, id)
 			case b.Region != region:
-				return fmt.Errorf("regional_lines %s: %s is in region %s", region, id, b.Region)
+				return fmt.Errorf("%s %s: %s is in region %s", field, region, id, b.Region)
 			}
 		}
 	}

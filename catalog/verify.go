@@ -56,29 +56,50 @@ func NormalizeLang(lang string) string {
 	return langZh
 }
 
-// effectiveRegion decides whose anti-fraud lines apply. An unknown region in
-// a Simplified Chinese conversation is taken as mainland China; in Traditional
-// Chinese or English it stays unknown, because 96110 and 110 would be wrong
-// for Hong Kong, Taiwan or anyone abroad.
-func effectiveRegion(region, lang string) string {
+// NormalizeRegion reads a region as ISO 3166 alpha-2: upper case, a
+// subdivision (CN-SC) as its country, and the common mistake UK as GB.
+func NormalizeRegion(region string) string {
 	r := strings.ToUpper(strings.TrimSpace(region))
 	if i := strings.IndexByte(r, '-'); i > 0 {
-		r = r[:i] // a subdivision such as CN-SC belongs to its country
+		r = r[:i]
 	}
 	if r == "UK" {
 		r = "GB"
 	}
+	return r
+}
+
+// effectiveRegion is the guess VerifyVia keeps for callers that have not
+// decided the user's region: an unknown region in a Simplified Chinese
+// conversation is taken as mainland China; in Traditional Chinese or English
+// it stays unknown, because 96110 and 110 would be wrong for Hong Kong,
+// Taiwan or anyone abroad. New callers decide the region with package
+// region and call VerifyIn.
+func effectiveRegion(region, lang string) string {
+	r := NormalizeRegion(region)
 	if r == "" && lang == langZh {
 		return "CN"
 	}
 	return r
 }
 
-// buildOffers precomputes what VerifyVia shows for each brand in each
+// textLang is the key of the texts a reader gets: zh, en, or for
+// Traditional Chinese the tag of its vocabulary (zh-TW, zh-HK), so a Hong
+// Kong reader gets Hong Kong words.
+func textLang(lang, region string) string {
+	if NormalizeLang(lang) == langZhHant {
+		return HantTag(HantVariant(lang, region))
+	}
+	return NormalizeLang(lang)
+}
+
+var textLangs = []string{langZh, HantTag(HantTaiwan), HantTag(HantHongKong), langEn}
+
+// buildOffers precomputes what VerifyIn shows for each brand in each
 // language.
 func (c *Catalog) buildOffers() {
 	c.offers = map[string]map[string][]Verify{}
-	for _, lang := range []string{langZh, langZhHant, langEn} {
+	for _, lang := range textLangs {
 		byBrand := make(map[string][]Verify, len(c.brands))
 		for _, b := range c.brands {
 			byBrand[b.ID] = offersFor(b, lang)
@@ -136,22 +157,34 @@ func hasRealSource(b Brand) bool {
 // when no brand was detected: a reply is read on a phone.
 const maxTypeBrands = 2
 
-// VerifyVia returns what a reply shows under "verify through", in order:
+// VerifyVia is VerifyIn for callers that have not decided the user's region:
+// it keeps the old guess that a Simplified Chinese reader with no region is
+// in mainland China (see effectiveRegion).
+//
+// Deprecated: decide the region with package region (the user's setting,
+// else region.Inferrer.Infer) and call VerifyIn, which never guesses.
+func (c *Catalog) VerifyVia(brandID, scamType, lang, region string) []Verify {
+	return c.VerifyIn(brandID, scamType, lang, effectiveRegion(region, NormalizeLang(lang)))
+}
+
+// VerifyIn returns what a reply shows under "verify through", in order:
 //   - the impersonated brand (brandID), if known: its first verified phone
 //     number, else its app path and official site;
-//   - else, if scamType is known, up to two entries of the type's verify_via
-//     that fit the region (any region's brands when it is unknown, but never
-//     another region's hotlines);
+//   - else, if scamType is known and the region is known, up to two entries
+//     of the type's verify_via in that region;
 //   - then the region's anti-fraud lines (CN: 96110 and 110; GB: Report Fraud
 //     and 159; US: FTC; AU: Scamwatch; SG: 1799; HK: 18222; TW: 165; DE: 110),
 //     or, where none is known, a generic "call the number on your card" advice.
 //
-// lang is "zh", "zh-Hant" or "en" (other tags read English); region is ISO
-// 3166 alpha-2 or empty when unknown.
-func (c *Catalog) VerifyVia(brandID, scamType, lang, region string) []Verify {
-	lang = NormalizeLang(lang)
-	region = effectiveRegion(region, lang)
-	offers := c.offers[lang]
+// Nothing of a third region is ever shown: only the brand's own entry and
+// the user's region. With an unknown region ("") that leaves the brand's
+// channel and the generic advice, never another country's bank, platform or
+// hotline. lang is "zh", "zh-Hant" or "en" (zh-TW / zh-HK pick the
+// Traditional vocabulary; other tags read English); region is ISO 3166
+// alpha-2.
+func (c *Catalog) VerifyIn(brandID, scamType, lang, region string) []Verify {
+	region = NormalizeRegion(region)
+	offers := c.offers[textLang(lang, region)]
 	lines, haveLines := c.regionalLines[region]
 
 	var out []Verify
@@ -165,19 +198,14 @@ func (c *Catalog) VerifyVia(brandID, scamType, lang, region string) []Verify {
 
 	if _, ok := c.brandByID[brandID]; ok {
 		add(brandID)
-	} else if t, ok := c.ScamType(scamType); ok {
+	} else if t, ok := c.ScamType(scamType); ok && region != "" {
 		shown := 0
 		for _, id := range t.VerifyVia {
 			if shown == maxTypeBrands {
 				break
 			}
 			b, _ := c.Brand(id) // ids are validated at load
-			switch {
-			case added[id] || slices.Contains(lines, id):
-				continue
-			case region == "" && !b.Impersonable:
-				continue // another region's hotline is no help to an unknown region
-			case region != "" && b.Region != region:
+			if added[id] || slices.Contains(lines, id) || b.Region != region {
 				continue
 			}
 			add(id)
@@ -186,10 +214,36 @@ func (c *Catalog) VerifyVia(brandID, scamType, lang, region string) []Verify {
 	}
 
 	if !haveLines {
-		return append(out, Verify{Kind: VerifyAdvice, Value: c.fallbackAdvice.In(lang)})
+		return append(out, Verify{Kind: VerifyAdvice, Value: c.fallbackAdvice.In(textLang(lang, region))})
 	}
 	for _, id := range lines {
 		add(id)
+	}
+	return out
+}
+
+// ReportVia returns where someone who already lost money reports it in
+// their region: every verified, unscoped phone number and web address of the
+// region's report lines (police, fraud reporting), the entry's how-to note
+// on its first item. It is empty for a region without report lines: the
+// caller then says "report it to the police" without a number.
+func (c *Catalog) ReportVia(lang, region string) []Verify {
+	region = NormalizeRegion(region)
+	lang = textLang(lang, region)
+	var out []Verify
+	for _, id := range c.reportLines[region] {
+		b, _ := c.Brand(id) // ids are validated at load
+		note := b.HowToVerify.In(lang)
+		for _, ch := range b.Channels {
+			if !ch.Verified || len(ch.Scope) > 0 || ch.Type != ChannelPhone && ch.Type != ChannelWeb {
+				continue
+			}
+			if ch.Type == ChannelPhone && !hasRealSource(b) {
+				continue
+			}
+			out = append(out, Verify{Kind: ch.Type, Value: ch.Value, Note: note, Source: b.Source, BrandID: b.ID, Name: b.Names.In(lang)})
+			note = "" // the first item carries the note
+		}
 	}
 	return out
 }

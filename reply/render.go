@@ -3,6 +3,7 @@ package reply
 import (
 	"html"
 	"strings"
+	"unicode"
 	"unicode/utf16"
 
 	"github.com/scamguard/scamguard/catalog"
@@ -53,27 +54,130 @@ func labelled(label, value string) []span {
 	return []span{bold(label), text(value)}
 }
 
-// blocks lays the message out: headline and type, the LLM's explanation, why, what they ask next,
-// the counter-fact, what to do now, and the channels to verify through.
-func (m message) blocks() []block {
+// The first screen of a warning must fit a phone without scrolling, the
+// buttons below it included: at most maxShortLines lines of phoneColumns
+// columns (a Chinese character or an emoji takes two), the width of a
+// Telegram message bubble on a common phone at the default text size.
+const (
+	maxShortLines = 8
+	phoneColumns  = 40
+)
+
+// maxShortVerify is how many channels the first screen shows at most: the
+// brand's own and the region's anti-fraud line, when they fit.
+const maxShortVerify = 2
+
+// shortBlocks lay out the first screen: the headline, the scam type, the
+// one thing to do now, and the first channels, one line each (see
+// firstScreenLayout). A reply with no known signs is short as a whole.
+func (m message) shortBlocks() []block {
+	if m.custom != nil {
+		return m.custom
+	}
+	if !m.warns() {
+		return []block{{title: m.t.HeadlineNone, lines: []line{{spans: []span{text(m.t.NoneNote)}}}}, m.verifyBlock(m.verify)}
+	}
+	return m.firstScreen(m.firstScreenLayout())
+}
+
+// warns reports whether the message is a warning (scam or suspicious).
+func (m message) warns() bool {
+	return m.custom == nil && (m.level == classifier.LevelScam || m.level == classifier.LevelSuspicious)
+}
+
+// screenLayout is what the first screen holds besides the headline and the
+// thing to do now.
+type screenLayout struct {
+	channels  int
+	withType  bool // the scam type's name; else it opens More
+	withLabel bool // "check yourself, never with their number"
+}
+
+// firstScreenLayout gives things up until the first screen fits
+// maxShortLines: the second channel, then the type's name (it moves to the
+// top of More), then the label above the channel. The last layout always
+// fits: a headline, one step and one channel.
+func (m message) firstScreenLayout() screenLayout {
+	channels := min(maxShortVerify, len(m.verify))
+	layouts := []screenLayout{{channels, true, true}}
+	if channels > 1 {
+		layouts = append(layouts, screenLayout{1, true, true})
+	}
+	one := min(1, channels)
+	layouts = append(layouts, screenLayout{one, false, true}, screenLayout{one, false, false})
+	for _, layout := range layouts {
+		if phoneLines(writePlain(m.firstScreen(layout))) <= maxShortLines {
+			return layout
+		}
+	}
+	return layouts[len(layouts)-1]
+}
+
+// firstScreen is the first screen in a layout.
+func (m message) firstScreen(layout screenLayout) []block {
 	t := m.t
-	var out []block
-	switch m.level {
-	case classifier.LevelScam, classifier.LevelSuspicious:
-		head := block{title: t.HeadlineSuspicious}
+	head := block{title: m.headline}
+	if head.title == "" {
+		head.title = t.HeadlineSuspicious
 		if m.level == classifier.LevelScam {
 			head.title = t.HeadlineScam
 		}
-		if m.typeKey != "" {
-			head.lines = []line{{spans: labelled(t.Type, m.typeKey)}}
+	}
+	if m.typeKey != "" && layout.withType {
+		head.lines = append(head.lines, line{spans: []span{text(m.typeKey)}})
+	}
+	if m.stopNow != "" {
+		head.lines = append(head.lines, line{spans: []span{text("👉 " + m.stopNow)}})
+	}
+	if layout.channels > 0 && layout.withLabel {
+		head.lines = append(head.lines, line{spans: []span{bold(t.VerifyShort)}})
+	}
+	for _, item := range m.verify[:layout.channels] {
+		head.lines = append(head.lines, line{spans: append([]span{text("☎️ ")}, channelSpans(item, t)...)})
+	}
+	return []block{head}
+}
+
+// phoneLines is how many lines text takes on a phone (see maxShortLines).
+func phoneLines(text string) int {
+	lines := 0
+	for _, l := range strings.Split(text, "\n") {
+		columns := 0
+		for _, r := range l {
+			columns += runeColumns(r)
 		}
-		out = append(out, head)
-		if m.explanation != "" {
-			out = append(out, block{lines: []line{{spans: labelled(t.Explanation, m.explanation)}}})
-		}
-	default:
-		out = append(out, block{title: t.HeadlineNone, lines: []line{{spans: []span{text(t.NoneNote)}}}})
-		return append(out, m.verifyBlock())
+		lines += max(1, (columns+phoneColumns-1)/phoneColumns)
+	}
+	return lines
+}
+
+// runeColumns is the width of a character: two for Chinese, full-width
+// forms and emoji, none for joiners and variation selectors, else one.
+func runeColumns(r rune) int {
+	switch {
+	case r == 0x200D || r >= 0xFE00 && r <= 0xFE0F:
+		return 0
+	case unicode.Is(unicode.Han, r), r >= 0x3000 && r <= 0x303F, r >= 0xFF00 && r <= 0xFF60, r >= 0x1F000, r >= 0x2600 && r <= 0x27BF:
+		return 2
+	}
+	return 1
+}
+
+// moreBlocks lay out what the "why / more" button adds: the LLM's
+// explanation, why, what they ask next, the counter-fact, every step, and the
+// channels the first screen had no room for, with their notes.
+func (m message) moreBlocks() []block {
+	t := m.t
+	if !m.warns() {
+		return nil
+	}
+	layout := m.firstScreenLayout()
+	var out []block
+	if m.typeKey != "" && !layout.withType {
+		out = append(out, block{lines: []line{{spans: labelled(t.Type, m.typeKey)}}})
+	}
+	if m.explanation != "" {
+		out = append(out, block{lines: []line{{spans: labelled(t.Explanation, m.explanation)}}})
 	}
 	if len(m.quotes) > 0 {
 		why := block{title: t.Why, bullets: true}
@@ -102,33 +206,52 @@ func (m message) blocks() []block {
 	for _, s := range steps {
 		do.lines = append(do.lines, line{spans: []span{text(s)}})
 	}
-	return append(out, do, m.verifyBlock())
+	out = append(out, do)
+	// The first screen showed its channels without their notes; here come
+	// the notes and the channels it had no room for, each number once.
+	var notes []catalog.Verify
+	shown := layout.channels
+	for i, item := range m.verify {
+		switch {
+		case i >= shown:
+			notes = append(notes, item)
+		case item.Note != "" && item.Kind != catalog.VerifyAdvice:
+			notes = append(notes, catalog.Verify{Kind: catalog.VerifyAdvice, Value: item.Note})
+		}
+	}
+	if len(notes) > 0 {
+		out = append(out, m.verifyBlock(notes))
+	}
+	return out
+}
+
+// channelSpans writes one channel: name and value, or the name alone when
+// it already says the number ("公安报警电话 110"), so a number is never
+// printed twice, or the value alone.
+func channelSpans(item catalog.Verify, t texts) []span {
+	if item.Kind == catalog.VerifyAdvice {
+		return []span{text(item.Value)}
+	}
+	value := text(item.Value)
+	if item.Kind == catalog.VerifyWeb {
+		value.kind = linkSpan
+	}
+	switch {
+	case item.Name == "":
+		return []span{value}
+	case item.Kind == catalog.VerifyPhone && strings.Contains(item.Name, item.Value):
+		return []span{bold(item.Name)}
+	}
+	return []span{bold(item.Name), text(t.Separator), value}
 }
 
 // verifyBlock lists the channels: name and value on the bullet, the note on
 // the line below it.
-func (m message) verifyBlock() block {
+func (m message) verifyBlock(items []catalog.Verify) block {
 	b := block{title: m.t.Verify, bullets: true}
-	for _, item := range m.verify {
-		if item.Kind == catalog.VerifyAdvice {
-			b.lines = append(b.lines, line{spans: []span{text(item.Value)}})
-			continue
-		}
-		value := text(item.Value)
-		if item.Kind == catalog.VerifyWeb {
-			value.kind = linkSpan
-		}
-		var spans []span
-		switch {
-		case item.Name == "":
-			spans = []span{value}
-		case item.Kind == catalog.VerifyPhone && strings.Contains(item.Name, item.Value):
-			spans = []span{bold(item.Name)} // "公安报警电话 110" already says the number
-		default:
-			spans = []span{bold(item.Name), text(m.t.Separator), value}
-		}
-		b.lines = append(b.lines, line{spans: spans})
-		if item.Note != "" {
+	for _, item := range items {
+		b.lines = append(b.lines, line{spans: channelSpans(item, m.t)})
+		if item.Note != "" && item.Kind != catalog.VerifyAdvice {
 			b.lines = append(b.lines, line{spans: []span{text(item.Note)}, continuation: true})
 		}
 	}
@@ -207,12 +330,18 @@ func utf16Len(s string) int {
 // shortQuoteRunes is how far quotes are cut before they are dropped.
 const shortQuoteRunes = 12
 
-// fitHTML writes the message, giving up parts in a fixed order until it fits
-// in limit: shorter quotes, fewer quotes, no counter-fact, no "next". The
-// headline, what to do now and the channels are never given up; if they
-// alone are too long (a catalog far beyond its bounds), whole lines are cut
-// from the end so the HTML stays well-formed and Telegram still accepts it.
-func fitHTML(m message, limit int) string {
+// write writes the first screen and the rest in a format. In HTML the whole
+// fits in limit: the rest gives up parts in a fixed order (shorter quotes,
+// fewer quotes, no explanation, no counter-fact, no "next"); the first
+// screen, what to do now and the channels are never given up. If they alone
+// are too long (a catalogue far beyond its bounds), whole lines are cut from
+// the end so the HTML stays well-formed and Telegram still accepts it.
+func (m message) write(format Format, limit int) (short, more string) {
+	if format == Plain {
+		return writePlain(m.shortBlocks()), writePlain(m.moreBlocks())
+	}
+	short = writeHTML(m.shortBlocks())
+	room := limit - utf16Len(short) - 2 // the blank line between them
 	shrinks := []func(*message){
 		func(m *message) {
 			for i := range m.quotes {
@@ -229,20 +358,27 @@ func fitHTML(m message, limit int) string {
 		func(m *message) { m.next = nil },
 	)
 	m.quotes = append([]quote(nil), m.quotes...) // shrinking must not touch the caller's slice
-	out := writeHTML(m.blocks())
+	more = writeHTML(m.moreBlocks())
 	for _, shrink := range shrinks {
-		if utf16Len(out) <= limit {
-			return out
+		if utf16Len(more) <= room {
+			return short, more
 		}
 		shrink(&m)
-		out = writeHTML(m.blocks())
+		more = writeHTML(m.moreBlocks())
 	}
-	for utf16Len(out) > limit {
-		cut := strings.LastIndexByte(out, '\n')
+	for utf16Len(more) > room && more != "" {
+		cut := strings.LastIndexByte(more, '\n')
 		if cut < 0 {
-			return ""
+			cut = 0
 		}
-		out = out[:cut]
+		more = more[:cut]
 	}
-	return out
+	for utf16Len(short) > limit {
+		cut := strings.LastIndexByte(short, '\n')
+		if cut < 0 {
+			return "", ""
+		}
+		short = short[:cut]
+	}
+	return short, more
 }

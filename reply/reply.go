@@ -11,6 +11,7 @@ package reply
 import (
 	_ "embed"
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/scamguard/scamguard/catalog"
 	"github.com/scamguard/scamguard/classifier"
+	"github.com/scamguard/scamguard/region"
 )
 
 // Reply languages: Simplified Chinese, Traditional Chinese and English.
@@ -32,31 +34,72 @@ var languages = []string{LangZh, LangZhHant, LangEn}
 
 // texts is the fixed frame of a reply in one language.
 type texts struct {
-	HeadlineScam       string   `yaml:"headline_scam"`
-	HeadlineSuspicious string   `yaml:"headline_suspicious"`
-	HeadlineNone       string   `yaml:"headline_none"`
-	NoneNote           string   `yaml:"none_note"`
-	Type               string   `yaml:"type"`
-	Why                string   `yaml:"why"`
-	Explanation        string   `yaml:"explanation"`
-	Next               string   `yaml:"next"`
-	PaymentStep        string   `yaml:"payment_step"`
-	Remember           string   `yaml:"remember"`
-	DoNow              string   `yaml:"do_now"`
-	Verify             string   `yaml:"verify"`
-	Separator          string   `yaml:"separator"`
-	QuoteOpen          string   `yaml:"quote_open"`
-	QuoteClose         string   `yaml:"quote_close"`
-	DoScam             []string `yaml:"do_scam"`
-	DoSuspicious       []string `yaml:"do_suspicious"`
+	HeadlineScam       string            `yaml:"headline_scam"`
+	HeadlineSuspicious string            `yaml:"headline_suspicious"`
+	HeadlineNone       string            `yaml:"headline_none"`
+	NoneNote           string            `yaml:"none_note"`
+	Type               string            `yaml:"type"`
+	Why                string            `yaml:"why"`
+	Explanation        string            `yaml:"explanation"`
+	Next               string            `yaml:"next"`
+	PaymentStep        string            `yaml:"payment_step"`
+	Remember           string            `yaml:"remember"`
+	DoNow              string            `yaml:"do_now"`
+	Verify             string            `yaml:"verify"`
+	Separator          string            `yaml:"separator"`
+	QuoteOpen          string            `yaml:"quote_open"`
+	QuoteClose         string            `yaml:"quote_close"`
+	DoScam             []string          `yaml:"do_scam"`
+	DoSuspicious       []string          `yaml:"do_suspicious"`
+	Roles              map[string]string `yaml:"roles"`
+	Meanings           map[string]string `yaml:"meanings"`
 	// The short warning a family group hears (GroupWarning).
-	GroupScam       string            `yaml:"group_warn_scam"`
-	GroupSuspicious string            `yaml:"group_warn_suspicious"`
-	GroupNone       string            `yaml:"group_check_none"`
-	GroupType       string            `yaml:"group_type_line"`
-	GroupCheckWith  string            `yaml:"group_check_with"`
-	Roles           map[string]string `yaml:"roles"`
-	Meanings        map[string]string `yaml:"meanings"`
+	GroupScam       string `yaml:"group_warn_scam"`
+	GroupSuspicious string `yaml:"group_warn_suspicious"`
+	GroupNone       string `yaml:"group_check_none"`
+	GroupType       string `yaml:"group_type_line"`
+	GroupCheckWith  string `yaml:"group_check_with"`
+
+	// VerifyShort heads the one or two channels of the first screen.
+	VerifyShort string `yaml:"verify_short"`
+	// StopNow is the one thing to do now, by the meaning of the strongest
+	// money move (meanings keys); StopNowScam and StopNowSuspicious when no
+	// money move has its own.
+	StopNow               map[string]string `yaml:"stop_now"`
+	StopNowScam           string            `yaml:"stop_now_scam"`
+	StopNowSuspicious     string            `yaml:"stop_now_suspicious"`
+	HeadlineQuestionScam  string            `yaml:"headline_question_scam"`
+	HeadlineQuestionKnown string            `yaml:"headline_question_known"`
+	UpdateScam            string            `yaml:"update_scam"`
+	UpdateSuspicious      string            `yaml:"update_suspicious"`
+	UpdateNew             string            `yaml:"update_new"`
+	UpdateNothingNew      string            `yaml:"update_nothing_new"`
+	AfterLoss             afterLossTexts    `yaml:"after_loss"`
+	Greeting              greetingTexts     `yaml:"greeting"`
+}
+
+// afterLossTexts are the steps for someone who already paid, gave a code,
+// bought cards or let them in. No numbers: those come from the catalogue.
+type afterLossTexts struct {
+	Headline string `yaml:"headline"`
+	// Payment, Cards, Code and Screen are the first step for each loss kind
+	// (intent.LossPayment, ...).
+	Payment       string   `yaml:"payment"`
+	Cards         string   `yaml:"cards"`
+	Code          string   `yaml:"code"`
+	Screen        string   `yaml:"screen"`
+	Brand         string   `yaml:"brand"`
+	Report        string   `yaml:"report"`
+	ReportGeneric string   `yaml:"report_generic"`
+	Evidence      string   `yaml:"evidence"`
+	EvidenceLines []string `yaml:"evidence_lines"`
+	Recovery      string   `yaml:"recovery"`
+}
+
+// greetingTexts tell someone who just says hello how to use the bot.
+type greetingTexts struct {
+	Title string   `yaml:"title"`
+	Lines []string `yaml:"lines"`
 }
 
 // textsFile is texts.yaml: the frame per language, and which signals get a
@@ -73,7 +116,11 @@ var textsYAML []byte
 
 // Renderer builds replies from verdicts; safe for concurrent use.
 type Renderer struct {
-	catalog        *catalog.Catalog
+	catalog *catalog.Catalog
+	regions *region.Inferrer
+	// texts holds the frame per reply language (zh, zh-Hant, en) as
+	// written in texts.yaml, and per text language (zh-TW, zh-HK): the
+	// Traditional frame in Taiwan's or Hong Kong's words (see textLang).
 	texts          map[string]texts
 	signalMeanings map[string]string
 	// htmlLimit is Telegram's message limit; tests lower it to exercise
@@ -94,7 +141,64 @@ func New(cat *catalog.Catalog) (*Renderer, error) {
 			return nil, fmt.Errorf("reply texts %s: %w", lang, err)
 		}
 	}
-	return &Renderer{catalog: cat, texts: all, signalMeanings: file.SignalMeanings, htmlLimit: TelegramLimit}, nil
+	for _, variant := range []string{catalog.HantTaiwan, catalog.HantHongKong} {
+		localized, err := localizeTexts(file.ZhHant, variant)
+		if err != nil {
+			return nil, fmt.Errorf("reply texts zh-Hant in %s words: %w", variant, err)
+		}
+		all[catalog.HantTag(variant)] = localized
+	}
+	regions, err := region.New(cat)
+	if err != nil {
+		return nil, fmt.Errorf("region cues: %w", err)
+	}
+	return &Renderer{catalog: cat, regions: regions, texts: all, signalMeanings: file.SignalMeanings, htmlLimit: TelegramLimit}, nil
+}
+
+// allStrings returns every string of a frame, through YAML so that no
+// field is forgotten.
+func allStrings(t texts) ([]string, error) {
+	data, err := yaml.Marshal(t)
+	if err != nil {
+		return nil, err
+	}
+	var tree any
+	if err := yaml.Unmarshal(data, &tree); err != nil {
+		return nil, err
+	}
+	var out []string
+	var walk func(any)
+	walk = func(node any) {
+		switch n := node.(type) {
+		case string:
+			out = append(out, n)
+		case []any:
+			for _, item := range n {
+				walk(item)
+			}
+		case map[string]any:
+			for _, item := range n {
+				walk(item)
+			}
+		}
+	}
+	walk(tree)
+	return out, nil
+}
+
+// localizeTexts rewrites every string of a Traditional frame in a region's
+// vocabulary. Going through YAML touches every field, so a new text cannot
+// be forgotten; the keys are ASCII and stay as they are.
+func localizeTexts(t texts, variant string) (texts, error) {
+	data, err := yaml.Marshal(t)
+	if err != nil {
+		return texts{}, err
+	}
+	var out texts
+	if err := yaml.Unmarshal([]byte(catalog.LocalizeHant(string(data), variant)), &out); err != nil {
+		return texts{}, err
+	}
+	return out, nil
 }
 
 // complete reports the first missing piece of a language's frame.
@@ -111,8 +215,37 @@ func (t texts) complete(signalMeanings map[string]string) error {
 			return fmt.Errorf("%s is empty", name)
 		}
 	}
-	if len(t.DoScam) == 0 || len(t.DoSuspicious) == 0 {
-		return fmt.Errorf("do_scam or do_suspicious is empty")
+	for name, value := range map[string]string{
+		"verify_short": t.VerifyShort, "stop_now_scam": t.StopNowScam,
+		"stop_now_suspicious": t.StopNowSuspicious, "headline_question_scam": t.HeadlineQuestionScam,
+		"headline_question_known": t.HeadlineQuestionKnown, "update_scam": t.UpdateScam,
+		"update_suspicious": t.UpdateSuspicious, "update_new": t.UpdateNew, "update_nothing_new": t.UpdateNothingNew,
+		"after_loss.headline": t.AfterLoss.Headline, "after_loss.payment": t.AfterLoss.Payment,
+		"after_loss.cards": t.AfterLoss.Cards, "after_loss.code": t.AfterLoss.Code, "after_loss.screen": t.AfterLoss.Screen,
+		"after_loss.brand": t.AfterLoss.Brand, "after_loss.report": t.AfterLoss.Report,
+		"after_loss.report_generic": t.AfterLoss.ReportGeneric, "after_loss.evidence": t.AfterLoss.Evidence,
+		"after_loss.recovery": t.AfterLoss.Recovery, "greeting.title": t.Greeting.Title,
+	} {
+		if strings.TrimSpace(value) == "" {
+			return fmt.Errorf("%s is empty", name)
+		}
+	}
+	if len(t.DoScam) == 0 || len(t.DoSuspicious) == 0 || len(t.AfterLoss.EvidenceLines) == 0 || len(t.Greeting.Lines) == 0 {
+		return fmt.Errorf("do_scam, do_suspicious, after_loss.evidence_lines or greeting.lines is empty")
+	}
+	for meaning := range t.StopNow {
+		if t.Meanings[meaning] == "" {
+			return fmt.Errorf("stop_now.%s is no key of meanings", meaning)
+		}
+	}
+	all, err := allStrings(t)
+	if err != nil {
+		return fmt.Errorf("read back the texts: %w", err)
+	}
+	for _, number := range digitRuns.FindAllString(strings.Join(all, "\n"), -1) {
+		if len(strings.NewReplacer(" ", "", "-", "").Replace(number)) >= 3 {
+			return fmt.Errorf("the text %q has a number; numbers come from the catalogue's verified channels", number)
+		}
 	}
 	for _, role := range quoteOrder {
 		if t.Roles[string(role)] == "" {
@@ -127,31 +260,55 @@ func (t texts) complete(signalMeanings map[string]string) error {
 	return nil
 }
 
+// digitRuns finds numbers as phone numbers are written ("0300 123 2040").
+var digitRuns = regexp.MustCompile(`\d(?:[- ]?\d)*`)
+
 // Options choose the reply's language and the user's region.
 type Options struct {
 	// Lang is "auto" or empty (the conversation's language), "zh", "zh-Hant"
-	// or "en". Tags such as zh-TW or en-GB are accepted.
+	// or "en". Tags such as zh-TW or en-GB are accepted; zh-TW and zh-HK
+	// also pick Taiwan's or Hong Kong's words.
 	Lang string
-	// Region is an ISO 3166 alpha-2 code, or empty when unknown; it picks
-	// the anti-fraud lines (see catalog.VerifyVia).
+	// Region is the user's region, ISO 3166 alpha-2: their setting, or a
+	// guess the caller trusts (region.Guess.Usable). Empty: the reply guesses
+	// from the verdict alone (the brand's region, the script) and, when that
+	// guess is weak, shows no region's lines — only the brand's own channel
+	// and advice that holds anywhere.
 	Region string
 }
+
+// Format is how a reply is written.
+type Format int
+
+// The two formats: plain text for the CLI, Telegram HTML for the bot.
+const (
+	Plain Format = iota
+	HTML
+)
 
 // Reply is a rendered answer.
 type Reply struct {
 	// Lang is the language it is written in: zh, zh-Hant or en.
 	Lang string
-	// Text is the reply: plain text from Render, Telegram HTML from
-	// RenderHTML.
+	// Text is the whole reply: Short, then More after a blank line.
 	Text string
-	// Verify are the official channels shown under "verify through".
+	// Short is the first screen of a warning (at most eight lines on a
+	// phone): the verdict, the one thing to do now and the channel to verify
+	// through. For other replies it is the whole reply.
+	Short string
+	// More is what a "why / more" button adds under Short: why, what they
+	// will ask next, every step and every channel; empty when there is
+	// nothing more.
+	More string
+	// Verify are the official channels the reply shows.
 	Verify []catalog.Verify
+	// Region is the region the reply was written for; empty when unknown.
+	Region string
 }
 
 // Render writes the reply as plain text, for the CLI.
 func (r *Renderer) Render(v classifier.Verdict, opts Options) Reply {
-	m := r.compose(v, opts)
-	return Reply{Lang: m.lang, Text: writePlain(m.blocks()), Verify: m.verify}
+	return r.Verdict(v, opts, Plain)
 }
 
 // TelegramLimit is the longest message Telegram accepts, in UTF-16 code
@@ -162,19 +319,32 @@ const TelegramLimit = 4096
 // of text is escaped, and only <b>, <i> and <a href> are used. It fits in
 // TelegramLimit, counted on the HTML source, which is never shorter than what
 // Telegram counts. When too long it shortens the quoted phrases, then drops
-// them, then the "remember" and "next" blocks; the advice and the channels
-// to verify through are never cut.
+// them, then the "remember" and "next" blocks; the first screen, the advice
+// and the channels to verify through are never cut.
 func (r *Renderer) RenderHTML(v classifier.Verdict, opts Options) Reply {
+	return r.Verdict(v, opts, HTML)
+}
+
+// Verdict writes the reply to a verdict in a format: Render and RenderHTML.
+func (r *Renderer) Verdict(v classifier.Verdict, opts Options, format Format) Reply {
 	m := r.compose(v, opts)
-	return Reply{Lang: m.lang, Text: fitHTML(m, r.htmlLimit), Verify: m.verify}
+	short, more := m.write(format, r.htmlLimit)
+	return m.reply(short, more)
 }
 
 // message is everything a reply says, before it is written out.
 type message struct {
-	lang    string
-	t       texts
-	level   classifier.Level
-	typeKey string // the scam type's name, empty when unknown
+	lang string
+	// textLang is the key of t: lang, or zh-TW / zh-HK for Traditional.
+	textLang string
+	region   string
+	t        texts
+	level    classifier.Level
+	// headline overrides the level's headline (a question, an update).
+	headline string
+	typeKey  string // the scam type's name, empty when unknown
+	// stopNow is the one thing to do now, on the first screen.
+	stopNow string
 	// explanation is the LLM stage's sentence, cleaned; empty when none.
 	explanation string
 	quotes      []quote
@@ -184,12 +354,25 @@ type message struct {
 	nextLabel string
 	remember  string
 	verify    []catalog.Verify
+	// custom, when set, is the whole reply as blocks (greeting, after the
+	// loss, update): no first-screen split and nothing to shrink.
+	custom []block
+}
+
+// reply packs written text into a Reply.
+func (m message) reply(short, more string) Reply {
+	text := short
+	if more != "" {
+		text = short + "\n\n" + more
+	}
+	return Reply{Lang: m.lang, Text: text, Short: short, More: more, Verify: m.verify, Region: m.region}
 }
 
 // quote is one phrase of the other party and what it means.
 type quote struct {
 	phrase  string
 	meaning string
+	signal  string
 }
 
 // maxQuotes bounds the "why" list: a reply is read on a phone.
@@ -198,31 +381,126 @@ const maxQuotes = 3
 // maxQuoteRunes shortens a long quoted match.
 const maxQuoteRunes = 40
 
+// audience is who a reply is for: its language, the vocabulary of its
+// Traditional texts, and the region whose channels it may show.
+type audience struct {
+	lang, textLang, region string
+	// allowed are the regions whose names a catalogue sentence may carry:
+	// the user's and the impersonated brand's.
+	allowed []string
+}
+
+// audienceFor decides the language and region of a reply. The region is
+// the option, else a usable guess from what the verdict knows (see
+// Options.Region).
+func (r *Renderer) audienceFor(v classifier.Verdict, opts Options) audience {
+	lang := replyLang(opts.Lang, v.Language)
+	userRegion := catalog.NormalizeRegion(opts.Region)
+	if userRegion == "" {
+		evidence := region.Evidence{Script: v.Language}
+		if v.Brand != "" {
+			evidence.Brands = []string{v.Brand}
+		}
+		if g := r.regions.Infer(evidence); g.Usable() {
+			userRegion = g.Region
+		}
+	}
+	a := audience{lang: lang, textLang: lang, region: userRegion}
+	if lang == LangZhHant {
+		tagOrLang := opts.Lang
+		if tagOrLang == "" || tagOrLang == "auto" {
+			tagOrLang = v.Language
+		}
+		a.textLang = catalog.HantTag(catalog.HantVariant(tagOrLang, userRegion))
+	}
+	if userRegion != "" {
+		a.allowed = append(a.allowed, userRegion)
+	}
+	if b, ok := r.catalog.Brand(v.Brand); ok && b.Region != userRegion {
+		a.allowed = append(a.allowed, b.Region)
+	}
+	return a
+}
+
+// fits reports whether a catalogue sentence names nothing of a region the
+// reader is not in and the brand is not from.
+func (r *Renderer) fits(a audience, text string) bool {
+	_, foreign := r.catalog.NamesOtherRegion(text, a.allowed...)
+	return !foreign
+}
+
 // compose decides what the reply says.
 func (r *Renderer) compose(v classifier.Verdict, opts Options) message {
-	lang := replyLang(opts.Lang, v.Language)
+	a := r.audienceFor(v, opts)
 	m := message{
-		lang:   lang,
-		t:      r.texts[lang],
-		level:  v.Level,
-		verify: r.catalog.VerifyVia(v.Brand, v.Type, lang, opts.Region),
-	}
-	if v.Level != classifier.LevelScam && v.Level != classifier.LevelSuspicious {
-		return m // no known signs: say so, and where to check anyway
+		lang:     a.lang,
+		textLang: a.textLang,
+		region:   a.region,
+		t:        r.texts[a.textLang],
+		level:    v.Level,
+		verify:   r.catalog.VerifyIn(v.Brand, v.Type, a.textLang, a.region),
 	}
 	scamType, knownType := r.catalog.ScamType(v.Type)
+	question := v.Frame == classifier.FrameQuestion
+	switch {
+	case v.Level == classifier.LevelScam || v.Level == classifier.LevelSuspicious:
+		if question {
+			m.headline = m.t.HeadlineQuestionScam
+		}
+	case question && knownType:
+		// Someone asks about a script they were told: name it, and answer
+		// as for a suspicious conversation.
+		m.level, m.headline = classifier.LevelSuspicious, m.t.HeadlineQuestionKnown
+	default:
+		return m // no known signs: say so, and where to check anyway
+	}
 	if knownType {
-		m.typeKey = scamType.Names.In(lang)
-		if never := scamType.NeverDoes.In(lang); len(never) > 0 {
-			m.remember = never[0]
+		m.typeKey = scamType.Names.In(a.textLang)
+		for _, never := range scamType.NeverDoes.In(a.textLang) {
+			if r.fits(a, never) {
+				m.remember = never
+				break
+			}
 		}
 	}
 	m.explanation = cleanExplanation(v.Explanation)
 	m.quotes = r.quotes(v, m.t)
-	if v.Level == classifier.LevelScam && knownType {
-		m.nextLabel, m.next = nextStep(scamType, v.Stage, lang, m.t)
+	m.stopNow = r.stopNow(v, m.t, m.level)
+	if m.level == classifier.LevelScam && knownType || question && knownType {
+		m.nextLabel, m.next = nextStep(scamType, v.Stage, a.textLang, m.t)
+		for _, line := range m.next {
+			if !r.fits(a, line) {
+				m.nextLabel, m.next = "", nil // a step about another country's brand misleads more than it helps
+				break
+			}
+		}
 	}
 	return m
+}
+
+// stopNow picks the one thing to do now: the advice for the strongest money
+// move the other party asked for, else the level's general advice.
+func (r *Renderer) stopNow(v classifier.Verdict, t texts, level classifier.Level) string {
+	var best *classifier.Hit
+	for i := range v.Signals {
+		h := &v.Signals[i]
+		if h.Role != classifier.RoleMoneyMove || h.Act != classifier.ActAssert || h.Speaker == classifier.SpeakerUser {
+			continue
+		}
+		if t.StopNow[r.signalMeanings[h.Signal]] == "" {
+			continue
+		}
+		if best == nil || h.Weight > best.Weight {
+			best = h
+		}
+	}
+	if best != nil {
+		return t.StopNow[r.signalMeanings[best.Signal]]
+	}
+	if level == classifier.LevelScam {
+		return t.StopNowScam
+	}
+	return t.StopNowSuspicious
 }
 
 // replyLang picks zh, zh-Hant or en: the option when set, else the
@@ -274,7 +552,7 @@ func (r *Renderer) quotes(v classifier.Verdict, t texts) []quote {
 		if meaning == "" {
 			meaning = t.Roles[string(role)]
 		}
-		out = append(out, quote{phrase: phrase, meaning: meaning})
+		out = append(out, quote{phrase: phrase, meaning: meaning, signal: best.Signal})
 		if len(out) == maxQuotes {
 			break
 		}

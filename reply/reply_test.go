@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -155,12 +156,22 @@ func TestGoldenShape(t *testing.T) {
 	for _, tc := range goldenCases(cat) {
 		t.Run(tc.name, func(t *testing.T) {
 			st, _ := cat.ScamType(tc.verdict.Type)
-			frame := r.texts[tc.verdict.Language]
+			textLang := r.audienceFor(tc.verdict, tc.opts).textLang
+			frame := r.texts[textLang]
 			got := r.Render(tc.verdict, tc.opts)
 			pivot, _ := st.Stage(catalog.StagePivot)
+			if next := pivot.Next.In(textLang); r.fits(r.audienceFor(tc.verdict, tc.opts), next) && !strings.Contains(got.Text, frame.Next+"\n"+next) {
+				t.Errorf("reply lacks what they ask next, %q:\n%s", next, got.Text)
+			}
+			remembered := false
+			for _, never := range st.NeverDoes.In(textLang) {
+				remembered = remembered || strings.Contains(got.Text, frame.Remember+never) || strings.Contains(got.Text, frame.Remember+" "+never)
+			}
+			if !remembered && slices.ContainsFunc(st.NeverDoes.In(textLang), func(s string) bool { return r.fits(r.audienceFor(tc.verdict, tc.opts), s) }) {
+				t.Errorf("reply lacks a counter-fact that fits the reader:\n%s", got.Text)
+			}
 			for _, want := range []string{
-				frame.HeadlineScam, st.Names.In(got.Lang), frame.Next, pivot.Next.In(got.Lang),
-				frame.DoScam[1], st.NeverDoes.In(got.Lang)[0], frame.Verify,
+				frame.HeadlineScam, st.Names.In(textLang), frame.DoScam[1], frame.VerifyShort,
 			} {
 				if !strings.Contains(got.Text, want) {
 					t.Errorf("reply lacks %q:\n%s", want, got.Text)
@@ -280,10 +291,11 @@ func TestHTMLDropsQuotesFirst(t *testing.T) {
 	v := syntheticVerdict(mustType(t, r, "ecommerce_logistics_refund"), LangZh)
 	full := r.RenderHTML(v, Options{}).Text
 	m := r.compose(v, Options{})
+	short := writeHTML(m.shortBlocks())
 	m.quotes = nil
-	withoutQuotes := writeHTML(m.blocks())
+	withoutQuotes := short + "\n\n" + writeHTML(m.moreBlocks())
 	m.remember, m.next = "", nil
-	essentials := writeHTML(m.blocks())
+	essentials := short + "\n\n" + writeHTML(m.moreBlocks())
 
 	tests := []struct {
 		name       string
@@ -350,7 +362,7 @@ func TestNoneNeverSaysSafe(t *testing.T) {
 			for _, got := range []Reply{r.Render(v, Options{Region: region}), r.RenderHTML(v, Options{Region: region})} {
 				// The verdict is everything above the channels; a channel's
 				// own note ("reach your bank safely") is no verdict.
-				verdict, _, found := strings.Cut(got.Text, r.texts[lang].Verify)
+				verdict, _, found := strings.Cut(got.Text, r.texts[r.audienceFor(v, Options{Region: region}).textLang].Verify)
 				if !found {
 					t.Errorf("%s/%s: no channels section:\n%s", lang, region, got.Text)
 				}
