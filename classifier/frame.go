@@ -39,6 +39,10 @@ type frameCues struct {
 	// ("您需要", "you need to"): a live script, whatever else it quotes.
 	selfDemand bool
 	warnings   int
+	// negated counts the stretches whose scam phrases are negated or
+	// warned against; strongAsserted: the turn asserts a strong one.
+	negated        int
+	strongAsserted bool
 }
 
 // frame decides the frame of a turn from its cues.
@@ -46,7 +50,11 @@ func (f frameCues) frame() Frame {
 	switch {
 	case f.closure && (f.described || f.reporting):
 		return FrameRetold
-	case !f.selfDemand && (f.news >= 2 || f.news >= 1 && f.warnings >= 1 || f.warnings >= 2):
+	case f.news >= 3, !f.selfDemand && (f.news >= 2 || f.news >= 1 && f.warnings >= 1 || f.warnings >= 2),
+		!f.selfDemand && !f.strongAsserted && f.warnings >= 1 && f.negated >= 2:
+		// Three marks of a report (scammers, victims, "police warn") make
+		// one even when it paraphrases the script's demands ("…say you
+		// must call 'Microsoft Support'").
 		return FrameWarning
 	case f.question && (f.described || f.reporting):
 		return FrameQuestion

@@ -122,6 +122,9 @@ func (f *Folded) fold(text string) {
 				emit(r, start, end)
 			case r >= '0' && r <= '9':
 				emit(r, start, end)
+			case r == '.' && dottedLetter(text, start):
+				// "f.i.l.l i.n t.h.e c.a.r.d": dots between single letters
+				// hide words; they end neither a word nor a sentence.
 			default:
 				if isClauseBreak(r) {
 					clause++
@@ -348,3 +351,12 @@ var hanTable = func() []hanFold {
 func foldKey(phrase string) string {
 	return string(Normalize(phrase).Runes)
 }
+
+// dottedLetter reports a dot at byte i that stands between a single letter
+// and another letter ("T.x.t", "c.a.r.d").
+func dottedLetter(text string, i int) bool {
+	return i >= 1 && i+1 < len(text) && isASCIILetter(text[i-1]) && isASCIILetter(text[i+1]) &&
+		(i == 1 || !isASCIILetter(text[i-2]))
+}
+
+func isASCIILetter(b byte) bool { return b|0x20 >= 'a' && b|0x20 <= 'z' }

@@ -49,6 +49,9 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 
 	matches, nears := c.findPhrases(scratch, folded, carried)
 	sp := c.speechActs(text, folded, matches, t.From)
+	if t.Quoted && sp.voice == voiceDirect {
+		sp.voice, sp.narrated = voiceReported, true
+	}
 	if sp.frame != FrameLive {
 		// The frame shows even where no phrase matched ("got one of those
 		// texts… deleted it"): a small share of its own.
@@ -246,6 +249,9 @@ func (c *Classifier) speechActs(text string, folded *Folded, matches []match, fr
 		}
 	}
 	cues.news = len(news)
+	if cues.warnings > 0 {
+		cues.negated, cues.strongAsserted = c.adviceOf(folded, matches, sp)
+	}
 	sp.frame = cues.frame()
 	sp.narrated = cues.described || cues.reporting
 	switch {
@@ -262,6 +268,34 @@ func (c *Classifier) speechActs(text string, folded *Folded, matches []match, fr
 	}
 	return sp
 }
+
+// adviceOf counts the stretches of a turn whose scam phrases are negated
+// or warned against, and reports whether it asserts a strong one: a turn
+// that warns, negates two scripts' moves and demands nothing is advice
+// ("支付宝客服不会要求您下载会议软件…，刚才那通电话建议您不要理会").
+func (c *Classifier) adviceOf(folded *Folded, matches []match, sp *speech) (negated int, strongAsserted bool) {
+	var stretches []int32
+	for _, m := range matches {
+		for _, ref := range c.matcher.patterns[m.pattern].payloads {
+			p := c.payloads[ref]
+			if p.kind != payloadSignal || c.signals[p.index].Role == RoleWarning || c.signals[p.index].Role == RoleInquiry {
+				continue
+			}
+			if !sp.warned(folded, m.start) && !c.negated(folded, matches, m) {
+				strongAsserted = strongAsserted || c.signals[p.index].Weight >= strongAssertion
+				continue
+			}
+			if segment := segmentOf(folded, m.start); !slices.Contains(stretches, segment) {
+				stretches = append(stretches, segment)
+			}
+		}
+	}
+	return len(stretches), strongAsserted
+}
+
+// strongAssertion is the weight of a phrase that, asserted, makes a turn
+// more than advice.
+const strongAssertion = 0.5
 
 // recordPhrases records the phrase and near hits of a turn.
 func (c *Classifier) recordPhrases(state *State, index int, text string, folded *Folded, matches []match, nears []nearHit, sp *speech) bool {

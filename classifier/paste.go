@@ -13,6 +13,9 @@ type Turn struct {
 	From Speaker
 	// Start and End are the turn's byte span in the message text.
 	Start, End int
+	// Quoted marks a message the user quotes inside their own ("收到这个
+	// 短信：「…」"): relayed words, as in a retelling.
+	Quoted bool `json:"quoted,omitempty"`
 }
 
 // Turns splits a message into the turns of a pasted transcript ("客服：…\n
@@ -390,7 +393,7 @@ func quotedMessage(text string, from Speaker) []Turn {
 	if strings.TrimSpace(text[:start]) != "" {
 		turns = append(turns, Turn{From: SpeakerUser, Start: 0, End: start})
 	}
-	turns = append(turns, Turn{From: SpeakerOther, Start: start, End: end})
+	turns = append(turns, Turn{From: SpeakerOther, Start: start, End: end, Quoted: true})
 	if rest := strings.TrimLeftFunc(text[end:], isQuoteOrSpace); rest != "" {
 		turns = append(turns, Turn{From: SpeakerUser, Start: len(text) - len(rest), End: len(text)})
 	}
