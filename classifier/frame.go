@@ -50,8 +50,11 @@ func (f frameCues) frame() Frame {
 	switch {
 	case f.closure && (f.described || f.reporting):
 		return FrameRetold
-	case f.news >= 3, !f.selfDemand && (f.news >= 2 || f.news >= 1 && f.warnings >= 1 || f.warnings >= 2),
-		!f.selfDemand && !f.strongAsserted && f.warnings >= 1 && f.negated >= 2:
+	case f.news >= 3, !f.selfDemand && (f.news >= 2 || f.warnings >= 2),
+		// One mark of a report with one warning is advice only when the
+		// turn asserts nothing strong of its own: "…to all residents. Tap
+		// here to apply… Beware of scams!" is the scam signing off.
+		!f.selfDemand && !f.strongAsserted && f.warnings >= 1 && (f.news >= 1 || f.negated >= 2):
 		// Three marks of a report (scammers, victims, "police warn") make
 		// one even when it paraphrases the script's demands ("…say you
 		// must call 'Microsoft Support'").

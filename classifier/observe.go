@@ -239,7 +239,7 @@ func (c *Classifier) speechActs(text string, folded *Folded, matches []match, fr
 				cues.selfDemand = cues.selfDemand || !insideQuotes(text, int(folded.Start[m.start]))
 			case p.kind == payloadSignal && c.signals[p.index].Role == RoleWarning:
 				segment := segmentOf(folded, m.start)
-				if !slices.ContainsFunc(sp.warnedSegments, func(w warnedStretch) bool { return w.segment == segment }) {
+				if !c.signals[p.index].Reassures && !slices.ContainsFunc(sp.warnedSegments, func(w warnedStretch) bool { return w.segment == segment }) {
 					cues.warnings++ // one per stretch: "we will never ask you to pay" is one warning
 				}
 				sp.warnedSegments = append(sp.warnedSegments, warnedStretch{segment, m.start, m.end, c.signals[p.index].LooksBack})

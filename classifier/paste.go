@@ -347,6 +347,9 @@ func (c *Classifier) phraseWeight(text string) float64 {
 // ("我:怎么验证 你在京东买一张京东E卡…": the join left only a space).
 func replyEnd(s string) int {
 	cut := firstSentenceEnd(s)
+	if start := unmarkedSentenceStart(s); start > 0 && (cut == 0 || start < cut) {
+		cut = start
+	}
 	body := strings.TrimLeftFunc(s, unicode.IsSpace)
 	if first, _ := utf8.DecodeRuneInString(body); unicode.Is(unicode.Han, first) {
 		lead := len(s) - len(body)
@@ -356,6 +359,31 @@ func replyEnd(s string) int {
 	}
 	return cut
 }
+
+// unmarkedSentenceStart returns the byte where a capitalised word follows
+// a lower-case one within the first few words of s ("what do I do Pay the
+// fee…": the reply lost its question mark), or 0. "I" and its forms are
+// not a sentence start.
+func unmarkedSentenceStart(s string) int {
+	words := 0
+	for i := 1; i < len(s) && words < shortReplyWords; i++ {
+		if s[i-1] != ' ' {
+			continue
+		}
+		words++
+		if i >= 2 && s[i-2] >= 'a' && s[i-2] <= 'z' && s[i] >= 'A' && s[i] <= 'Z' && !pronounI(s[i:]) {
+			return i
+		}
+	}
+	return 0
+}
+
+// shortReplyWords is how far into a flattened reply a missing sentence
+// mark is looked for: replies in pasted chats are short.
+const shortReplyWords = 8
+
+// pronounI reports whether s starts with the word "I" ("I", "I'm", "I'll").
+func pronounI(s string) bool { return s[0] == 'I' && (len(s) == 1 || !isASCIILetter(s[1])) }
 
 // firstSentenceEnd returns the byte just after the first sentence mark of
 // s that has text after it, or 0.

@@ -93,6 +93,10 @@ type Signal struct {
 	// "…is a scam"); other warnings govern the words after them ("谨防…",
 	// "beware of…").
 	LooksBack bool `yaml:"looks_back"`
+	// Reassures marks a warning in the speaker's own voice ("we will never
+	// ask for your PIN"): it acts in scope but is no sign that a turn is
+	// advice, since scripts say it too.
+	Reassures bool `yaml:"reassures"`
 	// Phrases are matched after normalisation (see Normalize): case,
 	// width, separators, Traditional characters and look-alikes do not matter.
 	Phrases []string `yaml:"phrases"`
@@ -208,8 +212,8 @@ func (s *SignalSet) validate() error {
 			return fmt.Errorf("%s: lang %q is not zh, en or any", where, sig.Lang)
 		case sig.Hard && sig.Role != RoleMoneyMove:
 			return fmt.Errorf("%s: only money moves can be hard stops", where)
-		case sig.LooksBack && sig.Role != RoleWarning:
-			return fmt.Errorf("%s: only warnings look back", where)
+		case (sig.LooksBack || sig.Reassures) && sig.Role != RoleWarning:
+			return fmt.Errorf("%s: only warnings look back or reassure", where)
 		case sig.Alone && !sig.Hard:
 			return fmt.Errorf("%s: alone is a kind of hard stop; set hard too", where)
 		case len(sig.Phrases) == 0 && sig.Near == nil:

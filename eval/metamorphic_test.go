@@ -309,7 +309,7 @@ func TestMetamorphicYardstick(t *testing.T) {
 // the closing note of the classifier issue with why.
 // Measured 2026-12-07 on 98 yardstick scams; the budget only goes down.
 var yardstickBudget = map[string]int{
-	"reassurance inserted":    2,
+	"reassurance inserted":    1,
 	"flattened onto one line": 2,
 }
 
@@ -341,8 +341,8 @@ func TestMetamorphicDevCorpus(t *testing.T) {
 // was written; the note of the classifier issue lists why.
 // Measured 2026-12-07 on 4,086 dev scams; the budget only goes down.
 var devBudget = map[string]int{
-	"reassurance inserted":    26,
-	"flattened onto one line": 43,
+	"reassurance inserted":    9,
+	"flattened onto one line": 39,
 	"spaced out":              1,
 	"emoji inside words":      16,
 }
