@@ -59,7 +59,7 @@ var (
 
 // Time stamps that copy formats put before or after a name.
 const (
-	datePart = `\d{1,4}[/.\-年]\d{1,2}[/.\-月]\d{1,4}日?`
+	datePart = `\d{1,4}[/.\-年]\d{1,2}(?:[/.\-月]\d{1,4}日?)?`
 	timePart = `(?:(?:上午|下午|晚上|凌晨|中午|早上)\s*)?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?`
 )
 
@@ -69,6 +69,8 @@ var (
 	// headerLine: a name and a time alone on a line, the text below it
 	// (WeChat "王经理 10:32", Telegram "王经理, [03.12.26 10:32]").
 	headerLine = regexp.MustCompile(`^(.{1,24}?)[,，]?\s+[\[(（]?(?:` + datePart + `[,，]?\s*)?` + timePart + `[\])）]?$`)
+	// appTag is the app a copied line names before the speaker ("[微信] ").
+	appTag = regexp.MustCompile(`^[\[【](?:微信|wechat|line|whatsapp|telegram|qq|sms|短信|簡訊|简讯|imessage|messenger|signal)[\]】]\s*`)
 	// onlyStamp is a line that is just a time or a date ("昨天 10:32").
 	onlyStamp = regexp.MustCompile(`^[\[(（]?(?:(?:昨天|今天|前天|yesterday|today)\s*)?(?:` + datePart + `[,，]?\s*)?` + timePart + `[\])）]?$`)
 )
@@ -165,6 +167,15 @@ func findLabels(text string) []labelMark {
 
 // lineLabel reads a label at the start of a line.
 func lineLabel(line string) (labelMark, bool) {
+	// "[微信] 王经理 10:12", "【LINE】…": the app a copy came from is no name.
+	if tag := appTag.FindString(line); tag != "" {
+		m, ok := lineLabel(line[len(tag):])
+		if ok {
+			m.at = 0 // the turn before ends where the tag starts
+			m.textStart += len(tag)
+		}
+		return m, ok
+	}
 	trimmed := strings.TrimRightFunc(line, unicode.IsSpace)
 	if onlyStamp.MatchString(trimmed) {
 		return labelMark{}, false

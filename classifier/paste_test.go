@@ -23,6 +23,8 @@ func TestTurnsOfPastedTranscripts(t *testing.T) {
 		{"flattened with a reply", "您好，我是淘宝客服。 我:对，怎么了？ 您的快递丢了，我们双倍理赔。", []Speaker{SpeakerOther, SpeakerUser, SpeakerOther}},
 		{"preamble (a label with no text) then chat", "帮我看看这个：\n客服：您好\n我：嗯", []Speaker{SpeakerOther, SpeakerUser}},
 		{"names only: the one who demands is the other party", "Amy: hi grandma, it's me\nRose: Amy? you sound different\nAmy: I'm in jail, please buy gift cards and send me the codes\nRose: oh no", []Speaker{SpeakerOther, SpeakerUser, SpeakerOther, SpeakerUser}},
+		{"app tag before a wechat header", "[微信] 微众客服-李经理 10:12\n阿姨您好，您的账户异常\n[微信] 我妈 10:14\n我没借过钱啊\n[微信] 微众客服-李经理 10:16\n把额度借出来转到我们的账户", []Speaker{SpeakerOther, SpeakerUser, SpeakerOther}},
+		{"whatsapp day/month stamp, number as name", "[14/06, 09:31] +61 4xx xxx 217: hey dad its me, new number\n[14/06, 09:33] Dad: Josh?\n[14/06, 09:36] +61 4xx xxx 217: can u pay an invoice for me", []Speaker{SpeakerOther, SpeakerUser, SpeakerOther}},
 		{"a form is not a chat", "订单号：3307\n金额：199元\n地址：北京市", nil},
 		{"a link is not a label", "see https://example.com/x:1 now", nil},
 		{"one line, no label", "您好，这里是京东客服：您的订单已发货。", nil},
