@@ -70,11 +70,15 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 		changed = true
 	}
 	changed = c.recordPhrases(state, index, text, folded, matches, nears, sp) || changed
-	if sp.speaker == SpeakerUser && sp.asksToAct && state.ReportedHard && !state.Retold && !state.HardAsked {
+	if sp.speaker == SpeakerUser && sp.asksToAct && state.Narrated && !state.Retold {
 		// "He said to buy the cards." … "Should I go buy them?": the
-		// question asks about the hard move told before it.
-		state.HardAsked = true
-		changed = true
+		// question asks about what was told before it, and a hard move
+		// told is a hard stop asked about.
+		state.noteFrameWeight(FrameQuestion, frameCueWeight)
+		if state.ReportedHard && !state.HardAsked {
+			state.HardAsked = true
+			changed = true
+		}
 	}
 	if sp.voice != voiceOwn {
 		plain := undisguise(own)
