@@ -216,7 +216,7 @@ func (c *Classifier) speechActs(text string, folded *Folded, matches []match, fr
 		sp.speaker = SpeakerUser
 	}
 	var cues frameCues
-	var news []int32 // distinct news cues
+	var news []match // distinct news cues
 	for _, m := range matches {
 		for _, ref := range c.matcher.patterns[m.pattern].payloads {
 			p := c.payloads[ref]
@@ -234,8 +234,9 @@ func (c *Classifier) speechActs(text string, folded *Folded, matches []match, fr
 				cues.question = true
 				sp.asksToAct = true
 			case p.kind == payloadNews:
-				if !slices.Contains(news, m.pattern) {
-					news = append(news, m.pattern)
+				// Distinct and apart: "被骗了" holds "被骗", one mark.
+				if !slices.ContainsFunc(news, func(n match) bool { return n.pattern == m.pattern || n.start < m.end && m.start < n.end }) {
+					news = append(news, m)
 				}
 			case p.kind == payloadSelfDemand:
 				// A demand inside quotation marks is quoted, as a news
