@@ -188,6 +188,10 @@ func classifyLink(token string) (string, bool) {
 		return "link_app_download", true // an app installed from a text is how phones get taken over
 	}
 	switch {
+	case ownDomain(host):
+		// The brand's own address (dhl.com, irs.gov) is where people should
+		// check: no evidence of anything.
+		return "", false
 	case shorteners[host]:
 		return "link_shortener", true
 	case isLookalike(host), borrowsAuthority(host):
@@ -256,6 +260,18 @@ func borrowsAuthority(host string) bool {
 				continue
 			}
 			if part == "gov" || part == "govt" || len(parts) > 1 || cheapTLDs[tld] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ownDomain reports a host that is one of the known brands' own domains.
+func ownDomain(host string) bool {
+	for _, domains := range lookalikeBrands {
+		for _, d := range domains {
+			if host == d || strings.HasSuffix(host, "."+d) {
 				return true
 			}
 		}

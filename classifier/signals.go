@@ -117,6 +117,10 @@ type Near struct {
 	// AnyOrder lets Then come before First (Chinese often puts the object
 	// first: "把验证码告诉我").
 	AnyOrder bool `yaml:"any_order"`
+	// AcrossCommas lets the pair span a comma in one sentence: a demand
+	// and its object are often two phrases ("你收到的验证码，发我一下").
+	// Without it a comma breaks the pair, as it breaks a keyword.
+	AcrossCommas bool `yaml:"across_commas"`
 }
 
 // Cues are small word lists that decide how a matched phrase was used.

@@ -469,7 +469,7 @@ func (c *Classifier) findNear(folded *Folded, matches []match) []nearHit {
 				if b.start < a.end || int(b.start-a.end) > near.Window || folded.Clause[a.start] != folded.Clause[b.start] {
 					continue
 				}
-				if spansPunctuation(folded, int(a.start), int(b.end)) || c.insideMask(matches, b) {
+				if !near.AcrossCommas && spansPunctuation(folded, int(a.start), int(b.end)) || c.insideMask(matches, b) {
 					continue
 				}
 				ordered := pa.kind == payloadNearFirst

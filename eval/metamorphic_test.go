@@ -341,8 +341,8 @@ func TestMetamorphicDevCorpus(t *testing.T) {
 // was written; the note of the classifier issue lists why.
 // Measured 2026-12-07 on 4,086 dev scams; the budget only goes down.
 var devBudget = map[string]int{
-	"reassurance inserted":    9,
-	"flattened onto one line": 39,
+	"reassurance inserted":    8,
+	"flattened onto one line": 36,
 	"spaced out":              1,
 	"emoji inside words":      16,
 }

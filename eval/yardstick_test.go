@@ -17,36 +17,53 @@ import (
 // 69.4%; retold and warning frames warned on 18.8%. These floors keep what
 // the classifier issue reached.
 var yardstickTargets = []target{
-	{"yardstick.jsonl", "recall", 0.93, false},
-	{"yardstick.jsonl", "scam_recall", 0.75, false},
+	{"yardstick.jsonl", "recall", 0.95, false},
+	{"yardstick.jsonl", "scam_recall", 0.79, false},
 	{"yardstick.jsonl", "false_alarm", 0.03, true},
 	{"yardstick.jsonl", "false_alarm_scam", 0.0, true},
 	{"yardstick.jsonl", "early", 0.90, false},
 	{"frames.jsonl", "false_alarm", 0.03, true},
 	{"frames.jsonl", "false_alarm_scam", 0.0, true},
-	{"frames.jsonl", "frame", 0.85, false},
+	{"frames.jsonl", "frame", 0.90, false},
 	{"frames.jsonl", "recall", 0.80, false},
 	// yardstick2.jsonl: 209 conversations (178 live, 31 framed) written
 	// blind by a second helper, scored on arrival at 6071628 (the commit
 	// before it was read): recall 70.8%, scam level 52.8%, false alarms
 	// 11.7% (1.9% at scam level), early 69.8%, frames 87.1%. The
 	// acf8f08 engine scored 63.2% / – / 11.7% / 1.9%.
-	{"yardstick2.jsonl", "recall", 0.85, false},
-	{"yardstick2.jsonl", "scam_recall", 0.58, false},
-	{"yardstick2.jsonl", "false_alarm", 0.06, true},
-	{"yardstick2.jsonl", "false_alarm_scam", 0.02, true},
-	{"yardstick2.jsonl", "frame", 0.85, false},
+	{"yardstick2.jsonl", "recall", 0.88, false},
+	{"yardstick2.jsonl", "scam_recall", 0.73, false},
+	{"yardstick2.jsonl", "false_alarm", 0.04, true},
+	{"yardstick2.jsonl", "false_alarm_scam", 0.0, true},
+	{"yardstick2.jsonl", "frame", 0.92, false},
 	// yardstick3.jsonl: 185 conversations (155 live, 30 framed) written
-	// blind by a third helper, never tuned on (its errors were not read):
-	// on arrival recall 76.7%, scam level 51.1%, false alarms 10.5% (2.1% at
-	// scam level), early 76.7%; at the end of the session 76.7%, 51.1%, 9.5%,
-	// 2.1%, frames 85.9% (acf8f08: 61.1%, 26.7%, 9.5%, 1.1%, 61.1%).
-	// These floors only keep that; the next session should have a fresh
-	// blind set written before tuning.
-	{"yardstick3.jsonl", "recall", 0.75, false},
-	{"yardstick3.jsonl", "scam_recall", 0.50, false},
-	{"yardstick3.jsonl", "false_alarm", 0.10, true},
-	{"yardstick3.jsonl", "false_alarm_scam", 0.025, true},
+	// blind by a third helper; first score 76.7%, 51.1%, 10.5% (2.1% at
+	// scam level). Its errors were read from the session of 2026-12-07 on
+	// (after yardstick4 was written blind): now a dev set.
+	{"yardstick3.jsonl", "recall", 0.92, false},
+	{"yardstick3.jsonl", "scam_recall", 0.79, false},
+	{"yardstick3.jsonl", "false_alarm", 0.04, true},
+	{"yardstick3.jsonl", "false_alarm_scam", 0.0, true},
+	// yardstick4.jsonl: 180 conversations (126 live, 54 framed: 18 retold,
+	// 15 warning, 21 question) written blind by a fourth helper on
+	// 2026-12-07 before any tuning that day. First score at 852ceea: recall
+	// 76.7%, scam level 50.0%, false alarms 12.2% (5.6% at scam level),
+	// early 72.2%, frames 80.6%. Scored once more after the day's scope,
+	// frame and mechanism work (a39a8da, still unseen): 84.4%, 58.9%,
+	// 14.4% (5.6%), 77.8%, 78.9%. Its errors were read after that: a dev
+	// set from then on.
+	{"yardstick4.jsonl", "recall", 0.95, false},
+	{"yardstick4.jsonl", "scam_recall", 0.70, false},
+	{"yardstick4.jsonl", "false_alarm", 0.05, true},
+	{"yardstick4.jsonl", "false_alarm_scam", 0.0, true},
+	// probes.jsonl: 24 mechanism probes written in that session from the
+	// advisories' descriptions (TW ATM instalments, HK guess-who, fake
+	// officials, safe accounts, flight rebooking, recovery fees, new-number
+	// relatives, Medicare, pig butchering) and honest look-alikes of the
+	// new mechanisms (in-app guidance, rental deposits, OTP notices).
+	{"probes.jsonl", "scam_recall", 1.0, false},
+	{"probes.jsonl", "false_alarm_scam", 0.0, true},
+	{"probes.jsonl", "false_alarm", 0.15, true},
 }
 
 func TestYardstickTargets(t *testing.T) {
