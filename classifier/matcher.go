@@ -45,108 +45,133 @@ type match struct {
 // newMatcher builds the automaton. keys[i] is a folded pattern, payload[i]
 // what it stands for; equal keys are merged.
 func newMatcher(keys []string, payloads []int32) *matcher {
-	m := &matcher{symbols: map[rune]int32{}, bmpSymbols: make([]int32, 0x10000)}
-	nextSymbol := int32(1)
-	symbolOf := func(r rune) int32 {
-		if r < 0x10000 {
-			if m.bmpSymbols[r] == 0 {
-				m.bmpSymbols[r] = nextSymbol
-				nextSymbol++
-			}
-			return m.bmpSymbols[r]
-		}
-		s, ok := m.symbols[r]
-		if !ok {
-			s = nextSymbol
-			m.symbols[r] = s
-			nextSymbol++
-		}
-		return s
-	}
-
-	// Build the trie: one map from (state, symbol) to state, plus each
-	// state's children for the breadth-first pass; compacted below.
-	type edge struct{ symbol, target int32 }
-	children := [][]edge{nil}
-	var outs [][]int32
-	outs = append(outs, nil)
-	next := map[uint64]int32{}
-	key := func(state, sym int32) uint64 { return uint64(state)<<32 | uint64(uint32(sym)) }
-	byKey := map[string]int32{}
+	b := &trieBuilder{m: &matcher{symbols: map[rune]int32{}, bmpSymbols: make([]int32, 0x10000)},
+		nextSymbol: 1, children: [][]trieEdge{nil}, outs: [][]int32{nil}, next: map[uint64]int32{}, byKey: map[string]int32{}}
 	for i, k := range keys {
-		if p, ok := byKey[k]; ok {
-			m.patterns[p].payloads = append(m.patterns[p].payloads, payloads[i])
-			continue
-		}
-		runes := []rune(k)
-		if len(runes) == 0 {
-			continue
-		}
-		state := int32(0)
-		for _, r := range runes {
-			sym := symbolOf(r)
-			child, ok := next[key(state, sym)]
-			if !ok {
-				child = int32(len(children))
-				children = append(children, nil)
-				outs = append(outs, nil)
-				next[key(state, sym)] = child
-				children[state] = append(children[state], edge{sym, child})
-			}
-			state = child
-		}
-		p := int32(len(m.patterns))
-		byKey[k] = p
-		m.patterns = append(m.patterns, pattern{
-			length:     len(runes),
-			latinStart: classOf(runes[0]) != classOther,
-			latinEnd:   classOf(runes[len(runes)-1]) != classOther,
-			payloads:   []int32{payloads[i]},
-		})
-		outs[state] = append(outs[state], p)
+		b.insert(k, payloads[i])
 	}
+	b.linkFailures()
+	return b.compact()
+}
 
-	// Failure links, breadth first; outputs inherit along them.
-	fail := make([]int32, len(children))
-	queue := make([]int32, 0, len(children))
-	for _, e := range children[0] {
+// trieBuilder builds the automaton: a trie as one map from (state,
+// symbol) to state plus each state's children for the breadth-first pass,
+// compacted into the matcher's arrays at the end.
+type trieBuilder struct {
+	m          *matcher
+	nextSymbol int32
+	children   [][]trieEdge
+	outs       [][]int32
+	next       map[uint64]int32
+	byKey      map[string]int32
+	fail       []int32
+}
+
+type trieEdge struct{ symbol, target int32 }
+
+func trieKey(state, sym int32) uint64 { return uint64(state)<<32 | uint64(uint32(sym)) }
+
+// symbolOf numbers runes in the order they are first seen.
+func (b *trieBuilder) symbolOf(r rune) int32 {
+	m := b.m
+	if r < 0x10000 {
+		if m.bmpSymbols[r] == 0 {
+			m.bmpSymbols[r] = b.nextSymbol
+			b.nextSymbol++
+		}
+		return m.bmpSymbols[r]
+	}
+	s, ok := m.symbols[r]
+	if !ok {
+		s = b.nextSymbol
+		m.symbols[r] = s
+		b.nextSymbol++
+	}
+	return s
+}
+
+// insert adds a key; a key seen before gains one more payload.
+func (b *trieBuilder) insert(k string, payload int32) {
+	m := b.m
+	if p, ok := b.byKey[k]; ok {
+		m.patterns[p].payloads = append(m.patterns[p].payloads, payload)
+		return
+	}
+	runes := []rune(k)
+	if len(runes) == 0 {
+		return
+	}
+	state := int32(0)
+	for _, r := range runes {
+		sym := b.symbolOf(r)
+		child, ok := b.next[trieKey(state, sym)]
+		if !ok {
+			child = int32(len(b.children))
+			b.children = append(b.children, nil)
+			b.outs = append(b.outs, nil)
+			b.next[trieKey(state, sym)] = child
+			b.children[state] = append(b.children[state], trieEdge{sym, child})
+		}
+		state = child
+	}
+	p := int32(len(m.patterns))
+	b.byKey[k] = p
+	m.patterns = append(m.patterns, pattern{
+		length:     len(runes),
+		latinStart: classOf(runes[0]) != classOther,
+		latinEnd:   classOf(runes[len(runes)-1]) != classOther,
+		payloads:   []int32{payload},
+	})
+	b.outs[state] = append(b.outs[state], p)
+}
+
+// linkFailures sets the failure links, breadth first; outputs inherit
+// along them.
+func (b *trieBuilder) linkFailures() {
+	b.fail = make([]int32, len(b.children))
+	queue := make([]int32, 0, len(b.children))
+	for _, e := range b.children[0] {
 		queue = append(queue, e.target)
 	}
 	for len(queue) > 0 {
 		s := queue[0]
 		queue = queue[1:]
-		for _, e := range children[s] {
-			f := fail[s]
+		for _, e := range b.children[s] {
+			f := b.fail[s]
 			for {
-				if t, ok := next[key(f, e.symbol)]; ok && t != e.target {
-					fail[e.target] = t
+				if t, ok := b.next[trieKey(f, e.symbol)]; ok && t != e.target {
+					b.fail[e.target] = t
 					break
 				}
 				if f == 0 {
 					break
 				}
-				f = fail[f]
+				f = b.fail[f]
 			}
-			outs[e.target] = append(outs[e.target], outs[fail[e.target]]...)
+			b.outs[e.target] = append(b.outs[e.target], b.outs[b.fail[e.target]]...)
 			queue = append(queue, e.target)
 		}
 	}
+}
 
-	m.rootNext = make([]int32, nextSymbol)
-	for _, e := range children[0] {
+// compact lays the trie out in the matcher's flat arrays.
+func (b *trieBuilder) compact() *matcher {
+	m := b.m
+	m.rootNext = make([]int32, b.nextSymbol)
+	for _, e := range b.children[0] {
 		m.rootNext[e.symbol] = e.target
 	}
-	m.fail = fail
-	m.edgeStart = make([]int32, len(children)+1)
-	m.outStart = make([]int32, len(children)+1)
-	for s, edges := range children {
-		sort.Slice(edges, func(a, b int) bool { return edges[a].symbol < edges[b].symbol })
+	m.fail = b.fail
+	m.edgeStart = make([]int32, len(b.children)+1)
+	m.outStart = make([]int32, len(b.children)+1)
+	for s, edges := range b.children {
+		sort.Slice(edges, func(x, y int) bool { return edges[x].symbol < edges[y].symbol })
 		for _, e := range edges {
 			m.edgeSymbol = append(m.edgeSymbol, e.symbol)
 			m.edgeTarget = append(m.edgeTarget, e.target)
 		}
 		m.edgeStart[s+1] = int32(len(m.edgeSymbol))
-		m.outputs = append(m.outputs, outs[s]...)
+		m.outputs = append(m.outputs, b.outs[s]...)
 		m.outStart[s+1] = int32(len(m.outputs))
 	}
 	return m
