@@ -72,12 +72,13 @@ func TestFoundingScamBurstGetsOneReplyWithOfficialChannel(t *testing.T) {
 		t.Errorf("reply to message %d, want the burst's last message %d", replyTo.MessageID, last)
 	}
 	buttons := callbackData(t, call)
-	if len(buttons) != 3 {
-		t.Fatalf("buttons %v, want helpful, wrong and ask a human", buttons)
+	if len(buttons) != 5 {
+		t.Fatalf("buttons %v, want why / more, I already did it, helpful, wrong and ask a human", buttons)
 	}
 	for _, data := range buttons {
-		if !strings.HasPrefix(data, "case:") || len(data) > 64 {
-			t.Errorf("callback data %q should carry only a case id", data)
+		kind, _, _ := strings.Cut(data, ":")
+		if !slices.Contains([]string{"case", "more", "lost"}, kind) || len(data) > 64 {
+			t.Errorf("callback data %q should carry only an answer id", data)
 		}
 	}
 	conv, err := h.store.Load(context.Background(), chat)
@@ -313,6 +314,7 @@ func TestCommandsAnswerWithAndWithoutBotName(t *testing.T) {
 		text string
 		want string // "" means no answer
 	}{
+		// /start also asks where the user lives (journeys_test.go).
 		{"/start", "Scamguard"},
 		{"/start@" + name, "Scamguard"},
 		{"/START@" + strings.ToUpper(name), "Scamguard"},
@@ -339,9 +341,13 @@ func TestCommandsAnswerWithAndWithoutBotName(t *testing.T) {
 			}
 			continue
 		}
-		sent := h.waitSent(chat, 1)
-		if len(sent) != 1 {
-			t.Errorf("%q got %d answers, want 1", tc.text, len(sent))
+		want := 1
+		if strings.HasPrefix(strings.ToLower(tc.text), "/start") {
+			want = 2
+		}
+		sent := h.waitSent(chat, want)
+		if len(sent) != want {
+			t.Errorf("%q got %d answers, want %d", tc.text, len(sent), want)
 			continue
 		}
 		if !strings.Contains(sent[0].Params["text"], tc.want) {
