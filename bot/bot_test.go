@@ -56,7 +56,7 @@ func TestFoundingScamBurstGetsOneReplyWithOfficialChannel(t *testing.T) {
 	contains(t, text, headlineScamZh, "96110")
 	deps, _ := engine()
 	// The impersonated brand's own channel, as the catalogue gives it.
-	verify := deps.Catalog.VerifyVia("taobao", "", "zh", "")
+	verify := deps.Catalog.VerifyIn("taobao", "", "zh", "CN")
 	if len(verify) == 0 {
 		t.Fatal("catalogue offers no way to verify taobao")
 	}
@@ -268,7 +268,7 @@ func TestRestartMidConversationContinuesIt(t *testing.T) {
 	// Taobao is named only before the restart; the answer after it still
 	// sends the user to Taobao's official channel.
 	deps, _ := engine()
-	contains(t, sent[1].Params["text"], headlineScamZh, deps.Catalog.VerifyVia("taobao", "", "zh", "")[0].Value)
+	contains(t, sent[1].Params["text"], headlineScamZh, deps.Catalog.VerifyIn("taobao", "", "zh", "CN")[0].Value)
 	if first[0].Params["text"] == sent[1].Params["text"] {
 		t.Error("the answer did not change with the rest of the script")
 	}

@@ -1,6 +1,10 @@
 package bot_test
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/scamguard/scamguard/bot/telegramtest"
+)
 
 // The journeys of issue #15, each a golden transcript (transcript_test.go).
 
@@ -57,4 +61,35 @@ func TestJourneyGreetingAndQuestion(t *testing.T) {
 	j.types("你好", 1)
 	j.types("客服说我的快递丢了要双倍赔偿，让我先开通借呗，我要不要照做？", 1)
 	j.check("greeting-and-question")
+}
+
+// A family group, mainland and Taiwan: a pasted scam is warned once, with
+// the region's anti-fraud line written once (not "96110 96110"), in the
+// group's script and, for Traditional, in Taiwan's words.
+func TestJourneyGroupWarning(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, lang string
+		chat       int64
+		lines      []string
+	}{
+		{"group-warning-zh", "zh-hans", -1001500000001, foundingScam},
+		{"group-warning-zh-hant", "zh-tw", -1001500000002, []string{
+			"您好，這裡是蝦皮購物客服，您的訂單被誤設為分期付款，每月會自動扣款。",
+			"請您現在到ATM操作解除分期，我們會一步一步教您，不要掛電話。"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			j := newJourney(t, tc.chat, tc.lang)
+			dad := telegramtest.User(601, "Dad")
+			for i, line := range tc.lines {
+				sends := 0
+				if i == len(tc.lines)-1 {
+					sends = 1
+				}
+				j.groupSays(dad, line, sends)
+			}
+			j.check(tc.name)
+		})
+	}
 }
