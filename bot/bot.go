@@ -24,7 +24,9 @@ import (
 	"github.com/scamguard/scamguard/catalog"
 	"github.com/scamguard/scamguard/classifier"
 	"github.com/scamguard/scamguard/detect"
+	"github.com/scamguard/scamguard/intent"
 	"github.com/scamguard/scamguard/llm"
+	"github.com/scamguard/scamguard/region"
 	"github.com/scamguard/scamguard/reply"
 	"github.com/scamguard/scamguard/review"
 	"github.com/scamguard/scamguard/screenshot"
@@ -32,13 +34,19 @@ import (
 	"github.com/scamguard/scamguard/transcribe"
 )
 
-// Deps are the parts the bot wires together; all are required but Log.
+// Deps are the parts the bot wires together; Store, Classifier, Replies
+// and Catalog are required.
 type Deps struct {
 	Store      *store.Store
 	Classifier *classifier.Classifier
 	Replies    *reply.Renderer
 	Catalog    *catalog.Catalog
-	Log        *slog.Logger
+	// Regions guesses where a user lives; nil builds one from Catalog.
+	Regions *region.Inferrer
+	// Intents reads greetings and "I already paid" in a user's own words;
+	// nil builds the embedded one.
+	Intents *intent.Reader
+	Log     *slog.Logger
 	// Judge is the LLM stage for the grey zone; nil or disabled runs on
 	// heuristics alone.
 	Judge *llm.Judge
@@ -113,6 +121,16 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Bot, error) {
 	if err != nil {
 		return nil, err
 	}
+	if deps.Regions == nil {
+		if deps.Regions, err = region.New(deps.Catalog); err != nil {
+			return nil, fmt.Errorf("new bot: %w", err)
+		}
+	}
+	if deps.Intents == nil {
+		if deps.Intents, err = intent.New(); err != nil {
+			return nil, fmt.Errorf("new bot: %w", err)
+		}
+	}
 	var known detect.KnownScripts // a nil *review.Queue must stay a nil interface
 	if deps.Review != nil {
 		known = deps.Review
@@ -120,6 +138,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Bot, error) {
 	metrics := conversation.NewMetrics()
 	room := &conversation.Room{
 		Store: deps.Store, Classifier: deps.Classifier, Replies: deps.Replies, Catalog: deps.Catalog,
+		Regions: deps.Regions, Intents: deps.Intents,
 		Review: deps.Review, ModChat: deps.ModChat, Log: log, API: api, Username: username,
 		Send: sendqueue.New(sendqueue.Config{ChatInterval: cfg.ChatInterval, GroupInterval: cfg.GroupInterval,
 			GlobalInterval: cfg.GlobalInterval}, log, metrics.Registry),
@@ -133,8 +152,11 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Bot, error) {
 		return nil, err
 	}
 	b.moderation = moderation.New(room, deps.Console)
-	b.private = private.New(room, private.Config{BurstWindow: cfg.BurstWindow, Screenshots: deps.Screenshots,
+	b.private, err = private.New(room, private.Config{BurstWindow: cfg.BurstWindow, Screenshots: deps.Screenshots,
 		Transcriber: deps.Transcriber}, b.lanes.Add, b.moderation, b.guardians)
+	if err != nil {
+		return nil, err
+	}
 	b.poller = &transport.Poller{APIURL: cfg.APIURL, Token: cfg.Token, Timeout: cfg.PollTimeout, Log: log,
 		Handle: b.HandleUpdate, Skip: b.skipUpdate}
 	b.webhook = &transport.Webhook{Secret: cfg.WebhookSecret, Handle: b.HandleUpdate, Skip: b.skipUpdate,

@@ -56,7 +56,7 @@ func TestFoundingScamBurstGetsOneReplyWithOfficialChannel(t *testing.T) {
 	contains(t, text, headlineScamZh, "96110")
 	deps, _ := engine()
 	// The impersonated brand's own channel, as the catalogue gives it.
-	verify := deps.Catalog.VerifyVia("taobao", "", "zh", "")
+	verify := deps.Catalog.VerifyIn("taobao", "", "zh", "CN")
 	if len(verify) == 0 {
 		t.Fatal("catalogue offers no way to verify taobao")
 	}
@@ -72,12 +72,13 @@ func TestFoundingScamBurstGetsOneReplyWithOfficialChannel(t *testing.T) {
 		t.Errorf("reply to message %d, want the burst's last message %d", replyTo.MessageID, last)
 	}
 	buttons := callbackData(t, call)
-	if len(buttons) != 3 {
-		t.Fatalf("buttons %v, want helpful, wrong and ask a human", buttons)
+	if len(buttons) != 5 {
+		t.Fatalf("buttons %v, want why / more, I already did it, helpful, wrong and ask a human", buttons)
 	}
 	for _, data := range buttons {
-		if !strings.HasPrefix(data, "case:") || len(data) > 64 {
-			t.Errorf("callback data %q should carry only a case id", data)
+		kind, _, _ := strings.Cut(data, ":")
+		if !slices.Contains([]string{"case", "more", "lost"}, kind) || len(data) > 64 {
+			t.Errorf("callback data %q should carry only an answer id", data)
 		}
 	}
 	conv, err := h.store.Load(context.Background(), chat)
@@ -267,7 +268,7 @@ func TestRestartMidConversationContinuesIt(t *testing.T) {
 	// Taobao is named only before the restart; the answer after it still
 	// sends the user to Taobao's official channel.
 	deps, _ := engine()
-	contains(t, sent[1].Params["text"], headlineScamZh, deps.Catalog.VerifyVia("taobao", "", "zh", "")[0].Value)
+	contains(t, sent[1].Params["text"], headlineScamZh, deps.Catalog.VerifyIn("taobao", "", "zh", "CN")[0].Value)
 	if first[0].Params["text"] == sent[1].Params["text"] {
 		t.Error("the answer did not change with the rest of the script")
 	}
@@ -313,6 +314,7 @@ func TestCommandsAnswerWithAndWithoutBotName(t *testing.T) {
 		text string
 		want string // "" means no answer
 	}{
+		// /start also asks where the user lives (journeys_test.go).
 		{"/start", "Scamguard"},
 		{"/start@" + name, "Scamguard"},
 		{"/START@" + strings.ToUpper(name), "Scamguard"},
@@ -339,9 +341,13 @@ func TestCommandsAnswerWithAndWithoutBotName(t *testing.T) {
 			}
 			continue
 		}
-		sent := h.waitSent(chat, 1)
-		if len(sent) != 1 {
-			t.Errorf("%q got %d answers, want 1", tc.text, len(sent))
+		want := 1
+		if strings.HasPrefix(strings.ToLower(tc.text), "/start") {
+			want = 2
+		}
+		sent := h.waitSent(chat, want)
+		if len(sent) != want {
+			t.Errorf("%q got %d answers, want %d", tc.text, len(sent), want)
 			continue
 		}
 		if !strings.Contains(sent[0].Params["text"], tc.want) {

@@ -36,7 +36,24 @@ func (b *Bot) onCallback(ctx context.Context, q *models.CallbackQuery) {
 		}
 		b.private.OnLanguageButton(ctx, chat, &q.From, rest)
 	case "set":
+		// A group's admins' panel, or a private chat's region question.
+		if chat == q.From.ID {
+			answer.Text = b.private.OnRegionButton(ctx, q, rest)
+			return
+		}
 		answer.Text = b.groups.OnSettingsButton(ctx, q, rest)
+	case "more", "lost":
+		// A check reply's journey buttons exist only in private chats,
+		// and find only the presser's own chat's answers.
+		if chat != q.From.ID || q.Message.Message == nil {
+			b.room.Refuse(kind, chat, q.From.ID)
+			return
+		}
+		if kind == "more" {
+			answer.Text = b.private.OnMoreButton(ctx, q, rest)
+		} else {
+			answer.Text = b.private.OnLostButton(ctx, q, rest)
+		}
 	case "mv":
 		answer.Text = b.moderation.OnButton(ctx, q, rest)
 		answer.ShowAlert = answer.Text == b.room.Texts.In(q.From.LanguageCode).ModOnly

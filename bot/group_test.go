@@ -85,7 +85,7 @@ func TestGroupPastedScamGetsExactlyOneWarningOnTheRightMessage(t *testing.T) {
 		t.Errorf("the warning replies to message %d, want %d (the one that made it a scam)", replyTarget(t, warning), want)
 	}
 	deps, _ := engine()
-	contains(t, warning.Params["text"], "tg://user?id=501", "诈骗", deps.Catalog.VerifyVia("taobao", "", "zh", "")[0].Value)
+	contains(t, warning.Params["text"], "tg://user?id=501", "诈骗", deps.Catalog.VerifyIn("taobao", "", "zh", "CN")[0].Value)
 	if n := len(warning.Params["text"]); n > 1200 {
 		t.Errorf("the group warning is %d bytes; it should be compact", n)
 	}

@@ -29,7 +29,7 @@ func TestGreyZoneAsksTheLLMOnceAndExplains(t *testing.T) {
 	if model.Calls() != 1 {
 		t.Fatalf("%d LLM calls for one grey-zone burst, want 1", model.Calls())
 	}
-	contains(t, sent[0].Params["text"], headlineScamZh, explanation)
+	contains(t, h.fullText(chat, sent[0]), headlineScamZh, explanation)
 	request := model.Requests()[0]
 	if !strings.Contains(request.User, "顺丰") {
 		t.Errorf("the conversation was not sent to the model: %.300q", request.User)

@@ -38,7 +38,7 @@ func TestPhotoIsReadThroughGetFile(t *testing.T) {
 	if got := sent[0].Params["text"]; got != "我从截图里读到 6 条消息：对方 5 条，你 1 条。" {
 		t.Errorf("first answer %q, want what was read", got)
 	}
-	if got := sent[1].Params["text"]; !strings.Contains(got, "礼品卡") || !strings.Contains(got, "诈骗") {
+	if got := h.fullText(chat, sent[1]); !strings.Contains(got, "礼品卡") || !strings.Contains(got, "诈骗") {
 		t.Errorf("second answer %q, want a warning quoting the read words", got)
 	}
 	if len(h.api.Calls("getFile")) < 2 || len(h.api.Calls("download")) != 2 || len(h.api.Calls("sendChatAction")) < 1 {
@@ -69,7 +69,7 @@ func TestVoiceNotes(t *testing.T) {
 
 	for _, chat := range []int64{own, forwarded} {
 		sent := h.waitSent(chat, 1)
-		if got := sent[0].Params["text"]; !strings.Contains(got, "礼品卡") {
+		if got := h.fullText(chat, sent[0]); !strings.Contains(got, "礼品卡") {
 			t.Errorf("chat %d: %q, want a reply about the transcribed words", chat, got)
 		}
 	}

@@ -33,12 +33,13 @@ const maxGroupChannels = 3
 // GroupWarning is the group form of a check reply, in Telegram HTML: who
 // it is for, the headline, the scam type, what the real company never
 // does, and where to check. Everything from outside texts.yaml is escaped.
+//
+// The channels are the group's region's, else a usable guess's (as in a
+// private reply), never another region's; Traditional texts are in the
+// region's words.
 func (r *Renderer) GroupWarning(v classifier.Verdict, opts GroupOptions) string {
-	lang := opts.Lang
-	if lang == "" {
-		lang = v.Language
-	}
-	lang = catalog.NormalizeLang(lang)
+	a := r.audienceFor(v, Options{Lang: opts.Lang, Region: opts.Region})
+	lang := a.textLang
 	t := r.texts[lang]
 	head := t.GroupNone
 	switch v.Level {
@@ -59,7 +60,7 @@ func (r *Renderer) GroupWarning(v classifier.Verdict, opts GroupOptions) string 
 			}
 		}
 	}
-	if channels := channelLine(r.catalog.VerifyVia(v.Brand, v.Type, lang, opts.Region)); channels != "" {
+	if channels := channelLine(r.catalog.VerifyIn(v.Brand, v.Type, lang, a.region)); channels != "" {
 		lines = append(lines, fmt.Sprintf(t.GroupCheckWith, channels))
 	}
 	return strings.Join(lines, "\n")
@@ -75,6 +76,9 @@ func channelLine(items []catalog.Verify) string {
 		switch {
 		case item.Kind == catalog.VerifyAdvice:
 			parts = append(parts, html.EscapeString(item.Value))
+		case item.Name != "" && item.Kind == catalog.VerifyPhone && strings.Contains(item.Name, item.Value):
+			// "全国反诈预警劝阻专线 96110" says its number already.
+			parts = append(parts, "<b>"+html.EscapeString(item.Name)+"</b>")
 		case item.Name != "":
 			parts = append(parts, html.EscapeString(item.Name)+" <b>"+html.EscapeString(item.Value)+"</b>")
 		default:

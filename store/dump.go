@@ -46,6 +46,7 @@ func (s *Store) DataOf(ctx context.Context, chat, user int64) ([]StoredItem, err
 		{s.chatKey(chat, "conv"), "the classifier's state and verdict (redacted), message count, when a warning was sent"},
 		{s.chatKey(chat, "settings"), "the chat's settings"},
 		{s.chatKey(chat, "budget"), "group warnings sent this hour"},
+		{s.answersKey(chat), "the answers the bot gave (verdict with quotes redacted, language, region), for their buttons"},
 		{s.caseChatKey(chat), "the ids of the chat's review cases"},
 	}
 	ids, err := s.client.SMembers(ctx, s.caseChatKey(chat)).Result()

@@ -33,6 +33,10 @@ type Settings struct {
 	// ConsentAsked records that the consent button was offered (once, on
 	// the first warning), so the user is not asked again.
 	ConsentAsked bool
+	// RegionAsked records that the user was asked where they live (at
+	// /start, or when a warning's guess was not sure), so they are asked
+	// once.
+	RegionAsked bool
 }
 
 // The settings hash's field names.
@@ -45,6 +49,7 @@ const (
 	fieldAsked       = "consent_asked"
 	fieldQuiet       = "quiet"
 	fieldGuardians   = "guardians"
+	fieldRegionAsked = "region_asked"
 )
 
 // Settings returns chat's settings; a chat that set nothing gets the zero value.
@@ -70,7 +75,7 @@ func (s *Store) SaveSettings(ctx context.Context, chat int64, settings Settings)
 		fieldSensitivity: settings.Sensitivity,
 	}
 	for field, on := range map[string]bool{fieldMuted: settings.Muted, fieldConsent: settings.ShareConsent, fieldAsked: settings.ConsentAsked,
-		fieldQuiet: settings.Quiet, fieldGuardians: settings.Guardians} {
+		fieldQuiet: settings.Quiet, fieldGuardians: settings.Guardians, fieldRegionAsked: settings.RegionAsked} {
 		set[field] = ""
 		if on {
 			set[field] = "1"
@@ -103,6 +108,7 @@ func settingsFromMap(fields map[string]string) Settings {
 		ConsentAsked: fields[fieldAsked] == "1",
 		Quiet:        fields[fieldQuiet] == "1",
 		Guardians:    fields[fieldGuardians] == "1",
+		RegionAsked:  fields[fieldRegionAsked] == "1",
 	}
 }
 

@@ -193,6 +193,11 @@ func (s *Store) chatKeys(chat int64) []string {
 	return []string{s.chatKey(chat, "msgs"), s.chatKey(chat, "conv"), s.chatKey(chat, "settings")}
 }
 
+// ownedKeys are chatKeys and the keys no script takes: what Forget deletes.
+func (s *Store) ownedKeys(chat int64) []string {
+	return append(s.chatKeys(chat), s.answersKey(chat))
+}
+
 // ChatKeyPattern is the SCAN pattern that matches every key of chat, for
 // tests and operators checking that a chat left nothing behind.
 func (s *Store) ChatKeyPattern(chat int64) string {

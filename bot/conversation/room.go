@@ -21,6 +21,8 @@ import (
 	"github.com/scamguard/scamguard/catalog"
 	"github.com/scamguard/scamguard/classifier"
 	"github.com/scamguard/scamguard/detect"
+	"github.com/scamguard/scamguard/intent"
+	"github.com/scamguard/scamguard/region"
 	"github.com/scamguard/scamguard/reply"
 	"github.com/scamguard/scamguard/review"
 	"github.com/scamguard/scamguard/store"
@@ -33,6 +35,10 @@ type Room struct {
 	Classifier *classifier.Classifier
 	Replies    *reply.Renderer
 	Catalog    *catalog.Catalog
+	// Regions guesses where a user lives (RegionOf); Intents reads what a
+	// user's own message means (a greeting, "I already paid").
+	Regions *region.Inferrer
+	Intents *intent.Reader
 	// Review is the moderators' queue; nil runs without moderation.
 	Review *review.Queue
 	// ModChat is the moderators' group; 0 when there is none.

@@ -288,7 +288,14 @@ func (b *Groups) sendGroupVerdict(chat int64, replyTo int, who *models.User, ver
 	if automatic {
 		what = "warning"
 	}
-	b.SendText(chat, true, what, b.Replies.GroupWarning(verdict, reply.GroupOptions{Lang: settings.Language, Region: settings.Region, Who: person(who)}), replyTo)
+	// The group's region, else a usable guess from the poster's Telegram
+	// language and the verdict: the channels are never another region's.
+	where := conversation.Where{Setting: settings.Region, Verdict: verdict}
+	if who != nil {
+		where.LanguageCode = who.LanguageCode
+	}
+	region := conversation.UsableRegion(b.RegionOf(where))
+	b.SendText(chat, true, what, b.Replies.GroupWarning(verdict, reply.GroupOptions{Lang: settings.Language, Region: region, Who: person(who)}), replyTo)
 	b.Metrics.Verdicts.WithLabelValues(string(verdict.Level)).Inc()
 }
 

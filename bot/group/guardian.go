@@ -223,9 +223,11 @@ func (b *Guardians) wardName(ctx context.Context, guardian, user int64) string {
 }
 
 // guardianNote is the alert a guardian reads: who, which scam type, when
-// (UTC: the bot does not know the guardian's time zone) and the advice.
+// (in the guardian's region's time, else the verdict's usable region's,
+// else UTC) and the advice.
 func (b *Guardians) guardianNote(ctx context.Context, guardian int64, ward string, verdict classifier.Verdict) string {
-	lang := b.Settings(ctx, guardian).Language
+	settings := b.Settings(ctx, guardian)
+	lang := settings.Language
 	if lang == "" {
 		lang = verdict.Language
 	}
@@ -237,6 +239,7 @@ func (b *Guardians) guardianNote(ctx context.Context, guardian int64, ward strin
 			advice = never[0]
 		}
 	}
-	when := time.Now().UTC().Format("2006-01-02 15:04 UTC")
+	where := conversation.UsableRegion(b.RegionOf(conversation.Where{Setting: settings.Region, Verdict: verdict}))
+	when := localTime(time.Now(), where)
 	return fmt.Sprintf(t.GuardianAlert, html.EscapeString(ward), html.EscapeString(typeName), when, html.EscapeString(advice))
 }

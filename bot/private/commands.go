@@ -33,7 +33,15 @@ func (b *Chats) onCommand(ctx context.Context, msg *models.Message, name, arg st
 			b.guardians.OnStart(ctx, msg, arg)
 			return
 		}
-		say("start", b.withKeep(t.Start, conversation.UILang(settings, msg.From)))
+		lang := conversation.UILang(settings, msg.From)
+		say("start", b.withKeep(t.Start, lang))
+		if settings.Region == "" {
+			// Asked at the start, before any reply needs it; the likeliest
+			// regions (from the Telegram language) come first.
+			guess := b.RegionOf(conversation.Where{LanguageCode: msg.From.LanguageCode})
+			b.askRegion(chat, catalog.NormalizeLang(lang), guess)
+			b.markRegionAsked(ctx, chat, &settings)
+		}
 	case "help":
 		say("help", t.Help)
 	case "privacy":

@@ -54,6 +54,7 @@ type Chats struct {
 	schedule func(chat int64, job func()) bool
 	bursts   *bursts
 	media    mediaState
+	journeys map[string]journeyTexts
 	// stopping makes bursts answer at once: a stopping bot must not leave
 	// a burst unanswered.
 	stopping atomic.Bool
@@ -62,9 +63,13 @@ type Chats struct {
 // New builds the private-chat room. schedule runs a job on a chat's lane;
 // moderation drafts the cases behind a reply's buttons; guardians are
 // alerted when a chat reaches scam.
-func New(room *conversation.Room, cfg Config, schedule func(chat int64, job func()) bool, desk *moderation.Desk, guardians *group.Guardians) *Chats {
+func New(room *conversation.Room, cfg Config, schedule func(chat int64, job func()) bool, desk *moderation.Desk, guardians *group.Guardians) (*Chats, error) {
+	journeys, err := loadJourneyTexts()
+	if err != nil {
+		return nil, err
+	}
 	return &Chats{Room: room, burstWindow: max(cfg.BurstWindow, 0), screenshots: cfg.Screenshots, transcriber: cfg.Transcriber,
-		moderation: desk, guardians: guardians, schedule: schedule, bursts: newBursts()}
+		moderation: desk, guardians: guardians, schedule: schedule, bursts: newBursts(), journeys: journeys}, nil
 }
 
 // Stop answers every pending burst now (on the chat's lane) and makes
@@ -102,7 +107,9 @@ func (b *Chats) OnMessage(ctx context.Context, msg *models.Message, received tim
 		}
 		return
 	}
-	b.observe(ctx, msg, text, received)
+	if !b.onOwnWords(ctx, msg, text) {
+		b.observe(ctx, msg, text, received)
+	}
 	b.Metrics.HandleTime.Observe(time.Since(received).Seconds())
 }
 
@@ -195,9 +202,12 @@ func (b *Chats) flush(chat int64, gen uint64, force bool) {
 }
 
 // answer runs the burst's conversation through the detection pipeline
-// (heuristic is the classifier's verdict, kept as messages arrived),
-// renders the final verdict as the check reply and queues it, replying to
-// the burst's last message, with the feedback buttons.
+// (heuristic is the classifier's verdict, kept as messages arrived) and
+// queues the check reply, replying to the burst's last message: its first
+// screen with the journey and feedback buttons, or, when the chat already
+// heard a warning at this level about this scam, a short update. The
+// region is the user's setting or a usable guess; a warning whose guess is
+// not sure is followed by the region question, once.
 func (b *Chats) answer(ctx context.Context, chat int64, br *burst, heuristic classifier.Verdict) {
 	lang := br.settings.Language
 	if lang == "" {
@@ -209,33 +219,66 @@ func (b *Chats) answer(ctx context.Context, chat int64, br *burst, heuristic cla
 		}
 	}
 	verdict := b.detect(ctx, chat, br, heuristic, lang)
-	rendered := b.Replies.RenderHTML(verdict, reply.Options{Lang: lang, Region: br.settings.Region})
-	caseID := b.moderation.Draft(ctx, chat, br.user, br.window, verdict, rendered)
+	guess := b.RegionOf(conversation.Where{Setting: br.settings.Region, LanguageCode: br.userLang, Texts: burstTexts(br), Verdict: verdict})
+	opts := reply.Options{Lang: lang, Region: conversation.UsableRegion(guess)}
+	full := b.Replies.RenderHTML(verdict, opts)
+	rendered := full
+	if !br.degraded {
+		prev, err := b.LastAnswer(ctx, chat)
+		switch {
+		case err == nil && reply.IsUpdate(prev.Verdict, verdict):
+			rendered = b.Replies.Update(prev.Verdict, verdict, opts, reply.HTML)
+		case err != nil && !conversation.IsNoAnswer(err):
+			b.Degrade("store", err)
+		}
+	}
+	caseID := b.moderation.Draft(ctx, chat, br.user, br.window, verdict, full)
 	t := b.Texts.In(rendered.Lang)
+	settingsChanged := false
 	// Consent is asked once, on the first warning; sharing stays off
 	// unless pressed.
 	askConsent := b.Review != nil && verdict.Level != classifier.LevelNone && !br.settings.ShareConsent && !br.settings.ConsentAsked && !br.degraded
-	keyboard := moderation.CaseButtons(t, caseID, askConsent)
 	if askConsent {
-		br.settings.ConsentAsked = true
+		br.settings.ConsentAsked, settingsChanged = true, true
+	}
+	askRegion := warns(verdict) && br.settings.Region == "" && !br.settings.RegionAsked && !guess.Sure() && !br.degraded
+	if askRegion {
+		br.settings.RegionAsked, settingsChanged = true, true
+	}
+	if settingsChanged {
 		if err := b.Store.SaveSettings(ctx, chat, br.settings); err != nil {
 			b.Degrade("store", err)
 		}
 	}
+	if !br.degraded {
+		answer := conversation.Answer{Verdict: verdict, Lang: lang, Region: opts.Region, Consent: askConsent}
+		if err := b.SaveAnswer(ctx, chat, caseID, answer); err != nil {
+			b.Degrade("store", err)
+		}
+	}
+	keyboard := b.replyKeyboard(rendered.Lang, caseID, rendered.More != "", warns(verdict), b.caseRows(t, caseID, askConsent))
 	params := &tgbot.SendMessageParams{
 		ChatID:             chat,
-		Text:               rendered.Text,
+		Text:               rendered.Short,
 		ParseMode:          models.ParseModeHTML,
 		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()},
 		ReplyParameters:    &models.ReplyParameters{MessageID: br.replyTo, AllowSendingWithoutReply: true},
-		ReplyMarkup:        &models.InlineKeyboardMarkup{InlineKeyboard: keyboard},
+		ReplyMarkup:        keyboard,
 	}
 	b.Queue(chat, false, "reply", params)
+	if askRegion {
+		b.askRegion(chat, rendered.Lang, guess)
+	}
 	b.Metrics.Verdicts.WithLabelValues(string(verdict.Level)).Inc()
 	b.moderation.ShareConsented(ctx, chat, caseID, verdict, br.settings.ShareConsent)
 	if verdict.Level == classifier.LevelScam {
 		b.guardians.Alert(ctx, chat, br.user, verdict)
 	}
+}
+
+// caseRows are the feedback buttons of answer id (moderation.CaseButtons).
+func (b *Chats) caseRows(t conversation.UITexts, id string, askConsent bool) [][]models.InlineKeyboardButton {
+	return moderation.CaseButtons(t, id, askConsent)
 }
 
 // detect runs the burst's conversation through the pipeline and returns

@@ -12,8 +12,10 @@ import (
 	"syscall"
 
 	"github.com/scamguard/scamguard/bot"
+	"github.com/scamguard/scamguard/intent"
 	"github.com/scamguard/scamguard/llm"
 	"github.com/scamguard/scamguard/ocr"
+	"github.com/scamguard/scamguard/region"
 	"github.com/scamguard/scamguard/review"
 	"github.com/scamguard/scamguard/screenshot"
 	"github.com/scamguard/scamguard/store"
@@ -47,6 +49,16 @@ func runBot(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "scamguard bot: %v\n", err)
 		return 1
 	}
+	regions, err := region.New(e.catalog)
+	if err != nil {
+		fmt.Fprintf(stderr, "scamguard bot: %v\n", err)
+		return 1
+	}
+	intents, err := intent.New()
+	if err != nil {
+		fmt.Fprintf(stderr, "scamguard bot: %v\n", err)
+		return 1
+	}
 	llmCfg := opts.llm
 	judge, err := llm.New(llmCfg, e.catalog, llm.StoreCache(st), llm.StoreBudget(st, llmCfg.UserPerHour, llmCfg.GlobalPerHour), log)
 	if err != nil {
@@ -68,6 +80,7 @@ func runBot(args []string, stdout, stderr io.Writer) int {
 	b, err := bot.New(ctx, opts.bot, bot.Deps{
 		Screenshots: screenshots, Transcriber: transcribe.New(opts.transcribe),
 		Store: st, Classifier: e.classifier, Replies: e.replies, Catalog: e.catalog, Log: log, Judge: judge,
+		Regions: regions, Intents: intents,
 		Review:  review.New(st, review.Config{Moderators: opts.review.moderators}),
 		ModChat: opts.review.modChat,
 		Console: review.ConsoleConfig{BaseURL: opts.review.consoleURL, Secret: opts.review.consoleSecret},

@@ -1,0 +1,95 @@
+package bot_test
+
+import (
+	"testing"
+
+	"github.com/scamguard/scamguard/bot/telegramtest"
+)
+
+// The journeys of issue #15, each a golden transcript (transcript_test.go).
+
+// A mainland user starts the bot, says where they live, forwards a scam,
+// opens "why / more", says they already did it, forwards more of the same
+// script, and types that they already sent the card codes.
+func TestJourneyMainlandScamToAfterLoss(t *testing.T) {
+	t.Parallel()
+	j := newJourney(t, 15001, "zh-hans")
+	j.types("/start", 2) // the introduction and where do you live
+	j.press("set:region:CN", 0, 1)
+	j.forwards(1, foundingScam...)
+	j.press("more:", 0, 1)
+	j.press("lost:", 1, 0)
+	j.forwards(1, "现在请您下载会议软件，打开屏幕共享，我一步一步指导您操作。")
+	j.types("我已经把卡密发给他了，怎么办？", 1)
+	j.check("mainland-scam-to-after-loss")
+}
+
+// An English-speaking user whose Telegram says only "en" forwards a scam
+// that names no brand of a region: the reply shows no country's lines and
+// the bot asks, once, where they live; a greeting gets how to use it.
+func TestJourneyEnglishUnknownRegion(t *testing.T) {
+	t.Parallel()
+	j := newJourney(t, 15002, "en")
+	j.types("hi", 1)
+	j.forwards(2, // the reply and where do you live
+		"Hello, this is Amazon customer service. Your account was charged $499 for an iPhone.",
+		"To cancel the order and get a refund, please buy two Apple gift cards and read me the codes.",
+		"Do not hang up and do not tell anyone, or the refund will fail.")
+	j.press("set:region:GB", 0, 1)
+	j.press("lost:", 1, 0)
+	j.check("english-unknown-region")
+}
+
+// A Taiwan user (Telegram zh-TW) forwards a Traditional ATM "instalment"
+// scam: the reply is in Taiwan's words, and the guess (usable, not sure)
+// is confirmed with buttons in Traditional Chinese.
+func TestJourneyTaiwanATMScam(t *testing.T) {
+	t.Parallel()
+	j := newJourney(t, 15003, "zh-tw")
+	j.forwards(1,
+		"您好，這裡是蝦皮購物客服，您的訂單被誤設為分期付款，每月會自動扣款。",
+		"請您現在到ATM操作解除分期，我們會一步一步教您，不要掛電話。")
+	j.press("more:", 0, 1)
+	j.check("taiwan-atm-scam")
+}
+
+// "你好" gets how to use the bot; a question about a script gets the
+// scam's name and a clear answer, not "no signs".
+func TestJourneyGreetingAndQuestion(t *testing.T) {
+	t.Parallel()
+	j := newJourney(t, 15004, "zh-hans")
+	j.types("你好", 1)
+	j.types("客服说我的快递丢了要双倍赔偿，让我先开通借呗，我要不要照做？", 1)
+	j.check("greeting-and-question")
+}
+
+// A family group, mainland and Taiwan: a pasted scam is warned once, with
+// the region's anti-fraud line written once (not "96110 96110"), in the
+// group's script and, for Traditional, in Taiwan's words.
+func TestJourneyGroupWarning(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, lang string
+		chat       int64
+		lines      []string
+	}{
+		{"group-warning-zh", "zh-hans", -1001500000001, foundingScam},
+		{"group-warning-zh-hant", "zh-tw", -1001500000002, []string{
+			"您好，這裡是蝦皮購物客服，您的訂單被誤設為分期付款，每月會自動扣款。",
+			"請您現在到ATM操作解除分期，我們會一步一步教您，不要掛電話。"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			j := newJourney(t, tc.chat, tc.lang)
+			dad := telegramtest.User(601, "Dad")
+			for i, line := range tc.lines {
+				sends := 0
+				if i == len(tc.lines)-1 {
+					sends = 1
+				}
+				j.groupSays(dad, line, sends)
+			}
+			j.check(tc.name)
+		})
+	}
+}
