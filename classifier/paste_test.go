@@ -93,6 +93,9 @@ func TestScopeAndFrames(t *testing.T) {
 		{"news report", "警方提醒：近日有骗子冒充快递客服，称包裹丢失双倍理赔，诱导受害人在借呗借款并购买礼品卡。", LevelNone, FrameWarning},
 		{"question about a hard stop", "客服说我芝麻分太低要我去借呗借钱刷流水，我要不要借？", LevelScam, FrameQuestion},
 		{"honest in-app refund", "您好，这里是淘宝客服，您的退款申请已通过，钱会原路退回到支付宝，请在订单页查看。", LevelNone, FrameLive},
+		// A question about a script's opening names it (the reply says
+		// it is a known scam) without an alarm.
+		{"question about a script", "有人打电话说我的快递丢了要赔我双倍的钱，是真的吗？", LevelNone, FrameQuestion},
 		// "你会收到一条短信" announces what will happen: an instruction, not a story.
 		{"code relay foretold", "等下你会收到一条短信 里面有个验证码 你直接发给我就行", LevelScam, FrameLive},
 		// A one-time code asked for is a hard stop with no other context.
@@ -113,7 +116,7 @@ func TestScopeAndFrames(t *testing.T) {
 			if v.Level != tc.wantLevel || v.Frame != tc.wantFrame {
 				t.Fatalf("%s (%s, score %.2f), want %s (%s); signals %+v", v.Level, v.Frame, v.Score, tc.wantLevel, tc.wantFrame, v.Signals)
 			}
-			if (v.Frame == FrameRetold || v.Frame == FrameWarning) && v.Type == "" {
+			if v.Frame != FrameLive && v.Type == "" {
 				t.Fatalf("a %s frame must name the scam type", v.Frame)
 			}
 		})

@@ -256,12 +256,13 @@ func (c *Classifier) Verdict(state *State) Verdict {
 	})
 	v.Frame = frameOf(state)
 	// "No known scam signs" with a scam type would contradict itself,
-	// unless the scam was only told about: then the type names it.
+	// unless the scam was only told or asked about: then the type names
+	// it ("有人打电话说快递丢了要赔我双倍，是真的吗？" is the refund script).
 	switch {
 	case v.Level != LevelNone:
 		v.Type = c.scamType(state.Evidence)
 		v.Stage = c.stage(state)
-	case v.Frame == FrameRetold || v.Frame == FrameWarning:
+	case v.Frame == FrameRetold || v.Frame == FrameWarning || v.Frame == FrameQuestion:
 		// What was told: the story's words, whether they arrived in a
 		// turn framed as a story or before the teller's refusal.
 		told := maps.Clone(state.Evidence)
