@@ -288,11 +288,12 @@ func (s *Store) Save(ctx context.Context, chat int64, snap Snapshot) error {
 }
 
 // Forget deletes everything stored for chat (window, state, verdict,
-// warning time, settings) with one DEL, and reports how many keys there were.
+// warning time, settings, screenshots being read) with one DEL, and
+// reports how many keys there were.
 func (s *Store) Forget(ctx context.Context, chat int64) (int64, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	deleted, err := s.client.Del(ctx, s.chatKeys(chat)...).Result()
+	deleted, err := s.client.Del(ctx, append(s.chatKeys(chat), s.screenshotsKey(chat))...).Result()
 	if err != nil {
 		return 0, fmt.Errorf("forget chat %d: %w", chat, err)
 	}
@@ -300,11 +301,12 @@ func (s *Store) Forget(ctx context.Context, chat int64) (int64, error) {
 }
 
 // ForgetConversation deletes chat's conversation (window, state, verdict,
-// warning time) but keeps its settings: the user's "start over".
+// warning time, screenshots being read) but keeps its settings: the
+// user's "start over".
 func (s *Store) ForgetConversation(ctx context.Context, chat int64) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	if err := s.client.Del(ctx, s.chatKey(chat, "msgs"), s.chatKey(chat, "conv")).Err(); err != nil {
+	if err := s.client.Del(ctx, s.chatKey(chat, "msgs"), s.chatKey(chat, "conv"), s.screenshotsKey(chat)).Err(); err != nil {
 		return fmt.Errorf("start a new conversation in chat %d: %w", chat, err)
 	}
 	return nil

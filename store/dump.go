@@ -46,6 +46,8 @@ func (s *Store) DataOf(ctx context.Context, chat, user int64) ([]StoredItem, err
 		{s.chatKey(chat, "conv"), "the classifier's state and verdict (redacted), message count, when a warning was sent"},
 		{s.chatKey(chat, "settings"), "the chat's settings"},
 		{s.chatKey(chat, "budget"), "group warnings sent this hour"},
+		{s.screenshotsKey(chat), "screenshots being read: counts and the last one's messages (redacted), kept 10 minutes"},
+		{s.chatKey(chat, "shot-budget"), "screenshots read this hour (a count)"},
 		{s.caseChatKey(chat), "the ids of the chat's review cases"},
 	}
 	ids, err := s.client.SMembers(ctx, s.caseChatKey(chat)).Result()
