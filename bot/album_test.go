@@ -60,7 +60,7 @@ func TestAlbumIsOneConversationWithOneReply(t *testing.T) {
 	// Three pages of eight messages, two repeated at each scroll.
 	h.pushAlbum(chat, "album-5301", refundPages(t, [2]int{0, 4}, [2]int{2, 6}, [2]int{4, 8}))
 
-	h.waitSent(chat, 1)
+	h.waitRead(chat, 1)
 	sent := h.settle(chat)
 	if len(sent) != 1 {
 		t.Fatalf("the album got %d answers, want one: %q", len(sent), texts(sent))
@@ -111,7 +111,8 @@ func TestScrolledScreenshotsAcrossARestart(t *testing.T) {
 	const chat = 5302
 	pages := refundPages(t, [2]int{0, 5}, [2]int{3, 8})
 	h.pushAlbum(chat, "first-5302", pages[:1])
-	first := h.waitSent(chat, 1)[0].Params["text"]
+	h.waitRead(chat, 1)
+	first := h.sent(chat)[0].Params["text"]
 	if want := "我从截图里读到 5 条消息：对方 4 条，你 1 条。"; !strings.HasPrefix(first, want) {
 		t.Errorf("first answer starts %q, want %q", firstLine(first), want)
 	}
@@ -121,7 +122,7 @@ func TestScrolledScreenshotsAcrossARestart(t *testing.T) {
 
 	h.start()
 	h.pushAlbum(chat, "second-5302", pages[1:])
-	h.waitSent(chat, 2)
+	h.waitRead(chat, 2)
 	sent := h.settle(chat)
 	if len(sent) != 2 {
 		t.Fatalf("got %d answers, want one per screenshot: %q", len(sent), texts(sent))
@@ -135,6 +136,21 @@ func TestScrolledScreenshotsAcrossARestart(t *testing.T) {
 	}
 	if len(conv.Window) != 8 {
 		t.Errorf("the conversation holds %d messages, want 8", len(conv.Window))
+	}
+}
+
+// waitRead waits until chat got n messages. Reading screenshots takes
+// seconds each, and minutes on a loaded machine under -race while other
+// packages run Tesseract too: the deadline is generous, and only a bot
+// that never answers reaches it.
+func (h *harness) waitRead(chat int64, n int) {
+	h.t.Helper()
+	deadline := time.Now().Add(4 * time.Minute)
+	for len(h.sent(chat)) < n {
+		if time.Now().After(deadline) {
+			h.t.Fatalf("chat %d got %d messages, want %d: %q", chat, len(h.sent(chat)), n, texts(h.sent(chat)))
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
 

@@ -34,7 +34,7 @@ func TestPhotoIsReadThroughGetFile(t *testing.T) {
 	h.api.AddFile("not-an-image", []byte("%PDF-1.7 this is no picture"))
 	h.api.Push(telegramtest.Photo(chat, chat, "shot-1", 1080, 2400, len(data)), telegramtest.Photo(broken, broken, "not-an-image", 1080, 2400, 27))
 
-	h.waitSent(chat, 1)
+	h.waitRead(chat, 1)
 	sent := h.settle(chat)
 	if len(sent) != 1 {
 		t.Fatalf("the photo got %d answers, want one: %q", len(sent), texts(sent))

@@ -66,9 +66,14 @@ const mediaTimeout = 90 * time.Second
 func (b *Chats) onPrivateMedia(ctx context.Context, msg *models.Message, received time.Time) bool {
 	switch {
 	case media.PictureOf(msg) != "":
-		b.readPhoto(ctx, msg, media.PictureOf(msg), received)
+		caption := strings.TrimSpace(msg.Caption)
+		// Without OCR a captioned picture is its caption: the caption is
+		// answered, and "I can't read pictures" would only be noise.
+		if b.screenshots != nil || caption == "" {
+			b.readPhoto(ctx, msg, media.PictureOf(msg), received)
+		}
 		// A caption ("is this a scam?") is read after the picture.
-		if caption := strings.TrimSpace(msg.Caption); caption != "" {
+		if caption != "" {
 			b.observe(ctx, msg, caption, received)
 		}
 	case msg.Voice != nil:
