@@ -10,7 +10,8 @@ RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/scamguard ./cmd/sc
 
 FROM debian:bookworm-slim
 RUN apt-get update -qq \
- && apt-get install -y -qq --no-install-recommends tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra ca-certificates \
+ && apt-get install -y -qq --no-install-recommends tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-eng ca-certificates \
+ && for lang in chi_sim chi_tra eng; do tesseract --list-langs 2>/dev/null | grep -qx "$lang" || { echo "tesseract lacks $lang" >&2; exit 1; }; done \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 65532 --home-dir /nonexistent --shell /usr/sbin/nologin nonroot
 COPY --from=build /out/scamguard /usr/local/bin/scamguard

@@ -17,6 +17,7 @@ import (
 
 	"github.com/scamguard/scamguard/bot/conversation"
 	"github.com/scamguard/scamguard/bot/group"
+	"github.com/scamguard/scamguard/bot/media"
 	"github.com/scamguard/scamguard/bot/moderation"
 	"github.com/scamguard/scamguard/bot/private"
 	"github.com/scamguard/scamguard/bot/sendqueue"
@@ -146,13 +147,17 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Bot, error) {
 		Pipeline: detect.Standard(deps.Classifier, known, deps.Judge),
 	}
 	b := &Bot{cfg: cfg, room: room, lanes: transport.NewLanes(cfg.Workers)}
+	var pages *media.Pages // one bound on pictures read at once, for every room
+	if deps.Screenshots != nil {
+		pages = media.NewPages(deps.Screenshots, 0)
+	}
 	b.groups, b.guardians, err = group.New(room, group.Config{Cooldown: cfg.GroupCooldown,
-		WarningsPerHour: cfg.GroupWarningsPerHour, ThreadGap: cfg.GroupThreadGap})
+		WarningsPerHour: cfg.GroupWarningsPerHour, ThreadGap: cfg.GroupThreadGap, Screenshots: pages})
 	if err != nil {
 		return nil, err
 	}
 	b.moderation = moderation.New(room, deps.Console)
-	b.private, err = private.New(room, private.Config{BurstWindow: cfg.BurstWindow, Screenshots: deps.Screenshots,
+	b.private, err = private.New(room, private.Config{BurstWindow: cfg.BurstWindow, Screenshots: pages,
 		Transcriber: deps.Transcriber}, b.lanes.Add, b.moderation, b.guardians)
 	if err != nil {
 		return nil, err

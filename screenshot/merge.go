@@ -59,7 +59,11 @@ func sameText(a, b string, first, last bool) bool {
 // (lower case, Traditional characters as Simplified), so that two readings
 // of one bubble in different scripts compare equal.
 func key(s string) string {
-	return string(classifier.Normalize(s).Runes)
+	// The classifier's Traditional→Simplified table also folds the
+	// Simplified 么 to 幺 (a variant pair), while the Traditional 麼 folds
+	// to 么: one bubble read in both scripts ("怎么了", "怎麼了") must give
+	// one key.
+	return strings.ReplaceAll(string(classifier.Normalize(s).Runes), "幺", "么")
 }
 
 // similar reports two strings within 15% edit distance of the longer: the

@@ -31,6 +31,10 @@ func TestMerge(t *testing.T) {
 			{o("第一条消息"), o("需要您先在借呗把额度借出来刷一下流水")},
 			{o("刷一下流水"), o("然后购买礼品卡")}},
 			[]Turn{o("第一条消息"), o("需要您先在借呗把额度借出来刷一下流水"), o("然后购买礼品卡")}, 1},
+		{"a short bubble read in Simplified, then in Traditional", [][]Turn{
+			{o("请问订单尾号是3307对吗？"), u("对，怎么了?")},
+			{u("對,怎麼了?"), o("您的快递丢失了")}},
+			[]Turn{o("请问订单尾号是3307对吗？"), u("对，怎么了?"), o("您的快递丢失了")}, 1},
 		{"same words, other speaker: not an overlap", [][]Turn{{o("好的谢谢你")}, {u("好的谢谢你")}},
 			[]Turn{o("好的谢谢你"), u("好的谢谢你")}, 0},
 		{"one character misread", [][]Turn{{o("Please buy two Apple gift cards now")}, {o("Please buy two Apple gift cards n0w"), o("Send the codes")}},

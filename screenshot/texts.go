@@ -62,10 +62,20 @@ func (r Reading) Lang(lang string) string {
 // in lang (see Lang), or, when too little was read, asks for a clearer
 // picture or the text; little reports the latter.
 func (r Reading) Summary(lang string) (text string, little bool) {
-	t := texts[r.Lang(lang)]
-	if r.Chars() < MinChars {
+	other, user := r.Counts()
+	return SummaryOf(r.Lang(lang), other, user, r.Chars())
+}
+
+// SummaryOf is Summary for a reading known by its counts (screenshots read
+// one by one, their turns already handed on): other and user messages,
+// chars characters, said in lang (zh, zh-Hant or en; zh otherwise).
+func SummaryOf(lang string, other, user, chars int) (text string, little bool) {
+	t, ok := texts[lang]
+	if !ok {
+		t = texts["zh"]
+	}
+	if chars < MinChars {
 		return t.Little, true
 	}
-	other, user := r.Counts()
 	return strings.NewReplacer("{n}", strconv.Itoa(other+user), "{other}", strconv.Itoa(other), "{user}", strconv.Itoa(user)).Replace(t.Read), false
 }

@@ -288,11 +288,12 @@ func (s *Store) Save(ctx context.Context, chat int64, snap Snapshot) error {
 }
 
 // Forget deletes everything stored for chat (window, state, verdict,
-// warning time, settings) with one DEL, and reports how many keys there were.
+// warning time, settings, screenshots being read) with one DEL, and
+// reports how many keys there were.
 func (s *Store) Forget(ctx context.Context, chat int64) (int64, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	deleted, err := s.client.Del(ctx, s.ownedKeys(chat)...).Result()
+	deleted, err := s.client.Del(ctx, append(s.ownedKeys(chat), s.screenshotsKey(chat))...).Result()
 	if err != nil {
 		return 0, fmt.Errorf("forget chat %d: %w", chat, err)
 	}
@@ -300,12 +301,13 @@ func (s *Store) Forget(ctx context.Context, chat int64) (int64, error) {
 }
 
 // ForgetConversation deletes chat's conversation (window, state, verdict,
-// warning time, the answers given) but keeps its settings: the user's
-// "start over", after which the next answer is a whole reply again.
+// warning time, the answers given, screenshots being read) but keeps its
+// settings: the user's "start over", after which the next answer is a
+// whole reply again.
 func (s *Store) ForgetConversation(ctx context.Context, chat int64) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	if err := s.client.Del(ctx, s.chatKey(chat, "msgs"), s.chatKey(chat, "conv"), s.answersKey(chat)).Err(); err != nil {
+	if err := s.client.Del(ctx, s.chatKey(chat, "msgs"), s.chatKey(chat, "conv"), s.answersKey(chat), s.screenshotsKey(chat)).Err(); err != nil {
 		return fmt.Errorf("start a new conversation in chat %d: %w", chat, err)
 	}
 	return nil

@@ -47,6 +47,8 @@ func (s *Store) DataOf(ctx context.Context, chat, user int64) ([]StoredItem, err
 		{s.chatKey(chat, "settings"), "the chat's settings"},
 		{s.chatKey(chat, "budget"), "group warnings sent this hour"},
 		{s.answersKey(chat), "the answers the bot gave (verdict with quotes redacted, language, region), for their buttons"},
+		{s.screenshotsKey(chat), "screenshots being read: counts and the last one's messages (redacted), kept 10 minutes"},
+		{s.chatKey(chat, "shot-budget"), "screenshots read this hour (a count)"},
 		{s.caseChatKey(chat), "the ids of the chat's review cases"},
 	}
 	ids, err := s.client.SMembers(ctx, s.caseChatKey(chat)).Result()

@@ -15,6 +15,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 	"github.com/scamguard/scamguard/bot/conversation"
+	"github.com/scamguard/scamguard/bot/media"
 	"github.com/scamguard/scamguard/classifier"
 	"github.com/scamguard/scamguard/detect"
 	"github.com/scamguard/scamguard/reply"
@@ -38,6 +39,9 @@ type Config struct {
 	// ThreadGap is the quiet time after which a group's next message
 	// starts a new conversation thread.
 	ThreadGap time.Duration
+	// Screenshots reads the pictures members post (media.go); nil leaves
+	// them unread.
+	Screenshots *media.Pages
 }
 
 // withDefaults fills in the fields left zero.
@@ -99,7 +103,8 @@ func (b *Groups) OnMessage(ctx context.Context, msg *models.Message, received ti
 	}
 	text := conversation.MessageText(msg)
 	if strings.TrimSpace(text) == "" {
-		return // joins, pins, photos without a caption: nothing to read
+		b.onGroupMedia(ctx, msg, received)
+		return // joins, pins: nothing to read
 	}
 	if name, arg, ok := b.Command(text); ok {
 		if name != "" {

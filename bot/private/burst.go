@@ -33,6 +33,9 @@ type burst struct {
 	// the burst is still judged as a whole.
 	fallback []classifier.Message
 	degraded bool
+	// screenshots is set when the burst brought turns read from
+	// screenshots: the answer starts with what was read (media.go).
+	screenshots bool
 	// received is when the burst's last update arrived.
 	received time.Time
 }

@@ -4,9 +4,7 @@ import (
 	"context"
 	_ "embed"
 	"errors"
-	"fmt"
-	"io"
-	"net/http"
+	"html"
 	"strings"
 	"sync"
 	"time"
@@ -15,8 +13,10 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/scamguard/scamguard/bot/conversation"
+	"github.com/scamguard/scamguard/bot/media"
 	"github.com/scamguard/scamguard/classifier"
 	"github.com/scamguard/scamguard/ocr"
+	"github.com/scamguard/scamguard/reply"
 	"github.com/scamguard/scamguard/screenshot"
 	"github.com/scamguard/scamguard/store"
 	"github.com/scamguard/scamguard/transcribe"
@@ -30,6 +30,7 @@ type mediaTexts struct {
 	NoVoice     string `yaml:"no_voice"`
 	VoiceFailed string `yaml:"voice_failed"`
 	SlowDown    string `yaml:"slow_down"`
+	TooLarge    string `yaml:"too_large"`
 }
 
 //go:embed media_texts.yaml
@@ -55,72 +56,25 @@ func mediaTextsIn(lang string) mediaTexts {
 	return t
 }
 
-// Limits of media handling.
-const (
-	// screenshotsPerHour is how many pictures one user may have read in
-	// an hour (in this process).
-	screenshotsPerHour = 30
-	// mediaTimeout bounds downloading and reading one photo or voice note.
-	mediaTimeout = 90 * time.Second
-)
-
-// mediaState is the bot's in-process memory for media: the last page read
-// per chat (to drop the overlap of the next screenshot of an album or a
-// burst) and each user's recent screenshots (the per-user limit).
-type mediaState struct {
-	mu       sync.Mutex
-	lastPage map[int64]screenshot.Page
-	recent   map[int64][]time.Time
-}
-
-// allow records a screenshot for user and reports whether it is within
-// the hourly limit.
-func (m *mediaState) allow(user int64, now time.Time) bool {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.recent == nil {
-		m.recent = map[int64][]time.Time{}
-	}
-	kept := m.recent[user][:0]
-	for _, at := range m.recent[user] {
-		if now.Sub(at) < time.Hour {
-			kept = append(kept, at)
-		}
-	}
-	if len(kept) >= screenshotsPerHour {
-		m.recent[user] = kept
-		return false
-	}
-	m.recent[user] = append(kept, now)
-	return true
-}
-
-// newTurns returns the turns of page that the chat's previous page did
-// not already end with, and remembers page.
-func (m *mediaState) newTurns(chat int64, page screenshot.Page) []screenshot.Turn {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.lastPage == nil {
-		m.lastPage = map[int64]screenshot.Page{}
-	}
-	previous, seen := m.lastPage[chat]
-	m.lastPage[chat] = page
-	if !seen {
-		return page.Turns
-	}
-	merged := screenshot.Merge([]screenshot.Page{previous, page})
-	return page.Turns[merged.Overlap:]
-}
+// mediaTimeout bounds downloading and reading one photo or voice note
+// (the OCR engine bounds each tesseract run on its own).
+const mediaTimeout = 90 * time.Second
 
 // onPrivateMedia reads a photo, an image document, a voice note or an
 // audio file in a private chat; it reports false for other media.
 func (b *Chats) onPrivateMedia(ctx context.Context, msg *models.Message, received time.Time) bool {
 	switch {
-	case len(msg.Photo) > 0:
-		largest := msg.Photo[len(msg.Photo)-1]
-		b.readPhoto(ctx, msg, largest.FileID, received)
-	case msg.Document != nil && strings.HasPrefix(msg.Document.MimeType, "image/"):
-		b.readPhoto(ctx, msg, msg.Document.FileID, received)
+	case media.PictureOf(msg) != "":
+		caption := strings.TrimSpace(msg.Caption)
+		// Without OCR a captioned picture is its caption: the caption is
+		// answered, and "I can't read pictures" would only be noise.
+		if b.screenshots != nil || caption == "" {
+			b.readPhoto(ctx, msg, media.PictureOf(msg), received)
+		}
+		// A caption ("is this a scam?") is read after the picture.
+		if caption != "" {
+			b.observe(ctx, msg, caption, received)
+		}
 	case msg.Voice != nil:
 		b.readVoice(ctx, msg, msg.Voice.FileID, msg.Voice.Duration, "voice.ogg", received)
 	case msg.Audio != nil:
@@ -143,8 +97,13 @@ func audioExtension(mime string) string {
 	return ".ogg"
 }
 
-// readPhoto downloads and reads a screenshot, says what it read, and adds
-// the turns to the conversation like forwarded messages.
+// readPhoto downloads and reads a screenshot and adds the turns it brings
+// to the conversation like forwarded messages. Screenshots sent together
+// (an album, or one after the other within the burst window) are one
+// conversation: a page's overlap with the chat's previous one is dropped
+// (media.AddPage, in the store), and the burst's one answer starts with
+// what all of them gave (withScreenshotSummary). A picture that cannot be
+// read gets its own answer at once.
 func (b *Chats) readPhoto(ctx context.Context, msg *models.Message, fileID string, received time.Time) {
 	chat := msg.Chat.ID
 	settings := b.Settings(ctx, chat)
@@ -154,46 +113,114 @@ func (b *Chats) readPhoto(ctx context.Context, msg *models.Message, fileID strin
 		b.SendText(chat, false, "no_ocr", t.NoOCR, msg.ID)
 		return
 	}
-	if msg.From != nil && !b.media.allow(msg.From.ID, received) {
+	if msg.From != nil && !b.allowScreenshot(ctx, msg.From.ID) {
 		b.SendText(chat, false, "slow_down", t.SlowDown, msg.ID)
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, mediaTimeout)
 	defer cancel()
 	b.typing(ctx, chat)
-	maxBytes := b.screenshots.Engine().Config().MaxBytes
-	data, err := b.download(ctx, fileID, maxBytes)
+	data, err := media.Download(ctx, b.API, fileID, b.screenshots.MaxBytes())
 	var page screenshot.Page
 	if err == nil {
-		page, err = b.screenshots.ReadPage(ctx, data)
+		page, err = b.screenshots.Read(ctx, data)
 	}
-	switch {
-	case errors.Is(err, ocr.ErrUnsupported), errors.Is(err, ocr.ErrCorrupt), errors.Is(err, ocr.ErrAnimated), errors.Is(err, ocr.ErrTooLarge):
-		b.SendText(chat, false, "bad_image", t.BadImage, msg.ID)
-		return
-	case errors.Is(err, ocr.ErrNotInstalled):
-		b.Log.Error("read screenshot: OCR is not installed", "err", err)
-		b.SendText(chat, false, "no_ocr", t.NoOCR, msg.ID)
-		return
-	case err != nil:
-		b.Log.Warn("read screenshot", "chat", chat, "err", err)
-		b.SendText(chat, false, "image_failed", t.ImageFailed, msg.ID)
+	if err != nil {
+		b.screenshotFailed(chat, msg.ID, t, err)
 		return
 	}
-	turns := b.media.newTurns(chat, page)
-	reading := screenshot.Reading{Turns: page.Turns, Images: 1}
-	// Said in the chat's language when one is set, else in the script of
-	// the screenshot.
-	summary, little := reading.Summary(settings.Language)
-	if little {
-		b.SendText(chat, false, "screenshot_little", summary, msg.ID)
+	fresh, reading, err := media.AddPage(ctx, b.Store, chat, page)
+	if err != nil {
+		b.Degrade("store", err)
+	}
+	if media.Little(page) {
+		// Nothing to check in this picture. Said at once unless other
+		// screenshots of the chat are being read: their answer covers it.
+		if reading.Other+reading.User == 0 && b.bursts.peek(chat) == nil {
+			summary, _ := screenshot.SummaryOf(lang, 0, 0, 0)
+			b.SendText(chat, false, "screenshot_little", summary, msg.ID)
+			b.takeScreenshots(ctx, chat)
+		}
 		return
 	}
-	b.SendText(chat, false, "screenshot_read", summary, msg.ID)
-	for i, turn := range turns {
+	if len(fresh) == 0 {
+		// The same messages again (the screenshot was sent twice): the
+		// conversation has them; say what was read, and nothing more.
+		if b.bursts.peek(chat) == nil {
+			other, user := screenshot.Reading{Turns: page.Turns}.Counts()
+			summary, _ := screenshot.SummaryOf(lang, other, user, screenshot.MinChars)
+			b.SendText(chat, false, "screenshot_read", summary, msg.ID)
+			b.takeScreenshots(ctx, chat)
+		}
+		return
+	}
+	b.bursts.open(chat).screenshots = true
+	for i, turn := range fresh {
 		entry := store.Entry{ID: int64(msg.ID)*100 + int64(i), From: string(turn.From), Text: turn.Text, Time: time.Unix(int64(msg.Date), 0)}
 		b.observeEntry(ctx, msg, entry, received)
 	}
+}
+
+// screenshotFailed answers a picture that could not be read, saying why
+// in words the user can act on.
+func (b *Chats) screenshotFailed(chat int64, replyTo int, t mediaTexts, err error) {
+	switch {
+	case errors.Is(err, ocr.ErrUnsupported), errors.Is(err, ocr.ErrCorrupt), errors.Is(err, ocr.ErrAnimated):
+		b.SendText(chat, false, "bad_image", t.BadImage, replyTo)
+	case errors.Is(err, ocr.ErrTooLarge):
+		b.SendText(chat, false, "too_large", t.TooLarge, replyTo)
+	case errors.Is(err, ocr.ErrNotInstalled):
+		b.Log.Error("read screenshot: OCR is not installed", "err", err)
+		b.SendText(chat, false, "no_ocr", t.NoOCR, replyTo)
+	default:
+		// A timeout, a slot never free, a download that failed.
+		b.Log.Warn("read screenshot", "chat", chat, "err", err)
+		b.SendText(chat, false, "image_failed", t.ImageFailed, replyTo)
+	}
+}
+
+// allowScreenshot counts a screenshot against the user's hourly limit,
+// shared by every chat and replica through the store. While the store
+// fails, pictures are read: the OCR engine's bounds still hold.
+func (b *Chats) allowScreenshot(ctx context.Context, user int64) bool {
+	allowed, err := b.Store.AllowScreenshot(ctx, user, media.UserScreenshotsPerHour)
+	if err != nil {
+		b.Degrade("store", err)
+		return true
+	}
+	return allowed
+}
+
+// takeScreenshots starts the chat's next screenshot reading from zero.
+func (b *Chats) takeScreenshots(ctx context.Context, chat int64) {
+	if _, err := b.Store.TakeScreenshotReading(ctx, chat); err != nil {
+		b.Degrade("store", err)
+	}
+}
+
+// withScreenshotSummary is the burst's answer text: when the burst brought
+// screenshots, what they gave comes first ("我从截图里读到 6 条消息：对方 4 条，
+// 你 2 条。"), counted over every screenshot since the last answer, in the
+// reply's language. The counts are taken from the store in one step, so
+// of two replicas answering, one says them.
+func (b *Chats) withScreenshotSummary(ctx context.Context, chat int64, br *burst, rendered reply.Reply) string {
+	if !br.screenshots {
+		return rendered.Short
+	}
+	reading, err := b.Store.TakeScreenshotReading(ctx, chat)
+	if err != nil {
+		b.Degrade("store", err)
+		return rendered.Short
+	}
+	if reading.Other+reading.User == 0 {
+		return rendered.Short
+	}
+	// The pages counted had text enough (a page with little text is
+	// answered, or covered, on its own), however few new characters the
+	// last one brought.
+	summary, _ := screenshot.SummaryOf(rendered.Lang, reading.Other, reading.User, max(reading.Chars, screenshot.MinChars))
+	// The first screen follows; "why / more" expands it.
+	return html.EscapeString(summary) + "\n\n" + rendered.Short
 }
 
 // readVoice transcribes a voice note or audio file. A forwarded one is the
@@ -214,7 +241,7 @@ func (b *Chats) readVoice(ctx context.Context, msg *models.Message, fileID strin
 	ctx, cancel := context.WithTimeout(ctx, mediaTimeout)
 	defer cancel()
 	b.typing(ctx, chat)
-	data, err := b.download(ctx, fileID, maxBytes)
+	data, err := media.Download(ctx, b.API, fileID, maxBytes)
 	var text string
 	if err == nil {
 		text, err = b.transcriber.Transcribe(ctx, name, data, seconds)
@@ -239,37 +266,4 @@ func (b *Chats) typing(ctx context.Context, chat int64) {
 	if _, err := b.API.SendChatAction(ctx, &tgbot.SendChatActionParams{ChatID: chat, Action: models.ChatActionTyping}); err != nil {
 		b.Log.Debug("send chat action", "chat", chat, "err", err)
 	}
-}
-
-// download fetches a file through getFile and the Bot API's file URL,
-// refusing more than maxBytes.
-func (b *Chats) download(ctx context.Context, fileID string, maxBytes int64) ([]byte, error) {
-	file, err := b.API.GetFile(ctx, &tgbot.GetFileParams{FileID: fileID})
-	if err != nil {
-		return nil, fmt.Errorf("get file %s: %w", fileID, err)
-	}
-	if file.FileSize > maxBytes {
-		return nil, fmt.Errorf("%w: file of %d bytes", ocr.ErrTooLarge, file.FileSize)
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, b.API.FileDownloadLink(file), nil)
-	if err != nil {
-		return nil, fmt.Errorf("download file %s: %w", fileID, err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		// The URL holds the token: say which file, not the URL.
-		return nil, fmt.Errorf("download file %s: %w", fileID, errors.Unwrap(err))
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("download file %s: status %d", fileID, resp.StatusCode)
-	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("download file %s: %w", fileID, err)
-	}
-	if int64(len(data)) > maxBytes {
-		return nil, fmt.Errorf("%w: file over %d bytes", ocr.ErrTooLarge, maxBytes)
-	}
-	return data, nil
 }

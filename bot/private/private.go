@@ -18,12 +18,12 @@ import (
 
 	"github.com/scamguard/scamguard/bot/conversation"
 	"github.com/scamguard/scamguard/bot/group"
+	"github.com/scamguard/scamguard/bot/media"
 	"github.com/scamguard/scamguard/bot/moderation"
 	"github.com/scamguard/scamguard/catalog"
 	"github.com/scamguard/scamguard/classifier"
 	"github.com/scamguard/scamguard/detect"
 	"github.com/scamguard/scamguard/reply"
-	"github.com/scamguard/scamguard/screenshot"
 	"github.com/scamguard/scamguard/store"
 	"github.com/scamguard/scamguard/transcribe"
 )
@@ -35,7 +35,7 @@ type Config struct {
 	BurstWindow time.Duration
 	// Screenshots reads photos and image files (OCR); nil answers that
 	// pictures cannot be read and asks for the text.
-	Screenshots *screenshot.Reader
+	Screenshots *media.Pages
 	// Transcriber turns voice notes into text; nil asks for a screenshot
 	// or the words typed.
 	Transcriber *transcribe.Transcriber
@@ -45,7 +45,7 @@ type Config struct {
 type Chats struct {
 	*conversation.Room
 	burstWindow time.Duration
-	screenshots *screenshot.Reader
+	screenshots *media.Pages
 	transcriber *transcribe.Transcriber
 	moderation  *moderation.Desk
 	guardians   *group.Guardians
@@ -53,7 +53,6 @@ type Chats struct {
 	// false once the bot is stopping.
 	schedule func(chat int64, job func()) bool
 	bursts   *bursts
-	media    mediaState
 	journeys map[string]journeyTexts
 	// stopping makes bursts answer at once: a stopping bot must not leave
 	// a burst unanswered.
@@ -90,7 +89,9 @@ func (b *Chats) OnLanguageButton(ctx context.Context, chat int64, from *models.U
 // the bot cannot read yet.
 func (b *Chats) OnMessage(ctx context.Context, msg *models.Message, received time.Time) {
 	text := conversation.MessageText(msg)
-	if strings.TrimSpace(text) == "" {
+	// A picture is read whatever its caption says (media.go reads the
+	// caption after it).
+	if strings.TrimSpace(text) == "" || media.PictureOf(msg) != "" {
 		if b.onPrivateMedia(ctx, msg, received) {
 			b.Metrics.HandleTime.Observe(time.Since(received).Seconds())
 			return
@@ -259,7 +260,7 @@ func (b *Chats) answer(ctx context.Context, chat int64, br *burst, heuristic cla
 	keyboard := b.replyKeyboard(rendered.Lang, caseID, rendered.More != "", warns(verdict), b.caseRows(t, caseID, askConsent))
 	params := &tgbot.SendMessageParams{
 		ChatID:             chat,
-		Text:               rendered.Short,
+		Text:               b.withScreenshotSummary(ctx, chat, br, rendered),
 		ParseMode:          models.ParseModeHTML,
 		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()},
 		ReplyParameters:    &models.ReplyParameters{MessageID: br.replyTo, AllowSendingWithoutReply: true},

@@ -1,0 +1,96 @@
+package bot_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/scamguard/scamguard/bot/telegramtest"
+	"github.com/scamguard/scamguard/store"
+)
+
+// groupMarker proves the group's earlier updates are done: /help (which
+// repeats the introduction) runs on the group's lane after them, and its
+// answer leaves after anything they sent. It returns what the group got
+// before that answer.
+func (h *harness) groupMarker(group int64) []string {
+	h.t.Helper()
+	before := len(h.sent(group))
+	h.api.Push(telegramtest.GroupText(group, telegramtest.User(groupAdminID, "Group Admin"), "/help"))
+	// As waitRead: the group's lane reads its screenshots first.
+	deadline := time.Now().Add(4 * time.Minute)
+	for {
+		got := texts(h.sent(group))
+		for i := before; i < len(got); i++ {
+			if strings.Contains(got[i], "/settings") {
+				return got[:i]
+			}
+		}
+		if time.Now().After(deadline) {
+			h.t.Fatalf("group %d never answered the /help marker: %q", group, got)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func TestGroupScreenshotsAreReadUnderTheGroupsBudget(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.screenshots = requireOCR(t)
+	h.start()
+	const family, quiet, spent = -5401, -5402, -5403
+	for _, g := range []int64{family, quiet, spent} {
+		h.addBot(g)
+	}
+	if err := h.store.SaveSettings(context.Background(), quiet, store.Settings{Quiet: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.store.Client().Set(context.Background(), "sg:{c:"+strconv.Itoa(spent)+"}:shot-budget", 20, time.Hour).Err(); err != nil {
+		t.Fatal(err)
+	}
+	pages := refundPages(t, [2]int{0, 5}, [2]int{3, 8})
+	mum := telegramtest.User(541, "Mum")
+	for _, g := range []int64{family, quiet, spent} {
+		var album []models.Update
+		for i, data := range pages {
+			id := "g" + strconv.FormatInt(-g, 10) + "-" + strconv.Itoa(i)
+			h.api.AddFile(id, data)
+			album = append(album, telegramtest.GroupImageFile(g, mum, id, len(data)))
+		}
+		h.api.Push(telegramtest.Album("album"+strconv.FormatInt(-g, 10), album...)...)
+	}
+
+	// The family group hears one warning, addressed to Mum; the bot says
+	// nothing about the pictures themselves.
+	got := h.groupMarker(family)
+	if len(got) != 2 {
+		t.Fatalf("the family group got %q, want the introduction and one warning", got)
+	}
+	contains(t, got[1], "tg://user?id=541", "诈骗")
+	conv, err := h.store.Load(context.Background(), family)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(conv.Window) != 8 {
+		t.Errorf("the family's thread holds %d messages, want the 8 read once each", len(conv.Window))
+	}
+
+	// A quiet group's pictures and a group over its budget are not read.
+	for _, g := range []int64{quiet, spent} {
+		if got := h.groupMarker(g); len(got) != 1 {
+			t.Errorf("group %d got %q, want only the introduction", g, got)
+		}
+	}
+	for _, c := range h.api.Calls("getFile") {
+		if id := c.Params["file_id"]; strings.HasPrefix(id, "g5402") || strings.HasPrefix(id, "g5403") {
+			t.Errorf("getFile %s: a quiet group's or a spent budget's picture was fetched", id)
+		}
+	}
+	if n := len(h.api.Calls("sendChatAction")); n != 0 {
+		t.Errorf("%d sendChatAction calls in groups, want none (a group hears the bot only when it matters)", n)
+	}
+}
