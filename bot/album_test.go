@@ -69,7 +69,7 @@ func TestAlbumIsOneConversationWithOneReply(t *testing.T) {
 	if want := "我从截图里读到 8 条消息：对方 7 条，你 1 条。"; !strings.HasPrefix(answer, want) {
 		t.Errorf("the answer starts %q, want %q", firstLine(answer), want)
 	}
-	contains(t, answer, "诈骗", "礼品卡")
+	contains(t, h.fullText(chat, sent[0]), "诈骗", "礼品卡")
 	if n := len(h.api.Calls("download")); n != 3 {
 		t.Errorf("%d downloads, want 3 (getFile and the file URL per page)", n)
 	}
