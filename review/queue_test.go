@@ -73,7 +73,7 @@ func streamLen(t *testing.T, st *store.Store) int64 {
 }
 
 func streamKey(st *store.Store) string {
-	// The stream key, as store's cases.go documents it.
+	// The stream key, as storage.go documents it.
 	return prefixOf(st) + "{review}:queue"
 }
 
@@ -167,8 +167,8 @@ func TestStoredTextIsRedactedAndExpires(t *testing.T) {
 	}
 	q.Submit(ctx, 5, id, ReasonAskHuman)
 	q.Decide(ctx, id, Decision{By: modA, Outcome: OutcomeScam})
-	if ttl := st.Client().PTTL(ctx, key).Val(); ttl <= store.QueuedTTL {
-		t.Errorf("decided case TTL %v; want the decided TTL (%v)", ttl, store.DecidedTTL)
+	if ttl := st.Client().PTTL(ctx, key).Val(); ttl <= QueuedTTL {
+		t.Errorf("decided case TTL %v; want the decided TTL (%v)", ttl, DecidedTTL)
 	}
 }
 
@@ -252,7 +252,7 @@ func TestDecideAcknowledgesAndStores(t *testing.T) {
 		t.Errorf("Next handed out case %s decided from its card", got.ID)
 	}
 	draft, _ := q.Draft(ctx, scamCase(3))
-	if _, err := q.Decide(ctx, draft, Decision{By: modA, Outcome: OutcomeScam}); !errors.Is(err, store.ErrCaseNotQueued) {
+	if _, err := q.Decide(ctx, draft, Decision{By: modA, Outcome: OutcomeScam}); !errors.Is(err, ErrNotQueued) {
 		t.Errorf("deciding a draft: %v; want ErrCaseNotQueued", err)
 	}
 }
