@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -465,7 +466,13 @@ func TestStatsAndExport(t *testing.T) {
 func TestListFilters(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
-	q := newQueue(t, st)
+	// List is newest first by queue time, in milliseconds: two cases
+	// queued in the same millisecond have no order between them, so the
+	// clock moves a second at each reading and b is queued after a.
+	var clock atomic.Int64
+	clock.Store(time.Now().Add(-time.Minute).UnixMilli())
+	q := New(st, Config{Moderators: NewModerators(modA, modB), ClaimIdle: time.Hour,
+		Now: func() time.Time { return time.UnixMilli(clock.Add(1000)) }})
 	a := scamCase(1)
 	b := scamCase(2)
 	b.Verdict.Level, b.Verdict.Type, b.Language = "none", "", "en"
