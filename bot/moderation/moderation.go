@@ -15,12 +15,12 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 	"github.com/scamguard/scamguard/bot/conversation"
 	"github.com/scamguard/scamguard/classifier"
+	"github.com/scamguard/scamguard/internal/ellipsis"
 	"github.com/scamguard/scamguard/reply"
 	"github.com/scamguard/scamguard/review"
 	"github.com/scamguard/scamguard/store"
@@ -283,11 +283,7 @@ func cardText(c review.Case) string {
 			fmt.Fprintf(&sb, "… %d more\n", len(c.Transcript)-maxMessages)
 			break
 		}
-		text := m.Text
-		if utf8.RuneCountInString(text) > maxRunes {
-			text = string([]rune(text)[:maxRunes]) + "…"
-		}
-		fmt.Fprintf(&sb, "<b>%s:</b> %s\n", html.EscapeString(m.From), html.EscapeString(text))
+		fmt.Fprintf(&sb, "<b>%s:</b> %s\n", html.EscapeString(m.From), html.EscapeString(ellipsis.Cut(m.Text, maxRunes)))
 	}
 	if c.Decision != nil {
 		outcome := string(c.Decision.Outcome)
