@@ -159,13 +159,10 @@ func (b *Desk) OnCaseButton(ctx context.Context, chat int64, from models.User, c
 	}
 	if b.Review != nil {
 		owned, err := b.ownsCase(ctx, chat, from.ID, caseID)
-		switch {
-		case errors.Is(err, review.ErrNotFound):
-			return t.CaseExpired
-		case err != nil:
-			b.Degrade("review", err)
-			return t.SettingsFailed
-		case !owned:
+		if trouble := b.caseTrouble(err, t); trouble != "" {
+			return trouble
+		}
+		if !owned {
 			// Answered like an unknown case: a guessed or leaked id
 			// learns nothing, not even that the case exists.
 			b.Refuse("case", chat, from.ID)
@@ -205,6 +202,16 @@ func (b *Desk) OnCaseButton(ctx context.Context, chat int64, from models.User, c
 	default:
 		return ""
 	}
+	if trouble := b.caseTrouble(err, t); trouble != "" {
+		return trouble
+	}
+	return note
+}
+
+// caseTrouble is what the user hears when reading or changing their case
+// failed: that it expired when it is gone, else that it failed (counted
+// as degraded review); "" when err is nil.
+func (b *Desk) caseTrouble(err error, t conversation.UITexts) string {
 	switch {
 	case errors.Is(err, review.ErrNotFound):
 		return t.CaseExpired
@@ -212,7 +219,7 @@ func (b *Desk) OnCaseButton(ctx context.Context, chat int64, from models.User, c
 		b.Degrade("review", err)
 		return t.SettingsFailed
 	}
-	return note
+	return ""
 }
 
 // ownsCase reports whether the case belongs to chat and, when it was
