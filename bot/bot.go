@@ -135,6 +135,9 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Bot, error) {
 	var known detect.KnownScripts // a nil *review.Queue must stay a nil interface
 	if deps.Review != nil {
 		known = deps.Review
+		// The review queue keeps its own keys about a chat: /mydata lists
+		// them and /forget deletes the cards they point to.
+		deps.Store.AttachChatRecords(deps.Review)
 	}
 	metrics := conversation.NewMetrics()
 	room := &conversation.Room{

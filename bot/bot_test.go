@@ -235,7 +235,13 @@ func TestServerErrorIsRetriedWithBackoff(t *testing.T) {
 	if len(sent) != 1 {
 		t.Fatalf("got %d delivered messages after two 502s, want 1", len(sent))
 	}
-	if failed := len(h.api.Calls("sendMessage")) - len(sent); failed != 2 {
+	failed := 0
+	for _, c := range h.api.Calls("sendMessage") {
+		if c.Failed {
+			failed++
+		}
+	}
+	if failed != 2 {
 		t.Errorf("%d failed attempts recorded, want 2", failed)
 	}
 }
@@ -414,13 +420,13 @@ func TestEditedMessageIsRecheckedAndAnsweredOnlyWhenLevelRises(t *testing.T) {
 		t.Fatalf("an edit that did not raise the level was answered (%d messages)", n)
 	}
 	// The same message now carries the script: the level rises, a new
-	// answer (after the /help marker's).
+	// answer.
 	h.api.Push(telegramtest.Edited(original, "我是淘宝理赔客服，您的支付宝信用分太低，需要在借呗借款刷流水，再购买礼品卡把卡密发给我验证。"))
-	sent := h.waitSent(chat, 3)
-	if len(sent) != 3 {
-		t.Fatalf("got %d messages, want the first answer, the marker's and one more answer", len(sent))
+	sent := h.waitSent(chat, 2)
+	if len(sent) != 2 {
+		t.Fatalf("got %d messages, want the first answer and one more answer", len(sent))
 	}
-	contains(t, sent[2].Params["text"], headlineScamZh)
+	contains(t, sent[1].Params["text"], headlineScamZh)
 	conv, err := h.store.Load(context.Background(), chat)
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -72,6 +73,10 @@ type harness struct {
 	bot    *bot.Bot
 	cancel context.CancelFunc
 	done   chan error
+
+	// markers are the message ids of the markers pushed (quiesce).
+	markerMu sync.Mutex
+	markers  map[int]bool
 }
 
 // testConfig answers fast: tests wait for bursts and pacing in real time.
@@ -184,55 +189,162 @@ func (h *harness) stop() error {
 	}
 }
 
-// sent returns the sendMessage calls to chat.
+// sent returns the messages delivered to chat (sendMessage calls that
+// succeeded), without the answers to markers (quiesce).
 func (h *harness) sent(chat int64) []telegramtest.Call {
 	var out []telegramtest.Call
 	for _, c := range h.api.Calls("sendMessage") {
-		if c.Params["chat_id"] == itoa(chat) && !c.Failed {
+		if c.Params["chat_id"] == itoa(chat) && !c.Failed && !h.answersMarker(c) {
 			out = append(out, c)
 		}
 	}
 	return out
 }
 
-// waitSent waits until chat got n messages, then a little longer to catch
-// any extra one, and returns them all.
+// waitSent waits until chat got n messages, then until nothing more can
+// come from the updates pushed so far (quiesce), and returns every message
+// chat got: a test that wants exactly n sees an extra one.
 func (h *harness) waitSent(chat int64, n int) []telegramtest.Call {
 	h.t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		if got := h.sent(chat); len(got) >= n {
-			time.Sleep(h.cfg.BurstWindow + 200*time.Millisecond)
-			return h.sent(chat)
+	for len(h.sent(chat)) < n {
+		if time.Now().After(deadline) {
+			h.t.Fatalf("chat %d got %d messages, want %d: %v", chat, len(h.sent(chat)), n, texts(h.sent(chat)))
 		}
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(10 * time.Millisecond)
 	}
-	h.t.Fatalf("chat %d got %d messages, want %d: %v", chat, len(h.sent(chat)), n, texts(h.sent(chat)))
-	return nil
+	h.quiesce(chat)
+	return h.sent(chat)
 }
 
-// settle proves that nothing more comes to the private chat from what was
-// pushed before: it sends /help as a marker and waits for its answer. A
-// chat's updates run in order on its lane and its messages leave in order
-// through the send queue, so anything the earlier updates sent arrives
-// before the marker's answer. It returns what chat got before that answer;
-// the answer itself stays in h.sent(chat).
+// settle proves that nothing more comes to chat from what was pushed
+// before (quiesce) and returns what chat got.
 func (h *harness) settle(chat int64) []telegramtest.Call {
 	h.t.Helper()
-	before := len(h.sent(chat))
-	h.api.Push(telegramtest.Text(chat, chat, "/help"))
+	h.quiesce(chat)
+	return h.sent(chat)
+}
+
+// webhookMarkerIDs number the markers handed to a webhook-mode bot, far
+// above the fake's own update ids.
+var webhookMarkerIDs atomic.Int64
+
+func init() { webhookMarkerIDs.Store(1 << 41) }
+
+// markerUser sends the markers: nobody's moderator, guardian or ward.
+var markerUser = telegramtest.User(1<<40, "Marker")
+
+// quiesce proves with markers, not time, that nothing more comes to chat
+// from the updates pushed so far. A marker is a command whose answer
+// replies to it, sent by markerUser: /stats in private chats and the
+// moderators' group (refused: not a moderator), /help in other groups;
+// sent leaves its answer out. Each chat's updates run in order on its lane
+// and each chat's messages leave in order, so it takes two rounds: a marker
+// in every chat updates came from, answered once every earlier update
+// there was handled and whatever it sends anywhere (a reply, a moderators'
+// card, a guardian's alert) was queued; then one in chat, answered once
+// everything queued for chat before it was sent. A private chat's burst
+// still open when its marker is handled answers later: wait for a burst's
+// answer before quiescing.
+func (h *harness) quiesce(chat int64) {
+	h.t.Helper()
+	var first []models.Update
+	for _, id := range h.api.ChatsSeen() {
+		if upd, ok := h.marker(id); ok {
+			first = append(first, upd)
+		}
+	}
+	h.awaitMarkers(first)
+	if upd, ok := h.marker(chat); ok {
+		h.awaitMarkers([]models.Update{upd})
+	}
+}
+
+// marker builds a marker for chat and remembers it; ok is false for a chat
+// the bot cannot write to (blocked, kicked, migrated) or a channel.
+func (h *harness) marker(chat int64) (upd models.Update, ok bool) {
+	known, reachable := h.api.Chat(chat)
+	if !reachable {
+		return upd, false
+	}
+	switch {
+	case known.Type == models.ChatTypePrivate:
+		upd = telegramtest.Text(chat, markerUser.ID, "/stats")
+	case h.modChat != 0 && chat == h.modChat:
+		upd = telegramtest.GroupText(chat, markerUser, "/stats")
+	case known.Type == models.ChatTypeGroup || known.Type == models.ChatTypeSupergroup:
+		upd = telegramtest.GroupText(chat, markerUser, "/help")
+	default:
+		return upd, false
+	}
+	from := markerUser
+	upd.Message.Chat, upd.Message.From = known, &from
+	h.markerMu.Lock()
+	if h.markers == nil {
+		h.markers = map[int]bool{}
+	}
+	h.markers[upd.Message.ID] = true
+	h.markerMu.Unlock()
+	return upd, true
+}
+
+// awaitMarkers pushes markers and waits until each is answered.
+func (h *harness) awaitMarkers(markers []models.Update) {
+	h.t.Helper()
+	if len(markers) == 0 {
+		return
+	}
+	if h.cfg.WebhookURL == "" {
+		h.api.Push(markers...)
+	} else {
+		// Webhook mode: the test posts updates itself, synchronously, so
+		// a marker handed to the bot now comes after them.
+		for i := range markers {
+			markers[i].ID = webhookMarkerIDs.Add(1)
+			h.bot.HandleUpdate(&markers[i])
+		}
+	}
 	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		got := h.sent(chat)
-		for i := before; i < len(got); i++ {
-			if isHelp(got[i].Params["text"]) {
-				return got[:i]
+	for {
+		answered := map[int]bool{}
+		for _, c := range h.api.Calls("sendMessage") {
+			if !c.Failed {
+				answered[repliesTo(c)] = true
 			}
 		}
-		time.Sleep(20 * time.Millisecond)
+		var waiting []int64
+		for _, m := range markers {
+			if !answered[m.Message.ID] {
+				waiting = append(waiting, m.Message.Chat.ID)
+			}
+		}
+		if len(waiting) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			h.t.Fatalf("chats %v never answered their marker", waiting)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
-	h.t.Fatalf("chat %d never answered the /help marker: %q", chat, texts(h.sent(chat)))
-	return nil
+}
+
+// answersMarker reports whether c is the answer to a marker.
+func (h *harness) answersMarker(c telegramtest.Call) bool {
+	id := repliesTo(c)
+	h.markerMu.Lock()
+	defer h.markerMu.Unlock()
+	return id != 0 && h.markers[id]
+}
+
+// repliesTo is the message id a sendMessage call replies to, 0 if none.
+func repliesTo(c telegramtest.Call) int {
+	var reply struct {
+		MessageID int `json:"message_id"`
+	}
+	if json.Unmarshal([]byte(c.Params["reply_parameters"]), &reply) != nil {
+		return 0
+	}
+	return reply.MessageID
 }
 
 // isHelp reports whether text is the private /help answer (texts.yaml).

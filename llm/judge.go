@@ -155,47 +155,63 @@ func (j *Judge) Config() Config { return j.cfg }
 
 // Review judges a conversation when the heuristic verdict is unsure and
 // returns the combined verdict. It returns within Config.Timeout whatever
-// the server does; on any failure the verdict is the heuristic one.
+// the server does; on any failure the verdict is the heuristic one. The
+// steps: is it for the model at all (configured, in the grey zone), is the
+// same evidence already under review (debounced), then the answer from
+// the cache or a call (obtain).
 func (j *Judge) Review(ctx context.Context, req Request) Result {
 	j.stats.reviews.Add(1)
-	heuristic := req.Verdict
-	res := Result{Verdict: heuristic}
+	res := Result{Verdict: req.Verdict}
 	if !j.Enabled() {
 		res.Outcome, res.Reason = OutcomeDisabled, "no LLM configured"
 		return res
 	}
-	gated, why := j.cfg.Gate(heuristic)
+	gated, why := j.cfg.Gate(req.Verdict)
 	res.Reason = why
 	if !gated {
 		j.stats.skipped.Add(1)
 		res.Outcome = OutcomeSkipped
 		return res
 	}
-	evidence := Evidence(heuristic)
+	evidence := Evidence(req.Verdict)
 	last, wait := j.recent.claim(req.Conversation, evidence, time.Now())
 	if wait {
-		j.stats.debounced.Add(1)
-		res.Outcome = OutcomeDebounced
-		if last != nil {
-			res.Verdict, res.Answer = j.combine(req, *last), last
-			res.Reason = "evidence unchanged since the last answer"
-		} else {
-			res.Reason = "a call for this conversation is in flight or was made moments ago"
-		}
-		return res
+		return j.debounced(req, res, last)
 	}
 	var answer *Answer
 	defer func() { j.recent.release(req.Conversation, evidence, answer, time.Now()) }()
 
 	ctx, cancel := context.WithTimeout(ctx, j.cfg.Timeout)
 	defer cancel()
+	res, answer = j.obtain(ctx, req, res)
+	return res
+}
+
+// debounced answers a review of evidence that is under review or was
+// reviewed moments ago: with the last answer, when there is one.
+func (j *Judge) debounced(req Request, res Result, last *Answer) Result {
+	j.stats.debounced.Add(1)
+	res.Outcome = OutcomeDebounced
+	if last != nil {
+		res.Verdict, res.Answer = j.combine(req, *last), last
+		res.Reason = "evidence unchanged since the last answer"
+	} else {
+		res.Reason = "a call for this conversation is in flight or was made moments ago"
+	}
+	return res
+}
+
+// obtain gets the model's answer for req: from the cache, else by a call
+// when the circuit breaker and the budget allow one. It returns the result
+// and the answer, nil when there is none.
+func (j *Judge) obtain(ctx context.Context, req Request, res Result) (Result, *Answer) {
 	lang := req.Lang
 	if lang == "" {
-		lang = heuristic.Language
+		lang = req.Verdict.Language
 	}
-	p, err := prepare(req.Window, shiftSignals(heuristic.Signals, req.FirstIndex), lang, j.cfg.MaxMessages, j.cfg.MaxMessageRunes)
+	p, err := prepare(req.Window, shiftSignals(req.Verdict.Signals, req.FirstIndex), lang, j.cfg.MaxMessages, j.cfg.MaxMessageRunes)
 	if err != nil {
-		return j.failed(res, ReasonInvalid, err)
+		return j.failed(res, ReasonInvalid, err), nil
 	}
 	key := p.cacheKey(j.cfg.Model)
 	if cached, ok, err := j.cache.Get(ctx, key); err != nil {
@@ -203,17 +219,14 @@ func (j *Judge) Review(ctx context.Context, req Request) Result {
 	} else if ok {
 		if a, err := parseAnswer(string(cached), "", &j.index); err == nil {
 			j.stats.cached.Add(1)
-			answer = &a
-			res.Outcome, res.Cached, res.Answer = OutcomeCached, true, answer
-			res.Verdict = j.combine(req, a)
-			j.count(heuristic, res.Verdict)
-			return res
+			res.Outcome, res.Cached = OutcomeCached, true
+			return j.answered(req, res, &a), &a
 		}
 	}
 	if !j.breaker.allow() {
 		j.stats.circuitOpen.Add(1)
 		res.Outcome, res.Reason = OutcomeCircuitOpen, "the LLM endpoint failed repeatedly; calls are paused"
-		return res
+		return res, nil
 	}
 	allowed, err := j.budget.Allow(ctx, req.User)
 	if err != nil {
@@ -224,31 +237,12 @@ func (j *Judge) Review(ctx context.Context, req Request) Result {
 		j.breaker.skip() // the endpoint was not tried
 		j.stats.overBudget.Add(1)
 		res.Outcome, res.Reason = OutcomeOverBudget, "hourly LLM budget spent"
-		return res
+		return res, nil
 	}
-	system, user, err := p.chat(j.types, j.brands)
+	a, reason, err := j.call(ctx, p, &res)
 	if err != nil {
-		j.breaker.skip()
-		return j.failed(res, ReasonInvalid, err)
+		return j.failed(res, reason, err), nil
 	}
-	j.stats.calls.Add(1)
-	res.Called = true
-	content, err := j.complete(ctx, system, user)
-	var callErr *callError
-	if errors.As(err, &callErr) {
-		j.breaker.record(!callErr.endpoint)
-		return j.failed(res, callErr.reason, err)
-	}
-	j.breaker.record(true)
-	a, err := parseAnswer(content, p.canary, &j.index)
-	if err != nil {
-		reason := ReasonInvalid
-		if errors.Is(err, errCanary) {
-			reason = ReasonCanary
-		}
-		return j.failed(res, reason, err)
-	}
-	answer = &a
 	stored := a
 	stored.Canary = ""
 	if data, err := json.Marshal(stored); err == nil {
@@ -257,9 +251,44 @@ func (j *Judge) Review(ctx context.Context, req Request) Result {
 		}
 	}
 	j.stats.answered.Add(1)
-	res.Outcome, res.Answer = OutcomeAnswered, answer
-	res.Verdict = j.combine(req, a)
-	j.count(heuristic, res.Verdict)
+	res.Outcome = OutcomeAnswered
+	return j.answered(req, res, &a), &a
+}
+
+// call asks the model about p and parses its answer, recording the call
+// in res and its outcome in the circuit breaker; on failure reason says
+// why (Reason*).
+func (j *Judge) call(ctx context.Context, p prepared, res *Result) (a Answer, reason string, err error) {
+	system, user, err := p.chat(j.types, j.brands)
+	if err != nil {
+		j.breaker.skip()
+		return a, ReasonInvalid, err
+	}
+	j.stats.calls.Add(1)
+	res.Called = true
+	content, err := j.complete(ctx, system, user)
+	var callErr *callError
+	if errors.As(err, &callErr) {
+		j.breaker.record(!callErr.endpoint)
+		return a, callErr.reason, err
+	}
+	j.breaker.record(true)
+	a, err = parseAnswer(content, p.canary, &j.index)
+	if err != nil {
+		if errors.Is(err, errCanary) {
+			return a, ReasonCanary, err
+		}
+		return a, ReasonInvalid, err
+	}
+	return a, "", nil
+}
+
+// answered completes res with the model's answer: the combined verdict,
+// counted.
+func (j *Judge) answered(req Request, res Result, a *Answer) Result {
+	res.Answer = a
+	res.Verdict = j.combine(req, *a)
+	j.count(req.Verdict, res.Verdict)
 	return res
 }
 

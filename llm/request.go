@@ -7,9 +7,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/scamguard/scamguard/classifier"
+	"github.com/scamguard/scamguard/internal/ellipsis"
 	"github.com/scamguard/scamguard/prompts"
 )
 
@@ -63,7 +63,7 @@ func prepare(window []classifier.Message, signals []classifier.Hit, lang string,
 		if m.From != classifier.SpeakerUser {
 			from = string(classifier.SpeakerOther)
 		}
-		line, err := json.Marshal(wireMessage{Index: i, From: from, Text: cut(scrub(normaliseSpace(m.Text)), maxRunes)})
+		line, err := json.Marshal(wireMessage{Index: i, From: from, Text: ellipsis.Cut(scrub(normaliseSpace(m.Text)), maxRunes)})
 		if err != nil {
 			return prepared{}, fmt.Errorf("encode message %d: %w", i, err)
 		}
@@ -121,14 +121,6 @@ func (p prepared) chat(types []prompts.ScamType, brands []string) (system, user 
 // with other line breaks hashes the same.
 func normaliseSpace(s string) string {
 	return strings.Join(strings.Fields(s), " ")
-}
-
-// cut shortens s to at most n runes.
-func cut(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n]) + "…"
 }
 
 func randomHex(n int) string {

@@ -230,17 +230,8 @@ func newInferrer(data []byte, cat *catalog.Catalog) (*Inferrer, error) {
 			}
 		}
 	}
-	for region, patterns := range file.Phones {
-		if !slices.Contains(Supported, region) {
-			return nil, fmt.Errorf("region cues phones: %q is not a supported region", region)
-		}
-		for _, p := range patterns {
-			re, err := regexp.Compile(p)
-			if err != nil {
-				return nil, fmt.Errorf("region cues phones %s: %w", region, err)
-			}
-			in.phones = append(in.phones, phoneFormat{region: region, pattern: re})
-		}
+	if err := in.addPhones(file.Phones); err != nil {
+		return nil, err
 	}
 	for code, regions := range file.LanguageCodes {
 		for region := range regions {
@@ -249,10 +240,41 @@ func newInferrer(data []byte, cat *catalog.Catalog) (*Inferrer, error) {
 			}
 		}
 	}
+	if err := in.addBrands(file.GlobalBrands, cat); err != nil {
+		return nil, err
+	}
+	// Longer words first, so 中銀香港 is one cue and not also 香港.
+	for _, words := range [][]word{in.names, in.currencies, in.weakCurrencies} {
+		slices.SortStableFunc(words, func(a, b word) int { return len(b.text) - len(a.text) })
+	}
+	return in, nil
+}
+
+// addPhones compiles the phone-number formats of each region.
+func (in *Inferrer) addPhones(phones map[string][]string) error {
+	for region, patterns := range phones {
+		if !slices.Contains(Supported, region) {
+			return fmt.Errorf("region cues phones: %q is not a supported region", region)
+		}
+		for _, p := range patterns {
+			re, err := regexp.Compile(p)
+			if err != nil {
+				return fmt.Errorf("region cues phones %s: %w", region, err)
+			}
+			in.phones = append(in.phones, phoneFormat{region: region, pattern: re})
+		}
+	}
+	return nil
+}
+
+// addBrands makes the catalogue's impersonable brands of one region cues
+// of that region, by their distinctive aliases; the brands of globalBrands
+// (catalogue ids) are everywhere and tell nothing.
+func (in *Inferrer) addBrands(globalBrands []string, cat *catalog.Catalog) error {
 	global := map[string]bool{}
-	for _, id := range file.GlobalBrands {
+	for _, id := range globalBrands {
 		if _, ok := cat.Brand(id); !ok {
-			return nil, fmt.Errorf("region cues global_brands: unknown catalogue id %q", id)
+			return fmt.Errorf("region cues global_brands: unknown catalogue id %q", id)
 		}
 		global[id] = true
 	}
@@ -269,11 +291,7 @@ func newInferrer(data []byte, cat *catalog.Catalog) (*Inferrer, error) {
 			in.names = append(in.names, w)
 		}
 	}
-	// Longer words first, so 中銀香港 is one cue and not also 香港.
-	for _, words := range [][]word{in.names, in.currencies, in.weakCurrencies} {
-		slices.SortStableFunc(words, func(a, b word) int { return len(b.text) - len(a.text) })
-	}
-	return in, nil
+	return nil
 }
 
 func newWord(text, region string, brandName bool) word {

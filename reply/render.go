@@ -8,6 +8,7 @@ import (
 
 	"github.com/scamguard/scamguard/catalog"
 	"github.com/scamguard/scamguard/classifier"
+	"github.com/scamguard/scamguard/internal/ellipsis"
 )
 
 // spanKind says how a piece of text is shown; the writers map it to plain
@@ -345,7 +346,7 @@ func (m message) write(format Format, limit int) (short, more string) {
 	shrinks := []func(*message){
 		func(m *message) {
 			for i := range m.quotes {
-				m.quotes[i].phrase = shorten(m.quotes[i].phrase, shortQuoteRunes)
+				m.quotes[i].phrase = ellipsis.Cut(m.quotes[i].phrase, shortQuoteRunes)
 			}
 		},
 	}

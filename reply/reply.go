@@ -20,6 +20,7 @@ import (
 
 	"github.com/scamguard/scamguard/catalog"
 	"github.com/scamguard/scamguard/classifier"
+	"github.com/scamguard/scamguard/internal/ellipsis"
 	"github.com/scamguard/scamguard/region"
 )
 
@@ -588,7 +589,7 @@ func cleanQuote(s string) string {
 		}
 		return r
 	}, s)
-	return shorten(strings.Join(strings.Fields(s), " "), maxQuoteRunes)
+	return ellipsis.Cut(strings.Join(strings.Fields(s), " "), maxQuoteRunes)
 }
 
 // maxExplanationRunes bounds the LLM's explanation: a sentence or two.
@@ -604,17 +605,5 @@ func cleanExplanation(s string) string {
 		}
 		return r
 	}, s)
-	return shorten(strings.Join(strings.Fields(s), " "), maxExplanationRunes)
-}
-
-// shorten cuts s to at most n runes, marking the cut with "…".
-func shorten(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	if n <= 1 {
-		return "…"
-	}
-	runes := []rune(s)
-	return string(runes[:n-1]) + "…"
+	return ellipsis.Cut(strings.Join(strings.Fields(s), " "), maxExplanationRunes)
 }

@@ -124,7 +124,7 @@ func (c *Console) LoginLink(ctx context.Context, moderator int64) (string, error
 	nonceText := base64.RawURLEncoding.EncodeToString(nonce[:])
 	expires := time.Now().Add(c.cfg.LinkTTL).Unix()
 	payload := strconv.FormatInt(moderator, 10) + "." + strconv.FormatInt(expires, 10) + "." + nonceText
-	if err := c.queue.store.SaveLoginNonce(ctx, nonceText, moderator, c.cfg.LinkTTL); err != nil {
+	if err := c.queue.db.SaveLoginNonce(ctx, nonceText, moderator, c.cfg.LinkTTL); err != nil {
 		return "", err
 	}
 	token := payload + "." + c.sign(payload)
@@ -151,7 +151,7 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 		c.refuse(w, r, moderator, "expired sign-in link")
 		return
 	}
-	issuedTo, ok, err := c.queue.store.ConsumeLoginNonce(r.Context(), parts[2])
+	issuedTo, ok, err := c.queue.db.ConsumeLoginNonce(r.Context(), parts[2])
 	if err != nil {
 		c.fail(w, "use sign-in link", err)
 		return
@@ -165,7 +165,7 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	session, csrf := randomToken(), randomToken()
-	if err := c.queue.store.SaveSession(r.Context(), session, moderator, csrf, c.cfg.SessionTTL); err != nil {
+	if err := c.queue.db.SaveSession(r.Context(), session, moderator, csrf, c.cfg.SessionTTL); err != nil {
 		c.fail(w, "start session", err)
 		return
 	}
@@ -204,7 +204,7 @@ func (c *Console) moderator(next http.HandlerFunc) http.HandlerFunc {
 			c.refuse(w, r, 0, "no session")
 			return
 		}
-		moderator, csrf, ok, err := c.queue.store.Session(r.Context(), cookie.Value)
+		moderator, csrf, ok, err := c.queue.db.Session(r.Context(), cookie.Value)
 		if err != nil {
 			c.fail(w, "read session", err)
 			return
@@ -441,7 +441,7 @@ func (c *Console) stats(w http.ResponseWriter, r *http.Request) {
 
 func (c *Console) logout(w http.ResponseWriter, r *http.Request) {
 	s := r.Context().Value(sessionKey{}).(session)
-	if err := c.queue.store.DeleteSession(r.Context(), s.token); err != nil {
+	if err := c.queue.db.DeleteSession(r.Context(), s.token); err != nil {
 		c.fail(w, "end session", err)
 		return
 	}

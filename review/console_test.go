@@ -61,7 +61,7 @@ func TestConsoleRefusesStrangers(t *testing.T) {
 	// A link signed with the console's key for someone off the list (a
 	// moderator removed after the link was sent).
 	payload := "666.9999999999.nonce666"
-	console.queue.store.SaveLoginNonce(context.Background(), "nonce666", stranger, time.Minute)
+	console.queue.db.SaveLoginNonce(context.Background(), "nonce666", stranger, time.Minute)
 	forged := server.URL + Path + "/login?token=" + url.QueryEscape(payload+"."+console.sign(payload))
 	for _, tc := range []struct{ name, url string }{
 		{"no session", server.URL + Path + "/"},

@@ -7,7 +7,8 @@
 // The package knows nothing of Telegram: the bot calls Draft when it
 // replies, Submit and Feedback on the user's buttons, Next and Decide for
 // moderators, and ClaimFollowUp before it sends the user a follow-up.
-// Every Redis access goes through package store.
+// Its keys (cases, the stream, console sessions, fingerprints) are its
+// own, on the Redis connection package store opens (storage.go).
 package review
 
 import (
@@ -27,9 +28,6 @@ import (
 	"github.com/scamguard/scamguard/store"
 )
 
-// ErrNotFound is returned for a case that expired, was forgotten or never existed.
-var ErrNotFound = store.ErrCaseNotFound
-
 // Config configures a Queue; the zero value of a field means its default.
 type Config struct {
 	// Moderators may decide cases; Decide refuses anyone else.
@@ -39,15 +37,19 @@ type Config struct {
 	ClaimIdle time.Duration
 	// Now is the clock (time.Now by default; tests set it).
 	Now func() time.Time
+	// QueueMax caps the review stream, approximately (XADD MAXLEN ~;
+	// default 10,000 entries).
+	QueueMax int64
 }
 
 // Queue is the review queue. It is safe for concurrent use.
 type Queue struct {
-	store *store.Store
-	cfg   Config
+	db  *storage
+	cfg Config
 }
 
-// New returns the queue over st.
+// New returns the queue over st's Redis (its connection, prefix and bound
+// on one call); a draft lives as long as st keeps a conversation.
 func New(st *store.Store, cfg Config) *Queue {
 	if cfg.ClaimIdle <= 0 {
 		cfg.ClaimIdle = 15 * time.Minute
@@ -55,7 +57,10 @@ func New(st *store.Store, cfg Config) *Queue {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Queue{store: st, cfg: cfg}
+	if cfg.QueueMax <= 0 {
+		cfg.QueueMax = defaultQueueMax
+	}
+	return &Queue{db: &storage{Keyspace: st.Keyspace(), draftTTL: st.TTL(), queueMax: cfg.QueueMax}, cfg: cfg}
 }
 
 // Moderators returns the allow-list the queue was built with.
@@ -82,9 +87,9 @@ func (q *Queue) Draft(ctx context.Context, c Case) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("encode case %s: %w", c.ID, err)
 	}
-	err = q.store.DraftCase(ctx, store.CaseRecord{
+	err = q.db.DraftCase(ctx, record{
 		ID: c.ID, Chat: c.Chat, Doc: doc, Level: c.Verdict.Level, Type: c.Verdict.Type, Lang: c.Language,
-		Created: c.Created, Feedback: c.Feedback, Status: string(StatusDraft),
+		Created: c.Created, Feedback: c.Feedback,
 	})
 	if err != nil {
 		return "", err
@@ -110,7 +115,7 @@ func (q *Queue) Submit(ctx context.Context, chat int64, id, reason string) (queu
 	default:
 		return false, fmt.Errorf("submit case %s: unknown reason %q", id, reason)
 	}
-	return q.store.QueueCase(ctx, chat, id, reason, string(StatusOpen), q.cfg.Now())
+	return q.db.QueueCase(ctx, chat, id, reason, q.cfg.Now())
 }
 
 // Feedback records the user's 👍 (helpful) or 👎; a 👎 also queues the case
@@ -120,7 +125,7 @@ func (q *Queue) Feedback(ctx context.Context, chat int64, id string, helpful boo
 	if !helpful {
 		value = "unhelpful"
 	}
-	if err := q.store.SetCaseFeedback(ctx, id, value); err != nil {
+	if err := q.db.SetCaseFeedback(ctx, id, value); err != nil {
 		return false, err
 	}
 	if helpful {
@@ -131,7 +136,7 @@ func (q *Queue) Feedback(ctx context.Context, chat int64, id string, helpful boo
 
 // Case returns one case.
 func (q *Queue) Case(ctx context.Context, id string) (Case, error) {
-	rec, err := q.store.Case(ctx, id)
+	rec, err := q.db.Case(ctx, id)
 	if err != nil {
 		return Case{}, err
 	}
@@ -140,12 +145,12 @@ func (q *Queue) Case(ctx context.Context, id string) (Case, error) {
 
 // caseOf rebuilds a Case from its stored document and the fields the store
 // keeps up to date (status, reasons, decision, card, follow-up).
-func caseOf(rec store.CaseRecord) (Case, error) {
+func caseOf(rec record) (Case, error) {
 	var c Case
 	if err := json.Unmarshal(rec.Doc, &c); err != nil {
 		return c, fmt.Errorf("decode case %s: %w", rec.ID, err)
 	}
-	c.ID, c.Chat, c.Status, c.Reasons, c.Feedback = rec.ID, rec.Chat, Status(rec.Status), rec.Reasons, rec.Feedback
+	c.ID, c.Chat, c.Status, c.Reasons, c.Feedback = rec.ID, rec.Chat, rec.Status, rec.Reasons, rec.Feedback
 	c.Queued, c.FollowUpSent = rec.Queued, rec.FollowUpSent
 	if rec.CardMessage != 0 {
 		c.Card = &Card{Chat: rec.CardChat, Message: rec.CardMessage}
@@ -169,7 +174,7 @@ func caseOf(rec store.CaseRecord) (Case, error) {
 // SetCard records the case's card in the moderators' chat, so a decision
 // taken anywhere can edit it.
 func (q *Queue) SetCard(ctx context.Context, id string, chat, message int64) error {
-	return q.store.SetCaseCard(ctx, id, chat, message)
+	return q.db.SetCaseCard(ctx, id, chat, message)
 }
 
 // Next returns the next open case for moderator (their own undecided one
@@ -180,7 +185,7 @@ func (q *Queue) Next(ctx context.Context, moderator int64) (c Case, ok bool, err
 	if !q.cfg.Moderators.Allowed(moderator) {
 		return c, false, ErrNotModerator
 	}
-	rec, ok, err := q.store.NextCase(ctx, consumerName(moderator), q.cfg.ClaimIdle, string(StatusOpen))
+	rec, ok, err := q.db.NextCase(ctx, consumerName(moderator), q.cfg.ClaimIdle)
 	if err != nil || !ok {
 		return c, false, err
 	}
@@ -192,7 +197,7 @@ func (q *Queue) Next(ctx context.Context, moderator int64) (c Case, ok bool, err
 // least minIdle to moderator, and says how many. Next re-claims on its
 // own; this is for an operator's sweep.
 func (q *Queue) Reclaim(ctx context.Context, moderator int64, minIdle time.Duration) (int, error) {
-	return q.store.ReclaimCases(ctx, consumerName(moderator), minIdle)
+	return q.db.ReclaimCases(ctx, consumerName(moderator), minIdle)
 }
 
 func consumerName(moderator int64) string { return "mod:" + strconv.FormatInt(moderator, 10) }
@@ -214,7 +219,7 @@ func (q *Queue) Decide(ctx context.Context, id string, d Decision) (Case, error)
 	if d.At.IsZero() {
 		d.At = q.cfg.Now()
 	}
-	current, err := q.store.Case(ctx, id)
+	current, err := q.db.Case(ctx, id)
 	if err != nil {
 		return Case{}, err
 	}
@@ -222,7 +227,7 @@ func (q *Queue) Decide(ctx context.Context, id string, d Decision) (Case, error)
 	if d.Outcome != OutcomeScam {
 		scamType = ""
 	}
-	previous, rec, err := q.store.DecideCase(ctx, current.Chat, id, string(status), d.By, d.At, scamType)
+	previous, rec, err := q.db.DecideCase(ctx, current.Chat, id, status, d.By, d.At, scamType)
 	if err != nil {
 		return Case{}, err
 	}
@@ -230,7 +235,7 @@ func (q *Queue) Decide(ctx context.Context, id string, d Decision) (Case, error)
 	if err != nil {
 		return c, err
 	}
-	if err := q.learn(ctx, c, Status(previous), status); err != nil {
+	if err := q.learn(ctx, c, previous, status); err != nil {
 		return c, err
 	}
 	return c, nil
@@ -238,7 +243,7 @@ func (q *Queue) Decide(ctx context.Context, id string, d Decision) (Case, error)
 
 // learn moves the case's fingerprints to the set its decision calls for.
 func (q *Queue) learn(ctx context.Context, c Case, previous, now Status) error {
-	sets := map[Status]string{StatusConfirmed: store.FingerprintsScam, StatusDismissed: store.FingerprintsLegit}
+	sets := map[Status]string{StatusConfirmed: fingerprintsScam, StatusDismissed: fingerprintsLegit}
 	sigs := fingerprint.Fingerprint(c.otherTexts())
 	encoded := make([]string, len(sigs))
 	bands := make([][]string, len(sigs))
@@ -246,12 +251,12 @@ func (q *Queue) learn(ctx context.Context, c Case, previous, now Status) error {
 		encoded[i], bands[i] = sig.String(), sig.Bands()
 	}
 	if set, ok := sets[previous]; ok && previous != now {
-		if err := q.store.RemoveSignatures(ctx, set, c.ID, bands); err != nil {
+		if err := q.db.RemoveSignatures(ctx, set, c.ID, bands); err != nil {
 			return err
 		}
 	}
 	if set, ok := sets[now]; ok && len(sigs) > 0 {
-		return q.store.AddSignatures(ctx, set, c.ID, encoded, bands)
+		return q.db.AddSignatures(ctx, set, c.ID, encoded, bands)
 	}
 	return nil
 }
@@ -260,13 +265,25 @@ func (q *Queue) learn(ctx context.Context, c Case, previous, now Status) error {
 // this call is the one that must send it: it is true once per case, however
 // many decisions and replicas there are.
 func (q *Queue) ClaimFollowUp(ctx context.Context, id string) (bool, error) {
-	return q.store.MarkFollowUp(ctx, id)
+	return q.db.MarkFollowUp(ctx, id)
 }
 
 // ForgetChat deletes every case of chat, for the user's /forget (beside
 // store.Forget, which deletes the conversation).
 func (q *Queue) ForgetChat(ctx context.Context, chat int64) (int64, error) {
-	return q.store.ForgetChatCases(ctx, chat)
+	return q.db.ForgetChatCases(ctx, chat)
+}
+
+// ChatKeys lists the keys held about chat's cases, with what each is for
+// (store.ChatRecords: /mydata lists them beside the conversation's).
+func (q *Queue) ChatKeys(ctx context.Context, chat int64) ([]store.KeyAbout, error) {
+	return q.db.ChatKeys(ctx, chat)
+}
+
+// Cards returns where chat's cases were posted as cards in moderators'
+// chats, {chat, message} pairs (store.ChatRecords: /forget deletes them).
+func (q *Queue) Cards(ctx context.Context, chat int64) ([][2]int64, error) {
+	return q.db.Cards(ctx, chat)
 }
 
 // Filter selects cases for the console; empty fields select all.
@@ -291,13 +308,13 @@ func (q *Queue) List(ctx context.Context, f Filter) ([]Case, error) {
 	if f.Limit <= 0 {
 		f.Limit = 100
 	}
-	recs, err := q.store.ListCases(ctx, q.from(f.From), q.to(f.To), scanLimit)
+	recs, err := q.db.ListCases(ctx, q.from(f.From), q.to(f.To), scanLimit)
 	if err != nil {
 		return nil, err
 	}
 	var cases []Case
 	for _, rec := range recs {
-		if f.Status != "" && Status(rec.Status) != f.Status || f.Level != "" && rec.Level != f.Level ||
+		if f.Status != "" && rec.Status != f.Status || f.Level != "" && rec.Level != f.Level ||
 			f.Lang != "" && rec.Lang != f.Lang || f.Type != "" && rec.Type != f.Type && rec.DecidedType != f.Type {
 			continue
 		}
@@ -315,7 +332,7 @@ func (q *Queue) List(ctx context.Context, f Filter) ([]Case, error) {
 
 func (q *Queue) from(t time.Time) time.Time {
 	if t.IsZero() {
-		return q.cfg.Now().Add(-store.DecidedTTL)
+		return q.cfg.Now().Add(-DecidedTTL)
 	}
 	return t
 }
@@ -359,7 +376,7 @@ type TypeCount struct {
 // Stats computes the statistics of the cases queued since since (zero:
 // the last 90 days).
 func (q *Queue) Stats(ctx context.Context, since time.Time) (Stats, error) {
-	recs, err := q.store.ListCases(ctx, q.from(since), q.to(time.Time{}), scanLimit)
+	recs, err := q.db.ListCases(ctx, q.from(since), q.to(time.Time{}), scanLimit)
 	if err != nil {
 		return Stats{}, err
 	}
@@ -375,7 +392,7 @@ func (q *Queue) Stats(ctx context.Context, since time.Time) (Stats, error) {
 		}
 		d.Queued++
 		flagged := rec.Level == string(classifier.LevelScam) || rec.Level == string(classifier.LevelSuspicious)
-		switch Status(rec.Status) {
+		switch rec.Status {
 		case StatusOpen:
 			st.Open++
 		case StatusConfirmed:
@@ -443,7 +460,7 @@ type corpusMessage struct {
 // "review", tags the queue reasons), oldest first, and returns how many.
 // Texts are redacted; skipped and open cases are left out.
 func (q *Queue) ExportJSONL(ctx context.Context, w io.Writer) (int, error) {
-	recs, err := q.store.ListCases(ctx, q.from(time.Time{}), q.to(time.Time{}), scanLimit)
+	recs, err := q.db.ListCases(ctx, q.from(time.Time{}), q.to(time.Time{}), scanLimit)
 	if err != nil {
 		return 0, err
 	}
@@ -452,7 +469,7 @@ func (q *Queue) ExportJSONL(ctx context.Context, w io.Writer) (int, error) {
 	n := 0
 	for i := len(recs) - 1; i >= 0; i-- {
 		rec := recs[i]
-		if status := Status(rec.Status); status != StatusConfirmed && status != StatusDismissed {
+		if status := rec.Status; status != StatusConfirmed && status != StatusDismissed {
 			continue
 		}
 		c, err := caseOf(rec)
@@ -483,12 +500,12 @@ func (q *Queue) ExportJSONL(ctx context.Context, w io.Writer) (int, error) {
 // case has a single fingerprinted message): one shared greeting is not a
 // script. Pass the other party's texts of the conversation window.
 func (q *Queue) KnownScam(ctx context.Context, window []string) (match bool, caseID string, err error) {
-	return q.known(ctx, store.FingerprintsScam, window)
+	return q.known(ctx, fingerprintsScam, window)
 }
 
 // KnownLegit is KnownScam for conversations moderators dismissed.
 func (q *Queue) KnownLegit(ctx context.Context, window []string) (match bool, caseID string, err error) {
-	return q.known(ctx, store.FingerprintsLegit, window)
+	return q.known(ctx, fingerprintsLegit, window)
 }
 
 func (q *Queue) known(ctx context.Context, set string, window []string) (bool, string, error) {
@@ -500,7 +517,7 @@ func (q *Queue) known(ctx context.Context, set string, window []string) (bool, s
 	for _, sig := range sigs {
 		bands = append(bands, sig.Bands()...)
 	}
-	candidates, err := q.store.SignatureCandidates(ctx, set, bands)
+	candidates, err := q.db.SignatureCandidates(ctx, set, bands)
 	if err != nil {
 		return false, "", err
 	}

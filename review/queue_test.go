@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -73,7 +74,7 @@ func streamLen(t *testing.T, st *store.Store) int64 {
 }
 
 func streamKey(st *store.Store) string {
-	// The stream key, as store's cases.go documents it.
+	// The stream key, as storage.go documents it.
 	return prefixOf(st) + "{review}:queue"
 }
 
@@ -167,8 +168,8 @@ func TestStoredTextIsRedactedAndExpires(t *testing.T) {
 	}
 	q.Submit(ctx, 5, id, ReasonAskHuman)
 	q.Decide(ctx, id, Decision{By: modA, Outcome: OutcomeScam})
-	if ttl := st.Client().PTTL(ctx, key).Val(); ttl <= store.QueuedTTL {
-		t.Errorf("decided case TTL %v; want the decided TTL (%v)", ttl, store.DecidedTTL)
+	if ttl := st.Client().PTTL(ctx, key).Val(); ttl <= QueuedTTL {
+		t.Errorf("decided case TTL %v; want the decided TTL (%v)", ttl, DecidedTTL)
 	}
 }
 
@@ -252,7 +253,7 @@ func TestDecideAcknowledgesAndStores(t *testing.T) {
 		t.Errorf("Next handed out case %s decided from its card", got.ID)
 	}
 	draft, _ := q.Draft(ctx, scamCase(3))
-	if _, err := q.Decide(ctx, draft, Decision{By: modA, Outcome: OutcomeScam}); !errors.Is(err, store.ErrCaseNotQueued) {
+	if _, err := q.Decide(ctx, draft, Decision{By: modA, Outcome: OutcomeScam}); !errors.Is(err, ErrNotQueued) {
 		t.Errorf("deciding a draft: %v; want ErrCaseNotQueued", err)
 	}
 }
@@ -465,7 +466,13 @@ func TestStatsAndExport(t *testing.T) {
 func TestListFilters(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
-	q := newQueue(t, st)
+	// List is newest first by queue time, in milliseconds: two cases
+	// queued in the same millisecond have no order between them, so the
+	// clock moves a second at each reading and b is queued after a.
+	var clock atomic.Int64
+	clock.Store(time.Now().Add(-time.Minute).UnixMilli())
+	q := New(st, Config{Moderators: NewModerators(modA, modB), ClaimIdle: time.Hour,
+		Now: func() time.Time { return time.UnixMilli(clock.Add(1000)) }})
 	a := scamCase(1)
 	b := scamCase(2)
 	b.Verdict.Level, b.Verdict.Type, b.Language = "none", "", "en"

@@ -49,8 +49,6 @@ type Config struct {
 	// or change: long, so that a quiet family group keeps its choices, but
 	// not forever.
 	SettingsTTL time.Duration
-	// ReviewMax caps the review stream (approximately, XADD MAXLEN ~).
-	ReviewMax int64
 	// DialTimeout, ReadTimeout and WriteTimeout bound each network step;
 	// OpTimeout bounds a whole call, so a dead or paused Redis costs a
 	// message at most this long before the caller degrades.
@@ -70,7 +68,6 @@ func DefaultConfig() Config {
 		DedupTTL:     24 * time.Hour,
 		CacheTTL:     24 * time.Hour,
 		SettingsTTL:  180 * 24 * time.Hour,
-		ReviewMax:    10000,
 		DialTimeout:  time.Second,
 		ReadTimeout:  time.Second,
 		WriteTimeout: time.Second,
@@ -89,7 +86,6 @@ func (cfg Config) withDefaults() Config {
 	cfg.DedupTTL = positiveOr(cfg.DedupTTL, def.DedupTTL)
 	cfg.CacheTTL = positiveOr(cfg.CacheTTL, def.CacheTTL)
 	cfg.SettingsTTL = positiveOr(cfg.SettingsTTL, def.SettingsTTL)
-	cfg.ReviewMax = positiveOr(cfg.ReviewMax, def.ReviewMax)
 	cfg.DialTimeout = positiveOr(cfg.DialTimeout, def.DialTimeout)
 	cfg.ReadTimeout = positiveOr(cfg.ReadTimeout, def.ReadTimeout)
 	cfg.WriteTimeout = positiveOr(cfg.WriteTimeout, def.WriteTimeout)

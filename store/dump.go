@@ -31,17 +31,46 @@ type StoredItem struct {
 	Value any `json:"value"`
 }
 
+// ChatRecords is what another package keeps in the store's Redis about a
+// chat (package review: the chat's cases): DataOf lists those keys too and
+// CaseCards returns their cards. The store declares it so that it never
+// imports the package that owns those keys; the bot attaches the review
+// queue with AttachChatRecords when it is built.
+type ChatRecords interface {
+	// ChatKeys returns the keys held about chat, each with what it is for.
+	ChatKeys(ctx context.Context, chat int64) ([]KeyAbout, error)
+	// Cards returns where chat's cases were posted as cards in moderators'
+	// chats: {chat, message} pairs.
+	Cards(ctx context.Context, chat int64) ([][2]int64, error)
+}
+
+// KeyAbout is one key (its full name, prefix included) and what it is for.
+type KeyAbout struct {
+	Key, What string
+}
+
+// chatRecords holds the attached ChatRecords (an atomic.Value needs one
+// concrete type).
+type chatRecords struct{ ChatRecords }
+
+// AttachChatRecords makes DataOf and CaseCards include what r keeps about a
+// chat. Attach before serving; a later call replaces r.
+func (s *Store) AttachChatRecords(r ChatRecords) { s.records.Store(chatRecords{r}) }
+
+func (s *Store) attached() ChatRecords {
+	r, _ := s.records.Load().(chatRecords)
+	return r.ChatRecords
+}
+
 // DataOf returns everything stored about chat and, when user is not 0,
-// about user: the chat's conversation, settings and group budget, its
-// review cases and their index, the user's guardian links both ways and
-// this hour's and the last hour's LLM call counts. Pending guardian
-// invitations (24 h, keyed by a random token) are not found by owner and
-// are not listed. Keys that do not exist are left out.
+// about user: the chat's conversation, settings and group budget, the keys
+// the attached ChatRecords hold about it (review cases and their index),
+// the user's guardian links both ways and this hour's and the last hour's
+// LLM call counts. Pending guardian invitations (24 h, keyed by a random
+// token) are not found by owner and are not listed. Keys that do not exist
+// are left out.
 func (s *Store) DataOf(ctx context.Context, chat, user int64) ([]StoredItem, error) {
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
-	type wanted struct{ key, what string }
-	keys := []wanted{
+	keys := []KeyAbout{
 		{s.chatKey(chat, "msgs"), "the conversation's last messages, redacted"},
 		{s.chatKey(chat, "conv"), "the classifier's state and verdict (redacted), message count, when a warning was sent"},
 		{s.chatKey(chat, "settings"), "the chat's settings"},
@@ -49,33 +78,34 @@ func (s *Store) DataOf(ctx context.Context, chat, user int64) ([]StoredItem, err
 		{s.answersKey(chat), "the answers the bot gave (verdict with quotes redacted, language, region), for their buttons"},
 		{s.screenshotsKey(chat), "screenshots being read: counts and the last one's messages (redacted), kept 10 minutes"},
 		{s.chatKey(chat, "shot-budget"), "screenshots read this hour (a count)"},
-		{s.caseChatKey(chat), "the ids of the chat's review cases"},
 	}
-	ids, err := s.client.SMembers(ctx, s.caseChatKey(chat)).Result()
-	if err != nil {
-		return nil, fmt.Errorf("list the cases of chat %d: %w", chat, err)
-	}
-	for _, id := range ids {
-		keys = append(keys, wanted{s.caseKey(id), "a review case: what moderators see (redacted) and their decision"})
+	if records := s.attached(); records != nil {
+		theirs, err := records.ChatKeys(ctx, chat)
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, theirs...)
 	}
 	if user != 0 {
 		hour := time.Now().Unix() / 3600
 		keys = append(keys,
-			wanted{s.guardiansKey(user), "your guardians: their user ids and display names"},
-			wanted{s.wardsKey(user), "the people you are a guardian of: user ids and display names"},
+			KeyAbout{s.guardiansKey(user), "your guardians: their user ids and display names"},
+			KeyAbout{s.wardsKey(user), "the people you are a guardian of: user ids and display names"},
 		)
 		for _, h := range []int64{hour, hour - 1} {
-			keys = append(keys, wanted{s.cfg.Prefix + "{llm-budget}:u:" + strconv.FormatInt(user, 10) + ":" + strconv.FormatInt(h, 10), "your LLM checks in one hour (a count)"})
+			keys = append(keys, KeyAbout{s.cfg.Prefix + "{llm-budget}:u:" + strconv.FormatInt(user, 10) + ":" + strconv.FormatInt(h, 10), "your LLM checks in one hour (a count)"})
 		}
 	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	var items []StoredItem
 	for _, k := range keys {
-		item, found, err := s.readItem(ctx, k.key)
+		item, found, err := s.readItem(ctx, k.Key)
 		if err != nil {
 			return nil, err
 		}
 		if found {
-			item.What = k.what
+			item.What = k.What
 			items = append(items, item)
 		}
 	}
@@ -152,25 +182,12 @@ func readable(v string) any {
 }
 
 // CaseCards returns where the chat's review cases were posted as cards in
-// moderators' chats, so that forgetting the chat deletes those copies too.
+// moderators' chats, so that forgetting the chat deletes those copies too:
+// what the attached ChatRecords say, nothing when none is attached.
 func (s *Store) CaseCards(ctx context.Context, chat int64) ([][2]int64, error) {
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
-	ids, err := s.client.SMembers(ctx, s.caseChatKey(chat)).Result()
-	if err != nil {
-		return nil, fmt.Errorf("list the cases of chat %d: %w", chat, err)
+	records := s.attached()
+	if records == nil {
+		return nil, nil
 	}
-	var cards [][2]int64
-	for _, id := range ids {
-		fields, err := s.client.HMGet(ctx, s.caseKey(id), "card_chat", "card_msg").Result()
-		if err != nil {
-			return nil, fmt.Errorf("read the card of case %s: %w", id, err)
-		}
-		cardChat, _ := strconv.ParseInt(fmt.Sprint(fields[0]), 10, 64)
-		cardMsg, _ := strconv.ParseInt(fmt.Sprint(fields[1]), 10, 64)
-		if cardChat != 0 && cardMsg != 0 {
-			cards = append(cards, [2]int64{cardChat, cardMsg})
-		}
-	}
-	return cards, nil
+	return records.Cards(ctx, chat)
 }

@@ -1,7 +1,11 @@
-// Package store owns every access to Redis: conversation windows and
-// classifier state, per-chat settings, update de-duplication, the LLM answer
-// cache, the review stream and counters. Nothing else in scamguard talks to
-// Redis, so key names, TTLs and round trips are decided here once.
+// Package store owns the bot's Redis: conversation windows and classifier
+// state, per-chat settings, guardians, update de-duplication, the LLM answer
+// cache and counters, so that their key names, TTLs and round trips are
+// decided here once. It opens the connection (a server, a Cluster, Sentinel
+// or the embedded in-process store) and lends it, with the key prefix and
+// the bound on one call (Keyspace), to package review, which keeps its own
+// keys (cases, the review stream, console sessions, fingerprints) under
+// <prefix>{review} and <prefix>{fp}.
 //
 // Keys of one chat share the hash tag {c:<chat id>} so that Redis Cluster
 // keeps them in one slot: a Lua script can touch them together and Forget
@@ -12,7 +16,7 @@
 //	<prefix>{c:<chat>}:settings  hash   language, region, sensitivity, …   SettingsTTL
 //	<prefix>update:<update id>   string update de-duplication   DedupTTL
 //	<prefix>llm:<sha256>         string LLM answer cache   CacheTTL
-//	<prefix>{review}:…           moderators' cases and stream (see cases.go)
+//	<prefix>{review}:…, {fp}:…    package review's (cases, stream, console, fingerprints)
 //	<prefix>counters             hash   named counters   capped by the set of names
 package store
 
@@ -23,6 +27,7 @@ import (
 	"log/slog"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
@@ -39,6 +44,9 @@ type Store struct {
 	embedded *miniredis.Miniredis
 	stop     chan struct{}
 	stopped  sync.WaitGroup
+
+	// records is the ChatRecords attached (dump.go).
+	records atomic.Value
 }
 
 // Open connects to the Redis that cfg names, or starts the embedded
@@ -205,8 +213,26 @@ func (s *Store) ChatKeyPattern(chat int64) string {
 }
 
 // Client returns the underlying client, for operators' tools and tests
-// (hooks, MEMORY USAGE); scamguard code goes through Store's methods.
+// (hooks, MEMORY USAGE); scamguard code goes through Store's methods, or
+// through Keyspace for a package that owns keys of its own.
 func (s *Store) Client() redis.UniversalClient { return s.client }
+
+// Keyspace is what a package that keeps keys of its own in the store's
+// Redis (package review) needs to follow the store's rules: the client,
+// the prefix every key starts with, and the bound on one call.
+type Keyspace struct {
+	Client redis.UniversalClient
+	// Prefix starts every key (Config.Prefix).
+	Prefix string
+	// OpTimeout bounds one call (Config.OpTimeout): a dead or paused Redis
+	// costs a caller at most this long.
+	OpTimeout time.Duration
+}
+
+// Keyspace lends the connection to a package that owns keys of its own.
+func (s *Store) Keyspace() Keyspace {
+	return Keyspace{Client: s.client, Prefix: s.cfg.Prefix, OpTimeout: s.cfg.OpTimeout}
+}
 
 // TTL is how long a conversation is kept after its last message.
 func (s *Store) TTL() time.Duration { return s.cfg.TTL }

@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
+
+	"github.com/go-telegram/bot/models"
 
 	"github.com/scamguard/scamguard/classifier"
 	"github.com/scamguard/scamguard/store"
@@ -54,6 +57,30 @@ func (b *Room) Record(ctx context.Context, chat int64, entry store.Entry) (class
 		}
 	}
 	return classifier.Verdict{}, conv, fmt.Errorf("record message %d of chat %d: %w after %d attempts", mine, chat, store.ErrConflict, maxClassifyAttempts)
+}
+
+// RecordEdit is the intake of an edited message, the same in every room:
+// a text that is not a command replaces the message in its chat's window
+// (entry from speaker, hidden: forwarded from a hidden account) and the
+// window is classified again (Edit). ok is false when there is nothing
+// more to do: no text, a command, a message too old to matter or from
+// before /new, or a failing store (counted as degraded).
+func (b *Room) RecordEdit(ctx context.Context, msg *models.Message, speaker classifier.Speaker, hidden bool) (before, after classifier.Verdict, ok bool) {
+	text := MessageText(msg)
+	if strings.TrimSpace(text) == "" || strings.HasPrefix(text, "/") {
+		return before, after, false
+	}
+	entry := MessageEntry(msg, text, speaker)
+	entry.Hidden = hidden
+	before, after, err := b.Edit(ctx, msg.Chat.ID, entry)
+	if errors.Is(err, store.ErrNotInWindow) {
+		return before, after, false
+	}
+	if err != nil {
+		b.Degrade("store", err)
+		return before, after, false
+	}
+	return before, after, true
 }
 
 // Edit replaces an edited message in chat's window and classifies the

@@ -7,7 +7,6 @@ package group
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
 	"sync"
@@ -337,20 +336,11 @@ func isNameByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '
 // OnEdited re-checks a group's thread after an edit; the group hears
 // about it only when the edit raised the level to its threshold.
 func (b *Groups) OnEdited(ctx context.Context, msg *models.Message) {
-	text := conversation.MessageText(msg)
-	if strings.TrimSpace(text) == "" || strings.HasPrefix(text, "/") {
+	before, after, ok := b.RecordEdit(ctx, msg, groupSpeaker(msg), false)
+	if !ok {
 		return
 	}
 	chat := msg.Chat.ID
-	entry := conversation.MessageEntry(msg, text, groupSpeaker(msg))
-	before, after, err := b.Edit(ctx, chat, entry)
-	if errors.Is(err, store.ErrNotInWindow) {
-		return
-	}
-	if err != nil {
-		b.Degrade("store", err)
-		return
-	}
 	conv, err := b.Store.Load(ctx, chat)
 	if err != nil {
 		b.Degrade("store", err)

@@ -15,12 +15,12 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 	"github.com/scamguard/scamguard/bot/conversation"
 	"github.com/scamguard/scamguard/classifier"
+	"github.com/scamguard/scamguard/internal/ellipsis"
 	"github.com/scamguard/scamguard/reply"
 	"github.com/scamguard/scamguard/review"
 	"github.com/scamguard/scamguard/store"
@@ -159,13 +159,10 @@ func (b *Desk) OnCaseButton(ctx context.Context, chat int64, from models.User, c
 	}
 	if b.Review != nil {
 		owned, err := b.ownsCase(ctx, chat, from.ID, caseID)
-		switch {
-		case errors.Is(err, review.ErrNotFound):
-			return t.CaseExpired
-		case err != nil:
-			b.Degrade("review", err)
-			return t.SettingsFailed
-		case !owned:
+		if trouble := b.caseTrouble(err, t); trouble != "" {
+			return trouble
+		}
+		if !owned {
 			// Answered like an unknown case: a guessed or leaked id
 			// learns nothing, not even that the case exists.
 			b.Refuse("case", chat, from.ID)
@@ -205,6 +202,16 @@ func (b *Desk) OnCaseButton(ctx context.Context, chat int64, from models.User, c
 	default:
 		return ""
 	}
+	if trouble := b.caseTrouble(err, t); trouble != "" {
+		return trouble
+	}
+	return note
+}
+
+// caseTrouble is what the user hears when reading or changing their case
+// failed: that it expired when it is gone, else that it failed (counted
+// as degraded review); "" when err is nil.
+func (b *Desk) caseTrouble(err error, t conversation.UITexts) string {
 	switch {
 	case errors.Is(err, review.ErrNotFound):
 		return t.CaseExpired
@@ -212,7 +219,7 @@ func (b *Desk) OnCaseButton(ctx context.Context, chat int64, from models.User, c
 		b.Degrade("review", err)
 		return t.SettingsFailed
 	}
-	return note
+	return ""
 }
 
 // ownsCase reports whether the case belongs to chat and, when it was
@@ -283,11 +290,7 @@ func cardText(c review.Case) string {
 			fmt.Fprintf(&sb, "… %d more\n", len(c.Transcript)-maxMessages)
 			break
 		}
-		text := m.Text
-		if utf8.RuneCountInString(text) > maxRunes {
-			text = string([]rune(text)[:maxRunes]) + "…"
-		}
-		fmt.Fprintf(&sb, "<b>%s:</b> %s\n", html.EscapeString(m.From), html.EscapeString(text))
+		fmt.Fprintf(&sb, "<b>%s:</b> %s\n", html.EscapeString(m.From), html.EscapeString(ellipsis.Cut(m.Text, maxRunes)))
 	}
 	if c.Decision != nil {
 		outcome := string(c.Decision.Outcome)

@@ -7,7 +7,6 @@ package private
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -308,21 +307,11 @@ func (b *Chats) detect(ctx context.Context, chat int64, br *burst, heuristic cla
 // The user gets a new answer only when the level rises: an edit that
 // fixes a typo must not repeat the answer.
 func (b *Chats) OnEdited(ctx context.Context, msg *models.Message) {
-	text := conversation.MessageText(msg)
-	if strings.TrimSpace(text) == "" || strings.HasPrefix(text, "/") {
+	before, after, ok := b.RecordEdit(ctx, msg, speakerOf(msg), forwardedFromHidden(msg))
+	if !ok {
 		return
 	}
 	chat := msg.Chat.ID
-	entry := conversation.MessageEntry(msg, text, speakerOf(msg))
-	entry.Hidden = forwardedFromHidden(msg)
-	before, after, err := b.Edit(ctx, chat, entry)
-	if errors.Is(err, store.ErrNotInWindow) {
-		return // too old to matter, or from before /new
-	}
-	if err != nil {
-		b.Degrade("store", err)
-		return
-	}
 	if br := b.bursts.peek(chat); br != nil {
 		br.verdict = after // the burst's answer is still to come
 		return

@@ -218,3 +218,25 @@ func chatMemberObject(status string, user models.User) map[string]any {
 func userFromID(id int64) models.User {
 	return models.User{ID: id, FirstName: fmt.Sprintf("User %d", id), LanguageCode: "en"}
 }
+
+// Chat returns the chat as pushed updates showed it (or as its id's range
+// makes it up), and whether the bot may still send to it: not a group that
+// migrated, kicked the bot or that it left, not a user who blocked it.
+func (s *Server) Chat(id int64) (chat models.Chat, reachable bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.chatLocked(id), s.checkCanSendLocked(id) == nil
+}
+
+// ChatsSeen returns the ids of the chats pushed updates came from, in
+// increasing order.
+func (s *Server) ChatsSeen() []int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids := make([]int64, 0, len(s.chats))
+	for id := range s.chats {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}

@@ -132,3 +132,38 @@ func TestEvalReportsWhatEachStageDid(t *testing.T) {
 		t.Errorf("table:\n%s", out)
 	}
 }
+
+func TestEvalListsErrors(t *testing.T) {
+	withLLM(t, "")
+	corpus := filepath.Join(t.TempDir(), "errs.jsonl")
+	lines := []string{
+		`{"id":"miss1","lang":"en","label":"scam","type":"romance","messages":[{"from":"other","text":"Good morning dear, did you sleep well?"}]}`,
+		`{"id":"miss2","lang":"en","label":"scam","type":"romance","messages":[{"from":"other","text":"I dreamt of you last night."}]}`,
+		`{"id":"caught","lang":"en","label":"scam","type":"gift_card","messages":[{"from":"other","text":"This is Apple support. Buy two Apple gift cards and read me the codes now or your account is closed."}]}`,
+		`{"id":"alarm","lang":"en","label":"legit","type":"","messages":[{"from":"other","text":"This is Apple support. Buy two Apple gift cards and read me the codes now or your account is closed."}]}`,
+		`{"id":"calm","lang":"en","label":"legit","type":"","messages":[{"from":"other","text":"Your parcel arrives today."}]}`,
+	}
+	os.WriteFile(corpus, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+	code, out, errOut := runCLI(t, "", "eval", "--no-llm", "--errors", "1", corpus)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var listed []string
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, " missed scam ") || strings.Contains(line, " false alarm ") {
+			listed = append(listed, line)
+		}
+	}
+	// One of each per file (N=1), the file's rows only, not the total's.
+	if len(listed) != 2 || !strings.HasPrefix(listed[0], "errs.jsonl missed scam miss1 (romance) score=") ||
+		!strings.HasPrefix(listed[1], "errs.jsonl false alarm alarm () score=") {
+		t.Fatalf("listed errors:\n%s\nwhole output:\n%s", strings.Join(listed, "\n"), out)
+	}
+	// A false alarm names its signals with where they matched.
+	if !regexp.MustCompile(`@0\[[^]]*(gift card|codes)[^]]*\]`).MatchString(listed[1]) {
+		t.Errorf("the false alarm lists no signal: %s", listed[1])
+	}
+	if _, out, _ := runCLI(t, "", "eval", "--no-llm", corpus); strings.Contains(out, " missed scam ") {
+		t.Errorf("errors listed without --errors:\n%s", out)
+	}
+}

@@ -368,7 +368,8 @@ type bubble struct {
 	stampOnLast   bool   // the stamp shares the last line
 }
 
-// layout draws the whole screenshot.
+// layout draws the whole screenshot: the app's chrome, then the messages
+// top down, each bubble below the last.
 func (c *canvas) layout(shot Shot) error {
 	p := palettes[shot.Style][0]
 	if shot.Dark {
@@ -379,34 +380,11 @@ func (c *canvas) layout(shot Shot) error {
 		words = chromeWords["zh"]
 	}
 	c.fill(c.img.Bounds(), p.page)
+	headerBottom, barTop := c.drawChrome(shot, p, words)
 
-	// Status bar and header.
-	headerBottom := c.px(260)
-	c.fill(image.Rect(0, 0, c.width, headerBottom), p.header)
-	c.text(c.small, c.px(60), c.px(30), words.clock, p.headerText)
-	c.text(c.small, c.width-c.px(200), c.px(30), "5G 87%", p.headerText)
-	title := shot.Title
-	c.text(c.body, c.px(40), c.px(150), "<", p.headerText)
-	c.text(c.body, (c.width-c.textWidth(c.body, title))/2, c.px(150), title, p.headerText)
-	if shot.Style == WeChat || shot.Style == LINE {
-		c.text(c.body, c.width-c.px(100), c.px(150), "···", p.headerText)
-	}
-
-	// Input bar.
-	barTop := c.height - c.px(200)
-	c.fill(image.Rect(0, barTop, c.width, c.height), p.bar)
-	field := image.Rect(c.px(130), barTop+c.px(40), c.width-c.px(130), barTop+c.px(140))
-	c.roundRect(field, c.px(50), p.field)
-	if shot.Style != WeChat {
-		c.text(c.body, field.Min.X+c.px(40), field.Min.Y+c.px(22), words.placeholder, p.chromeText)
-	}
-	c.text(c.body, c.px(40), barTop+c.px(62), "+", p.chromeText)
-
-	// Messages.
 	y := headerBottom + c.px(40)
 	y = c.stamp(shot.Style, p, words, y)
 	maxWidth := c.width * 62 / 100
-	avatar := shot.Style == WeChat || shot.Style == LINE
 	lastRight := -1
 	for i, m := range shot.Messages {
 		if m.FromUser {
@@ -422,60 +400,7 @@ func (c *canvas) layout(shot Shot) error {
 		if y+b.height > barTop-c.px(20) {
 			return fmt.Errorf("chatshot: message %d does not fit on a %dx%d %s screenshot", i, c.width, c.height, shot.Style)
 		}
-		x := c.px(40)
-		if avatar {
-			x = c.px(170)
-		}
-		if b.right {
-			x = c.width - c.px(40) - b.width
-			if avatar {
-				x = c.width - c.px(170) - b.width
-			}
-		}
-		bg, fg := p.left, p.leftText
-		if b.right {
-			bg, fg = p.right, p.rightText
-		}
-		if avatar {
-			ax := c.px(30)
-			if b.right {
-				ax = c.width - c.px(30) - c.px(110)
-			}
-			avatarColour := rgb(0xF0A030)
-			if b.right {
-				avatarColour = rgb(0x4A90D9)
-			}
-			c.roundRect(image.Rect(ax, y, ax+c.px(110), y+c.px(110)), c.px(14), avatarColour)
-		}
-		radius := c.px(14)
-		if shot.Style == IMessage || shot.Style == SMS {
-			radius = c.px(40)
-		}
-		rect := image.Rect(x, y, x+b.width, y+b.height)
-		c.roundRect(rect, radius, bg)
-		padX, padY := c.px(30), c.px(22)
-		lh := c.lineHeight(c.body)
-		for j, line := range b.lines {
-			c.text(c.body, x+padX, y+padY+j*lh, line, fg)
-		}
-		if b.stamp != "" {
-			sy := y + padY + len(b.lines)*lh
-			if b.stampOnLast {
-				sy -= lh
-			}
-			sy += lh - c.lineHeight(c.small)
-			c.text(c.small, rect.Max.X-padX-c.textWidth(c.small, b.stamp), sy, b.stamp, p.chromeText)
-		}
-		if shot.Style == LINE {
-			// The time (and the read mark) beside the bubble's foot.
-			mark := "14:23"
-			if b.right {
-				mark = words.read + " 14:23"
-				c.text(c.small, rect.Min.X-c.px(16)-c.textWidth(c.small, mark), rect.Max.Y-c.lineHeight(c.small), mark, p.chromeText)
-			} else {
-				c.text(c.small, rect.Max.X+c.px(16), rect.Max.Y-c.lineHeight(c.small), mark, p.chromeText)
-			}
-		}
+		c.drawBubble(shot.Style, p, words, b, y)
 		y += b.height + c.px(36)
 		if i == lastRight && shot.Style == IMessage {
 			c.text(c.small, c.width-c.px(40)-c.textWidth(c.small, words.delivered), y-c.px(24), words.delivered, p.chromeText)
@@ -483,6 +408,91 @@ func (c *canvas) layout(shot Shot) error {
 		}
 	}
 	return nil
+}
+
+// drawChrome draws the status bar, the header with the chat's title and the
+// input bar, and returns where the header ends and the bar starts.
+func (c *canvas) drawChrome(shot Shot, p palette, words chrome) (headerBottom, barTop int) {
+	headerBottom = c.px(260)
+	c.fill(image.Rect(0, 0, c.width, headerBottom), p.header)
+	c.text(c.small, c.px(60), c.px(30), words.clock, p.headerText)
+	c.text(c.small, c.width-c.px(200), c.px(30), "5G 87%", p.headerText)
+	title := shot.Title
+	c.text(c.body, c.px(40), c.px(150), "<", p.headerText)
+	c.text(c.body, (c.width-c.textWidth(c.body, title))/2, c.px(150), title, p.headerText)
+	if shot.Style == WeChat || shot.Style == LINE {
+		c.text(c.body, c.width-c.px(100), c.px(150), "···", p.headerText)
+	}
+
+	barTop = c.height - c.px(200)
+	c.fill(image.Rect(0, barTop, c.width, c.height), p.bar)
+	field := image.Rect(c.px(130), barTop+c.px(40), c.width-c.px(130), barTop+c.px(140))
+	c.roundRect(field, c.px(50), p.field)
+	if shot.Style != WeChat {
+		c.text(c.body, field.Min.X+c.px(40), field.Min.Y+c.px(22), words.placeholder, p.chromeText)
+	}
+	c.text(c.body, c.px(40), barTop+c.px(62), "+", p.chromeText)
+	return headerBottom, barTop
+}
+
+// drawBubble draws one laid-out message at y: its avatar (WeChat, LINE), the
+// bubble with its lines, the stamp inside it and LINE's time beside it.
+func (c *canvas) drawBubble(style Style, p palette, words chrome, b bubble, y int) {
+	avatar := style == WeChat || style == LINE
+	x := c.px(40)
+	if avatar {
+		x = c.px(170)
+	}
+	if b.right {
+		x = c.width - c.px(40) - b.width
+		if avatar {
+			x = c.width - c.px(170) - b.width
+		}
+	}
+	bg, fg := p.left, p.leftText
+	if b.right {
+		bg, fg = p.right, p.rightText
+	}
+	if avatar {
+		ax := c.px(30)
+		if b.right {
+			ax = c.width - c.px(30) - c.px(110)
+		}
+		avatarColour := rgb(0xF0A030)
+		if b.right {
+			avatarColour = rgb(0x4A90D9)
+		}
+		c.roundRect(image.Rect(ax, y, ax+c.px(110), y+c.px(110)), c.px(14), avatarColour)
+	}
+	radius := c.px(14)
+	if style == IMessage || style == SMS {
+		radius = c.px(40)
+	}
+	rect := image.Rect(x, y, x+b.width, y+b.height)
+	c.roundRect(rect, radius, bg)
+	padX, padY := c.px(30), c.px(22)
+	lh := c.lineHeight(c.body)
+	for j, line := range b.lines {
+		c.text(c.body, x+padX, y+padY+j*lh, line, fg)
+	}
+	if b.stamp != "" {
+		sy := y + padY + len(b.lines)*lh
+		if b.stampOnLast {
+			sy -= lh
+		}
+		sy += lh - c.lineHeight(c.small)
+		c.text(c.small, rect.Max.X-padX-c.textWidth(c.small, b.stamp), sy, b.stamp, p.chromeText)
+	}
+	if style == LINE {
+		// The time (and the read mark) beside the bubble's foot.
+		mark := "14:23"
+		if b.right {
+			mark = words.read + " 14:23"
+			c.text(c.small, rect.Min.X-c.px(16)-c.textWidth(c.small, mark), rect.Max.Y-c.lineHeight(c.small), mark, p.chromeText)
+		} else {
+			c.text(c.small, rect.Max.X+c.px(16), rect.Max.Y-c.lineHeight(c.small), mark, p.chromeText)
+		}
+	}
 }
 
 // stamp draws the timestamp (or date pill) that opens the messages.

@@ -1,34 +1,35 @@
-package store
+package review
 
-// Review cases: what moderators review, on a Redis Stream with a consumer
-// group, and the console's sign-in state. The keys (beside those of
-// store.go):
+// Storage: what moderators review, on a Redis Stream with a consumer group,
+// the console's sign-in state (sessions.go) and the fingerprints of decided
+// scripts (signatures.go). Review owns these keys; package store lends the
+// connection, the key prefix and the bound on one call (store.Keyspace).
+// The keys:
 //
-//	<prefix>{review}:case:<id>      hash   one case: doc (redacted JSON), index fields, decision   DraftTTL / QueuedTTL / DecidedTTL
-//	<prefix>{review}:queue          stream case ids in queue order, group "moderators"   capped (MAXLEN ~ ReviewMax)
+//	<prefix>{review}:case:<id>      hash   one case: doc (redacted JSON), index fields, decision   draft: conversation TTL; QueuedTTL; DecidedTTL
+//	<prefix>{review}:queue          stream case ids in queue order, group "moderators"   capped (MAXLEN ~ Config.QueueMax)
 //	<prefix>{review}:cases          zset   queued case ids by queue time (the console's list)   members pruned with their case
-//	<prefix>{review}:chat:<chat>    set    a chat's case ids, so that /forget finds them   TTL of its longest-lived case
-//	<prefix>{review}:login:<nonce>  string a console sign-in link not yet used   LoginTTL
-//	<prefix>{review}:session:<sha>  hash   a console session: moderator, csrf   SessionTTL
+//	<prefix>{review}:chat:<chat>    set    a chat's case ids, so that /forget and /mydata find them   TTL of its longest-lived case
+//	<prefix>{review}:login:<nonce>  string a console sign-in link not yet used   ConsoleConfig.LinkTTL
+//	<prefix>{review}:session:<sha>  hash   a console session: moderator, csrf   ConsoleConfig.SessionTTL
+//	<prefix>{fp}:<set>:…            fingerprints of decided scripts (signatures.go)
 //
 // Every review key shares the hash tag {review}: deciding a case writes the
 // case and acknowledges its stream entry in one script, and forgetting a
 // chat touches its cases, the stream and the list together, which Redis
 // Cluster allows only within one slot. Moderation runs at the pace of
 // people, so one slot carries it easily. The case keys are not under the
-// chat's {c:<chat>} tag for that reason; the per-chat set is what Forget's
-// review counterpart (ForgetChatCases) uses instead.
+// chat's {c:<chat>} tag for that reason; the per-chat set is what
+// ForgetChat uses instead.
 //
 // TTLs: a draft (a flagged reply nobody asked to review yet) lives as long
-// as the conversation (Config.TTL); a queued case QueuedTTL (30 days); a
+// as the conversation (store.Config.TTL); a queued case QueuedTTL (30 days); a
 // decided one DecidedTTL (90 days: long enough for stats and an export to
 // the evaluation corpus, short enough that nothing is kept for good).
 // Stream entries hold only a case id, never text.
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
@@ -38,6 +39,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/scamguard/scamguard/redact"
+	"github.com/scamguard/scamguard/store"
 )
 
 // Case lifetimes after queueing and after a decision (see the key table).
@@ -49,27 +51,42 @@ const (
 // reviewGroup is the consumer group moderators read the queue through.
 const reviewGroup = "moderators"
 
-// ErrCaseNotFound is returned for a case id that was never stored or whose
+// ErrNotFound is returned for a case id that was never stored or whose
 // case has expired or been forgotten.
-var ErrCaseNotFound = errors.New("case not found (expired or forgotten)")
+var ErrNotFound = errors.New("case not found (expired or forgotten)")
 
-// ErrCaseNotQueued is returned when deciding a draft: only queued cases
+// ErrNotQueued is returned when deciding a draft: only queued cases
 // are decided.
-var ErrCaseNotQueued = errors.New("case is not queued for review")
+var ErrNotQueued = errors.New("case is not queued for review")
 
-// CaseRecord is a case as stored: the caller's document (package review
-// owns its schema) and the fields the store indexes, filters and decides on.
-type CaseRecord struct {
-	// ID is the case id (the caller's; short, URL- and callback-safe).
+// defaultQueueMax caps the review stream when Config.QueueMax is 0.
+const defaultQueueMax = 10000
+
+// storage is review's Redis: the store's connection and rules, the draft
+// lifetime (the conversation's) and the stream's cap.
+type storage struct {
+	store.Keyspace
+	draftTTL time.Duration
+	queueMax int64
+}
+
+// bound gives a call its deadline, as the store bounds its own.
+func (s *storage) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, s.OpTimeout)
+}
+
+// record is a case as stored: the JSON document (Case) and the fields
+// indexed, filtered and decided on, which the document does not keep up to
+// date (caseOf puts them together).
+type record struct {
+	// ID is the case id (short, URL- and callback-safe).
 	ID string
 	// Chat is the private chat the case came from.
 	Chat int64
 	// Doc is the case document, JSON, with redacted text only.
 	Doc []byte
-	// Status is where the case stands, in the caller's words (package
-	// review defines the statuses); the store keeps it and compares it
-	// only with the statuses its caller names (QueueCase, NextCase).
-	Status string
+	// Status is where the case stands.
+	Status Status
 	// Level, Type and Lang are the bot's verdict level, scam type and the
 	// conversation language, for the console's filters.
 	Level, Type, Lang string
@@ -95,10 +112,10 @@ type CaseRecord struct {
 	FollowUpSent bool
 }
 
-func (s *Store) reviewKey(what string) string { return s.cfg.Prefix + "{review}:" + what }
-func (s *Store) caseKey(id string) string     { return s.reviewKey("case:" + id) }
-func (s *Store) caseChatKey(chat int64) string {
-	return s.reviewKey("chat:" + strconv.FormatInt(chat, 10))
+func (s *storage) key(what string) string   { return s.Prefix + "{review}:" + what }
+func (s *storage) caseKey(id string) string { return s.key("case:" + id) }
+func (s *storage) caseChatKey(chat int64) string {
+	return s.key("chat:" + strconv.FormatInt(chat, 10))
 }
 
 // validCaseID keeps ids to what fits in keys, URLs and callback data.
@@ -130,22 +147,19 @@ return 1
 // DraftCase stores a case that is not queued yet, for as long as the
 // conversation lives (Config.TTL): a reply the user may still press
 // "ask a human" or 👎 on. A second draft with the same id changes nothing.
-func (s *Store) DraftCase(ctx context.Context, c CaseRecord) error {
+func (s *storage) DraftCase(ctx context.Context, c record) error {
 	if !validCaseID(c.ID) {
 		return fmt.Errorf("draft case %q: invalid id", c.ID)
 	}
-	if c.Status == "" {
-		return fmt.Errorf("draft case %s: no status", c.ID)
-	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	args := []any{s.cfg.TTL.Milliseconds(), c.ID,
-		"chat", c.Chat, "doc", redact.JSON(c.Doc), "status", c.Status,
+	args := []any{s.draftTTL.Milliseconds(), c.ID,
+		"chat", c.Chat, "doc", redact.JSON(c.Doc), "status", string(StatusDraft),
 		"level", c.Level, "type", c.Type, "lang", c.Lang, "created", c.Created.UnixMilli()}
 	if c.Feedback != "" {
 		args = append(args, "feedback", c.Feedback)
 	}
-	err := draftScript.Run(ctx, s.client, []string{s.caseKey(c.ID), s.caseChatKey(c.Chat)}, args...).Err()
+	err := draftScript.Run(ctx, s.Client, []string{s.caseKey(c.ID), s.caseChatKey(c.Chat)}, args...).Err()
 	if err != nil {
 		return fmt.Errorf("draft case %s of chat %d: %w", c.ID, c.Chat, err)
 	}
@@ -157,7 +171,7 @@ func (s *Store) DraftCase(ctx context.Context, c CaseRecord) error {
 // consented flag, queues a case once.
 //
 // KEYS: case, stream, cases zset, chat set. ARGV: reason, now ms, maxlen,
-// queued ttl ms, group, oldest score kept in the zset, queued status.
+// queued ttl ms, group, oldest score kept in the zset, StatusOpen.
 // Returns {queued 0/1, stream id} or -1 when the case does not exist.
 var queueScript = redis.NewScript(`
 if redis.call("EXISTS", KEYS[1]) == 0 then return -1 end
@@ -180,24 +194,24 @@ return {1, sid}
 `)
 
 // QueueCase puts a drafted case on the review stream for reason, once,
-// with status queuedStatus: queued reports whether this call queued it
+// with status StatusOpen: queued reports whether this call queued it
 // (false when it already was; the reason is recorded either way).
-// ErrCaseNotFound when the draft has expired or was forgotten.
-func (s *Store) QueueCase(ctx context.Context, chat int64, id, reason, queuedStatus string, at time.Time) (queued bool, err error) {
+// ErrNotFound when the draft has expired or was forgotten.
+func (s *storage) QueueCase(ctx context.Context, chat int64, id, reason string, at time.Time) (queued bool, err error) {
 	if !validCaseID(id) {
-		return false, fmt.Errorf("queue case %q: %w", id, ErrCaseNotFound)
+		return false, fmt.Errorf("queue case %q: %w", id, ErrNotFound)
 	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	keys := []string{s.caseKey(id), s.reviewKey("queue"), s.reviewKey("cases"), s.caseChatKey(chat)}
+	keys := []string{s.caseKey(id), s.key("queue"), s.key("cases"), s.caseChatKey(chat)}
 	oldest := at.Add(-DecidedTTL).UnixMilli()
-	res, err := queueScript.Run(ctx, s.client, keys, reason, at.UnixMilli(), s.cfg.ReviewMax,
-		QueuedTTL.Milliseconds(), reviewGroup, oldest, queuedStatus).Result()
+	res, err := queueScript.Run(ctx, s.Client, keys, reason, at.UnixMilli(), s.queueMax,
+		QueuedTTL.Milliseconds(), reviewGroup, oldest, string(StatusOpen)).Result()
 	if err != nil {
 		return false, fmt.Errorf("queue case %s: %w", id, err)
 	}
 	if n, ok := res.(int64); ok && n == -1 {
-		return false, fmt.Errorf("queue case %s: %w", id, ErrCaseNotFound)
+		return false, fmt.Errorf("queue case %s: %w", id, ErrNotFound)
 	}
 	parts, ok := res.([]any)
 	if !ok || len(parts) != 2 {
@@ -207,13 +221,13 @@ func (s *Store) QueueCase(ctx context.Context, chat int64, id, reason, queuedSta
 }
 
 // SetCaseFeedback records the user's 👍 ("helpful") or 👎 ("unhelpful").
-func (s *Store) SetCaseFeedback(ctx context.Context, id, feedback string) error {
+func (s *storage) SetCaseFeedback(ctx context.Context, id, feedback string) error {
 	return s.setCaseFields(ctx, id, "record feedback on", "feedback", feedback)
 }
 
 // SetCaseCard records where the case's card was posted in the moderators'
 // chat, so that a decision edits that message.
-func (s *Store) SetCaseCard(ctx context.Context, id string, chat, message int64) error {
+func (s *storage) SetCaseCard(ctx context.Context, id string, chat, message int64) error {
 	return s.setCaseFields(ctx, id, "record the card of", "card_chat", chat, "card_msg", message)
 }
 
@@ -225,42 +239,42 @@ redis.call("HSET", KEYS[1], unpack(ARGV))
 return 1
 `)
 
-func (s *Store) setCaseFields(ctx context.Context, id, doing string, fields ...any) error {
+func (s *storage) setCaseFields(ctx context.Context, id, doing string, fields ...any) error {
 	if !validCaseID(id) {
-		return fmt.Errorf("%s case %q: %w", doing, id, ErrCaseNotFound)
+		return fmt.Errorf("%s case %q: %w", doing, id, ErrNotFound)
 	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	n, err := setFieldsScript.Run(ctx, s.client, []string{s.caseKey(id)}, fields...).Int()
+	n, err := setFieldsScript.Run(ctx, s.Client, []string{s.caseKey(id)}, fields...).Int()
 	switch {
 	case err != nil:
 		return fmt.Errorf("%s case %s: %w", doing, id, err)
 	case n == 0:
-		return fmt.Errorf("%s case %s: %w", doing, id, ErrCaseNotFound)
+		return fmt.Errorf("%s case %s: %w", doing, id, ErrNotFound)
 	}
 	return nil
 }
 
 // Case returns one case.
-func (s *Store) Case(ctx context.Context, id string) (CaseRecord, error) {
+func (s *storage) Case(ctx context.Context, id string) (record, error) {
 	if !validCaseID(id) {
-		return CaseRecord{}, fmt.Errorf("read case %q: %w", id, ErrCaseNotFound)
+		return record{}, fmt.Errorf("read case %q: %w", id, ErrNotFound)
 	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	fields, err := s.client.HGetAll(ctx, s.caseKey(id)).Result()
+	fields, err := s.Client.HGetAll(ctx, s.caseKey(id)).Result()
 	if err != nil {
-		return CaseRecord{}, fmt.Errorf("read case %s: %w", id, err)
+		return record{}, fmt.Errorf("read case %s: %w", id, err)
 	}
 	if len(fields) == 0 {
-		return CaseRecord{}, fmt.Errorf("read case %s: %w", id, ErrCaseNotFound)
+		return record{}, fmt.Errorf("read case %s: %w", id, ErrNotFound)
 	}
 	return caseFromFields(fields)
 }
 
-func caseFromFields(f map[string]string) (CaseRecord, error) {
-	c := CaseRecord{
-		ID: f["id"], Doc: []byte(f["doc"]), Status: f["status"], Level: f["level"], Type: f["type"],
+func caseFromFields(f map[string]string) (record, error) {
+	c := record{
+		ID: f["id"], Doc: []byte(f["doc"]), Status: Status(f["status"]), Level: f["level"], Type: f["type"],
 		Lang: f["lang"], Feedback: f["feedback"], StreamID: f["stream_id"], DecidedType: f["decided_type"],
 		FollowUpSent: f["followup"] == "1",
 	}
@@ -319,35 +333,35 @@ for i = 1, #fields do out[#out + 1] = fields[i] end
 return out
 `)
 
-// DecideCase stores a moderator's decision (status is the decision's, as
-// package review names it) and acknowledges the case on the stream,
-// atomically. A decided case may be decided again (a correction); it
+// DecideCase stores a moderator's decision (status is the outcome's) and
+// acknowledges the case on the stream, atomically. A decided case may be decided again (a correction); it
 // returns the status before this decision and the case after it.
-func (s *Store) DecideCase(ctx context.Context, chat int64, id, status string, by int64, at time.Time, scamType string) (previous string, c CaseRecord, err error) {
+func (s *storage) DecideCase(ctx context.Context, chat int64, id string, status Status, by int64, at time.Time, scamType string) (previous Status, c record, err error) {
 	if status == "" {
 		return "", c, fmt.Errorf("decide case %s: no status", id)
 	}
 	if !validCaseID(id) {
-		return "", c, fmt.Errorf("decide case %q: %w", id, ErrCaseNotFound)
+		return "", c, fmt.Errorf("decide case %q: %w", id, ErrNotFound)
 	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	keys := []string{s.caseKey(id), s.reviewKey("queue"), s.caseChatKey(chat)}
-	res, err := decideScript.Run(ctx, s.client, keys, reviewGroup, status, by, at.UnixMilli(), scamType, DecidedTTL.Milliseconds()).Result()
+	keys := []string{s.caseKey(id), s.key("queue"), s.caseChatKey(chat)}
+	res, err := decideScript.Run(ctx, s.Client, keys, reviewGroup, string(status), by, at.UnixMilli(), scamType, DecidedTTL.Milliseconds()).Result()
 	if err != nil {
 		return "", c, fmt.Errorf("decide case %s: %w", id, err)
 	}
 	switch n, _ := res.(int64); {
 	case n == -1:
-		return "", c, fmt.Errorf("decide case %s: %w", id, ErrCaseNotFound)
+		return "", c, fmt.Errorf("decide case %s: %w", id, ErrNotFound)
 	case n == -2:
-		return "", c, fmt.Errorf("decide case %s: %w", id, ErrCaseNotQueued)
+		return "", c, fmt.Errorf("decide case %s: %w", id, ErrNotQueued)
 	}
 	list, ok := res.([]any)
 	if !ok || len(list)%2 != 1 {
 		return "", c, fmt.Errorf("decide case %s: unexpected answer %v", id, res)
 	}
-	previous, _ = list[0].(string)
+	previousText, _ := list[0].(string)
+	previous = Status(previousText)
 	fields := make(map[string]string, len(list)/2)
 	for i := 1; i+1 < len(list); i += 2 {
 		name, _ := list[i].(string)
@@ -361,18 +375,18 @@ func (s *Store) DecideCase(ctx context.Context, chat int64, id, status string, b
 // MarkFollowUp records that the user's follow-up is being sent and reports
 // whether this call is the one that marked it: of two replicas (or two
 // moderators' decisions) only one sends it.
-func (s *Store) MarkFollowUp(ctx context.Context, id string) (bool, error) {
+func (s *storage) MarkFollowUp(ctx context.Context, id string) (bool, error) {
 	if !validCaseID(id) {
-		return false, fmt.Errorf("mark follow-up of case %q: %w", id, ErrCaseNotFound)
+		return false, fmt.Errorf("mark follow-up of case %q: %w", id, ErrNotFound)
 	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	n, err := markFollowUpScript.Run(ctx, s.client, []string{s.caseKey(id)}).Int()
+	n, err := markFollowUpScript.Run(ctx, s.Client, []string{s.caseKey(id)}).Int()
 	switch {
 	case err != nil:
 		return false, fmt.Errorf("mark follow-up of case %s: %w", id, err)
 	case n == -1:
-		return false, fmt.Errorf("mark follow-up of case %s: %w", id, ErrCaseNotFound)
+		return false, fmt.Errorf("mark follow-up of case %s: %w", id, ErrNotFound)
 	}
 	return n == 1, nil
 }
@@ -388,18 +402,18 @@ return redis.call("HSETNX", KEYS[1], "followup", "1")
 // (a moderator who went away: XAUTOCLAIM), then a new one (XREADGROUP >).
 // Entries whose case is decided, expired or forgotten are acknowledged
 // and passed over. ok is false when nothing is waiting.
-func (s *Store) NextCase(ctx context.Context, consumer string, claimIdle time.Duration, queuedStatus string) (c CaseRecord, ok bool, err error) {
+func (s *storage) NextCase(ctx context.Context, consumer string, claimIdle time.Duration) (c record, ok bool, err error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	if err := s.ensureGroup(ctx); err != nil {
 		return c, false, err
 	}
-	stream := s.reviewKey("queue")
+	stream := s.key("queue")
 	// Each step may find only stale entries; bounded so a queue full of
 	// them cannot spin (each pass acknowledges what it passed over).
 	for range 20 {
 		var ids []redis.XMessage
-		own, err := s.client.XReadGroup(ctx, &redis.XReadGroupArgs{
+		own, err := s.Client.XReadGroup(ctx, &redis.XReadGroupArgs{
 			Group: reviewGroup, Consumer: consumer, Streams: []string{stream, "0"}, Count: 10, Block: -1,
 		}).Result()
 		if err != nil && !errors.Is(err, redis.Nil) {
@@ -409,7 +423,7 @@ func (s *Store) NextCase(ctx context.Context, consumer string, claimIdle time.Du
 			ids = own[0].Messages
 		}
 		if len(ids) == 0 {
-			claimed, _, err := s.client.XAutoClaim(ctx, &redis.XAutoClaimArgs{
+			claimed, _, err := s.Client.XAutoClaim(ctx, &redis.XAutoClaimArgs{
 				Stream: stream, Group: reviewGroup, Consumer: consumer, MinIdle: claimIdle, Start: "0", Count: 1,
 			}).Result()
 			if err != nil && !errors.Is(err, redis.Nil) {
@@ -418,7 +432,7 @@ func (s *Store) NextCase(ctx context.Context, consumer string, claimIdle time.Du
 			ids = claimed
 		}
 		if len(ids) == 0 {
-			fresh, err := s.client.XReadGroup(ctx, &redis.XReadGroupArgs{
+			fresh, err := s.Client.XReadGroup(ctx, &redis.XReadGroupArgs{
 				Group: reviewGroup, Consumer: consumer, Streams: []string{stream, ">"}, Count: 1, Block: -1,
 			}).Result()
 			if err != nil && !errors.Is(err, redis.Nil) {
@@ -433,7 +447,7 @@ func (s *Store) NextCase(ctx context.Context, consumer string, claimIdle time.Du
 		}
 		for _, msg := range ids {
 			id, _ := msg.Values["case"].(string)
-			rec, err := s.openCase(ctx, id, queuedStatus)
+			rec, err := s.openCase(ctx, id)
 			if err != nil {
 				return c, false, err
 			}
@@ -442,7 +456,7 @@ func (s *Store) NextCase(ctx context.Context, consumer string, claimIdle time.Du
 			}
 			// Decided elsewhere (the card, the console), expired or
 			// forgotten: nothing for a moderator to do.
-			if err := s.client.XAck(ctx, stream, reviewGroup, msg.ID).Err(); err != nil {
+			if err := s.Client.XAck(ctx, stream, reviewGroup, msg.ID).Err(); err != nil {
 				return c, false, fmt.Errorf("acknowledge stale case entry %s: %w", msg.ID, err)
 			}
 		}
@@ -450,17 +464,17 @@ func (s *Store) NextCase(ctx context.Context, consumer string, claimIdle time.Du
 	return c, false, nil
 }
 
-// openCase returns the case when it exists and still has status queued
-// (no decision yet), else nil.
-func (s *Store) openCase(ctx context.Context, id, queued string) (*CaseRecord, error) {
+// openCase returns the case when it exists and is still open (no
+// decision yet), else nil.
+func (s *storage) openCase(ctx context.Context, id string) (*record, error) {
 	if !validCaseID(id) {
 		return nil, nil
 	}
-	fields, err := s.client.HGetAll(ctx, s.caseKey(id)).Result()
+	fields, err := s.Client.HGetAll(ctx, s.caseKey(id)).Result()
 	if err != nil {
 		return nil, fmt.Errorf("read case %s: %w", id, err)
 	}
-	if len(fields) == 0 || fields["status"] != queued {
+	if len(fields) == 0 || Status(fields["status"]) != StatusOpen {
 		return nil, nil
 	}
 	rec, err := caseFromFields(fields)
@@ -472,7 +486,7 @@ func (s *Store) openCase(ctx context.Context, id, queued string) (*CaseRecord, e
 
 // ReclaimCases moves every case idle for at least minIdle in some
 // moderator's pending list to consumer (XAUTOCLAIM), and reports how many.
-func (s *Store) ReclaimCases(ctx context.Context, consumer string, minIdle time.Duration) (int, error) {
+func (s *storage) ReclaimCases(ctx context.Context, consumer string, minIdle time.Duration) (int, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	if err := s.ensureGroup(ctx); err != nil {
@@ -480,8 +494,8 @@ func (s *Store) ReclaimCases(ctx context.Context, consumer string, minIdle time.
 	}
 	total, start := 0, "0"
 	for range 100 {
-		claimed, next, err := s.client.XAutoClaim(ctx, &redis.XAutoClaimArgs{
-			Stream: s.reviewKey("queue"), Group: reviewGroup, Consumer: consumer, MinIdle: minIdle, Start: start, Count: 100,
+		claimed, next, err := s.Client.XAutoClaim(ctx, &redis.XAutoClaimArgs{
+			Stream: s.key("queue"), Group: reviewGroup, Consumer: consumer, MinIdle: minIdle, Start: start, Count: 100,
 		}).Result()
 		if err != nil && !errors.Is(err, redis.Nil) {
 			return total, fmt.Errorf("re-claim stale cases for %s: %w", consumer, err)
@@ -497,8 +511,8 @@ func (s *Store) ReclaimCases(ctx context.Context, consumer string, minIdle time.
 
 // ensureGroup creates the stream and its group when missing (a fresh
 // Redis, or one that lost its data).
-func (s *Store) ensureGroup(ctx context.Context) error {
-	err := s.client.XGroupCreateMkStream(ctx, s.reviewKey("queue"), reviewGroup, "0").Err()
+func (s *storage) ensureGroup(ctx context.Context) error {
+	err := s.Client.XGroupCreateMkStream(ctx, s.key("queue"), reviewGroup, "0").Err()
 	if err != nil && !strings.Contains(err.Error(), "BUSYGROUP") {
 		return fmt.Errorf("create the review group: %w", err)
 	}
@@ -508,18 +522,18 @@ func (s *Store) ensureGroup(ctx context.Context) error {
 // ListCases returns queued cases whose queue time lies in [from, to), newest
 // first, at most limit. Cases that expired are pruned from the list as
 // they are met.
-func (s *Store) ListCases(ctx context.Context, from, to time.Time, limit int) ([]CaseRecord, error) {
+func (s *storage) ListCases(ctx context.Context, from, to time.Time, limit int) ([]record, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	list := s.reviewKey("cases")
-	ids, err := s.client.ZRevRangeByScore(ctx, list, &redis.ZRangeBy{
+	list := s.key("cases")
+	ids, err := s.Client.ZRevRangeByScore(ctx, list, &redis.ZRangeBy{
 		Min: strconv.FormatInt(from.UnixMilli(), 10), Max: "(" + strconv.FormatInt(to.UnixMilli(), 10),
 		Count: int64(limit),
 	}).Result()
 	if err != nil {
 		return nil, fmt.Errorf("list cases: %w", err)
 	}
-	pipe := s.client.Pipeline()
+	pipe := s.Client.Pipeline()
 	reads := make([]*redis.MapStringStringCmd, len(ids))
 	for i, id := range ids {
 		reads[i] = pipe.HGetAll(ctx, s.caseKey(id))
@@ -527,7 +541,7 @@ func (s *Store) ListCases(ctx context.Context, from, to time.Time, limit int) ([
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		return nil, fmt.Errorf("read listed cases: %w", err)
 	}
-	cases := make([]CaseRecord, 0, len(ids))
+	cases := make([]record, 0, len(ids))
 	var gone []any
 	for i, read := range reads {
 		fields := read.Val()
@@ -542,7 +556,7 @@ func (s *Store) ListCases(ctx context.Context, from, to time.Time, limit int) ([
 		cases = append(cases, c)
 	}
 	if len(gone) > 0 {
-		if err := s.client.ZRem(ctx, list, gone...).Err(); err != nil {
+		if err := s.Client.ZRem(ctx, list, gone...).Err(); err != nil {
 			return nil, fmt.Errorf("prune expired cases from the list: %w", err)
 		}
 	}
@@ -574,95 +588,54 @@ return n
 // their stream entries and list entries, for the user's /forget; it
 // reports how many cases there were. Fingerprints learnt from a confirmed
 // case stay: they hold no text and describe the scammer's script.
-func (s *Store) ForgetChatCases(ctx context.Context, chat int64) (int64, error) {
+func (s *storage) ForgetChatCases(ctx context.Context, chat int64) (int64, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	keys := []string{s.caseChatKey(chat), s.reviewKey("queue"), s.reviewKey("cases")}
-	n, err := forgetCasesScript.Run(ctx, s.client, keys, reviewGroup, s.reviewKey("case:")).Int64()
+	keys := []string{s.caseChatKey(chat), s.key("queue"), s.key("cases")}
+	n, err := forgetCasesScript.Run(ctx, s.Client, keys, reviewGroup, s.key("case:")).Int64()
 	if err != nil {
 		return 0, fmt.Errorf("forget the cases of chat %d: %w", chat, err)
 	}
 	return n, nil
 }
 
-// SaveLoginNonce remembers a console sign-in link's nonce for ttl.
-func (s *Store) SaveLoginNonce(ctx context.Context, nonce string, moderator int64, ttl time.Duration) error {
+// ChatKeys lists the keys held about chat's cases (its set of case ids and
+// each case), for /mydata.
+func (s *storage) ChatKeys(ctx context.Context, chat int64) ([]store.KeyAbout, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	if err := s.client.Set(ctx, s.reviewKey("login:"+nonce), moderator, ttl).Err(); err != nil {
-		return fmt.Errorf("save sign-in link: %w", err)
-	}
-	return nil
-}
-
-// ConsumeLoginNonce deletes a sign-in nonce and returns the moderator it
-// was issued to; ok is false when it was used already or expired, so a
-// link signs in once.
-func (s *Store) ConsumeLoginNonce(ctx context.Context, nonce string) (moderator int64, ok bool, err error) {
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
-	value, err := s.client.GetDel(ctx, s.reviewKey("login:"+nonce)).Result()
-	switch {
-	case errors.Is(err, redis.Nil):
-		return 0, false, nil
-	case err != nil:
-		return 0, false, fmt.Errorf("use sign-in link: %w", err)
-	}
-	moderator, err = strconv.ParseInt(value, 10, 64)
+	ids, err := s.Client.SMembers(ctx, s.caseChatKey(chat)).Result()
 	if err != nil {
-		return 0, false, fmt.Errorf("sign-in link holds %q: %w", value, err)
+		return nil, fmt.Errorf("list the cases of chat %d: %w", chat, err)
 	}
-	return moderator, true, nil
+	keys := []store.KeyAbout{{Key: s.caseChatKey(chat), What: "the ids of the chat's review cases"}}
+	for _, id := range ids {
+		keys = append(keys, store.KeyAbout{Key: s.caseKey(id), What: "a review case: what moderators see (redacted) and their decision"})
+	}
+	return keys, nil
 }
 
-// sessionKey stores a session under the hash of its cookie value, so that
-// reading Redis does not hand out live sessions.
-func (s *Store) sessionKey(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return s.reviewKey("session:" + hex.EncodeToString(sum[:]))
-}
-
-// SaveSession stores a console session for ttl.
-func (s *Store) SaveSession(ctx context.Context, token string, moderator int64, csrf string, ttl time.Duration) error {
+// Cards returns where chat's cases were posted as cards in moderators'
+// chats ({chat, message} pairs), so that forgetting the chat deletes those
+// copies too.
+func (s *storage) Cards(ctx context.Context, chat int64) ([][2]int64, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	key := s.sessionKey(token)
-	_, err := s.client.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
-		pipe.HSet(ctx, key, "moderator", moderator, "csrf", csrf)
-		pipe.PExpire(ctx, key, ttl)
-		return nil
-	})
+	ids, err := s.Client.SMembers(ctx, s.caseChatKey(chat)).Result()
 	if err != nil {
-		return fmt.Errorf("save console session: %w", err)
+		return nil, fmt.Errorf("list the cases of chat %d: %w", chat, err)
 	}
-	return nil
-}
-
-// Session returns the moderator and CSRF token of a console session; ok is
-// false when there is none (expired, signed out, never issued).
-func (s *Store) Session(ctx context.Context, token string) (moderator int64, csrf string, ok bool, err error) {
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
-	fields, err := s.client.HGetAll(ctx, s.sessionKey(token)).Result()
-	if err != nil {
-		return 0, "", false, fmt.Errorf("read console session: %w", err)
+	var cards [][2]int64
+	for _, id := range ids {
+		fields, err := s.Client.HMGet(ctx, s.caseKey(id), "card_chat", "card_msg").Result()
+		if err != nil {
+			return nil, fmt.Errorf("read the card of case %s: %w", id, err)
+		}
+		cardChat, _ := strconv.ParseInt(fmt.Sprint(fields[0]), 10, 64)
+		cardMsg, _ := strconv.ParseInt(fmt.Sprint(fields[1]), 10, 64)
+		if cardChat != 0 && cardMsg != 0 {
+			cards = append(cards, [2]int64{cardChat, cardMsg})
+		}
 	}
-	if len(fields) == 0 {
-		return 0, "", false, nil
-	}
-	moderator, err = strconv.ParseInt(fields["moderator"], 10, 64)
-	if err != nil {
-		return 0, "", false, fmt.Errorf("console session holds moderator %q: %w", fields["moderator"], err)
-	}
-	return moderator, fields["csrf"], true, nil
-}
-
-// DeleteSession ends a console session.
-func (s *Store) DeleteSession(ctx context.Context, token string) error {
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
-	if err := s.client.Del(ctx, s.sessionKey(token)).Err(); err != nil {
-		return fmt.Errorf("end console session: %w", err)
-	}
-	return nil
+	return cards, nil
 }

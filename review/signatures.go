@@ -1,17 +1,17 @@
-package store
+package review
 
 // Fingerprints of reviewed conversations: MinHash signatures of the
 // messages of confirmed scams (set "scam") and confirmed honest
 // conversations (set "legit"), found by LSH band keys (package
-// review/fingerprint computes signatures and bands; the store only keeps
+// review/fingerprint computes signatures and bands; this file only keeps
 // them). Keys:
 //
-//	<prefix>{fp}:<set>:band:<band>   set    "<case>/<n>" of the signatures with that band   FingerprintTTL
-//	<prefix>{fp}:<set>:case:<case>   hash   n → signature (hex)   FingerprintTTL
+//	<prefix>{fp}:<set>:band:<band>   set    "<case>/<n>" of the signatures with that band   fingerprintTTL
+//	<prefix>{fp}:<set>:case:<case>   hash   n → signature (hex)   fingerprintTTL
 //
 // The shared {fp} hash tag lets one script union the bands of a whole
 // window and read the candidates' signatures in one round trip, in Cluster
-// too. Signatures hold no text; they expire FingerprintTTL after the case's
+// too. Signatures hold no text; they expire fingerprintTTL after the case's
 // last confirmation, so a script nobody sends any more is forgotten.
 
 import (
@@ -24,13 +24,13 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// FingerprintTTL is how long a confirmed case's signatures are kept.
-const FingerprintTTL = 180 * 24 * time.Hour
+// fingerprintTTL is how long a confirmed case's signatures are kept.
+const fingerprintTTL = 180 * 24 * time.Hour
 
 // The fingerprint sets.
 const (
-	FingerprintsScam  = "scam"
-	FingerprintsLegit = "legit"
+	fingerprintsScam  = "scam"
+	fingerprintsLegit = "legit"
 )
 
 // maxCandidates bounds the work of one lookup: a band shared by very many
@@ -38,8 +38,8 @@ const (
 // only this far.
 const maxCandidates = 2000
 
-// StoredSignature is a candidate returned by SignatureCandidates.
-type StoredSignature struct {
+// storedSignature is a candidate returned by SignatureCandidates.
+type storedSignature struct {
 	// Case is the case the signature was learnt from; Index its position
 	// among that case's signatures.
 	Case  string
@@ -50,13 +50,13 @@ type StoredSignature struct {
 	CaseSignatures int
 }
 
-func (s *Store) fingerprintKey(set, what string) string {
-	return s.cfg.Prefix + "{fp}:" + set + ":" + what
+func (s *storage) fingerprintKey(set, what string) string {
+	return s.Prefix + "{fp}:" + set + ":" + what
 }
 
 func validSet(set string) error {
-	if set != FingerprintsScam && set != FingerprintsLegit {
-		return fmt.Errorf("fingerprint set %q: want %q or %q", set, FingerprintsScam, FingerprintsLegit)
+	if set != fingerprintsScam && set != fingerprintsLegit {
+		return fmt.Errorf("fingerprint set %q: want %q or %q", set, fingerprintsScam, fingerprintsLegit)
 	}
 	return nil
 }
@@ -64,7 +64,7 @@ func validSet(set string) error {
 // AddSignatures stores the signatures of case caseID in set, each under its
 // band keys (bands[i] are the keys of signatures[i]), replacing what the
 // case had, and refreshes their TTL.
-func (s *Store) AddSignatures(ctx context.Context, set, caseID string, signatures []string, bands [][]string) error {
+func (s *storage) AddSignatures(ctx context.Context, set, caseID string, signatures []string, bands [][]string) error {
 	if err := validSet(set); err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ func (s *Store) AddSignatures(ctx context.Context, set, caseID string, signature
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	caseKey := s.fingerprintKey(set, "case:"+caseID)
-	_, err := s.client.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
+	_, err := s.Client.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
 		pipe.Del(ctx, caseKey)
 		for i, sig := range signatures {
 			member := caseID + "/" + strconv.Itoa(i)
@@ -82,10 +82,10 @@ func (s *Store) AddSignatures(ctx context.Context, set, caseID string, signature
 			for _, band := range bands[i] {
 				key := s.fingerprintKey(set, "band:"+band)
 				pipe.SAdd(ctx, key, member)
-				pipe.PExpire(ctx, key, FingerprintTTL)
+				pipe.PExpire(ctx, key, fingerprintTTL)
 			}
 		}
-		pipe.PExpire(ctx, caseKey, FingerprintTTL)
+		pipe.PExpire(ctx, caseKey, fingerprintTTL)
 		return nil
 	})
 	if err != nil {
@@ -96,13 +96,13 @@ func (s *Store) AddSignatures(ctx context.Context, set, caseID string, signature
 
 // RemoveSignatures deletes the signatures of caseID from set (a decision
 // that was corrected); bands are the keys they were stored under.
-func (s *Store) RemoveSignatures(ctx context.Context, set, caseID string, bands [][]string) error {
+func (s *storage) RemoveSignatures(ctx context.Context, set, caseID string, bands [][]string) error {
 	if err := validSet(set); err != nil {
 		return err
 	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	_, err := s.client.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
+	_, err := s.Client.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
 		pipe.Del(ctx, s.fingerprintKey(set, "case:"+caseID))
 		for i, keys := range bands {
 			for _, band := range keys {
@@ -144,7 +144,7 @@ return out
 
 // SignatureCandidates returns the stored signatures of set that share at
 // least one of bands; the caller decides which are near enough.
-func (s *Store) SignatureCandidates(ctx context.Context, set string, bands []string) ([]StoredSignature, error) {
+func (s *storage) SignatureCandidates(ctx context.Context, set string, bands []string) ([]storedSignature, error) {
 	if err := validSet(set); err != nil {
 		return nil, err
 	}
@@ -157,11 +157,11 @@ func (s *Store) SignatureCandidates(ctx context.Context, set string, bands []str
 	for i, band := range bands {
 		keys[i] = s.fingerprintKey(set, "band:"+band)
 	}
-	res, err := candidatesScript.Run(ctx, s.client, keys, s.fingerprintKey(set, "case:"), maxCandidates).Slice()
+	res, err := candidatesScript.Run(ctx, s.Client, keys, s.fingerprintKey(set, "case:"), maxCandidates).Slice()
 	if err != nil {
 		return nil, fmt.Errorf("look up %s signatures: %w", set, err)
 	}
-	out := make([]StoredSignature, 0, len(res)/3)
+	out := make([]storedSignature, 0, len(res)/3)
 	for i := 0; i+2 < len(res); i += 3 {
 		member, _ := res[i].(string)
 		sig, _ := res[i+1].(string)
@@ -171,7 +171,7 @@ func (s *Store) SignatureCandidates(ctx context.Context, set string, bands []str
 		if err != nil {
 			continue
 		}
-		out = append(out, StoredSignature{Case: caseID, Index: n, Signature: sig, CaseSignatures: int(count)})
+		out = append(out, storedSignature{Case: caseID, Index: n, Signature: sig, CaseSignatures: int(count)})
 	}
 	return out, nil
 }
