@@ -142,7 +142,9 @@ func (j *journey) calls() []telegramtest.Call {
 	for _, c := range j.h.api.Calls("") {
 		switch strings.ToLower(c.Method) {
 		case "sendmessage", "editmessagetext", "editmessagereplymarkup", "deletemessage", "answercallbackquery":
-			if !c.Failed {
+			// The harness's markers (quiesce) and their answers are not
+			// the journey.
+			if !c.Failed && !j.h.answersMarker(c) {
 				out = append(out, c)
 			}
 		}
