@@ -88,111 +88,120 @@ func classOf(r rune) runeClass {
 // fold appends the folding of text to f (which may already hold a carried
 // tail of the previous message).
 func (f *Folded) fold(text string) {
-	boundary := true
-	punct := false
-	prevClass := classNone
-	clause := int32(0)
-	emit := func(r rune, start, end int) {
-		c := classOf(r)
-		f.Runes = append(f.Runes, r)
-		f.Start = append(f.Start, int32(start))
-		f.End = append(f.End, int32(end))
-		f.WordStart = append(f.WordStart, boundary || c != prevClass || c == classOther)
-		f.PunctBefore = append(f.PunctBefore, punct)
-		f.Clause = append(f.Clause, clause)
-		boundary, punct = false, false
-		prevClass = c
-	}
-	var decomposed [16]byte
+	w := folder{f: f, boundary: true, prevClass: classNone}
 	for i := 0; i < len(text); {
 		r, width := utf8.DecodeRuneInString(text[i:])
 		start, end := i, i+width
 		i = end
-		if r == utf8.RuneError && width <= 1 {
-			boundary = true
-			continue
-		}
-		if r < utf8.RuneSelf {
-			switch {
-			case r >= 'A' && r <= 'Z':
-				f.LatinRunes++
-				emit(r+('a'-'A'), start, end)
-			case r >= 'a' && r <= 'z':
-				f.LatinRunes++
-				emit(r, start, end)
-			case r >= '0' && r <= '9':
-				emit(r, start, end)
-			case r == '.' && dottedLetter(text, start):
-				// "f.i.l.l i.n t.h.e c.a.r.d": dots between single letters
-				// hide words; they end neither a word nor a sentence.
-			default:
-				if isClauseBreak(r) {
-					clause++
-				}
-				punct = punct || isKeywordBreak(r)
-				boundary = true
-			}
-			continue
-		}
-		if isInvisible(r) {
+		switch {
+		case r == utf8.RuneError && width <= 1:
+			w.boundary = true
+		case r < utf8.RuneSelf:
+			w.ascii(text, r, start, end)
+		case isInvisible(r):
 			// Zero-width characters are put inside words to break matching;
 			// they are not separators.
-			continue
-		}
-		if r >= hanFirst && r <= hanLast {
+		case r >= hanFirst && r <= hanLast:
 			// CJK ideographs: no compatibility decomposition, just the table.
 			f.HanRunes++
 			folded := hanTable[r-hanFirst]
 			if folded.traditional {
 				f.TraditionalRunes++
 			}
-			emit(folded.to, start, end)
-			continue
+			w.emit(folded.to, start, end)
+		default:
+			w.decomposed(r, start, end)
 		}
-		// Compatibility decomposition turns full-width forms, circled digits,
-		// ligatures and styled letters into plain ones; accents become
-		// combining marks, which we drop. The punctuation and full-width
-		// blocks that Chinese text is full of come from a table.
-		var parts []byte
-		if r >= decomposedFirst && r <= decomposedLast && decomposedTable[r-decomposedFirst] != nil {
-			parts = decomposedTable[r-decomposedFirst]
-		} else {
-			n := utf8.EncodeRune(decomposed[:], r)
-			parts = norm.NFKD.Append(decomposed[n:n], decomposed[:n]...)
-		}
-		for len(parts) > 0 {
-			p, w := utf8.DecodeRune(parts)
-			parts = parts[w:]
-			switch {
-			case unicode.Is(unicode.Mn, p) || unicode.Is(unicode.Me, p) || isInvisible(p):
-				continue
-			case unicode.IsLetter(p) || unicode.IsDigit(p):
-				p = foldLetter(p)
-				if p >= hanFirst && p <= hanLast {
-					p = hanTable[p-hanFirst].to
-				}
-				emit(p, start, end)
-			case unicode.IsNumber(p):
-				// Other numbers (Roman numerals, superscripts) that did not
-				// decompose to digits are left as separators.
-				boundary = true
-			default:
-				if p < utf8.RuneSelf {
-					if p >= 'A' && p <= 'Z' {
-						emit(p+('a'-'A'), start, end)
-						continue
-					}
-					if (p >= 'a' && p <= 'z') || (p >= '0' && p <= '9') {
-						emit(p, start, end)
-						continue
-					}
-				}
-				if isClauseBreak(p) {
-					clause++
-				}
-				punct = punct || isKeywordBreak(p)
-				boundary = true
+	}
+}
+
+// folder is the state of one fold: whether a separator, a keyword break
+// or a clause break came since the last rune emitted.
+type folder struct {
+	f         *Folded
+	boundary  bool
+	punct     bool
+	prevClass runeClass
+	clause    int32
+	scratch   [16]byte // one rune's decomposition
+}
+
+// emit appends one folded rune from the original bytes start..end.
+func (w *folder) emit(r rune, start, end int) {
+	c := classOf(r)
+	f := w.f
+	f.Runes = append(f.Runes, r)
+	f.Start = append(f.Start, int32(start))
+	f.End = append(f.End, int32(end))
+	f.WordStart = append(f.WordStart, w.boundary || c != w.prevClass || c == classOther)
+	f.PunctBefore = append(f.PunctBefore, w.punct)
+	f.Clause = append(f.Clause, w.clause)
+	w.boundary, w.punct = false, false
+	w.prevClass = c
+}
+
+// separate records a separator: punctuation, a space, a symbol.
+func (w *folder) separate(r rune) {
+	if isClauseBreak(r) {
+		w.clause++
+	}
+	w.punct = w.punct || isKeywordBreak(r)
+	w.boundary = true
+}
+
+// ascii folds an ASCII rune at byte start of text.
+func (w *folder) ascii(text string, r rune, start, end int) {
+	switch {
+	case r >= 'A' && r <= 'Z':
+		w.f.LatinRunes++
+		w.emit(r+('a'-'A'), start, end)
+	case r >= 'a' && r <= 'z':
+		w.f.LatinRunes++
+		w.emit(r, start, end)
+	case r >= '0' && r <= '9':
+		w.emit(r, start, end)
+	case r == '.' && dottedLetter(text, start):
+		// "f.i.l.l i.n t.h.e c.a.r.d": dots between single letters
+		// hide words; they end neither a word nor a sentence.
+	default:
+		w.separate(r)
+	}
+}
+
+// decomposed folds any other rune by compatibility decomposition, which
+// turns full-width forms, circled digits, ligatures and styled letters
+// into plain ones; accents become combining marks, which are dropped. The
+// punctuation and full-width blocks that Chinese text is full of come
+// from a table.
+func (w *folder) decomposed(r rune, start, end int) {
+	var parts []byte
+	if r >= decomposedFirst && r <= decomposedLast && decomposedTable[r-decomposedFirst] != nil {
+		parts = decomposedTable[r-decomposedFirst]
+	} else {
+		n := utf8.EncodeRune(w.scratch[:], r)
+		parts = norm.NFKD.Append(w.scratch[n:n], w.scratch[:n]...)
+	}
+	for len(parts) > 0 {
+		p, size := utf8.DecodeRune(parts)
+		parts = parts[size:]
+		switch {
+		case unicode.Is(unicode.Mn, p) || unicode.Is(unicode.Me, p) || isInvisible(p):
+		case unicode.IsLetter(p) || unicode.IsDigit(p):
+			p = foldLetter(p)
+			if p >= hanFirst && p <= hanLast {
+				p = hanTable[p-hanFirst].to
 			}
+			w.emit(p, start, end)
+		case unicode.IsNumber(p):
+			// Other numbers (Roman numerals, superscripts) that did not
+			// decompose to digits are left as separators.
+			w.boundary = true
+		case p >= 'A' && p <= 'Z':
+			w.emit(p+('a'-'A'), start, end)
+		case p >= 'a' && p <= 'z', p >= '0' && p <= '9':
+			w.emit(p, start, end)
+		default:
+			w.separate(p)
 		}
 	}
 }
