@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -15,6 +14,7 @@ import (
 	"github.com/scamguard/scamguard/bot/conversation"
 	"github.com/scamguard/scamguard/bot/group"
 	"github.com/scamguard/scamguard/catalog"
+	"github.com/scamguard/scamguard/internal/ellipsis"
 	"github.com/scamguard/scamguard/store"
 )
 
@@ -176,10 +176,7 @@ func (b *Chats) setRegion(ctx context.Context, chat int64, settings store.Settin
 	case slices.Contains(known, choice):
 		settings.Region = choice
 	default:
-		shown := choice
-		if utf8.RuneCountInString(shown) > 16 {
-			shown = string([]rune(shown)[:16]) + "…"
-		}
+		shown := ellipsis.Cut(choice, 17)
 		b.SendText(chat, false, "region", fmt.Sprintf(t.RegionInvalid, html.EscapeString(shown), list), 0)
 		return
 	}
