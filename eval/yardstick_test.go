@@ -56,6 +56,16 @@ var yardstickTargets = []target{
 	{"yardstick4.jsonl", "scam_recall", 0.70, false},
 	{"yardstick4.jsonl", "false_alarm", 0.05, true},
 	{"yardstick4.jsonl", "false_alarm_scam", 0.0, true},
+	// yardstick5.jsonl: 204 conversations (144 live, 60 framed) written
+	// blind by a fifth helper on 2026-12-07 and scored at the end of that
+	// session, never tuned on and its errors NOT read: 852ceea 77.5%
+	// recall, 57.8% at scam, 9.8% false alarms (2.9% at scam level);
+	// c540687 80.4%, 63.7%, 9.8% (2.0%), early 80.4%, frames 81.4%. Score
+	// it before reading it; these floors only keep that.
+	{"yardstick5.jsonl", "recall", 0.80, false},
+	{"yardstick5.jsonl", "scam_recall", 0.63, false},
+	{"yardstick5.jsonl", "false_alarm", 0.10, true},
+	{"yardstick5.jsonl", "false_alarm_scam", 0.021, true},
 	// probes.jsonl: 24 mechanism probes written in that session from the
 	// advisories' descriptions (TW ATM instalments, HK guess-who, fake
 	// officials, safe accounts, flight rebooking, recovery fees, new-number
