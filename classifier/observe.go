@@ -65,6 +65,11 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 	// retelling. So it was when the party told about the script answers
 	// that it is one ("那就是诈骗，请不要…"): the story is settled, not played.
 	answered := sp.speaker == SpeakerOther && sp.frame == FrameWarning
+	if answered && state.Narrated && state.HardAsked && len(state.HardDemanded) == 0 {
+		// "有人让我先交888提额费，是你们吗？" answered "不是的，这是诈骗":
+		// the hard stop was only the question, and it has its answer.
+		state.HardAsked, state.HardStop = false, false
+	}
 	if (sp.closure || answered) && state.Narrated && !state.Retold {
 		state.endStory()
 		changed = true

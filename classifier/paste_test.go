@@ -249,3 +249,21 @@ func TestAWarningAnswerSettlesARelayedScript(t *testing.T) {
 		t.Fatalf("%s (score %.2f), want none", v.Level, v.Score)
 	}
 }
+
+// A question about a relayed hard stop is one (a clear no), until the party
+// asked answers that it is a scam: then it is settled, not an alarm.
+func TestAnsweredQuestionIsSettled(t *testing.T) {
+	c := embeddedClassifier(t)
+	asked := []Message{
+		{From: SpeakerUser, Text: "我的借呗额度怎么从2万降到5000了"},
+		{From: SpeakerOther, Text: "您好，借呗额度由系统根据您的综合情况动态评估，人工无法调整。"},
+		{From: SpeakerUser, Text: "今天有人打电话说可以帮我恢复额度，要先交888的提额服务费，是你们吗？"},
+	}
+	if v := c.Classify(context.Background(), Conversation{Messages: asked}); v.Level != LevelScam {
+		t.Fatalf("the question alone: %s, want scam", v.Level)
+	}
+	answered := append(asked, Message{From: SpeakerOther, Text: "不是的。支付宝和借呗从不收取任何提额费用，也不存在人工提额，这类电话都是诈骗，请不要转账，直接挂断或拨打95188核实。"})
+	if v := c.Classify(context.Background(), Conversation{Messages: answered}); v.Level != LevelNone {
+		t.Fatalf("answered: %s (frame %s), want none", v.Level, v.Frame)
+	}
+}

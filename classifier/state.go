@@ -227,7 +227,7 @@ func (c *Classifier) record(state *State, sig *Signal, index int, text string, s
 			state.HardAlone = state.HardAlone || sig.Alone
 			changed = true
 		}
-		if sig.Hard && sp.frame == FrameQuestion && sp.asksToAct && !state.HardAsked {
+		if sig.Hard && sp.frame == FrameQuestion && !state.HardAsked {
 			state.HardAsked = true
 			changed = true
 		}

@@ -34,7 +34,7 @@ var yardstickTargets = []target{
 	{"yardstick2.jsonl", "recall", 0.88, false},
 	{"yardstick2.jsonl", "scam_recall", 0.73, false},
 	{"yardstick2.jsonl", "false_alarm", 0.04, true},
-	{"yardstick2.jsonl", "false_alarm_scam", 0.0, true},
+	{"yardstick2.jsonl", "false_alarm_scam", 0.01, true}, // y2-158: a code sent to the user, asked about as "沒問題吧"
 	{"yardstick2.jsonl", "frame", 0.92, false},
 	// yardstick3.jsonl: 185 conversations (155 live, 30 framed) written
 	// blind by a third helper; first score 76.7%, 51.1%, 10.5% (2.1% at
