@@ -82,9 +82,10 @@ type Bot struct {
 	guardians  *group.Guardians
 	moderation *moderation.Desk
 	// Transport.
-	lanes   *transport.Lanes
-	poller  *transport.Poller
-	webhook *transport.Webhook
+	lanes    *transport.Lanes
+	poller   *transport.Poller
+	webhook  *transport.Webhook
+	consumer *transport.Consumer
 	// mode is "polling" or "webhook" once Run chose; /healthz says it.
 	mode atomic.Value
 	// beforeHandle, when set (tests only, see export_test.go), runs first
@@ -106,9 +107,8 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Bot, error) {
 	}
 	cfg = cfg.withDefaults()
 	if cfg.WebhookURL != "" && cfg.WebhookSecret == "" {
-		// Chosen before anything serves, so that every request is checked
-		// against the secret Telegram will be given.
-		cfg.WebhookSecret = conversation.RandomToken()
+		// The same on every replica and in `scamguard webhook set`.
+		cfg.WebhookSecret = transport.DerivedWebhookSecret(cfg.Token)
 	}
 	log := deps.Log
 	if log == nil {
@@ -167,8 +167,11 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Bot, error) {
 	}
 	b.poller = &transport.Poller{APIURL: cfg.APIURL, Token: cfg.Token, Timeout: cfg.PollTimeout, Log: log,
 		Handle: b.HandleUpdate, Skip: b.skipUpdate}
-	b.webhook = &transport.Webhook{Secret: cfg.WebhookSecret, Handle: b.HandleUpdate, Skip: b.skipUpdate,
-		Refused: metrics.WebhookAuth.Inc}
+	intake := deps.Store.Intake()
+	b.webhook = &transport.Webhook{Secret: cfg.WebhookSecret, Store: intake.Add, Skip: b.skipUpdate,
+		Refused: metrics.WebhookAuth.Inc, Failed: func(id int64, err error) { room.Degrade("intake", err) }}
+	b.consumer = &transport.Consumer{Intake: intake, Name: store.ConsumerName(), ClaimAfter: cfg.IntakeClaimAfter,
+		Log: log, Handle: b.handleStored, Skip: b.skipUpdate}
 	return b, nil
 }
 
@@ -269,25 +272,35 @@ func (b *Bot) runPolling(ctx context.Context, serveErr <-chan error) error {
 	return err
 }
 
-// runWebhook registers the webhook with its secret and serves until ctx
-// ends; the HTTP server (Handler) receives the updates.
+// runWebhook serves until ctx ends: the HTTP server (Handler) stores the
+// updates in the intake, and the consumer hands them to the lanes. The
+// webhook is registered once, by `scamguard webhook set`, not here: a
+// start that registered would make every other replica's secret wrong.
 func (b *Bot) runWebhook(ctx context.Context, serveErr <-chan error) error {
-	_, err := b.room.API.SetWebhook(ctx, &tgbot.SetWebhookParams{
-		URL:            b.cfg.WebhookURL,
-		SecretToken:    b.cfg.WebhookSecret,
-		AllowedUpdates: transport.AllowedUpdates,
-	})
-	if err != nil {
-		return fmt.Errorf("setWebhook %s: %w", b.cfg.WebhookURL, err)
+	if info, err := transport.WebhookInfo(ctx, b.cfg.APIURL, b.cfg.Token); err != nil {
+		b.room.Log.Warn("getWebhookInfo failed; serving the webhook anyway", "err", err)
+	} else if info.URL != b.cfg.WebhookURL {
+		b.room.Log.Warn("Telegram has another webhook registered: run `scamguard webhook set` once",
+			"registered", info.URL, "configured", b.cfg.WebhookURL)
 	}
 	b.room.Log.Info("receiving updates by webhook", "bot", b.room.Username, "url", b.cfg.WebhookURL)
 	b.mode.Store("webhook")
+	consumeCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	done := make(chan struct{})
+	go func() {
+		b.consumer.Run(consumeCtx)
+		close(done)
+	}()
+	var err error
 	select {
 	case <-ctx.Done():
-		return nil
-	case err := <-serveErr:
-		return fmt.Errorf("HTTP server: %w", err)
+	case err = <-serveErr:
+		err = fmt.Errorf("HTTP server: %w", err)
 	}
+	stop()
+	<-done
+	return err
 }
 
 // drain is the second half of a graceful stop: answer every pending burst
@@ -302,8 +315,9 @@ func (b *Bot) drain() {
 	b.room.Log.Info("bot stopped")
 }
 
-// HandleUpdate takes one update from either intake and queues it on its
-// chat's lane; it returns at once.
+// HandleUpdate takes one update from long polling and queues it on its
+// chat's lane; it returns at once. (Webhook updates go through the durable
+// intake and handleStored.)
 func (b *Bot) HandleUpdate(upd *models.Update) {
 	received := time.Now()
 	chat, kind := transport.Route(upd)
@@ -316,9 +330,32 @@ func (b *Bot) HandleUpdate(upd *models.Update) {
 	}
 }
 
-// handle runs one update on its chat's lane. A panic is recovered, logged
-// and counted, and the user gets an apology instead of silence.
+// handleStored takes one update from the durable intake (webhook mode) and
+// queues it on its chat's lane; done acknowledges it once handled. The
+// intake de-duplicated it when it was stored, and a redelivered entry
+// must be handled again, not taken for a repeat.
+func (b *Bot) handleStored(upd *models.Update, done func()) bool {
+	received := time.Now()
+	chat, kind := transport.Route(upd)
+	b.room.Metrics.Updates.WithLabelValues(kind).Inc()
+	if chat == 0 {
+		done()
+		return true
+	}
+	return b.lanes.Add(chat, func() {
+		b.run(chat, upd, received, true)
+		done()
+	})
+}
+
+// handle runs one update on its chat's lane, once per update id.
 func (b *Bot) handle(chat int64, upd *models.Update, received time.Time) {
+	b.run(chat, upd, received, false)
+}
+
+// run handles one update. A panic is recovered, logged and counted, and
+// the user gets an apology instead of silence.
+func (b *Bot) run(chat int64, upd *models.Update, received time.Time, deduplicated bool) {
 	defer func() {
 		if p := recover(); p != nil {
 			b.room.Metrics.Panics.Inc()
@@ -334,14 +371,16 @@ func (b *Bot) handle(chat int64, upd *models.Update, received time.Time) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	first, err := b.room.Store.FirstDelivery(ctx, upd.ID)
-	if err != nil {
-		// Without the store a repeat cannot be told apart; answering twice
-		// beats not answering.
-		b.room.Degrade("store", err)
-	} else if !first {
-		b.room.Metrics.Duplicates.Inc()
-		return
+	if !deduplicated {
+		first, err := b.room.Store.FirstDelivery(ctx, upd.ID)
+		if err != nil {
+			// Without the store a repeat cannot be told apart; answering
+			// twice beats not answering.
+			b.room.Degrade("store", err)
+		} else if !first {
+			b.room.Metrics.Duplicates.Inc()
+			return
+		}
 	}
 	switch {
 	case upd.Message != nil:

@@ -31,6 +31,10 @@ type Config struct {
 	ChatInterval   time.Duration
 	GroupInterval  time.Duration
 	GlobalInterval time.Duration
+	// IntakeClaimAfter is how long an update stored by the webhook may stay
+	// unacknowledged by the replica that read it (dead, or this process
+	// before a restart) before another takes it over.
+	IntakeClaimAfter time.Duration
 	// PollTimeout is the long-polling timeout of getUpdates.
 	PollTimeout time.Duration
 	// ShutdownTimeout bounds how long a stopping bot spends answering

@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"context"
+	"encoding/json"
 	"sync/atomic"
 	"time"
 
@@ -45,3 +47,14 @@ func (b *Bot) panicCount() float64 {
 var rawUpdateIDs atomic.Int64
 
 func init() { rawUpdateIDs.Store(1 << 40) }
+
+// StoreUpdate puts upd in the durable intake as the webhook does, so that
+// a webhook-mode test's marker queues behind the updates posted before it.
+func (b *Bot) StoreUpdate(upd *models.Update) error {
+	raw, err := json.Marshal(upd)
+	if err != nil {
+		return err
+	}
+	_, err = b.room.Store.Intake().Add(context.Background(), upd.ID, raw)
+	return err
+}

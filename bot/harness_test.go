@@ -297,11 +297,14 @@ func (h *harness) awaitMarkers(markers []models.Update) {
 	if h.cfg.WebhookURL == "" {
 		h.api.Push(markers...)
 	} else {
-		// Webhook mode: the test posts updates itself, synchronously, so
-		// a marker handed to the bot now comes after them.
+		// Webhook mode: the test posts updates itself and each is stored
+		// in the intake before its 200, so a marker stored now is read
+		// after them.
 		for i := range markers {
 			markers[i].ID = webhookMarkerIDs.Add(1)
-			h.bot.HandleUpdate(&markers[i])
+			if err := h.bot.StoreUpdate(&markers[i]); err != nil {
+				h.t.Fatal(err)
+			}
 		}
 	}
 	deadline := time.Now().Add(15 * time.Second)

@@ -50,18 +50,34 @@ func (b *Bot) requireToken(next http.Handler) http.Handler {
 	})
 }
 
+// recentFailure is how long a failed Redis call keeps /healthz degraded.
+const recentFailure = time.Minute
+
 // serveHealth answers 200 while the bot runs; the body says whether the
-// store answers (without it the bot still answers users, degraded). When
-// polling has read nothing for two poll timeouts because every getUpdates
-// failed, intake is "stalled" and the answer is 503: users are not being
-// answered, whatever else works.
+// store answers. Redis failing (the ping now, or any call in the last
+// recentFailure) makes the status "degraded": users are still answered,
+// on their burst's messages alone, but state is being lost. In webhook mode
+// a failed ping is 503 as well: the webhook cannot store updates, so this
+// replica should leave the load balancer. When polling has read nothing
+// for two poll timeouts because every getUpdates failed, intake is
+// "stalled" and the answer is 503: users are not being answered, whatever
+// else works.
 func (b *Bot) serveHealth(w http.ResponseWriter, r *http.Request) {
 	status := map[string]string{"status": "ok", "store": "ok"}
-	if err := b.room.Store.Ping(r.Context()); err != nil {
-		status["store"] = "down"
-	}
 	code := http.StatusOK
-	if mode, _ := b.mode.Load().(string); mode != "" {
+	mode, _ := b.mode.Load().(string)
+	health := b.room.Store.Health(r.Context())
+	if !health.LastFailure.IsZero() && time.Since(health.LastFailure) < recentFailure {
+		status["status"], status["store"] = "degraded", "failing"
+		status["store_failed_at"] = health.LastFailure.UTC().Format(time.RFC3339)
+	}
+	if health.PingErr != nil {
+		status["status"], status["store"] = "degraded", "down"
+		if mode == "webhook" {
+			code = http.StatusServiceUnavailable
+		}
+	}
+	if mode != "" {
 		status["intake"] = mode
 	}
 	if b.poller.Stalled(time.Now(), 2*b.cfg.PollTimeout) {

@@ -16,6 +16,7 @@
 //	<prefix>{c:<chat>}:settings  hash   language, region, sensitivity, …   SettingsTTL
 //	<prefix>update:<update id>   string update de-duplication   DedupTTL
 //	<prefix>llm:<sha256>         string LLM answer cache   CacheTTL
+//	<prefix>{intake}:stream|seen  stream, zset  updates stored before they are acknowledged (intake.go)
 //	<prefix>{review}:…, {fp}:…    package review's (cases, stream, console, fingerprints)
 //	<prefix>counters             hash   named counters   capped by the set of names
 package store
@@ -47,6 +48,8 @@ type Store struct {
 
 	// records is the ChatRecords attached (dump.go).
 	records atomic.Value
+	// lastFailure is when a Redis call last failed (unix ns; health.go).
+	lastFailure atomic.Int64
 }
 
 // Open connects to the Redis that cfg names, or starts the embedded
@@ -87,6 +90,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	s.watchFailures()
 	return s, nil
 }
 

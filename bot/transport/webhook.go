@@ -1,12 +1,11 @@
 package transport
 
 import (
+	"context"
 	"crypto/subtle"
 	"io"
 	"net/http"
 	"net/url"
-
-	"github.com/go-telegram/bot/models"
 )
 
 // maxUpdateBytes bounds a webhook request body; Telegram's updates are far
@@ -26,18 +25,24 @@ func WebhookPath(raw string) string {
 	return u.Path
 }
 
-// Webhook takes updates from Telegram over HTTP. A request without the
-// secret token Telegram was given is refused with 401 before its body is
-// read; a malformed body gets 400 (Telegram does not retry 4xx, and a
-// forged one deserves no retry).
+// Webhook takes updates from Telegram over HTTP and answers 200 only once
+// an update is stored (Store, the durable intake): until then Telegram
+// holds it and, on a 5xx, sends it again, so a process that dies after
+// answering loses nothing. A request without the secret token Telegram was
+// given is refused with 401 before its body is read; a malformed body gets
+// 400 (Telegram does not retry 4xx, and a forged one deserves no retry).
 type Webhook struct {
 	// Secret is the secret token Telegram sends with every update.
 	Secret string
-	// Handle, Skip: as Poller's.
-	Handle func(*models.Update)
-	Skip   func(id int64, err error)
-	// Refused is called for a request without the right secret.
+	// Store keeps one update (its id and raw JSON) durably, or fails;
+	// stored is false for an update it already had (a retry).
+	Store func(ctx context.Context, updateID int64, update []byte) (stored bool, err error)
+	// Skip: as Poller's.
+	Skip func(id int64, err error)
+	// Refused is called for a request without the right secret; Failed
+	// when an update could not be stored (the answer is 503).
 	Refused func()
+	Failed  func(id int64, err error)
 }
 
 // ServeHTTP takes one update.
@@ -53,7 +58,7 @@ func (wh *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "update too large or unreadable", http.StatusRequestEntityTooLarge)
 		return
 	}
-	upd, id, err := Decode(body)
+	_, id, err := Decode(body)
 	switch {
 	case err != nil && id < 0:
 		http.Error(w, "malformed update", http.StatusBadRequest)
@@ -63,7 +68,11 @@ func (wh *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// acknowledged, or Telegram would send it again and again.
 		wh.Skip(id, err)
 	default:
-		wh.Handle(upd)
+		if _, err := wh.Store(r.Context(), id, body); err != nil {
+			wh.Failed(id, err)
+			http.Error(w, "update not stored; send it again", http.StatusServiceUnavailable)
+			return
+		}
 	}
 	w.WriteHeader(http.StatusOK)
 }

@@ -1,6 +1,7 @@
 // Command scamguard warns people while a suspicious "customer service"
 // conversation is happening. Subcommands: check (classify a conversation from
-// a file or stdin), eval (score labelled corpora), bot (the Telegram bot).
+// a file or stdin), eval (score labelled corpora), bot (the Telegram bot),
+// webhook (register the bot's webhook with Telegram, once), export.
 package main
 
 import (
@@ -16,6 +17,7 @@ usage:
   scamguard check --batch [--no-llm] [FILE|-]
   scamguard eval [--json] [--errors N] [--no-llm] FILE.jsonl...
   scamguard bot [--help]   (needs TELEGRAM_BOT_TOKEN; see scamguard bot --help)
+  scamguard webhook set|delete|info   (register the webhook once; see scamguard webhook --help)
   scamguard export         (moderators' decided cases as corpus JSON Lines; needs REDIS_URL)
 
 check reads a conversation: a JSON object {"messages":[{"from":"other"|"user","text":"..."}]}
@@ -40,6 +42,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runEval(args[1:], stdout, stderr)
 	case "bot":
 		return runBot(args[1:], stdout, stderr)
+	case "webhook":
+		return runWebhook(args[1:], stdout, stderr)
 	case "export":
 		return runExport(args[1:], stdout, stderr)
 	case "help", "-h", "--help":

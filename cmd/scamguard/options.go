@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/scamguard/scamguard/bot"
+	"github.com/scamguard/scamguard/bot/transport"
 	"github.com/scamguard/scamguard/llm"
 	"github.com/scamguard/scamguard/review"
 	"github.com/scamguard/scamguard/store"
@@ -92,7 +93,7 @@ var botOwnOptions = []option{
 			s.bot.WebhookURL = v
 			return nil
 		}},
-	{Env: "SCAMGUARD_WEBHOOK_SECRET", Flag: "webhook-secret", Shown: "random per start", Help: "Secret token Telegram sends in X-Telegram-Bot-Api-Secret-Token (1-256 of A-Z a-z 0-9 _ -).",
+	{Env: "SCAMGUARD_WEBHOOK_SECRET", Flag: "webhook-secret", Shown: "derived from the token", Help: "Secret token Telegram sends in X-Telegram-Bot-Api-Secret-Token (1-256 of A-Z a-z 0-9 _ -); unset: an HMAC of the token, the same on every replica and in `scamguard webhook set`. Never logged.",
 		set: func(s *settings, v string) error {
 			if !validSecret(v) {
 				return errors.New("want 1 to 256 characters of A-Z a-z 0-9 _ -")
@@ -100,6 +101,8 @@ var botOwnOptions = []option{
 			s.bot.WebhookSecret = v
 			return nil
 		}},
+	{Env: "SCAMGUARD_INTAKE_CLAIM_AFTER", Flag: "intake-claim-after", Default: durationText(transport.DefaultClaimAfter), Help: "Webhook mode: how long an update stored in Redis may stay unfinished by the replica that took it (dead, or restarting) before another takes it over.",
+		set: durationInto(func(s *settings) *time.Duration { return &s.bot.IntakeClaimAfter }, "1m", false)},
 	{Env: "SCAMGUARD_BURST_WINDOW", Flag: "burst-window", Default: "2s", Help: "Quiet time that ends a burst of forwarded messages; the bot answers once per burst.",
 		set: durationInto(func(s *settings) *time.Duration { return &s.bot.BurstWindow }, "2s", true)},
 	{Env: "SCAMGUARD_SEND_CHAT_INTERVAL", Flag: "send-chat-interval", Default: "1s", Help: "Least time between two messages the bot sends to one private chat.",

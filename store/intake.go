@@ -1,0 +1,212 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// The intake is where a webhook-mode bot puts an update before it answers
+// Telegram 200: a Stream read by a consumer group, so that an update is
+// handed to exactly one replica at a time, stays pending until that
+// replica acknowledges it, and is claimed by another (or the same one
+// after a restart) when it is not acknowledged in time.
+//
+//	<prefix>{intake}:stream  stream  updates not yet handled (an entry is deleted when acknowledged)
+//	<prefix>{intake}:seen    zset    the last IntakeSeen update ids, for de-duplication
+//
+// De-duplication costs a bounded set for the whole bot, not a key per
+// update: Telegram numbers updates in increasing order, so an id below the
+// lowest remembered one, once the set is full, is an old repeat.
+
+// IntakeGroup is the consumer group every replica reads the intake with.
+const IntakeGroup = "bot"
+
+// IntakeSeen is how many update ids the intake remembers.
+const IntakeSeen = 10000
+
+// IntakeEntry is one update in the intake: its stream entry id (what Ack
+// takes), the update id and the update as Telegram sent it.
+type IntakeEntry struct {
+	ID       string
+	UpdateID int64
+	Update   []byte
+}
+
+// Intake is the durable queue of received updates (see above).
+type Intake struct {
+	client    redis.UniversalClient
+	stream    string
+	seen      string
+	opTimeout time.Duration
+}
+
+// Intake returns the store's intake.
+func (s *Store) Intake() *Intake {
+	return &Intake{client: s.client, stream: s.cfg.Prefix + "{intake}:stream",
+		seen: s.cfg.Prefix + "{intake}:seen", opTimeout: s.cfg.OpTimeout}
+}
+
+// ConsumerName names this process in the consumer group: host and pid
+// tell an operator which replica holds an entry, the time tells a
+// restarted process from the one before it.
+func ConsumerName() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s-%d-%d", host, os.Getpid(), time.Now().UnixNano())
+}
+
+// addScript de-duplicates and appends in one step, so that a retry of an
+// update that was stored but not acknowledged (a lost 200) is not stored
+// twice. It returns 1 when stored, 0 for a repeat.
+var addScript = redis.NewScript(`
+local id = tonumber(ARGV[1])
+if redis.call('ZSCORE', KEYS[2], ARGV[1]) then return 0 end
+local remembered = redis.call('ZCARD', KEYS[2])
+local cap = tonumber(ARGV[3])
+if remembered >= cap then
+  local lowest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+  if id < tonumber(lowest[2]) then return 0 end
+end
+redis.call('ZADD', KEYS[2], id, ARGV[1])
+if remembered + 1 > cap then
+  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, remembered - cap)
+end
+redis.call('XADD', KEYS[1], '*', 'id', ARGV[1], 'update', ARGV[2])
+return 1
+`)
+
+// Add stores update (its raw JSON) under updateID unless that id was
+// stored before; stored is false for a repeat. Once Add returns without
+// an error, the update survives this process.
+func (in *Intake) Add(ctx context.Context, updateID int64, update []byte) (stored bool, err error) {
+	ctx, cancel := context.WithTimeout(ctx, in.opTimeout)
+	defer cancel()
+	n, err := addScript.Run(ctx, in.client, []string{in.stream, in.seen},
+		updateID, update, IntakeSeen).Int()
+	if err != nil {
+		return false, fmt.Errorf("store update %d in the intake: %w", updateID, err)
+	}
+	return n == 1, nil
+}
+
+// Prepare creates the consumer group (and the stream) unless it exists.
+func (in *Intake) Prepare(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, in.opTimeout)
+	defer cancel()
+	err := in.client.XGroupCreateMkStream(ctx, in.stream, IntakeGroup, "0").Err()
+	if err != nil && !strings.HasPrefix(err.Error(), "BUSYGROUP") {
+		return fmt.Errorf("create the intake's consumer group: %w", err)
+	}
+	return nil
+}
+
+// Read waits up to block for entries no consumer has read yet and gives
+// at most count of them to consumer; they stay pending until acknowledged.
+func (in *Intake) Read(ctx context.Context, consumer string, block time.Duration, count int) ([]IntakeEntry, error) {
+	ctx, cancel := context.WithTimeout(ctx, block+in.opTimeout)
+	defer cancel()
+	streams, err := in.client.XReadGroup(ctx, &redis.XReadGroupArgs{
+		Group: IntakeGroup, Consumer: consumer, Streams: []string{in.stream, ">"},
+		Count: int64(count), Block: block,
+	}).Result()
+	switch {
+	case errors.Is(err, redis.Nil):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("read the intake: %w", err)
+	}
+	var entries []IntakeEntry
+	for _, stream := range streams {
+		entries = append(entries, intakeEntries(stream.Messages)...)
+	}
+	return entries, nil
+}
+
+// Claim gives consumer at most count entries that another consumer (or
+// this one) read and has not acknowledged for idle or longer: those of a
+// replica that died, or of this process before a restart.
+func (in *Intake) Claim(ctx context.Context, consumer string, idle time.Duration, count int) ([]IntakeEntry, error) {
+	ctx, cancel := context.WithTimeout(ctx, in.opTimeout)
+	defer cancel()
+	messages, _, err := in.client.XAutoClaim(ctx, &redis.XAutoClaimArgs{
+		Stream: in.stream, Group: IntakeGroup, Consumer: consumer,
+		MinIdle: idle, Start: "0-0", Count: int64(count),
+	}).Result()
+	if err != nil {
+		return nil, fmt.Errorf("claim stale intake entries: %w", err)
+	}
+	return intakeEntries(messages), nil
+}
+
+// Touch tells the group that consumer still works on the entries ids, so
+// that no other replica claims them while it does (their idle time starts
+// again).
+func (in *Intake) Touch(ctx context.Context, consumer string, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, in.opTimeout)
+	defer cancel()
+	err := in.client.XClaimJustID(ctx, &redis.XClaimArgs{
+		Stream: in.stream, Group: IntakeGroup, Consumer: consumer, MinIdle: 0, Messages: ids,
+	}).Err()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return fmt.Errorf("keep %d intake entries claimed: %w", len(ids), err)
+	}
+	return nil
+}
+
+// Ack marks an entry handled and deletes it: the stream holds only
+// updates that still need work.
+func (in *Intake) Ack(ctx context.Context, id string) error {
+	ctx, cancel := context.WithTimeout(ctx, in.opTimeout)
+	defer cancel()
+	pipe := in.client.TxPipeline()
+	pipe.XAck(ctx, in.stream, IntakeGroup, id)
+	pipe.XDel(ctx, in.stream, id)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("acknowledge intake entry %s: %w", id, err)
+	}
+	return nil
+}
+
+// Pending is how many entries were read and not acknowledged, and how many
+// wait in the stream in all (pending included): for tests and operators.
+func (in *Intake) Pending(ctx context.Context) (pending, queued int64, err error) {
+	ctx, cancel := context.WithTimeout(ctx, in.opTimeout)
+	defer cancel()
+	summary, err := in.client.XPending(ctx, in.stream, IntakeGroup).Result()
+	if err != nil {
+		return 0, 0, fmt.Errorf("count pending intake entries: %w", err)
+	}
+	queued, err = in.client.XLen(ctx, in.stream).Result()
+	if err != nil {
+		return 0, 0, fmt.Errorf("count intake entries: %w", err)
+	}
+	return summary.Count, queued, nil
+}
+
+// intakeEntries reads stream messages as entries; a message without a
+// readable id keeps UpdateID -1 and is still handed on (and acknowledged).
+func intakeEntries(messages []redis.XMessage) []IntakeEntry {
+	entries := make([]IntakeEntry, 0, len(messages))
+	for _, m := range messages {
+		entry := IntakeEntry{ID: m.ID, UpdateID: -1}
+		if raw, ok := m.Values["id"].(string); ok {
+			if id, err := strconv.ParseInt(raw, 10, 64); err == nil {
+				entry.UpdateID = id
+			}
+		}
+		if raw, ok := m.Values["update"].(string); ok {
+			entry.Update = []byte(raw)
+		}
+		entries = append(entries, entry)
+	}
+	return entries
+}
