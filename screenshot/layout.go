@@ -41,6 +41,7 @@ func findBubbles(img *image.RGBA) []chatBubble {
 		case box.Dy() < unit*3/2 || box.Dx() < unit*2: // too small for a line of text
 		case box.Max.Y <= headerBottom || box.Min.Y >= inputTop:
 		case float64(r.pixels) > 0.97*float64(box.Dx()*box.Dy()): // no holes: an avatar, a button
+		case !holdsMarks(img, r, unit): // holes of JPEG noise only: an avatar
 		case centred(box, w): // a date pill, a system notice
 		default:
 			found = append(found, chatBubble{region: r})
@@ -59,6 +60,35 @@ func findBubbles(img *image.RGBA) []chatBubble {
 	assignSides(found, w)
 	slices.SortFunc(found, func(a, b chatBubble) int { return a.box.Min.Y - b.box.Min.Y })
 	return found
+}
+
+// markContrast is how far (per channel, at most) a pixel must be from a
+// box's colour to be part of something drawn on it: text is drawn far
+// from its bubble's colour, while JPEG's noise on a flat box (ringing,
+// chroma subsampling around a saturated avatar) stays well within it.
+const markContrast = 48
+
+// holdsMarks reports whether something is drawn inside r: at least a
+// stroke's worth of pixels of strong contrast in its box, away from the
+// box's edges (where round corners show the page). A flat avatar or
+// button, whose JPEG noise leaves holes in its region, holds none.
+func holdsMarks(img *image.RGBA, r region, unit int) bool {
+	inner := r.box.Inset(unit)
+	if inner.Empty() {
+		inner = r.box.Inset(unit / 2)
+	}
+	need, marks := max(unit*unit/8, 1), 0
+	for y := inner.Min.Y; y < inner.Max.Y; y++ {
+		for x := inner.Min.X; x < inner.Max.X; x++ {
+			i := img.PixOffset(x, y)
+			if diff(img.Pix[i], r.colour.R) > markContrast || diff(img.Pix[i+1], r.colour.G) > markContrast || diff(img.Pix[i+2], r.colour.B) > markContrast {
+				if marks++; marks >= need {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // centred reports a box in the middle of the screen, narrower than a
