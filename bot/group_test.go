@@ -369,3 +369,78 @@ func TestGroupEditThatMakesTheThreadAScamIsWarned(t *testing.T) {
 		t.Errorf("the warning replies to %d, want the edited message %d", replyTarget(t, sent[0]), original.Message.ID)
 	}
 }
+
+// policeScam is a different scam from the founding one: a "police officer"
+// who wants the money moved to a safe account.
+const policeScam = "我是上海市公安局的民警，你的身份证涉嫌一起洗钱案，需要把资金转到安全账户接受核查，不要告诉任何人。"
+
+// The cool-down is per scam (type and brand), not per group: within it, a
+// second, different scam is warned and reaches the family; more of either
+// scam stays quiet.
+func TestGroupCooldownIsPerScam(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.start()
+	const group, dadID, annID = -5101, 5102, 5103
+	ctx := context.Background()
+	if err := h.store.SaveGuardianInvite(ctx, "invite5101", store.GuardianInvite{User: dadID, Name: "Dad"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := h.store.AcceptGuardianInvite(ctx, "invite5101", store.GuardianLink{ID: annID, Name: "Ann"}); !ok || err != nil {
+		t.Fatalf("link Ann as Dad's family: %v %v", ok, err)
+	}
+	if err := h.store.SaveSettings(ctx, group, store.Settings{Guardians: true}); err != nil {
+		t.Fatal(err)
+	}
+	h.addBot(group)
+	dad := telegramtest.User(dadID, "Dad")
+	say := func(text string) models.Update {
+		upd := telegramtest.GroupText(group, dad, text)
+		h.api.Push(upd)
+		return upd
+	}
+
+	for _, line := range pastedScam {
+		say(line)
+	}
+	if sent := h.waitSent(group, 2); len(sent) != 2 { // the introduction and the warning
+		t.Fatalf("the pasted scam got %q, want one warning", texts(sent[1:]))
+	}
+	if alerts := h.waitSent(annID, 1); len(alerts) != 1 {
+		t.Fatalf("Ann got %q, want one alert", texts(alerts))
+	}
+
+	// More of the same scam, within the cool-down: nothing.
+	say("快点操作，不然理赔款就退不回来了，礼品卡卡密发我")
+	say(pastedScam[2])
+	if sent := h.settle(group); len(sent) != 2 {
+		t.Fatalf("more of the same scam got %q, want no second warning", texts(sent[2:]))
+	}
+
+	// A different scam, still within the cool-down: warned, on its message.
+	police := say(policeScam)
+	sent := h.waitSent(group, 3)
+	if len(sent) != 3 {
+		t.Fatalf("the group got %d messages, want a warning about the second scam", len(sent))
+	}
+	if got := replyTarget(t, sent[2]); got != police.Message.ID {
+		t.Errorf("the second warning replies to message %d, want %d (the police scam)", got, police.Message.ID)
+	}
+	contains(t, sent[2].Params["text"], "诈骗", "tg://user?id=5102")
+	if alerts := h.waitSent(annID, 2); len(alerts) != 2 {
+		t.Errorf("Ann got %d messages, want a second alert for the second scam", len(alerts))
+	}
+
+	// The second scam again: quiet in the group and for Ann.
+	say("民警再说一遍：马上把资金转到安全账户，不要告诉任何人，否则冻结你的账户。")
+	if sent := h.settle(group); len(sent) != 3 {
+		t.Errorf("the second scam repeated got %q, want nothing", texts(sent[3:]))
+	}
+	if alerts := h.settle(annID); len(alerts) != 2 {
+		t.Errorf("Ann got %d messages, want no third alert", len(alerts))
+	}
+	warned, err := h.store.GroupWarnings(ctx, group, time.Hour)
+	if err != nil || len(warned) != 2 {
+		t.Errorf("the store keeps cool-downs %v (%v), want the two scams", warned, err)
+	}
+}

@@ -93,3 +93,24 @@ func TestJourneyGroupWarning(t *testing.T) {
 		})
 	}
 }
+
+// A family group hears a second, different scam within the cool-down of
+// the first: each is warned once, on its own message; more of the first
+// (a step of its script read alone) is not.
+func TestJourneyGroupSecondScam(t *testing.T) {
+	t.Parallel()
+	j := newJourney(t, -1001500000003, "zh-hans")
+	dad := telegramtest.User(602, "Dad")
+	for i, line := range pastedScam {
+		sends := 0
+		if i == firstScamIndex(t, pastedScam) {
+			sends = 1
+		}
+		j.groupSays(dad, line, sends)
+	}
+	j.groupSays(dad, policeScam, 1)
+	j.check("group-second-scam")
+	if sent := j.h.settle(j.chat); len(sent) != 2 {
+		t.Errorf("the group got %d messages, want the two warnings", len(sent))
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -13,33 +15,78 @@ import (
 //
 //	<prefix>{c:<chat>}:conv      hash   + warned_level: the level last warned about
 //	<prefix>{c:<chat>}:budget    string warnings sent in the current hour   1h TTL
+//	<prefix>{c:<chat>}:warned    hash   scam kind → "<unix ms> <level>"     cool-down TTL
 //
 // warned_level lives in the conversation's hash so that it ends with the
-// conversation (expiry, a new thread), like warned_at.
+// conversation (expiry, a new thread), like warned_at. The warned hash is
+// the cool-down per scam kind (type and brand): it outlives a thread, and
+// expires a cool-down after the latest warning, so it holds only the kinds
+// warned about recently.
 
 // fieldWarnedLevel is the conversation hash's field for the level warned about.
 const fieldWarnedLevel = "warned_level"
 
 // groupKeys are every key a group chat owns, for ForgetGroup and MoveChat.
 func (s *Store) groupKeys(chat int64) []string {
-	return append(s.chatKeys(chat), s.chatKey(chat, "budget"))
+	// The cool-down (warned) comes last: MoveChat moves the first four
+	// and lets it go, as a migrated group may hear one warning again.
+	return append(s.chatKeys(chat), s.chatKey(chat, "budget"), s.chatKey(chat, "warned"))
 }
 
-// MarkGroupWarned records that a warning at level was sent in chat at time
-// at, so that the next one waits for the cool-down unless the level rises.
-func (s *Store) MarkGroupWarned(ctx context.Context, chat int64, at time.Time, level string) error {
+// GroupWarning is the last warning of one scam kind in a group.
+type GroupWarning struct {
+	// At is when it was sent.
+	At time.Time
+	// Level is the level it warned at.
+	Level string
+}
+
+// MarkGroupWarned records that a warning at level about the scam kind was
+// sent in chat at time at: the thread's last warning, and the kind's, which
+// keeps its cool-down in the store for cooldown.
+func (s *Store) MarkGroupWarned(ctx context.Context, chat int64, kind string, at time.Time, level string, cooldown time.Duration) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	key := s.chatKey(chat, "conv")
+	conv, warned := s.chatKey(chat, "conv"), s.chatKey(chat, "warned")
 	_, err := s.client.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
-		pipe.HSet(ctx, key, "warned_at", at.UnixMilli(), fieldWarnedLevel, level)
-		pipe.PExpire(ctx, key, s.cfg.TTL)
+		pipe.HSet(ctx, conv, "warned_at", at.UnixMilli(), fieldWarnedLevel, level)
+		pipe.PExpire(ctx, conv, s.cfg.TTL)
+		if cooldown > 0 {
+			pipe.HSet(ctx, warned, kind, strconv.FormatInt(at.UnixMilli(), 10)+" "+level)
+			pipe.PExpire(ctx, warned, cooldown)
+		}
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("mark warning sent in group %d: %w", chat, err)
 	}
 	return nil
+}
+
+// GroupWarnings returns the scam kinds chat was warned about in the last
+// cooldown, each with its last warning.
+func (s *Store) GroupWarnings(ctx context.Context, chat int64, cooldown time.Duration) (map[string]GroupWarning, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	fields, err := s.client.HGetAll(ctx, s.chatKey(chat, "warned")).Result()
+	if err != nil {
+		return nil, fmt.Errorf("read the warnings of group %d: %w", chat, err)
+	}
+	since := time.Now().Add(-cooldown)
+	warnings := make(map[string]GroupWarning, len(fields))
+	for kind, value := range fields {
+		ms, level, ok := strings.Cut(value, " ")
+		at, err := strconv.ParseInt(ms, 10, 64)
+		if !ok || err != nil {
+			continue // not ours: a cool-down is not worth failing a warning over
+		}
+		// The hash expires with its latest warning; older kinds in it
+		// are past their cool-down already.
+		if w := (GroupWarning{At: time.UnixMilli(at), Level: level}); w.At.After(since) {
+			warnings[kind] = w
+		}
+	}
+	return warnings, nil
 }
 
 // WarnedLevel returns the level last warned about in chat's conversation,

@@ -87,11 +87,14 @@ func TestGroupWarningStateBudgetAndMove(t *testing.T) {
 				t.Fatalf("warned level before any warning: %q %v", level, err)
 			}
 			at := time.UnixMilli(time.Now().UnixMilli())
-			if err := s.MarkGroupWarned(ctx, group, at, "suspicious"); err != nil {
+			if err := s.MarkGroupWarned(ctx, group, "refund|taobao", at, "suspicious", time.Minute); err != nil {
 				t.Fatal(err)
 			}
 			if level, _ := s.WarnedLevel(ctx, group); level != "suspicious" {
 				t.Errorf("warned level %q, want suspicious", level)
+			}
+			if warnings, err := s.GroupWarnings(ctx, group, time.Minute); err != nil || warnings["refund|taobao"] != (GroupWarning{At: at, Level: "suspicious"}) || len(warnings) != 1 {
+				t.Errorf("warnings %v (%v), want refund|taobao at %v", warnings, err, at)
 			}
 			for i := range 3 {
 				allowed, err := s.AllowGroupWarning(ctx, group, 2)
@@ -139,6 +142,65 @@ func TestGroupWarningStateBudgetAndMove(t *testing.T) {
 			}
 			if keys := keysMatching(t, s, s.ChatKeyPattern(supergroup)); len(keys) != 0 {
 				t.Errorf("forgotten group kept keys %v", keys)
+			}
+		})
+	}
+}
+
+// TestGroupWarningsArePerKindAndExpireWithTheCooldown: each scam kind keeps
+// its own last warning; one older than the cool-down is not returned, and
+// the hash is gone from the store a cool-down after the latest warning.
+func TestGroupWarningsArePerKindAndExpireWithTheCooldown(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			s := b.open(t, Config{})
+			ctx := context.Background()
+			const group, cooldown = -43, 10 * time.Minute
+			now := time.UnixMilli(time.Now().UnixMilli())
+			marks := []struct {
+				kind string
+				at   time.Time
+			}{
+				{"police|", now.Add(-2 * cooldown)},
+				{"refund|taobao", now.Add(-time.Minute)},
+				{"safe_account|icbc", now},
+			}
+			for _, m := range marks {
+				if err := s.MarkGroupWarned(ctx, group, m.kind, m.at, "scam", cooldown); err != nil {
+					t.Fatal(err)
+				}
+			}
+			warnings, err := s.GroupWarnings(ctx, group, cooldown)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]GroupWarning{"refund|taobao": {now.Add(-time.Minute), "scam"}, "safe_account|icbc": {now, "scam"}}
+			if len(warnings) != len(want) {
+				t.Fatalf("warnings %v, want %v", warnings, want)
+			}
+			for kind, w := range want {
+				if warnings[kind] != w {
+					t.Errorf("%s: %v, want %v", kind, warnings[kind], w)
+				}
+			}
+			if err := s.MarkGroupWarned(ctx, group, "refund|taobao", now, "scam", 50*time.Millisecond); err != nil {
+				t.Fatal(err)
+			}
+			if ttl := s.client.PTTL(ctx, s.chatKey(group, "warned")).Val(); ttl <= 0 || ttl > 50*time.Millisecond {
+				t.Fatalf("cool-down TTL %v, want the latest warning's 50ms", ttl)
+			}
+			if s.Embedded() {
+				return // miniredis expires keys only when its clock is moved (each minute)
+			}
+			waitGone := time.Now().Add(5 * time.Second)
+			for len(keysMatching(t, s, s.ChatKeyPattern(group))) > 1 { // conv stays
+				if time.Now().After(waitGone) {
+					t.Fatalf("the cool-down hash did not expire: %v", keysMatching(t, s, s.ChatKeyPattern(group)))
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			if warnings, err := s.GroupWarnings(ctx, group, cooldown); err != nil || len(warnings) != 0 {
+				t.Errorf("after the TTL: %v (%v), want none", warnings, err)
 			}
 		})
 	}

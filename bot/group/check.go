@@ -107,7 +107,7 @@ func (b *Groups) answerCheck(ctx context.Context, chat int64, replyTo int, asker
 	}
 	b.sendGroupVerdict(chat, replyTo, asker, verdict, settings, false)
 	if verdict.Level.AtLeast(classifier.LevelSuspicious) {
-		if err := b.Store.MarkGroupWarned(ctx, chat, time.Now(), string(verdict.Level)); err != nil {
+		if err := b.Store.MarkGroupWarned(ctx, chat, scamKind(verdict), time.Now(), string(verdict.Level), b.cfg.Cooldown); err != nil {
 			b.Degrade("store", err)
 		}
 	}

@@ -29,8 +29,8 @@ import (
 // Config is how often a group may be warned and when its thread starts
 // afresh; the zero value of a field means its default.
 type Config struct {
-	// Cooldown is the least time between two automatic warnings in one
-	// group conversation, unless the level rises.
+	// Cooldown is the least time between two automatic warnings about
+	// one scam (type and brand) in a group, unless the level rises.
 	Cooldown time.Duration
 	// WarningsPerHour caps the automatic warnings one group gets in an
 	// hour, whatever else happens.
@@ -79,7 +79,9 @@ func New(room *conversation.Room, cfg Config) (*Groups, *Guardians, error) {
 }
 
 // fallbackWarn is the group warning budget while the store fails: at most
-// one warning per group per cool-down, in this process.
+// one warning per group per cool-down, in this process. Without the thread
+// each message is judged alone, and the steps of one script read alone
+// have different kinds: the per-scam cool-down needs the store.
 func (b *Groups) fallbackWarn(chat int64) bool {
 	now := time.Now()
 	if last, ok := b.fallbackWarned.Load(chat); ok && now.Sub(last.(time.Time)) < b.cfg.Cooldown {
@@ -240,14 +242,24 @@ func (b *Groups) maybeWarn(ctx context.Context, chat int64, msg *models.Message,
 	if !verdict.Level.AtLeast(groupThreshold(conv.Settings)) {
 		return
 	}
-	moment := groupMoment{Verdict: verdict, Before: before, Index: index, Settings: conv.Settings,
-		WarnedAt: conv.WarnedAt, Now: time.Now()}
-	if !conv.WarnedAt.IsZero() {
+	warned, err := b.Store.GroupWarnings(ctx, chat, b.cfg.Cooldown)
+	if err != nil {
+		b.Degrade("store", err)
+	}
+	moment := groupMoment{Verdict: verdict, Before: before, Index: index, Settings: conv.Settings, Now: time.Now()}
+	last, cooling := warnedAbout(warned, verdict)
+	if !cooling && !conv.WarnedAt.IsZero() {
+		// The thread was warned about a kind its verdict has moved on
+		// from: the same script, read further (its type refined). A
+		// different scam in the thread is found by anotherScam.
 		level, err := b.Store.WarnedLevel(ctx, chat)
 		if err != nil {
 			b.Degrade("store", err)
 		}
-		moment.WarnedLevel = classifier.Level(level)
+		last, cooling = store.GroupWarning{At: conv.WarnedAt, Level: level}, true
+	}
+	if cooling {
+		moment.WarnedAt, moment.WarnedLevel = last.At, classifier.Level(last.Level)
 		// The stored level is the heuristics'; the group may have heard a
 		// higher one (a fingerprint, the LLM). A level it has heard is not
 		// a rise, or every message of a known script would be one.
@@ -255,10 +267,66 @@ func (b *Groups) maybeWarn(ctx context.Context, chat int64, msg *models.Message,
 			moment.Before = moment.WarnedLevel
 		}
 	}
-	if !b.policy().shouldWarn(moment) {
+	if b.policy().shouldWarn(moment) {
+		b.warnGroup(ctx, chat, msg.ID, msg.From, verdict, conv.Settings)
 		return
 	}
-	b.warnGroup(ctx, chat, msg.ID, msg.From, verdict, conv.Settings)
+	if cooling && index >= 0 {
+		if other, ok := b.anotherScam(ctx, chat, msg, index, conv.Settings, warned, verdict); ok {
+			b.warnGroup(ctx, chat, msg.ID, msg.From, other, conv.Settings)
+		}
+	}
+}
+
+// anotherScam judges a message by itself while its thread cools down
+// after a warning. The thread's verdict stays with the script it first
+// found, so a different scam pasted into the same thread shows only in
+// the message's own verdict; it is warned about unless the group heard of
+// that scam (type and brand) within the cool-down. A message has to be a
+// scam on its own, of another type than the thread's, and tell a story of
+// its own (storyOf): one step of the thread's script read alone (the gift
+// cards, the loan) often names another brand or a narrower type, and is
+// not news. Only such a message pays for the pipeline (and its LLM call).
+func (b *Groups) anotherScam(ctx context.Context, chat int64, msg *models.Message, index int, settings store.Settings, warned map[string]store.GroupWarning, thread classifier.Verdict) (classifier.Verdict, bool) {
+	message := classifier.Message{From: groupSpeaker(msg), Text: conversation.MessageText(msg)}
+	state := classifier.NewState()
+	b.Classifier.Observe(state, message)
+	alone := b.Classifier.Verdict(state)
+	if alone.Level != classifier.LevelScam || alone.Type == "" || alone.Type == thread.Type || !newStory(alone, thread, index) {
+		return alone, false
+	}
+	if _, heard := warnedAbout(warned, alone); heard {
+		return alone, false
+	}
+	req := b.groupRequest(chat, msg.From, settings)
+	req.Heuristic, req.Messages = &alone, []classifier.Message{message}
+	verdict := b.Detect(ctx, chat, req)
+	return verdict, verdict.Level.AtLeast(groupThreshold(settings))
+}
+
+// newStory reports whether the message judged alone (alone) claims to be
+// someone or tells a pretext that the thread's earlier messages did not:
+// a new caller or story is a new script, while the thread's own story
+// retold ("以免影响理赔进度") goes with the steps of the old one.
+func newStory(alone, thread classifier.Verdict, index int) bool {
+	told := map[string]bool{}
+	for _, hit := range thread.Signals {
+		if hit.MessageIndex != index && isStory(hit) {
+			told[hit.Signal] = true
+		}
+	}
+	for _, hit := range alone.Signals {
+		if isStory(hit) && !told[hit.Signal] {
+			return true
+		}
+	}
+	return false
+}
+
+// isStory reports whether hit is who the other party claims to be or
+// their pretext, asserted.
+func isStory(hit classifier.Hit) bool {
+	return hit.Act == classifier.ActAssert && hit.Weight > 0 && (hit.Role == classifier.RoleImpersonation || hit.Role == classifier.RolePretext)
 }
 
 // warnGroup sends an automatic warning within the group's hourly budget
@@ -277,7 +345,7 @@ func (b *Groups) warnGroup(ctx context.Context, chat int64, replyTo int, poster 
 		return
 	}
 	b.sendGroupVerdict(chat, replyTo, poster, verdict, settings, true)
-	if err := b.Store.MarkGroupWarned(ctx, chat, time.Now(), string(verdict.Level)); err != nil {
+	if err := b.Store.MarkGroupWarned(ctx, chat, scamKind(verdict), time.Now(), string(verdict.Level), b.cfg.Cooldown); err != nil {
 		b.Degrade("store", err)
 	}
 	if settings.Guardians && verdict.Level == classifier.LevelScam && poster != nil {

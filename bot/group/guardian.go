@@ -195,7 +195,9 @@ func (b *Guardians) Alert(ctx context.Context, chat, user int64, verdict classif
 		return
 	}
 	for _, guardian := range guardians {
-		first, err := b.Store.MarkOnce(ctx, chat, "guardian:"+strconv.FormatInt(guardian.ID, 10))
+		// Once per guardian and scam in a conversation: a second,
+		// different scam is news to them; the same one is not.
+		first, err := b.Store.MarkOnce(ctx, chat, "guardian:"+strconv.FormatInt(guardian.ID, 10)+":"+scamKind(verdict))
 		if err != nil {
 			b.Degrade("store", err)
 			continue

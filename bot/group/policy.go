@@ -2,6 +2,7 @@ package group
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/go-telegram/bot/models"
@@ -26,8 +27,8 @@ type groupMoment struct {
 	// Index is the new message's index in the thread; -1 for an edit.
 	Index    int
 	Settings store.Settings
-	// WarnedAt and WarnedLevel describe the thread's last warning; zero
-	// and "" when there was none.
+	// WarnedAt and WarnedLevel describe the last warning of this scam
+	// kind (scamKind) within the cool-down; zero and "" when there was none.
 	WarnedAt    time.Time
 	WarnedLevel classifier.Level
 	Now         time.Time
@@ -65,6 +66,31 @@ func (p groupPolicy) shouldWarn(m groupMoment) bool {
 		return m.Verdict.Level != m.WarnedLevel && m.Verdict.Level.AtLeast(m.WarnedLevel)
 	}
 	return true
+}
+
+// scamKind names what a warning is about, its scam type and brand: the
+// cool-down is per kind, so a different scam in the same group is warned
+// while the same one stays quiet.
+func scamKind(v classifier.Verdict) string { return v.Type + "|" + v.Brand }
+
+// warnedAbout finds the latest recent warning that covers verdict: one of
+// the same scam (sameScam).
+func warnedAbout(warned map[string]store.GroupWarning, v classifier.Verdict) (store.GroupWarning, bool) {
+	var last store.GroupWarning
+	for kind, w := range warned {
+		if sameScam(kind, v) && w.At.After(last.At) {
+			last = w
+		}
+	}
+	return last, !last.At.IsZero()
+}
+
+// sameScam reports whether v is the scam of kind: its type, and its brand
+// or no brand on one side (a script often names its brand in a later
+// message than the one first warned about).
+func sameScam(kind string, v classifier.Verdict) bool {
+	typ, brand, _ := strings.Cut(kind, "|")
+	return typ == v.Type && (brand == v.Brand || brand == "" || v.Brand == "")
 }
 
 // asksHere reports whether message index of the thread carries one of the
