@@ -1,7 +1,10 @@
 package bot_test
 
 import (
+	"strings"
 	"testing"
+
+	"github.com/go-telegram/bot/models"
 
 	"github.com/scamguard/scamguard/bot/telegramtest"
 )
@@ -113,4 +116,34 @@ func TestJourneyGroupSecondScam(t *testing.T) {
 	if sent := j.h.settle(j.chat); len(sent) != 2 {
 		t.Errorf("the group got %d messages, want the two warnings", len(sent))
 	}
+}
+
+// /check sent as a reply checks that message, not the thread, and says so:
+// Dad's "我七点左右到家" in a thread about a scam is not a scam; the scam
+// message itself is.
+func TestJourneyGroupCheckReply(t *testing.T) {
+	t.Parallel()
+	j := newJourney(t, -1001500000004, "zh-hans")
+	dad, mum := telegramtest.User(603, "Dad"), telegramtest.User(604, "Mum")
+	var scam *models.Message
+	for i, line := range pastedScam {
+		sends := 0
+		if i == firstScamIndex(t, pastedScam) {
+			sends = 1
+		}
+		if m := j.groupSays(dad, line, sends); scam == nil {
+			scam = m
+		}
+	}
+	home := j.groupSays(dad, "我七点左右到家", 0)
+	j.groupReplies(mum, "/check", home, 1)
+	j.groupReplies(mum, "/check", scam, 1)
+	j.check("group-check-reply")
+	calls := j.h.api.Calls("sendMessage")
+	sent := func(i int) string { return calls[len(calls)-2+i].Params["text"] }
+	contains(t, sent(0), "我只看了你回复的那条消息")
+	if strings.Contains(sent(0), "诈骗</b>") {
+		t.Errorf("/check on %q called it a scam:\n%s", home.Text, sent(0))
+	}
+	contains(t, sent(1), "诈骗", "淘宝", "我只看了你回复的那条消息")
 }

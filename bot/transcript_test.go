@@ -87,13 +87,27 @@ func (j *journey) forwards(sends int, lines ...string) {
 }
 
 // groupSays is a message from a member of the group j.chat; it waits for
-// sends new messages.
-func (j *journey) groupSays(member models.User, text string, sends int) {
+// sends new messages and returns the message.
+func (j *journey) groupSays(member models.User, text string, sends int) *models.Message {
+	j.t.Helper()
+	return j.groupReplies(member, text, nil, sends)
+}
+
+// groupReplies is a message from a member of the group j.chat in reply to
+// target (nil: none); it waits for sends new messages and returns the message.
+func (j *journey) groupReplies(member models.User, text string, target *models.Message, sends int) *models.Message {
 	j.t.Helper()
 	member.LanguageCode = j.lang
-	j.note("%s says in the group: %s", member.FirstName, text)
-	j.h.api.Push(telegramtest.GroupText(j.chat, member, text))
+	upd := telegramtest.GroupText(j.chat, member, text)
+	if target != nil {
+		upd.Message.ReplyToMessage = target
+		j.note("%s replies in the group to %q: %s", member.FirstName, target.Text, text)
+	} else {
+		j.note("%s says in the group: %s", member.FirstName, text)
+	}
+	j.h.api.Push(upd)
 	j.wait("sendMessage", sends)
+	return upd.Message
 }
 
 // press presses the button whose callback data starts with prefix on the

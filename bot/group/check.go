@@ -49,37 +49,47 @@ func (b *Groups) onCommand(ctx context.Context, msg *models.Message, name, arg s
 	}
 }
 
-// checkOnDemand answers /check (or a mention) on target, a message of the
-// group: its verdict covers the thread up to now, and target is added to
-// the thread first when the bot has not seen it (privacy mode).
+// checkOnDemand answers /check (or a mention) sent as a reply to target,
+// a message of the group: it judges that message alone, not the thread
+// around it ("我七点左右到家" in a thread about a scam is not a scam), and
+// says so. target joins the thread when the bot has not seen it (privacy
+// mode), for the automatic warnings to come.
 func (b *Groups) checkOnDemand(ctx context.Context, msg, target *models.Message) {
 	chat := msg.Chat.ID
 	text := conversation.MessageText(target)
+	settings, err := b.Store.Settings(ctx, chat)
+	if err != nil {
+		b.Degrade("store", err)
+	}
+	t := b.texts.in(conversation.UILang(settings, msg.From))
 	if strings.TrimSpace(text) == "" {
-		t := b.texts.in(conversation.UILang(b.Settings(ctx, chat), msg.From))
 		b.SendText(chat, true, "check", t.CheckNoText, msg.ID)
 		return
 	}
-	conv, err := b.Store.Load(ctx, chat)
-	if err != nil {
-		b.Degrade("store", err)
-		verdict := b.judgeAlone(ctx, chat, msg.From, classifier.Message{From: groupSpeaker(target), Text: text})
-		b.sendGroupVerdict(chat, msg.ID, msg.From, verdict, store.Settings{}, false)
-		return
-	}
-	seen := slices.ContainsFunc(conv.Window, func(e store.Entry) bool { return e.ID == int64(target.ID) })
-	var verdict classifier.Verdict
-	if seen && conv.Verdict != nil {
-		if err := json.Unmarshal(conv.Verdict, &verdict); err != nil {
-			b.Log.Error("decode stored verdict", "chat", chat, "err", err)
+	message := classifier.Message{From: groupSpeaker(target), Text: text}
+	var skip map[string]string
+	if err == nil {
+		conv, err := b.Store.Load(ctx, chat)
+		if err == nil && !slices.ContainsFunc(conv.Window, func(e store.Entry) bool { return e.ID == int64(target.ID) }) {
+			_, _, _, err = b.recordGroup(ctx, chat, conversation.MessageEntry(target, text, groupSpeaker(target)))
+		}
+		if err != nil {
+			b.Degrade("store", err)
+			skip = conversation.SkipWhileStoreFails
 		}
 	} else {
-		entry := conversation.MessageEntry(target, text, groupSpeaker(target))
-		if verdict, _, conv, err = b.recordGroup(ctx, chat, entry); err != nil {
-			b.Degrade("store", err)
-		}
+		skip = conversation.SkipWhileStoreFails
 	}
-	b.answerCheck(ctx, chat, msg.ID, msg.From, b.judgeGroup(ctx, chat, msg.From, verdict, conv), conv.Settings)
+	req := b.groupRequest(chat, msg.From, settings)
+	req.Messages, req.Skip = []classifier.Message{message}, skip
+	verdict := b.Detect(ctx, chat, req)
+	if verdict.Level == "" {
+		verdict.Level = classifier.LevelNone
+	}
+	// One message's verdict is not the thread's warning: it marks no
+	// cool-down (a step read alone may be judged lower than the thread,
+	// and the thread's next rise must still be heard).
+	b.sendGroupVerdict(chat, msg.ID, msg.From, verdict, settings, false, t.CheckOnlyThat)
 }
 
 // checkThread answers /check sent without a reply: the thread so far, or
@@ -99,13 +109,14 @@ func (b *Groups) checkThread(ctx context.Context, msg *models.Message) {
 	b.answerCheck(ctx, chat, msg.ID, msg.From, b.judgeGroup(ctx, chat, msg.From, verdict, conv), conv.Settings)
 }
 
-// answerCheck answers an on-demand check, whatever the level; a loud
-// answer counts as the thread's warning, so no automatic one repeats it.
+// answerCheck answers an on-demand check of the thread, whatever the
+// level; a loud answer counts as the warning about its scam, so no
+// automatic one repeats it.
 func (b *Groups) answerCheck(ctx context.Context, chat int64, replyTo int, asker *models.User, verdict classifier.Verdict, settings store.Settings) {
 	if verdict.Level == "" {
 		verdict.Level = classifier.LevelNone
 	}
-	b.sendGroupVerdict(chat, replyTo, asker, verdict, settings, false)
+	b.sendGroupVerdict(chat, replyTo, asker, verdict, settings, false, "")
 	if verdict.Level.AtLeast(classifier.LevelSuspicious) {
 		if err := b.Store.MarkGroupWarned(ctx, chat, scamKind(verdict), time.Now(), string(verdict.Level), b.cfg.Cooldown); err != nil {
 			b.Degrade("store", err)

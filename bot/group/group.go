@@ -136,7 +136,7 @@ func (b *Groups) OnMessage(ctx context.Context, msg *models.Message, received ti
 		verdict = b.judgeAlone(ctx, chat, msg.From, classifier.Message{From: groupSpeaker(msg), Text: text})
 		loud := b.policy().shouldWarn(groupMoment{Verdict: verdict, Before: classifier.LevelNone, Index: 0, Settings: settings, Now: time.Now()})
 		if asked || loud && b.fallbackWarn(chat) {
-			b.sendGroupVerdict(chat, msg.ID, msg.From, verdict, settings, !asked)
+			b.sendGroupVerdict(chat, msg.ID, msg.From, verdict, settings, !asked, "")
 		}
 		return
 	}
@@ -344,7 +344,7 @@ func (b *Groups) warnGroup(ctx context.Context, chat int64, replyTo int, poster 
 		b.Log.Info("group warning budget spent; warning not sent", "chat", chat)
 		return
 	}
-	b.sendGroupVerdict(chat, replyTo, poster, verdict, settings, true)
+	b.sendGroupVerdict(chat, replyTo, poster, verdict, settings, true, "")
 	if err := b.Store.MarkGroupWarned(ctx, chat, scamKind(verdict), time.Now(), string(verdict.Level), b.cfg.Cooldown); err != nil {
 		b.Degrade("store", err)
 	}
@@ -354,8 +354,8 @@ func (b *Groups) warnGroup(ctx context.Context, chat int64, replyTo int, poster 
 }
 
 // sendGroupVerdict queues the group warning (or check answer), replying
-// to replyTo and addressed to who.
-func (b *Groups) sendGroupVerdict(chat int64, replyTo int, who *models.User, verdict classifier.Verdict, settings store.Settings, automatic bool) {
+// to replyTo and addressed to who, with note (HTML) below it when not empty.
+func (b *Groups) sendGroupVerdict(chat int64, replyTo int, who *models.User, verdict classifier.Verdict, settings store.Settings, automatic bool, note string) {
 	what := "check"
 	if automatic {
 		what = "warning"
@@ -367,7 +367,11 @@ func (b *Groups) sendGroupVerdict(chat int64, replyTo int, who *models.User, ver
 		where.LanguageCode = who.LanguageCode
 	}
 	region := conversation.UsableRegion(b.RegionOf(where))
-	b.SendText(chat, true, what, b.Replies.GroupWarning(verdict, reply.GroupOptions{Lang: settings.Language, Region: region, Who: person(who)}), replyTo)
+	text := b.Replies.GroupWarning(verdict, reply.GroupOptions{Lang: settings.Language, Region: region, Who: person(who)})
+	if note != "" {
+		text += "\n" + note
+	}
+	b.SendText(chat, true, what, text, replyTo)
 	b.Metrics.Verdicts.WithLabelValues(string(verdict.Level)).Inc()
 }
 

@@ -13,10 +13,13 @@ import (
 // groupUITexts is what the bot says in groups and about guardians, in one
 // language (group_texts.yaml).
 type UITexts struct {
-	Intro               string `yaml:"intro"`
-	Help                string `yaml:"help"`
-	CheckHint           string `yaml:"check_hint"`
-	CheckNoText         string `yaml:"check_no_text"`
+	Intro       string `yaml:"intro"`
+	Help        string `yaml:"help"`
+	CheckHint   string `yaml:"check_hint"`
+	CheckNoText string `yaml:"check_no_text"`
+	// CheckOnlyThat follows the answer to /check sent as a reply: it
+	// judged that message alone.
+	CheckOnlyThat       string `yaml:"check_only_that"`
 	SettingsPanel       string `yaml:"settings_panel"`
 	AdminsOnly          string `yaml:"admins_only"`
 	AdminCheckFailed    string `yaml:"admin_check_failed"`
