@@ -114,8 +114,11 @@ func TestModeratorRetypeBackLegitSkipAndStats(t *testing.T) {
 	if c, _ := h.review.Case(ctx, id); c.Status != review.StatusSkipped {
 		t.Errorf("skip left the case %s", c.Status)
 	}
-	if sent := h.settle(skipped); len(sent) != 1 {
-		t.Errorf("a skipped case's user got %d messages, want only the warning", len(sent))
+	// The user asked a human: a skip answers them too ("could not tell").
+	if sent := h.waitSent(skipped, 2); len(sent) != 2 {
+		t.Errorf("a skipped case's user got %d messages, want the warning and the reviewer's answer", len(sent))
+	} else {
+		contains(t, sent[1].Params["text"], "无法确定")
 	}
 	edits := h.api.WaitCalls(t, "editMessageText", 3, 10*time.Second)
 	for _, e := range edits {
@@ -127,4 +130,44 @@ func TestModeratorRetypeBackLegitSkipAndStats(t *testing.T) {
 	stats := h.waitSent(modChat, statsBefore+1)
 	contains(t, stats[len(stats)-1].Params["text"], "open 0 · confirmed 1 · dismissed 1 · skipped 1",
 		"bot precision on flagged cases: 50% (1 confirmed, 1 dismissed)", wantType+": 1")
+}
+
+// "Ask a human" always gets an answer: the press says when to expect it,
+// and the user hears back when a moderator decides — also when the
+// moderator agrees with the bot, or skips the case.
+func TestAskAHumanAlwaysGetsAnAnswer(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.enableReview(modChat, moderator)
+	h.start()
+	for i, tc := range []struct {
+		name, verb, says string
+	}{
+		{"the moderator agrees it is a scam", "s", "结论一致：这是诈骗"},
+		{"the moderator dismisses the warning", "l", "之前的提醒过于谨慎"},
+		{"the moderator skips", "k", "无法确定"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			chat := int64(8301 + i)
+			id, card := h.queueCase(t, chat)
+			answers := h.api.Calls("answerCallbackQuery")
+			var note string
+			for _, a := range answers {
+				if a.Params["text"] != "" && strings.Contains(a.Params["text"], "within a day") {
+					note = a.Params["text"]
+				}
+			}
+			if note == "" {
+				t.Errorf("asking a human was answered %q, want when to expect an answer", texts(answers))
+			}
+			if got := h.press(t, card, "mv:"+tc.verb+":"+id); got != "decision stored" {
+				t.Fatalf("the decision was answered %q", got)
+			}
+			sent := h.waitSent(chat, 2)
+			if len(sent) != 2 {
+				t.Fatalf("the user got %d messages, want the reply and one answer from the reviewer", len(sent))
+			}
+			contains(t, sent[1].Params["text"], tc.says)
+		})
+	}
 }

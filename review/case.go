@@ -1,6 +1,7 @@
 package review
 
 import (
+	"slices"
 	"time"
 
 	"github.com/scamguard/scamguard/classifier"
@@ -187,19 +188,39 @@ func (c Case) Flagged() bool {
 	return c.Verdict.Level != string(classifier.LevelNone) && c.Verdict.Level != ""
 }
 
-// FollowUpDue reports whether the user must hear from the reviewers: the
-// decision contradicts what the bot told them (a scam the bot did not call
-// a scam, or no scam where the bot warned) and the follow-up was not sent.
-// Send it only after ClaimFollowUp says this caller is the one to.
+// AskedHuman reports whether the user asked for a reviewer ("ask a human").
+func (c Case) AskedHuman() bool { return slices.Contains(c.Reasons, ReasonAskHuman) }
+
+// Agrees reports whether the decision says what the bot told the user: a
+// scam it called a scam, or no scam where it did not warn.
+func (c Case) Agrees() bool {
+	if c.Decision == nil {
+		return false
+	}
+	switch c.Decision.Outcome {
+	case OutcomeScam:
+		return c.Verdict.Level == string(classifier.LevelScam)
+	case OutcomeLegit:
+		return !c.Flagged()
+	}
+	return false
+}
+
+// FollowUpDue reports whether the user must hear from the reviewers: they
+// asked for one (whatever the decision, an agreement or a skip included:
+// a promised answer always comes), or the decision contradicts what the
+// bot told them (a scam the bot did not call a scam, or no scam where the
+// bot warned); and the follow-up was not sent. Send it only after
+// ClaimFollowUp says this caller is the one to.
 func (c Case) FollowUpDue() bool {
 	if c.Decision == nil || c.FollowUpSent {
 		return false
 	}
 	switch c.Decision.Outcome {
-	case OutcomeScam:
-		return c.Verdict.Level != string(classifier.LevelScam)
-	case OutcomeLegit:
-		return c.Flagged()
+	case OutcomeScam, OutcomeLegit:
+		return c.AskedHuman() || !c.Agrees()
+	case OutcomeSkip:
+		return c.AskedHuman()
 	}
 	return false
 }

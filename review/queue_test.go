@@ -264,23 +264,33 @@ func TestFollowUpOnce(t *testing.T) {
 	q := newQueue(t, st)
 	tests := []struct {
 		name    string
+		reason  string
 		told    string
 		outcome Outcome
 		due     bool
+		// says is a word of the English follow-up.
+		says string
 	}{
-		{"warned, reviewer says not a scam", "scam", OutcomeLegit, true},
-		{"suspicious, reviewer confirms", "suspicious", OutcomeScam, true},
-		{"not warned, reviewer confirms", "none", OutcomeScam, true},
-		{"scam, reviewer agrees", "scam", OutcomeScam, false},
-		{"not warned, reviewer agrees", "none", OutcomeLegit, false},
-		{"skipped", "scam", OutcomeSkip, false},
+		{"warned, reviewer says not a scam", ReasonFlagged, "scam", OutcomeLegit, true, "too cautious"},
+		{"suspicious, reviewer confirms", ReasonFlagged, "suspicious", OutcomeScam, true, "it is a scam"},
+		{"not warned, reviewer confirms", ReasonAskHuman, "none", OutcomeScam, true, "it is a scam"},
+		{"flagged scam, reviewer agrees", ReasonFlagged, "scam", OutcomeScam, false, ""},
+		{"flagged, not warned, reviewer agrees", ReasonFlagged, "none", OutcomeLegit, false, ""},
+		{"flagged, skipped", ReasonFlagged, "scam", OutcomeSkip, false, ""},
+		// Asking a human always gets an answer.
+		{"asked, scam, reviewer agrees", ReasonAskHuman, "scam", OutcomeScam, true, "agrees: it is a scam"},
+		{"asked, not warned, reviewer agrees", ReasonAskHuman, "none", OutcomeLegit, true, "no signs of a scam either"},
+		{"asked, warned, reviewer dismisses", ReasonAskHuman, "scam", OutcomeLegit, true, "too cautious"},
+		{"asked, skipped", ReasonAskHuman, "scam", OutcomeSkip, true, "could not tell"},
 	}
 	for i, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c := scamCase(int64(100 + i))
 			c.Verdict.Level = tc.told
 			id, _ := q.Draft(ctx, c)
-			q.Submit(ctx, c.Chat, id, ReasonAskHuman)
+			if _, err := q.Submit(ctx, c.Chat, id, tc.reason); err != nil {
+				t.Fatal(err)
+			}
 			decided, err := q.Decide(ctx, id, Decision{By: modA, Outcome: tc.outcome})
 			if err != nil {
 				t.Fatal(err)
@@ -291,8 +301,11 @@ func TestFollowUpOnce(t *testing.T) {
 			if !tc.due {
 				return
 			}
-			if FollowUpText(decided, "") == "" || FollowUpText(decided, "en") == FollowUpText(decided, "zh") {
+			if FollowUpText(decided, "") == "" || FollowUpText(decided, "en") == FollowUpText(decided, "zh") || FollowUpText(decided, "zh-Hant") == "" {
 				t.Errorf("follow-up texts: zh %q en %q", FollowUpText(decided, "zh"), FollowUpText(decided, "en"))
+			}
+			if en := FollowUpText(decided, "en"); !strings.Contains(en, tc.says) {
+				t.Errorf("the follow-up %q does not say %q", en, tc.says)
 			}
 			first, err := q.ClaimFollowUp(ctx, id)
 			if err != nil || !first {
