@@ -93,9 +93,26 @@ func TestMyDataListsEverythingAndForgetRemovesItModeratorsCopiesIncluded(t *test
 	if _, err := h.review.Case(context.Background(), caseIDOf(human)); !errors.Is(err, review.ErrNotFound) {
 		t.Errorf("after /forget the case reads %v, want not found", err)
 	}
-	deleted := h.api.WaitCalls(t, "deleteMessage", 1, 10*time.Second)
-	if deleted[0].Params["chat_id"] != itoa(modChat) || deleted[0].Params["message_id"] != itoa(int64(cardMessage.MessageID)) {
-		t.Errorf("deleted %v, want the card %d in the moderators' chat", deleted[0].Params, cardMessage.MessageID)
+	// The card stays, edited to say the user deleted it: no transcript,
+	// no buttons.
+	edited := h.api.WaitCalls(t, "editMessageText", 1, 10*time.Second)[0]
+	if edited.Params["chat_id"] != itoa(modChat) || edited.Params["message_id"] != itoa(int64(cardMessage.MessageID)) {
+		t.Errorf("edited %v, want the card %d in the moderators' chat", edited.Params, cardMessage.MessageID)
+	}
+	contains(t, edited.Params["text"], "Deleted by the user")
+	for _, line := range foundingScam {
+		if strings.Contains(edited.Params["text"], line[:12]) {
+			t.Errorf("the deleted card still quotes the conversation: %s", edited.Params["text"])
+		}
+	}
+	if buttons := buttonsOf(edited); len(buttons) != 0 {
+		t.Errorf("the deleted card keeps buttons %v", buttons)
+	}
+	if !strings.Contains(edited.Params["reply_markup"], "inline_keyboard") {
+		t.Errorf("the edit does not replace the card's buttons (reply_markup %q)", edited.Params["reply_markup"])
+	}
+	if n := len(h.api.Calls("deleteMessage")); n != 0 {
+		t.Errorf("/forget deleted %d messages; the card is edited instead", n)
 	}
 	if again := h.myData(t, chat, 2); len(again.Items) != 0 {
 		t.Errorf("after /forget /mydata still lists %d items: %+v", len(again.Items), again.Items)

@@ -259,6 +259,26 @@ func (b *Desk) postCard(ctx context.Context, id string, chat int64) {
 	})
 }
 
+// deletedCardText replaces a card whose user ran /forget: the case, its
+// transcript and its decision buttons are gone.
+const deletedCardText = "🗑 <b>Deleted by the user</b> (/forget): the conversation and this case are no longer stored."
+
+// CardsDeleted edits the cards of a user's cases (chat, message: where
+// they were posted) to say the user deleted them, with no transcript and
+// no buttons: a moderator who sees the card again knows why it is gone,
+// and nothing of the conversation stays in the moderators' chat.
+func (b *Desk) CardsDeleted(cards [][2]int64) {
+	for _, card := range cards {
+		chat, message := card[0], int(card[1])
+		b.Send.Send(chat, chat < 0, "forget_card", func(ctx context.Context) error {
+			_, err := b.API.EditMessageText(ctx, &tgbot.EditMessageTextParams{ChatID: chat, MessageID: message,
+				Text: deletedCardText, ParseMode: models.ParseModeHTML,
+				ReplyMarkup: &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{}}})
+			return err
+		})
+	}
+}
+
 // cardText is a case as moderators see it: the verdict, why it was queued,
 // and the redacted transcript, trimmed to fit one Telegram message.
 func cardText(c review.Case) string {

@@ -79,8 +79,8 @@ func (b *Chats) onCommand(ctx context.Context, msg *models.Message, name, arg st
 	}
 }
 
-// forgetChat deletes everything stored about chat, and the cards its
-// cases left in moderators' chats.
+// forgetChat deletes everything stored about chat, and edits the cards its
+// cases left in moderators' chats to say the user deleted them.
 func (b *Chats) forgetChat(ctx context.Context, chat int64) error {
 	if _, err := b.Store.Forget(ctx, chat); err != nil {
 		return err
@@ -90,13 +90,7 @@ func (b *Chats) forgetChat(ctx context.Context, chat int64) error {
 		if err != nil {
 			return err
 		}
-		for _, card := range cards {
-			cardChat, message := card[0], int(card[1])
-			b.Send.Send(cardChat, cardChat < 0, "forget_card", func(ctx context.Context) error {
-				_, err := b.API.DeleteMessage(ctx, &tgbot.DeleteMessageParams{ChatID: cardChat, MessageID: message})
-				return err
-			})
-		}
+		b.moderation.CardsDeleted(cards)
 		if _, err := b.Review.ForgetChat(ctx, chat); err != nil {
 			return err
 		}
