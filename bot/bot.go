@@ -81,6 +81,8 @@ type Bot struct {
 	groups     *group.Groups
 	guardians  *group.Guardians
 	moderation *moderation.Desk
+	// menus are the command menus registerCommands sets (commands.yaml).
+	menus menus
 	// Transport.
 	lanes    *transport.Lanes
 	poller   *transport.Poller
@@ -122,6 +124,10 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Bot, error) {
 	if err != nil {
 		return nil, err
 	}
+	menus, err := loadMenus()
+	if err != nil {
+		return nil, fmt.Errorf("new bot: %w", err)
+	}
 	if deps.Regions == nil {
 		if deps.Regions, err = region.New(deps.Catalog); err != nil {
 			return nil, fmt.Errorf("new bot: %w", err)
@@ -149,7 +155,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Bot, error) {
 		Metrics: metrics, Texts: texts,
 		Pipeline: detect.Standard(deps.Classifier, known, deps.Judge),
 	}
-	b := &Bot{cfg: cfg, room: room, lanes: transport.NewLanes(cfg.Workers)}
+	b := &Bot{cfg: cfg, room: room, menus: menus, lanes: transport.NewLanes(cfg.Workers)}
 	var pages *media.Pages // one bound on pictures read at once, for every room
 	if deps.Screenshots != nil {
 		pages = media.NewPages(deps.Screenshots, 0)
@@ -424,33 +430,4 @@ func (b *Bot) onEdited(ctx context.Context, msg *models.Message) {
 		return
 	}
 	b.groups.OnEdited(ctx, msg)
-}
-
-// registerCommands sets the command menu Telegram shows; failing is
-// harmless.
-func (b *Bot) registerCommands(ctx context.Context) {
-	commands := []models.BotCommand{
-		{Command: "start", Description: "What this bot does"},
-		{Command: "new", Description: "Start a fresh conversation"},
-		{Command: "lang", Description: "Reply language"},
-		{Command: "region", Description: "Your region, for the anti-fraud line"},
-		{Command: "forget", Description: "Delete everything stored about this chat"},
-		{Command: "mydata", Description: "A file with everything stored about you and this chat"},
-		{Command: "privacy", Description: "What is stored and for how long"},
-		{Command: "guardian", Description: "Someone you trust is told when a chat looks like a scam"},
-		{Command: "help", Description: "How to use it"},
-	}
-	groupCommands := []models.BotCommand{
-		{Command: "check", Description: "Check the message you reply to (or the recent chat)"},
-		{Command: "settings", Description: "Sensitivity, language, region, quiet mode, guardians (admins)"},
-		{Command: "help", Description: "How the bot works in a group"},
-	}
-	for _, menu := range []*tgbot.SetMyCommandsParams{
-		{Commands: commands, Scope: &models.BotCommandScopeAllPrivateChats{}},
-		{Commands: groupCommands, Scope: &models.BotCommandScopeAllGroupChats{}},
-	} {
-		if _, err := b.room.API.SetMyCommands(ctx, menu); err != nil {
-			b.room.Log.Warn("setMyCommands failed", "err", err)
-		}
-	}
 }

@@ -604,6 +604,12 @@ func TestSetMyCommandsAndLeaveChat(t *testing.T) {
 	if _, err := client.SetMyCommands(ctx, &bot.SetMyCommandsParams{Commands: []models.BotCommand{{Command: "Check-Now", Description: "x"}}}); err == nil || !strings.Contains(err.Error(), "BOT_COMMAND_INVALID") {
 		t.Errorf("setMyCommands with a bad name: error %v", err)
 	}
+	for lang, valid := range map[string]bool{"zh": true, "en": true, "zh-hans": false, "zh-TW": false, "EN": false} {
+		_, err := client.SetMyCommands(ctx, &bot.SetMyCommandsParams{Commands: []models.BotCommand{{Command: "check", Description: "x"}}, LanguageCode: lang})
+		if valid != (err == nil) {
+			t.Errorf("setMyCommands in %q: error %v, want valid %v", lang, err, valid)
+		}
+	}
 	if ok, err := client.LeaveChat(ctx, &bot.LeaveChatParams{ChatID: int64(-300)}); !ok || err != nil {
 		t.Errorf("leaveChat: %v, %v", ok, err)
 	}
