@@ -72,11 +72,11 @@ func TestEveryScamTypeHasAllStages(t *testing.T) {
 	}
 }
 
-// TestVerifyViaOnlyShowsVerifiedSourcedNumbers walks every brand × scam type ×
+// TestVerifyInOnlyShowsVerifiedSourcedNumbers walks every brand × scam type ×
 // region × language and fails if a reply could show a phone number that is
 // not a verified channel of its entry, or whose entry has no real source, or
 // any number (in a value or a note) that only exists as an unverified channel.
-func TestVerifyViaOnlyShowsVerifiedSourcedNumbers(t *testing.T) {
+func TestVerifyInOnlyShowsVerifiedSourcedNumbers(t *testing.T) {
 	c := mustLoad(t)
 	numbers := collectNumbers(c.Brands())
 	brandIDs := []string{"", "no_such_brand"}
@@ -96,9 +96,9 @@ func TestVerifyViaOnlyShowsVerifiedSourcedNumbers(t *testing.T) {
 			for _, region := range regions {
 				for _, lang := range langs {
 					combos++
-					items := c.VerifyVia(brandID, slug, lang, region)
+					items := c.VerifyIn(brandID, slug, lang, region)
 					if len(items) == 0 {
-						t.Fatalf("VerifyVia(%q, %q, %q, %q) is empty", brandID, slug, lang, region)
+						t.Fatalf("VerifyIn(%q, %q, %q, %q) is empty", brandID, slug, lang, region)
 					}
 					for _, v := range items {
 						if checked[v] {
@@ -118,7 +118,7 @@ func TestVerifyViaOnlyShowsVerifiedSourcedNumbers(t *testing.T) {
 
 func checkVerifyItem(t *testing.T, c *Catalog, numbers phoneNumbers, v Verify, brandID, slug, lang, region string) {
 	t.Helper()
-	call := func() string { return "VerifyVia(" + brandID + ", " + slug + ", " + lang + ", " + region + ")" }
+	call := func() string { return "VerifyIn(" + brandID + ", " + slug + ", " + lang + ", " + region + ")" }
 	switch v.Kind {
 	case VerifyPhone, VerifyApp, VerifyWeb, VerifyAdvice:
 	default:
@@ -171,7 +171,7 @@ func brandIDsOf(items []Verify) []string {
 	return out
 }
 
-func TestVerifyVia(t *testing.T) {
+func TestVerifyIn(t *testing.T) {
 	c := mustLoad(t)
 	generic := "Call the number on the back of your card or in the official app — never one given in the chat."
 	tests := []struct {
@@ -182,7 +182,7 @@ func TestVerifyVia(t *testing.T) {
 		check                     func(t *testing.T, items []Verify)
 	}{
 		{
-			name: "taobao in Chinese: app path (no verified number), then 96110 and 110", brand: "cn_taobao_tmall", lang: "zh",
+			name: "taobao in Chinese: app path (no verified number), then 96110 and 110", brand: "cn_taobao_tmall", lang: "zh", rg: "CN",
 			wantValues: []string{"96110", "110"}, notValues: []string{"9510211"},
 			check: func(t *testing.T, items []Verify) {
 				first := items[0]
@@ -212,7 +212,8 @@ func TestVerifyVia(t *testing.T) {
 		{name: "SG: 1799", lang: "en", rg: "SG", wantValues: []string{"1799"}},
 		{name: "HK: 18222", lang: "zh-Hant", rg: "HK", wantValues: []string{"18222"}, notValues: []string{"96110"}},
 		{name: "TW: 165", lang: "zh-TW", rg: "TW", wantValues: []string{"165"}, notValues: []string{"96110"}},
-		{name: "unknown region in Chinese is mainland China", lang: "zh", wantValues: []string{"96110", "110"}},
+		// VerifyIn never guesses: the caller decides the region (package region).
+		{name: "unknown region in Simplified Chinese gets no mainland lines", lang: "zh", notValues: []string{"96110", "110"}},
 		{
 			name: "unknown region in English: generic advice only", lang: "en",
 			check: func(t *testing.T, items []Verify) {
@@ -223,15 +224,15 @@ func TestVerifyVia(t *testing.T) {
 		},
 		{name: "unknown region in Traditional Chinese gets no mainland lines", lang: "zh-Hant", notValues: []string{"96110", "110"}},
 		{name: "region without lines gets the generic advice", lang: "en", rg: "FR", wantValues: []string{generic}},
-		{name: "unverified bank number is never shown", brand: "cn_citic", lang: "zh", notValues: []string{"95558"}, wantBrands: []string{"cn_citic", "cn_96110"}},
-		{name: "unverified medical-insurance number is never shown", brand: "cn_nhsa_service", lang: "zh", notValues: []string{"12393"}, wantValues: []string{"https://fuwu.nhsa.gov.cn/"}},
-		{name: "unverified and abroad-only airline numbers are never shown", brand: "cn_china_eastern", lang: "zh", notValues: []string{"95530", "+1 855 589 5530"}},
-		{name: "provincial ETC line is not offered nationally", brand: "cn_etc", lang: "zh", notValues: []string{"12122", "95022", "http://www.bjetc.cn"}},
-		{name: "no brand: the type's brands, at most two", scamType: "ecommerce_logistics_refund", lang: "zh", wantBrands: []string{"cn_taobao_tmall", "cn_alipay", "cn_96110", "cn_110"}, notBrands: []string{"cn_ant_huabei_jiebei"}},
+		{name: "unverified bank number is never shown", brand: "cn_citic", lang: "zh", rg: "CN", notValues: []string{"95558"}, wantBrands: []string{"cn_citic", "cn_96110"}},
+		{name: "unverified medical-insurance number is never shown", brand: "cn_nhsa_service", lang: "zh", rg: "CN", notValues: []string{"12393"}, wantValues: []string{"https://fuwu.nhsa.gov.cn/"}},
+		{name: "unverified and abroad-only airline numbers are never shown", brand: "cn_china_eastern", lang: "zh", rg: "CN", notValues: []string{"95530", "+1 855 589 5530"}},
+		{name: "provincial ETC line is not offered nationally", brand: "cn_etc", lang: "zh", rg: "CN", notValues: []string{"12122", "95022", "http://www.bjetc.cn"}},
+		{name: "no brand: the type's brands, at most two", scamType: "ecommerce_logistics_refund", lang: "zh", rg: "CN", wantBrands: []string{"cn_taobao_tmall", "cn_alipay", "cn_96110", "cn_110"}, notBrands: []string{"cn_ant_huabei_jiebei"}},
 		{name: "no brand: other regions' brands are skipped", scamType: "bank_impersonation_safe_account", lang: "en", rg: "GB", notBrands: []string{"cn_icbc", "cn_ccb", "sg_1799"}, wantBrands: []string{"uk_159"}},
 		{name: "no brand, unknown region: no foreign hotlines", scamType: "fake_investment", lang: "en", notBrands: []string{"cn_110", "cn_96110", "hk_18222"}},
-		{name: "unknown brand falls back to the type", brand: "no_such_brand", scamType: "million_protection_cancel", lang: "zh", wantValues: []string{"95017", "95188"}},
-		{name: "brands are not repeated", brand: "cn_110", lang: "zh", check: func(t *testing.T, items []Verify) {
+		{name: "unknown brand falls back to the type", brand: "no_such_brand", scamType: "million_protection_cancel", lang: "zh", rg: "CN", wantValues: []string{"95017", "95188"}},
+		{name: "brands are not repeated", brand: "cn_110", lang: "zh", rg: "CN", check: func(t *testing.T, items []Verify) {
 			if n := strings.Count(strings.Join(brandIDsOf(items), " "), "cn_110"); n != 1 {
 				t.Errorf("cn_110 appears %d times", n)
 			}
@@ -239,7 +240,7 @@ func TestVerifyVia(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			items := c.VerifyVia(tt.brand, tt.scamType, tt.lang, tt.rg)
+			items := c.VerifyIn(tt.brand, tt.scamType, tt.lang, tt.rg)
 			gotValues, gotBrands := values(items), brandIDsOf(items)
 			for _, v := range tt.wantValues {
 				if !slices.Contains(gotValues, v) {
@@ -299,8 +300,8 @@ func TestImpersonableBrands(t *testing.T) {
 
 func TestLanguageAndRegion(t *testing.T) {
 	tests := []struct{ lang, wantLang, region, wantRegion string }{
-		{"zh", langZh, "", "CN"},
-		{"zh-CN", langZh, "", "CN"},
+		{"zh", langZh, "", ""},
+		{"zh-CN", langZh, "", ""},
 		{"zh_Hans", langZh, "sg", "SG"},
 		{"zh-Hant", langZhHant, "", ""},
 		{"zh-HK", langZhHant, "HK", "HK"},
@@ -313,8 +314,8 @@ func TestLanguageAndRegion(t *testing.T) {
 		if lang != tt.wantLang {
 			t.Errorf("NormalizeLang(%q) = %q, want %q", tt.lang, lang, tt.wantLang)
 		}
-		if got := effectiveRegion(tt.region, lang); got != tt.wantRegion {
-			t.Errorf("effectiveRegion(%q, %q) = %q, want %q", tt.region, lang, got, tt.wantRegion)
+		if got := NormalizeRegion(tt.region); got != tt.wantRegion {
+			t.Errorf("NormalizeRegion(%q) = %q, want %q", tt.region, got, tt.wantRegion)
 		}
 	}
 	text := Text{Zh: "中文", En: "English"}

@@ -40,9 +40,7 @@ const (
 )
 
 // NormalizeLang maps a language tag (zh, zh-TW, zh_Hant, en-GB, …) to
-// zh, zh-Hant or en, the three
-// languages of the catalogue's texts; Traditional script also matters to
-// choose the region (see effectiveRegion).
+// zh, zh-Hant or en, the three languages of the catalogue's texts.
 func NormalizeLang(lang string) string {
 	tag := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(lang), "_", "-"))
 	if !strings.HasPrefix(tag, "zh") {
@@ -65,20 +63,6 @@ func NormalizeRegion(region string) string {
 	}
 	if r == "UK" {
 		r = "GB"
-	}
-	return r
-}
-
-// effectiveRegion is the guess VerifyVia keeps for callers that have not
-// decided the user's region: an unknown region in a Simplified Chinese
-// conversation is taken as mainland China; in Traditional Chinese or English
-// it stays unknown, because 96110 and 110 would be wrong for Hong Kong,
-// Taiwan or anyone abroad. New callers decide the region with package
-// region and call VerifyIn.
-func effectiveRegion(region, lang string) string {
-	r := NormalizeRegion(region)
-	if r == "" && lang == langZh {
-		return "CN"
 	}
 	return r
 }
@@ -156,16 +140,6 @@ func hasRealSource(b Brand) bool {
 // maxTypeBrands bounds how many of a scam type's verify_via entries are shown
 // when no brand was detected: a reply is read on a phone.
 const maxTypeBrands = 2
-
-// VerifyVia is VerifyIn for callers that have not decided the user's region:
-// it keeps the old guess that a Simplified Chinese reader with no region is
-// in mainland China (see effectiveRegion).
-//
-// Deprecated: decide the region with package region (the user's setting,
-// else region.Inferrer.Infer) and call VerifyIn, which never guesses.
-func (c *Catalog) VerifyVia(brandID, scamType, lang, region string) []Verify {
-	return c.VerifyIn(brandID, scamType, lang, effectiveRegion(region, NormalizeLang(lang)))
-}
 
 // VerifyIn returns what a reply shows under "verify through", in order:
 //   - the impersonated brand (brandID), if known: its first verified phone
