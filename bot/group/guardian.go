@@ -183,8 +183,8 @@ func (b *Guardians) OnButton(ctx context.Context, q *models.CallbackQuery, rest 
 }
 
 // Alert tells the guardians of user (who reached a scam verdict
-// in chat) what happened, without the transcript: once per conversation
-// per guardian.
+// in chat) what happened, without the transcript: once per conversation,
+// guardian and scam (type and brand).
 func (b *Guardians) Alert(ctx context.Context, chat, user int64, verdict classifier.Verdict) {
 	if user == 0 || verdict.Level != classifier.LevelScam {
 		return

@@ -13,8 +13,8 @@ import (
 // groupPolicy decides when a group hears an automatic warning. It is pure,
 // so that the corpus replay measures exactly what the bot does.
 type groupPolicy struct {
-	// Cooldown is the least time between two warnings of one thread,
-	// unless the level rises.
+	// Cooldown is the least time between two warnings about one scam
+	// (scamKind), unless the level rises.
 	Cooldown time.Duration
 }
 
