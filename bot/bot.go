@@ -128,15 +128,8 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Bot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("new bot: %w", err)
 	}
-	if deps.Regions == nil {
-		if deps.Regions, err = region.New(deps.Catalog); err != nil {
-			return nil, fmt.Errorf("new bot: %w", err)
-		}
-	}
-	if deps.Intents == nil {
-		if deps.Intents, err = intent.New(); err != nil {
-			return nil, fmt.Errorf("new bot: %w", err)
-		}
+	if err := deps.fillReaders(); err != nil {
+		return nil, fmt.Errorf("new bot: %w", err)
 	}
 	var known detect.KnownScripts // a nil *review.Queue must stay a nil interface
 	if deps.Review != nil {
@@ -179,6 +172,23 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Bot, error) {
 	b.consumer = &transport.Consumer{Intake: intake, Name: store.ConsumerName(), ClaimAfter: cfg.IntakeClaimAfter,
 		Log: log, Handle: b.handleStored, Skip: b.skipUpdate}
 	return b, nil
+}
+
+// fillReaders builds the region and intent readers a caller did not pass
+// (cmd/scamguard builds them once; tests and library callers may not).
+func (d *Deps) fillReaders() error {
+	var err error
+	if d.Regions == nil {
+		if d.Regions, err = region.New(d.Catalog); err != nil {
+			return err
+		}
+	}
+	if d.Intents == nil {
+		if d.Intents, err = intent.New(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // connect builds the Bot API client and asks getMe who the bot is.

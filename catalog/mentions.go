@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/scamguard/scamguard/internal/words"
 )
 
 // commonWordAliases are aliases that are also everyday words or parts of
@@ -157,11 +159,11 @@ func (c *Catalog) NamesOtherRegion(text string, allowed ...string) (string, bool
 				return m.needle, true
 			}
 		case m.acronym:
-			if containsWord(text, m.needle) {
+			if words.Contains(text, m.needle) {
 				return m.needle, true
 			}
 		case m.latin:
-			if containsWord(lower, m.needle) {
+			if words.Contains(lower, m.needle) {
 				return m.needle, true
 			}
 		case strings.Contains(text, m.needle):
@@ -169,26 +171,4 @@ func (c *Catalog) NamesOtherRegion(text string, allowed ...string) (string, bool
 		}
 	}
 	return "", false
-}
-
-// containsWord finds needle in text where it is not glued to other Latin
-// letters or digits ("Alipay" in "via Alipay.", not "ICBC" in "ICBCX").
-func containsWord(text, needle string) bool {
-	for from := 0; ; {
-		i := strings.Index(text[from:], needle)
-		if i < 0 {
-			return false
-		}
-		start, end := from+i, from+i+len(needle)
-		before, _ := utf8.DecodeLastRuneInString(text[:start])
-		after, _ := utf8.DecodeRuneInString(text[end:])
-		if !isWordRune(before) && !isWordRune(after) {
-			return true
-		}
-		from = start + 1
-	}
-}
-
-func isWordRune(r rune) bool {
-	return r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
 }

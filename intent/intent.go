@@ -28,6 +28,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/scamguard/scamguard/internal/words"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -229,32 +230,11 @@ func containsAny(text string, phrases []string) bool {
 			}
 			continue
 		}
-		if containsWord(text, strings.ToLower(p)) {
+		if words.Contains(text, strings.ToLower(p)) {
 			return true
 		}
 	}
 	return false
-}
-
-func containsWord(text, needle string) bool {
-	for from := 0; from < len(text); {
-		i := strings.Index(text[from:], needle)
-		if i < 0 {
-			return false
-		}
-		start, end := from+i, from+i+len(needle)
-		before, _ := utf8.DecodeLastRuneInString(text[:start])
-		after, _ := utf8.DecodeRuneInString(text[end:])
-		if !isLatinAlnum(before) && !isLatinAlnum(after) {
-			return true
-		}
-		from = start + 1
-	}
-	return false
-}
-
-func isLatinAlnum(r rune) bool {
-	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
 }
 
 func hasHan(s string) bool {
