@@ -109,26 +109,33 @@ func TestScreenshotSetTurnsAndSpeakers(t *testing.T) {
 			}
 			// A short bubble can be misread whole ("对，怎么了" as
 			// "MEAT"); the screenshot as a whole must be read well.
-			var errs, chars int
-			for i, want := range r.Want {
-				wantFrom := classifier.SpeakerOther
-				if want.FromUser {
-					wantFrom = classifier.SpeakerUser
-				}
-				if got[i].From != wantFrom {
-					t.Errorf("turn %d %q: speaker %s, want %s", i, got[i].Text, got[i].From, wantFrom)
-				}
-				e, n := charErrors(want.Text, got[i].Text)
-				if e > 0 {
-					t.Logf("turn %d: read %q for %q", i, got[i].Text, want.Text)
-				}
-				errs, chars = errs+e, chars+n
-			}
+			errs, chars := compareTurns(t, got, r.Want)
 			if errs*100 > chars*12 {
 				t.Errorf("%d of %d characters read wrong, want at most 12%%", errs, chars)
 			}
 		})
 	}
+}
+
+// compareTurns checks each turn's speaker against want (as many turns)
+// and returns the characters read wrong and the characters wanted.
+func compareTurns(t *testing.T, got []Turn, want []chatshot.Message) (errs, chars int) {
+	t.Helper()
+	for i, w := range want {
+		wantFrom := classifier.SpeakerOther
+		if w.FromUser {
+			wantFrom = classifier.SpeakerUser
+		}
+		if got[i].From != wantFrom {
+			t.Errorf("turn %d %q: speaker %s, want %s", i, got[i].Text, got[i].From, wantFrom)
+		}
+		e, n := charErrors(w.Text, got[i].Text)
+		if e > 0 {
+			t.Logf("turn %d: read %q for %q", i, got[i].Text, w.Text)
+		}
+		errs, chars = errs+e, chars+n
+	}
+	return errs, chars
 }
 
 func describe(turns []Turn) string {
