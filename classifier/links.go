@@ -90,6 +90,17 @@ var lookalikeBrands = map[string][]string{
 	"auspost":       {"auspost.com.au"},
 	"singpost":      {"singpost.com"},
 	"etc":           {},
+	"steam":         {"steampowered.com", "steamcommunity.com"},
+	"coinbase":      {"coinbase.com"},
+	"binance":       {"binance.com"},
+	"hsbc":          {"hsbc.com", "hsbc.co.uk", "hsbc.com.hk"},
+	"barclays":      {"barclays.co.uk", "barclays.com"},
+	"santander":     {"santander.co.uk", "santander.com"},
+	"natwest":       {"natwest.com"},
+	"carousell":     {"carousell.com", "carousell.sg", "carousell.com.hk", "carousell.com.my"},
+	"shopee":        {"shopee.sg", "shopee.tw", "shopee.com.my", "shopee.co.id", "shopee.ph", "shopee.vn", "shopee.co.th"},
+	"facebook":      {"facebook.com", "fb.com"},
+	"whatsapp":      {"whatsapp.com", "whatsapp.net"},
 }
 
 // findLinks returns the web addresses in text with the signal each one raises.

@@ -22,7 +22,8 @@ func TestFindLinks(t *testing.T) {
 		{"支付宝链接 https://evil.icu 立即", []string{"link_cheap_tld"}},
 		{"paypal.com@evil.example.com", []string{"link_url"}},
 		{"Click:http://23.254.215.52 to apply", []string{"link_ip_address"}},
-		{"log in via http:l/natwestauth.xyz now", []string{"link_cheap_tld"}},
+		// A bank's name on a throw-away domain: a look-alike before a cheap TLD.
+		{"log in via http:l/natwestauth.xyz now", []string{"link_lookalike"}},
 		{"account details.www.97bmo.tk", []string{"link_cheap_tld"}},
 		{"download http://mijn.bank-mobiel.com/update.apk now", []string{"link_app_download"}},
 	}

@@ -80,7 +80,9 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 		// question asks about what was told before it, and a hard move
 		// told is a hard stop asked about.
 		state.noteFrameWeight(FrameQuestion, frameCueWeight)
-		if state.ReportedHard && !state.HardAsked {
+		// So does one about a hard move the other party demanded ("move
+		// your savings to this new account" … "should I move it now?").
+		if (state.ReportedHard || len(state.HardDemanded) > 0) && !state.HardAsked {
 			state.HardAsked = true
 			changed = true
 		}

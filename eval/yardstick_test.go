@@ -57,15 +57,26 @@ var yardstickTargets = []target{
 	{"yardstick4.jsonl", "false_alarm", 0.05, true},
 	{"yardstick4.jsonl", "false_alarm_scam", 0.0, true},
 	// yardstick5.jsonl: 204 conversations (144 live, 60 framed) written
-	// blind by a fifth helper on 2026-12-07 and scored at the end of that
-	// session, never tuned on and its errors NOT read: 852ceea 77.5%
+	// blind by a fifth helper on 2026-12-07. Blind scores: 852ceea 77.5%
 	// recall, 57.8% at scam, 9.8% false alarms (2.9% at scam level);
-	// c540687 80.4%, 63.7%, 9.8% (2.0%), early 80.4%, frames 81.4%. Score
-	// it before reading it; these floors only keep that.
-	{"yardstick5.jsonl", "recall", 0.80, false},
-	{"yardstick5.jsonl", "scam_recall", 0.63, false},
-	{"yardstick5.jsonl", "false_alarm", 0.10, true},
+	// c540687 80.4%, 63.7%, 9.8% (2.0%); 6a9612a 80.4%, 64.7%, 9.8% (2.0%).
+	// Its errors were read in the second session of 2026-12-07 (mechanisms:
+	// cards mailed, ATM by phone, pay to withdraw, fake cheques, money sent
+	// back to a named account, scratched cards photographed): a dev set now.
+	{"yardstick5.jsonl", "recall", 0.97, false},
+	{"yardstick5.jsonl", "scam_recall", 0.76, false},
+	{"yardstick5.jsonl", "false_alarm", 0.09, true},
 	{"yardstick5.jsonl", "false_alarm_scam", 0.021, true},
+	// yardstick6.jsonl: 228 conversations (168 live, 60 framed; 97 scams,
+	// 131 honest) written blind by a sixth helper in the second session of
+	// 2026-12-07. Blind scores: 6a9612a (start of that session) 69.1%
+	// recall, 46.4% at scam, 6.1% false alarms (1.5% at scam level), early
+	// 54.6%, frames 85.5%; after the yardstick5 mechanisms (still unseen)
+	// 71.1%, 51.5%, 6.1% (1.5%). These floors keep the second score.
+	{"yardstick6.jsonl", "recall", 0.71, false},
+	{"yardstick6.jsonl", "scam_recall", 0.51, false},
+	{"yardstick6.jsonl", "false_alarm", 0.062, true},
+	{"yardstick6.jsonl", "false_alarm_scam", 0.016, true},
 	// probes.jsonl: 24 mechanism probes written in that session from the
 	// advisories' descriptions (TW ATM instalments, HK guess-who, fake
 	// officials, safe accounts, flight rebooking, recovery fees, new-number
