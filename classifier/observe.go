@@ -49,6 +49,7 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 
 	matches, nears := c.findPhrases(scratch, folded, carried)
 	sp := c.speechActs(text, folded, matches, t.From)
+	sp.asks = endsAsQuestion(own)
 	if t.Quoted && sp.voice == voiceDirect {
 		sp.voice, sp.narrated = voiceReported, true
 	}
@@ -168,6 +169,9 @@ type speech struct {
 	// asksToAct: the turn asks whether to do something ("要不要借",
 	// "should I send it"), not only whether it is a scam.
 	asksToAct bool
+	// asks: the turn ends as a question ("需要我先付保证金吗？", "Do I need
+	// to give you my card number?").
+	asks bool
 	// identityClaimed is set once the turn claims an identity in the
 	// speaker's own voice ("我是淘宝客服").
 	identityClaimed bool
@@ -528,4 +532,21 @@ func letterAfter(text string, i int) bool {
 	}
 	r, _ := utf8.DecodeRuneInString(text[i:])
 	return unicode.IsLetter(r)
+}
+
+// endsAsQuestion reports a turn whose last sentence is a question: a
+// question mark, or a Chinese question particle before the final marks.
+func endsAsQuestion(turn string) bool {
+	trimmed := strings.TrimRightFunc(turn, func(r rune) bool {
+		return unicode.IsSpace(r) || r == '。' || r == '.' || r == '~' || r == '～'
+	})
+	if trimmed == "" {
+		return false
+	}
+	last, _ := utf8.DecodeLastRuneInString(trimmed)
+	switch last {
+	case '?', '？', '吗', '嗎', '么', '麼', '呢', '咩', '嘛', '未':
+		return true
+	}
+	return false
 }

@@ -254,6 +254,11 @@ func (c *Classifier) scaledWeight(state *State, sig *Signal, sp *speech) float64
 		// mislabel speakers and people echo the script ("so I buy the
 		// cards and send you the codes?").
 		weight *= ownWeight
+		if sp.asks && sig.Role == RoleMoneyMove {
+			// Asking whether a payment is needed ("需要我提供验证码吗？")
+			// is not the party demanding it: their answer decides.
+			weight *= ownQuestionWeight
+		}
 		if echoRoles[sig.Role] {
 			state.UserRaised[sig.ID] = true
 		}
@@ -326,6 +331,10 @@ const ownPretextWeight = 0.3
 
 // ownWeight scales the protected person's own words.
 const ownWeight = 0.35
+
+// ownQuestionWeight further scales a money move the protected person asks
+// about in their own question.
+const ownQuestionWeight = 0.4
 
 // A negation cue negates a phrase when it stands up to negationBefore
 // folded runes before it in its clause ("we will never ask you for your
@@ -406,7 +415,8 @@ func sameSentence(folded *Folded, from, to int32) bool {
 // 现在请您把验证码告诉我"): the negation ends where the speaker moves on.
 func (c *Classifier) scopeBroken(folded *Folded, matches []match, from, to int32) bool {
 	for _, m := range matches {
-		if m.start < from || m.end > to {
+		// A break may open the phrase itself ("别转旧卡，转到这个新卡").
+		if m.start < from || m.start > to {
 			continue
 		}
 		if c.hasPayload(m, payloadContrast) || c.hasPayload(m, payloadScopeBreak) && folded.PunctBefore[m.start] {

@@ -71,13 +71,27 @@ var yardstickTargets = []target{
 	// 131 honest) written blind by a sixth helper in the second session of
 	// 2026-12-07. Blind scores: 6a9612a (start of that session) 69.1%
 	// recall, 46.4% at scam, 6.1% false alarms (1.5% at scam level), early
-	// 54.6%, frames 85.5%; after the yardstick5 mechanisms (still unseen)
-	// 71.1%, 51.5%, 6.1% (1.5%). These floors keep the second score.
-	{"yardstick6.jsonl", "recall", 0.71, false},
-	{"yardstick6.jsonl", "scam_recall", 0.51, false},
-	{"yardstick6.jsonl", "false_alarm", 0.062, true},
-	{"yardstick6.jsonl", "false_alarm_scam", 0.016, true},
-	// probes.jsonl: 24 mechanism probes written in that session from the
+	// 54.6%, frames 85.5%; 3519e89 (after the yardstick5 mechanisms, still
+	// unseen) 71.1%, 51.5%, 6.1% (1.5%). Its errors were read after that
+	// (codes "sent by mistake", cash handed to couriers, guided online
+	// banking, new payees, marketplace fee dodging, rentals nobody may see):
+	// a dev set now.
+	{"yardstick6.jsonl", "recall", 0.86, false},
+	{"yardstick6.jsonl", "scam_recall", 0.64, false},
+	{"yardstick6.jsonl", "false_alarm", 0.04, true},
+	{"yardstick6.jsonl", "false_alarm_scam", 0.0, true},
+	// yardstick7.jsonl: 234 conversations (168 live, 66 framed; 99 scams,
+	// 135 honest) written blind by a seventh helper in the same session and
+	// NEVER read: 6a9612a 66.7% recall, 49.5% at scam, 8.9% false alarms
+	// (0.0% at scam level), early 57.6%, frames 81.2%; 3519e89 70.7%,
+	// 51.5%, 8.9% (0.0%); at the session's end 74.7%, 56.6%, 10.4% (0.0%).
+	// Score it before reading it; these floors only keep the last score.
+	{"yardstick7.jsonl", "recall", 0.74, false},
+	{"yardstick7.jsonl", "scam_recall", 0.56, false},
+	{"yardstick7.jsonl", "false_alarm", 0.105, true},
+	{"yardstick7.jsonl", "false_alarm_scam", 0.0, true},
+	// probes.jsonl: 24 mechanism probes (and 12 more from the second
+	// session of 2026-12-07: p25–p36) written in that session from the
 	// advisories' descriptions (TW ATM instalments, HK guess-who, fake
 	// officials, safe accounts, flight rebooking, recovery fees, new-number
 	// relatives, Medicare, pig butchering) and honest look-alikes of the
