@@ -101,6 +101,7 @@ var lookalikeBrands = map[string][]string{
 	"shopee":        {"shopee.sg", "shopee.tw", "shopee.com.my", "shopee.co.id", "shopee.ph", "shopee.vn", "shopee.co.th"},
 	"facebook":      {"facebook.com", "fb.com"},
 	"whatsapp":      {"whatsapp.com", "whatsapp.net"},
+	"hkpost":        {"hongkongpost.hk"},
 }
 
 // findLinks returns the web addresses in text with the signal each one raises.
@@ -121,6 +122,12 @@ func findLinks(text string) []codeHit {
 			continue
 		}
 		token := strings.TrimRight(text[i:j], ".,;:!?)'\"")
+		// "a purchase at BESTBUY.COM": a card alert names the merchant in
+		// capitals; nobody types a link to click that way.
+		if merchantDescriptor(token) {
+			i = j
+			continue
+		}
 		// "Click:http://…" and "details.www.bank.tk": the address starts
 		// at its scheme or at www.
 		if k := indexFold(token, "http"); k > 0 {
@@ -250,6 +257,7 @@ var officialWords = map[string]bool{
 	"account": true, "billing": true, "renzheng": true, "kefu": true, "tuikuan": true, "pay": true,
 	"payment": true, "fee": true, "fees": true, "fine": true, "fines": true, "support": true,
 	"service": true, "services": true, "help": true, "update": true,
+	"reward": true, "bonus": true, "redeem": true, "claim": true, "prize": true,
 }
 
 // borrowsAuthority reports a host that dresses up as an authority or a
@@ -288,4 +296,22 @@ func ownDomain(host string) bool {
 		}
 	}
 	return false
+}
+
+// merchantDescriptor reports a bare domain written in capitals with no
+// scheme or path, as banks print the merchant of a card payment.
+func merchantDescriptor(token string) bool {
+	if strings.ContainsAny(token, "/:") {
+		return false
+	}
+	letters := 0
+	for _, r := range token {
+		switch {
+		case r >= 'a' && r <= 'z':
+			return false
+		case r >= 'A' && r <= 'Z':
+			letters++
+		}
+	}
+	return letters >= 4
 }

@@ -99,6 +99,9 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 		}
 	}
 	c.recordBrands(state, matches, sp)
+	if t.From == SpeakerOther {
+		state.OtherSpoke = true
+	}
 	return changed
 }
 
@@ -233,7 +236,8 @@ func (c *Classifier) speechActs(text string, folded *Folded, matches []match, fr
 			p := c.payloads[ref]
 			switch {
 			case p.kind == payloadReporting:
-				cues.reporting = true
+				// "需要我提供…吗" holds "要我" without anyone telling.
+				cues.reporting = cues.reporting || !c.insideMask(matches, m)
 			case p.kind == payloadDescribed:
 				// "你会收到一条短信" (you will get a text) tells the reader
 				// what is about to happen: an instruction, not a story.

@@ -79,6 +79,9 @@ type State struct {
 	// party asked of them ("he said to buy Google Play cards"): a later
 	// "should I?" asks about it.
 	ReportedHard bool `json:"reported_hard,omitempty"`
+	// OtherSpoke: a turn of the other party was seen. Before one, the
+	// user's turns speak to us, not to a party in the conversation.
+	OtherSpoke bool `json:"other_spoke,omitempty"`
 }
 
 // NewState returns the state of an empty conversation.
@@ -245,6 +248,10 @@ func (c *Classifier) scaledWeight(state *State, sig *Signal, sp *speech) float64
 	weight := sig.Weight
 	switch {
 	case sig.Role == RoleWarning || sig.Role == RoleInquiry:
+	case sp.speaker == SpeakerUser && sp.asksToAct && !state.OtherSpoke && !state.Retold:
+		// Someone telling us what they are being asked to do, and asking
+		// whether to do it ("要我先交380服装费，能交吗"), relays a script
+		// being played on them now: it counts as said.
 	case sp.voice == voiceReported:
 		weight *= reportedWeight
 	case sp.voice == voiceThirdParty:

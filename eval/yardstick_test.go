@@ -81,17 +81,29 @@ var yardstickTargets = []target{
 	{"yardstick6.jsonl", "false_alarm", 0.04, true},
 	{"yardstick6.jsonl", "false_alarm_scam", 0.0, true},
 	// yardstick7.jsonl: 234 conversations (168 live, 66 framed; 99 scams,
-	// 135 honest) written blind by a seventh helper in the same session and
-	// NEVER read: 6a9612a 66.7% recall, 49.5% at scam, 8.9% false alarms
+	// 135 honest) written blind by a seventh helper in the same session.
+	// Blind scores: 6a9612a 66.7% recall, 49.5% at scam, 8.9% false alarms
 	// (0.0% at scam level), early 57.6%, frames 81.2%; 3519e89 70.7%,
-	// 51.5%, 8.9% (0.0%); at the session's end 74.7%, 56.6%, 10.4% (0.0%).
-	// Score it before reading it; these floors only keep the last score.
-	{"yardstick7.jsonl", "recall", 0.74, false},
-	{"yardstick7.jsonl", "scam_recall", 0.56, false},
-	{"yardstick7.jsonl", "false_alarm", 0.105, true},
+	// 51.5%, 8.9% (0.0%); c42b81a 74.7%, 56.6%, 10.4% (0.0%). Its errors
+	// were read after that (refunds to "your payment account", merchants
+	// in capitals, fees "refunded afterwards", prize fees, relayed scripts
+	// asked about, friends-and-family payments): a dev set now.
+	{"yardstick7.jsonl", "recall", 0.91, false},
+	{"yardstick7.jsonl", "scam_recall", 0.67, false},
+	{"yardstick7.jsonl", "false_alarm", 0.045, true},
 	{"yardstick7.jsonl", "false_alarm_scam", 0.0, true},
+	// yardstick8.jsonl: 210 conversations (150 live, 60 framed; 87 scams,
+	// 123 honest; written for variety: recovery agents, mules, charities,
+	// debt collectors, customs, sextortion, AI voices) by an eighth helper.
+	// Blind scores: 6a9612a 59.8% recall, 37.9% at scam, 6.5% false alarms
+	// (0.0% at scam level); c42b81a 66.7%, 42.5%, 8.1% (0.8%); after the
+	// yardstick7 mechanisms 65.5%, 43.7%, 7.3% (0.8%).
+	{"yardstick8.jsonl", "recall", 0.65, false},
+	{"yardstick8.jsonl", "scam_recall", 0.43, false},
+	{"yardstick8.jsonl", "false_alarm", 0.074, true},
+	{"yardstick8.jsonl", "false_alarm_scam", 0.009, true},
 	// probes.jsonl: 24 mechanism probes (and 12 more from the second
-	// session of 2026-12-07: p25–p36) written in that session from the
+	// session of 2026-12-07: p25–p42) written in that session from the
 	// advisories' descriptions (TW ATM instalments, HK guess-who, fake
 	// officials, safe accounts, flight rebooking, recovery fees, new-number
 	// relatives, Medicare, pig butchering) and honest look-alikes of the
