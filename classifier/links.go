@@ -122,6 +122,12 @@ func findLinks(text string) []codeHit {
 			continue
 		}
 		token := strings.TrimRight(text[i:j], ".,;:!?)'\"")
+		// "請更新：sf-express.top" folds its colon to ":" right before
+		// the address: it is punctuation, not part of the host.
+		if trimmed := strings.TrimLeft(token, ":;,!?('\""); len(trimmed) < len(token) {
+			i += len(token) - len(trimmed)
+			token = trimmed
+		}
 		// "a purchase at BESTBUY.COM": a card alert names the merchant in
 		// capitals; nobody types a link to click that way.
 		if merchantDescriptor(token) {

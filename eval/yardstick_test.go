@@ -96,12 +96,14 @@ var yardstickTargets = []target{
 	// 123 honest; written for variety: recovery agents, mules, charities,
 	// debt collectors, customs, sextortion, AI voices) by an eighth helper.
 	// Blind scores: 6a9612a 59.8% recall, 37.9% at scam, 6.5% false alarms
-	// (0.0% at scam level); c42b81a 66.7%, 42.5%, 8.1% (0.8%); after the
-	// yardstick7 mechanisms 65.5%, 43.7%, 7.3% (0.8%).
-	{"yardstick8.jsonl", "recall", 0.65, false},
-	{"yardstick8.jsonl", "scam_recall", 0.43, false},
-	{"yardstick8.jsonl", "false_alarm", 0.074, true},
-	{"yardstick8.jsonl", "false_alarm_scam", 0.009, true},
+	// (0.0% at scam level); c42b81a 66.7%, 42.5%, 8.1% (0.8%); 90ab111
+	// 65.5%, 43.7%, 7.3% (0.8%). Its errors were read after that (seed
+	// phrases, sextortion, mules, rented accounts, donations to personal
+	// accounts, bail, refundable fees in English): a dev set now.
+	{"yardstick8.jsonl", "recall", 0.90, false},
+	{"yardstick8.jsonl", "scam_recall", 0.64, false},
+	{"yardstick8.jsonl", "false_alarm", 0.034, true},
+	{"yardstick8.jsonl", "false_alarm_scam", 0.0, true},
 	// probes.jsonl: 24 mechanism probes (and 12 more from the second
 	// session of 2026-12-07: p25–p42) written in that session from the
 	// advisories' descriptions (TW ATM instalments, HK guess-who, fake
