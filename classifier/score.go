@@ -86,6 +86,9 @@ var rolePairs = []rolePair{
 	{RoleLure, RolePivot, 0.70, 0},
 	// "Pay the handling fee here: <link>": the smishing text's whole script.
 	{RoleMoneyMove, RoleLink, 0.90, 0.5},
+	// "Your parcel is held / your points expire: update here <look-alike>":
+	// a story and an address that borrows a brand it does not belong to.
+	{RolePretext, RoleLink, 0.95, 0.5},
 }
 
 // stacking is how much further signals of a role add beyond the strongest:

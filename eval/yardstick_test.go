@@ -104,6 +104,15 @@ var yardstickTargets = []target{
 	{"yardstick8.jsonl", "scam_recall", 0.64, false},
 	{"yardstick8.jsonl", "false_alarm", 0.034, true},
 	{"yardstick8.jsonl", "false_alarm_scam", 0.0, true},
+	// yardstick9.jsonl: 252 conversations (186 live, 66 framed; 108
+	// scams, 144 honest; common scripts as people really write them) by a
+	// ninth helper. Blind scores: 6a9612a 66.7% recall, 54.6% at scam, 6.9%
+	// false alarms (0.7% at scam level); 90ab111 74.1%, 61.1%, 6.2% (0.7%);
+	// a629c93 75.0%, 62.0%, 5.6% (0.7%).
+	{"yardstick9.jsonl", "recall", 0.75, false},
+	{"yardstick9.jsonl", "scam_recall", 0.62, false},
+	{"yardstick9.jsonl", "false_alarm", 0.056, true},
+	{"yardstick9.jsonl", "false_alarm_scam", 0.007, true},
 	// probes.jsonl: 24 mechanism probes (and 12 more from the second
 	// session of 2026-12-07: p25–p42) written in that session from the
 	// advisories' descriptions (TW ATM instalments, HK guess-who, fake
