@@ -108,11 +108,23 @@ var yardstickTargets = []target{
 	// scams, 144 honest; common scripts as people really write them) by a
 	// ninth helper. Blind scores: 6a9612a 66.7% recall, 54.6% at scam, 6.9%
 	// false alarms (0.7% at scam level); 90ab111 74.1%, 61.1%, 6.2% (0.7%);
-	// a629c93 75.0%, 62.0%, 5.6% (0.7%).
-	{"yardstick9.jsonl", "recall", 0.75, false},
-	{"yardstick9.jsonl", "scam_recall", 0.62, false},
+	// a629c93 75.0%, 62.0%, 5.6% (0.7%). Its errors were read after that
+	// (cards shown to a camera, paying in to be paid more, marketplace
+	// "business upgrades", sending money to yourself, bills overdue,
+	// foreign caller IDs explained away): a dev set now.
+	{"yardstick9.jsonl", "recall", 0.91, false},
+	{"yardstick9.jsonl", "scam_recall", 0.73, false},
 	{"yardstick9.jsonl", "false_alarm", 0.056, true},
 	{"yardstick9.jsonl", "false_alarm_scam", 0.007, true},
+	// yardstick10.jsonl: 231 conversations (171 live, 60 framed; 100
+	// scams, 131 honest) by a tenth helper, NEVER read: 6a9612a 66.0%
+	// recall, 46.0% at scam, 4.6% false alarms (0.8% at scam level), early
+	// 63.0%; cf9b200 76.0%, 59.0%, 4.6% (0.8%), early 72.0%; unchanged by
+	// the yardstick9 work. Score it before reading it.
+	{"yardstick10.jsonl", "recall", 0.76, false},
+	{"yardstick10.jsonl", "scam_recall", 0.59, false},
+	{"yardstick10.jsonl", "false_alarm", 0.046, true},
+	{"yardstick10.jsonl", "false_alarm_scam", 0.008, true},
 	// probes.jsonl: 24 mechanism probes (and 12 more from the second
 	// session of 2026-12-07: p25–p42) written in that session from the
 	// advisories' descriptions (TW ATM instalments, HK guess-who, fake
