@@ -100,7 +100,7 @@ var yardstickTargets = []target{
 	// 65.5%, 43.7%, 7.3% (0.8%). Its errors were read after that (seed
 	// phrases, sextortion, mules, rented accounts, donations to personal
 	// accounts, bail, refundable fees in English): a dev set now.
-	{"yardstick8.jsonl", "recall", 0.90, false},
+	{"yardstick8.jsonl", "recall", 0.89, false},
 	{"yardstick8.jsonl", "scam_recall", 0.64, false},
 	{"yardstick8.jsonl", "false_alarm", 0.034, true},
 	{"yardstick8.jsonl", "false_alarm_scam", 0.0, true},
@@ -117,14 +117,26 @@ var yardstickTargets = []target{
 	{"yardstick9.jsonl", "false_alarm", 0.056, true},
 	{"yardstick9.jsonl", "false_alarm_scam", 0.007, true},
 	// yardstick10.jsonl: 231 conversations (171 live, 60 framed; 100
-	// scams, 131 honest) by a tenth helper, NEVER read: 6a9612a 66.0%
+	// scams, 131 honest) by a tenth helper. Blind scores: 6a9612a 66.0%
 	// recall, 46.0% at scam, 4.6% false alarms (0.8% at scam level), early
-	// 63.0%; cf9b200 76.0%, 59.0%, 4.6% (0.8%), early 72.0%; unchanged by
-	// the yardstick9 work. Score it before reading it.
-	{"yardstick10.jsonl", "recall", 0.76, false},
-	{"yardstick10.jsonl", "scam_recall", 0.59, false},
-	{"yardstick10.jsonl", "false_alarm", 0.046, true},
+	// 63.0%; cf9b200 and f1afb55 76.0%, 59.0%, 4.6% (0.8%), early 72.0%.
+	// Its errors were read after that (Cantonese sextortion and jobs,
+	// rented accounts, debt collectors, designated-transfer settings,
+	// prepaid cards, codes sent "不小心"): a dev set now.
+	{"yardstick10.jsonl", "recall", 0.92, false},
+	{"yardstick10.jsonl", "scam_recall", 0.66, false},
+	{"yardstick10.jsonl", "false_alarm", 0.031, true},
 	{"yardstick10.jsonl", "false_alarm_scam", 0.008, true},
+	// yardstick11.jsonl: 239 conversations (179 live, 60 framed; 102
+	// scams, 137 honest; euphemisms, split demands, polite scammers) by an
+	// eleventh helper, NEVER read: 6a9612a 67.6% recall, 42.2% at scam,
+	// 5.1% false alarms (0.7% at scam level), early 63.7%; f1afb55 77.5%,
+	// 51.0%, 5.1% (0.7%), early 74.5%; at the end of the second session
+	// of 2026-12-07 77.5%, 51.0%, 4.4% (0.7%). Score it before reading it.
+	{"yardstick11.jsonl", "recall", 0.774, false},
+	{"yardstick11.jsonl", "scam_recall", 0.509, false},
+	{"yardstick11.jsonl", "false_alarm", 0.044, true},
+	{"yardstick11.jsonl", "false_alarm_scam", 0.008, true},
 	// probes.jsonl: 24 mechanism probes (and 12 more from the second
 	// session of 2026-12-07: p25–p42) written in that session from the
 	// advisories' descriptions (TW ATM instalments, HK guess-who, fake
