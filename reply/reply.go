@@ -276,6 +276,14 @@ type Options struct {
 	// guess is weak, shows no region's lines — only the brand's own channel
 	// and advice that holds anywhere.
 	Region string
+	// RegionFinal says Region is the caller's decision even when empty: the
+	// caller weighed everything it knows (the bot: the setting, Telegram's
+	// language_code, the conversation) and found no usable guess. The reply
+	// then shows no region's lines, instead of guessing again from the
+	// verdict alone, which would overrule the user's own language (a
+	// Traditional-Chinese user forwarding a Simplified script is not on the
+	// mainland for that).
+	RegionFinal bool
 }
 
 // Format is how a reply is written.
@@ -397,7 +405,7 @@ type audience struct {
 func (r *Renderer) audienceFor(v classifier.Verdict, opts Options) audience {
 	lang := replyLang(opts.Lang, v.Language)
 	userRegion := catalog.NormalizeRegion(opts.Region)
-	if userRegion == "" {
+	if userRegion == "" && !opts.RegionFinal {
 		evidence := region.Evidence{Script: v.Language}
 		if v.Brand != "" {
 			evidence.Brands = []string{v.Brand}
@@ -457,12 +465,7 @@ func (r *Renderer) compose(v classifier.Verdict, opts Options) message {
 	}
 	if knownType {
 		m.typeKey = scamType.Names.In(a.textLang)
-		for _, never := range scamType.NeverDoes.In(a.textLang) {
-			if r.fits(a, never) {
-				m.remember = never
-				break
-			}
-		}
+		m.remember = r.catalog.NeverDoesFor(v.Type, a.textLang, a.allowed...)
 	}
 	m.explanation = cleanExplanation(v.Explanation)
 	m.quotes = r.quotes(v, m.t)

@@ -101,7 +101,7 @@ func (b *Chats) OnMoreButton(ctx context.Context, q *models.CallbackQuery, id st
 	if err != nil {
 		return b.answerGone(ctx, chat, &q.From, err)
 	}
-	full := b.Replies.RenderHTML(a.Verdict, reply.Options{Lang: a.Lang, Region: a.Region})
+	full := b.Replies.RenderHTML(a.Verdict, reply.Options{Lang: a.Lang, Region: a.Region, RegionFinal: true})
 	t := b.Texts.In(full.Lang)
 	keyboard := b.replyKeyboard(full.Lang, id, false, warns(a.Verdict), b.caseRows(t, id, a.Consent))
 	params := &tgbot.EditMessageTextParams{ChatID: chat, MessageID: message, Text: full.Text, ParseMode: models.ParseModeHTML,
@@ -121,7 +121,7 @@ func (b *Chats) OnLostButton(ctx context.Context, q *models.CallbackQuery, id st
 	if err != nil {
 		return b.answerGone(ctx, chat, &q.From, err)
 	}
-	steps := b.Replies.AfterLoss(intent.Loss{}, a.Verdict, reply.Options{Lang: a.Lang, Region: a.Region}, reply.HTML)
+	steps := b.Replies.AfterLoss(intent.Loss{}, a.Verdict, reply.Options{Lang: a.Lang, Region: a.Region, RegionFinal: true}, reply.HTML)
 	b.SendText(chat, false, "after_loss", steps.Text, q.Message.Message.ID)
 	return ""
 }
@@ -183,7 +183,7 @@ func (b *Chats) answerLoss(ctx context.Context, msg *models.Message, text string
 	if msg.From != nil {
 		where.LanguageCode = msg.From.LanguageCode
 	}
-	opts := reply.Options{Lang: b.ownLang(ctx, settings, msg.From, text), Region: conversation.UsableRegion(b.RegionOf(where))}
+	opts := reply.Options{Lang: b.ownLang(ctx, settings, msg.From, text), Region: conversation.UsableRegion(b.RegionOf(where)), RegionFinal: true}
 	steps := b.Replies.AfterLoss(loss, verdict, opts, reply.HTML)
 	b.SendText(chat, false, "after_loss", steps.Text, msg.ID)
 }
