@@ -14,6 +14,8 @@ const (
 	EnvModerators = "SCAMGUARD_MODERATORS"
 	// EnvModChat is the moderators' group chat id, where case cards go.
 	EnvModChat = "SCAMGUARD_MOD_CHAT"
+	// EnvModLang is the language of the moderators' group: zh or en.
+	EnvModLang = "SCAMGUARD_MOD_LANG"
 	// EnvConsoleURL is the console's public base URL for sign-in links
 	// (https://mod.example.org); default http://<the bot's HTTP address>.
 	EnvConsoleURL = "SCAMGUARD_CONSOLE_URL"

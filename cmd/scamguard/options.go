@@ -51,6 +51,7 @@ type settings struct {
 type reviewSettings struct {
 	moderators    review.Moderators
 	modChat       int64
+	modLang       string
 	consoleURL    string
 	consoleSecret []byte
 }
@@ -198,6 +199,14 @@ var reviewOptions = []option{
 			if s.review.modChat, err = strconv.ParseInt(v, 10, 64); err != nil {
 				return errors.New("want a Telegram chat id such as -1001234567890")
 			}
+			return nil
+		}},
+	{Env: review.EnvModLang, Flag: "mod-lang", Default: review.ModLangEn, Help: "Language of the cards and answers in the moderators' group: zh or en. A moderator's own chat with the bot and the console follow their Telegram language.",
+		set: func(s *settings, v string) error {
+			if v != review.ModLangZh && v != review.ModLangEn {
+				return errors.New("want zh or en")
+			}
+			s.review.modLang = v
 			return nil
 		}},
 	{Env: review.EnvConsoleURL, Flag: "console-url", Shown: "http://<" + envHTTPAddr + ">", Help: "Public base URL of the console at /review, for /console sign-in links.",
