@@ -249,6 +249,12 @@ func (b *Bot) Run(ctx context.Context) error {
 		b.room.Log.Info("serving /metrics", "addr", listener.Addr().String())
 	}
 	b.registerCommands(ctx)
+	unansweredCtx, stopUnanswered := context.WithCancel(ctx)
+	unanswered := make(chan struct{})
+	go func() {
+		defer close(unanswered)
+		b.moderation.RunUnanswered(unansweredCtx)
+	}()
 
 	var err error
 	if b.cfg.WebhookURL != "" {
@@ -256,6 +262,8 @@ func (b *Bot) Run(ctx context.Context) error {
 	} else {
 		err = b.runPolling(ctx, serveErr)
 	}
+	stopUnanswered()
+	<-unanswered // its messages are queued before the send queue drains
 	if server != nil {
 		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		server.Shutdown(shutdownCtx)

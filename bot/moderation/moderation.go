@@ -436,3 +436,37 @@ func (b *Desk) sendConsoleLink(ctx context.Context, msg *models.Message, t revie
 	}
 	b.SendText(chat, group, "console", html.EscapeString(fmt.Sprintf(t.Card.ConsoleLink, link)), 0)
 }
+
+// RunUnanswered tells users who asked a human and heard nothing within the
+// queue's AnswerWithin that nobody could look yet, until ctx ends. The
+// cases wait on a due-set in Redis (review.Queue.Unanswered), so a restart
+// loses none; it polls a quarter of AnswerWithin apart, at most a minute.
+func (b *Desk) RunUnanswered(ctx context.Context) {
+	if b.Review == nil {
+		return
+	}
+	every := min(b.Review.AnswerWithin()/4, time.Minute)
+	every = max(every, 10*time.Millisecond)
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		b.tellUnanswered(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// tellUnanswered sends each case now due its "nobody could look yet"
+// message.
+func (b *Desk) tellUnanswered(ctx context.Context) {
+	cases, err := b.Review.Unanswered(ctx, time.Now())
+	if err != nil && ctx.Err() == nil {
+		b.Degrade("review", err)
+	}
+	for _, c := range cases {
+		b.SendText(c.Chat, c.Chat < 0, "unanswered", html.EscapeString(review.UnansweredText(c)), 0)
+	}
+}

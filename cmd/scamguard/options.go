@@ -52,6 +52,7 @@ type reviewSettings struct {
 	moderators    review.Moderators
 	modChat       int64
 	modLang       string
+	answerWithin  time.Duration
 	consoleURL    string
 	consoleSecret []byte
 }
@@ -209,6 +210,8 @@ var reviewOptions = []option{
 			s.review.modLang = v
 			return nil
 		}},
+	{Env: review.EnvAnswerWithin, Flag: "human-answer-within", Default: "24h", Help: "Ask a human: when no moderator decides within this time, the user is told so, that the bot's answer stands and how to verify it (kept in Redis, so a restart loses none).",
+		set: durationInto(func(s *settings) *time.Duration { return &s.review.answerWithin }, "24h", false)},
 	{Env: review.EnvConsoleURL, Flag: "console-url", Shown: "http://<" + envHTTPAddr + ">", Help: "Public base URL of the console at /review, for /console sign-in links.",
 		set: func(s *settings, v string) error { s.review.consoleURL = strings.TrimRight(v, "/"); return nil }},
 	{Env: review.EnvConsoleSecret, Shown: "random per start", Help: "Key (16+ characters) that signs console sign-in links; set it when several replicas serve the console.",
