@@ -56,6 +56,34 @@ func TestJourneyTaiwanATMScam(t *testing.T) {
 	j.check("taiwan-atm-scam")
 }
 
+// A Hong Kong user (Telegram zh-hk) starts the bot, says they live in
+// Hong Kong, and forwards a Cantonese "parcel with contraband, move your
+// money to a safe account" call: the reply is in Traditional Chinese in
+// Hong Kong's words, shows only Hong Kong's line (防騙易熱線 18222, the one
+// Hong Kong number in the catalogue; nothing of the mainland), and so do
+// "why / more", the steps after the loss, and a loss typed in Cantonese.
+func TestJourneyHongKongSafeAccount(t *testing.T) {
+	t.Parallel()
+	j := newJourney(t, 15005, "zh-hk")
+	j.types("/start", 2) // the introduction and where do you live
+	j.press("set:region:HK", 0, 1)
+	j.forwards(1,
+		"你好，我係速遞公司客服，你嘅包裹入面有違禁品，已經轉咗去內地公安處理。",
+		"而家要你配合調查，將戶口啲錢轉去安全賬戶核查，唔好同屋企人講。")
+	j.press("more:", 0, 1)
+	j.press("lost:", 1, 0)
+	j.types("我已經轉咗錢俾佢，點算好？", 1)
+	j.check("hong-kong-safe-account")
+	for _, call := range j.calls() {
+		text := call.Params["text"]
+		for _, mainland := range []string{"96110", "110", "95588", "95533", "工商", "建设", "建設", "淘宝", "淘寶", "12381"} {
+			if strings.Contains(text, mainland) {
+				t.Errorf("a Hong Kong user was shown %q:\n%s", mainland, text)
+			}
+		}
+	}
+}
+
 // "你好" gets how to use the bot; a question about a script gets the
 // scam's name and a clear answer, not "no signs".
 func TestJourneyGreetingAndQuestion(t *testing.T) {
