@@ -12,8 +12,9 @@ import (
 // The journeys of issue #15, each a golden transcript (transcript_test.go).
 
 // A mainland user starts the bot, says where they live, forwards a scam,
-// opens "why / more", says they already did it, forwards more of the same
-// script, and types that they already sent the card codes.
+// opens "why / more", says they already did it, asks for a card to warn
+// their family, forwards more of the same script, and types that they
+// already sent the card codes.
 func TestJourneyMainlandScamToAfterLoss(t *testing.T) {
 	t.Parallel()
 	j := newJourney(t, 15001, "zh-hans")
@@ -22,9 +23,19 @@ func TestJourneyMainlandScamToAfterLoss(t *testing.T) {
 	j.forwards(1, foundingScam...)
 	j.press("more:", 0, 1)
 	j.press("lost:", 1, 0)
+	j.press("share:", 1, 0) // a card to forward to the family
 	j.forwards(1, "现在请您下载会议软件，打开屏幕共享，我一步一步指导您操作。")
 	j.types("我已经把卡密发给他了，怎么办？", 1)
 	j.check("mainland-scam-to-after-loss")
+	for _, call := range j.calls() {
+		if text := call.Params["text"]; strings.Contains(text, "提醒家人：") {
+			for _, private := range []string{"8861", "3307", "羽绒服", "借呗把额度", "当当账号"} {
+				if strings.Contains(text, private) {
+					t.Errorf("the card for the family carries %q of the conversation:\n%s", private, text)
+				}
+			}
+		}
+	}
 }
 
 // An English-speaking user whose Telegram says only "en" forwards a scam

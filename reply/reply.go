@@ -76,7 +76,18 @@ type texts struct {
 	UpdateNew             string            `yaml:"update_new"`
 	UpdateNothingNew      string            `yaml:"update_nothing_new"`
 	AfterLoss             afterLossTexts    `yaml:"after_loss"`
+	Share                 shareTexts        `yaml:"share"`
 	Greeting              greetingTexts     `yaml:"greeting"`
+}
+
+// shareTexts frame the card a user forwards to warn their family
+// (ShareCard).
+type shareTexts struct {
+	Title    string `yaml:"title"`
+	Next     string `yaml:"next"`
+	Remember string `yaml:"remember"`
+	Verify   string `yaml:"verify"`
+	Footer   string `yaml:"footer"`
 }
 
 // afterLossTexts are the steps for someone who already paid, gave a code,
@@ -226,6 +237,8 @@ func (t texts) complete(signalMeanings map[string]string) error {
 		"after_loss.brand": t.AfterLoss.Brand, "after_loss.report": t.AfterLoss.Report,
 		"after_loss.report_generic": t.AfterLoss.ReportGeneric, "after_loss.evidence": t.AfterLoss.Evidence,
 		"after_loss.recovery": t.AfterLoss.Recovery, "greeting.title": t.Greeting.Title,
+		"share.title": t.Share.Title, "share.next": t.Share.Next, "share.remember": t.Share.Remember,
+		"share.verify": t.Share.Verify, "share.footer": t.Share.Footer,
 	} {
 		if strings.TrimSpace(value) == "" {
 			return fmt.Errorf("%s is empty", name)

@@ -31,6 +31,8 @@ import (
 type journeyTexts struct {
 	BtnMore     string            `yaml:"btn_more"`
 	BtnLost     string            `yaml:"btn_lost"`
+	BtnShare    string            `yaml:"btn_share"`
+	ShareNote   string            `yaml:"share_note"`
 	RegionAsk   string            `yaml:"region_ask"`
 	RegionOther string            `yaml:"region_other"`
 	RegionNames map[string]string `yaml:"region_names"`
@@ -61,29 +63,35 @@ func (b *Chats) journeyTextsIn(lang string) journeyTexts {
 }
 
 // Callback data of the reply's journey buttons: "more:<answer id>",
-// "lost:<answer id>"; the region question uses "set:region:<code>".
+// "lost:<answer id>", "share:<answer id>"; the region question uses
+// "set:region:<code>".
 const (
 	moreData   = "more:"
 	lostData   = "lost:"
+	shareData  = "share:"
 	regionData = "set:region:"
 )
 
 // replyKeyboard is the keyboard under a check reply: "why / more" while
-// there is more to show, "I already did it" under a warning, then the case
-// buttons (moderation.CaseButtons).
-func (b *Chats) replyKeyboard(lang, id string, more, warns bool, caseRows [][]models.InlineKeyboardButton) *models.InlineKeyboardMarkup {
+// there is more to show, "I already did it" under a warning, "warn my
+// family" under a scam, then the case buttons (moderation.CaseButtons).
+func (b *Chats) replyKeyboard(lang, id string, more bool, v classifier.Verdict, caseRows [][]models.InlineKeyboardButton) *models.InlineKeyboardMarkup {
 	jt := b.journeyTextsIn(lang)
 	var row []models.InlineKeyboardButton
 	if more {
 		row = append(row, models.InlineKeyboardButton{Text: jt.BtnMore, CallbackData: moreData + id})
 	}
-	if warns {
+	if warns(v) {
 		row = append(row, models.InlineKeyboardButton{Text: jt.BtnLost, CallbackData: lostData + id})
 	}
-	rows := caseRows
+	var rows [][]models.InlineKeyboardButton
 	if len(row) > 0 {
-		rows = append([][]models.InlineKeyboardButton{row}, caseRows...)
+		rows = append(rows, row)
 	}
+	if v.Level == classifier.LevelScam {
+		rows = append(rows, []models.InlineKeyboardButton{{Text: jt.BtnShare, CallbackData: shareData + id}})
+	}
+	rows = append(rows, caseRows...)
 	return &models.InlineKeyboardMarkup{InlineKeyboard: rows}
 }
 
@@ -103,7 +111,7 @@ func (b *Chats) OnMoreButton(ctx context.Context, q *models.CallbackQuery, id st
 	}
 	full := b.Replies.RenderHTML(a.Verdict, reply.Options{Lang: a.Lang, Region: a.Region, RegionFinal: true})
 	t := b.Texts.In(full.Lang)
-	keyboard := b.replyKeyboard(full.Lang, id, false, warns(a.Verdict), b.caseRows(t, id, a.Consent))
+	keyboard := b.replyKeyboard(full.Lang, id, false, a.Verdict, b.caseRows(t, id, a.Consent))
 	params := &tgbot.EditMessageTextParams{ChatID: chat, MessageID: message, Text: full.Text, ParseMode: models.ParseModeHTML,
 		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()}, ReplyMarkup: keyboard}
 	b.Send.Send(chat, false, "more", func(ctx context.Context) error {
@@ -124,6 +132,23 @@ func (b *Chats) OnLostButton(ctx context.Context, q *models.CallbackQuery, id st
 	steps := b.Replies.AfterLoss(intent.Loss{}, a.Verdict, reply.Options{Lang: a.Lang, Region: a.Region, RegionFinal: true}, reply.HTML)
 	b.SendText(chat, false, "after_loss", steps.Text, q.Message.Message.ID)
 	return ""
+}
+
+// OnShareButton answers "warn my family" under a scam warning with a card
+// to forward (reply.ShareCard): the scam, what comes next and the official
+// channels, never the conversation. The note says to forward it.
+func (b *Chats) OnShareButton(ctx context.Context, q *models.CallbackQuery, id string) string {
+	chat := q.From.ID
+	a, err := b.LoadAnswer(ctx, chat, id)
+	if err != nil {
+		return b.answerGone(ctx, chat, &q.From, err)
+	}
+	card := b.Replies.ShareCard(a.Verdict, reply.Options{Lang: a.Lang, Region: a.Region, RegionFinal: true}, reply.HTML)
+	if card.Text == "" {
+		return b.Texts.In(card.Lang).CaseExpired
+	}
+	b.SendText(chat, false, "share", card.Text, 0)
+	return b.journeyTextsIn(card.Lang).ShareNote
 }
 
 // answerGone is the note for a button whose answer is not there: expired,

@@ -256,7 +256,7 @@ func (b *Chats) answer(ctx context.Context, chat int64, br *burst, heuristic cla
 			b.Degrade("store", err)
 		}
 	}
-	keyboard := b.replyKeyboard(rendered.Lang, caseID, rendered.More != "", warns(verdict), b.caseRows(t, caseID, askConsent))
+	keyboard := b.replyKeyboard(rendered.Lang, caseID, rendered.More != "", verdict, b.caseRows(t, caseID, askConsent))
 	params := &tgbot.SendMessageParams{
 		ChatID:             chat,
 		Text:               b.withScreenshotSummary(ctx, chat, br, rendered),
