@@ -498,7 +498,7 @@ func (c *Console) logout(w http.ResponseWriter, r *http.Request) {
 func pageFuncs(t ModTexts, cat *catalog.Catalog) template.FuncMap {
 	return template.FuncMap{
 		"percent":   func(f float64) string { return strconv.FormatFloat(100*f, 'f', 0, 64) + "%" },
-		"when":      func(at time.Time) string { return at.UTC().Format("2006-01-02 15:04") + " UTC" },
+		"when":      when,
 		"add":       func(a, b int) int { return a + b },
 		"level":     func(code string) string { return Name(t.Levels, code) },
 		"status":    func(code string) string { return Name(t.Statuses, code) },
@@ -512,4 +512,13 @@ func pageFuncs(t ModTexts, cat *catalog.Catalog) template.FuncMap {
 		"brandName": func(id string) string { return t.BrandName(cat, id) },
 		"moderator": func(id int64) string { return fmt.Sprintf(t.Card.Moderator, id) },
 	}
+}
+
+// when writes a time for moderators, in UTC; nothing for no time (a case
+// not queued yet).
+func when(at time.Time) string {
+	if at.IsZero() {
+		return ""
+	}
+	return at.UTC().Format("2006-01-02 15:04") + " UTC"
 }
