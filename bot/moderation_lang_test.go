@@ -39,6 +39,12 @@ func TestModeratorsWorkInTheirLanguage(t *testing.T) {
 	text := cards[len(cards)-1].Params["text"]
 	contains(t, text, "机器人判断：诈骗", "类型：冒充电商物流客服", "送审原因：用户请求人工", "回复语言：简体中文", "依据：“", "（冒充身份）", "<b>对方：</b>")
 	noCodes(t, "the card", text)
+	for _, line := range strings.Split(text, "\n") {
+		if strings.HasPrefix(line, "用户看到的回复：") && (strings.Contains(line, "&lt;") || strings.Contains(line, "<b>") || !strings.Contains(line, "诈骗")) {
+			t.Errorf("the card's reply preview is not the reply as read: %q", line)
+		}
+	}
+	contains(t, text, "用户看到的回复：")
 	buttons := cards[len(cards)-1].Params["reply_markup"]
 	contains(t, buttons, "✅ 确认是诈骗", "❌ 不是诈骗", "🏷 改类型", "⏭ 跳过")
 

@@ -141,6 +141,18 @@ func TestPreviewOf(t *testing.T) {
 	}
 }
 
+func TestReplyPreview(t *testing.T) {
+	c := decoratedCase(1)
+	got := ReplyPreview(c, 200)
+	want := "⚠️ 这很可能是诈骗。 / 核实渠道：网信办 · “屏幕共享” & 96110"
+	if got != want {
+		t.Errorf("ReplyPreview = %q, want %q", got, want)
+	}
+	if got := ReplyPreview(c, 10); len([]rune(got)) > 10 {
+		t.Errorf("ReplyPreview(10) = %q, longer than 10", got)
+	}
+}
+
 // TestConsoleFitsAPhone opens every page of the console in headless
 // Chromium at a phone's width (390 CSS pixels), in both languages, with a
 // case whose message is one long unbroken address and whose type has a long

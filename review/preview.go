@@ -4,6 +4,8 @@ import (
 	"html"
 	"net/url"
 	"strings"
+
+	"github.com/scamguard/scamguard/internal/ellipsis"
 )
 
 // previewSpan is a piece of the reply the user got, as the console shows
@@ -78,4 +80,16 @@ func webLink(raw string) string {
 		return ""
 	}
 	return u.String()
+}
+
+// ReplyPreview is the start of the reply the user got, as plain text (its
+// formatting dropped, its lines joined with " / "), at most maxRunes: a
+// moderator's card shows what the user read without the tags.
+func ReplyPreview(c Case, maxRunes int) string {
+	var sb strings.Builder
+	for _, span := range previewOf(c.Reply) {
+		sb.WriteString(span.Text)
+	}
+	lines := strings.FieldsFunc(sb.String(), func(r rune) bool { return r == '\n' })
+	return ellipsis.Cut(strings.Join(lines, " / "), maxRunes)
 }

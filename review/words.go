@@ -47,6 +47,7 @@ type CardTexts struct {
 	Queued         string `yaml:"queued"`
 	Feedback       string `yaml:"feedback"`
 	ReplyLang      string `yaml:"reply_lang"`
+	Reply          string `yaml:"reply"`
 	Why            string `yaml:"why"`
 	More           string `yaml:"more"`
 	Decided        string `yaml:"decided"`

@@ -33,8 +33,12 @@ func (b *Desk) modTexts(ctx context.Context, chat int64, from *models.User) revi
 // levelMarks start a card by what the bot said.
 var levelMarks = map[string]string{"scam": "🚨", "suspicious": "⚠️"}
 
-// maxWhy bounds the quoted phrases of a card.
-const maxWhy = 4
+// maxWhy bounds the quoted phrases of a card, maxPreviewRunes the reply's
+// preview on it.
+const (
+	maxWhy          = 4
+	maxPreviewRunes = 160
+)
 
 // cardText is a case as moderators see it: what the bot said and why (the
 // other party's words, with what they do), why it was queued, and the
@@ -59,6 +63,9 @@ func cardText(c review.Case, t review.ModTexts, cat *catalog.Catalog) string {
 		fmt.Fprintf(&sb, "%s\n", html.EscapeString(fmt.Sprintf(t.Card.Feedback, review.Name(t.Feedback, c.Feedback))))
 	}
 	fmt.Fprintf(&sb, "%s\n", html.EscapeString(fmt.Sprintf(t.Card.ReplyLang, review.Name(t.Languages, c.Language))))
+	if preview := review.ReplyPreview(c, maxPreviewRunes); preview != "" {
+		fmt.Fprintf(&sb, "%s\n", html.EscapeString(fmt.Sprintf(t.Card.Reply, preview)))
+	}
 	if why := whyLine(c, t); why != "" {
 		fmt.Fprintf(&sb, "%s\n", html.EscapeString(fmt.Sprintf(t.Card.Why, why)))
 	}
