@@ -32,7 +32,6 @@ type journeyTexts struct {
 	BtnMore     string            `yaml:"btn_more"`
 	BtnLost     string            `yaml:"btn_lost"`
 	BtnShare    string            `yaml:"btn_share"`
-	ShareNote   string            `yaml:"share_note"`
 	RegionAsk   string            `yaml:"region_ask"`
 	RegionOther string            `yaml:"region_other"`
 	RegionNames map[string]string `yaml:"region_names"`
@@ -136,7 +135,8 @@ func (b *Chats) OnLostButton(ctx context.Context, q *models.CallbackQuery, id st
 
 // OnShareButton answers "warn my family" under a scam warning with a card
 // to forward (reply.ShareCard): the scam, what comes next and the official
-// channels, never the conversation. The note says to forward it.
+// channels, never the conversation; the card itself asks to be forwarded.
+// No note: a note would race the card in the user's chat.
 func (b *Chats) OnShareButton(ctx context.Context, q *models.CallbackQuery, id string) string {
 	chat := q.From.ID
 	a, err := b.LoadAnswer(ctx, chat, id)
@@ -148,7 +148,7 @@ func (b *Chats) OnShareButton(ctx context.Context, q *models.CallbackQuery, id s
 		return b.Texts.In(card.Lang).CaseExpired
 	}
 	b.SendText(chat, false, "share", card.Text, 0)
-	return b.journeyTextsIn(card.Lang).ShareNote
+	return ""
 }
 
 // answerGone is the note for a button whose answer is not there: expired,
