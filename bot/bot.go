@@ -57,6 +57,9 @@ type Deps struct {
 	// ModChat is the moderators' group, where new cases are posted; 0
 	// leaves them to /queue and the console.
 	ModChat int64
+	// ModLang is the language of the moderators' group: zh or en (empty:
+	// en).
+	ModLang string
 	// Console configures the web console at /review (served when Review is
 	// set); the bot fills in OnDecision.
 	Console review.ConsoleConfig
@@ -158,7 +161,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Bot, error) {
 	if err != nil {
 		return nil, err
 	}
-	b.moderation = moderation.New(room, deps.Console)
+	b.moderation = moderation.New(room, deps.Console, deps.ModLang)
 	b.private, err = private.New(room, private.Config{BurstWindow: cfg.BurstWindow, Screenshots: pages,
 		Transcriber: deps.Transcriber}, b.lanes.Add, b.moderation, b.guardians)
 	if err != nil {
@@ -246,6 +249,12 @@ func (b *Bot) Run(ctx context.Context) error {
 		b.room.Log.Info("serving /metrics", "addr", listener.Addr().String())
 	}
 	b.registerCommands(ctx)
+	unansweredCtx, stopUnanswered := context.WithCancel(ctx)
+	unanswered := make(chan struct{})
+	go func() {
+		defer close(unanswered)
+		b.moderation.RunUnanswered(unansweredCtx)
+	}()
 
 	var err error
 	if b.cfg.WebhookURL != "" {
@@ -253,6 +262,8 @@ func (b *Bot) Run(ctx context.Context) error {
 	} else {
 		err = b.runPolling(ctx, serveErr)
 	}
+	stopUnanswered()
+	<-unanswered // its messages are queued before the send queue drains
 	if server != nil {
 		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		server.Shutdown(shutdownCtx)

@@ -72,12 +72,12 @@ func TestFoundingScamBurstGetsOneReplyWithOfficialChannel(t *testing.T) {
 		t.Errorf("reply to message %d, want the burst's last message %d", replyTo.MessageID, last)
 	}
 	buttons := callbackData(t, call)
-	if len(buttons) != 5 {
-		t.Fatalf("buttons %v, want why / more, I already did it, helpful, wrong and ask a human", buttons)
+	if len(buttons) != 6 {
+		t.Fatalf("buttons %v, want why / more, I already did it, warn my family, helpful, wrong and ask a human", buttons)
 	}
 	for _, data := range buttons {
 		kind, _, _ := strings.Cut(data, ":")
-		if !slices.Contains([]string{"case", "more", "lost"}, kind) || len(data) > 64 {
+		if !slices.Contains([]string{"case", "more", "lost", "share"}, kind) || len(data) > 64 {
 			t.Errorf("callback data %q should carry only an answer id", data)
 		}
 	}

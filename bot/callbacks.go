@@ -42,17 +42,20 @@ func (b *Bot) onCallback(ctx context.Context, q *models.CallbackQuery) {
 			return
 		}
 		answer.Text = b.groups.OnSettingsButton(ctx, q, rest)
-	case "more", "lost":
+	case "more", "lost", "share":
 		// A check reply's journey buttons exist only in private chats,
 		// and find only the presser's own chat's answers.
 		if chat != q.From.ID || q.Message.Message == nil {
 			b.room.Refuse(kind, chat, q.From.ID)
 			return
 		}
-		if kind == "more" {
+		switch kind {
+		case "more":
 			answer.Text = b.private.OnMoreButton(ctx, q, rest)
-		} else {
+		case "lost":
 			answer.Text = b.private.OnLostButton(ctx, q, rest)
+		default:
+			answer.Text = b.private.OnShareButton(ctx, q, rest)
 		}
 	case "mv":
 		answer.Text = b.moderation.OnButton(ctx, q, rest)

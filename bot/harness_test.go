@@ -59,6 +59,8 @@ type harness struct {
 	// review, when set (enableReview), is the moderators' queue.
 	review  *review.Queue
 	modChat int64
+	// modLang is the moderators' group's language (SCAMGUARD_MOD_LANG).
+	modLang string
 	judge   *llm.Judge
 	console review.ConsoleConfig
 	// screenshots and transcriber, when set, read photos and voice notes.
@@ -156,7 +158,7 @@ func (h *harness) start() {
 	if h.logTo != nil {
 		deps.Log = slog.New(slog.NewTextHandler(h.logTo, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	deps.Review, deps.ModChat = h.review, h.modChat
+	deps.Review, deps.ModChat, deps.ModLang = h.review, h.modChat, h.modLang
 	deps.Judge = h.judge
 	deps.Console = h.console
 	deps.Screenshots, deps.Transcriber = h.screenshots, h.transcriber

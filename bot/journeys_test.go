@@ -12,8 +12,9 @@ import (
 // The journeys of issue #15, each a golden transcript (transcript_test.go).
 
 // A mainland user starts the bot, says where they live, forwards a scam,
-// opens "why / more", says they already did it, forwards more of the same
-// script, and types that they already sent the card codes.
+// opens "why / more", says they already did it, asks for a card to warn
+// their family, forwards more of the same script, and types that they
+// already sent the card codes.
 func TestJourneyMainlandScamToAfterLoss(t *testing.T) {
 	t.Parallel()
 	j := newJourney(t, 15001, "zh-hans")
@@ -22,9 +23,19 @@ func TestJourneyMainlandScamToAfterLoss(t *testing.T) {
 	j.forwards(1, foundingScam...)
 	j.press("more:", 0, 1)
 	j.press("lost:", 1, 0)
+	j.press("share:", 1, 0) // a card to forward to the family
 	j.forwards(1, "现在请您下载会议软件，打开屏幕共享，我一步一步指导您操作。")
 	j.types("我已经把卡密发给他了，怎么办？", 1)
 	j.check("mainland-scam-to-after-loss")
+	for _, call := range j.calls() {
+		if text := call.Params["text"]; strings.Contains(text, "提醒家人：") {
+			for _, private := range []string{"8861", "3307", "羽绒服", "借呗把额度", "当当账号"} {
+				if strings.Contains(text, private) {
+					t.Errorf("the card for the family carries %q of the conversation:\n%s", private, text)
+				}
+			}
+		}
+	}
 }
 
 // An English-speaking user whose Telegram says only "en" forwards a scam
@@ -54,6 +65,34 @@ func TestJourneyTaiwanATMScam(t *testing.T) {
 		"請您現在到ATM操作解除分期，我們會一步一步教您，不要掛電話。")
 	j.press("more:", 0, 1)
 	j.check("taiwan-atm-scam")
+}
+
+// A Hong Kong user (Telegram zh-hk) starts the bot, says they live in
+// Hong Kong, and forwards a Cantonese "parcel with contraband, move your
+// money to a safe account" call: the reply is in Traditional Chinese in
+// Hong Kong's words, shows only Hong Kong's line (防騙易熱線 18222, the one
+// Hong Kong number in the catalogue; nothing of the mainland), and so do
+// "why / more", the steps after the loss, and a loss typed in Cantonese.
+func TestJourneyHongKongSafeAccount(t *testing.T) {
+	t.Parallel()
+	j := newJourney(t, 15005, "zh-hk")
+	j.types("/start", 2) // the introduction and where do you live
+	j.press("set:region:HK", 0, 1)
+	j.forwards(1,
+		"你好，我係速遞公司客服，你嘅包裹入面有違禁品，已經轉咗去內地公安處理。",
+		"而家要你配合調查，將戶口啲錢轉去安全賬戶核查，唔好同屋企人講。")
+	j.press("more:", 0, 1)
+	j.press("lost:", 1, 0)
+	j.types("我已經轉咗錢俾佢，點算好？", 1)
+	j.check("hong-kong-safe-account")
+	for _, call := range j.calls() {
+		text := call.Params["text"]
+		for _, mainland := range []string{"96110", "110", "95588", "95533", "工商", "建设", "建設", "淘宝", "淘寶", "12381"} {
+			if strings.Contains(text, mainland) {
+				t.Errorf("a Hong Kong user was shown %q:\n%s", mainland, text)
+			}
+		}
+	}
 }
 
 // "你好" gets how to use the bot; a question about a script gets the

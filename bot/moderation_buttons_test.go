@@ -3,12 +3,14 @@ package bot_test
 import (
 	"context"
 	"encoding/json"
+	"html"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/scamguard/scamguard/bot/telegramtest"
+	"github.com/scamguard/scamguard/catalog"
 	"github.com/scamguard/scamguard/review"
 )
 
@@ -88,7 +90,7 @@ func TestModeratorRetypeBackLegitSkipAndStats(t *testing.T) {
 	if c, _ := h.review.Case(ctx, id); c.Status != review.StatusOpen {
 		t.Errorf("change type and back decided the case: %s", c.Status)
 	}
-	if got := h.press(t, card, chosen); got != "decision stored" {
+	if got := h.press(t, card, chosen); got != "Decision stored" {
 		t.Errorf("a type chosen answered %q", got)
 	}
 	wantType := strings.TrimPrefix(chosen, "mv:s:"+id+":")
@@ -97,7 +99,7 @@ func TestModeratorRetypeBackLegitSkipAndStats(t *testing.T) {
 	}
 
 	id, card = h.queueCase(t, dismissed)
-	if got := h.press(t, card, "mv:l:"+id); got != "decision stored" {
+	if got := h.press(t, card, "mv:l:"+id); got != "Decision stored" {
 		t.Errorf("not a scam answered %q", got)
 	}
 	if c, _ := h.review.Case(ctx, id); c.Status != review.StatusDismissed || c.Decision == nil || c.Decision.Outcome != review.OutcomeLegit {
@@ -108,7 +110,7 @@ func TestModeratorRetypeBackLegitSkipAndStats(t *testing.T) {
 	}
 
 	id, card = h.queueCase(t, skipped)
-	if got := h.press(t, card, "mv:k:"+id); got != "decision stored" {
+	if got := h.press(t, card, "mv:k:"+id); got != "Decision stored" {
 		t.Errorf("skip answered %q", got)
 	}
 	if c, _ := h.review.Case(ctx, id); c.Status != review.StatusSkipped {
@@ -128,8 +130,8 @@ func TestModeratorRetypeBackLegitSkipAndStats(t *testing.T) {
 	statsBefore := len(h.sent(modChat))
 	h.api.Push(telegramtest.GroupText(modChat, telegramtest.User(moderator, "Moderator"), "/stats"))
 	stats := h.waitSent(modChat, statsBefore+1)
-	contains(t, stats[len(stats)-1].Params["text"], "open 0 · confirmed 1 · dismissed 1 · skipped 1",
-		"bot precision on flagged cases: 50% (1 confirmed, 1 dismissed)", wantType+": 1")
+	contains(t, stats[len(stats)-1].Params["text"], "open 0 · confirmed 1 · not a scam 1 · skipped 1",
+		"50% right (1 confirmed, 1 dismissed)", typeNameEn(wantType)+": 1")
 }
 
 // "Ask a human" always gets an answer: the press says when to expect it,
@@ -160,7 +162,7 @@ func TestAskAHumanAlwaysGetsAnAnswer(t *testing.T) {
 			if note == "" {
 				t.Errorf("asking a human was answered %q, want when to expect an answer", texts(answers))
 			}
-			if got := h.press(t, card, "mv:"+tc.verb+":"+id); got != "decision stored" {
+			if got := h.press(t, card, "mv:"+tc.verb+":"+id); got != "Decision stored" {
 				t.Fatalf("the decision was answered %q", got)
 			}
 			sent := h.waitSent(chat, 2)
@@ -170,4 +172,10 @@ func TestAskAHumanAlwaysGetsAnAnswer(t *testing.T) {
 			contains(t, sent[1].Params["text"], tc.says)
 		})
 	}
+}
+
+// typeNameEn is a scam type's English name as a card writes it (HTML).
+func typeNameEn(slug string) string {
+	st, _ := catalog.MustLoad().ScamType(slug)
+	return html.EscapeString(st.Names.En)
 }

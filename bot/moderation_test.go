@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -67,7 +68,9 @@ func TestConsentOffQueuesNothingConsentOnQueuesOnce(t *testing.T) {
 	if cases := h.openCases(t); len(cases) != 1 || cases[0].ID != caseIDOf(share) {
 		t.Fatalf("queued %+v, want exactly the consented case", cases)
 	}
-	contains(t, cards[0].Params["text"], caseIDOf(share))
+	if data := callbackData(t, cards[0]); !slices.Contains(data, "mv:s:"+caseIDOf(share)) {
+		t.Errorf("the card's buttons %v are not the consented case's", data)
+	}
 	if strings.Contains(cards[0].Params["text"], "8861") && strings.Contains(cards[0].Params["text"], "3307") {
 		t.Log("card keeps short numbers; long ones are redacted by the store")
 	}

@@ -172,3 +172,22 @@ func (c *Catalog) NamesOtherRegion(text string, allowed ...string) (string, bool
 	}
 	return "", false
 }
+
+// NeverDoesFor is the first of a scam type's "the real one never does" lines
+// in lang that names no brand, platform, hotline or number of a region other
+// than allowed (the reader's and the impersonated brand's), or "" when the
+// type is unknown or every line does: "工商银行95588 never calls you" is no
+// help to a reader in Hong Kong. Private replies, group warnings and
+// guardian alerts all pick their line here, so they follow one rule.
+func (c *Catalog) NeverDoesFor(scamType, lang string, allowed ...string) string {
+	t, ok := c.ScamType(scamType)
+	if !ok {
+		return ""
+	}
+	for _, never := range t.NeverDoes.In(lang) {
+		if _, foreign := c.NamesOtherRegion(never, allowed...); !foreign {
+			return never
+		}
+	}
+	return ""
+}

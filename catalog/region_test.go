@@ -215,3 +215,30 @@ func TestHantVariant(t *testing.T) {
 		}
 	}
 }
+
+// TestNeverDoesFor: the "never does" line a reader gets names nothing of
+// a region other than theirs and the brand's; a type whose every line does
+// gives none.
+func TestNeverDoesFor(t *testing.T) {
+	c := mustLoad(t)
+	const safeAccount = "bank_impersonation_safe_account"
+	tests := []struct {
+		name, scamType, lang string
+		allowed              []string
+		want                 string // a part of the line; "" for none
+	}{
+		{"mainland reader", safeAccount, "zh", []string{"CN"}, "95588"},
+		{"Hong Kong reader", safeAccount, "zh-HK", []string{"HK"}, ""},
+		{"unknown region", safeAccount, "zh", nil, ""},
+		{"English reader anywhere", safeAccount, "en", []string{"GB"}, "safe account"},
+		{"unknown type", "no_such_type", "zh", []string{"CN"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := c.NeverDoesFor(tt.scamType, tt.lang, tt.allowed...)
+			if tt.want == "" && got != "" || !strings.Contains(got, tt.want) {
+				t.Errorf("NeverDoesFor(%s, %s, %v) = %q, want a line with %q", tt.scamType, tt.lang, tt.allowed, got, tt.want)
+			}
+		})
+	}
+}

@@ -23,6 +23,9 @@ type GroupOptions struct {
 	// Lang is the group's language setting; empty: the conversation's.
 	Lang   string
 	Region string
+	// RegionFinal is Options.RegionFinal: Region is the caller's decision,
+	// even when empty.
+	RegionFinal bool
 	// Who, when set, is mentioned first, so Telegram notifies them.
 	Who *Person
 }
@@ -34,11 +37,12 @@ const maxGroupChannels = 3
 // it is for, the headline, the scam type, what the real company never
 // does, and where to check. Everything from outside texts.yaml is escaped.
 //
-// The channels are the group's region's, else a usable guess's (as in a
-// private reply), never another region's; Traditional texts are in the
-// region's words.
+// The channels and the "never does" line follow the rule of a private
+// reply: the group's region's, else a usable guess's, and nothing of a
+// region other than that one and the impersonated brand's; Traditional
+// texts are in the region's words.
 func (r *Renderer) GroupWarning(v classifier.Verdict, opts GroupOptions) string {
-	a := r.audienceFor(v, Options{Lang: opts.Lang, Region: opts.Region})
+	a := r.audienceFor(v, Options{Lang: opts.Lang, Region: opts.Region, RegionFinal: opts.RegionFinal})
 	lang := a.textLang
 	t := r.texts[lang]
 	head := t.GroupNone
@@ -55,8 +59,8 @@ func (r *Renderer) GroupWarning(v classifier.Verdict, opts GroupOptions) string 
 	if v.Level != classifier.LevelNone {
 		if st, ok := r.catalog.ScamType(v.Type); ok {
 			lines = append(lines, fmt.Sprintf(t.GroupType, html.EscapeString(st.Names.In(lang))))
-			if never := st.NeverDoes.In(lang); len(never) > 0 {
-				lines = append(lines, html.EscapeString(never[0]))
+			if never := r.catalog.NeverDoesFor(v.Type, lang, a.allowed...); never != "" {
+				lines = append(lines, html.EscapeString(never))
 			}
 		}
 	}

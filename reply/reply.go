@@ -76,7 +76,18 @@ type texts struct {
 	UpdateNew             string            `yaml:"update_new"`
 	UpdateNothingNew      string            `yaml:"update_nothing_new"`
 	AfterLoss             afterLossTexts    `yaml:"after_loss"`
+	Share                 shareTexts        `yaml:"share"`
 	Greeting              greetingTexts     `yaml:"greeting"`
+}
+
+// shareTexts frame the card a user forwards to warn their family
+// (ShareCard).
+type shareTexts struct {
+	Title    string `yaml:"title"`
+	Next     string `yaml:"next"`
+	Remember string `yaml:"remember"`
+	Verify   string `yaml:"verify"`
+	Footer   string `yaml:"footer"`
 }
 
 // afterLossTexts are the steps for someone who already paid, gave a code,
@@ -226,6 +237,8 @@ func (t texts) complete(signalMeanings map[string]string) error {
 		"after_loss.brand": t.AfterLoss.Brand, "after_loss.report": t.AfterLoss.Report,
 		"after_loss.report_generic": t.AfterLoss.ReportGeneric, "after_loss.evidence": t.AfterLoss.Evidence,
 		"after_loss.recovery": t.AfterLoss.Recovery, "greeting.title": t.Greeting.Title,
+		"share.title": t.Share.Title, "share.next": t.Share.Next, "share.remember": t.Share.Remember,
+		"share.verify": t.Share.Verify, "share.footer": t.Share.Footer,
 	} {
 		if strings.TrimSpace(value) == "" {
 			return fmt.Errorf("%s is empty", name)
@@ -276,6 +289,14 @@ type Options struct {
 	// guess is weak, shows no region's lines — only the brand's own channel
 	// and advice that holds anywhere.
 	Region string
+	// RegionFinal says Region is the caller's decision even when empty: the
+	// caller weighed everything it knows (the bot: the setting, Telegram's
+	// language_code, the conversation) and found no usable guess. The reply
+	// then shows no region's lines, instead of guessing again from the
+	// verdict alone, which would overrule the user's own language (a
+	// Traditional-Chinese user forwarding a Simplified script is not on the
+	// mainland for that).
+	RegionFinal bool
 }
 
 // Format is how a reply is written.
@@ -397,7 +418,7 @@ type audience struct {
 func (r *Renderer) audienceFor(v classifier.Verdict, opts Options) audience {
 	lang := replyLang(opts.Lang, v.Language)
 	userRegion := catalog.NormalizeRegion(opts.Region)
-	if userRegion == "" {
+	if userRegion == "" && !opts.RegionFinal {
 		evidence := region.Evidence{Script: v.Language}
 		if v.Brand != "" {
 			evidence.Brands = []string{v.Brand}
@@ -457,12 +478,7 @@ func (r *Renderer) compose(v classifier.Verdict, opts Options) message {
 	}
 	if knownType {
 		m.typeKey = scamType.Names.In(a.textLang)
-		for _, never := range scamType.NeverDoes.In(a.textLang) {
-			if r.fits(a, never) {
-				m.remember = never
-				break
-			}
-		}
+		m.remember = r.catalog.NeverDoesFor(v.Type, a.textLang, a.allowed...)
 	}
 	m.explanation = cleanExplanation(v.Explanation)
 	m.quotes = r.quotes(v, m.t)

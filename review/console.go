@@ -24,8 +24,13 @@ import (
 // Path is where the console is mounted: mux.Handle(review.Path+"/", console).
 const Path = "/review"
 
-// sessionCookie names the console's session cookie.
-const sessionCookie = "sg_review"
+// sessionCookie names the console's session cookie; langCookie the
+// moderator's language (zh or en), set from the sign-in link (their
+// Telegram language) and the console's language switch.
+const (
+	sessionCookie = "sg_review"
+	langCookie    = "sg_lang"
+)
 
 // ConsoleConfig configures the web console; zero fields mean defaults.
 type ConsoleConfig struct {
@@ -53,7 +58,10 @@ type Console struct {
 	queue *Queue
 	cfg   ConsoleConfig
 	mux   *http.ServeMux
-	pages *template.Template
+	// pages are the templates per moderators' language (ModLangZh,
+	// ModLangEn), their functions naming codes in that language.
+	pages map[string]*template.Template
+	cat   *catalog.Catalog
 }
 
 //go:embed console.html
@@ -71,23 +79,22 @@ func NewConsole(q *Queue, cfg ConsoleConfig) *Console {
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 12 * time.Hour
 	}
+	cat := catalog.MustLoad() // embedded and checked by its tests
 	if cfg.ScamTypes == nil {
-		if cat, err := catalog.Load(); err == nil {
-			for _, t := range cat.ScamTypes() {
-				cfg.ScamTypes = append(cfg.ScamTypes, t.Slug)
-			}
+		for _, t := range cat.ScamTypes() {
+			cfg.ScamTypes = append(cfg.ScamTypes, t.Slug)
 		}
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	c := &Console{queue: q, cfg: cfg, mux: http.NewServeMux()}
-	c.pages = template.Must(template.New("").Funcs(template.FuncMap{
-		"percent": func(f float64) string { return strconv.FormatFloat(100*f, 'f', 0, 64) + "%" },
-		"when":    func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") },
-	}).ParseFS(consoleFS, "console.html"))
+	c := &Console{queue: q, cfg: cfg, mux: http.NewServeMux(), cat: cat, pages: map[string]*template.Template{}}
+	for _, lang := range []string{ModLangZh, ModLangEn} {
+		c.pages[lang] = template.Must(template.New("").Funcs(pageFuncs(ModTextsIn(lang), cat)).ParseFS(consoleFS, "console.html"))
+	}
 	c.mux.HandleFunc("GET "+Path+"/login", c.login)
+	c.mux.HandleFunc("GET "+Path+"/lang", c.switchLang)
 	c.mux.HandleFunc("GET "+Path+"/{$}", c.moderator(c.list))
 	c.mux.HandleFunc("GET "+Path+"/case/{id}", c.moderator(c.casePage))
 	c.mux.HandleFunc("POST "+Path+"/case/{id}/decide", c.moderator(c.csrf(c.decide)))
@@ -114,8 +121,9 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // LoginLink returns a one-time sign-in link for moderator, valid for
-// LinkTTL: the bot sends it in reply to /console.
-func (c *Console) LoginLink(ctx context.Context, moderator int64) (string, error) {
+// LinkTTL: the bot sends it in reply to /console. lang is the moderator's
+// Telegram language: the console opens in it (zh or en).
+func (c *Console) LoginLink(ctx context.Context, moderator int64, lang string) (string, error) {
 	if !c.queue.cfg.Moderators.Allowed(moderator) {
 		return "", ErrNotModerator
 	}
@@ -128,7 +136,7 @@ func (c *Console) LoginLink(ctx context.Context, moderator int64) (string, error
 		return "", err
 	}
 	token := payload + "." + c.sign(payload)
-	return c.cfg.BaseURL + Path + "/login?token=" + url.QueryEscape(token), nil
+	return c.cfg.BaseURL + Path + "/login?token=" + url.QueryEscape(token) + "&lang=" + ModLang(lang), nil
 }
 
 func (c *Console) sign(payload string) string {
@@ -153,7 +161,7 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 	}
 	issuedTo, ok, err := c.queue.db.ConsumeLoginNonce(r.Context(), parts[2])
 	if err != nil {
-		c.fail(w, "use sign-in link", err)
+		c.fail(w, r, "use sign-in link", err)
 		return
 	}
 	if !ok || issuedTo != moderator {
@@ -166,17 +174,19 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 	}
 	session, csrf := randomToken(), randomToken()
 	if err := c.queue.db.SaveSession(r.Context(), session, moderator, csrf, c.cfg.SessionTTL); err != nil {
-		c.fail(w, "start session", err)
+		c.fail(w, r, "start session", err)
 		return
 	}
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie, Value: session, Path: Path, MaxAge: int(c.cfg.SessionTTL.Seconds()),
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: overTLS(r),
 	})
+	lang := ModLang(r.URL.Query().Get("lang"))
+	c.setLang(w, r, lang)
 	// A page, not a redirect: a SameSite=Strict cookie set on a page
 	// reached from Telegram is not sent on the redirect that follows it,
 	// but is on the next same-site navigation.
-	c.render(w, "signedin", pageData{})
+	c.render(w, "signedin", pageData{Lang: lang})
 }
 
 // overTLS reports whether the request came over HTTPS, directly or through
@@ -206,7 +216,7 @@ func (c *Console) moderator(next http.HandlerFunc) http.HandlerFunc {
 		}
 		moderator, csrf, ok, err := c.queue.db.Session(r.Context(), cookie.Value)
 		if err != nil {
-			c.fail(w, "read session", err)
+			c.fail(w, r, "read session", err)
 			return
 		}
 		if !ok || !c.queue.cfg.Moderators.Allowed(moderator) {
@@ -234,16 +244,45 @@ func (c *Console) csrf(next http.HandlerFunc) http.HandlerFunc {
 func (c *Console) refuse(w http.ResponseWriter, r *http.Request, user int64, why string) {
 	c.cfg.Log.Warn("review console refused a request", "why", why, "user", user, "method", r.Method, "path", r.URL.Path)
 	w.WriteHeader(http.StatusForbidden)
-	c.render(w, "forbidden", pageData{})
+	c.render(w, "forbidden", pageData{Lang: langOf(r)})
 }
 
-func (c *Console) fail(w http.ResponseWriter, doing string, err error) {
+// fail logs what failed and tells the moderator, in their language, only
+// that it did: an error's text is for the log.
+func (c *Console) fail(w http.ResponseWriter, r *http.Request, doing string, err error) {
 	c.cfg.Log.Error("review console", "doing", doing, "err", err)
-	http.Error(w, "internal error", http.StatusInternalServerError)
+	http.Error(w, ModTextsIn(langOf(r)).Console.ErrInternal, http.StatusInternalServerError)
+}
+
+// langOf is the moderator's language: the console's cookie (from the
+// sign-in link or the switch), else the browser's first language.
+func langOf(r *http.Request) string {
+	if cookie, err := r.Cookie(langCookie); err == nil {
+		return ModLang(cookie.Value)
+	}
+	return ModLang(r.Header.Get("Accept-Language"))
+}
+
+// setLang keeps the moderator's language in a cookie for the session's
+// lifetime.
+func (c *Console) setLang(w http.ResponseWriter, r *http.Request, lang string) {
+	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: ModLang(lang), Path: Path, MaxAge: int(c.cfg.SessionTTL.Seconds()),
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: overTLS(r)})
+}
+
+// switchLang is the console's language switch: it keeps the choice and
+// goes back to the case list.
+func (c *Console) switchLang(w http.ResponseWriter, r *http.Request) {
+	c.setLang(w, r, r.URL.Query().Get("to"))
+	http.Redirect(w, r, Path+"/", http.StatusSeeOther)
 }
 
 // pageData is what every page template reads.
 type pageData struct {
+	// Lang is the moderator's language (ModLangZh or ModLangEn); T its
+	// console texts, set by render.
+	Lang      string
+	T         ConsoleTexts
 	Moderator int64
 	CSRF      string
 	Filter    listFilter
@@ -261,15 +300,17 @@ type listFilter struct{ Status, Level, Type, Lang, From, To string }
 func (c *Console) page(r *http.Request) pageData {
 	s := r.Context().Value(sessionKey{}).(session)
 	return pageData{
-		Moderator: s.moderator, CSRF: s.csrf,
+		Lang: langOf(r), Moderator: s.moderator, CSRF: s.csrf,
 		Statuses: []Status{StatusOpen, StatusConfirmed, StatusDismissed, StatusSkipped},
 		Levels:   []string{"scam", "suspicious", "none"}, Types: c.cfg.ScamTypes, Langs: []string{"zh", "zh-Hant", "en"},
 	}
 }
 
 func (c *Console) render(w http.ResponseWriter, name string, data pageData) {
+	data.Lang = ModLang(data.Lang)
+	data.T = ModTextsIn(data.Lang).Console
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if err := c.pages.ExecuteTemplate(w, name, data); err != nil {
+	if err := c.pages[data.Lang].ExecuteTemplate(w, name, data); err != nil {
 		c.cfg.Log.Error("review console: render", "page", name, "err", err)
 	}
 }
@@ -287,7 +328,7 @@ func (c *Console) list(w http.ResponseWriter, r *http.Request) {
 	}
 	cases, err := c.queue.List(r.Context(), f)
 	if err != nil {
-		c.fail(w, "list cases", err)
+		c.fail(w, r, "list cases", err)
 		return
 	}
 	data.Cases = cases
@@ -299,6 +340,8 @@ type caseView struct {
 	Case
 	Messages []messageView
 	Timeline []timelineEntry
+	// Reply is the reply the user got, formatted as Telegram showed it.
+	Reply []previewSpan
 }
 
 type messageView struct {
@@ -327,16 +370,16 @@ func (c *Console) casePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		c.fail(w, "read case", err)
+		c.fail(w, r, "read case", err)
 		return
 	}
 	data := c.page(r)
-	data.Case = viewOf(cs)
+	data.Case = viewOf(cs, ModTextsIn(data.Lang))
 	c.render(w, "case", data)
 }
 
-func viewOf(cs Case) *caseView {
-	v := &caseView{Case: cs}
+func viewOf(cs Case, t ModTexts) *caseView {
+	v := &caseView{Case: cs, Reply: previewOf(cs.Reply)}
 	matches := map[int][]string{}
 	for _, s := range cs.Verdict.Signals {
 		matches[s.MessageIndex] = append(matches[s.MessageIndex], s.Match)
@@ -344,7 +387,8 @@ func viewOf(cs Case) *caseView {
 	for i, m := range cs.Transcript {
 		v.Messages = append(v.Messages, messageView{From: m.From, Time: m.Time, Segments: highlight(m.Text, matches[i])})
 	}
-	v.Timeline = append(v.Timeline, timelineEntry{cs.Created, "bot replied: " + cs.Verdict.Level})
+	tt := t.Console
+	v.Timeline = append(v.Timeline, timelineEntry{cs.Created, fmt.Sprintf(tt.TLReplied, Name(t.Levels, cs.Verdict.Level))})
 	seen := map[string]bool{}
 	for _, s := range cs.Verdict.Signals {
 		if s.MessageIndex < 0 || s.MessageIndex >= len(cs.Transcript) || seen[s.Role] {
@@ -352,13 +396,13 @@ func viewOf(cs Case) *caseView {
 		}
 		seen[s.Role] = true
 		v.Timeline = append(v.Timeline, timelineEntry{cs.Transcript[s.MessageIndex].Time,
-			fmt.Sprintf("message %d: %s (%s)", s.MessageIndex+1, s.Role, s.ID)})
+			fmt.Sprintf(tt.TLSignal, s.MessageIndex+1, Name(t.Roles, s.Role))})
 	}
 	if !cs.Queued.IsZero() {
-		v.Timeline = append(v.Timeline, timelineEntry{cs.Queued, "queued: " + strings.Join(cs.Reasons, ", ")})
+		v.Timeline = append(v.Timeline, timelineEntry{cs.Queued, fmt.Sprintf(tt.TLQueued, t.Names(t.Reasons, cs.Reasons))})
 	}
 	if d := cs.Decision; d != nil {
-		v.Timeline = append(v.Timeline, timelineEntry{d.At, fmt.Sprintf("decided %s by %d", d.Outcome, d.By)})
+		v.Timeline = append(v.Timeline, timelineEntry{d.At, fmt.Sprintf(tt.TLDecided, Name(t.Outcomes, string(d.Outcome)), fmt.Sprintf(t.Card.Moderator, d.By))})
 	}
 	return v
 }
@@ -397,11 +441,11 @@ func (c *Console) decide(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	d := Decision{By: s.moderator, Outcome: Outcome(r.PostFormValue("outcome")), Type: r.PostFormValue("type")}
 	if _, ok := d.Outcome.status(); !ok {
-		http.Error(w, "unknown outcome", http.StatusBadRequest)
+		http.Error(w, ModTextsIn(langOf(r)).Console.ErrOutcome, http.StatusBadRequest)
 		return
 	}
 	if d.Type != "" && !containsString(c.cfg.ScamTypes, d.Type) {
-		http.Error(w, "unknown scam type", http.StatusBadRequest)
+		http.Error(w, ModTextsIn(langOf(r)).Console.ErrType, http.StatusBadRequest)
 		return
 	}
 	cs, err := c.queue.Decide(r.Context(), id, d)
@@ -410,7 +454,7 @@ func (c *Console) decide(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	case err != nil:
-		c.fail(w, "decide case", err)
+		c.fail(w, r, "decide case", err)
 		return
 	}
 	if c.cfg.OnDecision != nil {
@@ -431,7 +475,7 @@ func containsString(list []string, s string) bool {
 func (c *Console) stats(w http.ResponseWriter, r *http.Request) {
 	st, err := c.queue.Stats(r.Context(), time.Time{})
 	if err != nil {
-		c.fail(w, "compute stats", err)
+		c.fail(w, r, "compute stats", err)
 		return
 	}
 	data := c.page(r)
@@ -442,9 +486,39 @@ func (c *Console) stats(w http.ResponseWriter, r *http.Request) {
 func (c *Console) logout(w http.ResponseWriter, r *http.Request) {
 	s := r.Context().Value(sessionKey{}).(session)
 	if err := c.queue.db.DeleteSession(r.Context(), s.token); err != nil {
-		c.fail(w, "end session", err)
+		c.fail(w, r, "end session", err)
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: Path, MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: overTLS(r)})
-	c.render(w, "forbidden", pageData{})
+	c.render(w, "forbidden", pageData{Lang: langOf(r)})
+}
+
+// pageFuncs are the templates' functions for one language: each names a
+// code a case stores (level, status, type…) for moderators.
+func pageFuncs(t ModTexts, cat *catalog.Catalog) template.FuncMap {
+	return template.FuncMap{
+		"percent":   func(f float64) string { return strconv.FormatFloat(100*f, 'f', 0, 64) + "%" },
+		"when":      when,
+		"add":       func(a, b int) int { return a + b },
+		"level":     func(code string) string { return Name(t.Levels, code) },
+		"status":    func(code string) string { return Name(t.Statuses, code) },
+		"outcome":   func(code string) string { return Name(t.Outcomes, code) },
+		"stage":     func(code string) string { return Name(t.Stages, code) },
+		"language":  func(code string) string { return Name(t.Languages, code) },
+		"speaker":   func(code string) string { return Name(t.Speakers, code) },
+		"reasons":   func(codes []string) string { return t.Names(t.Reasons, codes) },
+		"engines":   func(codes []string) string { return t.Names(t.Engines, codes) },
+		"typeName":  func(slug string) string { return t.TypeName(cat, slug) },
+		"brandName": func(id string) string { return t.BrandName(cat, id) },
+		"moderator": func(id int64) string { return fmt.Sprintf(t.Card.Moderator, id) },
+	}
+}
+
+// when writes a time for moderators, in UTC; nothing for no time (a case
+// not queued yet).
+func when(at time.Time) string {
+	if at.IsZero() {
+		return ""
+	}
+	return at.UTC().Format("2006-01-02 15:04") + " UTC"
 }

@@ -38,7 +38,7 @@ func signedInClient(t testing.TB, console *Console, moderator int64) *http.Clien
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	link, err := console.LoginLink(context.Background(), moderator)
+	link, err := console.LoginLink(context.Background(), moderator, "en")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func signedInClient(t testing.TB, console *Console, moderator int64) *http.Clien
 
 func TestConsoleRefusesStrangers(t *testing.T) {
 	console, _, _, server := consoleServer(t, nil)
-	if _, err := console.LoginLink(context.Background(), stranger); err == nil {
+	if _, err := console.LoginLink(context.Background(), stranger, "en"); err == nil {
 		t.Error("LoginLink issued a link to a non-moderator")
 	}
 	// A link signed with the console's key for someone off the list (a
@@ -85,7 +85,7 @@ func TestConsoleRefusesStrangers(t *testing.T) {
 
 func TestConsoleSignInOnceAndCookie(t *testing.T) {
 	console, _, _, _ := consoleServer(t, nil)
-	link, err := console.LoginLink(context.Background(), modA)
+	link, err := console.LoginLink(context.Background(), modA, "en")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func TestConsoleSignInOnceAndCookie(t *testing.T) {
 		t.Errorf("second use of a sign-in link: %s; want 403", again.Status)
 	}
 	// Behind a TLS proxy the cookie is Secure.
-	link, _ = console.LoginLink(context.Background(), modA)
+	link, _ = console.LoginLink(context.Background(), modA, "en")
 	req, _ := http.NewRequest(http.MethodGet, link, nil)
 	req.Header.Set("X-Forwarded-Proto", "https")
 	resp, err = http.DefaultClient.Do(req)
@@ -222,7 +222,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	id, _ := q.Draft(ctx, scamCase(1))
 	q.Submit(ctx, 1, id, ReasonFlagged)
 	q.SetCard(ctx, id, -100777, 42)
-	link, err := console.LoginLink(ctx, modA)
+	link, err := console.LoginLink(ctx, modA, "en")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +233,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	if err := chromedp.Do(browser, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("a.case-link"))); err != nil {
 		t.Fatalf("browser: sign in and list: %v", err)
 	}
-	listed, err := chromedp.Run(browser, chromedp.Text(chromedp.CSS("table")))
+	listed, err := chromedp.Run(browser, chromedp.OuterHTML(chromedp.CSS("table")))
 	if err != nil {
 		t.Fatalf("browser: read the list: %v", err)
 	}
@@ -253,6 +253,10 @@ func TestConsoleInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatalf("browser: read the status: %v", err)
 	}
+	code, err := chromedp.Run(browser, chromedp.AttributeValue(chromedp.ID("status"), "data-status"))
+	if err != nil {
+		t.Fatalf("browser: read the status: %v", err)
+	}
 	if !strings.Contains(listed, id) {
 		t.Errorf("the list does not show case %s: %q", id, listed)
 	}
@@ -260,7 +264,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if status != "confirmed" || c.Status != StatusConfirmed || c.Decision == nil || c.Decision.By != modA {
+	if status != "confirmed scam" || code.Value != "confirmed" || c.Status != StatusConfirmed || c.Decision == nil || c.Decision.By != modA {
 		t.Errorf("page status %q, stored status %s, decision %+v; want confirmed by %d", status, c.Status, c.Decision, modA)
 	}
 	mu.Lock()

@@ -14,6 +14,11 @@ const (
 	EnvModerators = "SCAMGUARD_MODERATORS"
 	// EnvModChat is the moderators' group chat id, where case cards go.
 	EnvModChat = "SCAMGUARD_MOD_CHAT"
+	// EnvModLang is the language of the moderators' group: zh or en.
+	EnvModLang = "SCAMGUARD_MOD_LANG"
+	// EnvAnswerWithin is how long "ask a human" waits for a moderator
+	// before the user is told nobody could look yet (Config.AnswerWithin).
+	EnvAnswerWithin = "SCAMGUARD_HUMAN_ANSWER_WITHIN"
 	// EnvConsoleURL is the console's public base URL for sign-in links
 	// (https://mod.example.org); default http://<the bot's HTTP address>.
 	EnvConsoleURL = "SCAMGUARD_CONSOLE_URL"

@@ -40,6 +40,10 @@ type Config struct {
 	// QueueMax caps the review stream, approximately (XADD MAXLEN ~;
 	// default 10,000 entries).
 	QueueMax int64
+	// AnswerWithin is how long a user who asked a human waits for a
+	// moderator's decision before Unanswered hands the case back, so the
+	// bot tells them (default DefaultAnswerWithin).
+	AnswerWithin time.Duration
 }
 
 // Queue is the review queue. It is safe for concurrent use.
@@ -59,6 +63,9 @@ func New(st *store.Store, cfg Config) *Queue {
 	}
 	if cfg.QueueMax <= 0 {
 		cfg.QueueMax = defaultQueueMax
+	}
+	if cfg.AnswerWithin <= 0 {
+		cfg.AnswerWithin = DefaultAnswerWithin
 	}
 	return &Queue{db: &storage{Keyspace: st.Keyspace(), draftTTL: st.TTL(), queueMax: cfg.QueueMax}, cfg: cfg}
 }
@@ -108,6 +115,8 @@ func newID() string {
 // Submit queues case id for moderators for reason (Reason*). Queued is
 // true only for the call that put it on the queue: pressing "ask a human"
 // twice queues it once (post the moderators' card only when queued).
+// Asking a human also puts the case on the due-set (see unanswered.go),
+// so the user hears back even when no moderator decides in time.
 // ErrNotFound when the draft expired or was forgotten.
 func (q *Queue) Submit(ctx context.Context, chat int64, id, reason string) (queued bool, err error) {
 	switch reason {
@@ -115,7 +124,12 @@ func (q *Queue) Submit(ctx context.Context, chat int64, id, reason string) (queu
 	default:
 		return false, fmt.Errorf("submit case %s: unknown reason %q", id, reason)
 	}
-	return q.db.QueueCase(ctx, chat, id, reason, q.cfg.Now())
+	now := q.cfg.Now()
+	queued, err = q.db.QueueCase(ctx, chat, id, reason, now)
+	if err == nil && reason == ReasonAskHuman {
+		err = q.db.ScheduleAnswer(ctx, id, now.Add(q.cfg.AnswerWithin))
+	}
+	return queued, err
 }
 
 // Feedback records the user's 👍 (helpful) or 👎; a 👎 also queues the case
@@ -233,6 +247,9 @@ func (q *Queue) Decide(ctx context.Context, id string, d Decision) (Case, error)
 	}
 	c, err := caseOf(rec)
 	if err != nil {
+		return c, err
+	}
+	if err := q.db.Answered(ctx, id); err != nil {
 		return c, err
 	}
 	if err := q.learn(ctx, c, previous, status); err != nil {

@@ -10,6 +10,7 @@ package review
 //	<prefix>{review}:queue          stream case ids in queue order, group "moderators"   capped (MAXLEN ~ Config.QueueMax)
 //	<prefix>{review}:cases          zset   queued case ids by queue time (the console's list)   members pruned with their case
 //	<prefix>{review}:chat:<chat>    set    a chat's case ids, so that /forget and /mydata find them   TTL of its longest-lived case
+//	<prefix>{review}:unanswered     zset   ids of cases a user asked a human about, by when the answer is due (unanswered.go)   members leave when decided or told
 //	<prefix>{review}:login:<nonce>  string a console sign-in link not yet used   ConsoleConfig.LinkTTL
 //	<prefix>{review}:session:<sha>  hash   a console session: moderator, csrf   ConsoleConfig.SessionTTL
 //	<prefix>{fp}:<set>:…            fingerprints of decided scripts (signatures.go)

@@ -362,12 +362,15 @@ func (b *Groups) sendGroupVerdict(chat int64, replyTo int, who *models.User, ver
 	}
 	// The group's region, else a usable guess from the poster's Telegram
 	// language and the verdict: the channels are never another region's.
+	// The decision is final: with no usable guess the warning shows no
+	// region's lines rather than the script's guess (a Hong Kong family's
+	// Simplified scam is no reason to show mainland banks).
 	where := conversation.Where{Setting: settings.Region, Verdict: verdict}
 	if who != nil {
 		where.LanguageCode = who.LanguageCode
 	}
 	region := conversation.UsableRegion(b.RegionOf(where))
-	text := b.Replies.GroupWarning(verdict, reply.GroupOptions{Lang: settings.Language, Region: region, Who: person(who)})
+	text := b.Replies.GroupWarning(verdict, reply.GroupOptions{Lang: settings.Language, Region: region, RegionFinal: true, Who: person(who)})
 	if note != "" {
 		text += "\n" + note
 	}

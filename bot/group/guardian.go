@@ -13,6 +13,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/scamguard/scamguard/bot/conversation"
+	"github.com/scamguard/scamguard/catalog"
 	"github.com/scamguard/scamguard/classifier"
 	"github.com/scamguard/scamguard/store"
 )
@@ -234,14 +235,30 @@ func (b *Guardians) guardianNote(ctx context.Context, guardian int64, ward strin
 		lang = verdict.Language
 	}
 	t := b.texts.in(lang)
+	where := conversation.UsableRegion(b.RegionOf(conversation.Where{Setting: settings.Region, Verdict: verdict}))
 	typeName, advice := t.ScamUnknownType, t.GuardianAlertAdvice
 	if st, ok := b.Catalog.ScamType(verdict.Type); ok {
 		typeName = st.Names.In(lang)
-		if never := st.NeverDoes.In(lang); len(never) > 0 {
-			advice = never[0]
+		// The same rule as a reply: nothing of a region other than the
+		// guardian's and the impersonated brand's.
+		if never := b.Catalog.NeverDoesFor(verdict.Type, lang, readerRegions(b.Catalog, where, verdict.Brand)...); never != "" {
+			advice = never
 		}
 	}
-	where := conversation.UsableRegion(b.RegionOf(conversation.Where{Setting: settings.Region, Verdict: verdict}))
 	when := localTime(time.Now(), where)
 	return fmt.Sprintf(t.GuardianAlert, html.EscapeString(ward), html.EscapeString(typeName), when, html.EscapeString(advice))
+}
+
+// readerRegions are the regions whose names a text may carry for a reader
+// in region (empty: unknown) about a scam impersonating brand: theirs and
+// the brand's.
+func readerRegions(cat *catalog.Catalog, region, brand string) []string {
+	var allowed []string
+	if region != "" {
+		allowed = append(allowed, region)
+	}
+	if b, ok := cat.Brand(brand); ok && b.Region != region {
+		allowed = append(allowed, b.Region)
+	}
+	return allowed
 }

@@ -20,7 +20,6 @@ import (
 	"github.com/go-telegram/bot/models"
 	"github.com/scamguard/scamguard/bot/conversation"
 	"github.com/scamguard/scamguard/classifier"
-	"github.com/scamguard/scamguard/internal/ellipsis"
 	"github.com/scamguard/scamguard/reply"
 	"github.com/scamguard/scamguard/review"
 	"github.com/scamguard/scamguard/store"
@@ -37,12 +36,16 @@ import (
 type Desk struct {
 	*conversation.Room
 	console *review.Console
+	// modLang is the language of cards and answers in the moderators'
+	// group (zh or en).
+	modLang string
 }
 
 // New builds the room; with a review queue it also builds the web console
-// (cfg), whose decisions come back through AfterDecision.
-func New(room *conversation.Room, cfg review.ConsoleConfig) *Desk {
-	d := &Desk{Room: room}
+// (cfg), whose decisions come back through AfterDecision. modLang is the
+// language of the moderators' group (zh or en; empty: en).
+func New(room *conversation.Room, cfg review.ConsoleConfig, modLang string) *Desk {
+	d := &Desk{Room: room, modLang: review.ModLang(modLang)}
 	if room.Review != nil {
 		cfg.OnDecision = d.AfterDecision
 		if cfg.Log == nil {
@@ -139,7 +142,7 @@ func (b *Desk) submit(ctx context.Context, chat int64, caseID, reason string) er
 		return err
 	}
 	if queued {
-		b.postCard(ctx, caseID, b.ModChat)
+		b.postCard(ctx, caseID, b.ModChat, nil)
 	}
 	return nil
 }
@@ -185,7 +188,7 @@ func (b *Desk) OnCaseButton(ctx context.Context, chat int64, from models.User, c
 		var queued bool
 		queued, err = b.Review.Feedback(ctx, chat, caseID, action == actionHelpful)
 		if queued {
-			b.postCard(ctx, caseID, b.ModChat)
+			b.postCard(ctx, caseID, b.ModChat, nil)
 		}
 		note = t.ThanksHelpful
 		if action == actionWrong {
@@ -234,9 +237,10 @@ func (b *Desk) ownsCase(ctx context.Context, chat, user int64, caseID string) (b
 }
 
 // postCard posts case id as a card with the decision buttons to chat (the
-// moderators' group, or a moderator's private chat for /queue), and
-// records where it is so that a decision taken anywhere edits it.
-func (b *Desk) postCard(ctx context.Context, id string, chat int64) {
+// moderators' group, or the private chat of from, a moderator, for
+// /queue), and records where it is so that a decision taken anywhere edits
+// it.
+func (b *Desk) postCard(ctx context.Context, id string, chat int64, from *models.User) {
 	if chat == 0 {
 		return // no moderators' group: the case waits for /queue and the console
 	}
@@ -245,8 +249,9 @@ func (b *Desk) postCard(ctx context.Context, id string, chat int64) {
 		b.Degrade("review", err)
 		return
 	}
-	params := &tgbot.SendMessageParams{ChatID: chat, Text: cardText(c), ParseMode: models.ParseModeHTML,
-		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()}, ReplyMarkup: cardKeyboard(c)}
+	t := b.modTexts(ctx, chat, from)
+	params := &tgbot.SendMessageParams{ChatID: chat, Text: cardText(c, t, b.Catalog), ParseMode: models.ParseModeHTML,
+		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()}, ReplyMarkup: cardKeyboard(c, t)}
 	b.Send.Send(chat, chat < 0, "card", func(ctx context.Context) error {
 		sent, err := b.API.SendMessage(ctx, params)
 		if err != nil {
@@ -259,10 +264,6 @@ func (b *Desk) postCard(ctx context.Context, id string, chat int64) {
 	})
 }
 
-// deletedCardText replaces a card whose user ran /forget: the case, its
-// transcript and its decision buttons are gone.
-const deletedCardText = "🗑 <b>Deleted by the user</b> (/forget): the conversation and this case are no longer stored."
-
 // CardsDeleted edits the cards of a user's cases (chat, message: where
 // they were posted) to say the user deleted them, with no transcript and
 // no buttons: a moderator who sees the card again knows why it is gone,
@@ -270,6 +271,7 @@ const deletedCardText = "🗑 <b>Deleted by the user</b> (/forget): the conversa
 func (b *Desk) CardsDeleted(cards [][2]int64) {
 	for _, card := range cards {
 		chat, message := card[0], int(card[1])
+		deletedCardText := b.modTexts(context.Background(), chat, nil).Card.Deleted
 		b.Send.Send(chat, chat < 0, "forget_card", func(ctx context.Context) error {
 			_, err := b.API.EditMessageText(ctx, &tgbot.EditMessageTextParams{ChatID: chat, MessageID: message,
 				Text: deletedCardText, ParseMode: models.ParseModeHTML,
@@ -279,86 +281,11 @@ func (b *Desk) CardsDeleted(cards [][2]int64) {
 	}
 }
 
-// cardText is a case as moderators see it: the verdict, why it was queued,
-// and the redacted transcript, trimmed to fit one Telegram message.
-func cardText(c review.Case) string {
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "<b>Case %s</b> · %s", html.EscapeString(c.ID), html.EscapeString(c.Verdict.Level))
-	if c.Verdict.Type != "" {
-		fmt.Fprintf(&sb, " · %s", html.EscapeString(c.Verdict.Type))
-	}
-	fmt.Fprintf(&sb, " · score %.2f · %s\n", c.Verdict.Score, html.EscapeString(c.Language))
-	if len(c.Reasons) > 0 {
-		fmt.Fprintf(&sb, "Queued: %s\n", html.EscapeString(strings.Join(c.Reasons, ", ")))
-	}
-	if c.Feedback != "" {
-		fmt.Fprintf(&sb, "User feedback: %s\n", html.EscapeString(c.Feedback))
-	}
-	var signals []string
-	for _, s := range c.Verdict.Signals {
-		if len(signals) < 8 && s.Act != "negated" {
-			signals = append(signals, s.ID)
-		}
-	}
-	if len(signals) > 0 {
-		fmt.Fprintf(&sb, "Signals: %s\n", html.EscapeString(strings.Join(signals, ", ")))
-	}
-	sb.WriteString("\n")
-	const maxMessages, maxRunes = 12, 240
-	for i, m := range c.Transcript {
-		if i == maxMessages {
-			fmt.Fprintf(&sb, "… %d more\n", len(c.Transcript)-maxMessages)
-			break
-		}
-		fmt.Fprintf(&sb, "<b>%s:</b> %s\n", html.EscapeString(m.From), html.EscapeString(ellipsis.Cut(m.Text, maxRunes)))
-	}
-	if c.Decision != nil {
-		outcome := string(c.Decision.Outcome)
-		if c.Decision.Outcome == review.OutcomeScam && c.FinalType() != "" {
-			outcome += " (" + c.FinalType() + ")"
-		}
-		fmt.Fprintf(&sb, "\n<b>Decision:</b> %s by %d at %s", html.EscapeString(outcome), c.Decision.By, c.Decision.At.UTC().Format("2006-01-02 15:04 UTC"))
-	}
-	return sb.String()
-}
-
-// cardKeyboard is the decision buttons; a decided case has none.
-func cardKeyboard(c review.Case) models.ReplyMarkup {
-	if c.Decision != nil {
-		return &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{}}
-	}
-	confirm := "✅ Confirm scam"
-	if c.Verdict.Type != "" {
-		confirm += " (" + c.Verdict.Type + ")"
-	}
-	data := func(verb string) string { return "mv:" + verb + ":" + c.ID }
-	return &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{
-		{{Text: confirm, CallbackData: data(modConfirm)}, {Text: "❌ Not a scam", CallbackData: data(modLegit)}},
-		{{Text: "🏷 Change type", CallbackData: data(modRetype)}, {Text: "⏭ Skip", CallbackData: data(modSkip)}},
-	}}
-}
-
-// typeKeyboard offers every scam type for "change type".
-func (b *Desk) typeKeyboard(id string) *models.InlineKeyboardMarkup {
-	var rows [][]models.InlineKeyboardButton
-	var row []models.InlineKeyboardButton
-	for _, t := range b.Catalog.ScamTypes() {
-		row = append(row, models.InlineKeyboardButton{Text: t.Slug, CallbackData: "mv:" + modConfirm + ":" + id + ":" + t.Slug})
-		if len(row) == 2 {
-			rows, row = append(rows, row), nil
-		}
-	}
-	if row != nil {
-		rows = append(rows, row)
-	}
-	rows = append(rows, []models.InlineKeyboardButton{{Text: "↩ Back", CallbackData: "mv:" + modBack + ":" + id}})
-	return &models.InlineKeyboardMarkup{InlineKeyboard: rows}
-}
-
 // OnButton handles a press on a card. Anyone off the allow-list is
 // refused, and the refusal is logged with their user id.
 func (b *Desk) OnButton(ctx context.Context, q *models.CallbackQuery, rest string) string {
 	t := b.Texts.In(q.From.LanguageCode)
+	mt := review.ModTextsIn(q.From.LanguageCode)
 	if b.Review == nil || !b.Review.Moderators().Allowed(q.From.ID) {
 		b.Log.Warn("moderator button refused", "user", q.From.ID)
 		b.Metrics.Feedback.WithLabelValues("refused").Inc()
@@ -381,11 +308,12 @@ func (b *Desk) OnButton(ctx context.Context, q *models.CallbackQuery, rest strin
 	case modRetype, modBack:
 		c, err := b.Review.Case(ctx, id)
 		if err != nil || card == nil {
-			return "case not found"
+			return mt.Card.NotFound
 		}
-		markup := cardKeyboard(c)
+		cardTexts := b.modTexts(ctx, card.Chat.ID, &q.From)
+		markup := cardKeyboard(c, cardTexts)
 		if verb == modRetype {
-			markup = b.typeKeyboard(id)
+			markup = b.typeKeyboard(id, cardTexts)
 		}
 		chat, message := card.Chat.ID, card.ID
 		b.Send.Send(chat, chat < 0, "card", func(ctx context.Context) error {
@@ -406,16 +334,19 @@ func (b *Desk) OnButton(ctx context.Context, q *models.CallbackQuery, rest strin
 		return ""
 	}
 	c, err := b.Review.Decide(ctx, id, decision)
+	if errors.Is(err, review.ErrNotFound) {
+		return mt.Card.NotFound
+	}
 	if err != nil {
 		b.Log.Error("moderator decision failed", "case", id, "err", err)
-		return "could not store the decision: " + err.Error()
+		return mt.Card.StoreFailed
 	}
 	if c.Card == nil && card != nil {
 		// A card posted by /queue in a private chat is edited too.
 		c.Card = &review.Card{Chat: card.Chat.ID, Message: int64(card.ID)}
 	}
 	b.AfterDecision(ctx, c)
-	return "decision stored"
+	return mt.Card.Stored
 }
 
 // AfterDecision shows a decision on the case's card and, once, tells the
@@ -424,10 +355,11 @@ func (b *Desk) OnButton(ctx context.Context, q *models.CallbackQuery, rest strin
 func (b *Desk) AfterDecision(ctx context.Context, c review.Case) {
 	if c.Card != nil {
 		chat, message := c.Card.Chat, int(c.Card.Message)
-		text := cardText(c)
+		t := b.modTexts(ctx, chat, nil)
+		text := cardText(c, t, b.Catalog)
 		b.Send.Send(chat, chat < 0, "card", func(ctx context.Context) error {
 			_, err := b.API.EditMessageText(ctx, &tgbot.EditMessageTextParams{ChatID: chat, MessageID: message, Text: text,
-				ParseMode: models.ParseModeHTML, ReplyMarkup: cardKeyboard(c)})
+				ParseMode: models.ParseModeHTML, ReplyMarkup: cardKeyboard(c, t)})
 			return err
 		})
 	}
@@ -461,50 +393,80 @@ func (b *Desk) OnCommand(ctx context.Context, msg *models.Message, name string) 
 		b.SendText(chat, group, "refused", b.Texts.In(conversation.UILang(b.Settings(ctx, chat), msg.From)).ModOnly, msg.ID)
 		return true
 	}
+	t := b.modTexts(ctx, chat, msg.From)
 	switch name {
 	case "queue":
 		c, ok, err := b.Review.Next(ctx, from)
 		switch {
 		case err != nil:
-			b.SendText(chat, group, "queue", "Could not read the queue: "+html.EscapeString(err.Error()), 0)
+			b.Degrade("review", err)
+			b.SendText(chat, group, "queue", html.EscapeString(t.Card.QueueFailed), 0)
 		case !ok:
-			b.SendText(chat, group, "queue", "The queue is empty.", 0)
+			b.SendText(chat, group, "queue", html.EscapeString(t.Card.QueueEmpty), 0)
 		default:
-			b.postCard(ctx, c.ID, chat)
+			b.postCard(ctx, c.ID, chat, msg.From)
 		}
 	case "stats":
 		stats, err := b.Review.Stats(ctx, time.Time{})
 		if err != nil {
-			b.SendText(chat, group, "stats", "Could not compute stats: "+html.EscapeString(err.Error()), 0)
+			b.Degrade("review", err)
+			b.SendText(chat, group, "stats", html.EscapeString(t.Card.StatsFailed), 0)
 			return true
 		}
-		b.SendText(chat, group, "stats", statsText(stats), 0)
+		b.SendText(chat, group, "stats", statsText(stats, t, b.Catalog), 0)
 	case "console":
-		if group || b.console == nil {
-			b.SendText(chat, group, "console", "Send /console in a private chat with me (the console needs the bot's HTTP address set).", 0)
-			return true
-		}
-		link, err := b.console.LoginLink(ctx, from)
-		if err != nil {
-			b.SendText(chat, group, "console", "Could not make a sign-in link: "+html.EscapeString(err.Error()), 0)
-			return true
-		}
-		b.SendText(chat, group, "console", "One-time sign-in link (expires in a few minutes):\n"+html.EscapeString(link), 0)
+		b.sendConsoleLink(ctx, msg, t)
 	}
 	return true
 }
 
-func statsText(s review.Stats) string {
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "<b>Review stats (90 days)</b>\nopen %d · confirmed %d · dismissed %d · skipped %d\n", s.Open, s.Confirmed, s.Dismissed, s.Skipped)
-	if s.Precision >= 0 {
-		fmt.Fprintf(&sb, "bot precision on flagged cases: %.0f%% (%d confirmed, %d dismissed)\n", 100*s.Precision, s.FlaggedConfirmed, s.FlaggedDismissed)
+// sendConsoleLink answers /console: a one-time sign-in link, in a private
+// chat only, that opens the console in the moderator's language.
+func (b *Desk) sendConsoleLink(ctx context.Context, msg *models.Message, t review.ModTexts) {
+	chat, group := msg.Chat.ID, msg.Chat.Type != models.ChatTypePrivate
+	if group || b.console == nil {
+		b.SendText(chat, group, "console", html.EscapeString(t.Card.ConsolePrivate), 0)
+		return
 	}
-	for i, tc := range s.TopTypes {
-		if i == 5 {
-			break
+	link, err := b.console.LoginLink(ctx, msg.From.ID, t.Lang)
+	if err != nil {
+		b.Log.Error("console sign-in link", "user", msg.From.ID, "err", err)
+		b.SendText(chat, group, "console", html.EscapeString(t.Card.ConsoleFailed), 0)
+		return
+	}
+	b.SendText(chat, group, "console", html.EscapeString(fmt.Sprintf(t.Card.ConsoleLink, link)), 0)
+}
+
+// RunUnanswered tells users who asked a human and heard nothing within the
+// queue's AnswerWithin that nobody could look yet, until ctx ends. The
+// cases wait on a due-set in Redis (review.Queue.Unanswered), so a restart
+// loses none; it polls a quarter of AnswerWithin apart, at most a minute.
+func (b *Desk) RunUnanswered(ctx context.Context) {
+	if b.Review == nil {
+		return
+	}
+	every := min(b.Review.AnswerWithin()/4, time.Minute)
+	every = max(every, 10*time.Millisecond)
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		b.tellUnanswered(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
 		}
-		fmt.Fprintf(&sb, "%s: %d\n", html.EscapeString(tc.Type), tc.Count)
 	}
-	return sb.String()
+}
+
+// tellUnanswered sends each case now due its "nobody could look yet"
+// message.
+func (b *Desk) tellUnanswered(ctx context.Context) {
+	cases, err := b.Review.Unanswered(ctx, time.Now())
+	if err != nil && ctx.Err() == nil {
+		b.Degrade("review", err)
+	}
+	for _, c := range cases {
+		b.SendText(c.Chat, c.Chat < 0, "unanswered", html.EscapeString(review.UnansweredText(c)), 0)
+	}
 }

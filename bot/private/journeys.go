@@ -31,6 +31,7 @@ import (
 type journeyTexts struct {
 	BtnMore     string            `yaml:"btn_more"`
 	BtnLost     string            `yaml:"btn_lost"`
+	BtnShare    string            `yaml:"btn_share"`
 	RegionAsk   string            `yaml:"region_ask"`
 	RegionOther string            `yaml:"region_other"`
 	RegionNames map[string]string `yaml:"region_names"`
@@ -61,29 +62,35 @@ func (b *Chats) journeyTextsIn(lang string) journeyTexts {
 }
 
 // Callback data of the reply's journey buttons: "more:<answer id>",
-// "lost:<answer id>"; the region question uses "set:region:<code>".
+// "lost:<answer id>", "share:<answer id>"; the region question uses
+// "set:region:<code>".
 const (
 	moreData   = "more:"
 	lostData   = "lost:"
+	shareData  = "share:"
 	regionData = "set:region:"
 )
 
 // replyKeyboard is the keyboard under a check reply: "why / more" while
-// there is more to show, "I already did it" under a warning, then the case
-// buttons (moderation.CaseButtons).
-func (b *Chats) replyKeyboard(lang, id string, more, warns bool, caseRows [][]models.InlineKeyboardButton) *models.InlineKeyboardMarkup {
+// there is more to show, "I already did it" under a warning, "warn my
+// family" under a scam, then the case buttons (moderation.CaseButtons).
+func (b *Chats) replyKeyboard(lang, id string, more bool, v classifier.Verdict, caseRows [][]models.InlineKeyboardButton) *models.InlineKeyboardMarkup {
 	jt := b.journeyTextsIn(lang)
 	var row []models.InlineKeyboardButton
 	if more {
 		row = append(row, models.InlineKeyboardButton{Text: jt.BtnMore, CallbackData: moreData + id})
 	}
-	if warns {
+	if warns(v) {
 		row = append(row, models.InlineKeyboardButton{Text: jt.BtnLost, CallbackData: lostData + id})
 	}
-	rows := caseRows
+	var rows [][]models.InlineKeyboardButton
 	if len(row) > 0 {
-		rows = append([][]models.InlineKeyboardButton{row}, caseRows...)
+		rows = append(rows, row)
 	}
+	if v.Level == classifier.LevelScam {
+		rows = append(rows, []models.InlineKeyboardButton{{Text: jt.BtnShare, CallbackData: shareData + id}})
+	}
+	rows = append(rows, caseRows...)
 	return &models.InlineKeyboardMarkup{InlineKeyboard: rows}
 }
 
@@ -101,9 +108,9 @@ func (b *Chats) OnMoreButton(ctx context.Context, q *models.CallbackQuery, id st
 	if err != nil {
 		return b.answerGone(ctx, chat, &q.From, err)
 	}
-	full := b.Replies.RenderHTML(a.Verdict, reply.Options{Lang: a.Lang, Region: a.Region})
+	full := b.Replies.RenderHTML(a.Verdict, reply.Options{Lang: a.Lang, Region: a.Region, RegionFinal: true})
 	t := b.Texts.In(full.Lang)
-	keyboard := b.replyKeyboard(full.Lang, id, false, warns(a.Verdict), b.caseRows(t, id, a.Consent))
+	keyboard := b.replyKeyboard(full.Lang, id, false, a.Verdict, b.caseRows(t, id, a.Consent))
 	params := &tgbot.EditMessageTextParams{ChatID: chat, MessageID: message, Text: full.Text, ParseMode: models.ParseModeHTML,
 		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()}, ReplyMarkup: keyboard}
 	b.Send.Send(chat, false, "more", func(ctx context.Context) error {
@@ -121,8 +128,26 @@ func (b *Chats) OnLostButton(ctx context.Context, q *models.CallbackQuery, id st
 	if err != nil {
 		return b.answerGone(ctx, chat, &q.From, err)
 	}
-	steps := b.Replies.AfterLoss(intent.Loss{}, a.Verdict, reply.Options{Lang: a.Lang, Region: a.Region}, reply.HTML)
+	steps := b.Replies.AfterLoss(intent.Loss{}, a.Verdict, reply.Options{Lang: a.Lang, Region: a.Region, RegionFinal: true}, reply.HTML)
 	b.SendText(chat, false, "after_loss", steps.Text, q.Message.Message.ID)
+	return ""
+}
+
+// OnShareButton answers "warn my family" under a scam warning with a card
+// to forward (reply.ShareCard): the scam, what comes next and the official
+// channels, never the conversation; the card itself asks to be forwarded.
+// No note: a note would race the card in the user's chat.
+func (b *Chats) OnShareButton(ctx context.Context, q *models.CallbackQuery, id string) string {
+	chat := q.From.ID
+	a, err := b.LoadAnswer(ctx, chat, id)
+	if err != nil {
+		return b.answerGone(ctx, chat, &q.From, err)
+	}
+	card := b.Replies.ShareCard(a.Verdict, reply.Options{Lang: a.Lang, Region: a.Region, RegionFinal: true}, reply.HTML)
+	if card.Text == "" {
+		return b.Texts.In(card.Lang).CaseExpired
+	}
+	b.SendText(chat, false, "share", card.Text, 0)
 	return ""
 }
 
@@ -183,7 +208,7 @@ func (b *Chats) answerLoss(ctx context.Context, msg *models.Message, text string
 	if msg.From != nil {
 		where.LanguageCode = msg.From.LanguageCode
 	}
-	opts := reply.Options{Lang: b.ownLang(ctx, settings, msg.From, text), Region: conversation.UsableRegion(b.RegionOf(where))}
+	opts := reply.Options{Lang: b.ownLang(ctx, settings, msg.From, text), Region: conversation.UsableRegion(b.RegionOf(where)), RegionFinal: true}
 	steps := b.Replies.AfterLoss(loss, verdict, opts, reply.HTML)
 	b.SendText(chat, false, "after_loss", steps.Text, msg.ID)
 }

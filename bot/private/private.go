@@ -220,7 +220,7 @@ func (b *Chats) answer(ctx context.Context, chat int64, br *burst, heuristic cla
 	}
 	verdict := b.detect(ctx, chat, br, heuristic, lang)
 	guess := b.RegionOf(conversation.Where{Setting: br.settings.Region, LanguageCode: br.userLang, Texts: burstTexts(br), Verdict: verdict})
-	opts := reply.Options{Lang: lang, Region: conversation.UsableRegion(guess)}
+	opts := reply.Options{Lang: lang, Region: conversation.UsableRegion(guess), RegionFinal: true}
 	full := b.Replies.RenderHTML(verdict, opts)
 	rendered := full
 	if !br.degraded {
@@ -256,7 +256,7 @@ func (b *Chats) answer(ctx context.Context, chat int64, br *burst, heuristic cla
 			b.Degrade("store", err)
 		}
 	}
-	keyboard := b.replyKeyboard(rendered.Lang, caseID, rendered.More != "", warns(verdict), b.caseRows(t, caseID, askConsent))
+	keyboard := b.replyKeyboard(rendered.Lang, caseID, rendered.More != "", verdict, b.caseRows(t, caseID, askConsent))
 	params := &tgbot.SendMessageParams{
 		ChatID:             chat,
 		Text:               b.withScreenshotSummary(ctx, chat, br, rendered),

@@ -81,8 +81,8 @@ func runBot(args []string, stdout, stderr io.Writer) int {
 		Screenshots: screenshots, Transcriber: transcribe.New(opts.transcribe),
 		Store: st, Classifier: e.classifier, Replies: e.replies, Catalog: e.catalog, Log: log, Judge: judge,
 		Regions: regions, Intents: intents,
-		Review:  review.New(st, review.Config{Moderators: opts.review.moderators}),
-		ModChat: opts.review.modChat,
+		Review:  review.New(st, review.Config{Moderators: opts.review.moderators, AnswerWithin: opts.review.answerWithin}),
+		ModChat: opts.review.modChat, ModLang: opts.review.modLang,
 		Console: review.ConsoleConfig{BaseURL: opts.review.consoleURL, Secret: opts.review.consoleSecret},
 	})
 	if err != nil {

@@ -51,6 +51,8 @@ type settings struct {
 type reviewSettings struct {
 	moderators    review.Moderators
 	modChat       int64
+	modLang       string
+	answerWithin  time.Duration
 	consoleURL    string
 	consoleSecret []byte
 }
@@ -200,6 +202,16 @@ var reviewOptions = []option{
 			}
 			return nil
 		}},
+	{Env: review.EnvModLang, Flag: "mod-lang", Default: review.ModLangEn, Help: "Language of the cards and answers in the moderators' group: zh or en. A moderator's own chat with the bot and the console follow their Telegram language.",
+		set: func(s *settings, v string) error {
+			if v != review.ModLangZh && v != review.ModLangEn {
+				return errors.New("want zh or en")
+			}
+			s.review.modLang = v
+			return nil
+		}},
+	{Env: review.EnvAnswerWithin, Flag: "human-answer-within", Default: "24h", Help: "Ask a human: when no moderator decides within this time, the user is told so, that the bot's answer stands and how to verify it (kept in Redis, so a restart loses none).",
+		set: durationInto(func(s *settings) *time.Duration { return &s.review.answerWithin }, "24h", false)},
 	{Env: review.EnvConsoleURL, Flag: "console-url", Shown: "http://<" + envHTTPAddr + ">", Help: "Public base URL of the console at /review, for /console sign-in links.",
 		set: func(s *settings, v string) error { s.review.consoleURL = strings.TrimRight(v, "/"); return nil }},
 	{Env: review.EnvConsoleSecret, Shown: "random per start", Help: "Key (16+ characters) that signs console sign-in links; set it when several replicas serve the console.",
