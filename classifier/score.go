@@ -160,7 +160,12 @@ func (c *Classifier) score(state *State) (Level, float64, bool) {
 	score := 1 - missing
 
 	counterMiss := 1.0
-	for _, w := range state.Counter {
+	for id, w := range state.Counter {
+		// "We will never ask for your PIN" from the party making the
+		// demand answers nothing: only a warning can settle a question.
+		if sig := c.signal(id); sig != nil && sig.Reassures {
+			continue
+		}
 		counterMiss *= 1 - w
 	}
 	// Warnings and reassurances act only in scope (the phrases they negate,

@@ -374,6 +374,11 @@ func (c *Classifier) negated(folded *Folded, matches []match, m match) bool {
 		// A cue that starts before the phrase and runs into it ("no
 		// upfront" over "upfront fee") negates it as one before would.
 		overlapping := cue.start < m.start && cue.end > m.start && cue.end <= m.end
+		// A cue after the phrase inside the speaker's own reassurance
+		// ("…你直接发给我就行 我们不会向您索要密码") opens a new sentence.
+		if after && c.insideReassurance(matches, cue) {
+			after = false
+		}
 		if (before || after || inside || overlapping) && !c.cueAbsorbed(matches, cue) && !(before && c.scopeBroken(folded, matches, cue.end, m.start)) {
 			return true
 		}
@@ -579,4 +584,20 @@ func foldPunct(r rune) rune {
 		return r - 0xFF01 + '!'
 	}
 	return r
+}
+
+// insideReassurance reports whether a cue lies inside a reassuring phrase
+// ("我们不会向您索要", "we will never ask").
+func (c *Classifier) insideReassurance(matches []match, cue match) bool {
+	for _, m := range matches {
+		if m.start > cue.start || m.end < cue.end {
+			continue
+		}
+		for _, ref := range c.matcher.patterns[m.pattern].payloads {
+			if p := c.payloads[ref]; p.kind == payloadSignal && c.signals[p.index].Reassures {
+				return true
+			}
+		}
+	}
+	return false
 }

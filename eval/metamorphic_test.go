@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -253,7 +252,7 @@ func violations(t *testing.T, c *classifier.Classifier, items []Item) (map[strin
 		}
 		conv := toConversation(item)
 		original := c.Classify(ctx, conv).Level
-		pasted := slices.Contains(item.Tags, "pasted")
+		pasted := pastedItem(item)
 		for _, rel := range relations {
 			if pasted && rel.notForPastes {
 				continue
@@ -270,6 +269,18 @@ func violations(t *testing.T, c *classifier.Classifier, items []Item) (map[strin
 		}
 	}
 	return counts, examples
+}
+
+// pastedItem reports an item that is already one pasted transcript, by
+// its writer's tag ("pasted", "pasted_transcript", "transcript") or its
+// shape: a single message from the user holding several lines.
+func pastedItem(item *Item) bool {
+	for _, tag := range item.Tags {
+		if tag == "pasted" || tag == "pasted_transcript" || tag == "transcript" {
+			return true
+		}
+	}
+	return len(item.Messages) == 1 && item.Messages[0].From == "user" && strings.Count(item.Messages[0].Text, "\n") >= 2
 }
 
 func defaultClassifier(t *testing.T) *classifier.Classifier {
@@ -297,20 +308,37 @@ func checkBudget(t *testing.T, counts map[string]int, examples map[string][]stri
 // TestMetamorphicYardstick runs the relations on the scams of our own blind
 // yardstick (eval/testdata/yardstick), which ships with the code.
 func TestMetamorphicYardstick(t *testing.T) {
-	items, err := ReadFile(filepath.Join("testdata", "yardstick", "yardstick.jsonl"))
-	if err != nil {
-		t.Fatal(err)
+	var items []Item
+	for _, name := range metamorphicYardsticks {
+		more, err := ReadFile(filepath.Join("testdata", "yardstick", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		items = append(items, more...)
 	}
 	counts, examples := violations(t, defaultClassifier(t), items)
 	checkBudget(t, counts, examples, yardstickBudget)
 }
 
+// metamorphicYardsticks are the yardsticks already read; the newest one
+// stays out until its blind score is taken, so that no violation list
+// reveals its items.
+var metamorphicYardsticks = []string{
+	"yardstick.jsonl", "yardstick2.jsonl", "yardstick3.jsonl", "yardstick4.jsonl", "yardstick5.jsonl",
+	"yardstick6.jsonl", "yardstick7.jsonl", "yardstick8.jsonl", "yardstick9.jsonl", "yardstick10.jsonl",
+	"probes.jsonl",
+}
+
 // yardstickBudget: the remaining violations on our own cases, each named in
 // the closing note of the classifier issue with why.
-// Measured 2026-12-07 on 98 yardstick scams; the budget only goes down.
+// Measured 2026-12-07 on 98 yardstick scams (reassurance 1, flattened 2);
+// from the second session that day on the live scams of ten read
+// yardsticks and the probes (reassurance 38 before a reassurance stopped
+// negating the demand before it, then 3). The budget only goes down.
 var yardstickBudget = map[string]int{
-	"reassurance inserted":    1,
-	"flattened onto one line": 2,
+	"reassurance inserted":    3,
+	"flattened onto one line": 18,
+	"emoji inside words":      1,
 }
 
 // TestMetamorphicDevCorpus runs the relations on every scam of the dev
