@@ -98,7 +98,9 @@ func charErrors(want, got string) (errs, total int) {
 }
 
 func TestScreenshotSetTurnsAndSpeakers(t *testing.T) {
-	for _, r := range readSet(t) {
+	results := readSet(t)
+	c := newClassifier(t)
+	for _, r := range results {
 		t.Run(r.Name, func(t *testing.T) {
 			if r.err != nil {
 				t.Fatal(r.err)
@@ -112,6 +114,11 @@ func TestScreenshotSetTurnsAndSpeakers(t *testing.T) {
 			errs, chars := compareTurns(t, got, r.Want)
 			if errs*100 > chars*12 {
 				t.Errorf("%d of %d characters read wrong, want at most 12%%", errs, chars)
+			}
+			// The reply speaks the script of the picture: a Traditional
+			// chat read as Simplified would be answered in Simplified.
+			if lang := c.Classify(context.Background(), r.reading.Conversation()).Language; lang != r.Conversation.Lang {
+				t.Errorf("the reading's language is %s, want %s:\n%s", lang, r.Conversation.Lang, describe(got))
 			}
 		})
 	}
