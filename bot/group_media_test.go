@@ -100,14 +100,15 @@ func TestGroupScreenshotsAreReadUnderTheGroupsBudget(t *testing.T) {
 // second makes it a scam is warned about once, not once per page. A
 // captioned picture is its turns then its caption, judged together: the
 // first messages of a script and a member's "they asked me for gift cards"
-// are a scam that neither is alone.
+// are a scam that neither is alone; a caption asking the bot is answered
+// about the picture.
 func TestGroupAlbumWarnsOnceAndCaptionsJoinTheTurns(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	h.screenshots = requireOCR(t)
 	h.start()
-	const rising, captioned = -5404, -5405
-	for _, g := range []int64{rising, captioned} {
+	const rising, captioned, asked = -5404, -5405, -5406
+	for _, g := range []int64{rising, captioned, asked} {
 		h.addBot(g)
 	}
 	if err := h.store.SaveSettings(context.Background(), rising, store.Settings{Sensitivity: "high"}); err != nil {
@@ -126,7 +127,11 @@ func TestGroupAlbumWarnsOnceAndCaptionsJoinTheTurns(t *testing.T) {
 	photo := telegramtest.GroupImageFile(captioned, mum, "captioned", len(page))
 	const caption = "他让我买礼品卡，把卡号卡密发给他"
 	photo.Message.Caption = caption
-	h.api.Push(photo)
+	scam := refundPages(t, [2]int{0, 5})[0]
+	h.api.AddFile("asked", scam)
+	question := telegramtest.GroupImageFile(asked, mum, "asked", len(scam))
+	question.Message.Caption = "@" + h.api.BotUser().Username + " 这是真的吗？"
+	h.api.Push(photo, question)
 
 	got := h.groupMarker(rising)
 	if len(got) != 2 {
@@ -138,6 +143,11 @@ func TestGroupAlbumWarnsOnceAndCaptionsJoinTheTurns(t *testing.T) {
 		t.Fatalf("the group got %q, want the introduction and a warning", got)
 	}
 	contains(t, got[1], "诈骗")
+	got = h.groupMarker(asked)
+	if len(got) != 2 {
+		t.Fatalf("the group got %q, want the introduction and the answer to the question", got)
+	}
+	contains(t, got[1], "诈骗") // the question alone has no known signs
 	for group, want := range map[int64]int{rising: 8, captioned: 4} {
 		conv, err := h.store.Load(context.Background(), group)
 		if err != nil {

@@ -29,8 +29,9 @@ const mediaTimeout = 90 * time.Second
 // picture itself (no "typing", no "I read…", no error), a quiet or muted
 // group's pictures are not read at all (nothing automatic would be said),
 // and the group's and the member's hourly screenshot budgets bound the
-// OCR a group can take. It reports whether the picture was read; when it
-// was not, the caption is the caller's to handle as text.
+// OCR a group can take. It reports whether it handled the message; when
+// it did not (the picture unread, the store failing), the caption is the
+// caller's to handle as text.
 func (b *Groups) onGroupMedia(ctx context.Context, msg *models.Message, asked bool, received time.Time) bool {
 	fileID := media.PictureOf(msg)
 	if fileID == "" || b.cfg.Screenshots == nil {
@@ -47,8 +48,9 @@ func (b *Groups) onGroupMedia(ctx context.Context, msg *models.Message, asked bo
 	}
 	fresh, _, err := media.AddPage(ctx, b.Store, chat, page)
 	if err != nil {
+		// No thread to add to: the caption, if any, is judged alone.
 		b.Degrade("store", err)
-		return true // no thread to add to, no budget to count against
+		return false
 	}
 	entries := make([]store.Entry, 0, len(fresh)+1)
 	for i, turn := range fresh {
@@ -58,7 +60,10 @@ func (b *Groups) onGroupMedia(ctx context.Context, msg *models.Message, asked bo
 		entries = append(entries, conversation.MessageEntry(msg, caption, groupSpeaker(msg)))
 	}
 	verdict, before, conv, ok := b.recordEntries(ctx, chat, entries)
-	if !ok || len(entries) == 0 {
+	if !ok {
+		return false
+	}
+	if len(entries) == 0 {
 		return true
 	}
 	if len(fresh) > 0 && conv.Seq == int64(len(entries)) {
