@@ -48,30 +48,27 @@ func traditionalRunes(s string) []rune {
 	return out
 }
 
-// TestJPEGScreenshots reads Simplified and Traditional chats drawn in
-// every layout, light and dark, and sent as JPEG at quality 75, 87 and 95
-// (Telegram sends every photo as JPEG): the ringing around text and the
-// subsampled colour must neither split a bubble, nor drop one, nor make an
-// avatar a bubble, nor change the script the chat is written in.
-func TestJPEGScreenshots(t *testing.T) {
-	reader := New(requireOCR(t))
-	c := newClassifier(t)
-	type jpegCase struct {
-		name string
-		lang string
-		shot chatshot.Shot
-		want []chatshot.Message
-		data []byte
-		page Page
-		err  error
-	}
+// jpegCase is one screenshot of TestJPEGScreenshots, drawn and read.
+type jpegCase struct {
+	name string
+	lang string
+	shot chatshot.Shot
+	want []chatshot.Message
+	data []byte
+	page Page
+	err  error
+}
+
+// drawJPEGCases draws jpegConversations in every layout and theme as JPEG
+// at each of jpegQualities, each layout and theme drawing every
+// conversation at one quality or another.
+func drawJPEGCases(t *testing.T) []*jpegCase {
+	t.Helper()
 	var cases []*jpegCase
 	n := 0
 	for _, style := range chatshot.Styles {
 		for _, dark := range []bool{false, true} {
 			for _, quality := range jpegQualities {
-				// Each layout and theme draws every conversation at
-				// one quality or another.
 				conv := jpegConversations[(n+n/len(jpegQualities))%len(jpegConversations)]
 				n++
 				want := conv.Messages
@@ -96,6 +93,18 @@ func TestJPEGScreenshots(t *testing.T) {
 			}
 		}
 	}
+	return cases
+}
+
+// TestJPEGScreenshots reads Simplified and Traditional chats drawn in
+// every layout, light and dark, and sent as JPEG at quality 75, 87 and 95
+// (Telegram sends every photo as JPEG): the ringing around text and the
+// subsampled colour must neither split a bubble, nor drop one, nor make an
+// avatar a bubble, nor change the script the chat is written in.
+func TestJPEGScreenshots(t *testing.T) {
+	reader := New(requireOCR(t))
+	c := newClassifier(t)
+	cases := drawJPEGCases(t)
 	var wg sync.WaitGroup
 	for _, jc := range cases {
 		wg.Add(1)
