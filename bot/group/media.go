@@ -14,7 +14,8 @@ import (
 	"github.com/scamguard/scamguard/store"
 )
 
-// mediaTimeout bounds downloading and reading one picture.
+// mediaTimeout bounds downloading and reading one picture, and recording
+// what it brought.
 const mediaTimeout = 90 * time.Second
 
 // onGroupMedia reads a screenshot a member posts in a family group, as
@@ -42,6 +43,10 @@ func (b *Groups) onGroupMedia(ctx context.Context, msg *models.Message, asked bo
 	if settings.Quiet || settings.Muted || !b.allowScreenshot(ctx, chat, msg.From) {
 		return false
 	}
+	// Reading may outlast the handler's deadline; recording what was read
+	// must not be left without time.
+	ctx, cancel := media.Context(ctx, mediaTimeout)
+	defer cancel()
 	page, ok := b.readGroupPicture(ctx, chat, fileID)
 	if !ok {
 		return false
@@ -89,8 +94,6 @@ func (b *Groups) onGroupMedia(ctx context.Context, msg *models.Message, asked bo
 // readGroupPicture downloads and reads a group's picture; what fails is
 // logged, never said.
 func (b *Groups) readGroupPicture(ctx context.Context, chat int64, fileID string) (screenshot.Page, bool) {
-	ctx, cancel := context.WithTimeout(ctx, mediaTimeout)
-	defer cancel()
 	data, err := media.Download(ctx, b.API, fileID, b.cfg.Screenshots.MaxBytes())
 	if err != nil {
 		b.Log.Info("group picture not downloaded", "chat", chat, "err", err)

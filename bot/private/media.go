@@ -57,7 +57,9 @@ func mediaTextsIn(lang string) mediaTexts {
 }
 
 // mediaTimeout bounds downloading and reading one photo or voice note
-// (the OCR engine bounds each tesseract run on its own).
+// (the OCR engine bounds each tesseract run on its own). It replaces the
+// update handler's 30 s deadline (media.Context): a picture that waited
+// for an OCR slot on a busy machine still has its time to be read.
 const mediaTimeout = 90 * time.Second
 
 // onPrivateMedia reads a photo, an image document, a voice note or an
@@ -117,7 +119,7 @@ func (b *Chats) readPhoto(ctx context.Context, msg *models.Message, fileID strin
 		b.SendText(chat, false, "slow_down", t.SlowDown, msg.ID)
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, mediaTimeout)
+	ctx, cancel := media.Context(ctx, mediaTimeout)
 	defer cancel()
 	b.typing(ctx, chat)
 	data, err := media.Download(ctx, b.API, fileID, b.screenshots.MaxBytes())
@@ -277,7 +279,7 @@ func (b *Chats) readVoice(ctx context.Context, msg *models.Message, fileID strin
 		b.SendText(chat, false, "voice_failed", t.VoiceFailed, msg.ID)
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, mediaTimeout)
+	ctx, cancel := media.Context(ctx, mediaTimeout)
 	defer cancel()
 	b.typing(ctx, chat)
 	data, err := media.Download(ctx, b.API, fileID, maxBytes)
