@@ -290,3 +290,30 @@ func bombPNG(width, height uint32) []byte {
 	}
 	return buf.Bytes()
 }
+
+// An album whose first page has too little text is still one answer: the
+// page waits for the album's other pages, whose answer covers it. An
+// album of such pages gets one "send a clearer screenshot".
+func TestAlbumWithAnEmptyFirstPageIsOneAnswer(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.screenshots = requireOCR(t)
+	h.start()
+	const chat, empty = 5303, 5304
+	h.pushAlbum(chat, "album-5303", append([][]byte{smallPNG(t)}, refundPages(t, [2]int{0, 5}, [2]int{3, 8})...))
+	h.pushAlbum(empty, "album-5304", [][]byte{smallPNG(t), smallPNG(t)})
+
+	h.waitRead(chat, 1)
+	sent := h.settle(chat)
+	if len(sent) != 1 {
+		t.Fatalf("the album got %d answers, want one: %q", len(sent), texts(sent))
+	}
+	if want := "我从截图里读到 8 条消息：对方 7 条，你 1 条。"; !strings.HasPrefix(sent[0].Params["text"], want) {
+		t.Errorf("the answer starts %q, want %q", firstLine(sent[0].Params["text"]), want)
+	}
+	h.waitRead(empty, 1)
+	sent = h.settle(empty)
+	if len(sent) != 1 || !strings.Contains(sent[0].Params["text"], "clearer screenshot") {
+		t.Errorf("an album with nothing to read got %q, want one request for a clearer screenshot", texts(sent))
+	}
+}

@@ -94,3 +94,75 @@ func TestGroupScreenshotsAreReadUnderTheGroupsBudget(t *testing.T) {
 		t.Errorf("%d sendChatAction calls in groups, want none (a group hears the bot only when it matters)", n)
 	}
 }
+
+// An album is one message to the group: in a group warned from
+// "suspicious" on, an album whose first page is suspicious and whose
+// second makes it a scam is warned about once, not once per page. A
+// captioned picture is its turns then its caption, judged together: the
+// first messages of a script and a member's "they asked me for gift cards"
+// are a scam that neither is alone; a caption asking the bot is answered
+// about the picture.
+func TestGroupAlbumWarnsOnceAndCaptionsJoinTheTurns(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.screenshots = requireOCR(t)
+	h.start()
+	const rising, captioned, asked = -5404, -5405, -5406
+	for _, g := range []int64{rising, captioned, asked} {
+		h.addBot(g)
+	}
+	if err := h.store.SaveSettings(context.Background(), rising, store.Settings{Sensitivity: "high"}); err != nil {
+		t.Fatal(err)
+	}
+	mum := telegramtest.User(542, "Mum")
+	var album []models.Update
+	for i, data := range refundPages(t, [2]int{0, 4}, [2]int{2, 8}) {
+		id := "rising-" + strconv.Itoa(i)
+		h.api.AddFile(id, data)
+		album = append(album, telegramtest.GroupImageFile(rising, mum, id, len(data)))
+	}
+	h.api.Push(telegramtest.Album("album5404", album...)...)
+	page := refundPages(t, [2]int{0, 3})[0]
+	h.api.AddFile("captioned", page)
+	photo := telegramtest.GroupImageFile(captioned, mum, "captioned", len(page))
+	const caption = "他让我买礼品卡，把卡号卡密发给他"
+	photo.Message.Caption = caption
+	scam := refundPages(t, [2]int{0, 5})[0]
+	h.api.AddFile("asked", scam)
+	question := telegramtest.GroupImageFile(asked, mum, "asked", len(scam))
+	question.Message.Caption = "@" + h.api.BotUser().Username + " 这是真的吗？"
+	h.api.Push(photo, question)
+
+	// The threads first: a picture that was not read (OCR past its
+	// timeout on a loaded machine) shows there.
+	heard := map[int64][]string{}
+	for _, g := range []int64{rising, captioned, asked} {
+		heard[g] = h.groupMarker(g)
+	}
+	for group, want := range map[int64]int{rising: 8, captioned: 4, asked: 6} {
+		conv, err := h.store.Load(context.Background(), group)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(conv.Window) != want {
+			t.Errorf("group %d's thread holds %d messages, want %d", group, len(conv.Window), want)
+		}
+		if group == captioned && len(conv.Window) > 0 && conv.Window[len(conv.Window)-1].Text != caption {
+			t.Errorf("the thread ends %q, want the caption after the picture's turns", conv.Window[len(conv.Window)-1].Text)
+		}
+	}
+	for _, g := range []struct {
+		group int64
+		want  string
+	}{
+		{rising, "tg://user?id=542"}, // one warning for the album
+		{captioned, "诈骗"},            // a warning
+		{asked, "诈骗"},                // the answer: the question alone has no known signs
+	} {
+		if got := heard[g.group]; len(got) != 2 {
+			t.Errorf("group %d got %q, want the introduction and one message", g.group, got)
+		} else {
+			contains(t, got[1], g.want)
+		}
+	}
+}

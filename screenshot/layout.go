@@ -286,10 +286,18 @@ func wide(r rune) bool {
 // in Chinese after a time is a message ("10:30 见面") and is kept.
 var trailingStamp = regexp.MustCompile(`\s*(?:(?:上午|下午|凌晨|晚上)\s*)?\d{1,2}\s*(?:[:：]\s*\d{1,2}|[.]\d{2})(?:\s*(?:AM|PM|am|pm|[ap]\.m\.))?(?:\s*[^\p{Han}\s]{1,6}){0,2}\s*$`)
 
+// colonlessStamp is WhatsApp's time and read ticks read without the
+// colon ("14:23 ✓✓" as "1423 vv", common on a JPEG): a time of day then
+// two tick-like letters. Digits alone are kept (an order or card number).
+var colonlessStamp = regexp.MustCompile(`\s*(?:[01]?\d|2[0-3])[0-5]\d\s*[vVyYwW✓√]{2}\s*$`)
+
 // cleanBubble removes what an app prints inside a bubble around the
 // message: the trailing time and read ticks, stray marks.
 func cleanBubble(text string) string {
 	text = strings.TrimSpace(text)
+	if loc := colonlessStamp.FindStringIndex(text); loc != nil {
+		text = strings.TrimSpace(text[:loc[0]])
+	}
 	if loc := trailingStamp.FindStringIndex(text); loc != nil && loc[0] > 0 {
 		text = strings.TrimSpace(text[:loc[0]])
 	} else if loc != nil && loc[0] == 0 {

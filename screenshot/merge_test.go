@@ -69,6 +69,11 @@ func TestCleanBubble(t *testing.T) {
 		"14:23":                "",
 		"利率只有1.5":              "利率只有1.5",
 		"请在今天下午 3:05 前完成转账 ok": "请在今天下午 3:05 前完成转账 ok",
+		"谢谢1423 vv":            "谢谢",
+		"好的，稍等1423 VV":         "好的，稍等",
+		"订单尾号是3307":            "订单尾号是3307",
+		"验证码 9981 vv":          "验证码 9981 vv",
+		"1423 vv":              "",
 	}
 	for in, want := range tests {
 		if got := cleanBubble(in); got != want {

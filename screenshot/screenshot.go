@@ -37,6 +37,10 @@ type Page struct {
 	// found), so speakers come from the layout; otherwise every turn is
 	// the other party's text read as a page.
 	Chat bool
+	// Script is the script the picture is written in as OCR judged it,
+	// "zh" or "zh-Hant", and empty when it could not tell (too few
+	// Chinese characters, or one script configured).
+	Script string
 }
 
 // Reading is what several screenshots gave, as one conversation.
@@ -147,35 +151,18 @@ func (r *Reader) ReadImage(ctx context.Context, img image.Image) (Page, error) {
 	if err != nil {
 		return Page{}, err
 	}
-	// Each bubble takes the reading (script) that is most confident on it.
-	texts := make([][]ocr.Word, len(bubbles))
-	bestConfidence := make([]float64, len(bubbles))
-	for _, words := range readings {
-		perBubble := make([][]ocr.Word, len(bubbles))
-		for _, w := range words {
-			centre := int(float64(w.Box.Min.Y+w.Box.Max.Y) / 2 / scale)
-			i, found := slices.BinarySearchFunc(bands, centre, func(b band, y int) int {
-				switch {
-				case y < b.top:
-					return 1
-				case y >= b.bottom:
-					return -1
-				}
-				return 0
-			})
-			if found {
-				perBubble[i] = append(perBubble[i], w)
-			}
-		}
-		for i, ws := range perBubble {
-			if c := ocr.MeanConfidence(ws); c > bestConfidence[i] || texts[i] == nil {
-				texts[i], bestConfidence[i] = ws, c
-			}
-		}
+	script, preferred := r.pageScript(readings)
+	perReading := make([][][]ocr.Word, len(readings))
+	for i, words := range readings {
+		perReading[i] = wordsPerBand(words, bands, scale)
 	}
-	page := Page{Chat: true}
+	page := Page{Chat: true, Script: script}
+	candidates := make([][]ocr.Word, len(readings))
 	for i, b := range bubbles {
-		text := cleanBubble(joinLines(texts[i]))
+		for j := range readings {
+			candidates[j] = perReading[j][i]
+		}
+		text := cleanBubble(joinLines(chooseReading(candidates, preferred)))
 		if text == "" {
 			continue
 		}
@@ -186,6 +173,28 @@ func (r *Reader) ReadImage(ctx context.Context, img image.Image) (Page, error) {
 		page.Turns = append(page.Turns, Turn{From: from, Text: text})
 	}
 	return page, nil
+}
+
+// wordsPerBand sorts the words of a reading of the strip into the bubbles
+// (bands of the strip, top to bottom) their centres fall in.
+func wordsPerBand(words []ocr.Word, bands []band, scale float64) [][]ocr.Word {
+	perBand := make([][]ocr.Word, len(bands))
+	for _, w := range words {
+		centre := int(float64(w.Box.Min.Y+w.Box.Max.Y) / 2 / scale)
+		i, found := slices.BinarySearchFunc(bands, centre, func(b band, y int) int {
+			switch {
+			case y < b.top:
+				return 1
+			case y >= b.bottom:
+				return -1
+			}
+			return 0
+		})
+		if found {
+			perBand[i] = append(perBand[i], w)
+		}
+	}
+	return perBand
 }
 
 // readPlain reads a picture without bubbles as a page of text: each
@@ -201,9 +210,8 @@ func (r *Reader) readPlain(ctx context.Context, img *image.RGBA) (Page, error) {
 	if err != nil {
 		return Page{}, err
 	}
-	words := slices.MaxFunc(readings, func(a, b []ocr.Word) int {
-		return int(ocr.MeanConfidence(a) - ocr.MeanConfidence(b))
-	})
+	script, preferred := r.pageScript(readings)
+	words := chooseReading(readings, preferred)
 	type paragraph struct{ block, par int }
 	var order []paragraph
 	groups := map[paragraph][]ocr.Word{}
@@ -214,7 +222,7 @@ func (r *Reader) readPlain(ctx context.Context, img *image.RGBA) (Page, error) {
 		}
 		groups[key] = append(groups[key], w)
 	}
-	var page Page
+	page := Page{Script: script}
 	for _, key := range order {
 		if text := cleanBubble(joinLines(groups[key])); text != "" {
 			page.Turns = append(page.Turns, Turn{From: classifier.SpeakerOther, Text: text})

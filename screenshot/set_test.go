@@ -2,6 +2,8 @@ package screenshot
 
 import (
 	"context"
+	"flag"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -50,7 +52,7 @@ func readSet(t *testing.T) []setResult {
 			setResults[i].Case = c
 			images := make([][]byte, len(c.Shots))
 			for j, shot := range c.Shots {
-				data, err := chatshot.PNG(shot)
+				data, err := encodeShot(shot)
 				if err != nil {
 					setErr = err
 					return
@@ -84,6 +86,20 @@ func readSet(t *testing.T) []setResult {
 	return setResults
 }
 
+// setQuality, above 0, reads the set as JPEG at that quality rather than
+// PNG (Telegram sends every photo as JPEG, at about 87), for the figures:
+//
+//	go test -count=1 -run TestScreenshotSetFigures -v ./screenshot/ -args -jpeg=87
+var setQuality = flag.Int("jpeg", 0, "read the screenshot set as JPEG at this quality (0: PNG)")
+
+// encodeShot draws shot as the set is read: PNG, or JPEG at setQuality.
+func encodeShot(shot chatshot.Shot) ([]byte, error) {
+	if *setQuality > 0 {
+		return chatshot.JPEG(shot, *setQuality)
+	}
+	return chatshot.PNG(shot)
+}
+
 // wantText is the text a case's messages carry, as the reader should
 // give it back.
 func wantText(m chatshot.Message) string { return m.Text }
@@ -98,7 +114,9 @@ func charErrors(want, got string) (errs, total int) {
 }
 
 func TestScreenshotSetTurnsAndSpeakers(t *testing.T) {
-	for _, r := range readSet(t) {
+	results := readSet(t)
+	c := newClassifier(t)
+	for _, r := range results {
 		t.Run(r.Name, func(t *testing.T) {
 			if r.err != nil {
 				t.Fatal(r.err)
@@ -112,6 +130,11 @@ func TestScreenshotSetTurnsAndSpeakers(t *testing.T) {
 			errs, chars := compareTurns(t, got, r.Want)
 			if errs*100 > chars*12 {
 				t.Errorf("%d of %d characters read wrong, want at most 12%%", errs, chars)
+			}
+			// The reply speaks the script of the picture: a Traditional
+			// chat read as Simplified would be answered in Simplified.
+			if lang := c.Classify(context.Background(), r.reading.Conversation()).Language; lang != r.Conversation.Lang {
+				t.Errorf("the reading's language is %s, want %s:\n%s", lang, r.Conversation.Lang, describe(got))
 			}
 		})
 	}
@@ -153,7 +176,7 @@ func describe(turns []Turn) string {
 func TestScreenshotSetFigures(t *testing.T) {
 	results := readSet(t)
 	c := newClassifier(t)
-	var errs, chars, rightSpeaker, messages, agree, cases int
+	var errs, chars, rightSpeaker, messages, agree, rightLang, cases int
 	var seconds []float64
 	for _, r := range results {
 		if r.err != nil {
@@ -183,6 +206,9 @@ func TestScreenshotSetFigures(t *testing.T) {
 		}
 		fromText := c.Classify(context.Background(), textConv)
 		fromShot := c.Classify(context.Background(), r.reading.Conversation())
+		if fromShot.Language == r.Conversation.Lang {
+			rightLang++
+		}
 		if fromText.Level == fromShot.Level {
 			agree++
 		} else {
@@ -194,8 +220,12 @@ func TestScreenshotSetFigures(t *testing.T) {
 	agreement := float64(agree) / float64(cases)
 	// Latency is BenchmarkReadScreenshot's: here every screenshot is
 	// started at once and mostly waits for an OCR slot.
-	t.Logf("%d cases, %d screenshots, %d messages: character error rate %.2f%%, right speaker %.1f%%, verdict agreement %.1f%% (%d/%d)",
-		cases, len(seconds), messages, 100*cer, 100*speakers, 100*agreement, agree, cases)
+	format := "PNG"
+	if *setQuality > 0 {
+		format = fmt.Sprintf("JPEG q%d", *setQuality)
+	}
+	t.Logf("%s, %d cases, %d screenshots, %d messages: character error rate %.2f%%, right speaker %.1f%%, verdict agreement %.1f%% (%d/%d), language of the reply %d/%d",
+		format, cases, len(seconds), messages, 100*cer, 100*speakers, 100*agreement, agree, cases, rightLang, cases)
 	if cases < 30 || len(seconds) < 30 {
 		t.Errorf("the set has %d cases and %d screenshots; the issue asks for at least 30", cases, len(seconds))
 	}

@@ -66,6 +66,9 @@ type Groups struct {
 	// fallbackWarned is when each group was last warned while the store
 	// failed (chat → time.Time); see fallbackWarn.
 	fallbackWarned sync.Map
+	// warnedAlbums is the album (media group id) each group was last
+	// warned about (chat → string); see onGroupMedia.
+	warnedAlbums sync.Map
 }
 
 // New builds the group room and the guardians it alerts.
@@ -104,7 +107,7 @@ func (b *Groups) OnMessage(ctx context.Context, msg *models.Message, received ti
 	}
 	text := conversation.MessageText(msg)
 	if strings.TrimSpace(text) == "" {
-		b.onGroupMedia(ctx, msg, received)
+		b.onGroupMedia(ctx, msg, false, received)
 		return // joins, pins: nothing to read
 	}
 	if name, arg, ok := b.Command(text); ok {
@@ -114,6 +117,9 @@ func (b *Groups) OnMessage(ctx context.Context, msg *models.Message, received ti
 		return
 	}
 	asked := b.mentioned(text)
+	if b.onGroupMedia(ctx, msg, asked, received) {
+		return // a captioned picture: its turns, then the caption
+	}
 	if asked && msg.ReplyToMessage != nil && conversation.MessageText(msg.ReplyToMessage) != "" {
 		b.checkOnDemand(ctx, msg, msg.ReplyToMessage)
 		return
@@ -233,14 +239,15 @@ func (b *Groups) groupRequest(chat int64, poster *models.User, settings store.Se
 // (the stored one), before the thread's heuristic level before the
 // message; index is the message's index in the thread (-1 for an edit).
 // The warning is decided on the pipeline's verdict (judgeGroup), so a
-// script moderators confirmed is called out like a private chat's.
-func (b *Groups) maybeWarn(ctx context.Context, chat int64, msg *models.Message, heuristic classifier.Verdict, before classifier.Level, index int, conv store.Conversation) {
+// script moderators confirmed is called out like a private chat's. It
+// reports whether a warning was due (sent, or held back by the budget).
+func (b *Groups) maybeWarn(ctx context.Context, chat int64, msg *models.Message, heuristic classifier.Verdict, before classifier.Level, index int, conv store.Conversation) bool {
 	if conv.Settings.Quiet || conv.Settings.Muted {
-		return // nothing automatic is said: no stage (no LLM call) is needed
+		return false // nothing automatic is said: no stage (no LLM call) is needed
 	}
 	verdict := b.judgeGroup(ctx, chat, msg.From, heuristic, conv)
 	if !verdict.Level.AtLeast(groupThreshold(conv.Settings)) {
-		return
+		return false
 	}
 	warned, err := b.Store.GroupWarnings(ctx, chat, b.cfg.Cooldown)
 	if err != nil {
@@ -269,13 +276,15 @@ func (b *Groups) maybeWarn(ctx context.Context, chat int64, msg *models.Message,
 	}
 	if b.policy().shouldWarn(moment) {
 		b.warnGroup(ctx, chat, msg.ID, msg.From, verdict, conv.Settings)
-		return
+		return true
 	}
 	if cooling && index >= 0 {
 		if other, ok := b.anotherScam(ctx, chat, msg, index, conv.Settings, warned, verdict); ok {
 			b.warnGroup(ctx, chat, msg.ID, msg.From, other, conv.Settings)
+			return true
 		}
 	}
+	return false
 }
 
 // anotherScam judges a message by itself while its thread cools down

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"runtime"
 	"strings"
+	"time"
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -35,6 +36,14 @@ const (
 	// everyone else.
 	GroupScreenshotsPerHour = 20
 )
+
+// Context bounds the reading of one picture or recording by timeout
+// instead of the deadline of the update's handler (ctx's values are
+// kept): reading waits for a free OCR slot and can take longer than a
+// text message's handling may.
+func Context(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), timeout)
+}
 
 // PictureOf returns the file id of the picture msg carries: the largest
 // size of a photo, or an image sent as a file; "" when it carries none.

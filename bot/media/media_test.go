@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/scamguard/scamguard/ocr"
 	"github.com/scamguard/scamguard/screenshot"
@@ -60,5 +61,26 @@ func TestPagesReadsAtMostConcurrencyAtOnce(t *testing.T) {
 				t.Errorf("reads overlapped: %v, want %v", overlapped, tt.overlap)
 			}
 		})
+	}
+}
+
+type ctxKey struct{}
+
+// A picture's reading outlives the handler's deadline but keeps its
+// values, and has a bound of its own.
+func TestContextReplacesTheHandlersDeadline(t *testing.T) {
+	handler, cancel := context.WithTimeout(context.WithValue(context.Background(), ctxKey{}, "update 7"), time.Nanosecond)
+	defer cancel()
+	<-handler.Done()
+	ctx, cancelMedia := Context(handler, time.Hour)
+	defer cancelMedia()
+	if err := ctx.Err(); err != nil {
+		t.Fatalf("the reading's context ended with the handler's: %v", err)
+	}
+	if deadline, ok := ctx.Deadline(); !ok || time.Until(deadline) < 59*time.Minute {
+		t.Errorf("deadline %v (%v), want an hour from now", deadline, ok)
+	}
+	if got := ctx.Value(ctxKey{}); got != "update 7" {
+		t.Errorf("value %v, want the handler's", got)
 	}
 }

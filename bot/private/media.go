@@ -57,7 +57,9 @@ func mediaTextsIn(lang string) mediaTexts {
 }
 
 // mediaTimeout bounds downloading and reading one photo or voice note
-// (the OCR engine bounds each tesseract run on its own).
+// (the OCR engine bounds each tesseract run on its own). It replaces the
+// update handler's 30 s deadline (media.Context): a picture that waited
+// for an OCR slot on a busy machine still has its time to be read.
 const mediaTimeout = 90 * time.Second
 
 // onPrivateMedia reads a photo, an image document, a voice note or an
@@ -117,7 +119,7 @@ func (b *Chats) readPhoto(ctx context.Context, msg *models.Message, fileID strin
 		b.SendText(chat, false, "slow_down", t.SlowDown, msg.ID)
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, mediaTimeout)
+	ctx, cancel := media.Context(ctx, mediaTimeout)
 	defer cancel()
 	b.typing(ctx, chat)
 	data, err := media.Download(ctx, b.API, fileID, b.screenshots.MaxBytes())
@@ -136,10 +138,15 @@ func (b *Chats) readPhoto(ctx context.Context, msg *models.Message, fileID strin
 	if media.Little(page) {
 		// Nothing to check in this picture. Said at once unless other
 		// screenshots of the chat are being read: their answer covers it.
-		if reading.Other+reading.User == 0 && b.bursts.peek(chat) == nil {
-			summary, _ := screenshot.SummaryOf(lang, 0, 0, 0)
-			b.SendText(chat, false, "screenshot_little", summary, msg.ID)
-			b.takeScreenshots(ctx, chat)
+		// An album's page waits for the album's other pages; the first
+		// such page since the last answer arms the check.
+		switch {
+		case msg.MediaGroupID != "" && b.burstWindow > 0:
+			if reading.Little <= 1 { // 0: the store failed
+				b.littleAlbumPage(chat, msg.ID, lang)
+			}
+		case reading.Other+reading.User == 0 && b.bursts.peek(chat) == nil:
+			b.sayLittle(ctx, chat, msg.ID, lang)
 		}
 		return
 	}
@@ -159,6 +166,40 @@ func (b *Chats) readPhoto(ctx context.Context, msg *models.Message, fileID strin
 		entry := store.Entry{ID: int64(msg.ID)*100 + int64(i), From: string(turn.From), Text: turn.Text, Time: time.Unix(int64(msg.Date), 0)}
 		b.observeEntry(ctx, msg, entry, received)
 	}
+}
+
+// littleAlbumPage answers an album's page with too little text once the
+// album's other pages were read: they arrive as updates of their own,
+// queued on the chat's lane behind this one, so a check queued there a
+// burst window later runs after them. It says "send a clearer screenshot"
+// only when none of them brought turns (the reading still counts pages
+// with little text and no turns, and no burst is open); otherwise the
+// burst's answer covers the page, or already did and took the counts.
+func (b *Chats) littleAlbumPage(chat int64, replyTo int, lang string) {
+	check := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if b.bursts.peek(chat) != nil {
+			return
+		}
+		reading, err := b.Store.ScreenshotReading(ctx, chat)
+		if err != nil {
+			b.Degrade("store", err)
+			return
+		}
+		if reading.Little > 0 && reading.Other+reading.User == 0 {
+			b.sayLittle(ctx, chat, replyTo, lang)
+		}
+	}
+	time.AfterFunc(b.burstWindow, func() { b.schedule(chat, check) })
+}
+
+// sayLittle asks for a clearer screenshot or the text, and starts the
+// chat's next reading from zero.
+func (b *Chats) sayLittle(ctx context.Context, chat int64, replyTo int, lang string) {
+	summary, _ := screenshot.SummaryOf(lang, 0, 0, 0)
+	b.SendText(chat, false, "screenshot_little", summary, replyTo)
+	b.takeScreenshots(ctx, chat)
 }
 
 // screenshotFailed answers a picture that could not be read, saying why
@@ -238,7 +279,7 @@ func (b *Chats) readVoice(ctx context.Context, msg *models.Message, fileID strin
 		b.SendText(chat, false, "voice_failed", t.VoiceFailed, msg.ID)
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, mediaTimeout)
+	ctx, cancel := media.Context(ctx, mediaTimeout)
 	defer cancel()
 	b.typing(ctx, chat)
 	data, err := media.Download(ctx, b.API, fileID, maxBytes)
