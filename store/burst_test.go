@@ -1,0 +1,155 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/scamguard/scamguard/store/storetest"
+)
+
+// burstMessage is message id of a burst, its text saying which.
+func burstMessage(id int, text string) BurstMessage {
+	return BurstMessage{Order: BurstOrder(id, 0), Entry: Entry{ID: int64(id), From: "other", Text: text, Time: time.Unix(1700000000+int64(id), 0)}, ReplyTo: id}
+}
+
+// TestBurstIsClaimedOnceInTelegramsOrder: a burst whose messages arrived
+// out of order is claimed by exactly one of many concurrent claimers, once
+// due, with its messages in message-id order; messages that arrive while
+// it is answered stay as the next burst; a claim whose lease ended is
+// taken over and the old claimer can no longer append or close.
+func TestBurstIsClaimedOnceInTelegramsOrder(t *testing.T) {
+	single := storetest.StartServer(t)
+	cluster := storetest.StartCluster(t)
+	for name, addrs := range map[string][]string{"single": {single.Addr}, "cluster": cluster.Addrs} {
+		t.Run(name, func(t *testing.T) {
+			s := openStore(t, Config{Addrs: addrs})
+			ctx := context.Background()
+			const chat, quiet = 42, 150 * time.Millisecond
+			for _, id := range []int{12, 10, 11} { // arrival order is not Telegram's
+				if err := s.AddToBurst(ctx, chat, burstMessage(id, "m"), quiet); err != nil {
+					t.Fatal(err)
+				}
+			}
+			claim := BurstClaim{Quiet: quiet, Lease: 300 * time.Millisecond, Stale: time.Minute}
+			if _, ok, err := s.ClaimBurst(ctx, chat, 0, claim); err != nil || ok {
+				t.Fatalf("claimed before the burst was quiet: %v %v", ok, err)
+			}
+			time.Sleep(quiet) // the quiet time itself is what is tested here
+			var mu sync.Mutex
+			var won []Burst
+			var wg sync.WaitGroup
+			for i := range 8 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					c := claim
+					c.Token = string(rune('a' + i))
+					burst, ok, err := s.ClaimBurst(ctx, chat, 0, c)
+					if err != nil {
+						t.Error(err)
+					}
+					if ok {
+						mu.Lock()
+						won = append(won, burst)
+						mu.Unlock()
+					}
+				}()
+			}
+			wg.Wait()
+			if len(won) != 1 {
+				t.Fatalf("%d claimers won the burst, want 1", len(won))
+			}
+			burst := won[0]
+			var ids []int64
+			for _, m := range burst.Messages {
+				ids = append(ids, m.Entry.ID)
+			}
+			if len(ids) != 3 || ids[0] != 10 || ids[1] != 11 || ids[2] != 12 {
+				t.Errorf("claimed messages %v, want [10 11 12]", ids)
+			}
+			// Stored in order, once each, even when a message is appended
+			// twice (a replica that died after storing it).
+			for _, m := range append(burst.Messages, burst.Messages[0]) {
+				if _, err := s.AppendClaimed(ctx, chat, m.Entry, burst.Claim); err != nil {
+					t.Fatal(err)
+				}
+			}
+			conv, _ := s.Load(ctx, chat)
+			if len(conv.Window) != 3 || conv.Window[0].ID != 10 || conv.Window[2].ID != 12 {
+				t.Errorf("window %+v, want messages 10, 11, 12 once each", conv.Window)
+			}
+			// A message that arrives meanwhile is the next burst.
+			if err := s.AddToBurst(ctx, chat, burstMessage(13, "later"), quiet); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.CloseBurst(ctx, burst, quiet); err != nil {
+				t.Fatal(err)
+			}
+			if n, _ := s.BurstSize(ctx, chat); n != 1 {
+				t.Errorf("after the answer the burst holds %d messages, want the one that came meanwhile", n)
+			}
+			// Lease ends: another replica takes it; the first one's claim is dead.
+			time.Sleep(quiet)
+			first, ok, err := s.ClaimBurst(ctx, chat, 0, BurstClaim{Token: "first", Quiet: quiet, Lease: 50 * time.Millisecond, Stale: time.Minute})
+			if err != nil || !ok {
+				t.Fatalf("second burst not claimed: %v %v", ok, err)
+			}
+			time.Sleep(60 * time.Millisecond)
+			second, ok, err := s.ClaimBurst(ctx, chat, 0, BurstClaim{Token: "second", Quiet: quiet, Lease: time.Minute, Stale: time.Minute})
+			if err != nil || !ok || len(second.Messages) != 1 {
+				t.Fatalf("an expired lease was not taken over: %v %v %+v", ok, err, second)
+			}
+			if _, err := s.AppendClaimed(ctx, chat, first.Messages[0].Entry, first.Claim); !errors.Is(err, ErrBurstLost) {
+				t.Errorf("the first claimer appended after losing its claim: %v", err)
+			}
+			if err := s.CloseBurst(ctx, first, quiet); !errors.Is(err, ErrBurstLost) {
+				t.Errorf("the first claimer closed after losing its claim: %v", err)
+			}
+			if err := s.CloseBurst(ctx, second, quiet); err != nil {
+				t.Fatal(err)
+			}
+			if due, _ := s.DueBursts(ctx, time.Now().Add(time.Hour), 10); len(due) != 0 {
+				t.Errorf("due-set after every burst was answered: %v", due)
+			}
+		})
+	}
+}
+
+// TestInboundHoldsTheBurstBack: an update stored in the intake and not yet
+// handled holds its chat's burst back, until handled or stale.
+func TestInboundHoldsTheBurstBack(t *testing.T) {
+	s := openStore(t, Config{Addrs: []string{storetest.StartServer(t).Addr}})
+	ctx := context.Background()
+	const chat = 43
+	if err := s.AddToBurst(ctx, chat, burstMessage(1, "m"), 0); err != nil {
+		t.Fatal(err)
+	}
+	if added, err := s.NoteInbound(ctx, chat, 900); err != nil || !added {
+		t.Fatalf("NoteInbound: %v %v", added, err)
+	}
+	if added, _ := s.NoteInbound(ctx, chat, 900); added {
+		t.Error("an update noted twice was added twice")
+	}
+	claim := BurstClaim{Token: "x", Lease: time.Minute, Stale: time.Minute}
+	if _, ok, _ := s.ClaimBurst(ctx, chat, 0, claim); ok {
+		t.Fatal("claimed while an update of the chat was on its way")
+	}
+	if err := s.DoneInbound(ctx, chat, 900); err != nil {
+		t.Fatal(err)
+	}
+	if burst, ok, err := s.ClaimBurst(ctx, chat, 0, claim); err != nil || !ok || len(burst.Messages) != 1 {
+		t.Fatalf("not claimed once the update was handled: %v %v", ok, err)
+	}
+	if err := s.AddToBurst(ctx, chat+1, burstMessage(1, "m"), 0); err != nil {
+		t.Fatal(err)
+	}
+	s.NoteInbound(ctx, chat+1, 901)
+	time.Sleep(20 * time.Millisecond)
+	claim.Stale = 10 * time.Millisecond
+	if _, ok, err := s.ClaimBurst(ctx, chat+1, 0, claim); err != nil || !ok {
+		t.Errorf("a stale inbound update still holds the burst: %v %v", ok, err)
+	}
+}
