@@ -136,7 +136,7 @@ func (b *Chats) readPhoto(ctx context.Context, msg *models.Message, fileID strin
 	if media.Little(page) {
 		// Nothing to check in this picture. Said at once unless other
 		// screenshots of the chat are being read: their answer covers it.
-		if reading.Other+reading.User == 0 && b.bursts.peek(chat) == nil {
+		if reading.Other+reading.User == 0 && !b.burstOpen(ctx, chat) {
 			summary, _ := screenshot.SummaryOf(lang, 0, 0, 0)
 			b.SendText(chat, false, "screenshot_little", summary, msg.ID)
 			b.takeScreenshots(ctx, chat)
@@ -146,7 +146,7 @@ func (b *Chats) readPhoto(ctx context.Context, msg *models.Message, fileID strin
 	if len(fresh) == 0 {
 		// The same messages again (the screenshot was sent twice): the
 		// conversation has them; say what was read, and nothing more.
-		if b.bursts.peek(chat) == nil {
+		if !b.burstOpen(ctx, chat) {
 			other, user := screenshot.Reading{Turns: page.Turns}.Counts()
 			summary, _ := screenshot.SummaryOf(lang, other, user, screenshot.MinChars)
 			b.SendText(chat, false, "screenshot_read", summary, msg.ID)
@@ -154,10 +154,9 @@ func (b *Chats) readPhoto(ctx context.Context, msg *models.Message, fileID strin
 		}
 		return
 	}
-	b.bursts.open(chat).screenshots = true
 	for i, turn := range fresh {
 		entry := store.Entry{ID: int64(msg.ID)*100 + int64(i), From: string(turn.From), Text: turn.Text, Time: time.Unix(int64(msg.Date), 0)}
-		b.observeEntry(ctx, msg, entry, received)
+		b.observeEntry(ctx, msg, entry, i+1, received)
 	}
 }
 
@@ -258,7 +257,7 @@ func (b *Chats) readVoice(ctx context.Context, msg *models.Message, fileID strin
 		from = speakerOf(msg)
 	}
 	entry := conversation.MessageEntry(msg, text, from)
-	b.observeEntry(ctx, msg, entry, received)
+	b.observeEntry(ctx, msg, entry, 0, received)
 }
 
 // typing shows "typing…" while a picture or recording is read.
