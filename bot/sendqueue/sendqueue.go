@@ -116,7 +116,7 @@ func (o *Queue) Send(chat int64, group bool, what string, call func(ctx context.
 	lane, active := o.byChat[chat]
 	if active && len(lane.jobs) >= o.cfg.ChatCap {
 		o.metrics.dropped.WithLabelValues(what).Inc()
-		o.log.Warn("send queue full for this chat; message dropped", "chat", chat, "what", what, "waiting", len(lane.jobs))
+		o.log.Debug("send queue full for this chat; message dropped", "chat", chat, "what", what, "waiting", len(lane.jobs))
 		return false
 	}
 	if !active {
