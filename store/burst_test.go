@@ -38,27 +38,7 @@ func TestBurstIsClaimedOnceInTelegramsOrder(t *testing.T) {
 				t.Fatalf("claimed before the burst was quiet: %v %v", ok, err)
 			}
 			time.Sleep(quiet) // the quiet time itself is what is tested here
-			var mu sync.Mutex
-			var won []Burst
-			var wg sync.WaitGroup
-			for i := range 8 {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					c := claim
-					c.Token = string(rune('a' + i))
-					burst, ok, err := s.ClaimBurst(ctx, chat, 0, c)
-					if err != nil {
-						t.Error(err)
-					}
-					if ok {
-						mu.Lock()
-						won = append(won, burst)
-						mu.Unlock()
-					}
-				}()
-			}
-			wg.Wait()
+			won := claimConcurrently(t, s, chat, claim, 8)
 			if len(won) != 1 {
 				t.Fatalf("%d claimers won the burst, want 1", len(won))
 			}
@@ -91,30 +71,65 @@ func TestBurstIsClaimedOnceInTelegramsOrder(t *testing.T) {
 			if n, _ := s.BurstSize(ctx, chat); n != 1 {
 				t.Errorf("after the answer the burst holds %d messages, want the one that came meanwhile", n)
 			}
-			// Lease ends: another replica takes it; the first one's claim is dead.
-			time.Sleep(quiet)
-			first, ok, err := s.ClaimBurst(ctx, chat, 0, BurstClaim{Token: "first", Quiet: quiet, Lease: 50 * time.Millisecond, Stale: time.Minute})
-			if err != nil || !ok {
-				t.Fatalf("second burst not claimed: %v %v", ok, err)
-			}
-			time.Sleep(60 * time.Millisecond)
-			second, ok, err := s.ClaimBurst(ctx, chat, 0, BurstClaim{Token: "second", Quiet: quiet, Lease: time.Minute, Stale: time.Minute})
-			if err != nil || !ok || len(second.Messages) != 1 {
-				t.Fatalf("an expired lease was not taken over: %v %v %+v", ok, err, second)
-			}
-			if _, err := s.AppendClaimed(ctx, chat, first.Messages[0].Entry, first.Claim); !errors.Is(err, ErrBurstLost) {
-				t.Errorf("the first claimer appended after losing its claim: %v", err)
-			}
-			if err := s.CloseBurst(ctx, first, quiet); !errors.Is(err, ErrBurstLost) {
-				t.Errorf("the first claimer closed after losing its claim: %v", err)
-			}
-			if err := s.CloseBurst(ctx, second, quiet); err != nil {
-				t.Fatal(err)
-			}
+			leaseEndsAndIsTakenOver(t, s, chat, quiet)
 			if due, _ := s.DueBursts(ctx, time.Now().Add(time.Hour), 10); len(due) != 0 {
 				t.Errorf("due-set after every burst was answered: %v", due)
 			}
 		})
+	}
+}
+
+// claimConcurrently has n claimers try chat's burst at once and returns
+// the bursts they won.
+func claimConcurrently(t *testing.T, s *Store, chat int64, claim BurstClaim, n int) []Burst {
+	var mu sync.Mutex
+	var won []Burst
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := claim
+			c.Token = string(rune('a' + i))
+			burst, ok, err := s.ClaimBurst(context.Background(), chat, 0, c)
+			if err != nil {
+				t.Error(err)
+			}
+			if ok {
+				mu.Lock()
+				won = append(won, burst)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return won
+}
+
+// leaseEndsAndIsTakenOver: a claim whose lease ended is taken by another
+// replica, and the first claimer can no longer append or close.
+func leaseEndsAndIsTakenOver(t *testing.T, s *Store, chat int64, quiet time.Duration) {
+	t.Helper()
+	ctx := context.Background()
+	// Lease ends: another replica takes it; the first one's claim is dead.
+	time.Sleep(quiet)
+	first, ok, err := s.ClaimBurst(ctx, chat, 0, BurstClaim{Token: "first", Quiet: quiet, Lease: 50 * time.Millisecond, Stale: time.Minute})
+	if err != nil || !ok {
+		t.Fatalf("second burst not claimed: %v %v", ok, err)
+	}
+	time.Sleep(60 * time.Millisecond)
+	second, ok, err := s.ClaimBurst(ctx, chat, 0, BurstClaim{Token: "second", Quiet: quiet, Lease: time.Minute, Stale: time.Minute})
+	if err != nil || !ok || len(second.Messages) != 1 {
+		t.Fatalf("an expired lease was not taken over: %v %v %+v", ok, err, second)
+	}
+	if _, err := s.AppendClaimed(ctx, chat, first.Messages[0].Entry, first.Claim); !errors.Is(err, ErrBurstLost) {
+		t.Errorf("the first claimer appended after losing its claim: %v", err)
+	}
+	if err := s.CloseBurst(ctx, first, quiet); !errors.Is(err, ErrBurstLost) {
+		t.Errorf("the first claimer closed after losing its claim: %v", err)
+	}
+	if err := s.CloseBurst(ctx, second, quiet); err != nil {
+		t.Fatal(err)
 	}
 }
 
