@@ -310,10 +310,13 @@ func (b *Chats) answer(ctx context.Context, chat int64, br *burst, heuristic cla
 		_, err := b.API.SendMessage(ctx, params)
 		return err
 	})
-	if !queued {
+	switch {
+	case !queued:
 		// The chat has too many messages waiting: the burst stays claimed
 		// until its lease ends and is answered again then.
 		b.Log.Warn("a burst's answer was refused by the full send queue; it is answered again later", "chat", chat)
+	case b.burstWindow == 0:
+		done() // each message its own burst: the next must not wait on this send
 	}
 	if askRegion {
 		b.askRegion(chat, rendered.Lang, guess)

@@ -332,6 +332,8 @@ func TestManyChatsAtRandomReplicasNoneLostNoneTwice(t *testing.T) {
 	c := newCluster(t)
 	replicas := []*replica{c.start("a"), c.start("b")}
 	const chats = 30
+	before := c.commandStats()
+	started := time.Now()
 	bursts := map[int64][]models.Update{}
 	var ids []int64
 	var wg sync.WaitGroup
@@ -356,10 +358,49 @@ func TestManyChatsAtRandomReplicasNoneLostNoneTwice(t *testing.T) {
 		}
 		return true
 	})
+	answered := time.Since(started)
 	c.settle(ids, replicas...)
 	for chat, burst := range bursts {
 		c.checkOneAnswer(chat, burst)
 	}
+	c.logCommands(before, chats*len(scamScript), answered)
+}
+
+// commandStats reads Redis's calls per command (INFO commandstats).
+func (c *cluster) commandStats() map[string]int64 {
+	c.t.Helper()
+	info, err := c.store.Client().Info(context.Background(), "commandstats").Result()
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	calls := map[string]int64{}
+	for _, line := range strings.Split(info, "\n") {
+		name, rest, ok := strings.Cut(strings.TrimPrefix(line, "cmdstat_"), ":calls=")
+		if !ok {
+			continue
+		}
+		n, _ := strconv.ParseInt(strings.SplitN(rest, ",", 2)[0], 10, 64)
+		calls[name] = n
+	}
+	return calls
+}
+
+// logCommands logs the Redis commands run since before, per update: a
+// figure for the README, not an assertion (markers and the replicas'
+// polling are counted too).
+func (c *cluster) logCommands(before map[string]int64, updates int, took time.Duration) {
+	after := c.commandStats()
+	var total int64
+	var parts []string
+	for name, n := range after {
+		if d := n - before[name]; d > 0 && name != "info" {
+			total += d
+			parts = append(parts, fmt.Sprintf("%s %d", name, d))
+		}
+	}
+	slices.Sort(parts)
+	c.t.Logf("%d updates answered in %v; Redis ran %d commands (%.1f per update): %s",
+		updates, took.Round(time.Millisecond), total, float64(total)/float64(updates), strings.Join(parts, ", "))
 }
 
 // TestAReplicaKilledMidBurstLeavesItToTheOther: replica A gets the start
