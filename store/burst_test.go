@@ -168,3 +168,41 @@ func TestInboundHoldsTheBurstBack(t *testing.T) {
 		t.Errorf("a stale inbound update still holds the burst: %v %v", ok, err)
 	}
 }
+
+// TestForgetStopsAClaimedBurst: /forget (or /new) landing while a replica
+// folds a claimed burst deletes the burst with the conversation; the
+// replica's next append fails and brings nothing back.
+func TestForgetStopsAClaimedBurst(t *testing.T) {
+	s := openStore(t, Config{Addrs: []string{storetest.StartServer(t).Addr}})
+	ctx := context.Background()
+	for _, forget := range []func(chat int64) error{
+		func(chat int64) error { _, err := s.Forget(ctx, chat); return err },
+		func(chat int64) error { return s.ForgetConversation(ctx, chat) },
+	} {
+		const chat = 44
+		for id := 1; id <= 2; id++ {
+			if err := s.AddToBurst(ctx, chat, burstMessage(id, "m"), 0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		burst, ok, err := s.ClaimBurst(ctx, chat, 0, BurstClaim{Token: "x", Lease: time.Minute, Stale: time.Minute})
+		if err != nil || !ok {
+			t.Fatalf("claim: %v %v", ok, err)
+		}
+		if _, err := s.AppendClaimed(ctx, chat, burst.Messages[0].Entry, burst.Claim); err != nil {
+			t.Fatal(err)
+		}
+		if err := forget(chat); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AppendClaimed(ctx, chat, burst.Messages[1].Entry, burst.Claim); !errors.Is(err, ErrBurstLost) {
+			t.Errorf("an append after the chat was forgotten: %v, want ErrBurstLost", err)
+		}
+		if conv, _ := s.Load(ctx, chat); conv.Seq != 0 || len(conv.Window) != 0 {
+			t.Errorf("the forgotten conversation came back: %d messages", len(conv.Window))
+		}
+		if err := s.CloseBurst(ctx, burst, 0); !errors.Is(err, ErrBurstLost) {
+			t.Errorf("closing a forgotten burst: %v, want ErrBurstLost", err)
+		}
+	}
+}
