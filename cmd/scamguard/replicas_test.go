@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -52,6 +53,8 @@ type cluster struct {
 	redis  *storetest.Server
 	store  *store.Store
 	secret string
+	// window is the replicas' burst window.
+	window time.Duration
 }
 
 // replica is one running scamguard process.
@@ -93,7 +96,8 @@ func newCluster(t *testing.T) *cluster {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	return &cluster{t: t, binary: binary, api: api, redis: redis, store: st, secret: transport.DerivedWebhookSecret(api.Token())}
+	return &cluster{t: t, binary: binary, api: api, redis: redis, store: st, secret: transport.DerivedWebhookSecret(api.Token()),
+		window: 500 * time.Millisecond}
 }
 
 // start runs one replica and waits until its /healthz answers.
@@ -116,7 +120,7 @@ func (c *cluster) start(name string) *replica {
 		"TELEGRAM_BOT_TOKEN=" + c.api.Token(), "TELEGRAM_API_URL=" + c.api.URL(),
 		"SCAMGUARD_WEBHOOK_URL=https://bot.example.org/hook/tg", "SCAMGUARD_HTTP_ADDR=" + addr,
 		"REDIS_URL=redis://" + c.redis.Addr,
-		"SCAMGUARD_BURST_WINDOW=500ms", "SCAMGUARD_INTAKE_CLAIM_AFTER=1s",
+		"SCAMGUARD_BURST_WINDOW=" + c.window.String(), "SCAMGUARD_INTAKE_CLAIM_AFTER=1s",
 		"SCAMGUARD_SEND_CHAT_INTERVAL=1ms", "SCAMGUARD_SEND_GLOBAL_PER_SECOND=1000",
 	}
 	r.cmd.Stdout, r.cmd.Stderr = logFile, logFile
@@ -455,4 +459,64 @@ func TestAReplicaKilledMidBurstAnswersItAfterItsRestart(t *testing.T) {
 	c.waitFor("the burst's answer", func() bool { return len(c.answers(chat, messageIDs(burst)...)) > 0 })
 	c.settle([]int64{chat}, again)
 	c.checkOneAnswer(chat, burst)
+}
+
+// stop stops the replica gracefully (SIGTERM) and waits for it to exit.
+func (r *replica) stop(t *testing.T) {
+	t.Helper()
+	if err := r.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.cmd.Wait(); err != nil {
+		t.Errorf("a graceful stop exited with %v", err)
+	}
+	r.dead = true
+}
+
+// TestARollingRestartAnswersEachBurstOnce: bursts of 10 chats are posted
+// to both replicas while each is stopped gracefully and started again in
+// turn (a rolling restart): every chat gets one answer over its whole
+// burst. The window is longer than a restart, so each burst spans both.
+func TestARollingRestartAnswersEachBurstOnce(t *testing.T) {
+	c := newCluster(t)
+	c.window = 6 * time.Second
+	live := []*replica{c.start("a"), c.start("b")}
+	bursts := map[int64][]models.Update{}
+	var chats []int64
+	for i := range 10 {
+		chat := int64(89500 + i)
+		chats = append(chats, chat)
+		bursts[chat] = forwards(chat, scamScript)
+	}
+	last := time.Now()
+	postRound := func(round int) {
+		if gap := time.Since(last); gap >= c.window {
+			t.Skipf("a restart took %v, longer than the %v burst window: too slow a machine for this test", gap, c.window)
+		}
+		last = time.Now()
+		for _, chat := range chats {
+			c.post(live[rand.IntN(len(live))], bursts[chat][round])
+		}
+	}
+	postRound(0)
+	postRound(1)
+	live[0].stop(t)
+	live[0] = c.start("a-again")
+	postRound(2)
+	live[1].stop(t)
+	live[1] = c.start("b-again")
+	postRound(3)
+	postRound(4)
+	c.waitFor("every burst's answer", func() bool {
+		for chat, burst := range bursts {
+			if len(c.answers(chat, messageIDs(burst)...)) == 0 {
+				return false
+			}
+		}
+		return true
+	})
+	c.settle(chats, live...)
+	for chat, burst := range bursts {
+		c.checkOneAnswer(chat, burst)
+	}
 }
