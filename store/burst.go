@@ -226,6 +226,35 @@ func decodeBurstRecord(field, value any) (BurstMessage, error) {
 	return msg, nil
 }
 
+// renewScript extends a claim that is still the caller's; 0 when it is not.
+//
+// KEYS: burst. ARGV: token, lease until ms.
+var renewScript = redis.NewScript(`
+if redis.call("HGET", KEYS[1], "claim") ~= ARGV[1] then return 0 end
+redis.call("HSET", KEYS[1], "lease", ARGV[2])
+return 1
+`)
+
+// RenewBurst extends burst's claim by lease from now, while its answer is
+// still being made or waits to be sent: a live replica keeps its claim
+// however slow the answer, and a dead one loses it lease after its last
+// renewal. ErrBurstLost when the claim is no longer the caller's. The
+// due-set keeps the first lease's time: a replica that looks then finds
+// the claim renewed and looks again when it ends.
+func (s *Store) RenewBurst(ctx context.Context, burst Burst, lease time.Duration) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	until := time.Now().Add(lease).UnixMilli()
+	renewed, err := renewScript.Run(ctx, s.client, []string{s.burstKey(burst.Chat)}, burst.Claim, until).Int()
+	switch {
+	case err != nil:
+		return fmt.Errorf("renew the claim on the burst of chat %d: %w", burst.Chat, err)
+	case renewed == 0:
+		return fmt.Errorf("renew the claim on the burst of chat %d: %w", burst.Chat, ErrBurstLost)
+	}
+	return nil
+}
+
 // closeScript ends a claim: the answered messages leave the burst; the
 // messages that came while it was being answered stay, as the next burst.
 // It answers -1 when the claim is not the caller's any more, else when the

@@ -206,3 +206,35 @@ func TestForgetStopsAClaimedBurst(t *testing.T) {
 		}
 	}
 }
+
+// TestARenewedClaimIsNotTakenOver: a live replica renewing its claim keeps
+// the burst past the first lease; once it stops, another replica takes it.
+func TestARenewedClaimIsNotTakenOver(t *testing.T) {
+	s := openStore(t, Config{Addrs: []string{storetest.StartServer(t).Addr}})
+	ctx := context.Background()
+	const chat, lease = 45, 100 * time.Millisecond
+	if err := s.AddToBurst(ctx, chat, burstMessage(1, "m"), 0); err != nil {
+		t.Fatal(err)
+	}
+	first, ok, err := s.ClaimBurst(ctx, chat, 0, BurstClaim{Token: "first", Lease: lease, Stale: time.Minute})
+	if err != nil || !ok {
+		t.Fatalf("claim: %v %v", ok, err)
+	}
+	other := BurstClaim{Token: "other", Lease: lease, Stale: time.Minute}
+	for range 4 { // 4 × lease/2: twice the first lease
+		time.Sleep(lease / 2)
+		if err := s.RenewBurst(ctx, first, lease); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok, _ := s.ClaimBurst(ctx, chat, 0, other); ok {
+			t.Fatal("a renewed claim was taken over")
+		}
+	}
+	time.Sleep(lease + 10*time.Millisecond)
+	if _, ok, err := s.ClaimBurst(ctx, chat, 0, other); err != nil || !ok {
+		t.Fatalf("a lapsed claim was not taken over: %v %v", ok, err)
+	}
+	if err := s.RenewBurst(ctx, first, lease); !errors.Is(err, ErrBurstLost) {
+		t.Errorf("renewing a lost claim: %v, want ErrBurstLost", err)
+	}
+}

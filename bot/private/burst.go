@@ -17,6 +17,8 @@ type burst struct {
 	// claimed is the store's burst being answered; nil for a burst
 	// gathered in memory or an edit's answer.
 	claimed *store.Burst
+	// stopRenewing stops renewing the claim (due.go); nil without one.
+	stopRenewing func()
 	// gen counts the burst's messages; a timer that fires for an older
 	// generation was overtaken by a newer message.
 	gen   uint64
@@ -42,6 +44,13 @@ type burst struct {
 	screenshots bool
 	// received is when the burst's last update arrived.
 	received time.Time
+}
+
+// release stops renewing br's claim, if it has one.
+func (br *burst) release() {
+	if br.stopRenewing != nil {
+		br.stopRenewing()
+	}
 }
 
 // bursts are the open bursts by chat. Lane jobs of different chats and

@@ -88,7 +88,11 @@ func (b *Chats) answerBurst(chat int64, seen float64, force bool) {
 	if !ok {
 		return
 	}
+	release := b.keepClaim(claimed)
 	br, err := b.fold(ctx, claimed)
+	if err != nil {
+		release()
+	}
 	if errors.Is(err, store.ErrBurstLost) {
 		b.Log.Info("burst taken over or forgotten while being answered; not answered here", "chat", chat)
 		return
@@ -98,6 +102,7 @@ func (b *Chats) answerBurst(chat int64, seen float64, force bool) {
 		b.Degrade("store", err)
 		return
 	}
+	br.stopRenewing = release
 	b.answer(ctx, chat, br, liveQuotes(br.verdict, br.live))
 }
 
@@ -124,9 +129,46 @@ func (b *Chats) fold(ctx context.Context, claimed store.Burst) (*burst, error) {
 	return br, nil
 }
 
+// maxHold bounds how long a live replica keeps renewing a claim whose
+// answer never reached its first send attempt (a send queue dropped at
+// shutdown): after it, the claim lapses and the burst is answered again.
+const maxHold = 5 * time.Minute
+
+// keepClaim renews claimed's lease every third of it until stop is called
+// (the burst was closed, or its answer refused), the claim is lost, or
+// maxHold passed.
+func (b *Chats) keepClaim(claimed store.Burst) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		ticker := time.NewTicker(max(b.claimAfter/3, time.Millisecond))
+		defer ticker.Stop()
+		give := time.After(maxHold)
+		for {
+			select {
+			case <-done:
+				return
+			case <-give:
+				return
+			case <-ticker.C:
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), b.claimAfter/3+time.Second)
+			err := b.Store.RenewBurst(ctx, claimed, b.claimAfter)
+			cancel()
+			if errors.Is(err, store.ErrBurstLost) {
+				return
+			}
+			if err != nil {
+				b.Degrade("store", err)
+			}
+		}
+	}()
+	var once sync.Once
+	return func() { once.Do(func() { close(done) }) }
+}
+
 // closer closes br's claimed burst once: after the answer's first attempt
 // to reach Telegram (a replica that dies before that leaves the burst to
-// be answered again), or when the send queue refused the answer.
+// be answered again). Until then its claim is renewed.
 func (b *Chats) closer(br *burst) func() {
 	if br.claimed == nil {
 		return func() {}
@@ -134,6 +176,7 @@ func (b *Chats) closer(br *burst) func() {
 	var once sync.Once
 	return func() {
 		once.Do(func() {
+			br.release()
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			if err := b.Store.CloseBurst(ctx, *br.claimed, b.burstWindow); err != nil {

@@ -61,8 +61,8 @@ type Chats struct {
 	claimAfter time.Duration
 	claiming   sync.Map
 	journeys   map[string]journeyTexts
-	// stopping makes bursts answer at once: a stopping bot must not leave
-	// a burst unanswered.
+	// stopping makes bursts that cannot outlive the process (in memory,
+	// or on the embedded store) answer at once.
 	stopping atomic.Bool
 }
 
@@ -304,6 +304,20 @@ func (b *Chats) answer(ctx context.Context, chat int64, br *burst, heuristic cla
 		ReplyParameters:    &models.ReplyParameters{MessageID: br.replyTo, AllowSendingWithoutReply: true},
 		ReplyMarkup:        keyboard,
 	}
+	b.queueAnswer(chat, br, params)
+	if askRegion {
+		b.askRegion(chat, rendered.Lang, guess)
+	}
+	b.Metrics.Verdicts.WithLabelValues(string(verdict.Level)).Inc()
+	b.moderation.ShareConsented(ctx, chat, caseID, verdict, br.settings.ShareConsent)
+	if verdict.Level == classifier.LevelScam {
+		b.guardians.Alert(ctx, chat, br.user, verdict)
+	}
+}
+
+// queueAnswer hands a burst's answer to the send queue; the burst is
+// closed once its first attempt to reach Telegram was made.
+func (b *Chats) queueAnswer(chat int64, br *burst, params *tgbot.SendMessageParams) {
 	done := b.closer(br)
 	queued := b.Send.Send(chat, false, "reply", func(ctx context.Context) error {
 		defer done()
@@ -314,17 +328,10 @@ func (b *Chats) answer(ctx context.Context, chat int64, br *burst, heuristic cla
 	case !queued:
 		// The chat has too many messages waiting: the burst stays claimed
 		// until its lease ends and is answered again then.
+		br.release()
 		b.Log.Warn("a burst's answer was refused by the full send queue; it is answered again later", "chat", chat)
 	case b.burstWindow == 0:
 		done() // each message its own burst: the next must not wait on this send
-	}
-	if askRegion {
-		b.askRegion(chat, rendered.Lang, guess)
-	}
-	b.Metrics.Verdicts.WithLabelValues(string(verdict.Level)).Inc()
-	b.moderation.ShareConsented(ctx, chat, caseID, verdict, br.settings.ShareConsent)
-	if verdict.Level == classifier.LevelScam {
-		b.guardians.Alert(ctx, chat, br.user, verdict)
 	}
 }
 

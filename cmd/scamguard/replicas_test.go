@@ -344,11 +344,12 @@ func TestManyChatsAtRandomReplicasNoneLostNoneTwice(t *testing.T) {
 	for i := range chats {
 		chat := int64(89000 + i)
 		ids = append(ids, chat)
-		bursts[chat] = forwards(chat, scamScript)
+		burst := forwards(chat, scamScript)
+		bursts[chat] = burst
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for _, upd := range bursts[chat] {
+			for _, upd := range burst {
 				c.post(replicas[rand.IntN(len(replicas))], upd)
 			}
 		}()
