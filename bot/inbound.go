@@ -40,8 +40,13 @@ func (b *Bot) arrived(chat int64, upd *models.Update) {
 	if _, private := privateChat(upd); !private {
 		return
 	}
-	if err := b.room.Store.DoneInbound(context.Background(), chat, upd.ID); err != nil {
-		// Its note goes stale by itself; the burst waits until then.
+	err := b.room.Store.DoneInbound(context.Background(), chat, upd.ID)
+	if err != nil {
+		// Once more: a note left behind holds the chat's burst back until
+		// it goes stale.
+		err = b.room.Store.DoneInbound(context.Background(), chat, upd.ID)
+	}
+	if err != nil {
 		b.room.Degrade("store", err)
 	}
 }

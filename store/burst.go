@@ -170,7 +170,9 @@ return out
 `)
 
 // ClaimBurst claims chat's burst if it is due (or claim.Force) and
-// returns it; ok is false when there is none to claim now. It keeps the
+// returns it; ok is false when there is none to claim now. With ok, an
+// error says only that the due-set could not be updated: the burst is
+// claimed all the same (its earlier entry still leads a replica to it). It keeps the
 // due-set right as it goes: no burst removes the chat's entry (unless
 // someone made it due again since: seen is the score the caller saw, 0 for
 // none), a burst not due yet is looked at again when it will be, and a
@@ -253,6 +255,18 @@ func (s *Store) RenewBurst(ctx context.Context, burst Burst, lease time.Duration
 		return fmt.Errorf("renew the claim on the burst of chat %d: %w", burst.Chat, ErrBurstLost)
 	}
 	return nil
+}
+
+// AbandonBurst gives up burst's claim without answering it (storing its
+// messages failed): any replica may claim it again at once, rather than
+// a lease later.
+func (s *Store) AbandonBurst(ctx context.Context, burst Burst) error {
+	if err := s.RenewBurst(ctx, burst, 0); err != nil {
+		return err
+	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	return s.due(ctx, burst.Chat, time.Now().UnixMilli())
 }
 
 // closeScript ends a claim: the answered messages leave the burst; the

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -236,5 +237,25 @@ func TestARenewedClaimIsNotTakenOver(t *testing.T) {
 	}
 	if err := s.RenewBurst(ctx, first, lease); !errors.Is(err, ErrBurstLost) {
 		t.Errorf("renewing a lost claim: %v, want ErrBurstLost", err)
+	}
+	// A claim given back (storing failed) is claimable at once, and due.
+	const chat2 = chat + 1
+	if err := s.AddToBurst(ctx, chat2, burstMessage(1, "m"), 0); err != nil {
+		t.Fatal(err)
+	}
+	long := BurstClaim{Token: "long", Lease: time.Hour, Stale: time.Minute}
+	held, ok, err := s.ClaimBurst(ctx, chat2, 0, long)
+	if err != nil || !ok {
+		t.Fatalf("claim: %v %v", ok, err)
+	}
+	if err := s.AbandonBurst(ctx, held); err != nil {
+		t.Fatal(err)
+	}
+	due, _ := s.DueBursts(ctx, time.Now(), 10)
+	if !slices.ContainsFunc(due, func(d DueBurst) bool { return d.Chat == chat2 }) {
+		t.Errorf("a burst given back is not due: %v", due)
+	}
+	if _, ok, err := s.ClaimBurst(ctx, chat2, 0, other); err != nil || !ok {
+		t.Errorf("a burst given back was not claimable at once: %v %v", ok, err)
 	}
 }

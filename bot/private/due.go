@@ -82,8 +82,8 @@ func (b *Chats) answerBurst(chat int64, seen float64, force bool) {
 		Stale: b.staleInbound(), Force: force}
 	claimed, ok, err := b.Store.ClaimBurst(ctx, chat, seen, claim)
 	if err != nil {
+		// Past a claim, only the due-set's safety net failed: answer.
 		b.Degrade("store", err)
-		return
 	}
 	if !ok {
 		return
@@ -98,8 +98,11 @@ func (b *Chats) answerBurst(chat int64, seen float64, force bool) {
 		return
 	}
 	if err != nil {
-		// The claim's lease ends and the burst is tried again.
+		// Tried again at the next look, by any replica.
 		b.Degrade("store", err)
+		if err := b.Store.AbandonBurst(ctx, claimed); err != nil {
+			b.Log.Warn("giving a burst's claim back failed; it is tried again when the lease ends", "chat", chat, "err", err)
+		}
 		return
 	}
 	br.stopRenewing = release
