@@ -147,7 +147,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Bot, error) {
 		Regions: deps.Regions, Intents: deps.Intents,
 		Review: deps.Review, ModChat: deps.ModChat, Log: log, API: api, Username: username,
 		Send: sendqueue.New(sendqueue.Config{ChatInterval: cfg.ChatInterval, GroupInterval: cfg.GroupInterval,
-			GlobalInterval: cfg.GlobalInterval}, log, metrics.Registry),
+			GlobalInterval: cfg.GlobalInterval, ChatCap: cfg.SendChatCap}, log, metrics.Registry),
 		Metrics: metrics, Texts: texts,
 		Pipeline: detect.Standard(deps.Classifier, known, deps.Judge),
 	}
@@ -163,14 +163,14 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Bot, error) {
 	}
 	b.moderation = moderation.New(room, deps.Console, deps.ModLang)
 	b.private, err = private.New(room, private.Config{BurstWindow: cfg.BurstWindow, Screenshots: pages,
-		Transcriber: deps.Transcriber}, b.lanes.Add, b.moderation, b.guardians)
+		Transcriber: deps.Transcriber, ClaimAfter: cfg.IntakeClaimAfter}, b.lanes.Add, b.moderation, b.guardians)
 	if err != nil {
 		return nil, err
 	}
 	b.poller = &transport.Poller{APIURL: cfg.APIURL, Token: cfg.Token, Timeout: cfg.PollTimeout, Log: log,
 		Handle: b.HandleUpdate, Skip: b.skipUpdate}
 	intake := deps.Store.Intake()
-	b.webhook = &transport.Webhook{Secret: cfg.WebhookSecret, Store: intake.Add, Skip: b.skipUpdate,
+	b.webhook = &transport.Webhook{Secret: cfg.WebhookSecret, Store: b.storeUpdate(intake), Skip: b.skipUpdate,
 		Refused: metrics.WebhookAuth.Inc, Failed: func(id int64, err error) { room.Degrade("intake", err) }}
 	b.consumer = &transport.Consumer{Intake: intake, Name: store.ConsumerName(), ClaimAfter: cfg.IntakeClaimAfter,
 		Log: log, Handle: b.handleStored, Skip: b.skipUpdate}
@@ -255,6 +255,9 @@ func (b *Bot) Run(ctx context.Context) error {
 		defer close(unanswered)
 		b.moderation.RunUnanswered(unansweredCtx)
 	}()
+	burstsCtx, stopBursts := context.WithCancel(ctx)
+	defer stopBursts()
+	go b.private.RunBursts(burstsCtx)
 
 	var err error
 	if b.cfg.WebhookURL != "" {
@@ -371,6 +374,7 @@ func (b *Bot) handleStored(upd *models.Update, done func()) bool {
 	}
 	return b.lanes.Add(chat, func() {
 		b.run(chat, upd, received, true)
+		b.arrived(chat, upd)
 		done()
 	})
 }

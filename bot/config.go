@@ -31,9 +31,13 @@ type Config struct {
 	ChatInterval   time.Duration
 	GroupInterval  time.Duration
 	GlobalInterval time.Duration
+	// SendChatCap is the most messages that wait in the send queue for
+	// one chat (sendqueue.Config.ChatCap); 0 is its default.
+	SendChatCap int
 	// IntakeClaimAfter is how long an update stored by the webhook may stay
 	// unacknowledged by the replica that read it (dead, or this process
-	// before a restart) before another takes it over.
+	// before a restart) before another takes it over; and how long a
+	// replica's claim on a due burst lasts.
 	IntakeClaimAfter time.Duration
 	// PollTimeout is the long-polling timeout of getUpdates.
 	PollTimeout time.Duration

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -61,6 +62,9 @@ type Conversation struct {
 	WarnedAt time.Time
 	// Settings are the chat's settings.
 	Settings Settings
+	// Existing, after AppendClaimed, is the Seq of the message when it was
+	// in the window already (and was not appended again); 0 otherwise.
+	Existing int64
 }
 
 // Pending returns a copy of the messages of the window that State has not
@@ -79,14 +83,30 @@ func (c Conversation) Pending(last int64) []Entry {
 
 // appendScript is the hot path: one round trip appends the message, trims
 // the window, refreshes both TTLs and reads back everything the classifier
-// and the reply need. With ARGV[1] empty it only reads (Load).
+// and the reply need. With ARGV[1] empty it only reads (Load). With a claim
+// (ARGV[5]) it appends only while the chat's burst is claimed by it, and a
+// message already in the window (the same stored entry: a replica that
+// died after storing it, or a redelivery) is not appended again; the
+// answer's last part is then that message's seq.
 //
-// KEYS: msgs, conv, settings. ARGV: entry JSON or "", window, TTL in ms,
-// settings TTL in ms (a new message keeps the chat's settings alive).
-// Returns {seq, window, {state, state_seq, verdict, warned_at}, settings}.
+// KEYS: msgs, conv, settings, burst. ARGV: entry JSON or "", window, TTL in
+// ms, settings TTL in ms (a new message keeps the chat's settings alive),
+// claim token or "".
+// Returns {seq, window, {state, state_seq, verdict, warned_at}, settings, existing seq}.
 var appendScript = redis.NewScript(`
 local seq
-if ARGV[1] ~= "" then
+local existing = 0
+if ARGV[5] ~= "" and redis.call("HGET", KEYS[4], "claim") ~= ARGV[5] then
+  return redis.error_reply("NOCLAIM the burst is not claimed by this replica")
+end
+if ARGV[1] ~= "" and ARGV[5] ~= "" then
+  local current = redis.call("LRANGE", KEYS[1], 0, -1)
+  local last = tonumber(redis.call("HGET", KEYS[2], "seq") or "0")
+  for i = #current, 1, -1 do
+    if current[i] == ARGV[1] then existing = last - (#current - i) break end
+  end
+end
+if ARGV[1] ~= "" and existing == 0 then
   redis.call("RPUSH", KEYS[1], ARGV[1])
   redis.call("LTRIM", KEYS[1], -tonumber(ARGV[2]), -1)
   seq = redis.call("HINCRBY", KEYS[2], "seq", 1)
@@ -101,7 +121,7 @@ local conv = redis.call("HMGET", KEYS[2], "state", "state_seq", "verdict", "warn
 for i = 1, 4 do
   if not conv[i] then conv[i] = "" end
 end
-return {seq, window, conv, redis.call("HGETALL", KEYS[3])}
+return {seq, window, conv, redis.call("HGETALL", KEYS[3]), existing}
 `)
 
 // Append stores msg (redacted) as the newest message of chat's
@@ -112,7 +132,28 @@ func (s *Store) Append(ctx context.Context, chat int64, msg Entry) (Conversation
 	if err != nil {
 		return Conversation{}, fmt.Errorf("append message to chat %d: %w", chat, err)
 	}
-	conv, err := s.runConversation(ctx, chat, string(stored))
+	conv, err := s.runConversation(ctx, chat, string(stored), "")
+	if err != nil {
+		return Conversation{}, fmt.Errorf("append message to chat %d: %w", chat, err)
+	}
+	return conv, nil
+}
+
+// AppendClaimed is Append for a message of a burst that claim holds
+// (ClaimBurst): ErrBurstLost, and nothing appended, when the claim is no
+// longer the caller's (its lease ended, or the chat was forgotten); a
+// message already appended (by a replica that died answering the burst)
+// is not appended again, and the returned Conversation's Existing is its
+// Seq.
+func (s *Store) AppendClaimed(ctx context.Context, chat int64, msg Entry, claim string) (Conversation, error) {
+	stored, err := encodeEntry(msg)
+	if err != nil {
+		return Conversation{}, fmt.Errorf("append message to chat %d: %w", chat, err)
+	}
+	conv, err := s.runConversation(ctx, chat, string(stored), claim)
+	if err != nil && strings.HasPrefix(err.Error(), "NOCLAIM") {
+		err = ErrBurstLost
+	}
 	if err != nil {
 		return Conversation{}, fmt.Errorf("append message to chat %d: %w", chat, err)
 	}
@@ -128,17 +169,18 @@ func encodeEntry(msg Entry) ([]byte, error) {
 // Load returns chat's conversation without changing it; a chat with
 // nothing stored has Seq 0.
 func (s *Store) Load(ctx context.Context, chat int64) (Conversation, error) {
-	conv, err := s.runConversation(ctx, chat, "")
+	conv, err := s.runConversation(ctx, chat, "", "")
 	if err != nil {
 		return Conversation{}, fmt.Errorf("load conversation of chat %d: %w", chat, err)
 	}
 	return conv, nil
 }
 
-func (s *Store) runConversation(ctx context.Context, chat int64, entry string) (Conversation, error) {
+func (s *Store) runConversation(ctx context.Context, chat int64, entry, claim string) (Conversation, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	reply, err := appendScript.Run(ctx, s.client, s.chatKeys(chat), entry, s.cfg.Window, s.cfg.TTL.Milliseconds(), s.cfg.SettingsTTL.Milliseconds()).Slice()
+	keys := append(s.chatKeys(chat), s.burstKey(chat))
+	reply, err := appendScript.Run(ctx, s.client, keys, entry, s.cfg.Window, s.cfg.TTL.Milliseconds(), s.cfg.SettingsTTL.Milliseconds(), claim).Slice()
 	if err != nil {
 		return Conversation{}, err
 	}
@@ -147,8 +189,8 @@ func (s *Store) runConversation(ctx context.Context, chat int64, entry string) (
 
 // parseConversation decodes appendScript's reply.
 func parseConversation(reply []any) (Conversation, error) {
-	if len(reply) != 4 {
-		return Conversation{}, fmt.Errorf("script reply has %d parts, want 4", len(reply))
+	if len(reply) != 5 {
+		return Conversation{}, fmt.Errorf("script reply has %d parts, want 5", len(reply))
 	}
 	var conv Conversation
 	seq, ok := reply[0].(int64)
@@ -213,6 +255,7 @@ func parseConversation(reply []any) (Conversation, error) {
 		return conv, err
 	}
 	conv.Settings = settings
+	conv.Existing, _ = reply[4].(int64)
 	return conv, nil
 }
 
@@ -307,7 +350,7 @@ func (s *Store) Forget(ctx context.Context, chat int64) (int64, error) {
 func (s *Store) ForgetConversation(ctx context.Context, chat int64) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	if err := s.client.Del(ctx, s.chatKey(chat, "msgs"), s.chatKey(chat, "conv"), s.answersKey(chat), s.screenshotsKey(chat)).Err(); err != nil {
+	if err := s.client.Del(ctx, s.chatKey(chat, "msgs"), s.chatKey(chat, "conv"), s.answersKey(chat), s.screenshotsKey(chat), s.burstKey(chat)).Err(); err != nil {
 		return fmt.Errorf("start a new conversation in chat %d: %w", chat, err)
 	}
 	return nil

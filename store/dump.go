@@ -78,6 +78,8 @@ func (s *Store) DataOf(ctx context.Context, chat, user int64) ([]StoredItem, err
 		{s.answersKey(chat), "the answers the bot gave (verdict with quotes redacted, language, region), for their buttons"},
 		{s.screenshotsKey(chat), "screenshots being read: counts and the last one's messages (redacted), kept 10 minutes"},
 		{s.chatKey(chat, "shot-budget"), "screenshots read this hour (a count)"},
+		{s.burstKey(chat), "the messages you sent since the bot last answered, as sent (not redacted), until it answers them (1 hour at most)"},
+		{s.inboundKey(chat), "ids of your updates received and not yet read by the bot"},
 	}
 	if records := s.attached(); records != nil {
 		theirs, err := records.ChatKeys(ctx, chat)

@@ -14,6 +14,7 @@
 //	<prefix>{c:<chat>}:msgs      list   the last Window messages, redacted   TTL
 //	<prefix>{c:<chat>}:conv      hash   seq, state, state_seq, verdict, warned_at   TTL
 //	<prefix>{c:<chat>}:settings  hash   language, region, sensitivity, …   SettingsTTL
+//	<prefix>{c:<chat>}:burst|inbound, {bursts}:due   the open burst, raw until answered (burst.go)
 //	<prefix>update:<update id>   string update de-duplication   DedupTTL
 //	<prefix>llm:<sha256>         string LLM answer cache   CacheTTL
 //	<prefix>{intake}:stream|seen  stream, zset  updates stored before they are acknowledged (intake.go)
@@ -207,7 +208,7 @@ func (s *Store) chatKeys(chat int64) []string {
 
 // ownedKeys are chatKeys and the keys no script takes: what Forget deletes.
 func (s *Store) ownedKeys(chat int64) []string {
-	return append(s.chatKeys(chat), s.answersKey(chat))
+	return append(s.chatKeys(chat), s.answersKey(chat), s.burstKey(chat), s.inboundKey(chat))
 }
 
 // ChatKeyPattern is the SCAN pattern that matches every key of chat, for

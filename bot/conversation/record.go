@@ -33,7 +33,28 @@ func (b *Room) Record(ctx context.Context, chat int64, entry store.Entry) (class
 	if err != nil {
 		return classifier.Verdict{}, conv, err
 	}
+	return b.classify(ctx, chat, entry, conv)
+}
+
+// RecordClaimed is Record for a message of a burst the caller claimed
+// (store.ClaimBurst): nothing is stored once the claim is lost
+// (store.ErrBurstLost), and a message a replica stored before it died is
+// not stored twice (its Seq is conv.Existing).
+func (b *Room) RecordClaimed(ctx context.Context, chat int64, entry store.Entry, claim string) (classifier.Verdict, store.Conversation, error) {
+	conv, err := b.Store.AppendClaimed(ctx, chat, entry, claim)
+	if err != nil {
+		return classifier.Verdict{}, conv, err
+	}
+	return b.classify(ctx, chat, entry, conv)
+}
+
+// classify folds the messages of conv that its saved state has not seen,
+// up to entry's (just appended), and saves state and verdict.
+func (b *Room) classify(ctx context.Context, chat int64, entry store.Entry, conv store.Conversation) (classifier.Verdict, store.Conversation, error) {
 	mine, current := conv.Seq, conv
+	if conv.Existing > 0 {
+		mine = conv.Existing
+	}
 	for range maxClassifyAttempts {
 		if current.StateSeq >= mine {
 			// Another writer classified this message already.

@@ -10,9 +10,15 @@ import (
 
 // burst is what a chat sent since the bot last answered it: forwarded
 // messages arrive one update each, a second or so apart, and the user wants
-// one answer for the lot. The conversation itself lives in the store; the
-// burst only remembers what the answer needs.
+// one answer for the lot. The burst itself lives in the store (due.go);
+// this is what its answer needs, built by the replica that claimed it. The
+// in-memory bursts below hold the bursts gathered while the store fails.
 type burst struct {
+	// claimed is the store's burst being answered; nil for a burst
+	// gathered in memory or an edit's answer.
+	claimed *store.Burst
+	// stopRenewing stops renewing the claim (due.go); nil without one.
+	stopRenewing func()
 	// gen counts the burst's messages; a timer that fires for an older
 	// generation was overtaken by a newer message.
 	gen   uint64
@@ -38,6 +44,13 @@ type burst struct {
 	screenshots bool
 	// received is when the burst's last update arrived.
 	received time.Time
+}
+
+// release stops renewing br's claim, if it has one.
+func (br *burst) release() {
+	if br.stopRenewing != nil {
+		br.stopRenewing()
+	}
 }
 
 // bursts are the open bursts by chat. Lane jobs of different chats and

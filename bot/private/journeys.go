@@ -174,11 +174,11 @@ func (b *Chats) onOwnWords(ctx context.Context, msg *models.Message, text string
 	}
 	chat := msg.Chat.ID
 	if loss := b.Intents.Loss(text); loss.Reported() {
-		b.flush(chat, 0, true)
+		b.answerPending(chat)
 		b.answerLoss(ctx, msg, text, loss)
 		return true
 	}
-	if b.bursts.peek(chat) == nil && b.Intents.IsGreeting(text) {
+	if b.Intents.IsGreeting(text) && !b.burstOpen(ctx, chat) {
 		settings := b.Settings(ctx, chat)
 		hello := b.Replies.Greeting(reply.Options{Lang: b.ownLang(ctx, settings, msg.From, text)}, reply.HTML)
 		b.SendText(chat, false, "greeting", hello.Text, 0)

@@ -145,7 +145,7 @@ func (b *Chats) readPhoto(ctx context.Context, msg *models.Message, fileID strin
 			if reading.Little <= 1 { // 0: the store failed
 				b.littleAlbumPage(chat, msg.ID, lang)
 			}
-		case reading.Other+reading.User == 0 && b.bursts.peek(chat) == nil:
+		case reading.Other+reading.User == 0 && !b.burstOpen(ctx, chat):
 			b.sayLittle(ctx, chat, msg.ID, lang)
 		}
 		return
@@ -153,7 +153,7 @@ func (b *Chats) readPhoto(ctx context.Context, msg *models.Message, fileID strin
 	if len(fresh) == 0 {
 		// The same messages again (the screenshot was sent twice): the
 		// conversation has them; say what was read, and nothing more.
-		if b.bursts.peek(chat) == nil {
+		if !b.burstOpen(ctx, chat) {
 			other, user := screenshot.Reading{Turns: page.Turns}.Counts()
 			summary, _ := screenshot.SummaryOf(lang, other, user, screenshot.MinChars)
 			b.SendText(chat, false, "screenshot_read", summary, msg.ID)
@@ -161,10 +161,9 @@ func (b *Chats) readPhoto(ctx context.Context, msg *models.Message, fileID strin
 		}
 		return
 	}
-	b.bursts.open(chat).screenshots = true
 	for i, turn := range fresh {
 		entry := store.Entry{ID: int64(msg.ID)*100 + int64(i), From: string(turn.From), Text: turn.Text, Time: time.Unix(int64(msg.Date), 0)}
-		b.observeEntry(ctx, msg, entry, received)
+		b.observeEntry(ctx, msg, entry, i+1, received)
 	}
 }
 
@@ -179,7 +178,7 @@ func (b *Chats) littleAlbumPage(chat int64, replyTo int, lang string) {
 	check := func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		if b.bursts.peek(chat) != nil {
+		if b.burstOpen(ctx, chat) {
 			return
 		}
 		reading, err := b.Store.ScreenshotReading(ctx, chat)
@@ -299,7 +298,7 @@ func (b *Chats) readVoice(ctx context.Context, msg *models.Message, fileID strin
 		from = speakerOf(msg)
 	}
 	entry := conversation.MessageEntry(msg, text, from)
-	b.observeEntry(ctx, msg, entry, received)
+	b.observeEntry(ctx, msg, entry, 0, received)
 }
 
 // typing shows "typing…" while a picture or recording is read.

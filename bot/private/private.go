@@ -9,6 +9,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -38,6 +39,9 @@ type Config struct {
 	// Transcriber turns voice notes into text; nil asks for a screenshot
 	// or the words typed.
 	Transcriber *transcribe.Transcriber
+	// ClaimAfter is how long a replica's claim on a burst lasts: a burst
+	// whose replica died answering it is answered by another after this.
+	ClaimAfter time.Duration
 }
 
 // Chats is the bot in private chats.
@@ -52,9 +56,13 @@ type Chats struct {
 	// false once the bot is stopping.
 	schedule func(chat int64, job func()) bool
 	bursts   *bursts
-	journeys map[string]journeyTexts
-	// stopping makes bursts answer at once: a stopping bot must not leave
-	// a burst unanswered.
+	// claimAfter is Config.ClaimAfter; claiming holds the chats whose
+	// burst waits on their lane to be claimed (due.go).
+	claimAfter time.Duration
+	claiming   sync.Map
+	journeys   map[string]journeyTexts
+	// stopping makes bursts that cannot outlive the process (in memory,
+	// or on the embedded store) answer at once.
 	stopping atomic.Bool
 }
 
@@ -66,16 +74,36 @@ func New(room *conversation.Room, cfg Config, schedule func(chat int64, job func
 	if err != nil {
 		return nil, err
 	}
+	claimAfter := cfg.ClaimAfter
+	if claimAfter <= 0 {
+		claimAfter = time.Minute
+	}
 	return &Chats{Room: room, burstWindow: max(cfg.BurstWindow, 0), screenshots: cfg.Screenshots, transcriber: cfg.Transcriber,
-		moderation: desk, guardians: guardians, schedule: schedule, bursts: newBursts(), journeys: journeys}, nil
+		moderation: desk, guardians: guardians, schedule: schedule, bursts: newBursts(), journeys: journeys,
+		claimAfter: claimAfter}, nil
 }
 
-// Stop answers every pending burst now (on the chat's lane) and makes
-// later messages answered at once: the first half of a graceful stop.
+// Stop is the first half of a graceful stop. Bursts kept in Redis stay
+// there for another replica, or this one after its restart, to answer
+// when due; bursts that cannot outlive this process (the embedded store,
+// or gathered in memory while the store failed) are answered now, on
+// their chat's lane, and later messages at once.
 func (b *Chats) Stop() {
 	b.stopping.Store(true)
 	for _, chat := range b.bursts.chats() {
 		b.schedule(chat, func() { b.flush(chat, 0, true) })
+	}
+	if !b.Store.Embedded() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	due, err := b.Store.DueBursts(ctx, time.Now().Add(store.BurstTTL), 1<<20)
+	if err != nil {
+		b.Degrade("store", err)
+	}
+	for _, d := range due {
+		b.claimOnLane(d.Chat, d.Score, true)
 	}
 }
 
@@ -144,33 +172,43 @@ func forwardedFromHidden(msg *models.Message) bool {
 func (b *Chats) observe(ctx context.Context, msg *models.Message, text string, received time.Time) {
 	entry := conversation.MessageEntry(msg, text, speakerOf(msg))
 	entry.Hidden = forwardedFromHidden(msg)
-	b.observeEntry(ctx, msg, entry, received)
+	b.observeEntry(ctx, msg, entry, 0, received)
 }
 
-// observeEntry records entry (a message's text, or the turns read from a
-// screenshot or a recording) and (re)arms the burst of msg's chat.
-func (b *Chats) observeEntry(ctx context.Context, msg *models.Message, entry store.Entry, received time.Time) {
+// observeEntry records entry (a message's text, a voice note's words, or
+// part of the turns read from a screenshot, from 1) in the burst of msg's
+// chat. The burst lives in the store (due.go), so that whichever replica
+// gets the chat's next message or is free when it is due answers it; only
+// while the store fails is it gathered here, in memory (fallback).
+func (b *Chats) observeEntry(ctx context.Context, msg *models.Message, entry store.Entry, part int, received time.Time) {
+	chat := msg.Chat.ID
+	if b.bursts.peek(chat) == nil {
+		queued := store.BurstMessage{Order: store.BurstOrder(msg.ID, part), Entry: entry, ReplyTo: msg.ID, Screenshot: part > 0}
+		if msg.From != nil {
+			queued.User, queued.UserLang = msg.From.ID, msg.From.LanguageCode
+		}
+		err := b.Store.AddToBurst(ctx, chat, queued, b.burstWindow)
+		if err == nil {
+			if b.burstWindow == 0 || (b.stopping.Load() && b.Store.Embedded()) {
+				b.answerBurst(chat, 0, true)
+			}
+			return
+		}
+		b.Degrade("store", err)
+	}
+	b.fallback(msg, entry, part, received)
+}
+
+// fallback gathers a burst in memory while the store fails: its messages
+// are judged alone, and answered once the chat has been quiet for
+// BurstWindow.
+func (b *Chats) fallback(msg *models.Message, entry store.Entry, part int, received time.Time) {
 	chat := msg.Chat.ID
 	br := b.bursts.open(chat)
-	verdict, conv, err := b.Record(ctx, chat, entry)
-	if err != nil {
-		// The store is down or slow: judge what this burst brought alone
-		// rather than leave the user without an answer.
-		b.Degrade("store", err)
-		br.degraded = true
-		br.fallback = append(br.fallback, classifier.Message{From: classifier.Speaker(entry.From), Text: entry.Text, HiddenSender: entry.Hidden})
-		verdict = b.Classifier.Classify(ctx, classifier.Conversation{Messages: br.fallback})
-	} else {
-		br.settings = conv.Settings
-		br.window = conv.Window
-		// Quotes come from the words as received, never from storage
-		// (which keeps them redacted).
-		if br.live == nil {
-			br.live = map[int]string{}
-		}
-		br.live[int(conv.Seq-1)] = entry.Text
-	}
-	br.verdict = verdict
+	br.degraded = true
+	br.screenshots = br.screenshots || part > 0
+	br.fallback = append(br.fallback, classifier.Message{From: classifier.Speaker(entry.From), Text: entry.Text, HiddenSender: entry.Hidden})
+	br.verdict = b.Classifier.Classify(context.Background(), classifier.Conversation{Messages: br.fallback})
 	br.replyTo = msg.ID
 	if msg.From != nil {
 		br.user, br.userLang = msg.From.ID, msg.From.LanguageCode
@@ -190,7 +228,8 @@ func (b *Chats) observeEntry(ctx context.Context, msg *models.Message, entry sto
 	})
 }
 
-// flush answers chat's burst if gen is still its latest message (or force).
+// flush answers chat's in-memory burst if gen is still its latest message
+// (or force).
 func (b *Chats) flush(chat int64, gen uint64, force bool) {
 	br := b.bursts.take(chat, gen, force)
 	if br == nil {
@@ -265,7 +304,7 @@ func (b *Chats) answer(ctx context.Context, chat int64, br *burst, heuristic cla
 		ReplyParameters:    &models.ReplyParameters{MessageID: br.replyTo, AllowSendingWithoutReply: true},
 		ReplyMarkup:        keyboard,
 	}
-	b.Queue(chat, false, "reply", params)
+	b.queueAnswer(chat, br, params)
 	if askRegion {
 		b.askRegion(chat, rendered.Lang, guess)
 	}
@@ -273,6 +312,26 @@ func (b *Chats) answer(ctx context.Context, chat int64, br *burst, heuristic cla
 	b.moderation.ShareConsented(ctx, chat, caseID, verdict, br.settings.ShareConsent)
 	if verdict.Level == classifier.LevelScam {
 		b.guardians.Alert(ctx, chat, br.user, verdict)
+	}
+}
+
+// queueAnswer hands a burst's answer to the send queue; the burst is
+// closed once its first attempt to reach Telegram was made.
+func (b *Chats) queueAnswer(chat int64, br *burst, params *tgbot.SendMessageParams) {
+	done := b.closer(br)
+	queued := b.Send.Send(chat, false, "reply", func(ctx context.Context) error {
+		defer done()
+		_, err := b.API.SendMessage(ctx, params)
+		return err
+	})
+	switch {
+	case !queued:
+		// The chat has too many messages waiting: the burst stays claimed
+		// until its lease ends and is answered again then.
+		br.release()
+		b.Log.Warn("a burst's answer was refused by the full send queue; it is answered again later", "chat", chat)
+	case b.burstWindow == 0:
+		done() // each message its own burst: the next must not wait on this send
 	}
 }
 
@@ -307,6 +366,9 @@ func (b *Chats) detect(ctx context.Context, chat int64, br *burst, heuristic cla
 // The user gets a new answer only when the level rises: an edit that
 // fixes a typo must not repeat the answer.
 func (b *Chats) OnEdited(ctx context.Context, msg *models.Message) {
+	if b.editInBurst(ctx, msg) {
+		return // the burst's answer is still to come, and covers the edit
+	}
 	before, after, ok := b.RecordEdit(ctx, msg, speakerOf(msg), forwardedFromHidden(msg))
 	if !ok {
 		return

@@ -20,8 +20,16 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
+// DefaultChatCap is how many calls may wait for one chat: a user who
+// sends /help a thousand times gets ten answers, not sixteen minutes of them.
+const DefaultChatCap = 10
+
 // Config paces the queue; a zero interval sends without waiting.
 type Config struct {
+	// ChatCap is the most calls that wait for one chat (the one being
+	// made not counted); a call past it is refused (Send says so) and
+	// counted. 0 means DefaultChatCap.
+	ChatCap int
 	// ChatInterval, GroupInterval and GlobalInterval space out messages
 	// sent to one private chat, one group, and in all.
 	ChatInterval   time.Duration
@@ -50,6 +58,7 @@ type queueMetrics struct {
 	sent    *prometheus.CounterVec
 	retries prometheus.Counter
 	failed  *prometheus.CounterVec
+	dropped *prometheus.CounterVec
 }
 
 func newQueueMetrics(reg prometheus.Registerer) queueMetrics {
@@ -58,8 +67,9 @@ func newQueueMetrics(reg prometheus.Registerer) queueMetrics {
 		sent:    prometheus.NewCounterVec(prometheus.CounterOpts{Name: "scamguard_sent_total", Help: "Bot API calls delivered, by purpose."}, []string{"what"}),
 		retries: prometheus.NewCounter(prometheus.CounterOpts{Name: "scamguard_send_retries_total", Help: "Bot API calls retried after 429, 5xx or a network error."}),
 		failed:  prometheus.NewCounterVec(prometheus.CounterOpts{Name: "scamguard_send_failed_total", Help: "Bot API calls given up, by purpose."}, []string{"what"}),
+		dropped: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "scamguard_send_dropped_total", Help: "Bot API calls refused because their chat had too many waiting, by purpose."}, []string{"what"}),
 	}
-	reg.MustRegister(m.queued, m.sent, m.retries, m.failed)
+	reg.MustRegister(m.queued, m.sent, m.retries, m.failed, m.dropped)
 	return m
 }
 
@@ -89,16 +99,26 @@ const (
 
 // New builds a queue whose series are registered on reg.
 func New(cfg Config, log *slog.Logger, reg prometheus.Registerer) *Queue {
+	if cfg.ChatCap <= 0 {
+		cfg.ChatCap = DefaultChatCap
+	}
 	return &Queue{cfg: cfg, log: log, metrics: newQueueMetrics(reg), global: pacer{interval: cfg.GlobalInterval},
 		byChat: make(map[int64]*sendLane), stop: make(chan struct{})}
 }
 
 // Send queues call for chat; group chats are paced as groups. what names
-// the call in logs and metrics ("reply", "warning", "card", …).
-func (o *Queue) Send(chat int64, group bool, what string, call func(ctx context.Context) error) {
+// the call in logs and metrics ("reply", "warning", "card", …). It reports
+// whether the call was queued: false when ChatCap calls already wait for
+// chat (the call is dropped).
+func (o *Queue) Send(chat int64, group bool, what string, call func(ctx context.Context) error) bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	lane, active := o.byChat[chat]
+	if active && len(lane.jobs) >= o.cfg.ChatCap {
+		o.metrics.dropped.WithLabelValues(what).Inc()
+		o.log.Debug("send queue full for this chat; message dropped", "chat", chat, "what", what, "waiting", len(lane.jobs))
+		return false
+	}
 	if !active {
 		interval := o.cfg.ChatInterval
 		if group {
@@ -111,6 +131,7 @@ func (o *Queue) Send(chat int64, group bool, what string, call func(ctx context.
 	}
 	lane.jobs = append(lane.jobs, sendJob{what: what, call: call})
 	o.metrics.queued.Inc()
+	return true
 }
 
 // drain delivers a chat's jobs in order, then lets the chat go. The lane

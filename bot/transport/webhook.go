@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+
+	"github.com/go-telegram/bot/models"
 )
 
 // maxUpdateBytes bounds a webhook request body; Telegram's updates are far
@@ -34,9 +36,9 @@ func WebhookPath(raw string) string {
 type Webhook struct {
 	// Secret is the secret token Telegram sends with every update.
 	Secret string
-	// Store keeps one update (its id and raw JSON) durably, or fails;
-	// stored is false for an update it already had (a retry).
-	Store func(ctx context.Context, updateID int64, update []byte) (stored bool, err error)
+	// Store keeps one update (decoded, and its raw JSON) durably, or
+	// fails; stored is false for an update it already had (a retry).
+	Store func(ctx context.Context, upd *models.Update, raw []byte) (stored bool, err error)
 	// Skip: as Poller's.
 	Skip func(id int64, err error)
 	// Refused is called for a request without the right secret; Failed
@@ -58,7 +60,7 @@ func (wh *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "update too large or unreadable", http.StatusRequestEntityTooLarge)
 		return
 	}
-	_, id, err := Decode(body)
+	upd, id, err := Decode(body)
 	switch {
 	case err != nil && id < 0:
 		http.Error(w, "malformed update", http.StatusBadRequest)
@@ -68,7 +70,7 @@ func (wh *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// acknowledged, or Telegram would send it again and again.
 		wh.Skip(id, err)
 	default:
-		if _, err := wh.Store(r.Context(), id, body); err != nil {
+		if _, err := wh.Store(r.Context(), upd, body); err != nil {
 			wh.Failed(id, err)
 			http.Error(w, "update not stored; send it again", http.StatusServiceUnavailable)
 			return

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/scamguard/scamguard/bot"
+	"github.com/scamguard/scamguard/bot/sendqueue"
 	"github.com/scamguard/scamguard/bot/transport"
 	"github.com/scamguard/scamguard/llm"
 	"github.com/scamguard/scamguard/review"
@@ -103,7 +104,7 @@ var botOwnOptions = []option{
 			s.bot.WebhookSecret = v
 			return nil
 		}},
-	{Env: "SCAMGUARD_INTAKE_CLAIM_AFTER", Flag: "intake-claim-after", Default: durationText(transport.DefaultClaimAfter), Help: "Webhook mode: how long an update stored in Redis may stay unfinished by the replica that took it (dead, or restarting) before another takes it over.",
+	{Env: "SCAMGUARD_INTAKE_CLAIM_AFTER", Flag: "intake-claim-after", Default: durationText(transport.DefaultClaimAfter), Help: "How long an update stored in Redis (webhook mode) or a claimed burst may stay unfinished by the replica that took it (dead, or restarting) before another takes it over.",
 		set: durationInto(func(s *settings) *time.Duration { return &s.bot.IntakeClaimAfter }, "1m", false)},
 	{Env: "SCAMGUARD_BURST_WINDOW", Flag: "burst-window", Default: "2s", Help: "Quiet time that ends a burst of forwarded messages; the bot answers once per burst.",
 		set: durationInto(func(s *settings) *time.Duration { return &s.bot.BurstWindow }, "2s", true)},
@@ -111,6 +112,15 @@ var botOwnOptions = []option{
 		set: durationInto(func(s *settings) *time.Duration { return &s.bot.ChatInterval }, "1s", true)},
 	{Env: "SCAMGUARD_SEND_GROUP_INTERVAL", Flag: "send-group-interval", Default: "3s", Help: "Least time between two messages the bot sends to one group (Telegram allows about 20 a minute).",
 		set: durationInto(func(s *settings) *time.Duration { return &s.bot.GroupInterval }, "3s", true)},
+	{Env: "SCAMGUARD_SEND_CHAT_CAP", Flag: "send-chat-cap", Default: strconv.Itoa(sendqueue.DefaultChatCap), Help: "Most messages waiting in the send queue for one chat; past it a chat's new messages are dropped (one user cannot queue hundreds of /help answers).",
+		set: func(s *settings, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return errors.New("want a positive whole number")
+			}
+			s.bot.SendChatCap = n
+			return nil
+		}},
 	{Env: "SCAMGUARD_SEND_GLOBAL_PER_SECOND", Flag: "send-global-per-second", Default: "30", Help: "Most messages the bot sends per second in all (Telegram allows about 30).",
 		set: func(s *settings, v string) error {
 			perSecond, err := strconv.ParseFloat(v, 64)

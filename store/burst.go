@@ -1,0 +1,454 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// A burst is what a private chat sent since the bot last answered it. It
+// lives in Redis, not in the process that received it, so that any replica
+// answers it and a replica that dies leaves nothing unanswered:
+//
+//	<prefix>{c:<chat>}:burst     hash  m:<order> → a message as received (raw), claim, lease   BurstTTL
+//	<prefix>{c:<chat>}:inbound   zset  update ids stored in the intake and not yet handled, by arrival ms
+//	<prefix>{bursts}:due         zset  chat id → when to look at its burst next (ms)
+//
+// The burst's deadline lives with the conversation (the score it was last
+// given, written before the message; the claim script reads the quiet time
+// from the messages themselves). The due-set is only where replicas look:
+// an entry for a chat without a burst is removed, a burst without an entry
+// cannot happen because the entry is written first. Exactly one replica
+// claims a due burst (claimScript, atomic on the chat's slot) for a lease;
+// a replica that dies holding it loses it when the lease ends.
+//
+// The messages are kept as received, unredacted, because the classifier
+// needs the numbers and the answer quotes them; they are deleted when the
+// burst is answered, and expire after BurstTTL whatever happens.
+
+// BurstTTL bounds how long a burst's raw messages stay in Redis when no
+// replica answers it (every replica down).
+const BurstTTL = time.Hour
+
+// ErrBurstLost is returned when a claim on a burst is no longer this
+// caller's: its lease ended and another replica took the burst, or the
+// chat was forgotten (/forget, /new) meanwhile.
+var ErrBurstLost = errors.New("burst no longer claimed by this replica")
+
+// BurstMessage is one message of an open burst, as received.
+type BurstMessage struct {
+	// Order is Telegram's order of the message: its message id, shifted,
+	// plus the part (a screenshot brings several turns); the burst's
+	// messages are stored and classified in this order, whichever replica
+	// received them.
+	Order int64 `json:"-"`
+	// Entry is the message as received (not redacted).
+	Entry Entry `json:"-"`
+	// ReplyTo, User and UserLang are the message id, its sender and their
+	// Telegram language: the answer replies to the burst's last message.
+	ReplyTo  int    `json:"reply_to"`
+	User     int64  `json:"user,omitempty"`
+	UserLang string `json:"lang,omitempty"`
+	// Screenshot marks turns read from a screenshot.
+	Screenshot bool `json:"screenshot,omitempty"`
+}
+
+// BurstOrder is the Order of part (0 for a message's own text) of message id.
+func BurstOrder(messageID int, part int) int64 { return int64(messageID)<<12 | int64(part&0xfff) }
+
+// burstRecord is a BurstMessage as JSON in the burst hash.
+type burstRecord struct {
+	BurstMessage
+	ID     int64  `json:"id,omitempty"`
+	From   string `json:"from"`
+	Text   string `json:"text"`
+	Time   int64  `json:"time"`
+	Hidden bool   `json:"hidden,omitempty"`
+}
+
+// Burst is a claimed burst: its messages in Telegram's order.
+type Burst struct {
+	Chat     int64
+	Messages []BurstMessage
+	// Claim is the claim's token; LeaseUntil is when it ends.
+	Claim      string
+	LeaseUntil time.Time
+}
+
+// BurstClaim is how a replica claims a burst.
+type BurstClaim struct {
+	// Token names this claim (random).
+	Token string
+	// Quiet is the burst window: the burst is due once its newest message
+	// is this old.
+	Quiet time.Duration
+	// Lease is how long the claim holds before another replica may take
+	// the burst over.
+	Lease time.Duration
+	// Stale is how long an update noted as inbound (stored in the intake,
+	// not handled yet) holds the burst back: longer than a dead replica's
+	// updates take to be claimed, so a burst waits for its messages.
+	Stale time.Duration
+	// Force claims the burst whatever its age (a stopping process).
+	Force bool
+}
+
+// Burst keys.
+func (s *Store) burstKey(chat int64) string   { return s.chatKey(chat, "burst") }
+func (s *Store) inboundKey(chat int64) string { return s.chatKey(chat, "inbound") }
+func (s *Store) dueKey() string               { return s.cfg.Prefix + "{bursts}:due" }
+
+// addBurstScript stores one message in the burst (idempotent by order: a
+// redelivered update does not add it twice) and stamps when it arrived.
+//
+// KEYS: burst. ARGV: field, record, now ms, TTL ms.
+var addBurstScript = redis.NewScript(`
+redis.call("HSET", KEYS[1], ARGV[1], ARGV[2], "t:" .. ARGV[1], ARGV[3], "last", ARGV[3])
+redis.call("PEXPIRE", KEYS[1], ARGV[4])
+return 1
+`)
+
+// AddToBurst stores msg in chat's open burst (opening one) and makes the
+// burst due quiet after now. Two round trips: the due-set first, so that a
+// process dying between them leaves at worst an entry with no burst
+// (removed when looked at), never a burst nobody looks at.
+func (s *Store) AddToBurst(ctx context.Context, chat int64, msg BurstMessage, quiet time.Duration) error {
+	record, err := json.Marshal(burstRecord{BurstMessage: msg, ID: msg.Entry.ID, From: msg.Entry.From,
+		Text: msg.Entry.Text, Time: msg.Entry.Time.Unix(), Hidden: msg.Entry.Hidden})
+	if err != nil {
+		return fmt.Errorf("add message to the burst of chat %d: %w", chat, err)
+	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	now := time.Now()
+	if err := s.client.ZAdd(ctx, s.dueKey(), redis.Z{Score: float64(now.Add(quiet).UnixMilli()), Member: chat}).Err(); err != nil {
+		return fmt.Errorf("make the burst of chat %d due: %w", chat, err)
+	}
+	field := "m:" + strconv.FormatInt(msg.Order, 10)
+	if err := addBurstScript.Run(ctx, s.client, []string{s.burstKey(chat)}, field, record, now.UnixMilli(), BurstTTL.Milliseconds()).Err(); err != nil {
+		return fmt.Errorf("add message to the burst of chat %d: %w", chat, err)
+	}
+	return nil
+}
+
+// claimScript claims chat's burst when it is due: its newest message is
+// Quiet old, no update of the chat is still on its way from the intake,
+// and no live claim holds it. It answers {0} when there is no burst,
+// {1, next ms} when it is not due yet, {2, lease ms, fields...} when
+// claimed.
+//
+// KEYS: burst, inbound. ARGV: now ms, quiet ms, lease ms, stale ms, token, force.
+var claimScript = redis.NewScript(`
+if redis.call("EXISTS", KEYS[1]) == 0 then return {0} end
+local now = tonumber(ARGV[1])
+local lease = tonumber(redis.call("HGET", KEYS[1], "lease") or "0")
+if lease > now then return {1, lease} end
+if ARGV[6] ~= "1" then
+  redis.call("ZREMRANGEBYSCORE", KEYS[2], "-inf", now - tonumber(ARGV[4]))
+  if redis.call("ZCARD", KEYS[2]) > 0 then return {1, now + math.floor(tonumber(ARGV[2]) / 4) + 1} end
+  local due = tonumber(redis.call("HGET", KEYS[1], "last") or "0") + tonumber(ARGV[2])
+  if due > now then return {1, due} end
+end
+local until_ms = now + tonumber(ARGV[3])
+redis.call("HSET", KEYS[1], "claim", ARGV[5], "lease", until_ms)
+local out = {2, until_ms}
+local fields = redis.call("HGETALL", KEYS[1])
+for i = 1, #fields, 2 do
+  if string.sub(fields[i], 1, 2) == "m:" then
+    out[#out + 1] = fields[i]
+    out[#out + 1] = fields[i + 1]
+  end
+end
+return out
+`)
+
+// ClaimBurst claims chat's burst if it is due (or claim.Force) and
+// returns it; ok is false when there is none to claim now. With ok, an
+// error says only that the due-set could not be updated: the burst is
+// claimed all the same (its earlier entry still leads a replica to it). It keeps the
+// due-set right as it goes: no burst removes the chat's entry (unless
+// someone made it due again since: seen is the score the caller saw, 0 for
+// none), a burst not due yet is looked at again when it will be, and a
+// claimed one when its lease ends (if this replica dies answering it).
+func (s *Store) ClaimBurst(ctx context.Context, chat int64, seen float64, claim BurstClaim) (Burst, bool, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	force := "0"
+	if claim.Force {
+		force = "1"
+	}
+	reply, err := claimScript.Run(ctx, s.client, []string{s.burstKey(chat), s.inboundKey(chat)},
+		time.Now().UnixMilli(), claim.Quiet.Milliseconds(), claim.Lease.Milliseconds(), claim.Stale.Milliseconds(), claim.Token, force).Slice()
+	if err != nil {
+		return Burst{}, false, fmt.Errorf("claim the burst of chat %d: %w", chat, err)
+	}
+	status, _ := reply[0].(int64)
+	switch status {
+	case 0:
+		return Burst{}, false, s.undue(ctx, chat, seen)
+	case 1:
+		next, _ := reply[1].(int64)
+		return Burst{}, false, s.due(ctx, chat, next)
+	}
+	until, _ := reply[1].(int64)
+	burst := Burst{Chat: chat, Claim: claim.Token, LeaseUntil: time.UnixMilli(until)}
+	for i := 2; i+1 < len(reply); i += 2 {
+		msg, err := decodeBurstRecord(reply[i], reply[i+1])
+		if err != nil {
+			return Burst{}, false, fmt.Errorf("claim the burst of chat %d: %w", chat, err)
+		}
+		burst.Messages = append(burst.Messages, msg)
+	}
+	slices.SortFunc(burst.Messages, func(a, b BurstMessage) int { return int(min(max(a.Order-b.Order, -1), 1)) })
+	return burst, true, s.due(ctx, chat, until)
+}
+
+// decodeBurstRecord reads one m:<order> field of the burst hash.
+func decodeBurstRecord(field, value any) (BurstMessage, error) {
+	name, _ := field.(string)
+	raw, _ := value.(string)
+	order, err := strconv.ParseInt(strings.TrimPrefix(name, "m:"), 10, 64)
+	if err != nil {
+		return BurstMessage{}, fmt.Errorf("burst field %q: %w", name, err)
+	}
+	var record burstRecord
+	if err := json.Unmarshal([]byte(raw), &record); err != nil {
+		return BurstMessage{}, fmt.Errorf("burst message %d: %w", order, err)
+	}
+	msg := record.BurstMessage
+	msg.Order = order
+	msg.Entry = Entry{ID: record.ID, From: record.From, Text: record.Text, Time: time.Unix(record.Time, 0), Hidden: record.Hidden}
+	return msg, nil
+}
+
+// renewScript extends a claim that is still the caller's; 0 when it is not.
+//
+// KEYS: burst. ARGV: token, lease until ms.
+var renewScript = redis.NewScript(`
+if redis.call("HGET", KEYS[1], "claim") ~= ARGV[1] then return 0 end
+redis.call("HSET", KEYS[1], "lease", ARGV[2])
+return 1
+`)
+
+// RenewBurst extends burst's claim by lease from now, while its answer is
+// still being made or waits to be sent: a live replica keeps its claim
+// however slow the answer, and a dead one loses it lease after its last
+// renewal. ErrBurstLost when the claim is no longer the caller's. The
+// due-set keeps the first lease's time: a replica that looks then finds
+// the claim renewed and looks again when it ends.
+func (s *Store) RenewBurst(ctx context.Context, burst Burst, lease time.Duration) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	until := time.Now().Add(lease).UnixMilli()
+	renewed, err := renewScript.Run(ctx, s.client, []string{s.burstKey(burst.Chat)}, burst.Claim, until).Int()
+	switch {
+	case err != nil:
+		return fmt.Errorf("renew the claim on the burst of chat %d: %w", burst.Chat, err)
+	case renewed == 0:
+		return fmt.Errorf("renew the claim on the burst of chat %d: %w", burst.Chat, ErrBurstLost)
+	}
+	return nil
+}
+
+// AbandonBurst gives up burst's claim without answering it (storing its
+// messages failed): any replica may claim it again at once, rather than
+// a lease later.
+func (s *Store) AbandonBurst(ctx context.Context, burst Burst) error {
+	if err := s.RenewBurst(ctx, burst, 0); err != nil {
+		return err
+	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	return s.due(ctx, burst.Chat, time.Now().UnixMilli())
+}
+
+// closeScript ends a claim: the answered messages leave the burst; the
+// messages that came while it was being answered stay, as the next burst.
+// It answers -1 when the claim is not the caller's any more, else when the
+// rest is due (ms), 0 when nothing is left (the burst is deleted).
+//
+// KEYS: burst. ARGV: token, quiet ms, fields...
+var closeScript = redis.NewScript(`
+if redis.call("HGET", KEYS[1], "claim") ~= ARGV[1] then return -1 end
+for i = 3, #ARGV do
+  redis.call("HDEL", KEYS[1], ARGV[i], "t:" .. ARGV[i])
+end
+redis.call("HDEL", KEYS[1], "claim", "lease")
+local last = 0
+local left = 0
+local fields = redis.call("HGETALL", KEYS[1])
+for i = 1, #fields, 2 do
+  if string.sub(fields[i], 1, 2) == "t:" then
+    left = left + 1
+    last = math.max(last, tonumber(fields[i + 1]))
+  end
+end
+if left == 0 then
+  redis.call("DEL", KEYS[1])
+  return 0
+end
+return last + tonumber(ARGV[2])
+`)
+
+// CloseBurst ends burst's claim once it was answered: its messages are
+// deleted, and messages that arrived meanwhile are left due as the next
+// burst. ErrBurstLost when the claim was lost (nothing is changed).
+func (s *Store) CloseBurst(ctx context.Context, burst Burst, quiet time.Duration) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	args := []any{burst.Claim, quiet.Milliseconds()}
+	for _, msg := range burst.Messages {
+		args = append(args, "m:"+strconv.FormatInt(msg.Order, 10))
+	}
+	next, err := closeScript.Run(ctx, s.client, []string{s.burstKey(burst.Chat)}, args...).Int64()
+	switch {
+	case err != nil:
+		return fmt.Errorf("close the burst of chat %d: %w", burst.Chat, err)
+	case next < 0:
+		return fmt.Errorf("close the burst of chat %d: %w", burst.Chat, ErrBurstLost)
+	case next == 0:
+		return s.undue(ctx, burst.Chat, float64(burst.LeaseUntil.UnixMilli()))
+	}
+	return s.due(ctx, burst.Chat, next)
+}
+
+// due makes the due-set look at chat's burst at ms.
+func (s *Store) due(ctx context.Context, chat int64, ms int64) error {
+	if err := s.client.ZAdd(ctx, s.dueKey(), redis.Z{Score: float64(ms), Member: chat}).Err(); err != nil {
+		return fmt.Errorf("make the burst of chat %d due: %w", chat, err)
+	}
+	return nil
+}
+
+// undueScript removes a due-set entry only if its score is still the one
+// the caller saw: a replica that just made the chat due again (a new
+// message) changed it.
+var undueScript = redis.NewScript(`
+local score = redis.call("ZSCORE", KEYS[1], ARGV[1])
+if score and tonumber(score) == tonumber(ARGV[2]) then redis.call("ZREM", KEYS[1], ARGV[1]) end
+return 0
+`)
+
+func (s *Store) undue(ctx context.Context, chat int64, seen float64) error {
+	if seen == 0 {
+		return nil
+	}
+	if err := undueScript.Run(ctx, s.client, []string{s.dueKey()}, chat, strconv.FormatFloat(seen, 'f', -1, 64)).Err(); err != nil {
+		return fmt.Errorf("remove chat %d from the due bursts: %w", chat, err)
+	}
+	return nil
+}
+
+// DueBurst is a chat whose burst is to be looked at, and the score it had.
+type DueBurst struct {
+	Chat  int64
+	Score float64
+}
+
+// DueBursts lists at most limit chats whose bursts are due by now.
+func (s *Store) DueBursts(ctx context.Context, now time.Time, limit int) ([]DueBurst, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	zs, err := s.client.ZRangeArgsWithScores(ctx, redis.ZRangeArgs{Key: s.dueKey(), ByScore: true,
+		Start: "-inf", Stop: strconv.FormatInt(now.UnixMilli(), 10), Count: int64(limit)}).Result()
+	if err != nil {
+		return nil, fmt.Errorf("list the due bursts: %w", err)
+	}
+	due := make([]DueBurst, 0, len(zs))
+	for _, z := range zs {
+		member, _ := z.Member.(string)
+		chat, err := strconv.ParseInt(member, 10, 64)
+		if err != nil {
+			continue // not ours: leave it
+		}
+		due = append(due, DueBurst{Chat: chat, Score: z.Score})
+	}
+	return due, nil
+}
+
+// BurstSize is how many messages chat's open burst holds (tests, /mydata).
+func (s *Store) BurstSize(ctx context.Context, chat int64) (int, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	fields, err := s.client.HKeys(ctx, s.burstKey(chat)).Result()
+	if err != nil {
+		return 0, fmt.Errorf("read the burst of chat %d: %w", chat, err)
+	}
+	n := 0
+	for _, f := range fields {
+		if strings.HasPrefix(f, "m:") {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// DropBurst discards chat's open burst unanswered (/new).
+func (s *Store) DropBurst(ctx context.Context, chat int64) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	if err := s.client.Del(ctx, s.burstKey(chat)).Err(); err != nil {
+		return fmt.Errorf("drop the burst of chat %d: %w", chat, err)
+	}
+	return nil
+}
+
+// editBurstScript replaces a message still waiting in the burst; 0 when
+// it is not there (answered already, or never in a burst).
+var editBurstScript = redis.NewScript(`
+if redis.call("HEXISTS", KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call("HSET", KEYS[1], ARGV[1], ARGV[2])
+return 1
+`)
+
+// EditInBurst replaces msg in chat's open burst when it is still there and
+// reports whether it was: an edit of a message not answered yet changes
+// what the burst's answer covers.
+func (s *Store) EditInBurst(ctx context.Context, chat int64, msg BurstMessage) (bool, error) {
+	record, err := json.Marshal(burstRecord{BurstMessage: msg, ID: msg.Entry.ID, From: msg.Entry.From,
+		Text: msg.Entry.Text, Time: msg.Entry.Time.Unix(), Hidden: msg.Entry.Hidden})
+	if err != nil {
+		return false, fmt.Errorf("edit a message in the burst of chat %d: %w", chat, err)
+	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	n, err := editBurstScript.Run(ctx, s.client, []string{s.burstKey(chat)}, "m:"+strconv.FormatInt(msg.Order, 10), record).Int()
+	if err != nil {
+		return false, fmt.Errorf("edit a message in the burst of chat %d: %w", chat, err)
+	}
+	return n == 1, nil
+}
+
+// NoteInbound records that update id of chat was stored in the intake and
+// is not handled yet: until it is (DoneInbound), or Stale passes, the
+// chat's burst is not answered, so an answer never misses a message that
+// was received before it. added is false when it was noted already.
+func (s *Store) NoteInbound(ctx context.Context, chat, updateID int64) (added bool, err error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	key := s.inboundKey(chat)
+	pipe := s.client.TxPipeline()
+	n := pipe.ZAddNX(ctx, key, redis.Z{Score: float64(time.Now().UnixMilli()), Member: updateID})
+	pipe.PExpire(ctx, key, BurstTTL)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return false, fmt.Errorf("note update %d of chat %d as inbound: %w", updateID, chat, err)
+	}
+	return n.Val() == 1, nil
+}
+
+// DoneInbound records that update id of chat was handled.
+func (s *Store) DoneInbound(ctx context.Context, chat, updateID int64) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	if err := s.client.ZRem(ctx, s.inboundKey(chat), updateID).Err(); err != nil {
+		return fmt.Errorf("note update %d of chat %d as handled: %w", updateID, chat, err)
+	}
+	return nil
+}

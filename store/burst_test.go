@@ -1,0 +1,261 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/scamguard/scamguard/store/storetest"
+)
+
+// burstMessage is message id of a burst, its text saying which.
+func burstMessage(id int, text string) BurstMessage {
+	return BurstMessage{Order: BurstOrder(id, 0), Entry: Entry{ID: int64(id), From: "other", Text: text, Time: time.Unix(1700000000+int64(id), 0)}, ReplyTo: id}
+}
+
+// TestBurstIsClaimedOnceInTelegramsOrder: a burst whose messages arrived
+// out of order is claimed by exactly one of many concurrent claimers, once
+// due, with its messages in message-id order; messages that arrive while
+// it is answered stay as the next burst; a claim whose lease ended is
+// taken over and the old claimer can no longer append or close.
+func TestBurstIsClaimedOnceInTelegramsOrder(t *testing.T) {
+	single := storetest.StartServer(t)
+	cluster := storetest.StartCluster(t)
+	for name, addrs := range map[string][]string{"single": {single.Addr}, "cluster": cluster.Addrs} {
+		t.Run(name, func(t *testing.T) {
+			s := openStore(t, Config{Addrs: addrs})
+			ctx := context.Background()
+			const chat, quiet = 42, 150 * time.Millisecond
+			for _, id := range []int{12, 10, 11} { // arrival order is not Telegram's
+				if err := s.AddToBurst(ctx, chat, burstMessage(id, "m"), quiet); err != nil {
+					t.Fatal(err)
+				}
+			}
+			claim := BurstClaim{Quiet: quiet, Lease: 300 * time.Millisecond, Stale: time.Minute}
+			if _, ok, err := s.ClaimBurst(ctx, chat, 0, claim); err != nil || ok {
+				t.Fatalf("claimed before the burst was quiet: %v %v", ok, err)
+			}
+			time.Sleep(quiet) // the quiet time itself is what is tested here
+			won := claimConcurrently(t, s, chat, claim, 8)
+			if len(won) != 1 {
+				t.Fatalf("%d claimers won the burst, want 1", len(won))
+			}
+			burst := won[0]
+			var ids []int64
+			for _, m := range burst.Messages {
+				ids = append(ids, m.Entry.ID)
+			}
+			if len(ids) != 3 || ids[0] != 10 || ids[1] != 11 || ids[2] != 12 {
+				t.Errorf("claimed messages %v, want [10 11 12]", ids)
+			}
+			// Stored in order, once each, even when a message is appended
+			// twice (a replica that died after storing it).
+			for _, m := range append(burst.Messages, burst.Messages[0]) {
+				if _, err := s.AppendClaimed(ctx, chat, m.Entry, burst.Claim); err != nil {
+					t.Fatal(err)
+				}
+			}
+			conv, _ := s.Load(ctx, chat)
+			if len(conv.Window) != 3 || conv.Window[0].ID != 10 || conv.Window[2].ID != 12 {
+				t.Errorf("window %+v, want messages 10, 11, 12 once each", conv.Window)
+			}
+			// A message that arrives meanwhile is the next burst.
+			if err := s.AddToBurst(ctx, chat, burstMessage(13, "later"), quiet); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.CloseBurst(ctx, burst, quiet); err != nil {
+				t.Fatal(err)
+			}
+			if n, _ := s.BurstSize(ctx, chat); n != 1 {
+				t.Errorf("after the answer the burst holds %d messages, want the one that came meanwhile", n)
+			}
+			leaseEndsAndIsTakenOver(t, s, chat, quiet)
+			if due, _ := s.DueBursts(ctx, time.Now().Add(time.Hour), 10); len(due) != 0 {
+				t.Errorf("due-set after every burst was answered: %v", due)
+			}
+		})
+	}
+}
+
+// claimConcurrently has n claimers try chat's burst at once and returns
+// the bursts they won.
+func claimConcurrently(t *testing.T, s *Store, chat int64, claim BurstClaim, n int) []Burst {
+	var mu sync.Mutex
+	var won []Burst
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := claim
+			c.Token = string(rune('a' + i))
+			burst, ok, err := s.ClaimBurst(context.Background(), chat, 0, c)
+			if err != nil {
+				t.Error(err)
+			}
+			if ok {
+				mu.Lock()
+				won = append(won, burst)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return won
+}
+
+// leaseEndsAndIsTakenOver: a claim whose lease ended is taken by another
+// replica, and the first claimer can no longer append or close.
+func leaseEndsAndIsTakenOver(t *testing.T, s *Store, chat int64, quiet time.Duration) {
+	t.Helper()
+	ctx := context.Background()
+	// Lease ends: another replica takes it; the first one's claim is dead.
+	time.Sleep(quiet)
+	first, ok, err := s.ClaimBurst(ctx, chat, 0, BurstClaim{Token: "first", Quiet: quiet, Lease: 50 * time.Millisecond, Stale: time.Minute})
+	if err != nil || !ok {
+		t.Fatalf("second burst not claimed: %v %v", ok, err)
+	}
+	time.Sleep(60 * time.Millisecond)
+	second, ok, err := s.ClaimBurst(ctx, chat, 0, BurstClaim{Token: "second", Quiet: quiet, Lease: time.Minute, Stale: time.Minute})
+	if err != nil || !ok || len(second.Messages) != 1 {
+		t.Fatalf("an expired lease was not taken over: %v %v %+v", ok, err, second)
+	}
+	if _, err := s.AppendClaimed(ctx, chat, first.Messages[0].Entry, first.Claim); !errors.Is(err, ErrBurstLost) {
+		t.Errorf("the first claimer appended after losing its claim: %v", err)
+	}
+	if err := s.CloseBurst(ctx, first, quiet); !errors.Is(err, ErrBurstLost) {
+		t.Errorf("the first claimer closed after losing its claim: %v", err)
+	}
+	if err := s.CloseBurst(ctx, second, quiet); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestInboundHoldsTheBurstBack: an update stored in the intake and not yet
+// handled holds its chat's burst back, until handled or stale.
+func TestInboundHoldsTheBurstBack(t *testing.T) {
+	s := openStore(t, Config{Addrs: []string{storetest.StartServer(t).Addr}})
+	ctx := context.Background()
+	const chat = 43
+	if err := s.AddToBurst(ctx, chat, burstMessage(1, "m"), 0); err != nil {
+		t.Fatal(err)
+	}
+	if added, err := s.NoteInbound(ctx, chat, 900); err != nil || !added {
+		t.Fatalf("NoteInbound: %v %v", added, err)
+	}
+	if added, _ := s.NoteInbound(ctx, chat, 900); added {
+		t.Error("an update noted twice was added twice")
+	}
+	claim := BurstClaim{Token: "x", Lease: time.Minute, Stale: time.Minute}
+	if _, ok, _ := s.ClaimBurst(ctx, chat, 0, claim); ok {
+		t.Fatal("claimed while an update of the chat was on its way")
+	}
+	if err := s.DoneInbound(ctx, chat, 900); err != nil {
+		t.Fatal(err)
+	}
+	if burst, ok, err := s.ClaimBurst(ctx, chat, 0, claim); err != nil || !ok || len(burst.Messages) != 1 {
+		t.Fatalf("not claimed once the update was handled: %v %v", ok, err)
+	}
+	if err := s.AddToBurst(ctx, chat+1, burstMessage(1, "m"), 0); err != nil {
+		t.Fatal(err)
+	}
+	s.NoteInbound(ctx, chat+1, 901)
+	time.Sleep(20 * time.Millisecond)
+	claim.Stale = 10 * time.Millisecond
+	if _, ok, err := s.ClaimBurst(ctx, chat+1, 0, claim); err != nil || !ok {
+		t.Errorf("a stale inbound update still holds the burst: %v %v", ok, err)
+	}
+}
+
+// TestForgetStopsAClaimedBurst: /forget (or /new) landing while a replica
+// folds a claimed burst deletes the burst with the conversation; the
+// replica's next append fails and brings nothing back.
+func TestForgetStopsAClaimedBurst(t *testing.T) {
+	s := openStore(t, Config{Addrs: []string{storetest.StartServer(t).Addr}})
+	ctx := context.Background()
+	for _, forget := range []func(chat int64) error{
+		func(chat int64) error { _, err := s.Forget(ctx, chat); return err },
+		func(chat int64) error { return s.ForgetConversation(ctx, chat) },
+	} {
+		const chat = 44
+		for id := 1; id <= 2; id++ {
+			if err := s.AddToBurst(ctx, chat, burstMessage(id, "m"), 0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		burst, ok, err := s.ClaimBurst(ctx, chat, 0, BurstClaim{Token: "x", Lease: time.Minute, Stale: time.Minute})
+		if err != nil || !ok {
+			t.Fatalf("claim: %v %v", ok, err)
+		}
+		if _, err := s.AppendClaimed(ctx, chat, burst.Messages[0].Entry, burst.Claim); err != nil {
+			t.Fatal(err)
+		}
+		if err := forget(chat); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AppendClaimed(ctx, chat, burst.Messages[1].Entry, burst.Claim); !errors.Is(err, ErrBurstLost) {
+			t.Errorf("an append after the chat was forgotten: %v, want ErrBurstLost", err)
+		}
+		if conv, _ := s.Load(ctx, chat); conv.Seq != 0 || len(conv.Window) != 0 {
+			t.Errorf("the forgotten conversation came back: %d messages", len(conv.Window))
+		}
+		if err := s.CloseBurst(ctx, burst, 0); !errors.Is(err, ErrBurstLost) {
+			t.Errorf("closing a forgotten burst: %v, want ErrBurstLost", err)
+		}
+	}
+}
+
+// TestARenewedClaimIsNotTakenOver: a live replica renewing its claim keeps
+// the burst past the first lease; once it stops, another replica takes it.
+func TestARenewedClaimIsNotTakenOver(t *testing.T) {
+	s := openStore(t, Config{Addrs: []string{storetest.StartServer(t).Addr}})
+	ctx := context.Background()
+	const chat, lease = 45, 100 * time.Millisecond
+	if err := s.AddToBurst(ctx, chat, burstMessage(1, "m"), 0); err != nil {
+		t.Fatal(err)
+	}
+	first, ok, err := s.ClaimBurst(ctx, chat, 0, BurstClaim{Token: "first", Lease: lease, Stale: time.Minute})
+	if err != nil || !ok {
+		t.Fatalf("claim: %v %v", ok, err)
+	}
+	other := BurstClaim{Token: "other", Lease: lease, Stale: time.Minute}
+	for range 4 { // 4 × lease/2: twice the first lease
+		time.Sleep(lease / 2)
+		if err := s.RenewBurst(ctx, first, lease); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok, _ := s.ClaimBurst(ctx, chat, 0, other); ok {
+			t.Fatal("a renewed claim was taken over")
+		}
+	}
+	time.Sleep(lease + 10*time.Millisecond)
+	if _, ok, err := s.ClaimBurst(ctx, chat, 0, other); err != nil || !ok {
+		t.Fatalf("a lapsed claim was not taken over: %v %v", ok, err)
+	}
+	if err := s.RenewBurst(ctx, first, lease); !errors.Is(err, ErrBurstLost) {
+		t.Errorf("renewing a lost claim: %v, want ErrBurstLost", err)
+	}
+	// A claim given back (storing failed) is claimable at once, and due.
+	const chat2 = chat + 1
+	if err := s.AddToBurst(ctx, chat2, burstMessage(1, "m"), 0); err != nil {
+		t.Fatal(err)
+	}
+	long := BurstClaim{Token: "long", Lease: time.Hour, Stale: time.Minute}
+	held, ok, err := s.ClaimBurst(ctx, chat2, 0, long)
+	if err != nil || !ok {
+		t.Fatalf("claim: %v %v", ok, err)
+	}
+	if err := s.AbandonBurst(ctx, held); err != nil {
+		t.Fatal(err)
+	}
+	due, _ := s.DueBursts(ctx, time.Now(), 10)
+	if !slices.ContainsFunc(due, func(d DueBurst) bool { return d.Chat == chat2 }) {
+		t.Errorf("a burst given back is not due: %v", due)
+	}
+	if _, ok, err := s.ClaimBurst(ctx, chat2, 0, other); err != nil || !ok {
+		t.Errorf("a burst given back was not claimable at once: %v %v", ok, err)
+	}
+}
