@@ -63,6 +63,45 @@ func (s *Store) MarkGroupWarned(ctx context.Context, chat int64, kind string, at
 	return nil
 }
 
+// claimGroupWarningScript takes the right to warn chat about a scam kind at
+// a level: refused while the kind's last warning is within the cool-down at
+// the same or a higher level, so that of two replicas deciding at once on
+// the same group only one sends (a rise, suspicious → scam, is a new
+// warning).
+//
+// KEYS: warned. ARGV: kind, now ms, level, cool-down ms. Returns 1 when
+// claimed (and recorded), 0 when another warning covers it.
+var claimGroupWarningScript = redis.NewScript(`
+local rank = {none = 0, suspicious = 1, scam = 2}
+local last = redis.call("HGET", KEYS[1], ARGV[1])
+if last then
+  local at, level = string.match(last, "^(%d+) (%a+)$")
+  if at and tonumber(at) > tonumber(ARGV[2]) - tonumber(ARGV[4]) and (rank[level] or 0) >= (rank[ARGV[3]] or 0) then
+    return 0
+  end
+end
+redis.call("HSET", KEYS[1], ARGV[1], ARGV[2] .. " " .. ARGV[3])
+redis.call("PEXPIRE", KEYS[1], ARGV[4])
+return 1
+`)
+
+// ClaimGroupWarning reports whether a warning about the scam kind at level
+// may be sent in chat now, and if so records it in the kind's cool-down
+// (MarkGroupWarned records the thread's side after sending). cooldown <= 0
+// claims everything.
+func (s *Store) ClaimGroupWarning(ctx context.Context, chat int64, kind, level string, at time.Time, cooldown time.Duration) (bool, error) {
+	if cooldown <= 0 {
+		return true, nil
+	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	claimed, err := claimGroupWarningScript.Run(ctx, s.client, []string{s.chatKey(chat, "warned")}, kind, at.UnixMilli(), level, cooldown.Milliseconds()).Int()
+	if err != nil {
+		return false, fmt.Errorf("claim warning of group %d: %w", chat, err)
+	}
+	return claimed == 1, nil
+}
+
 // GroupWarnings returns the scam kinds chat was warned about in the last
 // cooldown, each with its last warning.
 func (s *Store) GroupWarnings(ctx context.Context, chat int64, cooldown time.Duration) (map[string]GroupWarning, error) {

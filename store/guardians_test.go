@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -201,6 +203,66 @@ func TestGroupWarningsArePerKindAndExpireWithTheCooldown(t *testing.T) {
 			}
 			if warnings, err := s.GroupWarnings(ctx, group, cooldown); err != nil || len(warnings) != 0 {
 				t.Errorf("after the TTL: %v (%v), want none", warnings, err)
+			}
+		})
+	}
+}
+
+// TestGroupWarningIsClaimedOnce: of replicas deciding at once to warn a
+// group about one scam, one may; a rise to scam level is a new warning,
+// and the same level again only after the cool-down.
+func TestGroupWarningIsClaimedOnce(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			s := b.open(t, Config{})
+			ctx := context.Background()
+			const group, cooldown = -47, 10 * time.Minute
+			now := time.Now()
+			var wins atomic.Int32
+			var wg sync.WaitGroup
+			for range 8 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					ok, err := s.ClaimGroupWarning(ctx, group, "refund|taobao", "suspicious", now, cooldown)
+					if err != nil {
+						t.Error(err)
+					}
+					if ok {
+						wins.Add(1)
+					}
+				}()
+			}
+			wg.Wait()
+			if wins.Load() != 1 {
+				t.Fatalf("%d replicas claimed the same warning, want 1", wins.Load())
+			}
+			steps := []struct {
+				kind, level string
+				at          time.Time
+				want        bool
+			}{
+				{"refund|taobao", "suspicious", now.Add(time.Minute), false},                   // same level, cooling
+				{"refund|taobao", "scam", now.Add(time.Minute), true},                          // a rise
+				{"refund|taobao", "suspicious", now.Add(2 * time.Minute), false},               // lower than heard
+				{"police|", "suspicious", now.Add(2 * time.Minute), true},                      // another scam
+				{"refund|taobao", "scam", now.Add(time.Minute + cooldown + time.Second), true}, // cooled down
+			}
+			for _, st := range steps {
+				got, err := s.ClaimGroupWarning(ctx, group, st.kind, st.level, st.at, cooldown)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got != st.want {
+					t.Errorf("claim %s at %s (+%s): %v, want %v", st.kind, st.level, st.at.Sub(now), got, st.want)
+				}
+			}
+			warnings, err := s.GroupWarnings(ctx, group, 2*cooldown)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if w := warnings["refund|taobao"]; w.Level != "scam" || !w.At.Equal(time.UnixMilli(now.Add(time.Minute+cooldown+time.Second).UnixMilli())) {
+				t.Errorf("refund's cool-down %+v, want the last claim's", w)
 			}
 		})
 	}

@@ -353,6 +353,16 @@ func (b *Groups) warnGroup(ctx context.Context, chat int64, replyTo int, poster 
 		b.Log.Info("group warning budget spent; warning not sent", "chat", chat)
 		return
 	}
+	// Another replica deciding on the same group at the same moment may
+	// have warned about this scam already: one claim per kind and level.
+	claimed, err := b.Store.ClaimGroupWarning(ctx, chat, scamKind(verdict), string(verdict.Level), time.Now(), b.cfg.Cooldown)
+	if err != nil {
+		b.Degrade("store", err)
+		claimed = true // the budget above already limits an outage's noise
+	}
+	if !claimed {
+		return
+	}
 	b.sendGroupVerdict(chat, replyTo, poster, verdict, settings, true, "")
 	if err := b.Store.MarkGroupWarned(ctx, chat, scamKind(verdict), time.Now(), string(verdict.Level), b.cfg.Cooldown); err != nil {
 		b.Degrade("store", err)
