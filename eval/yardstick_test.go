@@ -129,13 +129,15 @@ var yardstickTargets = []target{
 	{"yardstick10.jsonl", "false_alarm_scam", 0.008, true},
 	// yardstick11.jsonl: 239 conversations (179 live, 60 framed; 102
 	// scams, 137 honest; euphemisms, split demands, polite scammers) by an
-	// eleventh helper, NEVER read: 6a9612a 67.6% recall, 42.2% at scam,
+	// eleventh helper. Blind scores: 6a9612a 67.6% recall, 42.2% at scam,
 	// 5.1% false alarms (0.7% at scam level), early 63.7%; f1afb55 77.5%,
-	// 51.0%, 5.1% (0.7%), early 74.5%; at the end of the second session
-	// of 2026-12-07 77.5%, 51.0%, 4.4% (0.7%). Score it before reading it.
-	{"yardstick11.jsonl", "recall", 0.774, false},
-	{"yardstick11.jsonl", "scam_recall", 0.509, false},
-	{"yardstick11.jsonl", "false_alarm", 0.044, true},
+	// 51.0%, 5.1% (0.7%), early 74.5%; e196ffe 77.5%, 51.0%, 4.4% (0.7%).
+	// Its errors were read after that (kidnap calls, funds "归集", banking
+	// apps opened to be walked through, SMS digits "报一下", grants): a
+	// dev set now.
+	{"yardstick11.jsonl", "recall", 0.94, false},
+	{"yardstick11.jsonl", "scam_recall", 0.64, false},
+	{"yardstick11.jsonl", "false_alarm", 0.03, true},
 	{"yardstick11.jsonl", "false_alarm_scam", 0.008, true},
 	// probes.jsonl: 24 mechanism probes (and 12 more from the second
 	// session of 2026-12-07: p25–p42) written in that session from the
