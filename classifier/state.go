@@ -376,8 +376,8 @@ func (c *Classifier) negated(folded *Folded, matches []match, m match) bool {
 		overlapping := cue.start < m.start && cue.end > m.start && cue.end <= m.end
 		// A cue after the phrase inside the speaker's own reassurance
 		// ("…你直接发给我就行 我们不会向您索要密码") opens a new sentence.
-		if after && c.insideReassurance(matches, cue) {
-			after = false
+		if (after || inside) && c.insideReassurance(matches, cue) {
+			after, inside = false, false
 		}
 		if (before || after || inside || overlapping) && !c.cueAbsorbed(matches, cue) && !(before && c.scopeBroken(folded, matches, cue.end, m.start)) {
 			return true
