@@ -150,6 +150,15 @@ var yardstickTargets = []target{
 	{"yardstick12.jsonl", "scam_recall", 0.68, false},
 	{"yardstick12.jsonl", "false_alarm", 0.053, true},
 	{"yardstick12.jsonl", "false_alarm_scam", 0.0, true},
+	// yardstick13.jsonl: 206 conversations (151 live, 55 framed; 87
+	// scams, 119 honest) by a thirteenth helper, NEVER read: 6a9612a 73.6%
+	// recall, 49.4% at scam, 6.7% false alarms (0.0% at scam level), early
+	// 67.8%; d613ad7 83.9%, 60.9%, 5.0% (0.0%); 7e3f877 85.1%, 62.1%, 5.0%
+	// (0.0%), early 78.2%. Score it before reading it.
+	{"yardstick13.jsonl", "recall", 0.85, false},
+	{"yardstick13.jsonl", "scam_recall", 0.62, false},
+	{"yardstick13.jsonl", "false_alarm", 0.051, true},
+	{"yardstick13.jsonl", "false_alarm_scam", 0.0, true},
 	// probes.jsonl: 24 mechanism probes (and 12 more from the second
 	// session of 2026-12-07: p25–p42) written in that session from the
 	// advisories' descriptions (TW ATM instalments, HK guess-who, fake
