@@ -364,7 +364,9 @@ func (b *Groups) warnGroup(ctx context.Context, chat int64, replyTo int, poster 
 		return
 	}
 	b.sendGroupVerdict(chat, replyTo, poster, verdict, settings, true, "")
-	if err := b.Store.MarkGroupWarned(ctx, chat, scamKind(verdict), time.Now(), string(verdict.Level), b.cfg.Cooldown); err != nil {
+	// The claim recorded the kind's cool-down; this marks the thread's
+	// warning only (a cool-down of 0 leaves the kinds alone).
+	if err := b.Store.MarkGroupWarned(ctx, chat, scamKind(verdict), time.Now(), string(verdict.Level), 0); err != nil {
 		b.Degrade("store", err)
 	}
 	if settings.Guardians && verdict.Level == classifier.LevelScam && poster != nil {
