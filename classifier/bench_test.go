@@ -31,7 +31,11 @@ func BenchmarkObserveMessage(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	c, err := New(set, nil)
+	heuristics, err := New(set, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	model, err := EmbeddedModel()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -39,14 +43,20 @@ func BenchmarkObserveMessage(b *testing.B) {
 	for _, m := range benchMessages {
 		bytes += len(m)
 	}
-	b.SetBytes(int64(bytes / len(benchMessages)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		state := NewState()
-		c.Observe(state, Message{From: SpeakerOther, Text: benchMessages[i%len(benchMessages)]})
+	for _, run := range []struct {
+		name string
+		c    *Classifier
+	}{{"with-model", heuristics.WithModel(model)}, {"heuristics", heuristics}} {
+		b.Run(run.name, func(b *testing.B) {
+			b.SetBytes(int64(bytes / len(benchMessages)))
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				state := NewState()
+				run.c.Observe(state, Message{From: SpeakerOther, Text: benchMessages[i%len(benchMessages)]})
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+		})
 	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 }
 
 // BenchmarkClassifyConversation measures a 20-message conversation.

@@ -25,6 +25,8 @@ type Classifier struct {
 	matcher      *matcher
 	payloads     []payload
 	brands       []string // brand ids, indexed by payload.index
+	// model is the word model consulted in the grey zone (model.go); nil: none.
+	model *WordModel
 }
 
 // payload is what a pattern of the automaton stands for.

@@ -14,7 +14,15 @@ func Default(brands []catalog.Brand) (*Classifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	return New(set, BrandsFromCatalog(brands))
+	c, err := New(set, BrandsFromCatalog(brands))
+	if err != nil {
+		return nil, err
+	}
+	model, err := EmbeddedModel()
+	if err != nil {
+		return nil, err
+	}
+	return c.WithModel(model), nil
 }
 
 // ambiguousAliases are brand aliases that are also everyday words (平安 is

@@ -160,6 +160,14 @@ func (w *folder) ascii(text string, r rune, start, end int) {
 		w.emit(r, start, end)
 	case r >= '0' && r <= '9':
 		w.emit(r, start, end)
+	case (r == ',' || r == '.') && betweenDigits(text, start, w):
+		// "$3,590" and "£1.45" are one amount: a thousands comma or a
+		// decimal point ends neither a keyword's reach nor a clause
+		// ("send back $3,590 in gift cards"). The comma joins the digits;
+		// the point keeps them two words.
+		if r == '.' {
+			w.boundary = true
+		}
 	case r == '.' && dottedLetter(text, start):
 		// "f.i.l.l i.n t.h.e c.a.r.d": dots between single letters
 		// hide words; they end neither a word nor a sentence.
@@ -226,6 +234,23 @@ var decomposedTable = func() [][]byte {
 	}
 	return table
 }()
+
+// betweenDigits reports a comma or point inside a number: a digit was the
+// last rune emitted, with nothing between, and a digit follows. A comma
+// only when exactly three digits follow it ("1,000", not "1,2,3 go").
+func betweenDigits(text string, at int, w *folder) bool {
+	if w.prevClass != classDigit || w.boundary || w.punct || at+1 >= len(text) || !isDigit(text[at+1]) {
+		return false
+	}
+	if text[at] == '.' {
+		return true
+	}
+	n := 0
+	for k := at + 1; k < len(text) && isDigit(text[k]); k++ {
+		n++
+	}
+	return n == 3
+}
 
 // isClauseBreak reports sentence punctuation (ASCII forms; the full-width
 // ones arrive here already decomposed to ASCII). Commas do not end a clause:

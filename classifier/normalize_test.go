@@ -73,6 +73,51 @@ func TestNormalizeClauses(t *testing.T) {
 	}
 }
 
+// TestNormalizeAmounts: a thousands comma or a decimal point inside an amount
+// is part of the number, not punctuation; a comma between words, or one not
+// followed by three digits, still is.
+func TestNormalizeAmounts(t *testing.T) {
+	cases := []struct {
+		in        string
+		runes     string
+		sameWord  bool // the amount's digits stay one word
+		punctFree bool // no keyword break anywhere
+		oneClause bool
+	}{
+		{"send back $3,590 in gift cards", "sendback3590ingiftcards", true, true, true},
+		{"pay £1.45 now", "pay145now", false, true, true},
+		{"pay 1,2,3 go", "pay123go", false, false, true},
+		{"items, cards", "itemscards", false, false, true},
+		{"paid 5. Then stop", "paid5thenstop", false, true, false}, // a full stop after a number still ends the sentence
+	}
+	for _, c := range cases {
+		f := Normalize(c.in)
+		if string(f.Runes) != c.runes {
+			t.Errorf("%q folded to %q, want %q", c.in, string(f.Runes), c.runes)
+			continue
+		}
+		punct := false
+		for _, p := range f.PunctBefore {
+			punct = punct || p
+		}
+		if punct == c.punctFree {
+			t.Errorf("%q: keyword break present = %v, want %v", c.in, punct, !c.punctFree)
+		}
+		if one := f.Clause[0] == f.Clause[len(f.Runes)-1]; one != c.oneClause {
+			t.Errorf("%q: one clause = %v, want %v", c.in, one, c.oneClause)
+		}
+		if c.sameWord {
+			at := strings.IndexRune(string(f.Runes), '3')
+			k := len([]rune(string(f.Runes)[:at]))
+			for i := k + 1; i < k+4; i++ {
+				if f.WordStart[i] {
+					t.Errorf("%q: the amount was split at rune %d", c.in, i)
+				}
+			}
+		}
+	}
+}
+
 func FuzzNormalize(f *testing.F) {
 	for _, seed := range []string{"", "礼 品 卡", "g.i.f.t", "\xff\xfe", "①②", "ＧＩＦＴ", "禮品卡", strings.Repeat("a", 100)} {
 		f.Add(seed)

@@ -27,7 +27,9 @@ func (c *Classifier) Observe(state *State, msg Message) {
 	for _, t := range turns {
 		changed = c.observeTurn(state, index, text, t, msg.HiddenSender) || changed
 	}
-	if changed {
+	if changed || c.model != nil && state.Peak != LevelScam && len(state.liveEvidence()) > 0 {
+		// The word model moves with every message, phrases or not; it
+		// can only raise a level that live signals already opened.
 		c.rescore(state, index)
 	}
 }
@@ -43,6 +45,12 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 	folded.fold(own)
 	folded.shift(t.Start)
 	state.keepTail(folded, carried, t.From, own)
+	switch {
+	case state.features != nil:
+		EachWordFeature(folded, text, carried, state.features)
+	case c.model != nil:
+		c.model.observeWords(state, folded, text, carried)
+	}
 	state.HanRunes += folded.HanRunes
 	state.TraditionalRunes += folded.TraditionalRunes
 	state.LatinRunes += folded.LatinRunes
@@ -375,6 +383,10 @@ func (c *Classifier) recordBrands(state *State, matches []match, sp *speech) {
 // rescore updates the peak level after message index added evidence.
 func (c *Classifier) rescore(state *State, index int) {
 	level, score, hard := c.score(state)
+	if raised := c.modelLevel(state, level, len(state.liveEvidence())); raised != level {
+		level, state.ModelRaised = raised, true
+		score = max(score, levelFloor[raised])
+	}
 	if state.Retold && !state.HardStop {
 		// A retelling takes back what its relayed words raised: the peak
 		// is what the words that were not relayed reach.

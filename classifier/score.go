@@ -252,6 +252,9 @@ func (c *Classifier) Verdict(state *State) Verdict {
 		Language:        language(state),
 		Signals:         append([]Hit(nil), state.Hits...),
 	}
+	if state.ModelRaised && state.Peak != LevelNone {
+		v.Engines = append(v.Engines, "words")
+	}
 	if v.Brand == "" && len(state.BrandFirst) > 0 {
 		v.Brand = state.BrandFirst[0]
 	}

@@ -38,6 +38,15 @@ type State struct {
 	// FirstAlertIndex is the first message index at which the level was
 	// suspicious or more; -1 while none.
 	FirstAlertIndex int `json:"first_alert_index"`
+	// ModelSum and ModelWords are the word model's running sum of weights
+	// and the number of words behind it (model.go).
+	ModelSum   float64 `json:"model_sum,omitempty"`
+	ModelWords float64 `json:"model_words,omitempty"`
+	// ModelRaised is set once the word model raised the level.
+	ModelRaised bool `json:"model_raised,omitempty"`
+	// features, when set, receives every word feature instead of the
+	// model (WordFeatures, for fitting).
+	features func(uint32)
 	// HardStop is set once a hard stop fired.
 	HardStop bool `json:"hard_stop"`
 	// HardDemanded are the hard money moves the other party demanded in

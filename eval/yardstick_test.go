@@ -151,14 +151,28 @@ var yardstickTargets = []target{
 	{"yardstick12.jsonl", "false_alarm", 0.053, true},
 	{"yardstick12.jsonl", "false_alarm_scam", 0.0, true},
 	// yardstick13.jsonl: 206 conversations (151 live, 55 framed; 87
-	// scams, 119 honest) by a thirteenth helper, NEVER read: 6a9612a 73.6%
-	// recall, 49.4% at scam, 6.7% false alarms (0.0% at scam level), early
-	// 67.8%; d613ad7 83.9%, 60.9%, 5.0% (0.0%); 7e3f877 85.1%, 62.1%, 5.0%
-	// (0.0%), early 78.2%. Score it before reading it.
-	{"yardstick13.jsonl", "recall", 0.85, false},
-	{"yardstick13.jsonl", "scam_recall", 0.62, false},
-	{"yardstick13.jsonl", "false_alarm", 0.051, true},
+	// scams, 119 honest) by a thirteenth helper. Blind scores: 6a9612a
+	// 73.6% recall, 49.4% at scam, 6.7% false alarms (0.0% at scam
+	// level), early 67.8%; d613ad7 83.9%, 60.9%, 5.0% (0.0%); 7e3f877
+	// 85.1%, 62.1%, 5.0% (0.0%), early 78.2%. Its errors were read in the
+	// third session of 2026-12-07 (thousands commas that broke a clause,
+	// fees and "send back" in gift cards, paying to unlock tasks, account
+	// rental and card lending, donations into a person's account, online
+	// banking "verification", Cantonese card-and-code smishing): a dev set now.
+	{"yardstick13.jsonl", "recall", 0.98, false},
+	{"yardstick13.jsonl", "scam_recall", 0.89, false},
+	{"yardstick13.jsonl", "false_alarm", 0.018, true},
 	{"yardstick13.jsonl", "false_alarm_scam", 0.0, true},
+	// yardstick14.jsonl: 220 conversations (154 live, 66 framed; 110
+	// scams, 110 honest) by a fourteenth helper, NEVER read, never fitted
+	// on: 24a46b7 84.5% recall, 63.6% at scam, 6.4% false alarms (1.8% at
+	// scam level), early 89.0%; after the yardstick13 round 84.5%, 64.5%;
+	// with the word model 89.1%, 79.1%, 6.4% (1.8%). Score it before
+	// reading it.
+	{"yardstick14.jsonl", "recall", 0.89, false},
+	{"yardstick14.jsonl", "scam_recall", 0.79, false},
+	{"yardstick14.jsonl", "false_alarm", 0.064, true},
+	{"yardstick14.jsonl", "false_alarm_scam", 0.019, true},
 	// probes.jsonl: 24 mechanism probes (and 12 more from the second
 	// session of 2026-12-07: p25–p42) written in that session from the
 	// advisories' descriptions (TW ATM instalments, HK guess-who, fake

@@ -35,8 +35,21 @@ func newEngine() (*engine, error) {
 		cat, err := catalog.Load()
 		catalogDone <- loaded{cat, err}
 	}()
+	type decoded struct {
+		model *classifier.WordModel
+		err   error
+	}
+	modelDone := make(chan decoded, 1)
+	go func() {
+		m, err := classifier.EmbeddedModel()
+		modelDone <- decoded{m, err}
+	}()
 	set, err := classifier.LoadSignals(classifier.EmbeddedSignals())
 	cl := <-catalogDone
+	md := <-modelDone
+	if md.err != nil {
+		return nil, md.err
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -48,6 +61,7 @@ func newEngine() (*engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	c = c.WithModel(md.model)
 	replies, err := reply.New(cl.cat)
 	if err != nil {
 		return nil, err

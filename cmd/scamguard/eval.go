@@ -84,5 +84,9 @@ func evalClassifier(signalsFile string) (*engine, *classifier.Classifier, error)
 		return nil, nil, fmt.Errorf("%s: %w", signalsFile, err)
 	}
 	c, err := classifier.New(set, e.brands)
-	return e, c, err
+	if err != nil {
+		return nil, nil, err
+	}
+	model, err := classifier.EmbeddedModel()
+	return e, c.WithModel(model), err
 }

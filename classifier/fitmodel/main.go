@@ -1,0 +1,314 @@
+// Command fitmodel fits the classifier's word model (classifier/model.go)
+// on labelled conversations (JSON Lines: {"id", "label", "messages":
+// [{"from", "text"}]}) and writes model.bin and its provenance, model.txt.
+//
+//	go run ./classifier/fitmodel -out classifier/model.bin -info classifier/model.txt FILE...
+//
+// The fit is deterministic: the same files in the same order give the same
+// bytes. With -folds K it first reports K-fold cross-validated figures.
+package main
+
+import (
+	"bufio"
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/scamguard/scamguard/catalog"
+	"github.com/scamguard/scamguard/classifier"
+)
+
+// Fitting parameters: AdaGrad on the logistic loss with a little L2, a few
+// passes in a seeded order.
+const (
+	epochs       = 6
+	learningRate = 0.5
+	l2           = 1e-6
+	// minConversations drops words seen in fewer conversations: a name or
+	// a typo seen once says nothing about the next conversation.
+	minConversations = 2
+)
+
+type item struct {
+	ID       string `json:"id"`
+	Label    string `json:"label"`
+	Messages []struct {
+		From string `json:"from"`
+		Text string `json:"text"`
+	} `json:"messages"`
+}
+
+// feature is a word's hash and how often the conversation uses it.
+type feature struct {
+	h uint32
+	v float64
+}
+
+type example struct {
+	id string
+	x  []feature // in increasing hash order, so that sums are reproducible
+	y  float64
+}
+
+func main() {
+	out := flag.String("out", "", "model.bin to write")
+	info := flag.String("info", "", "model.txt to write (provenance and figures)")
+	folds := flag.Int("folds", 0, "report K-fold cross-validated figures first (0: none)")
+	flag.Parse()
+	if *out == "" || flag.NArg() == 0 {
+		fmt.Fprintln(os.Stderr, "usage: fitmodel -out model.bin [-info model.txt] [-folds K] FILE...")
+		os.Exit(2)
+	}
+	if err := run(*out, *info, *folds, flag.Args()); err != nil {
+		fmt.Fprintln(os.Stderr, "fitmodel:", err)
+		os.Exit(1)
+	}
+}
+
+func run(out, info string, folds int, files []string) error {
+	c, err := classifier.Default(catalog.MustLoad().ImpersonableBrands())
+	if err != nil {
+		return err
+	}
+	var data []example
+	var provenance []string
+	for _, f := range files {
+		examples, sum, err := load(c, f)
+		if err != nil {
+			return err
+		}
+		scams := 0
+		for _, e := range examples {
+			scams += int(e.y)
+		}
+		provenance = append(provenance, fmt.Sprintf("%s  %d conversations (%d scams)  sha256 %s", filepath.Base(f), len(examples), scams, sum[:16]))
+		data = append(data, examples...)
+	}
+	var report []string
+	if folds > 1 {
+		report = crossValidate(data, folds)
+		for _, line := range report {
+			fmt.Println(line)
+		}
+	}
+	model, hashes := fit(data)
+	bin := classifier.EncodeModel(model, hashes)
+	if err := os.WriteFile(out, bin, 0o644); err != nil {
+		return err
+	}
+	if info == "" {
+		return nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "# The word model (classifier/model.go), fitted by classifier/fitmodel\n\n")
+	fmt.Fprintf(&b, "command: go run ./classifier/fitmodel -out classifier/model.bin -info classifier/model.txt -folds %d FILE...\n", folds)
+	fmt.Fprintf(&b, "fit: logistic regression, AdaGrad, %d epochs, rate %g, L2 %g, words seen in >= %d conversations\n", epochs, learningRate, l2, minConversations)
+	fmt.Fprintf(&b, "model: bias %.4f, %d weights, %d bytes (model.bin sha256 %s)\n\n", model.Bias, countKept(bin), len(bin), digest(bin)[:16])
+	fmt.Fprintf(&b, "data (in this order):\n")
+	for _, p := range provenance {
+		fmt.Fprintf(&b, "  %s\n", p)
+	}
+	if len(report) > 0 {
+		fmt.Fprintf(&b, "\ncross-validation (%d folds by id):\n", folds)
+		for _, line := range report {
+			fmt.Fprintf(&b, "  %s\n", line)
+		}
+	}
+	return os.WriteFile(info, []byte(b.String()), 0o644)
+}
+
+func countKept(bin []byte) int {
+	m, err := classifier.DecodeModel(bin)
+	if err != nil {
+		return -1
+	}
+	return len(m.Weights)
+}
+
+func digest(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+func load(c *classifier.Classifier, path string) ([]example, string, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, "", err
+	}
+	var out []example
+	sc := bufio.NewScanner(strings.NewReader(string(raw)))
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for line := 1; sc.Scan(); line++ {
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		var it item
+		if err := json.Unmarshal(sc.Bytes(), &it); err != nil {
+			return nil, "", fmt.Errorf("%s:%d: %w", path, line, err)
+		}
+		var conv classifier.Conversation
+		for _, m := range it.Messages {
+			from := classifier.SpeakerOther
+			if m.From == "user" {
+				from = classifier.SpeakerUser
+			}
+			conv.Messages = append(conv.Messages, classifier.Message{From: from, Text: m.Text})
+		}
+		counts := c.WordFeatures(conv)
+		total := 0.0
+		for _, n := range counts {
+			total += n
+		}
+		_ = total
+		x := make([]feature, 0, len(counts))
+		for h, n := range counts {
+			x = append(x, feature{h, n})
+		}
+		slices.SortFunc(x, func(a, b feature) int { return cmp.Compare(a.h, b.h) })
+		y := 0.0
+		if it.Label == "scam" {
+			y = 1
+		}
+		out = append(out, example{id: it.ID, x: x, y: y})
+	}
+	return out, digest(raw), sc.Err()
+}
+
+// fit fits the model on data; hashes are the kept features in increasing order.
+func fit(data []example) (*classifier.WordModel, []uint32) {
+	seen := map[uint32]int{}
+	for _, e := range data {
+		for _, f := range e.x {
+			seen[f.h]++
+		}
+	}
+	w := map[uint32]float64{}
+	g2 := map[uint32]float64{}
+	var bias, biasG2 float64
+	order := make([]int, len(data))
+	for i := range order {
+		order[i] = i
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range epochs {
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for _, i := range order {
+			e := data[i]
+			z := bias
+			for _, f := range e.x {
+				if seen[f.h] >= minConversations {
+					z += w[f.h] * f.v
+				}
+			}
+			g := 1/(1+math.Exp(-z)) - e.y
+			for _, f := range e.x {
+				if seen[f.h] < minConversations {
+					continue
+				}
+				gr := g*f.v + l2*w[f.h]
+				g2[f.h] += gr * gr
+				// A word only ever adds evidence: no word can talk a
+				// verdict down (model.go).
+				w[f.h] = max(0, w[f.h]-learningRate*gr/math.Sqrt(g2[f.h]+1e-8))
+			}
+			biasG2 += g * g
+			bias -= learningRate * g / math.Sqrt(biasG2+1e-8)
+		}
+	}
+	m := &classifier.WordModel{Bias: bias, Weights: make(map[uint32]float32, len(w))}
+	hashes := make([]uint32, 0, len(w))
+	for h, v := range w {
+		m.Weights[h] = float32(v)
+		hashes = append(hashes, h)
+	}
+	slices.Sort(hashes)
+	return m, hashes
+}
+
+// crossValidate reports the AUC and the share of scams and honest
+// conversations above each of the model's thresholds, each conversation
+// scored by the model fitted without its fold.
+func crossValidate(data []example, k int) []string {
+	fold := func(id string) int {
+		s := sha256.Sum256([]byte(id))
+		return int(s[0]) % k
+	}
+	probs := make([]float64, len(data))
+	for f := 0; f < k; f++ {
+		var train []example
+		for _, e := range data {
+			if fold(e.id) != f {
+				train = append(train, e)
+			}
+		}
+		m, _ := fit(train)
+		for i, e := range data {
+			if fold(e.id) != f {
+				continue
+			}
+			z := m.Bias
+			for _, f := range e.x {
+				z += float64(m.Weights[f.h]) * f.v
+			}
+			probs[i] = 1 / (1 + math.Exp(-z))
+		}
+	}
+	var lines []string
+	lines = append(lines, fmt.Sprintf("AUC %.3f over %d conversations", auc(data, probs), len(data)))
+	for _, at := range []float64{classifier.ModelScamAt, classifier.ModelSuspiciousAt} {
+		var scams, scamsAbove, honest, honestAbove int
+		for i, e := range data {
+			if e.y == 1 {
+				scams++
+				if probs[i] >= at {
+					scamsAbove++
+				}
+			} else {
+				honest++
+				if probs[i] >= at {
+					honestAbove++
+				}
+			}
+		}
+		lines = append(lines, fmt.Sprintf("p >= %.2f: %.1f%% of %d scams, %.1f%% of %d honest", at, pct(scamsAbove, scams), scams, pct(honestAbove, honest), honest))
+	}
+	return lines
+}
+
+func pct(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return 100 * float64(a) / float64(b)
+}
+
+func auc(data []example, probs []float64) float64 {
+	idx := make([]int, len(data))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool { return probs[idx[a]] < probs[idx[b]] })
+	var rankSum, pos, neg float64
+	for r, i := range idx {
+		if data[i].y == 1 {
+			rankSum += float64(r + 1)
+			pos++
+		} else {
+			neg++
+		}
+	}
+	if pos == 0 || neg == 0 {
+		return math.NaN()
+	}
+	return (rankSum - pos*(pos+1)/2) / (pos * neg)
+}

@@ -1,0 +1,226 @@
+package classifier
+
+import (
+	_ "embed"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The word model is a second opinion learned from labelled conversations,
+// for the grey zone the phrase signals leave: a script whose every phrase
+// is weak, or worded as nobody wrote a signal for, scores "suspicious" on
+// the signals although its words, taken together, read like the scams it
+// was trained on. It is a logistic regression over the words the
+// conversation uses (Latin words, single Han characters and the pairs of
+// neighbours, digits folded to 0), fitted by ./fitmodel (see model.txt for
+// the data and the figures).
+//
+// It only ever raises a level, and only on live evidence:
+//   - suspicious on the signals and p ≥ ModelScamAt: scam;
+//   - no level, but at least one live signal, and p ≥ ModelSuspiciousAt:
+//     suspicious.
+//
+// It never lowers one: a scammer cannot talk a verdict down by adding honest
+// words, and a retelling or a warning (whose phrases are described, not
+// asserted) gets nothing from it. The conversation keeps only the running
+// sum of its words' weights and their number (two numbers in State), so a
+// verdict still costs one pass over each message.
+const (
+	ModelScamAt       = 0.95
+	ModelSuspiciousAt = 0.98
+)
+
+// WordModel is a fitted word model; the zero value is no model.
+type WordModel struct {
+	Bias    float64
+	Weights map[uint32]float32
+}
+
+// modelMagic starts model.bin: the format and its version.
+const modelMagic = "SGWM1"
+
+// modelScale is the fixed-point scale of a stored weight (int16).
+const modelScale = 2048
+
+//go:embed model.bin
+var embeddedModelBytes []byte
+
+var (
+	embeddedModelOnce sync.Once
+	embeddedModel     *WordModel
+	embeddedModelErr  error
+)
+
+// EmbeddedModel returns the word model shipped with the binary.
+func EmbeddedModel() (*WordModel, error) {
+	embeddedModelOnce.Do(func() {
+		embeddedModel, embeddedModelErr = DecodeModel(embeddedModelBytes)
+	})
+	return embeddedModel, embeddedModelErr
+}
+
+// EncodeModel writes m in model.bin's format: the magic, the bias (float64),
+// the number of weights (uint32), then each weight as its feature hash
+// (uint32) and its value in 1/modelScale (int16), in increasing hash order
+// so that the file is the same for the same model. Weights that round to 0
+// are left out.
+func EncodeModel(m *WordModel, hashes []uint32) []byte {
+	out := []byte(modelMagic)
+	out = binary.LittleEndian.AppendUint64(out, math.Float64bits(m.Bias))
+	var kept []uint32
+	for _, h := range hashes {
+		if quantize(m.Weights[h]) != 0 {
+			kept = append(kept, h)
+		}
+	}
+	out = binary.LittleEndian.AppendUint32(out, uint32(len(kept)))
+	for _, h := range kept {
+		out = binary.LittleEndian.AppendUint32(out, h)
+		out = binary.LittleEndian.AppendUint16(out, uint16(quantize(m.Weights[h])))
+	}
+	return out
+}
+
+func quantize(w float32) int16 {
+	q := math.Round(float64(w) * modelScale)
+	return int16(max(math.MinInt16, min(math.MaxInt16, q)))
+}
+
+// DecodeModel reads model.bin's format.
+func DecodeModel(data []byte) (*WordModel, error) {
+	if len(data) < len(modelMagic)+12 || string(data[:len(modelMagic)]) != modelMagic {
+		return nil, errors.New("word model: not a model file")
+	}
+	data = data[len(modelMagic):]
+	m := &WordModel{Bias: math.Float64frombits(binary.LittleEndian.Uint64(data))}
+	n := int(binary.LittleEndian.Uint32(data[8:]))
+	data = data[12:]
+	if len(data) != n*6 {
+		return nil, fmt.Errorf("word model: %d bytes of weights for %d entries", len(data), n)
+	}
+	m.Weights = make(map[uint32]float32, n)
+	for i := 0; i < n; i++ {
+		rec := data[i*6:]
+		m.Weights[binary.LittleEndian.Uint32(rec)] = float32(int16(binary.LittleEndian.Uint16(rec[4:]))) / modelScale
+	}
+	return m, nil
+}
+
+// WithModel returns a copy of c that consults m (nil: none).
+func (c *Classifier) WithModel(m *WordModel) *Classifier {
+	out := *c
+	out.model = m
+	return &out
+}
+
+// Probability is the model's probability that the words so far are a scam's.
+func (m *WordModel) Probability(state *State) float64 {
+	return 1 / (1 + math.Exp(-(m.Bias + state.ModelSum)))
+}
+
+// observeWords adds the words of one folded turn (after its carried runes)
+// to the running sum.
+func (m *WordModel) observeWords(state *State, folded *Folded, text string, from int) {
+	EachWordFeature(folded, text, from, func(h uint32) {
+		state.ModelSum += float64(m.Weights[h])
+		state.ModelWords++
+	})
+}
+
+// EachWordFeature calls fn with the hash of every feature of folded from
+// rune from on: each word (a run of Latin letters, or one Han character)
+// and each pair of neighbouring words within a clause. Numbers are left out
+// ("$1,000", "１０００" and "1000" read the same); a symbol inside a Latin
+// word ("gi🎁ft") does not split it, as it does not split a phrase. text is
+// what folded's spans point into. ./fitmodel fits on exactly these features.
+func EachWordFeature(folded *Folded, text string, from int, fn func(uint32)) {
+	const offset, prime = 2166136261, 16777619
+	runes := folded.Runes
+	prev, prevOK := uint32(0), false
+	for i := from; i < len(runes); {
+		j := i + 1
+		for j < len(runes) && !(folded.WordStart[j] && !hiddenSplit(folded, text, j)) {
+			j++
+		}
+		if folded.PunctBefore[i] && !(i > 0 && isDigitRune(runes[i-1]) && isDigitRune(runes[i])) {
+			// A comma between words ends a pair; one inside a number
+			// ("２，９８０") does not.
+			prevOK = false
+		}
+		if isDigitRune(runes[i]) {
+			i = j
+			continue
+		}
+		word := uint32(offset)
+		for _, r := range runes[i:j] {
+			word = (word ^ uint32(r)) * prime
+		}
+		fn(word)
+		if prevOK {
+			fn((prev*prime ^ word) * prime)
+		}
+		prev, prevOK = word, true
+		i = j
+	}
+}
+
+// hiddenSplit reports a word start at rune i that only a symbol made: two
+// Latin letters with nothing but emoji or other symbols between them.
+func hiddenSplit(folded *Folded, text string, i int) bool {
+	if !isLatinLetter(folded.Runes[i]) || !isLatinLetter(folded.Runes[i-1]) {
+		return false
+	}
+	gap := text[min(int(folded.End[i-1]), len(text)):min(max(int(folded.Start[i]), int(folded.End[i-1])), len(text))]
+	if gap == "" {
+		return false
+	}
+	for _, r := range gap {
+		if unicode.IsSpace(r) || unicode.IsPunct(r) || r < utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func isDigitRune(r rune) bool { return r >= '0' && r <= '9' }
+
+func isLatinLetter(r rune) bool { return classOf(r) == classLatin }
+
+// levelFloor is the lowest score of each level, for a level the model raised.
+var levelFloor = map[Level]float64{LevelSuspicious: SuspiciousThreshold, LevelScam: ScamThreshold}
+
+// WordFeatures counts the word features of a conversation, as Observe
+// splits and folds it: what ./fitmodel fits the model on.
+func (c *Classifier) WordFeatures(conv Conversation) map[uint32]float64 {
+	counts := map[uint32]float64{}
+	state := NewState()
+	state.features = func(h uint32) { counts[h]++ }
+	plain := c.WithModel(nil)
+	for _, m := range conv.Messages {
+		plain.Observe(state, m)
+	}
+	return counts
+}
+
+// modelLevel is the level the word model raises level to, on the evidence
+// in state; level itself when it raises nothing.
+func (c *Classifier) modelLevel(state *State, level Level, live int) Level {
+	if c.model == nil || state.Retold || live == 0 {
+		return level
+	}
+	p := c.model.Probability(state)
+	switch {
+	case level == LevelSuspicious && p >= ModelScamAt:
+		return LevelScam
+	case level == LevelNone && p >= ModelSuspiciousAt && !state.UserInitiated:
+		// Not in a conversation the user opened: an agent they called
+		// asking them to verify who they are uses a script's words too.
+		return LevelSuspicious
+	}
+	return level
+}

@@ -1,0 +1,199 @@
+package classifier
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestModelRoundTrip: a model survives its file format, and the format
+// refuses what is not one.
+func TestModelRoundTrip(t *testing.T) {
+	m := &WordModel{Bias: -2.5, Weights: map[uint32]float32{7: 0.5, 3: 1.25, 9: 0.0001}}
+	bin := EncodeModel(m, []uint32{3, 7, 9})
+	got, err := DecodeModel(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Bias != m.Bias || len(got.Weights) != 2 || got.Weights[3] != 1.25 || got.Weights[7] != 0.5 {
+		t.Errorf("decoded %+v, want bias -2.5 and weights 3:1.25 7:0.5 (9 rounds to 0)", got)
+	}
+	for _, bad := range [][]byte{nil, []byte("SGWM1"), append([]byte("XXXXX"), bin[5:]...), bin[:len(bin)-1]} {
+		if _, err := DecodeModel(bad); err == nil {
+			t.Errorf("DecodeModel(%q) accepted a broken file", bad)
+		}
+	}
+	if _, err := EmbeddedModel(); err != nil {
+		t.Fatalf("the embedded model does not load: %v", err)
+	}
+}
+
+// TestModelOnlyAddsEvidence: whatever text is added to a conversation, in a
+// message of its own or inside one, the model's probability never falls.
+// This is what keeps a scammer's "钱会原路退回" from talking it down.
+func TestModelOnlyAddsEvidence(t *testing.T) {
+	c := productionClassifier(t)
+	rng := rand.New(rand.NewPCG(7, 7))
+	words := []string{"钱会原路退回，请放心。", "We will never ask for your PIN.", "谨防诈骗！", "thanks", "官方客服", "正规平台", "😀", "safe and secure", "退款", "祝您生活愉快"}
+	base := []Message{
+		{From: SpeakerOther, Text: "您好，我是淘宝客服，您的快递丢失了，我们双倍赔偿"},
+		{From: SpeakerOther, Text: "您的支付宝信用分不足，需要去借呗借款刷流水"},
+	}
+	for range 200 {
+		state := NewState()
+		var before float64
+		for i, m := range base {
+			c.Observe(state, m)
+			if i == len(base)-1 {
+				before = c.model.Probability(state)
+			}
+		}
+		extra := words[rng.IntN(len(words))]
+		for k := rng.IntN(3); k >= 0; k-- {
+			extra += " " + words[rng.IntN(len(words))]
+		}
+		c.Observe(state, Message{From: Speaker([]Speaker{SpeakerOther, SpeakerUser}[rng.IntN(2)]), Text: extra})
+		if after := c.model.Probability(state); after < before {
+			t.Fatalf("adding %q lowered the model's probability from %.4f to %.4f", extra, before, after)
+		}
+	}
+}
+
+// TestModelFeaturesIgnoreDisguise: a number written with a thousands comma,
+// in full width, or an emoji inside a word gives the words it would plain.
+func TestModelFeaturesIgnoreDisguise(t *testing.T) {
+	features := func(text string) string {
+		var b strings.Builder
+		f := Normalize(text)
+		EachWordFeature(f, text, 0, func(h uint32) { b.WriteString(string(rune(h%5000 + 0x4e00))) })
+		return b.String()
+	}
+	pairs := [][2]string{
+		{"send back $3,590 in gift cards", "send back $3590 in gift cards"},
+		{"请先汇入运费２，９８０元", "请先汇入运费2980元"},
+		{"buy gi🎁ft cards now", "buy gift cards now"},
+	}
+	for _, p := range pairs {
+		if a, b := features(p[0]), features(p[1]); a != b {
+			t.Errorf("%q and %q give different words", p[0], p[1])
+		}
+	}
+	if features("buy gift, cards") == features("buy gift cards") {
+		t.Error("a comma did not end a pair of words")
+	}
+	if features("buy gi ft cards") == features("buy gift cards") {
+		t.Error("a space inside a word was read as a disguise")
+	}
+}
+
+// TestModelRaisesOnlyLiveEvidence: the model raises a live script that the
+// phrases alone leave suspicious, and raises nothing in a retelling or a
+// conversation with no live signal.
+func TestModelRaisesOnlyLiveEvidence(t *testing.T) {
+	c := productionClassifier(t)
+	plain := c.WithModel(nil)
+	check := func(name string, conv Conversation, wantRaised bool) {
+		t.Helper()
+		v := c.Classify(context.Background(), conv)
+		h := plain.Classify(context.Background(), conv)
+		raised := v.Level.rank() > h.Level.rank()
+		if raised != wantRaised {
+			t.Errorf("%s: heuristics %s, with the model %s (engines %v); raised = %v, want %v", name, h.Level, v.Level, v.Engines, raised, wantRaised)
+		}
+		if raised && !strings.Contains(strings.Join(v.Engines, ","), "words") {
+			t.Errorf("%s: raised without naming the word model in engines %v", name, v.Engines)
+		}
+		if h.Level == LevelNone && v.Level != LevelNone && len(h.Signals) == 0 {
+			t.Errorf("%s: raised a conversation with no signal at all", name)
+		}
+	}
+	check("a claims script handed to a 'specialist'", conv(
+		"亲，您在我们店买的衣服检测出甲醛超标，我们要给您办理理赔",
+		"您加一下我们理赔专员的微信，他会一步步教您操作",
+	), true)
+	check("a prize with its postage and tax to pay", conv(
+		"恭喜您抽中周年庆iPhone一支",
+		"请先汇入运费及税金2980元，即可安排寄出",
+	), true)
+	check("retold", conv(
+		"me:我妈昨天接到个电话，对方说是淘宝客服，快递丢了双倍赔偿，要她去借呗借钱刷流水，她没理他，直接挂了。",
+	), false)
+	check("no signal", conv("明天下午三点开会，记得带上周的报表", "me:好的"), false)
+}
+
+func productionClassifier(t *testing.T) *Classifier {
+	t.Helper()
+	c, err := Default(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.model == nil {
+		t.Fatal("Default has no word model")
+	}
+	return c
+}
+
+// TestFitModelIsReproducible: the generator gives the same bytes for the
+// same data, and model.bin is what model.txt says was fitted.
+func TestFitModelIsReproducible(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the generator")
+	}
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data.jsonl")
+	var b strings.Builder
+	for i, line := range []string{
+		`{"id":"a1","label":"scam","messages":[{"from":"other","text":"buy gift cards and send me the codes now"}]}`,
+		`{"id":"a2","label":"scam","messages":[{"from":"other","text":"read me the code we just texted you"}]}`,
+		`{"id":"a3","label":"legit","messages":[{"from":"other","text":"your parcel arrives tomorrow between 9 and 12"}]}`,
+		`{"id":"a4","label":"legit","messages":[{"from":"other","text":"thanks for your order, it ships tomorrow"}]}`,
+	} {
+		_ = i
+		b.WriteString(line + "\n")
+	}
+	if err := os.WriteFile(data, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var outs [][]byte
+	for k := range 2 {
+		out := filepath.Join(dir, "m"+string(rune('0'+k))+".bin")
+		cmd := exec.Command("go", "run", "./fitmodel", "-out", out, data)
+		if msg, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("fitmodel: %v\n%s", err, msg)
+		}
+		bin, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := DecodeModel(bin); err != nil {
+			t.Fatalf("fitmodel wrote an unreadable model: %v", err)
+		}
+		outs = append(outs, bin)
+	}
+	if !bytes.Equal(outs[0], outs[1]) {
+		t.Error("two fits of the same data gave different models")
+	}
+	info, err := os.ReadFile("model.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin, err := os.ReadFile("model.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(info), digestPrefix(bin)) {
+		t.Error("model.txt does not name model.bin's digest: refit with the command it gives, or restore model.bin")
+	}
+}
+
+func digestPrefix(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])[:16]
+}
