@@ -14,6 +14,7 @@ type queueMetrics struct {
 	claims       prometheus.Counter
 	redeliveries prometheus.Counter
 	lag          prometheus.Histogram
+	local        prometheus.Counter
 }
 
 func newQueueMetrics(reg prometheus.Registerer, depth func() float64) queueMetrics {
@@ -27,8 +28,9 @@ func newQueueMetrics(reg prometheus.Registerer, depth func() float64) queueMetri
 		redeliveries: prometheus.NewCounter(prometheus.CounterOpts{Name: "scamguard_send_redeliveries_total", Help: "Messages claimed again after a claim lapsed without an outcome (a replica died or lost Redis while sending)."}),
 		lag: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "scamguard_send_lag_seconds", Help: "From a message queued to Telegram accepting it.",
 			Buckets: []float64{0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300}}),
+		local: prometheus.NewCounter(prometheus.CounterOpts{Name: "scamguard_send_local_total", Help: "Messages Redis could not store, sent from this process's memory (not durable, paced by this replica alone)."}),
 	}
 	queued := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "scamguard_send_queue_length", Help: "Messages waiting in the shared send queue (over the first 1,000 chats of the due-set)."}, depth)
-	reg.MustRegister(queued, m.sent, m.retries, m.failed, m.dropped, m.duplicates, m.claims, m.redeliveries, m.lag)
+	reg.MustRegister(queued, m.sent, m.retries, m.failed, m.dropped, m.duplicates, m.claims, m.redeliveries, m.lag, m.local)
 	return m
 }

@@ -149,6 +149,9 @@ type Queue struct {
 	metrics queueMetrics
 	api     botAPI
 
+	// local are the lanes of messages Redis could not store (local.go).
+	local localLanes
+
 	mu      sync.Mutex
 	after   map[string]AfterFunc
 	working map[int64]*worker
@@ -238,9 +241,13 @@ func (q *Queue) Send(chat int64, group bool, what string, msg Message) bool {
 	outcome, err := q.enqueue(ctx, chat, rec)
 	switch {
 	case err != nil:
-		q.log.Error("send queue: storing a message failed; dropped", "chat", chat, "what", what, "err", err)
-		q.metrics.failed.WithLabelValues(what).Inc()
-		return false
+		q.log.Warn("send queue: storing a message failed; sent from this process", "chat", chat, "what", what, "err", err)
+		q.metrics.local.Inc()
+		if !q.sendLocal(chat, rec) {
+			q.metrics.dropped.WithLabelValues(what).Inc()
+			return false
+		}
+		return true
 	case outcome == enqueueFull:
 		q.metrics.dropped.WithLabelValues(what).Inc()
 		q.log.Debug("send queue full for this chat; message dropped", "chat", chat, "what", what)
@@ -560,7 +567,7 @@ func (q *Queue) runAfter(chat int64, rec record, sent *models.Message) {
 }
 
 // Close waits until every chat this replica queued to was sent (by it or
-// another replica), or until ctx ends; then the queue stops: a call being
+// another replica) and its in-process lanes are empty, or until ctx ends; then the queue stops: a call being
 // made finishes, and what is left stays in Redis for the other replicas
 // or the next start (on the embedded store, it is lost).
 func (q *Queue) Close(ctx context.Context) {
@@ -576,7 +583,9 @@ func (q *Queue) Close(ctx context.Context) {
 		left := 0
 		for _, chat := range chats {
 			n, err := q.length(ctx, chat)
-			if err == nil && n == 0 {
+			if err != nil || n == 0 {
+				// Sent; or Redis fails, and nothing this process does
+				// would send it before Redis is back.
 				q.mu.Lock()
 				delete(q.queuedHere, chat)
 				q.mu.Unlock()
@@ -594,8 +603,18 @@ func (q *Queue) Close(ctx context.Context) {
 		}
 		break
 	}
+	localDone := make(chan struct{})
+	go func() {
+		q.local.running.Wait()
+		close(localDone)
+	}()
+	select {
+	case <-localDone:
+	case <-ctx.Done():
+	}
 	q.cancel()
 	q.running.Wait()
+	<-localDone
 }
 
 // opTimeout bounds one Redis call of the queue.

@@ -100,6 +100,23 @@ func waitSent(t *testing.T, api *telegramtest.Server, n int, timeout time.Durati
 	}
 }
 
+// waitEmpty waits until nothing is queued for chat (the last message
+// sent was marked).
+func waitEmpty(t *testing.T, q *Queue, chat int64) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		n, err := q.length(context.Background(), chat)
+		if err == nil && n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("chat %d still has %d queued (%v)", chat, n, err)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 func counter(t *testing.T, c prometheus.Collector) float64 {
 	t.Helper()
 	ch := make(chan prometheus.Metric, 1)
@@ -346,6 +363,7 @@ func TestAMessageIsQueuedOnceByItsKey(t *testing.T) {
 	b.Send(chat, false, "reply", answer) // while it is being sent
 	close(release)
 	waitSent(t, api, 1, 10*time.Second)
+	waitEmpty(t, a, chat)                // acked: only its sent-mark is left
 	a.Send(chat, false, "reply", answer) // after it was sent
 	b.Send(chat, false, "reply", text(chat, "marker"))
 	waitSent(t, api, 2, 10*time.Second)
