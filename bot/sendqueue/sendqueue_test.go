@@ -29,7 +29,7 @@ import (
 // redis-server and the fake Bot API, and read what Telegram was sent.
 
 // openStore opens the store on redis (nil: the embedded one).
-func openStore(t *testing.T, redis *storetest.Server) *store.Store {
+func openStore(t testing.TB, redis *storetest.Server) *store.Store {
 	t.Helper()
 	cfg := store.Config{}
 	if redis != nil {
@@ -45,7 +45,7 @@ func openStore(t *testing.T, redis *storetest.Server) *store.Store {
 
 // newQueue is one replica's queue on s, calling the Bot API at apiURL
 // (the fake's, or a stand-in in front of it) with the fake's token.
-func newQueue(t *testing.T, s *store.Store, api *telegramtest.Server, apiURL string, cfg Config) *Queue {
+func newQueue(t testing.TB, s *store.Store, api *telegramtest.Server, apiURL string, cfg Config) *Queue {
 	t.Helper()
 	cfg.Keyspace, cfg.APIURL, cfg.Token = s.Keyspace(), apiURL, api.Token()
 	q := New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
