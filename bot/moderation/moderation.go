@@ -254,8 +254,10 @@ func (b *Desk) postCard(ctx context.Context, id string, chat int64, from *models
 	t := b.modTexts(ctx, chat, from)
 	params := &tgbot.SendMessageParams{ChatID: chat, Text: cardText(c, t, b.Catalog), ParseMode: models.ParseModeHTML,
 		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()}, ReplyMarkup: cardKeyboard(c, t)}
-	// The card is recorded by whichever replica sends it (cardSent).
-	b.Send.Send(chat, chat < 0, "card", sendqueue.Message{Method: "sendMessage", Params: params, Key: "card:" + id,
+	// The card is recorded by whichever replica sends it (cardSent). No
+	// key: a case reaches the moderators' group once by Submit and
+	// Feedback, and /queue may show it again.
+	b.Send.Send(chat, chat < 0, "card", sendqueue.Message{Method: "sendMessage", Params: params,
 		After: afterCard, Ref: id})
 }
 

@@ -31,6 +31,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/scamguard/scamguard/store"
 )
@@ -311,6 +312,9 @@ func (q *Queue) dispatch() {
 			q.work(chat, 0)
 		case <-ticker.C:
 			due, err := q.dueChats(q.ctx, time.Now(), 256)
+			if errors.Is(err, redis.ErrClosed) {
+				return // the store was closed under a queue nobody closed (tests)
+			}
 			if err != nil {
 				if !failing && q.ctx.Err() == nil {
 					q.log.Warn("send queue: reading the due-set failed", "err", err)
