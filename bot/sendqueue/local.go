@@ -12,6 +12,8 @@ import (
 // durable (it dies with the process), not shared (the global pace and a
 // 429's hold are this replica's) and not ordered with the chat's messages
 // in Redis; the bot answers while its store is down, which matters more.
+// A store call that timed out after Redis ran it leaves the message in
+// both places: it is sent twice, the fallback's one duplicate window.
 
 // localLanes are the in-process lanes by chat.
 type localLanes struct {
