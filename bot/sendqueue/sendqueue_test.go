@@ -389,3 +389,44 @@ func TestTheEmbeddedStoreSends(t *testing.T) {
 	defer cancel()
 	q.Close(ctx)
 }
+
+// TestTheQueueRunsOnACluster: every script touches the keys of one slot
+// (a chat's, or {send}), so two queues on a three-node Redis Cluster
+// queue, claim, retry after a 429, pace and mark messages of chats spread
+// over the slots, and the depth gauge reads across them.
+func TestTheQueueRunsOnACluster(t *testing.T) {
+	cluster := storetest.StartCluster(t)
+	api := telegramtest.New(t)
+	open := func() *store.Store {
+		s, err := store.Open(context.Background(), store.Config{Addrs: cluster.Addrs}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	cfg := Config{GlobalInterval: time.Millisecond}
+	replicas := []*Queue{newQueue(t, open(), api, api.URL(), cfg), newQueue(t, open(), api, api.URL(), cfg)}
+	api.Fail("sendMessage", http.StatusTooManyRequests, 1, 1)
+	want := map[int64][]string{}
+	for i := range 4 {
+		for chat := int64(1); chat <= 8; chat++ {
+			msg := text(chat, fmt.Sprint(i))
+			msg.Key = fmt.Sprintf("m%d", i)
+			replicas[(i+int(chat))%2].Send(chat, false, "reply", msg)
+			replicas[(i+int(chat)+1)%2].Send(chat, false, "reply", msg) // the same key: not queued again
+			want[chat] = append(want[chat], fmt.Sprint(i))
+		}
+	}
+	api.WaitCalls(t, "sendMessage", 1, 10*time.Second) // the 429: every send holds for 1 s
+	if depth := replicas[0].depth(); depth < 1 {
+		t.Errorf("the depth gauge reads %v with messages held", depth)
+	}
+	waitSent(t, api, 32, 30*time.Second)
+	got := delivered(api)
+	for chat := int64(1); chat <= 8; chat++ {
+		if !slices.Equal(got[chat], want[chat]) {
+			t.Errorf("chat %d got %q, want %q", chat, got[chat], want[chat])
+		}
+	}
+}
