@@ -146,8 +146,9 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Bot, error) {
 		Store: deps.Store, Classifier: deps.Classifier, Replies: deps.Replies, Catalog: deps.Catalog,
 		Regions: deps.Regions, Intents: deps.Intents,
 		Review: deps.Review, ModChat: deps.ModChat, Log: log, API: api, Username: username,
-		Send: sendqueue.New(sendqueue.Config{ChatInterval: cfg.ChatInterval, GroupInterval: cfg.GroupInterval,
-			GlobalInterval: cfg.GlobalInterval, ChatCap: cfg.SendChatCap}, log, metrics.Registry),
+		Send: sendqueue.New(sendqueue.Config{Keyspace: deps.Store.Keyspace(), APIURL: cfg.APIURL, Token: cfg.Token,
+			ChatInterval: cfg.ChatInterval, GroupInterval: cfg.GroupInterval, GlobalInterval: cfg.GlobalInterval,
+			ChatCap: cfg.SendChatCap, Lease: cfg.IntakeClaimAfter}, log, metrics.Registry),
 		Metrics: metrics, Texts: texts,
 		Pipeline: detect.Standard(deps.Classifier, known, deps.Judge),
 	}

@@ -92,10 +92,12 @@ func (b *Room) SendText(chat int64, group bool, what, text string, replyTo int) 
 
 // Queue hands a sendMessage to the send queue.
 func (b *Room) Queue(chat int64, group bool, what string, params *tgbot.SendMessageParams) {
-	b.Send.Send(chat, group, what, func(ctx context.Context) error {
-		_, err := b.API.SendMessage(ctx, params)
-		return err
-	})
+	b.Send.Send(chat, group, what, sendqueue.Message{Method: "sendMessage", Params: params})
+}
+
+// QueueEdit hands an editMessageText to the send queue.
+func (b *Room) QueueEdit(chat int64, group bool, what string, params *tgbot.EditMessageTextParams) {
+	b.Send.Send(chat, group, what, sendqueue.Message{Method: "editMessageText", Params: params})
 }
 
 // Command splits "/name@bot arg" into name and arg. ok is false when text

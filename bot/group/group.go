@@ -476,6 +476,9 @@ func (b *Groups) OnMembership(ctx context.Context, m *models.ChatMemberUpdated) 
 		if _, err := b.Store.ForgetGroup(ctx, chat); err != nil {
 			b.Log.Error("forget a group the bot left", "chat", chat, "err", err)
 		}
+		if err := b.Send.Forget(ctx, chat); err != nil {
+			b.Log.Error("forget the send queue of a group the bot left", "chat", chat, "err", err)
+		}
 	}
 }
 

@@ -179,9 +179,6 @@ func (b *Groups) OnSettingsButton(ctx context.Context, q *models.CallbackQuery, 
 	t = b.texts.in(conversation.UILang(settings, &q.From))
 	params := &tgbot.EditMessageTextParams{ChatID: chat, MessageID: m.ID, Text: b.settingsPanel(settings, t),
 		ParseMode: models.ParseModeHTML, ReplyMarkup: b.settingsKeyboard(settings, t)}
-	b.Send.Send(chat, true, "settings", func(ctx context.Context) error {
-		_, err := b.API.EditMessageText(ctx, params)
-		return err
-	})
+	b.QueueEdit(chat, true, "settings", params)
 	return t.Saved
 }

@@ -19,6 +19,7 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 	"github.com/scamguard/scamguard/bot/conversation"
+	"github.com/scamguard/scamguard/bot/sendqueue"
 	"github.com/scamguard/scamguard/classifier"
 	"github.com/scamguard/scamguard/reply"
 	"github.com/scamguard/scamguard/review"
@@ -46,6 +47,7 @@ type Desk struct {
 // language of the moderators' group (zh or en; empty: en).
 func New(room *conversation.Room, cfg review.ConsoleConfig, modLang string) *Desk {
 	d := &Desk{Room: room, modLang: review.ModLang(modLang)}
+	room.Send.Handle(afterCard, d.cardSent)
 	if room.Review != nil {
 		cfg.OnDecision = d.AfterDecision
 		if cfg.Log == nil {
@@ -252,16 +254,24 @@ func (b *Desk) postCard(ctx context.Context, id string, chat int64, from *models
 	t := b.modTexts(ctx, chat, from)
 	params := &tgbot.SendMessageParams{ChatID: chat, Text: cardText(c, t, b.Catalog), ParseMode: models.ParseModeHTML,
 		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()}, ReplyMarkup: cardKeyboard(c, t)}
-	b.Send.Send(chat, chat < 0, "card", func(ctx context.Context) error {
-		sent, err := b.API.SendMessage(ctx, params)
-		if err != nil {
-			return err
-		}
-		if err := b.Review.SetCard(ctx, id, chat, int64(sent.ID)); err != nil {
-			b.Degrade("review", err)
-		}
-		return nil
-	})
+	// The card is recorded by whichever replica sends it (cardSent). No
+	// key: a case reaches the moderators' group once by Submit and
+	// Feedback, and /queue may show it again.
+	b.Send.Send(chat, chat < 0, "card", sendqueue.Message{Method: "sendMessage", Params: params,
+		After: afterCard, Ref: id})
+}
+
+// afterCard names cardSent in the send queue.
+const afterCard = "card"
+
+// cardSent records where case id's card was posted, once it was.
+func (b *Desk) cardSent(ctx context.Context, chat int64, id string, sent *models.Message) {
+	if sent == nil || b.Review == nil {
+		return
+	}
+	if err := b.Review.SetCard(ctx, id, chat, int64(sent.ID)); err != nil {
+		b.Degrade("review", err)
+	}
 }
 
 // CardsDeleted edits the cards of a user's cases (chat, message: where
@@ -272,12 +282,9 @@ func (b *Desk) CardsDeleted(cards [][2]int64) {
 	for _, card := range cards {
 		chat, message := card[0], int(card[1])
 		deletedCardText := b.modTexts(context.Background(), chat, nil).Card.Deleted
-		b.Send.Send(chat, chat < 0, "forget_card", func(ctx context.Context) error {
-			_, err := b.API.EditMessageText(ctx, &tgbot.EditMessageTextParams{ChatID: chat, MessageID: message,
-				Text: deletedCardText, ParseMode: models.ParseModeHTML,
-				ReplyMarkup: &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{}}})
-			return err
-		})
+		b.QueueEdit(chat, chat < 0, "forget_card", &tgbot.EditMessageTextParams{ChatID: chat, MessageID: message,
+			Text: deletedCardText, ParseMode: models.ParseModeHTML,
+			ReplyMarkup: &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{}}})
 	}
 }
 
@@ -316,10 +323,8 @@ func (b *Desk) OnButton(ctx context.Context, q *models.CallbackQuery, rest strin
 			markup = b.typeKeyboard(id, cardTexts)
 		}
 		chat, message := card.Chat.ID, card.ID
-		b.Send.Send(chat, chat < 0, "card", func(ctx context.Context) error {
-			_, err := b.API.EditMessageReplyMarkup(ctx, &tgbot.EditMessageReplyMarkupParams{ChatID: chat, MessageID: message, ReplyMarkup: markup})
-			return err
-		})
+		b.Send.Send(chat, chat < 0, "card", sendqueue.Message{Method: "editMessageReplyMarkup",
+			Params: &tgbot.EditMessageReplyMarkupParams{ChatID: chat, MessageID: message, ReplyMarkup: markup}})
 		return ""
 	}
 	decision := review.Decision{By: q.From.ID, Type: typeSlug}
@@ -357,11 +362,8 @@ func (b *Desk) AfterDecision(ctx context.Context, c review.Case) {
 		chat, message := c.Card.Chat, int(c.Card.Message)
 		t := b.modTexts(ctx, chat, nil)
 		text := cardText(c, t, b.Catalog)
-		b.Send.Send(chat, chat < 0, "card", func(ctx context.Context) error {
-			_, err := b.API.EditMessageText(ctx, &tgbot.EditMessageTextParams{ChatID: chat, MessageID: message, Text: text,
-				ParseMode: models.ParseModeHTML, ReplyMarkup: cardKeyboard(c, t)})
-			return err
-		})
+		b.QueueEdit(chat, chat < 0, "card", &tgbot.EditMessageTextParams{ChatID: chat, MessageID: message, Text: text,
+			ParseMode: models.ParseModeHTML, ReplyMarkup: cardKeyboard(c, t)})
 	}
 	if !c.FollowUpDue() {
 		return

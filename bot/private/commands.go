@@ -85,6 +85,9 @@ func (b *Chats) forgetChat(ctx context.Context, chat int64) error {
 	if _, err := b.Store.Forget(ctx, chat); err != nil {
 		return err
 	}
+	if err := b.Send.Forget(ctx, chat); err != nil {
+		return err
+	}
 	if b.Review != nil {
 		cards, err := b.Store.CaseCards(ctx, chat)
 		if err != nil {

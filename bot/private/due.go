@@ -17,8 +17,8 @@ import (
 // burst, which is due once the chat has been quiet for BurstWindow. Every
 // replica polls the due-set (RunBursts); the one whose claim wins stores
 // the burst's messages in the conversation in Telegram's order, classifies
-// them and answers, and the burst is closed once the answer is handed to
-// Telegram. A replica that dies holding a claim loses it after ClaimAfter,
+// them and answers, and the burst is closed once the answer is stored in
+// the send queue (in Redis, sent by any replica). A replica that dies holding a claim loses it after ClaimAfter,
 // and another replica (or this one, restarted) answers the burst.
 
 // pollBounds keep the due-set's polling between busy and late.
@@ -133,8 +133,8 @@ func (b *Chats) fold(ctx context.Context, claimed store.Burst) (*burst, error) {
 }
 
 // maxHold bounds how long a live replica keeps renewing a claim whose
-// answer never reached its first send attempt (a send queue dropped at
-// shutdown): after it, the claim lapses and the burst is answered again.
+// answer never reached the send queue: after it, the claim lapses and the
+// burst is answered again.
 const maxHold = 5 * time.Minute
 
 // keepClaim renews claimed's lease every third of it until stop is called
@@ -169,9 +169,9 @@ func (b *Chats) keepClaim(claimed store.Burst) (stop func()) {
 	return func() { once.Do(func() { close(done) }) }
 }
 
-// closer closes br's claimed burst once: after the answer's first attempt
-// to reach Telegram (a replica that dies before that leaves the burst to
-// be answered again). Until then its claim is renewed.
+// closer closes br's claimed burst once: after the answer was stored in
+// the send queue (a replica that dies before that leaves the burst to be
+// answered again). Until then its claim is renewed.
 func (b *Chats) closer(br *burst) func() {
 	if br.claimed == nil {
 		return func() {}

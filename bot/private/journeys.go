@@ -113,10 +113,7 @@ func (b *Chats) OnMoreButton(ctx context.Context, q *models.CallbackQuery, id st
 	keyboard := b.replyKeyboard(full.Lang, id, false, a.Verdict, b.caseRows(t, id, a.Consent))
 	params := &tgbot.EditMessageTextParams{ChatID: chat, MessageID: message, Text: full.Text, ParseMode: models.ParseModeHTML,
 		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()}, ReplyMarkup: keyboard}
-	b.Send.Send(chat, false, "more", func(ctx context.Context) error {
-		_, err := b.API.EditMessageText(ctx, params)
-		return err
-	})
+	b.QueueEdit(chat, false, "more", params)
 	return ""
 }
 
@@ -282,10 +279,7 @@ func (b *Chats) OnRegionButton(ctx context.Context, q *models.CallbackQuery, res
 	}
 	params := &tgbot.EditMessageTextParams{ChatID: chat, MessageID: q.Message.Message.ID, Text: fmt.Sprintf(t.RegionSet, shown),
 		ParseMode: models.ParseModeHTML, ReplyMarkup: &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{}}}
-	b.Send.Send(chat, false, "region", func(ctx context.Context) error {
-		_, err := b.API.EditMessageText(ctx, params)
-		return err
-	})
+	b.QueueEdit(chat, false, "region", params)
 	return ""
 }
 

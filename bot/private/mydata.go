@@ -1,16 +1,15 @@
 package private
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"time"
 
-	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
 	"github.com/scamguard/scamguard/bot/conversation"
+	"github.com/scamguard/scamguard/bot/sendqueue"
 	"github.com/scamguard/scamguard/store"
 )
 
@@ -52,13 +51,7 @@ func (b *Chats) sendMyData(ctx context.Context, chat int64, from *models.User, t
 		return
 	}
 	name := fmt.Sprintf("scamguard-mydata-%d.json", chat)
-	b.Send.Send(chat, false, "mydata", func(ctx context.Context) error {
-		// A new reader per attempt: a retried upload starts again.
-		_, err := b.API.SendDocument(ctx, &tgbot.SendDocumentParams{
-			ChatID:   chat,
-			Document: &models.InputFileUpload{Filename: name, Data: bytes.NewReader(doc)},
-			Caption:  t.MyDataCaption,
-		})
-		return err
-	})
+	b.Send.Send(chat, false, "mydata", sendqueue.Message{Method: "sendDocument",
+		Params: map[string]any{"caption": t.MyDataCaption},
+		Upload: &sendqueue.Upload{Field: "document", Filename: name, Data: doc}})
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/scamguard/scamguard/bot/group"
 	"github.com/scamguard/scamguard/bot/media"
 	"github.com/scamguard/scamguard/bot/moderation"
+	"github.com/scamguard/scamguard/bot/sendqueue"
 	"github.com/scamguard/scamguard/catalog"
 	"github.com/scamguard/scamguard/classifier"
 	"github.com/scamguard/scamguard/detect"
@@ -315,24 +316,24 @@ func (b *Chats) answer(ctx context.Context, chat int64, br *burst, heuristic cla
 	}
 }
 
-// queueAnswer hands a burst's answer to the send queue; the burst is
-// closed once its first attempt to reach Telegram was made.
+// queueAnswer hands a burst's answer to the send queue, which keeps it in
+// Redis, and closes the burst. A claimed burst's answer is keyed by the
+// message it replies to: a burst answered again (its replica died before
+// closing it) is not sent twice.
 func (b *Chats) queueAnswer(chat int64, br *burst, params *tgbot.SendMessageParams) {
-	done := b.closer(br)
-	queued := b.Send.Send(chat, false, "reply", func(ctx context.Context) error {
-		defer done()
-		_, err := b.API.SendMessage(ctx, params)
-		return err
-	})
-	switch {
-	case !queued:
-		// The chat has too many messages waiting: the burst stays claimed
-		// until its lease ends and is answered again then.
-		br.release()
-		b.Log.Warn("a burst's answer was refused by the full send queue; it is answered again later", "chat", chat)
-	case b.burstWindow == 0:
-		done() // each message its own burst: the next must not wait on this send
+	msg := sendqueue.Message{Method: "sendMessage", Params: params}
+	if br.claimed != nil && br.replyTo != 0 {
+		msg.Key = "answer:" + strconv.Itoa(br.replyTo)
 	}
+	if !b.Send.Send(chat, false, "reply", msg) {
+		// The chat has too many messages waiting (or Redis failed): the
+		// burst stays claimed until its lease ends and is answered again
+		// then.
+		br.release()
+		b.Log.Warn("a burst's answer was refused by the send queue; it is answered again later", "chat", chat)
+		return
+	}
+	b.closer(br)()
 }
 
 // caseRows are the feedback buttons of answer id (moderation.CaseButtons).

@@ -1,91 +1,91 @@
 // Package sendqueue is the bot's one outbound queue, the last step of an
 // update's way through the bot. Every call to the Bot API that sends or
 // edits something goes through it, so Telegram's limits are kept in one
-// place: a private chat gets at most one message per ChatInterval, a group
-// one per GroupInterval, and the bot one per GlobalInterval in all. A
-// chat's messages leave in the order they were queued, each after the
-// previous one was delivered or given up, so a retry never reorders a
-// chat. It knows nothing of what it sends: a job is a function that makes
-// one Bot API call.
+// place for every replica: a private chat gets at most one message per
+// ChatInterval, a group one per GroupInterval, and the bot one per
+// GlobalInterval in all, whichever replica sends.
+//
+// The queue lives in Redis (redis.go), not in the process: a call is
+// stored as data (method, parameters as JSON, an idempotency key) before
+// Send returns, so a replica that dies with replies queued leaves them to
+// another replica, or to itself after a restart. A chat's messages leave
+// in the order they were queued, each after the previous one was
+// delivered or given up, so a retry never reorders a chat. Each message is
+// sent once: the one duplicate that can happen is a replica dying (or
+// losing Redis for a whole lease) after Telegram accepted a message and
+// before its sent-mark was written, when the message is sent again by
+// whoever takes the chat over.
 package sendqueue
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
+	"net/http"
 	"sync"
 	"time"
 
-	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/scamguard/scamguard/store"
 )
 
 // DefaultChatCap is how many calls may wait for one chat: a user who
 // sends /help a thousand times gets ten answers, not sixteen minutes of them.
 const DefaultChatCap = 10
 
-// Config paces the queue; a zero interval sends without waiting.
+// Config is the queue's Redis, its Bot API and its pace; a zero interval
+// sends without waiting.
 type Config struct {
+	// Keyspace is the store's Redis (store.Store.Keyspace): the queue
+	// keeps its own keys there.
+	Keyspace store.Keyspace
+	// APIURL and Token address the Bot API (Telegram's, or a fake's).
+	APIURL string
+	Token  string
+	// HTTPClient makes the calls; nil uses one with a 30 s timeout.
+	HTTPClient *http.Client
 	// ChatCap is the most calls that wait for one chat (the one being
 	// made not counted); a call past it is refused (Send says so) and
 	// counted. 0 means DefaultChatCap.
 	ChatCap int
 	// ChatInterval, GroupInterval and GlobalInterval space out messages
-	// sent to one private chat, one group, and in all.
+	// sent to one private chat, one group, and in all: shared by every
+	// replica on the Redis.
 	ChatInterval   time.Duration
 	GroupInterval  time.Duration
 	GlobalInterval time.Duration
+	// Lease is how long a replica holds a chat's first message while it
+	// sends it; a replica that dies holding it loses it then, and the
+	// message is sent by another. 0 means DefaultLease.
+	Lease time.Duration
+	// Poll is how often the due-set is looked at for chats that another
+	// replica queued to, or that a dead one held; 0 means DefaultPoll.
+	Poll time.Duration
 }
 
-// Queue is the outbound queue; safe for concurrent use.
-type Queue struct {
-	cfg     Config
-	log     *slog.Logger
-	metrics queueMetrics
-	global  pacer
+// Defaults of Config.
+const (
+	DefaultLease = 45 * time.Second
+	DefaultPoll  = 100 * time.Millisecond
+)
 
-	mu      sync.Mutex
-	byChat  map[int64]*sendLane
-	running sync.WaitGroup
-	// stop ends the waits of a retry when the bot's drain time is over.
-	stop     chan struct{}
-	stopOnce sync.Once
-}
+// QueueTTL bounds how long a queued message waits in Redis when no
+// replica sends it (every replica down): it is rendered text, and an
+// answer an hour late is no answer.
+const QueueTTL = time.Hour
 
-// queueMetrics are the queue's Prometheus series.
-type queueMetrics struct {
-	queued  prometheus.Gauge
-	sent    *prometheus.CounterVec
-	retries prometheus.Counter
-	failed  *prometheus.CounterVec
-	dropped *prometheus.CounterVec
-}
-
-func newQueueMetrics(reg prometheus.Registerer) queueMetrics {
-	m := queueMetrics{
-		queued:  prometheus.NewGauge(prometheus.GaugeOpts{Name: "scamguard_send_queue_length", Help: "Messages waiting in the send queue."}),
-		sent:    prometheus.NewCounterVec(prometheus.CounterOpts{Name: "scamguard_sent_total", Help: "Bot API calls delivered, by purpose."}, []string{"what"}),
-		retries: prometheus.NewCounter(prometheus.CounterOpts{Name: "scamguard_send_retries_total", Help: "Bot API calls retried after 429, 5xx or a network error."}),
-		failed:  prometheus.NewCounterVec(prometheus.CounterOpts{Name: "scamguard_send_failed_total", Help: "Bot API calls given up, by purpose."}, []string{"what"}),
-		dropped: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "scamguard_send_dropped_total", Help: "Bot API calls refused because their chat had too many waiting, by purpose."}, []string{"what"}),
-	}
-	reg.MustRegister(m.queued, m.sent, m.retries, m.failed, m.dropped)
-	return m
-}
-
-// sendLane is one chat's queue and its pace.
-type sendLane struct {
-	jobs  []sendJob
-	pace  pacer
-	group bool
-}
-
-// sendJob is one call to the Bot API on behalf of a chat. what names it
-// in logs and metrics ("reply", "command", "warning", …).
-type sendJob struct {
-	what string
-	call func(ctx context.Context) error
-}
+// SentTTL is how long a chat remembers the keys of the messages it was
+// sent (the sent-marks: keys, no text), so a message queued again under
+// the same key (a burst answered again after a replica died before
+// closing it) is not sent twice.
+const SentTTL = time.Hour
 
 // Retry bounds: Telegram asks for a pause with 429 and retry_after; a 5xx
 // or a network error gets an exponential backoff from firstBackoff up to
@@ -95,175 +95,542 @@ const (
 	firstBackoff    = 500 * time.Millisecond
 	maxBackoff      = 30 * time.Second
 	maxRetryAfter   = 5 * time.Minute
+	// callTimeout bounds one Bot API call; it is well inside a lease.
+	callTimeout = 30 * time.Second
+	// shortWait is how long a worker sleeps for a chat's or the bot's pace
+	// itself; a longer wait is left to the due-set.
+	shortWait = 2 * time.Second
+	// dueGrace is when the due-set first looks at a chat a message was
+	// queued to: the replica that queued it sends it at once, so the entry
+	// is only the safety net for a replica that dies first.
+	dueGrace = 3 * time.Second
 )
 
-// New builds a queue whose series are registered on reg.
+// Message is one Bot API call, as data: it can wait in Redis and be made
+// by any replica.
+type Message struct {
+	// Method is the Bot API method: sendMessage, editMessageText,
+	// editMessageReplyMarkup, sendDocument, …
+	Method string
+	// Params are the method's parameters, encoded as JSON (a go-telegram
+	// params struct, or a map); chat_id is set from the chat.
+	Params any
+	// Upload is a file sent with the call (multipart), for sendDocument.
+	Upload *Upload
+	// Key makes the message idempotent within its chat: a message queued
+	// while one with the same key waits, or within SentTTL of one sent,
+	// is not queued. Empty: a random key (the call is always queued).
+	Key string
+	// After names a handler (Handle) run by the replica that delivered the
+	// message, with Ref and Telegram's result: what a closure would have
+	// done after the call, for a message that may be sent by another
+	// replica.
+	After string
+	Ref   string
+}
+
+// Upload is a file sent with a call.
+type Upload struct {
+	// Field is the parameter that carries it ("document").
+	Field    string `json:"field"`
+	Filename string `json:"filename"`
+	Data     []byte `json:"data"`
+}
+
+// AfterFunc runs after a message with After set was delivered: chat, the
+// message's Ref, and the message Telegram returned (nil when the method
+// returns none).
+type AfterFunc func(ctx context.Context, chat int64, ref string, sent *models.Message)
+
+// Queue is the outbound queue of one replica; safe for concurrent use.
+type Queue struct {
+	cfg     Config
+	keys    keys
+	log     *slog.Logger
+	metrics queueMetrics
+	api     botAPI
+
+	// local are the lanes of messages Redis could not store (local.go).
+	local localLanes
+
+	mu      sync.Mutex
+	after   map[string]AfterFunc
+	working map[int64]*worker
+	// queuedHere are the chats this replica queued to since it started:
+	// Close waits until they are empty.
+	queuedHere map[int64]struct{}
+
+	kick    chan int64
+	ctx     context.Context
+	cancel  context.CancelFunc
+	running sync.WaitGroup
+}
+
+// worker marks a chat being sent by this replica; again asks it to look
+// once more before it leaves (a message queued while it was finishing).
+type worker struct{ again bool }
+
+// New builds a queue whose series are registered on reg and starts
+// sending: messages this replica queues, and due ones of any replica.
+// Close stops it.
 func New(cfg Config, log *slog.Logger, reg prometheus.Registerer) *Queue {
 	if cfg.ChatCap <= 0 {
 		cfg.ChatCap = DefaultChatCap
 	}
-	return &Queue{cfg: cfg, log: log, metrics: newQueueMetrics(reg), global: pacer{interval: cfg.GlobalInterval},
-		byChat: make(map[int64]*sendLane), stop: make(chan struct{})}
+	if cfg.Lease <= 0 {
+		cfg.Lease = DefaultLease
+	}
+	if cfg.Poll <= 0 {
+		cfg.Poll = DefaultPoll
+	}
+	client := cfg.HTTPClient
+	if client == nil {
+		client = &http.Client{Timeout: callTimeout}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	q := &Queue{cfg: cfg, keys: keys{prefix: cfg.Keyspace.Prefix}, log: log,
+		api:   botAPI{url: cfg.APIURL, token: cfg.Token, client: client},
+		after: map[string]AfterFunc{}, working: map[int64]*worker{}, queuedHere: map[int64]struct{}{},
+		kick: make(chan int64, 256), ctx: ctx, cancel: cancel}
+	q.metrics = newQueueMetrics(reg, q.depth)
+	q.running.Add(1)
+	go q.dispatch()
+	return q
 }
 
-// Send queues call for chat; group chats are paced as groups. what names
-// the call in logs and metrics ("reply", "warning", "card", …). It reports
-// whether the call was queued: false when ChatCap calls already wait for
-// chat (the call is dropped).
-func (o *Queue) Send(chat int64, group bool, what string, call func(ctx context.Context) error) bool {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	lane, active := o.byChat[chat]
-	if active && len(lane.jobs) >= o.cfg.ChatCap {
-		o.metrics.dropped.WithLabelValues(what).Inc()
-		o.log.Debug("send queue full for this chat; message dropped", "chat", chat, "what", what, "waiting", len(lane.jobs))
+// Handle registers what runs after a message whose After is name was
+// delivered. Register before sending: every replica registers the same
+// handlers, since any of them may deliver the message.
+func (q *Queue) Handle(name string, f AfterFunc) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.after[name] = f
+}
+
+// randomKeyPrefix starts the key of a message queued without one.
+const randomKeyPrefix = "r:"
+
+// record is a Message as stored in a chat's list.
+type record struct {
+	Key    string          `json:"key"`
+	What   string          `json:"what"`
+	Group  bool            `json:"group,omitempty"`
+	Method string          `json:"method"`
+	Params json.RawMessage `json:"params"`
+	Upload *Upload         `json:"upload,omitempty"`
+	After  string          `json:"after,omitempty"`
+	Ref    string          `json:"ref,omitempty"`
+	// Queued is when it was queued (unix ms): the lag is measured from it.
+	Queued int64 `json:"queued"`
+}
+
+// Send queues msg for chat; group chats are paced as groups. what names
+// the call in logs and metrics ("reply", "warning", "card", …). It
+// reports whether the message is in the queue once it returns (stored in
+// Redis): false when ChatCap messages already wait for chat (the message
+// is dropped, and counted), or when Redis failed. A message whose Key was
+// queued or sent already reports true: it is (or was) on its way.
+func (q *Queue) Send(chat int64, group bool, what string, msg Message) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), q.opTimeout())
+	defer cancel()
+	rec, err := q.encode(chat, group, what, msg)
+	if err != nil {
+		q.log.Error("send queue: message not encodable; dropped", "chat", chat, "what", what, "err", err)
+		q.metrics.failed.WithLabelValues(what).Inc()
 		return false
 	}
-	if !active {
-		interval := o.cfg.ChatInterval
-		if group {
-			interval = o.cfg.GroupInterval
+	outcome, err := q.enqueue(ctx, chat, rec)
+	switch {
+	case err != nil:
+		q.log.Warn("send queue: storing a message failed; sent from this process", "chat", chat, "what", what, "err", err)
+		q.metrics.local.Inc()
+		if !q.sendLocal(chat, rec) {
+			q.metrics.dropped.WithLabelValues(what).Inc()
+			return false
 		}
-		lane = &sendLane{pace: pacer{interval: interval}, group: group}
-		o.byChat[chat] = lane
-		o.running.Add(1)
-		go o.drain(chat, lane)
+		return true
+	case outcome == enqueueFull:
+		q.metrics.dropped.WithLabelValues(what).Inc()
+		q.log.Debug("send queue full for this chat; message dropped", "chat", chat, "what", what)
+		return false
+	case outcome == enqueueDuplicate:
+		q.metrics.duplicates.Inc()
+		return true
 	}
-	lane.jobs = append(lane.jobs, sendJob{what: what, call: call})
-	o.metrics.queued.Inc()
+	q.mu.Lock()
+	q.queuedHere[chat] = struct{}{}
+	q.mu.Unlock()
+	select {
+	case q.kick <- chat:
+	default: // the due-set brings it a few seconds later
+	}
 	return true
 }
 
-// drain delivers a chat's jobs in order, then lets the chat go. The lane
-// stays in the map while it runs, so its pace carries over to jobs queued
-// meanwhile.
-func (o *Queue) drain(chat int64, lane *sendLane) {
-	defer o.running.Done()
+// encode turns msg into its stored record.
+func (q *Queue) encode(chat int64, group bool, what string, msg Message) (record, error) {
+	params, err := json.Marshal(msg.Params)
+	if err != nil {
+		return record{}, fmt.Errorf("encode %s for chat %d: %w", msg.Method, chat, err)
+	}
+	params, err = withChatID(params, chat)
+	if err != nil {
+		return record{}, fmt.Errorf("encode %s for chat %d: %w", msg.Method, chat, err)
+	}
+	key := msg.Key
+	if key == "" {
+		key = randomKeyPrefix + randomToken()
+	}
+	return record{Key: key, What: what, Group: group, Method: msg.Method, Params: params, Upload: msg.Upload,
+		After: msg.After, Ref: msg.Ref, Queued: time.Now().UnixMilli()}, nil
+}
+
+// withChatID sets chat_id in a JSON object of parameters.
+func withChatID(params json.RawMessage, chat int64) (json.RawMessage, error) {
+	fields := map[string]json.RawMessage{}
+	if string(params) != "null" {
+		if err := json.Unmarshal(params, &fields); err != nil {
+			return nil, fmt.Errorf("parameters are not a JSON object: %w", err)
+		}
+	}
+	fields["chat_id"] = json.RawMessage(fmt.Sprint(chat))
+	return json.Marshal(fields)
+}
+
+// dispatch starts a worker for each chat that was queued to here, and for
+// each chat the due-set says is due, until the queue stops.
+func (q *Queue) dispatch() {
+	defer q.running.Done()
+	ticker := time.NewTicker(q.cfg.Poll)
+	defer ticker.Stop()
+	failing := false
 	for {
-		o.mu.Lock()
-		if len(lane.jobs) == 0 {
-			delete(o.byChat, chat)
-			o.mu.Unlock()
-			return
-		}
-		job := lane.jobs[0]
-		lane.jobs[0] = sendJob{}
-		lane.jobs = lane.jobs[1:]
-		o.mu.Unlock()
-		o.deliver(chat, lane, job)
-		o.metrics.queued.Dec()
-	}
-}
-
-// deliver makes one job's call, retrying what Telegram says can be retried.
-func (o *Queue) deliver(chat int64, lane *sendLane, job sendJob) {
-	backoff := firstBackoff
-	for attempt := 1; ; attempt++ {
-		if !lane.pace.wait(o.stop) || !o.global.wait(o.stop) {
-			o.giveUp(chat, job, errors.New("bot is stopping"))
-			return
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		err := job.call(ctx)
-		cancel()
-		if err == nil {
-			o.metrics.sent.WithLabelValues(job.what).Inc()
-			return
-		}
-		pause, retry := retryAfter(err, backoff)
-		if !retry || attempt >= maxSendAttempts {
-			o.giveUp(chat, job, err)
-			return
-		}
-		o.metrics.retries.Inc()
-		o.log.Warn("telegram send failed, retrying", "chat", chat, "what", job.what, "attempt", attempt, "in", pause, "err", err)
-		// A 429 holds the chat back as a whole: later messages wait too.
-		lane.pace.delay(pause)
-		backoff = min(2*backoff, maxBackoff)
-	}
-}
-
-func (o *Queue) giveUp(chat int64, job sendJob, err error) {
-	o.metrics.failed.WithLabelValues(job.what).Inc()
-	o.log.Error("telegram send failed, giving up", "chat", chat, "what", job.what, "err", err)
-}
-
-// retryAfter says whether err can be retried and after how long: 429 after
-// the retry_after Telegram gave; 5xx and network errors after backoff;
-// other 4xx (blocked by the user, bad request) never.
-func retryAfter(err error, backoff time.Duration) (time.Duration, bool) {
-	var tooMany *tgbot.TooManyRequestsError
-	if errors.As(err, &tooMany) {
-		pause := time.Duration(tooMany.RetryAfter) * time.Second
-		if pause <= 0 {
-			pause = time.Second
-		}
-		return min(pause, maxRetryAfter), true
-	}
-	for _, final := range []error{tgbot.ErrorForbidden, tgbot.ErrorBadRequest, tgbot.ErrorUnauthorized, tgbot.ErrorNotFound, tgbot.ErrorConflict} {
-		if errors.Is(err, final) {
-			return 0, false
-		}
-	}
-	var migrate *tgbot.MigrateError
-	if errors.As(err, &migrate) {
-		return 0, false
-	}
-	return backoff, true
-}
-
-// Close waits until every queued message was delivered or given up, or
-// until ctx ends; then pending waits are cut short and the rest is dropped
-// (and counted).
-func (o *Queue) Close(ctx context.Context) {
-	done := make(chan struct{})
-	go func() {
-		o.running.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-	case <-ctx.Done():
-		o.stopOnce.Do(func() { close(o.stop) })
-		<-done
-	}
-}
-
-// pacer hands out send slots at least interval apart.
-type pacer struct {
-	mu       sync.Mutex
-	next     time.Time
-	interval time.Duration
-}
-
-// wait takes the next slot and sleeps until it comes; false when stop
-// closed first.
-func (p *pacer) wait(stop <-chan struct{}) bool {
-	p.mu.Lock()
-	now := time.Now()
-	slot := p.next
-	if slot.Before(now) {
-		slot = now
-	}
-	p.next = slot.Add(p.interval)
-	p.mu.Unlock()
-	if wait := time.Until(slot); wait > 0 {
-		timer := time.NewTimer(wait)
-		defer timer.Stop()
 		select {
-		case <-timer.C:
-		case <-stop:
+		case <-q.ctx.Done():
+			return
+		case chat := <-q.kick:
+			q.work(chat, 0)
+		case <-ticker.C:
+			due, err := q.dueChats(q.ctx, time.Now(), 256)
+			if errors.Is(err, redis.ErrClosed) {
+				return // the store was closed under a queue nobody closed (tests)
+			}
+			if err != nil {
+				if !failing && q.ctx.Err() == nil {
+					q.log.Warn("send queue: reading the due-set failed", "err", err)
+				}
+				failing = true
+				continue
+			}
+			failing = false
+			for _, d := range due {
+				q.work(d.chat, d.score)
+			}
+		}
+	}
+}
+
+// work sends chat's messages on a goroutine of its own, unless one is at
+// it already (then it looks again before it leaves). seen is the due-set
+// score that led here, 0 for none.
+func (q *Queue) work(chat int64, seen float64) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if w, busy := q.working[chat]; busy {
+		w.again = true
+		return
+	}
+	q.working[chat] = &worker{}
+	q.running.Add(1)
+	go q.drainChat(chat, seen)
+}
+
+// leave ends chat's worker unless it was asked to look again.
+func (q *Queue) leave(chat int64) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if w := q.working[chat]; w != nil && w.again && q.ctx.Err() == nil {
+		w.again = false
+		return false
+	}
+	delete(q.working, chat)
+	return true
+}
+
+// drainChat sends chat's messages in order while they are due, then
+// leaves the rest (a chat paced, or held by another replica) to the
+// due-set.
+func (q *Queue) drainChat(chat int64, seen float64) {
+	defer q.running.Done()
+	for {
+		if q.ctx.Err() != nil {
+			q.leave(chat)
+			return
+		}
+		claimed, err := q.claim(q.ctx, chat)
+		if err != nil {
+			if q.ctx.Err() == nil {
+				q.log.Warn("send queue: claiming a chat's next message failed; it is tried again later", "chat", chat, "err", err)
+			}
+			q.leave(chat)
+			return
+		}
+		switch claimed.status {
+		case claimEmpty:
+			if seen != 0 {
+				if err := q.undue(q.ctx, chat, seen); err != nil {
+					q.log.Warn("send queue: removing a chat from the due-set failed", "chat", chat, "err", err)
+				}
+				seen = 0
+			}
+			if q.leave(chat) {
+				return
+			}
+			continue
+		case claimWait:
+			wait := time.Until(claimed.until)
+			if wait <= shortWait && q.sleep(wait) {
+				continue
+			}
+			if err := q.due(q.ctx, chat, claimed.until); err != nil {
+				q.log.Warn("send queue: making a chat due failed", "chat", chat, "err", err)
+			}
+			q.leave(chat)
+			return
+		}
+		seen = 0 // the score may have changed since: never remove the entry on an old score
+		q.metrics.claims.Inc()
+		if claimed.claims > 1 {
+			q.metrics.redeliveries.Inc()
+			q.log.Warn("send queue: a message whose replica died or lost its claim is sent again", "chat", chat, "what", claimed.rec.What)
+		}
+		q.deliver(chat, claimed)
+	}
+}
+
+// deliver waits for the bot's pace (and any 429 hold), makes the call and
+// records its outcome.
+func (q *Queue) deliver(chat int64, c claim) {
+	rec := c.rec
+	if !q.waitGlobal(chat, &c) {
+		// Stopping before the call was made: the message stays first in
+		// its chat, for any replica.
+		if err := q.release(context.Background(), chat, c.token); err != nil {
+			q.log.Warn("send queue: giving a claim back failed; it lapses", "chat", chat, "err", err)
+		}
+		return
+	}
+	// The call is not cut short by a stop: a call cancelled midway may
+	// have reached Telegram, and would be sent again.
+	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+	stopRenewing := q.keepClaim(chat, c.token)
+	sent, err := q.api.call(ctx, rec)
+	stopRenewing()
+	cancel()
+	now := time.Now()
+	if err == nil {
+		interval := q.cfg.ChatInterval
+		if rec.Group {
+			interval = q.cfg.GroupInterval
+		}
+		if err := q.ack(chat, c.token, rec.Key, now, now.Add(interval)); err != nil {
+			q.log.Warn("send queue: marking a message sent failed; it may be sent again", "chat", chat, "what", rec.What, "err", err)
+		}
+		q.metrics.sent.WithLabelValues(rec.What).Inc()
+		q.metrics.lag.Observe(now.Sub(time.UnixMilli(rec.Queued)).Seconds())
+		q.runAfter(chat, rec, sent)
+		return
+	}
+	pause, retry := retryAfter(err, firstBackoff<<min(c.attempts, 6))
+	if tooMany := (*tooManyRequests)(nil); errors.As(err, &tooMany) {
+		// Telegram's pause is the bot's, not the chat's: every replica
+		// holds back.
+		if holdErr := q.hold(now.Add(pause)); holdErr != nil {
+			q.log.Warn("send queue: sharing a 429's retry_after failed", "err", holdErr)
+		}
+	}
+	if !retry {
+		q.giveUp(chat, c, err)
+		return
+	}
+	attempts, herr := q.retry(chat, c.token, rec.Key, now.Add(pause), maxSendAttempts)
+	switch {
+	case herr != nil:
+		q.log.Warn("send queue: recording a retry failed; the claim lapses", "chat", chat, "err", herr)
+	case attempts == 0:
+		q.metrics.failed.WithLabelValues(rec.What).Inc()
+		q.log.Error("telegram send failed, giving up", "chat", chat, "what", rec.What, "attempts", maxSendAttempts, "err", err)
+	default:
+		q.metrics.retries.Inc()
+		q.log.Warn("telegram send failed, retrying", "chat", chat, "what", rec.What, "attempt", attempts, "in", pause, "err", err)
+	}
+}
+
+// keepClaim renews chat's claim every third of a lease while a call is
+// being made, however slow: only a replica that died (or lost Redis)
+// loses it.
+func (q *Queue) keepClaim(chat int64, token string) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		ticker := time.NewTicker(max(q.cfg.Lease/3, time.Millisecond))
+		defer ticker.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-q.ctx.Done():
+				// Stopped for good: the claim lapses, and whoever takes
+				// the chat over sends the message again if this call
+				// does not finish in time to mark it.
+				return
+			case <-ticker.C:
+			}
+			if _, err := q.renew(context.Background(), chat, token); err != nil {
+				q.log.Warn("send queue: renewing a claim failed", "chat", chat, "err", err)
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+	}
+}
+
+// giveUp drops a message Telegram refused for good (blocked by the user,
+// bad request), marking it done so a copy queued again is not sent.
+func (q *Queue) giveUp(chat int64, c claim, err error) {
+	now := time.Now()
+	if ackErr := q.ack(chat, c.token, c.rec.Key, now, now); ackErr != nil {
+		q.log.Warn("send queue: dropping a refused message failed", "chat", chat, "err", ackErr)
+	}
+	q.metrics.failed.WithLabelValues(c.rec.What).Inc()
+	q.log.Error("telegram send failed, giving up", "chat", chat, "what", c.rec.What, "err", err)
+}
+
+// waitGlobal takes a send slot of the bot's global pace, renewing the
+// claim while it waits; false when the queue stopped first.
+func (q *Queue) waitGlobal(chat int64, c *claim) bool {
+	for {
+		wait, err := q.gate(q.ctx)
+		if err != nil {
+			if q.ctx.Err() != nil {
+				return false
+			}
+			q.log.Warn("send queue: the global pace could not be read; waiting", "err", err)
+			wait = q.cfg.Poll
+		}
+		if wait <= 0 {
+			return true
+		}
+		if time.Until(c.until) < q.cfg.Lease/2 {
+			until, err := q.renew(q.ctx, chat, c.token)
+			if err != nil {
+				q.log.Warn("send queue: renewing a claim failed", "chat", chat, "err", err)
+			} else {
+				c.until = until
+			}
+		}
+		if !q.sleep(min(wait, q.cfg.Lease/4)) {
 			return false
 		}
 	}
-	return true
 }
 
-// delay pushes the next slot at least d into the future.
-func (p *pacer) delay(d time.Duration) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if until := time.Now().Add(d); until.After(p.next) {
-		p.next = until
+// sleep waits d; false when the queue stopped first.
+func (q *Queue) sleep(d time.Duration) bool {
+	if d <= 0 {
+		return q.ctx.Err() == nil
 	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return true
+	case <-q.ctx.Done():
+		return false
+	}
+}
+
+// runAfter runs rec's After handler, if any.
+func (q *Queue) runAfter(chat int64, rec record, sent *models.Message) {
+	if rec.After == "" {
+		return
+	}
+	q.mu.Lock()
+	f := q.after[rec.After]
+	q.mu.Unlock()
+	if f == nil {
+		q.log.Error("send queue: no handler for a delivered message", "after", rec.After)
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	f(ctx, chat, rec.Ref, sent)
+}
+
+// Close waits until every chat this replica queued to was sent (by it or
+// another replica) and its in-process lanes are empty, or until ctx ends; then the queue stops: a call being
+// made finishes, and what is left stays in Redis for the other replicas
+// or the next start (on the embedded store, it is lost).
+func (q *Queue) Close(ctx context.Context) {
+	ticker := time.NewTicker(q.cfg.Poll)
+	defer ticker.Stop()
+	for {
+		q.mu.Lock()
+		chats := make([]int64, 0, len(q.queuedHere))
+		for chat := range q.queuedHere {
+			chats = append(chats, chat)
+		}
+		q.mu.Unlock()
+		left := 0
+		for _, chat := range chats {
+			n, err := q.length(ctx, chat)
+			if err != nil || n == 0 {
+				// Sent; or Redis fails, and nothing this process does
+				// would send it before Redis is back.
+				q.mu.Lock()
+				delete(q.queuedHere, chat)
+				q.mu.Unlock()
+				continue
+			}
+			left++
+		}
+		if left == 0 {
+			break
+		}
+		select {
+		case <-ticker.C:
+			continue
+		case <-ctx.Done():
+		}
+		break
+	}
+	localDone := make(chan struct{})
+	go func() {
+		q.local.running.Wait()
+		close(localDone)
+	}()
+	select {
+	case <-localDone:
+	case <-ctx.Done():
+	}
+	q.cancel()
+	q.running.Wait()
+	<-localDone
+}
+
+// opTimeout bounds one Redis call of the queue.
+func (q *Queue) opTimeout() time.Duration {
+	if q.cfg.Keyspace.OpTimeout > 0 {
+		return q.cfg.Keyspace.OpTimeout
+	}
+	return 2 * time.Second
+}
+
+func randomToken() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:]) // crypto/rand does not fail on supported platforms
+	return hex.EncodeToString(b[:])
 }

@@ -521,3 +521,80 @@ func TestARollingRestartAnswersEachBurstOnce(t *testing.T) {
 		c.checkOneAnswer(chat, burst)
 	}
 }
+
+// queuedReplies is how many messages wait in chat's send queue in Redis.
+func (c *cluster) queuedReplies(chat int64) int64 {
+	c.t.Helper()
+	key := c.store.Keyspace().Prefix + "{c:" + strconv.FormatInt(chat, 10) + "}:sendq"
+	n, err := c.store.Client().LLen(context.Background(), key).Result()
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return n
+}
+
+// TestAReplicaKilledWithRepliesQueuedLeavesThemToTheOther: Telegram
+// answers replica A's first message 429 with retry_after 4, so the answers
+// to the bursts of 10 chats wait in the send queue; A is killed with
+// SIGKILL while they wait, its bursts all closed. B, which never saw
+// these chats, sends every answer once, after the hold, each replying to
+// its burst's last message.
+func TestAReplicaKilledWithRepliesQueuedLeavesThemToTheOther(t *testing.T) {
+	c := newCluster(t)
+	a := c.start("a")
+	c.api.Fail("sendMessage", http.StatusTooManyRequests, 4, 1)
+	holder := telegramtest.Text(88100, 88100, "/stats")
+	c.post(a, holder)
+	c.waitFor("the 429", func() bool { return len(c.api.Calls("sendMessage")) > 0 })
+	bursts := map[int64][]models.Update{}
+	var chats []int64
+	for i := range 10 {
+		chat := int64(88110 + i)
+		chats = append(chats, chat)
+		bursts[chat] = forwards(chat, scamScript[:3])
+		for _, upd := range bursts[chat] {
+			c.post(a, upd)
+		}
+	}
+	c.waitFor("every burst answered into the send queue", func() bool {
+		for _, chat := range chats {
+			if n, err := c.store.BurstSize(context.Background(), chat); err != nil || n != 0 {
+				return false
+			}
+		}
+		return true
+	})
+	queued := 0
+	for _, chat := range chats {
+		queued += int(c.queuedReplies(chat))
+	}
+	a.kill()
+	if queued == 0 {
+		t.Skip("every answer was sent before the kill: too slow a machine to test this")
+	}
+	t.Logf("A killed with %d of %d answers queued", queued, len(chats))
+	b := c.start("b")
+	c.waitFor("every burst's answer", func() bool {
+		for chat, burst := range bursts {
+			if len(c.answers(chat, messageIDs(burst)...)) == 0 {
+				return false
+			}
+		}
+		return true
+	})
+	c.settle(chats, b)
+	for chat, burst := range bursts {
+		c.checkOneAnswer(chat, burst)
+	}
+	c.waitFor("every send queue empty", func() bool {
+		for _, chat := range chats {
+			if c.queuedReplies(chat) != 0 {
+				return false
+			}
+		}
+		return true
+	})
+	if len(c.answers(holder.Message.Chat.ID, holder.Message.ID)) != 1 {
+		t.Errorf("the message that met the 429 was not sent once after it")
+	}
+}
