@@ -29,6 +29,10 @@ type frameCues struct {
 	closure bool
 	// question: the teller asks whether it is real or what to do.
 	question bool
+	// asker: the turn is the protected person's, asking this bot about
+	// their own situation ("I need to top up $2,000 to unlock my
+	// commission. Should I borrow it?") with no one's words relayed.
+	asker bool
 	// warnings counts the stretches holding a warning phrase: two of them
 	// ("that's a scam… stay away") make a turn advice.
 	// news counts distinct cues of a report about scams: the scammer as a
@@ -59,7 +63,7 @@ func (f frameCues) frame() Frame {
 		// one even when it paraphrases the script's demands ("…say you
 		// must call 'Microsoft Support'").
 		return FrameWarning
-	case f.question && (f.described || f.reporting):
+	case f.question && (f.described || f.reporting || f.asker):
 		return FrameQuestion
 	}
 	return FrameLive

@@ -101,6 +101,11 @@ func (f *Folded) fold(text string) {
 		case isInvisible(r):
 			// Zero-width characters are put inside words to break matching;
 			// they are not separators.
+		case (r == '，' || r == '．') && betweenWideDigits(text, end, r == '，', &w):
+			// "２，９８０" is one amount, as "2,980" is (betweenDigits).
+			if r == '．' {
+				w.boundary = true
+			}
 		case r >= hanFirst && r <= hanLast:
 			// CJK ideographs: no compatibility decomposition, just the table.
 			f.HanRunes++
@@ -250,6 +255,27 @@ func betweenDigits(text string, at int, w *folder) bool {
 		n++
 	}
 	return n == 3
+}
+
+// betweenWideDigits is betweenDigits for a full-width comma or point whose
+// next character (at byte next) is a digit, full width or not.
+func betweenWideDigits(text string, next int, comma bool, w *folder) bool {
+	if w.prevClass != classDigit || w.boundary || w.punct {
+		return false
+	}
+	n := 0
+	for k := next; k < len(text); {
+		r, size := utf8.DecodeRuneInString(text[k:])
+		if !(r >= '0' && r <= '9' || r >= '０' && r <= '９') {
+			break
+		}
+		n++
+		k += size
+	}
+	if comma {
+		return n == 3
+	}
+	return n > 0
 }
 
 // isClauseBreak reports sentence punctuation (ASCII forms; the full-width

@@ -87,6 +87,7 @@ func TestNormalizeAmounts(t *testing.T) {
 		{"send back $3,590 in gift cards", "sendback3590ingiftcards", true, true, true},
 		{"pay £1.45 now", "pay145now", false, true, true},
 		{"pay 1,2,3 go", "pay123go", false, false, true},
+		{"先交＄３，０００手续费", "先交3000手续费", false, true, true},
 		{"items, cards", "itemscards", false, false, true},
 		{"paid 5. Then stop", "paid5thenstop", false, true, false}, // a full stop after a number still ends the sentence
 	}

@@ -56,7 +56,7 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 	state.LatinRunes += folded.LatinRunes
 
 	matches, nears := c.findPhrases(scratch, folded, carried)
-	sp := c.speechActs(text, folded, matches, t.From)
+	sp := c.speechActs(text, folded, matches, t.From, state.OtherSpoke)
 	sp.asks = endsAsQuestion(own)
 	if t.Quoted && sp.voice == voiceDirect {
 		sp.voice, sp.narrated = voiceReported, true
@@ -232,7 +232,7 @@ func segmentOf(folded *Folded, i int32) int32 {
 
 // speechActs reads the cues of a turn: reported speech, a retelling, a
 // question, a warning, and from them the voice and the frame.
-func (c *Classifier) speechActs(text string, folded *Folded, matches []match, from Speaker) *speech {
+func (c *Classifier) speechActs(text string, folded *Folded, matches []match, from Speaker, otherSpoke bool) *speech {
 	sp := &speech{speaker: SpeakerOther}
 	if from == SpeakerUser {
 		sp.speaker = SpeakerUser
@@ -277,6 +277,8 @@ func (c *Classifier) speechActs(text string, folded *Folded, matches []match, fr
 		}
 	}
 	cues.news = len(news)
+	// Before anyone else spoke, the protected person can only be asking us.
+	cues.asker = sp.speaker == SpeakerUser && !otherSpoke
 	if cues.warnings > 0 {
 		cues.negated, cues.strongAsserted = c.adviceOf(folded, matches, sp)
 	}

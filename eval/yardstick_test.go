@@ -164,15 +164,18 @@ var yardstickTargets = []target{
 	{"yardstick13.jsonl", "false_alarm", 0.018, true},
 	{"yardstick13.jsonl", "false_alarm_scam", 0.0, true},
 	// yardstick14.jsonl: 220 conversations (154 live, 66 framed; 110
-	// scams, 110 honest) by a fourteenth helper, NEVER read, never fitted
-	// on: 24a46b7 84.5% recall, 63.6% at scam, 6.4% false alarms (1.8% at
-	// scam level), early 89.0%; after the yardstick13 round 84.5%, 64.5%;
-	// with the word model 89.1%, 79.1%, 6.4% (1.8%). Score it before
-	// reading it.
-	{"yardstick14.jsonl", "recall", 0.89, false},
-	{"yardstick14.jsonl", "scam_recall", 0.79, false},
-	{"yardstick14.jsonl", "false_alarm", 0.064, true},
-	{"yardstick14.jsonl", "false_alarm_scam", 0.019, true},
+	// scams, 110 honest) by a fourteenth helper. Blind scores: 24a46b7
+	// 84.5% recall, 63.6% at scam, 6.4% false alarms (1.8% at scam
+	// level), early 89.0%; after the yardstick13 round 84.5%, 64.5%; with
+	// the word model (05594d0) 89.1%, 79.1%, 6.4% (1.8%). Its errors were
+	// read after that (the protected person asking about their own next
+	// step, HK cash collected at the door, secrecy in Cantonese, codes for
+	// shared rooms and Wi-Fi, escrow accounts, home assembly materials):
+	// a dev set now. The word model was not fitted on it.
+	{"yardstick14.jsonl", "recall", 0.99, false},
+	{"yardstick14.jsonl", "scam_recall", 0.97, false},
+	{"yardstick14.jsonl", "false_alarm", 0.037, true},
+	{"yardstick14.jsonl", "false_alarm_scam", 0.0, true},
 	// probes.jsonl: 24 mechanism probes (and 12 more from the second
 	// session of 2026-12-07: p25–p42) written in that session from the
 	// advisories' descriptions (TW ATM instalments, HK guess-who, fake
