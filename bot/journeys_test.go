@@ -105,9 +105,10 @@ func TestJourneyGreetingAndQuestion(t *testing.T) {
 	j.check("greeting-and-question")
 }
 
-// A family group, mainland and Taiwan: a pasted scam is warned once, with
-// the region's anti-fraud line written once (not "96110 96110"), in the
-// group's script and, for Traditional, in Taiwan's words.
+// A family group, mainland, Taiwan and Hong Kong: a pasted scam is warned
+// once, with the region's anti-fraud line written once (not "96110
+// 96110"), in the group's script and, for Traditional, in Taiwan's or Hong
+// Kong's words (戶口, 執法人員; only 18222, nothing of the mainland).
 func TestJourneyGroupWarning(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -119,6 +120,9 @@ func TestJourneyGroupWarning(t *testing.T) {
 		{"group-warning-zh-hant", "zh-tw", -1001500000002, []string{
 			"您好，這裡是蝦皮購物客服，您的訂單被誤設為分期付款，每月會自動扣款。",
 			"請您現在到ATM操作解除分期，我們會一步一步教您，不要掛電話。"}},
+		{"group-warning-zh-hk", "zh-hk", -1001500000005, []string{
+			"你好，我係速遞公司客服，你嘅包裹入面有違禁品，已經轉咗去內地公安處理。",
+			"而家要你配合調查，將戶口啲錢轉去安全賬戶核查，唔好同屋企人講。"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
