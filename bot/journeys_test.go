@@ -190,3 +190,41 @@ func TestJourneyGroupCheckReply(t *testing.T) {
 	}
 	contains(t, sent(1), "诈骗", "淘宝", "我只看了你回复的那条消息")
 }
+
+// Relatives ask the bot in the family group, mentioning it: a question
+// about a script they were told names the scam and what comes next (not
+// "no known signs"), "should I do it?" is answered no, and "你好" gets how
+// the bot works in a group — in Simplified Chinese on the mainland and in
+// Hong Kong's words and line in Hong Kong.
+func TestJourneyGroupRelativesAsk(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, lang string
+		chat       int64
+		asks       []string
+		noSigns    string
+	}{
+		{"group-relatives-ask-zh", "zh-hans", -1001500000006, []string{
+			"@scamguard_test_bot 有人打电话说我的快递丢了要赔我双倍的钱，是真的吗？",
+			"@scamguard_test_bot 你好",
+			"@scamguard_test_bot 客服说要我先开通借呗刷流水，我要不要照做？"}, "没有发现已知的诈骗迹象"},
+		{"group-relatives-ask-zh-hk", "zh-hk", -1001500000007, []string{
+			"@scamguard_test_bot 有人打電話話我嘅速遞唔見咗，要賠雙倍俾我，係咪真㗎？",
+			"@scamguard_test_bot 你好"}, "沒有發現已知的詐騙跡象"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			j := newJourney(t, tc.chat, tc.lang)
+			mum := telegramtest.User(605, "Mum")
+			for _, ask := range tc.asks {
+				j.groupSays(mum, ask, 1)
+			}
+			j.check(tc.name)
+			for _, call := range j.calls() {
+				if text := call.Params["text"]; strings.Contains(text, tc.noSigns) {
+					t.Errorf("a relative's question was answered %q:\n%s", tc.noSigns, text)
+				}
+			}
+		})
+	}
+}
