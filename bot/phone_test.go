@@ -7,8 +7,6 @@ import (
 	"image/png"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -17,11 +15,6 @@ import (
 	"github.com/scamguard/scamguard/bot/telegramtest"
 	"github.com/scamguard/scamguard/internal/browsertest"
 )
-
-// phoneScreenshotDir, when set, receives a copy of every phone screenshot,
-// so that a person can look at them (the test's own copies go to its temp
-// directory and vanish with it).
-const phoneScreenshotDir = "SCAMGUARD_SCREENSHOT_DIR"
 
 // maxFirstScreenLines is issue #15's bound on a warning's first screen.
 const maxFirstScreenLines = 8
@@ -42,13 +35,6 @@ func TestScamReplyFitsAPhone(t *testing.T) {
 	browser := browsertest.New(t)
 	if err := chromedp.Do(browser, chromedp.EmulateViewport(telegramtest.PhoneWidth, telegramtest.PhoneHeight, chromedp.EmulateScale(2))); err != nil {
 		t.Fatalf("browser: phone viewport: %v", err)
-	}
-	dirs := []string{t.TempDir()}
-	if dir := os.Getenv(phoneScreenshotDir); dir != "" {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		dirs = append(dirs, dir)
 	}
 	for _, tc := range []struct {
 		name, lang, region string
@@ -78,7 +64,7 @@ func TestScamReplyFitsAPhone(t *testing.T) {
 				t.Fatal(err)
 			}
 			first.ReplyTo = tc.scam[len(tc.scam)-1]
-			layout := phoneLayout(t, browser, first, dirs, tc.name)
+			layout := phoneLayout(t, browser, first, tc.name)
 			t.Logf("first screen, %d lines on a phone:\n%s", layout.ScreenLines(), describeLines(layout))
 			checkFirstScreen(t, first, layout, tc.verify)
 
@@ -89,7 +75,7 @@ func TestScamReplyFitsAPhone(t *testing.T) {
 				t.Fatal(err)
 			}
 			whole.ReplyTo = first.ReplyTo
-			expanded := phoneLayout(t, browser, whole, dirs, tc.name+"-more")
+			expanded := phoneLayout(t, browser, whole, tc.name+"-more")
 			if n := expanded.ScreenLines(); n <= maxFirstScreenLines {
 				t.Errorf("the expanded reply measured %d lines, no more than a first screen: the measurement cannot tell\n%s", n, whole.Text)
 			}
@@ -99,9 +85,9 @@ func TestScamReplyFitsAPhone(t *testing.T) {
 }
 
 // phoneLayout shows bubble on a phone page in the browser, saves a
-// screenshot of it as name.png in every dir and returns where the browser
-// laid it out.
-func phoneLayout(t *testing.T, browser context.Context, bubble telegramtest.Bubble, dirs []string, name string) telegramtest.PhoneLayout {
+// screenshot of it as name.png (browsertest.Screenshot) and returns where
+// the browser laid it out.
+func phoneLayout(t *testing.T, browser context.Context, bubble telegramtest.Bubble, name string) telegramtest.PhoneLayout {
 	t.Helper()
 	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -115,21 +101,13 @@ func phoneLayout(t *testing.T, browser context.Context, bubble telegramtest.Bubb
 	if err != nil {
 		t.Fatalf("browser: measure %s: %v", name, err)
 	}
-	shot, err := chromedp.Run(browser, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Fatalf("browser: screenshot %s: %v", name, err)
-	}
+	shot := browsertest.Screenshot(t, browser, "reply-"+name)
 	img, err := png.Decode(bytes.NewReader(shot))
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}
 	if size := img.Bounds().Size(); size.X != 2*telegramtest.PhoneWidth || size.Y != 2*telegramtest.PhoneHeight {
 		t.Errorf("screenshot %s is %v, want a %d×%d phone at device scale 2", name, size, telegramtest.PhoneWidth, telegramtest.PhoneHeight)
-	}
-	for _, dir := range dirs {
-		if err := os.WriteFile(filepath.Join(dir, name+".png"), shot, 0o644); err != nil {
-			t.Fatal(err)
-		}
 	}
 	if len(layout.Lines) != strings.Count(bubble.Text, "\n")+1 {
 		t.Fatalf("%s: the page has %d lines, the message %d", name, len(layout.Lines), strings.Count(bubble.Text, "\n")+1)
