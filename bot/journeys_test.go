@@ -67,6 +67,22 @@ func TestJourneyTaiwanATMScam(t *testing.T) {
 	j.check("taiwan-atm-scam")
 }
 
+// A Taiwan user (Telegram zh-tw) forwards a Simplified script: the reply
+// follows the user's Telegram, in Traditional and Taiwan's words, and so
+// does "why / more" (the answer keeps the language it was given in).
+func TestJourneyTaiwanReaderForwardsSimplified(t *testing.T) {
+	t.Parallel()
+	j := newJourney(t, 15008, "zh-tw")
+	j.forwards(1, foundingScam...)
+	j.press("more:", 0, 1)
+	j.check("taiwan-reader-simplified-scam")
+	for _, call := range j.calls() {
+		if text := call.Params["text"]; strings.Contains(text, "诈骗") || strings.Contains(text, "核实") {
+			t.Errorf("a Traditional reader got Simplified:\n%s", text)
+		}
+	}
+}
+
 // A Hong Kong user (Telegram zh-hk) starts the bot, says they live in
 // Hong Kong, and forwards a Cantonese "parcel with contraband, move your
 // money to a safe account" call: the reply is in Traditional Chinese in
@@ -96,13 +112,44 @@ func TestJourneyHongKongSafeAccount(t *testing.T) {
 }
 
 // "你好" gets how to use the bot; a question about a script gets the
-// scam's name and a clear answer, not "no signs".
+// scam's name and a clear answer, not "no signs" — in each language.
 func TestJourneyGreetingAndQuestion(t *testing.T) {
 	t.Parallel()
-	j := newJourney(t, 15004, "zh-hans")
-	j.types("你好", 1)
-	j.types("客服说我的快递丢了要双倍赔偿，让我先开通借呗，我要不要照做？", 1)
-	j.check("greeting-and-question")
+	type said struct {
+		text  string
+		sends int
+	}
+	for _, tc := range []struct {
+		name, lang string
+		chat       int64
+		steps      []said
+		noSigns    string
+	}{
+		{"greeting-and-question", "zh-hans", 15004, []said{
+			{"你好", 1},
+			{"客服说我的快递丢了要双倍赔偿，让我先开通借呗，我要不要照做？", 1}}, "没有发现已知的诈骗迹象"},
+		{"greeting-and-question-zh-hant", "zh-tw", 15006, []said{
+			{"你好", 1},
+			{"有人打電話說我的快遞丟了要賠我雙倍的錢，是真的嗎？", 1},
+			{"客服說要我先到ATM操作解除分期付款，我要不要照做？", 2}}, "沒有發現已知的詐騙跡象"},
+		{"greeting-and-question-en", "en", 15007, []said{
+			{"hi", 1},
+			{"The agent says I should buy Apple gift cards and read him the codes to get my refund. Should I do it?", 2}}, "No known scam signs"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			j := newJourney(t, tc.chat, tc.lang)
+			for _, step := range tc.steps {
+				j.types(step.text, step.sends)
+			}
+			j.check(tc.name)
+			for _, call := range j.calls() {
+				if text := call.Params["text"]; strings.Contains(text, tc.noSigns) {
+					t.Errorf("a greeting or question was answered %q:\n%s", tc.noSigns, text)
+				}
+			}
+		})
+	}
 }
 
 // A family group, mainland, Taiwan and Hong Kong: a pasted scam is warned

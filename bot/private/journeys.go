@@ -222,13 +222,32 @@ func (b *Chats) ownLang(ctx context.Context, settings store.Settings, from *mode
 	if strings.IndexFunc(text, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0 {
 		v := b.Classifier.Classify(ctx, classifier.Conversation{Messages: []classifier.Message{{From: classifier.SpeakerUser, Text: text}}})
 		if v.Language != "" {
-			return v.Language
+			userLang := ""
+			if from != nil {
+				userLang = from.LanguageCode
+			}
+			return inUsersScript(userLang, v.Language, v.Language)
 		}
 	}
 	if from != nil && from.LanguageCode != "" {
 		return catalog.NormalizeLang(from.LanguageCode)
 	}
 	return "en"
+}
+
+// inUsersScript is the language to answer a conversation in, when the
+// chat has no language setting: byScript (the conversation's own), except
+// that a Chinese conversation is answered in the script of a Chinese
+// user's Telegram — its tag (zh-TW, zh-HK, zh-Hans), which also picks
+// Taiwan's or Hong Kong's words. A Taiwan reader who forwards a Simplified
+// script reads the warning in Traditional, and "你好", written alike in
+// both scripts, is answered in the user's (issue #15: the user's setting,
+// then the script).
+func inUsersScript(userLang, byScript, conversationLang string) string {
+	if userLang == "" || catalog.NormalizeLang(userLang) == reply.LangEn || catalog.NormalizeLang(conversationLang) == reply.LangEn {
+		return byScript
+	}
+	return userLang
 }
 
 // askRegion asks where the user lives, with a button per region (the
