@@ -1,8 +1,10 @@
 package bot_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-telegram/bot/models"
 
@@ -270,6 +272,102 @@ func TestJourneyGroupRelativesAsk(t *testing.T) {
 			for _, call := range j.calls() {
 				if text := call.Params["text"]; strings.Contains(text, tc.noSigns) {
 					t.Errorf("a relative's question was answered %q:\n%s", tc.noSigns, text)
+				}
+			}
+		})
+	}
+}
+
+// newReviewedJourney is newJourney with a moderators' group (modChat, one
+// moderator) whose language is modLang.
+func newReviewedJourney(t *testing.T, chat int64, lang, modLang string) *journey {
+	h := newHarness(t)
+	h.enableReview(modChat, moderator)
+	h.modLang = modLang
+	h.start()
+	return &journey{t: t, h: h, chat: chat, lang: lang, want: map[string]int{}, pressedAt: map[string]time.Time{}}
+}
+
+// pressEnding presses the latest button of the user's whose data ends with
+// suffix (a case's buttons share their prefix).
+func (j *journey) pressEnding(suffix string, sends, edits int) {
+	j.t.Helper()
+	calls := j.calls()
+	for i := len(calls) - 1; i >= 0; i-- {
+		if calls[i].Params["chat_id"] != fmt.Sprint(j.chat) {
+			continue
+		}
+		for _, b := range buttonsOf(calls[i]) {
+			if strings.HasSuffix(b.CallbackData, suffix) {
+				j.press(b.CallbackData, sends, edits)
+				return
+			}
+		}
+	}
+	j.t.Fatalf("no button ending %q in the transcript so far:\n%s", suffix, j.transcript())
+}
+
+// moderatorPresses has the moderator press the button whose data starts
+// with prefix on the latest card in the moderators' chat, then waits for
+// sends new messages and edits edits.
+func (j *journey) moderatorPresses(prefix string, sends, edits int) {
+	j.t.Helper()
+	calls := j.calls()
+	for i := len(calls) - 1; i >= 0; i-- {
+		if calls[i].Params["chat_id"] != fmt.Sprint(int64(modChat)) {
+			continue
+		}
+		for _, b := range buttonsOf(calls[i]) {
+			if strings.HasPrefix(b.CallbackData, prefix) {
+				j.note("moderator presses on the card: %s", b.Text)
+				upd := telegramtest.Callback(modChat, moderator, messageOf(calls[i]), b.CallbackData)
+				j.pressedAt[upd.CallbackQuery.ID] = j.inputs[len(j.inputs)-1].at
+				j.h.api.Push(upd)
+				j.wait("answerCallbackQuery", 1)
+				j.wait("sendMessage", sends)
+				j.wait("editMessageText", edits)
+				return
+			}
+		}
+	}
+	j.t.Fatalf("no card button %q in the transcript so far:\n%s", prefix, j.transcript())
+}
+
+// "Ask a human": the user is told when to expect an answer; the moderators
+// get a card in their language, with human names and the reply the user
+// read; the moderator's decision edits the card and always reaches the
+// user; /forget edits the card to "deleted by the user", with no
+// transcript and no buttons.
+func TestJourneyAskAHuman(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, lang, modLang string
+		chat                int64
+		decision            string
+		scam                []string
+	}{
+		{"ask-a-human-zh", "zh-hans", "zh", 15010, "mv:s:", foundingScam},
+		{"ask-a-human-en", "en-gb", "en", 15011, "mv:l:", []string{
+			"Hello, this is Amazon customer service. Your account was charged £499 for an iPhone.",
+			"To cancel the order and get a refund, please buy two Apple gift cards and read me the codes."}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			j := newReviewedJourney(t, tc.chat, tc.lang, tc.modLang)
+			j.forwards(1, tc.scam...)
+			j.pressEnding(":human", 1, 0) // the card in the moderators' chat
+			j.moderatorPresses(tc.decision, 1, 1)
+			j.types("/forget", 1)
+			j.wait("editMessageText", 1)
+			j.check(tc.name)
+			last := j.h.api.Calls("editMessageText")
+			deleted := last[len(last)-1].Params
+			if deleted["chat_id"] != fmt.Sprint(int64(modChat)) || deleted["reply_markup"] != "" && strings.Contains(deleted["reply_markup"], "mv:") {
+				t.Errorf("/forget left the card with its buttons: %v", deleted)
+			}
+			for _, private := range []string{"8861", "3307", "£499"} {
+				if strings.Contains(deleted["text"], private) {
+					t.Errorf("the card after /forget still shows %q:\n%s", private, deleted["text"])
 				}
 			}
 		})
