@@ -42,7 +42,9 @@ func TestJourneyMainlandScamToAfterLoss(t *testing.T) {
 
 // An English-speaking user whose Telegram says only "en" forwards a scam
 // that names no brand of a region: the reply shows no country's lines and
-// the bot asks, once, where they live; a greeting gets how to use it.
+// the bot asks, once, where they live; a greeting gets how to use it. The
+// steps after the loss and the card for the family, pressed after they
+// chose the UK, give the UK's lines.
 func TestJourneyEnglishUnknownRegion(t *testing.T) {
 	t.Parallel()
 	j := newJourney(t, 15002, "en")
@@ -53,12 +55,32 @@ func TestJourneyEnglishUnknownRegion(t *testing.T) {
 		"Do not hang up and do not tell anyone, or the refund will fail.")
 	j.press("set:region:GB", 0, 1)
 	j.press("lost:", 1, 0)
+	j.press("share:", 1, 0)
 	j.check("english-unknown-region")
+	// The buttons pressed after the user said where they live follow it:
+	// the UK's report lines, not the guess the warning was written for.
+	var sent []string
+	for _, call := range j.calls() {
+		if strings.EqualFold(call.Method, "sendMessage") {
+			sent = append(sent, call.Params["text"])
+		}
+	}
+	for _, text := range sent[len(sent)-2:] { // the steps after the loss, the card
+		if !strings.Contains(text, "reportfraud.police.uk") && !strings.Contains(text, "0300 123 2040") {
+			t.Errorf("a UK user was not given the UK's report line after choosing the UK:\n%s", text)
+		}
+		for _, us := range []string{"ftc.gov", "ic3.gov"} {
+			if strings.Contains(text, us) {
+				t.Errorf("a UK user was shown %q after choosing the UK:\n%s", us, text)
+			}
+		}
+	}
 }
 
 // A Taiwan user (Telegram zh-TW) forwards a Traditional ATM "instalment"
 // scam: the reply is in Taiwan's words, and the guess (usable, not sure)
-// is confirmed with buttons in Traditional Chinese.
+// is confirmed with buttons in Traditional Chinese; the steps after the
+// loss give 165, and the card for the family is in Taiwan's words.
 func TestJourneyTaiwanATMScam(t *testing.T) {
 	t.Parallel()
 	j := newJourney(t, 15003, "zh-tw")
@@ -66,6 +88,8 @@ func TestJourneyTaiwanATMScam(t *testing.T) {
 		"您好，這裡是蝦皮購物客服，您的訂單被誤設為分期付款，每月會自動扣款。",
 		"請您現在到ATM操作解除分期，我們會一步一步教您，不要掛電話。")
 	j.press("more:", 0, 1)
+	j.press("lost:", 1, 0)
+	j.press("share:", 1, 0)
 	j.check("taiwan-atm-scam")
 }
 
@@ -101,6 +125,7 @@ func TestJourneyHongKongSafeAccount(t *testing.T) {
 		"而家要你配合調查，將戶口啲錢轉去安全賬戶核查，唔好同屋企人講。")
 	j.press("more:", 0, 1)
 	j.press("lost:", 1, 0)
+	j.press("share:", 1, 0)
 	j.types("我已經轉咗錢俾佢，點算好？", 1)
 	j.check("hong-kong-safe-account")
 	for _, call := range j.calls() {

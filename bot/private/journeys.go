@@ -108,7 +108,7 @@ func (b *Chats) OnMoreButton(ctx context.Context, q *models.CallbackQuery, id st
 	if err != nil {
 		return b.answerGone(ctx, chat, &q.From, err)
 	}
-	full := b.Replies.RenderHTML(a.Verdict, reply.Options{Lang: a.Lang, Region: a.Region, RegionFinal: true})
+	full := b.Replies.RenderHTML(a.Verdict, reply.Options{Lang: a.Lang, Region: b.regionFor(ctx, chat, a), RegionFinal: true})
 	t := b.Texts.In(full.Lang)
 	keyboard := b.replyKeyboard(full.Lang, id, false, a.Verdict, b.caseRows(t, id, a.Consent))
 	params := &tgbot.EditMessageTextParams{ChatID: chat, MessageID: message, Text: full.Text, ParseMode: models.ParseModeHTML,
@@ -128,7 +128,7 @@ func (b *Chats) OnLostButton(ctx context.Context, q *models.CallbackQuery, id st
 	if err != nil {
 		return b.answerGone(ctx, chat, &q.From, err)
 	}
-	steps := b.Replies.AfterLoss(intent.Loss{}, a.Verdict, reply.Options{Lang: a.Lang, Region: a.Region, RegionFinal: true}, reply.HTML)
+	steps := b.Replies.AfterLoss(intent.Loss{}, a.Verdict, reply.Options{Lang: a.Lang, Region: b.regionFor(ctx, chat, a), RegionFinal: true}, reply.HTML)
 	b.SendText(chat, false, "after_loss", steps.Text, q.Message.Message.ID)
 	return ""
 }
@@ -143,12 +143,23 @@ func (b *Chats) OnShareButton(ctx context.Context, q *models.CallbackQuery, id s
 	if err != nil {
 		return b.answerGone(ctx, chat, &q.From, err)
 	}
-	card := b.Replies.ShareCard(a.Verdict, reply.Options{Lang: a.Lang, Region: a.Region, RegionFinal: true}, reply.HTML)
+	card := b.Replies.ShareCard(a.Verdict, reply.Options{Lang: a.Lang, Region: b.regionFor(ctx, chat, a), RegionFinal: true}, reply.HTML)
 	if card.Text == "" {
 		return b.Texts.In(card.Lang).CaseExpired
 	}
 	b.SendText(chat, false, "share", card.Text, 0)
 	return ""
+}
+
+// regionFor is the region of a button pressed under an answer: the chat's
+// region setting when there is one — the user may have answered "where do
+// you live?" after the warning, and the steps after a loss must be their
+// region's — else the region the answer was written for.
+func (b *Chats) regionFor(ctx context.Context, chat int64, a conversation.Answer) string {
+	if region := b.Settings(ctx, chat).Region; region != "" {
+		return region
+	}
+	return a.Region
 }
 
 // answerGone is the note for a button whose answer is not there: expired,
