@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"cmp"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -36,6 +37,10 @@ type journey struct {
 	inputs []input
 	// want counts the calls of each method the steps so far must produce.
 	want map[string]int
+	// pressedAt is when each press (by callback query id) was noted: its
+	// button note follows it in the transcript, however the note and the
+	// messages the press caused raced to the API.
+	pressedAt map[string]time.Time
 }
 
 type input struct {
@@ -47,7 +52,7 @@ type input struct {
 func newJourney(t *testing.T, chat int64, lang string) *journey {
 	h := newHarness(t)
 	h.start()
-	return &journey{t: t, h: h, chat: chat, lang: lang, want: map[string]int{}}
+	return &journey{t: t, h: h, chat: chat, lang: lang, want: map[string]int{}, pressedAt: map[string]time.Time{}}
 }
 
 func (j *journey) from(u *models.User) {
@@ -119,6 +124,7 @@ func (j *journey) press(prefix string, sends, edits int) {
 	upd := telegramtest.Callback(j.chat, j.chat, message, data)
 	j.from(&upd.CallbackQuery.From)
 	j.note("user presses: %s", label)
+	j.pressedAt[upd.CallbackQuery.ID] = j.inputs[len(j.inputs)-1].at
 	j.h.api.Push(upd)
 	j.wait("answerCallbackQuery", 1)
 	j.wait("sendMessage", sends)
@@ -201,13 +207,20 @@ var ids = regexp.MustCompile(`\b[a-z2-7]{26}\b`)
 
 // transcript writes the inputs and the calls in the order they happened.
 func (j *journey) transcript() string {
+	// A step is an input and what followed it; within a step come the
+	// input, its button note, the messages to the journey's chat, then
+	// those to other chats (the moderators'), each in the order they
+	// reached the API: chats have their own lanes, so the order across
+	// them is a race, not behaviour.
 	type line struct {
 		at   time.Time
+		rank int
 		text string
 	}
+	const inputRank, noteRank, ownChatRank, otherChatRank = 0, 1, 2, 3
 	var lines []line
 	for _, in := range j.inputs {
-		lines = append(lines, line{in.at, "» " + in.text})
+		lines = append(lines, line{in.at, inputRank, "» " + in.text})
 	}
 	messages := map[int]int{} // message id -> its number in the transcript
 	for _, c := range j.calls() {
@@ -227,7 +240,11 @@ func (j *journey) transcript() string {
 				continue
 			}
 			fmt.Fprintf(&sb, "« button note: %s", c.Params["text"])
-			lines = append(lines, line{c.At, sb.String()})
+			at := c.At
+			if pressed, ok := j.pressedAt[c.Params["callback_query_id"]]; ok {
+				at = pressed.Add(time.Nanosecond)
+			}
+			lines = append(lines, line{at, noteRank, sb.String()})
 			continue
 		default:
 			fmt.Fprintf(&sb, "« %s of message %d", c.Method, messages[messageOf(c)])
@@ -242,22 +259,54 @@ func (j *journey) transcript() string {
 			}
 			sb.WriteString("\n    " + strings.Join(labels, " "))
 		}
-		lines = append(lines, line{c.At, sb.String()})
+		rank := otherChatRank
+		if c.Params["chat_id"] == fmt.Sprint(j.chat) {
+			rank = ownChatRank
+		}
+		lines = append(lines, line{c.At, rank, sb.String()})
 	}
-	slices.SortStableFunc(lines, func(a, b line) int { return a.at.Compare(b.at) })
+	step := func(at time.Time) int {
+		n := 0
+		for _, in := range j.inputs {
+			if !in.at.After(at) {
+				n++
+			}
+		}
+		return n
+	}
+	slices.SortStableFunc(lines, func(a, b line) int {
+		return cmp.Or(cmp.Compare(step(a.at), step(b.at)), cmp.Compare(a.rank, b.rank), a.at.Compare(b.at))
+	})
 	var out []string
 	for _, l := range lines {
 		out = append(out, l.text)
 	}
 	text := strings.Join(out, "\n") + "\n"
+	text = decidedAt.ReplaceAllString(text, "<time> UTC")
 	seen := map[string]string{}
-	return ids.ReplaceAllStringFunc(text, func(id string) string {
+	text = ids.ReplaceAllStringFunc(text, func(id string) string {
 		if _, ok := seen[id]; !ok {
 			seen[id] = fmt.Sprintf("<id%d>", len(seen)+1)
 		}
 		return seen[id]
 	})
+	return caseIDs.ReplaceAllStringFunc(text, func(id string) string {
+		if strings.Trim(id, "0123456789") == "" {
+			return id // a number, not an id
+		}
+		if _, ok := seen[id]; !ok {
+			seen[id] = fmt.Sprintf("<case%d>", len(seen)+1)
+		}
+		return seen[id]
+	})
 }
+
+// caseIDs are review's case ids (12 hex digits) when a moderators' queue
+// runs; decidedAt the time a moderator's card says they decided.
+var (
+	caseIDs   = regexp.MustCompile(`\b[0-9a-f]{12}\b`)
+	decidedAt = regexp.MustCompile(`\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC`)
+)
 
 func indent(text string) string {
 	return "  | " + strings.ReplaceAll(text, "\n", "\n  | ")

@@ -37,6 +37,10 @@ const maxGroupChannels = 3
 // it is for, the headline, the scam type, what the real company never
 // does, and where to check. Everything from outside texts.yaml is escaped.
 //
+// A relative's question gets an answer, as in a private chat: "should I do
+// what they say?" is answered no, and a question about a known script
+// names the scam and what they will ask next, even at level none.
+//
 // The channels and the "never does" line follow the rule of a private
 // reply: the group's region's, else a usable guess's, and nothing of a
 // region other than that one and the impersonated brand's; Traditional
@@ -45,29 +49,50 @@ func (r *Renderer) GroupWarning(v classifier.Verdict, opts GroupOptions) string 
 	a := r.audienceFor(v, Options{Lang: opts.Lang, Region: opts.Region, RegionFinal: opts.RegionFinal})
 	lang := a.textLang
 	t := r.texts[lang]
-	head := t.GroupNone
-	switch v.Level {
-	case classifier.LevelScam:
+	st, knownType := r.catalog.ScamType(v.Type)
+	question := v.Frame == classifier.FrameQuestion
+	head, named := t.GroupNone, v.Level != classifier.LevelNone
+	switch {
+	case question && named:
+		// A relative asks whether to do what they were told: no.
+		head = html.EscapeString(t.HeadlineQuestionScam)
+	case question && knownType:
+		// A relative asks about a script they were told: it is a known
+		// scam, whatever the message's own level.
+		head, named = html.EscapeString(t.HeadlineQuestionKnown), true
+	case v.Level == classifier.LevelScam:
 		head = t.GroupScam
-	case classifier.LevelSuspicious:
+	case v.Level == classifier.LevelSuspicious:
 		head = t.GroupSuspicious
 	}
 	if opts.Who != nil {
 		head = mention(*opts.Who) + " " + head
 	}
 	lines := []string{head}
-	if v.Level != classifier.LevelNone {
-		if st, ok := r.catalog.ScamType(v.Type); ok {
-			lines = append(lines, fmt.Sprintf(t.GroupType, html.EscapeString(st.Names.In(lang))))
-			if never := r.catalog.NeverDoesFor(v.Type, lang, a.allowed...); never != "" {
-				lines = append(lines, html.EscapeString(never))
+	if named && knownType {
+		lines = append(lines, fmt.Sprintf(t.GroupType, html.EscapeString(st.Names.In(lang))))
+		if question && v.Stage != catalog.StagePayment {
+			if label, next := nextStep(st, v.Stage, lang, t); len(next) > 0 && r.fits(a, next[0]) {
+				lines = append(lines, html.EscapeString(labelledText(label, next[0])))
 			}
+		}
+		if never := r.catalog.NeverDoesFor(v.Type, lang, a.allowed...); never != "" {
+			lines = append(lines, html.EscapeString(never))
 		}
 	}
 	if channels := channelLine(r.catalog.VerifyIn(v.Brand, v.Type, lang, a.region)); channels != "" {
 		lines = append(lines, fmt.Sprintf(t.GroupCheckWith, channels))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// labelledText is a label and its value on one line, as labelled writes it.
+func labelledText(label, value string) string {
+	var out strings.Builder
+	for _, s := range labelled(label, value) {
+		out.WriteString(s.text)
+	}
+	return out.String()
 }
 
 // channelLine writes the first channels to check with on one line.

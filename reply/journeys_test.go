@@ -295,14 +295,20 @@ func TestQuestions(t *testing.T) {
 // mainlandWords are the mainland words a Taiwan or Hong Kong reader should
 // not meet in our own Traditional texts (quotes of the chat aside).
 var mainlandWords = map[string][]string{
-	catalog.HantTaiwan:   {"轉賬", "賬戶", "賬號", "共享屏幕", "屏幕", "鏈接", "渠道", "軟件", "信息", "登錄", "監護人", "短信", "視頻", "網絡"},
-	catalog.HantHongKong: {"轉賬", "賬戶", "賬號", "共享屏幕", "鏈接", "登錄", "監護人", "短信", "視頻"},
+	catalog.HantTaiwan: {"轉賬", "賬戶", "賬號", "共享屏幕", "屏幕", "鏈接", "渠道", "軟件", "信息", "登錄", "監護人", "短信", "視頻", "網絡",
+		"公檢法", "國家機關", "公安機關", "在線", "遠程", "小票", "銀行流水", "身份證", "到帳", "小程序"},
+	// Hong Kong writes 戶口 for an account, 速遞 for a courier, 網上 for
+	// online, and neither the mainland's nor Taiwan's words for the rest.
+	catalog.HantHongKong: {"轉賬", "賬戶", "帳戶", "賬號", "共享屏幕", "鏈接", "登錄", "監護人", "短信", "視頻",
+		"公檢法", "國家機關", "公安機關", "快遞", "在線", "線上", "遠程", "遠端", "小票", "銀行流水", "身分證", "簡訊", "到帳", "小程序",
+		"管道", "軟體", "網路", "平臺"},
 }
 
 // TestTraditionalRepliesUseLocalWords renders every zh-Hant text a user can
 // get — every scam type as a warning, a question, an update, after a loss,
-// and the greeting — for Taiwan and Hong Kong, and scans them for mainland
-// words.
+// a card to warn the family, a group warning, and the greeting — for Taiwan
+// and Hong Kong, and scans them for mainland words (and, for Hong Kong,
+// Taiwan's).
 func TestTraditionalRepliesUseLocalWords(t *testing.T) {
 	r, cat := newRenderer(t)
 	for variant, words := range mainlandWords {
@@ -322,12 +328,14 @@ func TestTraditionalRepliesUseLocalWords(t *testing.T) {
 			v.Level = classifier.LevelScam
 			texts = append(texts, r.Update(v, v, opts, Plain).Text)
 			texts = append(texts, r.AfterLoss(intent.Loss{Kinds: []string{intent.LossPayment, intent.LossCards, intent.LossCode, intent.LossScreen}}, v, opts, Plain).Text)
+			texts = append(texts, r.ShareCard(v, opts, Plain).Text)
+			texts = append(texts, r.GroupWarning(v, GroupOptions{Lang: opts.Lang, Region: region}))
 		}
 		texts = append(texts, r.Greeting(opts, Plain).Text)
 		for _, text := range texts {
 			for _, word := range words {
 				if strings.Contains(text, word) {
-					t.Fatalf("%s reply has the mainland word %q:\n%s", variant, word, text)
+					t.Fatalf("%s reply has %q, a word of another region:\n%s", variant, word, text)
 				}
 			}
 		}

@@ -154,9 +154,11 @@ func TestReplyPreview(t *testing.T) {
 }
 
 // TestConsoleFitsAPhone opens every page of the console in headless
-// Chromium at a phone's width (390 CSS pixels), in both languages, with a
-// case whose message is one long unbroken address and whose type has a long
-// name: nothing is wider than the screen.
+// Chromium at a phone's size (390×844 CSS pixels, device scale 2), in both
+// languages, with a case whose message is one long unbroken address and
+// whose type has a long name: nothing is wider than the screen. Each page
+// is saved as a screenshot (browsertest.Screenshot: the test's temp folder,
+// and $SCAMGUARD_SCREENSHOT_DIR when set).
 func TestConsoleFitsAPhone(t *testing.T) {
 	console, q, _, server := consoleServer(t, nil)
 	ctx := context.Background()
@@ -165,7 +167,7 @@ func TestConsoleFitsAPhone(t *testing.T) {
 	id, _ := q.Draft(ctx, c)
 	q.Submit(ctx, 1, id, ReasonAskHuman)
 	browser := browsertest.New(t)
-	if err := chromedp.Do(browser, chromedp.EmulateViewport(390, 844)); err != nil {
+	if err := chromedp.Do(browser, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2))); err != nil {
 		t.Fatalf("browser: phone viewport: %v", err)
 	}
 	for _, lang := range []string{"en", "zh"} {
@@ -187,6 +189,8 @@ func TestConsoleFitsAPhone(t *testing.T) {
 			if widths[1] != 390 || widths[0] > widths[1] {
 				t.Errorf("%s %s: page %v px wide in a %v px window", lang, page, widths[0], widths[1])
 			}
+			name := map[string]string{"/": "cases", "/case/" + id: "case", "/stats": "stats"}[page]
+			browsertest.Screenshot(t, browser, "console-"+lang+"-"+name)
 		}
 	}
 }

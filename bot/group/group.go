@@ -7,6 +7,7 @@ package group
 
 import (
 	"context"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -119,6 +120,12 @@ func (b *Groups) OnMessage(ctx context.Context, msg *models.Message, received ti
 	asked := b.mentioned(text)
 	if b.onGroupMedia(ctx, msg, asked, received) {
 		return // a captioned picture: its turns, then the caption
+	}
+	if asked && msg.ReplyToMessage == nil && b.Intents.IsGreeting(b.withoutMention(text)) {
+		// "@bot 你好" asks how to use the bot, not whether hello is a scam.
+		t := b.texts.in(conversation.UILang(b.Settings(ctx, chat), msg.From))
+		b.SendText(chat, true, "help", t.Help, msg.ID)
+		return
 	}
 	if asked && msg.ReplyToMessage != nil && conversation.MessageText(msg.ReplyToMessage) != "" {
 		b.checkOnDemand(ctx, msg, msg.ReplyToMessage)
@@ -405,6 +412,15 @@ func person(u *models.User) *reply.Person {
 		return nil
 	}
 	return &reply.Person{ID: u.ID, Name: conversation.DisplayName(u)}
+}
+
+// withoutMention is text with every @username of the bot taken out.
+func (b *Groups) withoutMention(text string) string {
+	if b.Username == "" {
+		return text
+	}
+	handle := regexp.MustCompile(`(?i)@` + regexp.QuoteMeta(b.Username) + `\b`)
+	return strings.TrimSpace(handle.ReplaceAllString(text, " "))
 }
 
 // mentioned reports whether text mentions the bot by @username.

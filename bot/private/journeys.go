@@ -108,7 +108,7 @@ func (b *Chats) OnMoreButton(ctx context.Context, q *models.CallbackQuery, id st
 	if err != nil {
 		return b.answerGone(ctx, chat, &q.From, err)
 	}
-	full := b.Replies.RenderHTML(a.Verdict, reply.Options{Lang: a.Lang, Region: a.Region, RegionFinal: true})
+	full := b.Replies.RenderHTML(a.Verdict, reply.Options{Lang: a.Lang, Region: b.regionFor(ctx, chat, a), RegionFinal: true})
 	t := b.Texts.In(full.Lang)
 	keyboard := b.replyKeyboard(full.Lang, id, false, a.Verdict, b.caseRows(t, id, a.Consent))
 	params := &tgbot.EditMessageTextParams{ChatID: chat, MessageID: message, Text: full.Text, ParseMode: models.ParseModeHTML,
@@ -125,7 +125,7 @@ func (b *Chats) OnLostButton(ctx context.Context, q *models.CallbackQuery, id st
 	if err != nil {
 		return b.answerGone(ctx, chat, &q.From, err)
 	}
-	steps := b.Replies.AfterLoss(intent.Loss{}, a.Verdict, reply.Options{Lang: a.Lang, Region: a.Region, RegionFinal: true}, reply.HTML)
+	steps := b.Replies.AfterLoss(intent.Loss{}, a.Verdict, reply.Options{Lang: a.Lang, Region: b.regionFor(ctx, chat, a), RegionFinal: true}, reply.HTML)
 	b.SendText(chat, false, "after_loss", steps.Text, q.Message.Message.ID)
 	return ""
 }
@@ -140,12 +140,23 @@ func (b *Chats) OnShareButton(ctx context.Context, q *models.CallbackQuery, id s
 	if err != nil {
 		return b.answerGone(ctx, chat, &q.From, err)
 	}
-	card := b.Replies.ShareCard(a.Verdict, reply.Options{Lang: a.Lang, Region: a.Region, RegionFinal: true}, reply.HTML)
+	card := b.Replies.ShareCard(a.Verdict, reply.Options{Lang: a.Lang, Region: b.regionFor(ctx, chat, a), RegionFinal: true}, reply.HTML)
 	if card.Text == "" {
 		return b.Texts.In(card.Lang).CaseExpired
 	}
 	b.SendText(chat, false, "share", card.Text, 0)
 	return ""
+}
+
+// regionFor is the region of a button pressed under an answer: the chat's
+// region setting when there is one — the user may have answered "where do
+// you live?" after the warning, and the steps after a loss must be their
+// region's — else the region the answer was written for.
+func (b *Chats) regionFor(ctx context.Context, chat int64, a conversation.Answer) string {
+	if region := b.Settings(ctx, chat).Region; region != "" {
+		return region
+	}
+	return a.Region
 }
 
 // answerGone is the note for a button whose answer is not there: expired,
@@ -219,13 +230,32 @@ func (b *Chats) ownLang(ctx context.Context, settings store.Settings, from *mode
 	if strings.IndexFunc(text, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0 {
 		v := b.Classifier.Classify(ctx, classifier.Conversation{Messages: []classifier.Message{{From: classifier.SpeakerUser, Text: text}}})
 		if v.Language != "" {
-			return v.Language
+			userLang := ""
+			if from != nil {
+				userLang = from.LanguageCode
+			}
+			return inUsersScript(userLang, v.Language, v.Language)
 		}
 	}
 	if from != nil && from.LanguageCode != "" {
 		return catalog.NormalizeLang(from.LanguageCode)
 	}
 	return "en"
+}
+
+// inUsersScript is the language to answer a conversation in, when the
+// chat has no language setting: byScript (the conversation's own), except
+// that a Chinese conversation is answered in the script of a Chinese
+// user's Telegram — its tag (zh-TW, zh-HK, zh-Hans), which also picks
+// Taiwan's or Hong Kong's words. A Taiwan reader who forwards a Simplified
+// script reads the warning in Traditional, and "你好", written alike in
+// both scripts, is answered in the user's (issue #15: the user's setting,
+// then the script).
+func inUsersScript(userLang, byScript, conversationLang string) string {
+	if userLang == "" || catalog.NormalizeLang(userLang) == reply.LangEn || catalog.NormalizeLang(conversationLang) == reply.LangEn {
+		return byScript
+	}
+	return userLang
 }
 
 // askRegion asks where the user lives, with a button per region (the

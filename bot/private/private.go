@@ -251,14 +251,18 @@ func (b *Chats) flush(chat int64, gen uint64, force bool) {
 func (b *Chats) answer(ctx context.Context, chat int64, br *burst, heuristic classifier.Verdict) {
 	lang := br.settings.Language
 	if lang == "" {
-		lang = "auto"
+		lang = inUsersScript(br.userLang, "auto", heuristic.Language)
 		if br.userLang != "" && !hasLetters(br) {
 			// Emoji, "/" or a zero-width space say nothing about the
 			// language; the user's Telegram language does.
 			lang = catalog.NormalizeLang(br.userLang)
 		}
 	}
-	verdict := b.detect(ctx, chat, br, heuristic, lang)
+	detectLang := lang
+	if lang != "auto" {
+		detectLang = catalog.NormalizeLang(lang) // the stages read zh, zh-Hant or en; the reply also a place's words
+	}
+	verdict := b.detect(ctx, chat, br, heuristic, detectLang)
 	guess := b.RegionOf(conversation.Where{Setting: br.settings.Region, LanguageCode: br.userLang, Texts: burstTexts(br), Verdict: verdict})
 	opts := reply.Options{Lang: lang, Region: conversation.UsableRegion(guess), RegionFinal: true}
 	full := b.Replies.RenderHTML(verdict, opts)

@@ -7,6 +7,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -46,4 +47,33 @@ func chromium(t testing.TB) string {
 	}
 	t.Skip(msg)
 	return ""
+}
+
+// ScreenshotDirEnv names a folder that receives a copy of every screenshot
+// the browser tests take, so that a person can look at them; the tests'
+// own copies go to their temp folders and vanish with them.
+const ScreenshotDirEnv = "SCAMGUARD_SCREENSHOT_DIR"
+
+// Screenshot captures what the browser's window shows as a PNG and saves it
+// as name.png in the test's temp folder and in $SCAMGUARD_SCREENSHOT_DIR
+// when set. It returns the PNG.
+func Screenshot(t testing.TB, browser context.Context, name string) []byte {
+	t.Helper()
+	shot, err := chromedp.Run(browser, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatalf("browser: screenshot %s: %v", name, err)
+	}
+	dirs := []string{t.TempDir()}
+	if dir := os.Getenv(ScreenshotDirEnv); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		dirs = append(dirs, dir)
+	}
+	for _, dir := range dirs {
+		if err := os.WriteFile(filepath.Join(dir, name+".png"), shot, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return shot
 }
