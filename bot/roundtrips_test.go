@@ -50,10 +50,16 @@ func (c *commandCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) red
 	}
 }
 
+// maxRoundTripsPerUpdate is the bound TestRoundTripsPerUpdate holds the
+// bot to: measured 3.7 (README, "Cost"); the target is 2.
+const maxRoundTripsPerUpdate = 4.0
+
 // TestRoundTripsPerUpdate measures the Redis round trips a webhook-mode
 // bot makes for bursts of forwards, from the webhook to the answers, the
 // consumer's and the due-set's polling included, and fails above a bound
-// that keeps them from creeping up unnoticed.
+// that keeps them from creeping up unnoticed. A new connection's HELLO is
+// counted apart: it is paid once per pooled connection, not per update
+// (the pool grows to the test's concurrency while it runs).
 func TestRoundTripsPerUpdate(t *testing.T) {
 	t.Parallel()
 	h := webhookHarness(t)
@@ -87,18 +93,22 @@ func TestRoundTripsPerUpdate(t *testing.T) {
 	took := time.Since(started)
 	counter.mu.Lock()
 	defer counter.mu.Unlock()
-	total := 0
+	total, dials := 0, 0
 	var parts []string
 	for name, n := range counter.counts {
+		if name == "hello" {
+			dials += n
+			continue
+		}
 		total += n
 		parts = append(parts, fmt.Sprintf("%s %d", name, n))
 	}
 	slices.Sort(parts)
 	updates := chats * perBurst
 	perUpdate := float64(total) / float64(updates)
-	t.Logf("%d updates in %d bursts answered in %v: %d round trips, %.1f per update: %s",
-		updates, chats, took.Round(time.Millisecond), total, perUpdate, strings.Join(parts, ", "))
-	if perUpdate > 20 {
-		t.Errorf("%.1f Redis round trips per update, want at most 20", perUpdate)
+	t.Logf("%d updates in %d bursts answered in %v: %d round trips, %.2f per update (and %d new connections): %s",
+		updates, chats, took.Round(time.Millisecond), total, perUpdate, dials, strings.Join(parts, ", "))
+	if perUpdate > maxRoundTripsPerUpdate {
+		t.Errorf("%.2f Redis round trips per update, want at most %.1f", perUpdate, maxRoundTripsPerUpdate)
 	}
 }

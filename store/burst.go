@@ -116,9 +116,13 @@ return 1
 `)
 
 // AddToBurst stores msg in chat's open burst (opening one) and makes the
-// burst due quiet after now. Two round trips: the due-set first, so that a
-// process dying between them leaves at worst an entry with no burst
-// (removed when looked at), never a burst nobody looks at.
+// burst due quiet after now, in one round trip: a pipeline whose due-set
+// entry goes first, so that on one node a process dying between them
+// leaves at worst an entry with no burst (removed when looked at), never a
+// burst nobody looks at. On a Cluster the two go to their nodes side by
+// side; the caller acknowledges the update only once both succeeded, so a
+// burst stored without its entry is stored again, with it, by whichever
+// replica handles the update next.
 func (s *Store) AddToBurst(ctx context.Context, chat int64, msg BurstMessage, quiet time.Duration) error {
 	record, err := json.Marshal(burstRecord{BurstMessage: msg, ID: msg.Entry.ID, From: msg.Entry.From,
 		Text: msg.Entry.Text, Time: msg.Entry.Time.Unix(), Hidden: msg.Entry.Hidden})
@@ -128,11 +132,12 @@ func (s *Store) AddToBurst(ctx context.Context, chat int64, msg BurstMessage, qu
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	now := time.Now()
-	if err := s.client.ZAdd(ctx, s.dueKey(), redis.Z{Score: float64(now.Add(quiet).UnixMilli()), Member: chat}).Err(); err != nil {
-		return fmt.Errorf("make the burst of chat %d due: %w", chat, err)
-	}
 	field := "m:" + strconv.FormatInt(msg.Order, 10)
-	if err := addBurstScript.Run(ctx, s.client, []string{s.burstKey(chat)}, field, record, now.UnixMilli(), BurstTTL.Milliseconds()).Err(); err != nil {
+	err = pipelined(ctx, s.client, []*redis.Script{addBurstScript}, func(pipe redis.Pipeliner) {
+		pipe.ZAdd(ctx, s.dueKey(), redis.Z{Score: float64(now.Add(quiet).UnixMilli()), Member: chat})
+		addBurstScript.EvalSha(ctx, pipe, []string{s.burstKey(chat)}, field, record, now.UnixMilli(), BurstTTL.Milliseconds())
+	})
+	if err != nil {
 		return fmt.Errorf("add message to the burst of chat %d: %w", chat, err)
 	}
 	return nil
@@ -184,11 +189,28 @@ func (s *Store) ClaimBurst(ctx context.Context, chat int64, seen float64, claim 
 	if claim.Force {
 		force = "1"
 	}
-	reply, err := claimScript.Run(ctx, s.client, []string{s.burstKey(chat), s.inboundKey(chat)},
-		time.Now().UnixMilli(), claim.Quiet.Milliseconds(), claim.Lease.Milliseconds(), claim.Stale.Milliseconds(), claim.Token, force).Slice()
+	// One round trip when the burst is claimed (the usual case): the
+	// due-set entry is moved to the lease's end in the same pipeline, on
+	// the guess that the claim succeeds; a second call sets it right when
+	// it does not.
+	now := time.Now().UnixMilli()
+	leaseUntil := now + claim.Lease.Milliseconds()
+	var run *redis.Cmd
+	err := pipelined(ctx, s.client, []*redis.Script{claimScript}, func(pipe redis.Pipeliner) {
+		pipe.ZAdd(ctx, s.dueKey(), redis.Z{Score: float64(leaseUntil), Member: chat})
+		run = claimScript.EvalSha(ctx, pipe, []string{s.burstKey(chat), s.inboundKey(chat)},
+			now, claim.Quiet.Milliseconds(), claim.Lease.Milliseconds(), claim.Stale.Milliseconds(), claim.Token, force)
+	})
+	if err != nil {
+		// Whatever the guess did, look again soon.
+		s.due(ctx, chat, now+claim.Quiet.Milliseconds())
+		return Burst{}, false, fmt.Errorf("claim the burst of chat %d: %w", chat, err)
+	}
+	reply, err := run.Slice()
 	if err != nil {
 		return Burst{}, false, fmt.Errorf("claim the burst of chat %d: %w", chat, err)
 	}
+	seen = float64(leaseUntil)
 	status, _ := reply[0].(int64)
 	switch status {
 	case 0:
@@ -207,7 +229,7 @@ func (s *Store) ClaimBurst(ctx context.Context, chat int64, seen float64, claim 
 		burst.Messages = append(burst.Messages, msg)
 	}
 	slices.SortFunc(burst.Messages, func(a, b BurstMessage) int { return int(min(max(a.Order-b.Order, -1), 1)) })
-	return burst, true, s.due(ctx, chat, until)
+	return burst, true, nil
 }
 
 // decodeBurstRecord reads one m:<order> field of the burst hash.

@@ -53,10 +53,19 @@ func TestBurstIsClaimedOnceInTelegramsOrder(t *testing.T) {
 			}
 			// Stored in order, once each, even when a message is appended
 			// twice (a replica that died after storing it).
+			if _, err := s.AppendClaimed(ctx, chat, burst.Messages[0].Entry, burst.Claim); err != nil {
+				t.Fatal(err)
+			}
+			var entries []Entry
 			for _, m := range append(burst.Messages, burst.Messages[0]) {
-				if _, err := s.AppendClaimed(ctx, chat, m.Entry, burst.Claim); err != nil {
-					t.Fatal(err)
-				}
+				entries = append(entries, m.Entry)
+			}
+			appended, seqs, err := s.AppendBurst(ctx, chat, entries, burst.Claim)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(seqs, []int64{1, 2, 3, 1}) || appended.Seq != 3 {
+				t.Errorf("whole-burst append: seqs %v, seq %d; want [1 2 3 1], 3", seqs, appended.Seq)
 			}
 			conv, _ := s.Load(ctx, chat)
 			if len(conv.Window) != 3 || conv.Window[0].ID != 10 || conv.Window[2].ID != 12 {

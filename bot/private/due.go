@@ -3,6 +3,7 @@ package private
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -113,21 +114,25 @@ func (b *Chats) answerBurst(chat int64, seen float64, force bool) {
 // Telegram's order, and returns what the answer needs.
 func (b *Chats) fold(ctx context.Context, claimed store.Burst) (*burst, error) {
 	br := &burst{live: map[int]string{}, claimed: &claimed, received: time.Now()}
-	for _, m := range claimed.Messages {
-		verdict, conv, err := b.RecordClaimed(ctx, claimed.Chat, m.Entry, claimed.Claim)
+	// One append and one save per chunk (the whole burst, unless it is
+	// longer than half the window).
+	for chunk := range slices.Chunk(claimed.Messages, b.Store.BurstAppendLimit()) {
+		entries := make([]store.Entry, len(chunk))
+		for i, m := range chunk {
+			entries[i] = m.Entry
+		}
+		verdict, conv, seqs, err := b.RecordBurst(ctx, claimed.Chat, entries, claimed.Claim)
 		if err != nil {
 			return nil, err
 		}
-		seq := conv.Seq
-		if conv.Existing > 0 {
-			seq = conv.Existing
-		}
 		br.verdict, br.settings, br.window = verdict, conv.Settings, conv.Window
-		// Quotes come from the words as received, never from storage
-		// (which keeps them redacted).
-		br.live[int(seq-1)] = m.Entry.Text
-		br.replyTo, br.user, br.userLang = m.ReplyTo, m.User, m.UserLang
-		br.screenshots = br.screenshots || m.Screenshot
+		for i, m := range chunk {
+			// Quotes come from the words as received, never from storage
+			// (which keeps them redacted).
+			br.live[int(seqs[i]-1)] = m.Entry.Text
+			br.replyTo, br.user, br.userLang = m.ReplyTo, m.User, m.UserLang
+			br.screenshots = br.screenshots || m.Screenshot
+		}
 	}
 	return br, nil
 }
