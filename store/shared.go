@@ -118,3 +118,44 @@ func (s *Store) Counters(ctx context.Context) (map[string]int64, error) {
 	}
 	return counters, nil
 }
+
+// llmCallKey marks conversation's LLM call, under the chat's hash tag
+// (conversation is the chat id): "in-flight" while one replica calls the
+// model, then "done" for the debounce interval.
+func (s *Store) llmCallKey(conversation string) string {
+	return s.cfg.Prefix + "{c:" + conversation + "}:llm"
+}
+
+// ClaimLLMCall marks conversation's LLM call in flight for at most hold
+// (SET NX PX) and reports whether this caller got it: false while another
+// replica's call is in flight or one ended less than the debounce interval
+// ago (EndLLMCall). The mark holds no text.
+func (s *Store) ClaimLLMCall(ctx context.Context, conversation string, hold time.Duration) (bool, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	err := s.client.SetArgs(ctx, s.llmCallKey(conversation), "in-flight", redis.SetArgs{Mode: "NX", TTL: hold}).Err()
+	switch {
+	case errors.Is(err, redis.Nil):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("claim the LLM call of conversation %s: %w", conversation, err)
+	}
+	return true, nil
+}
+
+// EndLLMCall ends conversation's claimed LLM call: no replica calls the
+// model for it again within interval (0: at once).
+func (s *Store) EndLLMCall(ctx context.Context, conversation string, interval time.Duration) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	var err error
+	if interval <= 0 {
+		err = s.client.Del(ctx, s.llmCallKey(conversation)).Err()
+	} else {
+		err = s.client.Set(ctx, s.llmCallKey(conversation), "done", interval).Err()
+	}
+	if err != nil {
+		return fmt.Errorf("end the LLM call of conversation %s: %w", conversation, err)
+	}
+	return nil
+}
