@@ -80,6 +80,12 @@ type Burst struct {
 	// Claim is the claim's token; LeaseUntil is when it ends.
 	Claim      string
 	LeaseUntil time.Time
+	// Redelivered says the burst was claimed before and not closed: a
+	// replica's lease ended (it died, or lost Redis) or it gave the claim
+	// back.
+	Redelivered bool
+	// FirstArrived is when the burst's first message was stored.
+	FirstArrived time.Time
 }
 
 // BurstClaim is how a replica claims a burst.
@@ -146,8 +152,8 @@ func (s *Store) AddToBurst(ctx context.Context, chat int64, msg BurstMessage, qu
 // claimScript claims chat's burst when it is due: its newest message is
 // Quiet old, no update of the chat is still on its way from the intake,
 // and no live claim holds it. It answers {0} when there is no burst,
-// {1, next ms} when it is not due yet, {2, lease ms, fields...} when
-// claimed.
+// {1, next ms} when it is not due yet, {2, lease ms, claimed before (0/1),
+// first arrival ms, fields...} when claimed.
 //
 // KEYS: burst, inbound. ARGV: now ms, quiet ms, lease ms, stale ms, token, force.
 var claimScript = redis.NewScript(`
@@ -162,15 +168,23 @@ if ARGV[6] ~= "1" then
   if due > now then return {1, due} end
 end
 local until_ms = now + tonumber(ARGV[3])
+local again = 0
+if redis.call("HEXISTS", KEYS[1], "claim") == 1 then again = 1 end
 redis.call("HSET", KEYS[1], "claim", ARGV[5], "lease", until_ms)
-local out = {2, until_ms}
+local out = {2, until_ms, again, 0}
+local first = 0
 local fields = redis.call("HGETALL", KEYS[1])
 for i = 1, #fields, 2 do
-  if string.sub(fields[i], 1, 2) == "m:" then
+  local kind = string.sub(fields[i], 1, 2)
+  if kind == "m:" then
     out[#out + 1] = fields[i]
     out[#out + 1] = fields[i + 1]
+  elseif kind == "t:" then
+    local at = tonumber(fields[i + 1])
+    if first == 0 or at < first then first = at end
   end
 end
+out[4] = first
 return out
 `)
 
@@ -220,8 +234,13 @@ func (s *Store) ClaimBurst(ctx context.Context, chat int64, seen float64, claim 
 		return Burst{}, false, s.due(ctx, chat, next)
 	}
 	until, _ := reply[1].(int64)
-	burst := Burst{Chat: chat, Claim: claim.Token, LeaseUntil: time.UnixMilli(until)}
-	for i := 2; i+1 < len(reply); i += 2 {
+	again, _ := reply[2].(int64)
+	first, _ := reply[3].(int64)
+	burst := Burst{Chat: chat, Claim: claim.Token, LeaseUntil: time.UnixMilli(until), Redelivered: again == 1}
+	if first > 0 {
+		burst.FirstArrived = time.UnixMilli(first)
+	}
+	for i := 4; i+1 < len(reply); i += 2 {
 		msg, err := decodeBurstRecord(reply[i], reply[i+1])
 		if err != nil {
 			return Burst{}, false, fmt.Errorf("claim the burst of chat %d: %w", chat, err)

@@ -132,6 +132,12 @@ func leaseEndsAndIsTakenOver(t *testing.T, s *Store, chat int64, quiet time.Dura
 	if err != nil || !ok || len(second.Messages) != 1 {
 		t.Fatalf("an expired lease was not taken over: %v %v %+v", ok, err, second)
 	}
+	if first.Redelivered || !second.Redelivered {
+		t.Errorf("redelivered: first claim %v, takeover %v; want false, true", first.Redelivered, second.Redelivered)
+	}
+	if since := time.Since(second.FirstArrived); second.FirstArrived.IsZero() || since < 0 || since > time.Minute {
+		t.Errorf("first arrival %v, want the burst's message's", second.FirstArrived)
+	}
 	if _, err := s.AppendClaimed(ctx, chat, first.Messages[0].Entry, first.Claim); !errors.Is(err, ErrBurstLost) {
 		t.Errorf("the first claimer appended after losing its claim: %v", err)
 	}

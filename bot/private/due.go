@@ -89,6 +89,10 @@ func (b *Chats) answerBurst(chat int64, seen float64, force bool) {
 	if !ok {
 		return
 	}
+	b.Metrics.BurstClaims.Inc()
+	if claimed.Redelivered {
+		b.Metrics.BurstRedeliveries.Inc()
+	}
 	release := b.keepClaim(claimed)
 	br, err := b.fold(ctx, claimed)
 	if err != nil {
@@ -185,6 +189,9 @@ func (b *Chats) closer(br *burst) func() {
 	return func() {
 		once.Do(func() {
 			br.release()
+			if !br.claimed.FirstArrived.IsZero() {
+				b.Metrics.BurstLag.Observe(time.Since(br.claimed.FirstArrived).Seconds())
+			}
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			if err := b.Store.CloseBurst(ctx, *br.claimed, b.burstWindow); err != nil {
