@@ -64,13 +64,18 @@ func TestConversationMemoryWithDrafts(t *testing.T) {
 			t.Fatal(err)
 		}
 		total += n
-		if strings.Contains(key, "{review}:case:") {
+		if strings.Contains(key, ":case:") {
 			drafts += n
 		}
 		parts = append(parts, fmt.Sprintf("%s %d", strings.TrimPrefix(key, "sg:"), n))
 	}
-	t.Logf("%d messages in %d bursts, %d answers: %d keys, %d bytes (%d of them %d review drafts): %s",
-		messages, len(bursts), len(bursts), len(keys), total, drafts, len(cases), strings.Join(parts, ", "))
+	t.Logf("%d messages in %d bursts, %d answers: %d keys, %d bytes (%d of them review cases): %s",
+		messages, len(bursts), len(bursts), len(keys), total, drafts, strings.Join(parts, ", "))
+	for _, key := range keys {
+		if strings.Contains(key, "{review}:") {
+			t.Errorf("%s: a draft nobody queued is under {review}, want it under the chat's hash tag", key)
+		}
+	}
 	if total > maxConversationBytes {
 		t.Errorf("a %d-message conversation costs %d bytes of Redis, want at most %d", messages, total, maxConversationBytes)
 	}
