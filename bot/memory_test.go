@@ -9,9 +9,9 @@ import (
 )
 
 // maxConversationBytes bounds what TestConversationMemoryWithDrafts
-// measures (README, "Conversation state (Redis)"): 17.2 KB measured, 40 KB
-// before answers were compressed; the target is 8 KB.
-const maxConversationBytes = 20 * 1024
+// measures (README, "Conversation state (Redis)"): 30 KB measured; the
+// issue's target is 8 KB.
+const maxConversationBytes = 32 * 1024
 
 // TestConversationMemoryWithDrafts measures the Redis memory an active
 // 20-message private conversation costs — every key of the chat and every
@@ -59,7 +59,8 @@ func TestConversationMemoryWithDrafts(t *testing.T) {
 	total, drafts := int64(0), int64(0)
 	var parts []string
 	for _, key := range keys {
-		n, err := client.MemoryUsage(ctx, key).Result()
+		// SAMPLES 0: every field, not an estimate from five of them.
+		n, err := client.MemoryUsage(ctx, key, 0).Result()
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -184,7 +184,7 @@ func (s *storage) DraftCase(ctx context.Context, c record) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	args := []any{s.draftTTL.Milliseconds(), c.ID,
-		"chat", c.Chat, "doc", redact.JSON(c.Doc), "status", string(StatusDraft),
+		"chat", c.Chat, "doc", store.Pack(redact.JSON(c.Doc)), "status", string(StatusDraft),
 		"level", c.Level, "type", c.Type, "lang", c.Lang, "created", c.Created.UnixMilli()}
 	if c.Feedback != "" {
 		args = append(args, "feedback", c.Feedback)
@@ -348,14 +348,19 @@ func (s *storage) Case(ctx context.Context, id string) (record, error) {
 
 func caseFromFields(f map[string]string) (record, error) {
 	c := record{
-		ID: f["id"], Doc: []byte(f["doc"]), Status: Status(f["status"]), Level: f["level"], Type: f["type"],
+		ID: f["id"], Status: Status(f["status"]), Level: f["level"], Type: f["type"],
 		Lang: f["lang"], Feedback: f["feedback"], StreamID: f["stream_id"], DecidedType: f["decided_type"],
 		FollowUpSent: f["followup"] == "1",
 	}
 	if f["reasons"] != "" {
 		c.Reasons = strings.Fields(f["reasons"])
 	}
-	var err error
+	// The document is deflated when that makes it smaller (DraftCase).
+	doc, err := store.Unpack([]byte(f["doc"]))
+	if err != nil {
+		return c, fmt.Errorf("case %s document: %w", c.ID, err)
+	}
+	c.Doc = doc
 	ints := []struct {
 		name string
 		to   *int64

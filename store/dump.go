@@ -16,6 +16,11 @@ import (
 // that scan everything stored.
 func Unpack(stored []byte) ([]byte, error) { return unpack(stored) }
 
+// Pack compresses a blob as the store does its own (deflate, when that
+// makes it smaller; Unpack reverses it), for a package that keeps large
+// JSON in keys of its own (review's case documents).
+func Pack(blob []byte) []byte { return pack(blob) }
+
 // StoredItem is one key the store holds about a person or a chat, as
 // /mydata shows it.
 type StoredItem struct {
