@@ -122,7 +122,7 @@ type record struct {
 	FollowUpSent bool
 }
 
-func (s *storage) key(what string) string   { return s.Prefix + "{review}:" + what }
+func (s *storage) key(what string) string { return s.Prefix + "{review}:" + what }
 func (s *storage) draftKey(chat int64, id string) string {
 	return s.Prefix + "{c:" + strconv.FormatInt(chat, 10) + "}:case:" + id
 }
