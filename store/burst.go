@@ -19,6 +19,7 @@ import (
 //
 //	<prefix>{c:<chat>}:burst     hash  m:<order> → a message as received (raw), claim, lease   BurstTTL
 //	<prefix>{c:<chat>}:inbound   zset  update ids stored in the intake and not yet handled, by arrival ms
+//	<prefix>{c:<chat>}:answered  zset  the orders of the last AnsweredKept messages answered   BurstTTL
 //	<prefix>{bursts}:due         zset  chat id → when to look at its burst next (ms)
 //
 // The burst's deadline lives with the conversation (the score it was last
@@ -106,16 +107,26 @@ type BurstClaim struct {
 	Force bool
 }
 
+// AnsweredKept is how many answered messages a chat's burst remembers, so
+// that an update handled again (its acknowledgement was lost, or came
+// after its replica's claim on it ended) does not open a burst again and
+// get a second answer: far more than a burst holds.
+const AnsweredKept = 64
+
 // Burst keys.
-func (s *Store) burstKey(chat int64) string   { return s.chatKey(chat, "burst") }
-func (s *Store) inboundKey(chat int64) string { return s.chatKey(chat, "inbound") }
-func (s *Store) dueKey() string               { return s.cfg.Prefix + "{bursts}:due" }
+func (s *Store) burstKey(chat int64) string    { return s.chatKey(chat, "burst") }
+func (s *Store) answeredKey(chat int64) string { return s.chatKey(chat, "answered") }
+func (s *Store) inboundKey(chat int64) string  { return s.chatKey(chat, "inbound") }
+func (s *Store) dueKey() string                { return s.cfg.Prefix + "{bursts}:due" }
 
 // addBurstScript stores one message in the burst (idempotent by order: a
-// redelivered update does not add it twice) and stamps when it arrived.
+// redelivered update does not add it twice, nor again once it was
+// answered) and stamps when it arrived. It answers 0 for a message
+// answered already.
 //
-// KEYS: burst. ARGV: field, record, now ms, TTL ms.
+// KEYS: burst, answered. ARGV: field, record, now ms, TTL ms, order.
 var addBurstScript = redis.NewScript(`
+if redis.call("ZSCORE", KEYS[2], ARGV[5]) then return 0 end
 redis.call("HSET", KEYS[1], ARGV[1], ARGV[2], "t:" .. ARGV[1], ARGV[3], "last", ARGV[3])
 redis.call("PEXPIRE", KEYS[1], ARGV[4])
 return 1
@@ -141,7 +152,8 @@ func (s *Store) AddToBurst(ctx context.Context, chat int64, msg BurstMessage, qu
 	field := "m:" + strconv.FormatInt(msg.Order, 10)
 	err = pipelined(ctx, s.client, []*redis.Script{addBurstScript}, func(pipe redis.Pipeliner) {
 		pipe.ZAdd(ctx, s.dueKey(), redis.Z{Score: float64(now.Add(quiet).UnixMilli()), Member: chat})
-		addBurstScript.EvalSha(ctx, pipe, []string{s.burstKey(chat)}, field, record, now.UnixMilli(), BurstTTL.Milliseconds())
+		addBurstScript.EvalSha(ctx, pipe, []string{s.burstKey(chat), s.answeredKey(chat)}, field, record,
+			now.UnixMilli(), BurstTTL.Milliseconds(), msg.Order)
 	})
 	if err != nil {
 		return fmt.Errorf("add message to the burst of chat %d: %w", chat, err)
@@ -310,17 +322,22 @@ func (s *Store) AbandonBurst(ctx context.Context, burst Burst) error {
 	return s.due(ctx, burst.Chat, time.Now().UnixMilli())
 }
 
-// closeScript ends a claim: the answered messages leave the burst; the
-// messages that came while it was being answered stay, as the next burst.
-// It answers -1 when the claim is not the caller's any more, else when the
-// rest is due (ms), 0 when nothing is left (the burst is deleted).
+// closeScript ends a claim: the answered messages leave the burst (and
+// are remembered as answered); the messages that came while it was being
+// answered stay, as the next burst. It answers -1 when the claim is not
+// the caller's any more, else when the rest is due (ms), 0 when nothing is
+// left (the burst is deleted).
 //
-// KEYS: burst. ARGV: token, quiet ms, fields...
+// KEYS: burst, answered. ARGV: token, quiet ms, kept, TTL ms, fields...
 var closeScript = redis.NewScript(`
 if redis.call("HGET", KEYS[1], "claim") ~= ARGV[1] then return -1 end
-for i = 3, #ARGV do
+for i = 5, #ARGV do
   redis.call("HDEL", KEYS[1], ARGV[i], "t:" .. ARGV[i])
+  local order = string.sub(ARGV[i], 3)
+  redis.call("ZADD", KEYS[2], order, order)
 end
+redis.call("ZREMRANGEBYRANK", KEYS[2], 0, -tonumber(ARGV[3]) - 1)
+redis.call("PEXPIRE", KEYS[2], ARGV[4])
 redis.call("HDEL", KEYS[1], "claim", "lease")
 local last = 0
 local left = 0
@@ -344,11 +361,11 @@ return last + tonumber(ARGV[2])
 func (s *Store) CloseBurst(ctx context.Context, burst Burst, quiet time.Duration) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	args := []any{burst.Claim, quiet.Milliseconds()}
+	args := []any{burst.Claim, quiet.Milliseconds(), AnsweredKept, BurstTTL.Milliseconds()}
 	for _, msg := range burst.Messages {
 		args = append(args, "m:"+strconv.FormatInt(msg.Order, 10))
 	}
-	next, err := closeScript.Run(ctx, s.client, []string{s.burstKey(burst.Chat)}, args...).Int64()
+	next, err := closeScript.Run(ctx, s.client, []string{s.burstKey(burst.Chat), s.answeredKey(burst.Chat)}, args...).Int64()
 	switch {
 	case err != nil:
 		return fmt.Errorf("close the burst of chat %d: %w", burst.Chat, err)

@@ -274,3 +274,35 @@ func TestARenewedClaimIsNotTakenOver(t *testing.T) {
 		t.Errorf("a burst given back was not claimable at once: %v %v", ok, err)
 	}
 }
+
+// TestAnAnsweredMessageDoesNotOpenABurstAgain: an update handled again
+// after its burst was answered (its acknowledgement was lost, or came
+// after another replica claimed it) does not open the burst again, while
+// a new message does.
+func TestAnAnsweredMessageDoesNotOpenABurstAgain(t *testing.T) {
+	s := openStore(t, Config{Addrs: []string{storetest.StartServer(t).Addr}})
+	ctx := context.Background()
+	const chat = 77
+	if err := s.AddToBurst(ctx, chat, burstMessage(5, "m"), 0); err != nil {
+		t.Fatal(err)
+	}
+	burst, ok, err := s.ClaimBurst(ctx, chat, 0, BurstClaim{Token: "t", Lease: time.Minute, Stale: time.Minute})
+	if err != nil || !ok {
+		t.Fatalf("claim: %v %v", ok, err)
+	}
+	if err := s.CloseBurst(ctx, burst, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddToBurst(ctx, chat, burstMessage(5, "m"), 0); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.BurstSize(ctx, chat); err != nil || n != 0 {
+		t.Errorf("the answered message opened a burst of %d again (%v), want none", n, err)
+	}
+	if err := s.AddToBurst(ctx, chat, burstMessage(6, "new"), 0); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.BurstSize(ctx, chat); err != nil || n != 1 {
+		t.Errorf("a new message: burst of %d (%v), want 1", n, err)
+	}
+}

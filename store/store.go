@@ -223,7 +223,7 @@ func (s *Store) chatKeys(chat int64) []string {
 
 // ownedKeys are chatKeys and the keys no script takes: what Forget deletes.
 func (s *Store) ownedKeys(chat int64) []string {
-	return append(s.chatKeys(chat), s.answersKey(chat), s.burstKey(chat), s.inboundKey(chat))
+	return append(s.chatKeys(chat), s.answersKey(chat), s.burstKey(chat), s.inboundKey(chat), s.answeredKey(chat))
 }
 
 // ChatKeyPattern is the SCAN pattern that matches every key of chat, for
