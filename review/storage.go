@@ -250,10 +250,10 @@ func (s *storage) QueueCase(ctx context.Context, chat int64, id, reason string, 
 	// there by the script (two slots: no one script can do both), deleted
 	// here after. A draft left behind by a failure is found after its
 	// queued copy by every lookup, and deleted with the chat's cases.
-	draftChat := draftChat(id)
+	chatOfDraft := draftChat(id)
 	var draft map[string]string
-	if draftChat != 0 {
-		if draft, err = s.Client.HGetAll(ctx, s.draftKey(draftChat, id)).Result(); err != nil {
+	if chatOfDraft != 0 {
+		if draft, err = s.Client.HGetAll(ctx, s.draftKey(chatOfDraft, id)).Result(); err != nil {
 			return false, fmt.Errorf("queue case %s: read its draft: %w", id, err)
 		}
 		for field, value := range draft {
@@ -266,8 +266,8 @@ func (s *storage) QueueCase(ctx context.Context, chat int64, id, reason string, 
 	}
 	if len(draft) > 0 {
 		pipe := s.Client.Pipeline()
-		pipe.Del(ctx, s.draftKey(draftChat, id))
-		pipe.SRem(ctx, s.draftSetKey(draftChat), id)
+		pipe.Del(ctx, s.draftKey(chatOfDraft, id))
+		pipe.SRem(ctx, s.draftSetKey(chatOfDraft), id)
 		if _, err := pipe.Exec(ctx); err != nil {
 			return false, fmt.Errorf("queue case %s: delete its draft: %w", id, err)
 		}
