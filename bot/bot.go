@@ -375,7 +375,6 @@ func (b *Bot) handleStored(upd *models.Update, done func()) bool {
 	}
 	return b.lanes.Add(chat, func() {
 		b.run(chat, upd, received, true)
-		b.arrived(chat, upd)
 		done()
 	})
 }

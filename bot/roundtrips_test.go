@@ -3,8 +3,12 @@ package bot_test
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -50,10 +54,25 @@ func (c *commandCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) red
 	}
 }
 
+// maxRoundTripsPerUpdate is the bound TestRoundTripsPerUpdate holds the
+// bot to: measured 3.8 (README, "Cost"; 10.9 before); the target
+// is 2. Under the race detector the same run takes ten times as long, and
+// the due-set's polling and claims that find a burst still held back by
+// an update not yet handled add about 1.6 (5.4 measured): the bound there
+// is looser, and still fails at the old figure.
+func maxRoundTripsPerUpdate() float64 {
+	if raceDetector {
+		return 7.0
+	}
+	return 4.0
+}
+
 // TestRoundTripsPerUpdate measures the Redis round trips a webhook-mode
 // bot makes for bursts of forwards, from the webhook to the answers, the
 // consumer's and the due-set's polling included, and fails above a bound
-// that keeps them from creeping up unnoticed.
+// that keeps them from creeping up unnoticed. A new connection's HELLO is
+// counted apart: it is paid once per pooled connection, not per update
+// (the pool grows to the test's concurrency while it runs).
 func TestRoundTripsPerUpdate(t *testing.T) {
 	t.Parallel()
 	h := webhookHarness(t)
@@ -62,6 +81,18 @@ func TestRoundTripsPerUpdate(t *testing.T) {
 	h.cfg.IntakeClaimAfter = time.Minute
 	counter := &commandCounter{counts: map[string]int{}}
 	server := serve(t, h)
+	// One burst first, uncounted: a running bot has its scripts loaded
+	// (a first EVALSHA answered NOSCRIPT costs an EVAL more) and its
+	// connections open.
+	const warmChat = 7099
+	for _, line := range foundingScam[:5] {
+		upd := telegramtest.Forwarded(warmChat, warmChat, line, telegramtest.OriginUser(777000, "客服"))
+		upd.ID = webhookMarkerIDs.Add(1)
+		if code := post(t, h, server, upd); code != http.StatusOK {
+			t.Fatalf("webhook answered %d", code)
+		}
+	}
+	h.waitSent(warmChat, 1)
 	h.store.Client().AddHook(counter)
 	const chats, perBurst = 20, 5
 	started := time.Now()
@@ -87,18 +118,157 @@ func TestRoundTripsPerUpdate(t *testing.T) {
 	took := time.Since(started)
 	counter.mu.Lock()
 	defer counter.mu.Unlock()
-	total := 0
+	total, dials := 0, 0
 	var parts []string
 	for name, n := range counter.counts {
+		if name == "hello" {
+			dials += n
+			continue
+		}
 		total += n
 		parts = append(parts, fmt.Sprintf("%s %d", name, n))
 	}
 	slices.Sort(parts)
 	updates := chats * perBurst
 	perUpdate := float64(total) / float64(updates)
-	t.Logf("%d updates in %d bursts answered in %v: %d round trips, %.1f per update: %s",
-		updates, chats, took.Round(time.Millisecond), total, perUpdate, strings.Join(parts, ", "))
-	if perUpdate > 20 {
-		t.Errorf("%.1f Redis round trips per update, want at most 20", perUpdate)
+	t.Logf("%d updates in %d bursts answered in %v: %d round trips, %.2f per update (and %d new connections): %s",
+		updates, chats, took.Round(time.Millisecond), total, perUpdate, dials, strings.Join(parts, ", "))
+	if bound := maxRoundTripsPerUpdate(); perUpdate > bound {
+		t.Errorf("%.2f Redis round trips per update, want at most %.1f", perUpdate, bound)
 	}
+}
+
+// BenchmarkWebhook measures the bot in webhook mode with real Redis and the
+// fake Bot API, one replica and then two on one redis-server: b.N
+// forwards in bursts of five (b.N/5 chats), posted by 16 senders (each
+// chat's messages in order, to a random replica), until every burst is
+// answered. It reports updates/s, Redis round trips and commands per
+// update and per answer, and p50/p99 of scamguard_burst_lag_seconds
+// (first message accepted → the answer's first send attempt, the 100 ms
+// burst window included).
+//
+//	go test -run XXX -bench Webhook -benchtime 2000x ./bot/
+func BenchmarkWebhook(b *testing.B) {
+	for _, replicas := range []int{1, 2} {
+		b.Run(fmt.Sprintf("replicas=%d", replicas), func(b *testing.B) {
+			benchmarkWebhook(b, replicas)
+		})
+	}
+}
+
+func benchmarkWebhook(b *testing.B, replicas int) {
+	const perBurst, window = 5, 100 * time.Millisecond
+	first := webhookHarness(b)
+	first.cfg.BurstWindow = window
+	first.cfg.IntakeClaimAfter = time.Minute
+	first.cfg.ChatInterval, first.cfg.GroupInterval, first.cfg.GlobalInterval = time.Nanosecond, time.Nanosecond, time.Nanosecond
+	bots := []*harness{first}
+	servers := []*httptest.Server{serve(b, first)}
+	for range replicas - 1 {
+		other := &harness{t: first.t, api: first.api, redis: first.redis, cfg: first.cfg}
+		other.store = other.openStore()
+		bots = append(bots, other)
+		servers = append(servers, serve(b, other))
+	}
+	counter := &commandCounter{counts: map[string]int{}}
+	for _, h := range bots {
+		h.store.Client().AddHook(counter)
+	}
+	chats := max(b.N/perBurst, 1)
+	updates := chats * perBurst
+	base := int64(500_000 + 10_000*replicas)
+	commandsBefore := commandCalls(b, first)
+	b.ResetTimer()
+	started := time.Now()
+	work := make(chan int64)
+	var senders sync.WaitGroup
+	for range 16 {
+		senders.Add(1)
+		go func() {
+			defer senders.Done()
+			for chat := range work {
+				for _, line := range foundingScam[:perBurst] {
+					upd := telegramtest.Forwarded(chat, chat, line, telegramtest.OriginUser(777000, "客服"))
+					upd.ID = webhookMarkerIDs.Add(1)
+					i := rand.IntN(len(servers))
+					if code := post(b, bots[i], servers[i], upd); code != http.StatusOK {
+						b.Errorf("webhook answered %d", code)
+					}
+				}
+			}
+		}()
+	}
+	for i := range chats {
+		work <- base + int64(i)
+	}
+	close(work)
+	senders.Wait()
+	first.api.WaitCalls(b, "sendMessage", chats, 10*time.Minute)
+	elapsed := time.Since(started)
+	b.StopTimer()
+	commands := commandCalls(b, first) - commandsBefore
+	counter.mu.Lock()
+	trips := 0
+	for name, n := range counter.counts {
+		if name != "hello" {
+			trips += n
+		}
+	}
+	counter.mu.Unlock()
+	var expositions []string
+	for _, h := range bots {
+		expositions = append(expositions, h.get(b, "/metrics"))
+	}
+	p50, p99 := histogramQuantiles(b, mergeHistograms(expositions, "scamguard_burst_lag_seconds"), "scamguard_burst_lag_seconds", 0.50, 0.99)
+	b.ReportMetric(float64(updates)/elapsed.Seconds(), "updates/s")
+	b.ReportMetric(float64(updates)/elapsed.Seconds()/float64(runtime.GOMAXPROCS(0)), "updates/s/core")
+	b.ReportMetric(float64(trips)/float64(updates), "trips/update")
+	b.ReportMetric(float64(trips)/float64(chats), "trips/answer")
+	b.ReportMetric(float64(commands)/float64(updates), "cmds/update")
+	b.ReportMetric(float64(commands)/float64(chats), "cmds/answer")
+	b.ReportMetric(p50*1000, "lag-p50-ms")
+	b.ReportMetric(p99*1000, "lag-p99-ms")
+}
+
+// commandCalls is how many commands Redis ran in all (INFO commandstats).
+func commandCalls(b *testing.B, h *harness) int64 {
+	info, err := h.store.Client().Info(context.Background(), "commandstats").Result()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var total int64
+	for _, line := range strings.Split(info, "\n") {
+		_, rest, ok := strings.Cut(line, ":calls=")
+		if !ok || strings.HasPrefix(line, "cmdstat_info:") {
+			continue
+		}
+		n, _ := strconv.ParseInt(strings.SplitN(rest, ",", 2)[0], 10, 64)
+		total += n
+	}
+	return total
+}
+
+// mergeHistograms sums one histogram's buckets over several replicas'
+// /metrics, as an exposition histogramQuantiles reads.
+func mergeHistograms(expositions []string, name string) string {
+	sums := map[string]float64{}
+	var order []string
+	for _, exposition := range expositions {
+		for _, line := range strings.Split(exposition, "\n") {
+			if !strings.HasPrefix(line, name+"_bucket{") {
+				continue
+			}
+			i := strings.LastIndexByte(line, ' ')
+			n, _ := strconv.ParseFloat(line[i+1:], 64)
+			if _, seen := sums[line[:i]]; !seen {
+				order = append(order, line[:i])
+			}
+			sums[line[:i]] += n
+		}
+	}
+	var out strings.Builder
+	for _, bucket := range order {
+		fmt.Fprintf(&out, "%s %g\n", bucket, sums[bucket])
+	}
+	return out.String()
 }

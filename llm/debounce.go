@@ -1,6 +1,7 @@
 package llm
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"sync"
@@ -20,6 +21,18 @@ func Evidence(v classifier.Verdict) string {
 	}
 	slices.Sort(ids)
 	return string(v.Level) + "|" + v.Type + "|" + strings.Join(slices.Compact(ids), ",")
+}
+
+// DebounceStore is the part of store.Store that makes the debounce and
+// the in-flight mark shared by replicas (Judge.ShareDebounce): without it
+// they are per process, and two replicas judging one chat within the
+// interval may both call the model.
+type DebounceStore interface {
+	// ClaimLLMCall marks conversation's call in flight for at most hold;
+	// false when another call is in flight or ended within the interval.
+	ClaimLLMCall(ctx context.Context, conversation string, hold time.Duration) (bool, error)
+	// EndLLMCall ends the call: none for conversation within interval.
+	EndLLMCall(ctx context.Context, conversation string, interval time.Duration) error
 }
 
 // debouncer remembers, per conversation, the evidence last judged and its
@@ -80,6 +93,19 @@ func (d *debouncer) release(conversation, evidence string, answer *Answer, now t
 	defer d.mu.Unlock()
 	if e, ok := d.convs[conversation]; ok {
 		e.evidence, e.answer, e.at, e.inFlight = evidence, answer, now, false
+	}
+}
+
+// abandon ends a claimed call that was not made (another replica's is in
+// flight), leaving what was remembered as it was.
+func (d *debouncer) abandon(conversation string) {
+	if conversation == "" {
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if e, ok := d.convs[conversation]; ok {
+		e.inFlight = false
 	}
 }
 

@@ -95,6 +95,7 @@ type Judge struct {
 	format  atomic.Int32 // responseFormat that works with the server
 	breaker *breaker
 	recent  *debouncer
+	shared  DebounceStore
 
 	stats struct {
 		reviews, skipped, debounced, overBudget, circuitOpen atomic.Int64
@@ -147,6 +148,12 @@ func New(cfg Config, cat *catalog.Catalog, cache Cache, budget Budget, log *slog
 	return j, nil
 }
 
+// ShareDebounce makes the debounce interval and the in-flight mark shared
+// by every Judge on s (replicas on one Redis): of two replicas judging one
+// conversation within Config.Debounce, one calls the model. Call it before
+// the first Review.
+func (j *Judge) ShareDebounce(s DebounceStore) { j.shared = s }
+
 // Enabled reports whether an LLM is configured.
 func (j *Judge) Enabled() bool { return j.client != nil }
 
@@ -177,6 +184,25 @@ func (j *Judge) Review(ctx context.Context, req Request) Result {
 	last, wait := j.recent.claim(req.Conversation, evidence, time.Now())
 	if wait {
 		return j.debounced(req, res, last)
+	}
+	if j.shared != nil && req.Conversation != "" {
+		// The call's deadline and a second: a replica that dies calling
+		// holds the conversation no longer than that.
+		claimed, err := j.shared.ClaimLLMCall(ctx, req.Conversation, j.cfg.Timeout+time.Second)
+		switch {
+		case err != nil:
+			// Redis failing: this process's own debounce still holds.
+			j.log.Warn("shared LLM debounce unavailable; deciding alone", "err", err)
+		case !claimed:
+			j.recent.abandon(req.Conversation)
+			return j.debounced(req, res, nil)
+		default:
+			defer func() {
+				if err := j.shared.EndLLMCall(context.Background(), req.Conversation, j.cfg.Debounce); err != nil {
+					j.log.Warn("ending a shared LLM call mark failed; it expires on its own", "err", err)
+				}
+			}()
+		}
 	}
 	var answer *Answer
 	defer func() { j.recent.release(req.Conversation, evidence, answer, time.Now()) }()

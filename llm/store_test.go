@@ -5,7 +5,9 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/scamguard/scamguard/llm/llmtest"
 	"github.com/scamguard/scamguard/store"
@@ -46,5 +48,64 @@ func TestStoreCacheAndBudgetOnRedis(t *testing.T) {
 	}
 	if srv.Calls() != 1 {
 		t.Errorf("%d calls, want 1", srv.Calls())
+	}
+}
+
+// TestDebounceIsSharedByReplicas: two Judges (two replicas) on one
+// redis-server judge one conversation within the debounce interval, with
+// different evidence (so neither the answer cache nor a process's own
+// memory can answer): the model is called once. Concurrent reviews of one
+// conversation from both also make one call.
+func TestDebounceIsSharedByReplicas(t *testing.T) {
+	server := storetest.StartServer(t)
+	s, err := store.Open(t.Context(), store.Config{Addrs: []string{server.Addr}, Prefix: fmt.Sprintf("llmtest%d:", rand.Uint32())},
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	srv := llmtest.NewServer(t, llmtest.Answering(scamAnswer))
+	cat, _ := engines(t)
+	replica := func() *Judge {
+		cfg := DefaultConfig()
+		cfg.BaseURL, cfg.Debounce = srv.URL, time.Minute
+		j, err := New(cfg, cat, StoreCache(s), StoreBudget(s, cfg.UserPerHour, cfg.GlobalPerHour), slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		j.ShareDebounce(s)
+		return j
+	}
+	a, b := replica(), replica()
+	first, second := request(t, greyBank), request(t, greyCourier)
+	first.Conversation, second.Conversation = "5001", "5001"
+	if res := a.Review(t.Context(), first); res.Outcome != OutcomeAnswered {
+		t.Fatalf("first replica: %s (%s)", res.Outcome, res.Reason)
+	}
+	if res := b.Review(t.Context(), second); res.Outcome != OutcomeDebounced {
+		t.Errorf("second replica within the interval: %s (%s), want debounced", res.Outcome, res.Reason)
+	}
+	if srv.Calls() != 1 {
+		t.Errorf("%d model calls for one conversation within the interval, want 1", srv.Calls())
+	}
+
+	// At the same moment, from both replicas: one call.
+	third, fourth := request(t, greyBank), request(t, greyCourier)
+	third.Conversation, fourth.Conversation = "5002", "5002"
+	var wg sync.WaitGroup
+	outcomes := make([]Outcome, 2)
+	for i, pair := range []struct {
+		j   *Judge
+		req Request
+	}{{a, third}, {b, fourth}} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			outcomes[i] = pair.j.Review(t.Context(), pair.req).Outcome
+		}()
+	}
+	wg.Wait()
+	if srv.Calls() != 2 {
+		t.Errorf("%d model calls after two concurrent reviews of a new conversation, want 2 in all (outcomes %v)", srv.Calls(), outcomes)
 	}
 }

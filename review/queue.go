@@ -84,6 +84,11 @@ var ErrNotModerator = errors.New("not a moderator")
 func (q *Queue) Draft(ctx context.Context, c Case) (string, error) {
 	if c.ID == "" {
 		c.ID = newID()
+		if c.Chat != 0 {
+			// The chat in the id keeps the draft under the chat's hash
+			// tag until it is queued (storage.go, draftChat).
+			c.ID += "_" + strconv.FormatInt(c.Chat, 10)
+		}
 	}
 	if c.Created.IsZero() {
 		c.Created = q.cfg.Now()

@@ -152,7 +152,8 @@ func TestStoredTextIsRedactedAndExpires(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	key := prefixOf(st) + "{review}:case:" + id
+	// A draft lives under its chat's hash tag until it is queued.
+	key := prefixOf(st) + "{c:5}:case:" + id
 	doc, err := st.Client().HGet(ctx, key, "doc").Result()
 	if err != nil {
 		t.Fatal(err)
@@ -167,6 +168,10 @@ func TestStoredTextIsRedactedAndExpires(t *testing.T) {
 		t.Errorf("draft TTL %v; want the conversation TTL", ttl)
 	}
 	q.Submit(ctx, 5, id, ReasonAskHuman)
+	if n := st.Client().Exists(ctx, key).Val(); n != 0 {
+		t.Errorf("the draft stayed under the chat's tag after it was queued")
+	}
+	key = prefixOf(st) + "{review}:case:" + id
 	q.Decide(ctx, id, Decision{By: modA, Outcome: OutcomeScam})
 	if ttl := st.Client().PTTL(ctx, key).Val(); ttl <= QueuedTTL {
 		t.Errorf("decided case TTL %v; want the decided TTL (%v)", ttl, DecidedTTL)

@@ -6,7 +6,9 @@ package review
 // connection, the key prefix and the bound on one call (store.Keyspace).
 // The keys:
 //
-//	<prefix>{review}:case:<id>      hash   one case: doc (redacted JSON), index fields, decision   draft: conversation TTL; QueuedTTL; DecidedTTL
+//	<prefix>{c:<chat>}:case:<id>    hash   a draft (not queued yet), fields as a case's   conversation TTL
+//	<prefix>{c:<chat>}:cases        set    the chat's draft ids, so that /forget and /mydata find them   conversation TTL
+//	<prefix>{review}:case:<id>      hash   one case: doc (redacted JSON), index fields, decision   QueuedTTL; DecidedTTL
 //	<prefix>{review}:queue          stream case ids in queue order, group "moderators"   capped (MAXLEN ~ Config.QueueMax)
 //	<prefix>{review}:cases          zset   queued case ids by queue time (the console's list)   members pruned with their case
 //	<prefix>{review}:chat:<chat>    set    a chat's case ids, so that /forget and /mydata find them   TTL of its longest-lived case
@@ -14,6 +16,13 @@ package review
 //	<prefix>{review}:login:<nonce>  string a console sign-in link not yet used   ConsoleConfig.LinkTTL
 //	<prefix>{review}:session:<sha>  hash   a console session: moderator, csrf   ConsoleConfig.SessionTTL
 //	<prefix>{fp}:<set>:…            fingerprints of decided scripts (signatures.go)
+//
+// A draft lives under its chat's hash tag until it is queued: every answer
+// drafts a case, and most are never queued, so drafts spread over the
+// Cluster's slots with their chats instead of loading one. A draft's id
+// names its chat (<random>_<chat>, draftChat), so a lookup by id alone
+// finds it; queueing moves it into {review} (QueueCase). Ids without a
+// chat (cases drafted before) live under {review} from the start.
 //
 // Every review key shares the hash tag {review}: deciding a case writes the
 // case and acknowledges its stream entry in one script, and forgetting a
@@ -113,7 +122,27 @@ type record struct {
 	FollowUpSent bool
 }
 
-func (s *storage) key(what string) string   { return s.Prefix + "{review}:" + what }
+func (s *storage) key(what string) string { return s.Prefix + "{review}:" + what }
+func (s *storage) draftKey(chat int64, id string) string {
+	return s.Prefix + "{c:" + strconv.FormatInt(chat, 10) + "}:case:" + id
+}
+func (s *storage) draftSetKey(chat int64) string {
+	return s.Prefix + "{c:" + strconv.FormatInt(chat, 10) + "}:cases"
+}
+
+// draftChat is the chat a case id names (Draft makes <random>_<chat>),
+// whose hash tag holds the case while it is a draft; 0 for other ids.
+func draftChat(id string) int64 {
+	i := strings.LastIndexByte(id, '_')
+	if i < 0 {
+		return 0
+	}
+	chat, err := strconv.ParseInt(id[i+1:], 10, 64)
+	if err != nil {
+		return 0
+	}
+	return chat
+}
 func (s *storage) caseKey(id string) string { return s.key("case:" + id) }
 func (s *storage) caseChatKey(chat int64) string {
 	return s.key("chat:" + strconv.FormatInt(chat, 10))
@@ -155,12 +184,16 @@ func (s *storage) DraftCase(ctx context.Context, c record) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	args := []any{s.draftTTL.Milliseconds(), c.ID,
-		"chat", c.Chat, "doc", redact.JSON(c.Doc), "status", string(StatusDraft),
+		"chat", c.Chat, "doc", store.Pack(redact.JSON(c.Doc)), "status", string(StatusDraft),
 		"level", c.Level, "type", c.Type, "lang", c.Lang, "created", c.Created.UnixMilli()}
 	if c.Feedback != "" {
 		args = append(args, "feedback", c.Feedback)
 	}
-	err := draftScript.Run(ctx, s.Client, []string{s.caseKey(c.ID), s.caseChatKey(c.Chat)}, args...).Err()
+	keys := []string{s.caseKey(c.ID), s.caseChatKey(c.Chat)}
+	if chat := draftChat(c.ID); chat != 0 && chat == c.Chat {
+		keys = []string{s.draftKey(chat, c.ID), s.draftSetKey(chat)}
+	}
+	err := draftScript.Run(ctx, s.Client, keys, args...).Err()
 	if err != nil {
 		return fmt.Errorf("draft case %s of chat %d: %w", c.ID, c.Chat, err)
 	}
@@ -169,13 +202,19 @@ func (s *storage) DraftCase(ctx context.Context, c record) error {
 
 // queueScript adds a reason to a case and, the first time only, puts the
 // case on the stream: pressing "ask a human" twice, or 👎 after a
-// consented flag, queues a case once.
+// consented flag, queues a case once. A case not under {review} yet is
+// created from the draft's fields, when given.
 //
 // KEYS: case, stream, cases zset, chat set. ARGV: reason, now ms, maxlen,
-// queued ttl ms, group, oldest score kept in the zset, StatusOpen.
+// queued ttl ms, group, oldest score kept in the zset, StatusOpen, then
+// the draft's field/value pairs, if any.
 // Returns {queued 0/1, stream id} or -1 when the case does not exist.
 var queueScript = redis.NewScript(`
-if redis.call("EXISTS", KEYS[1]) == 0 then return -1 end
+if redis.call("EXISTS", KEYS[1]) == 0 then
+  if #ARGV < 9 then return -1 end
+  redis.call("HSET", KEYS[1], unpack(ARGV, 8))
+  redis.call("SADD", KEYS[4], redis.call("HGET", KEYS[1], "id"))
+end
 local reasons = redis.call("HGET", KEYS[1], "reasons") or ""
 if ARGV[1] ~= "" and not string.find(" " .. reasons .. " ", " " .. ARGV[1] .. " ", 1, true) then
   if reasons == "" then reasons = ARGV[1] else reasons = reasons .. " " .. ARGV[1] end
@@ -206,10 +245,32 @@ func (s *storage) QueueCase(ctx context.Context, chat int64, id, reason string, 
 	defer cancel()
 	keys := []string{s.caseKey(id), s.key("queue"), s.key("cases"), s.caseChatKey(chat)}
 	oldest := at.Add(-DecidedTTL).UnixMilli()
-	res, err := queueScript.Run(ctx, s.Client, keys, reason, at.UnixMilli(), s.queueMax,
-		QueuedTTL.Milliseconds(), reviewGroup, oldest, string(StatusOpen)).Result()
+	args := []any{reason, at.UnixMilli(), s.queueMax, QueuedTTL.Milliseconds(), reviewGroup, oldest, string(StatusOpen)}
+	// A draft under its chat's tag moves into {review}: read here, written
+	// there by the script (two slots: no one script can do both), deleted
+	// here after. A draft left behind by a failure is found after its
+	// queued copy by every lookup, and deleted with the chat's cases.
+	chatOfDraft := draftChat(id)
+	var draft map[string]string
+	if chatOfDraft != 0 {
+		if draft, err = s.Client.HGetAll(ctx, s.draftKey(chatOfDraft, id)).Result(); err != nil {
+			return false, fmt.Errorf("queue case %s: read its draft: %w", id, err)
+		}
+		for field, value := range draft {
+			args = append(args, field, value)
+		}
+	}
+	res, err := queueScript.Run(ctx, s.Client, keys, args...).Result()
 	if err != nil {
 		return false, fmt.Errorf("queue case %s: %w", id, err)
+	}
+	if len(draft) > 0 {
+		pipe := s.Client.Pipeline()
+		pipe.Del(ctx, s.draftKey(chatOfDraft, id))
+		pipe.SRem(ctx, s.draftSetKey(chatOfDraft), id)
+		if _, err := pipe.Exec(ctx); err != nil {
+			return false, fmt.Errorf("queue case %s: delete its draft: %w", id, err)
+		}
 	}
 	if n, ok := res.(int64); ok && n == -1 {
 		return false, fmt.Errorf("queue case %s: %w", id, ErrNotFound)
@@ -247,6 +308,9 @@ func (s *storage) setCaseFields(ctx context.Context, id, doing string, fields ..
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	n, err := setFieldsScript.Run(ctx, s.Client, []string{s.caseKey(id)}, fields...).Int()
+	if chat := draftChat(id); err == nil && n == 0 && chat != 0 {
+		n, err = setFieldsScript.Run(ctx, s.Client, []string{s.draftKey(chat, id)}, fields...).Int()
+	}
 	switch {
 	case err != nil:
 		return fmt.Errorf("%s case %s: %w", doing, id, err)
@@ -263,9 +327,18 @@ func (s *storage) Case(ctx context.Context, id string) (record, error) {
 	}
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	fields, err := s.Client.HGetAll(ctx, s.caseKey(id)).Result()
-	if err != nil {
+	pipe := s.Client.Pipeline()
+	queued := pipe.HGetAll(ctx, s.caseKey(id))
+	var draft *redis.MapStringStringCmd
+	if chat := draftChat(id); chat != 0 {
+		draft = pipe.HGetAll(ctx, s.draftKey(chat, id))
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
 		return record{}, fmt.Errorf("read case %s: %w", id, err)
+	}
+	fields := queued.Val()
+	if len(fields) == 0 && draft != nil {
+		fields = draft.Val()
 	}
 	if len(fields) == 0 {
 		return record{}, fmt.Errorf("read case %s: %w", id, ErrNotFound)
@@ -275,14 +348,19 @@ func (s *storage) Case(ctx context.Context, id string) (record, error) {
 
 func caseFromFields(f map[string]string) (record, error) {
 	c := record{
-		ID: f["id"], Doc: []byte(f["doc"]), Status: Status(f["status"]), Level: f["level"], Type: f["type"],
+		ID: f["id"], Status: Status(f["status"]), Level: f["level"], Type: f["type"],
 		Lang: f["lang"], Feedback: f["feedback"], StreamID: f["stream_id"], DecidedType: f["decided_type"],
 		FollowUpSent: f["followup"] == "1",
 	}
 	if f["reasons"] != "" {
 		c.Reasons = strings.Fields(f["reasons"])
 	}
-	var err error
+	// The document is deflated when that makes it smaller (DraftCase).
+	doc, err := store.Unpack([]byte(f["doc"]))
+	if err != nil {
+		return c, fmt.Errorf("case %s document: %w", c.ID, err)
+	}
+	c.Doc = doc
 	ints := []struct {
 		name string
 		to   *int64
@@ -352,6 +430,8 @@ func (s *storage) DecideCase(ctx context.Context, chat int64, id string, status 
 		return "", c, fmt.Errorf("decide case %s: %w", id, err)
 	}
 	switch n, _ := res.(int64); {
+	case n == -1 && s.isDraft(ctx, id):
+		return "", c, fmt.Errorf("decide case %s: %w", id, ErrNotQueued)
 	case n == -1:
 		return "", c, fmt.Errorf("decide case %s: %w", id, ErrNotFound)
 	case n == -2:
@@ -371,6 +451,12 @@ func (s *storage) DecideCase(ctx context.Context, chat int64, id string, status 
 	}
 	c, err = caseFromFields(fields)
 	return previous, c, err
+}
+
+// isDraft reports whether id is a draft under its chat's tag (not queued).
+func (s *storage) isDraft(ctx context.Context, id string) bool {
+	chat := draftChat(id)
+	return chat != 0 && s.Client.Exists(ctx, s.draftKey(chat, id)).Val() == 1
 }
 
 // MarkFollowUp records that the user's follow-up is being sent and reports
@@ -585,6 +671,18 @@ redis.call("DEL", KEYS[1])
 return n
 `)
 
+// forgetDraftsScript deletes every draft of a chat and its set of ids.
+//
+// KEYS: the chat's draft set. ARGV: the draft key prefix.
+var forgetDraftsScript = redis.NewScript(`
+local n = 0
+for _, id in ipairs(redis.call("SMEMBERS", KEYS[1])) do
+  n = n + redis.call("DEL", ARGV[1] .. id)
+end
+redis.call("DEL", KEYS[1])
+return n
+`)
+
 // ForgetChatCases deletes every case of chat (drafts, queued, decided),
 // their stream entries and list entries, for the user's /forget; it
 // reports how many cases there were. Fingerprints learnt from a confirmed
@@ -597,7 +695,11 @@ func (s *storage) ForgetChatCases(ctx context.Context, chat int64) (int64, error
 	if err != nil {
 		return 0, fmt.Errorf("forget the cases of chat %d: %w", chat, err)
 	}
-	return n, nil
+	drafts, err := forgetDraftsScript.Run(ctx, s.Client, []string{s.draftSetKey(chat)}, s.draftKey(chat, "")).Int64()
+	if err != nil {
+		return n, fmt.Errorf("forget the drafts of chat %d: %w", chat, err)
+	}
+	return n + drafts, nil
 }
 
 // ChatKeys lists the keys held about chat's cases (its set of case ids and
@@ -612,6 +714,16 @@ func (s *storage) ChatKeys(ctx context.Context, chat int64) ([]store.KeyAbout, e
 	keys := []store.KeyAbout{{Key: s.caseChatKey(chat), What: "the ids of the chat's review cases"}}
 	for _, id := range ids {
 		keys = append(keys, store.KeyAbout{Key: s.caseKey(id), What: "a review case: what moderators see (redacted) and their decision"})
+	}
+	drafts, err := s.Client.SMembers(ctx, s.draftSetKey(chat)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("list the drafts of chat %d: %w", chat, err)
+	}
+	if len(drafts) > 0 {
+		keys = append(keys, store.KeyAbout{Key: s.draftSetKey(chat), What: "the ids of the chat's draft review cases"})
+	}
+	for _, id := range drafts {
+		keys = append(keys, store.KeyAbout{Key: s.draftKey(chat, id), What: "a draft review case for an answer the bot gave (redacted), kept in case you ask a human"})
 	}
 	return keys, nil
 }

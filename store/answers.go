@@ -14,7 +14,10 @@ import (
 // ("why / more", "I already did it"), so a press looks its answer up instead
 // of reading the bot's own message back; the field lastAnswer names the
 // latest, so the next burst can be a short update of it. The blobs are the
-// caller's JSON, redacted here as everything the store keeps, and live as long as the conversation.
+// caller's JSON, redacted here as everything the store keeps, compressed
+// like the classifier state (a verdict is 5–7 KB of JSON, about a fifth
+// of that deflated: most of a conversation's memory before), and live as
+// long as the conversation.
 const lastAnswer = "last"
 
 // ErrNoAnswer is returned for an answer id the chat does not have: expired,
@@ -32,7 +35,7 @@ func (s *Store) SaveAnswer(ctx context.Context, chat int64, id string, blob []by
 	defer cancel()
 	key := s.answersKey(chat)
 	_, err := s.client.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
-		pipe.HSet(ctx, key, id, redact.JSON(blob), lastAnswer, id)
+		pipe.HSet(ctx, key, id, pack(redact.JSON(blob)), lastAnswer, id)
 		pipe.PExpire(ctx, key, s.cfg.TTL)
 		return nil
 	})
@@ -54,6 +57,9 @@ func (s *Store) Answer(ctx context.Context, chat int64, id string) ([]byte, erro
 		return nil, ErrNoAnswer
 	}
 	if err != nil {
+		return nil, fmt.Errorf("read answer %s of chat %d: %w", id, chat, err)
+	}
+	if blob, err = unpack(blob); err != nil {
 		return nil, fmt.Errorf("read answer %s of chat %d: %w", id, chat, err)
 	}
 	return blob, nil

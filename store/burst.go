@@ -19,6 +19,7 @@ import (
 //
 //	<prefix>{c:<chat>}:burst     hash  m:<order> → a message as received (raw), claim, lease   BurstTTL
 //	<prefix>{c:<chat>}:inbound   zset  update ids stored in the intake and not yet handled, by arrival ms
+//	<prefix>{c:<chat>}:answered  zset  the orders of the last AnsweredKept messages answered   BurstTTL
 //	<prefix>{bursts}:due         zset  chat id → when to look at its burst next (ms)
 //
 // The burst's deadline lives with the conversation (the score it was last
@@ -80,6 +81,12 @@ type Burst struct {
 	// Claim is the claim's token; LeaseUntil is when it ends.
 	Claim      string
 	LeaseUntil time.Time
+	// Redelivered says the burst was claimed before and not closed: a
+	// replica's lease ended (it died, or lost Redis) or it gave the claim
+	// back.
+	Redelivered bool
+	// FirstArrived is when the burst's first message was stored.
+	FirstArrived time.Time
 }
 
 // BurstClaim is how a replica claims a burst.
@@ -100,25 +107,39 @@ type BurstClaim struct {
 	Force bool
 }
 
+// AnsweredKept is how many answered messages a chat's burst remembers, so
+// that an update handled again (its acknowledgement was lost, or came
+// after its replica's claim on it ended) does not open a burst again and
+// get a second answer: far more than a burst holds.
+const AnsweredKept = 64
+
 // Burst keys.
-func (s *Store) burstKey(chat int64) string   { return s.chatKey(chat, "burst") }
-func (s *Store) inboundKey(chat int64) string { return s.chatKey(chat, "inbound") }
-func (s *Store) dueKey() string               { return s.cfg.Prefix + "{bursts}:due" }
+func (s *Store) burstKey(chat int64) string    { return s.chatKey(chat, "burst") }
+func (s *Store) answeredKey(chat int64) string { return s.chatKey(chat, "answered") }
+func (s *Store) inboundKey(chat int64) string  { return s.chatKey(chat, "inbound") }
+func (s *Store) dueKey() string                { return s.cfg.Prefix + "{bursts}:due" }
 
 // addBurstScript stores one message in the burst (idempotent by order: a
-// redelivered update does not add it twice) and stamps when it arrived.
+// redelivered update does not add it twice, nor again once it was
+// answered) and stamps when it arrived. It answers 0 for a message
+// answered already.
 //
-// KEYS: burst. ARGV: field, record, now ms, TTL ms.
+// KEYS: burst, answered. ARGV: field, record, now ms, TTL ms, order.
 var addBurstScript = redis.NewScript(`
+if redis.call("ZSCORE", KEYS[2], ARGV[5]) then return 0 end
 redis.call("HSET", KEYS[1], ARGV[1], ARGV[2], "t:" .. ARGV[1], ARGV[3], "last", ARGV[3])
 redis.call("PEXPIRE", KEYS[1], ARGV[4])
 return 1
 `)
 
 // AddToBurst stores msg in chat's open burst (opening one) and makes the
-// burst due quiet after now. Two round trips: the due-set first, so that a
-// process dying between them leaves at worst an entry with no burst
-// (removed when looked at), never a burst nobody looks at.
+// burst due quiet after now, in one round trip: a pipeline whose due-set
+// entry goes first, so that on one node a process dying between them
+// leaves at worst an entry with no burst (removed when looked at), never a
+// burst nobody looks at. On a Cluster the two go to their nodes side by
+// side; the caller acknowledges the update only once both succeeded, so a
+// burst stored without its entry is stored again, with it, by whichever
+// replica handles the update next.
 func (s *Store) AddToBurst(ctx context.Context, chat int64, msg BurstMessage, quiet time.Duration) error {
 	record, err := json.Marshal(burstRecord{BurstMessage: msg, ID: msg.Entry.ID, From: msg.Entry.From,
 		Text: msg.Entry.Text, Time: msg.Entry.Time.Unix(), Hidden: msg.Entry.Hidden})
@@ -128,11 +149,13 @@ func (s *Store) AddToBurst(ctx context.Context, chat int64, msg BurstMessage, qu
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	now := time.Now()
-	if err := s.client.ZAdd(ctx, s.dueKey(), redis.Z{Score: float64(now.Add(quiet).UnixMilli()), Member: chat}).Err(); err != nil {
-		return fmt.Errorf("make the burst of chat %d due: %w", chat, err)
-	}
 	field := "m:" + strconv.FormatInt(msg.Order, 10)
-	if err := addBurstScript.Run(ctx, s.client, []string{s.burstKey(chat)}, field, record, now.UnixMilli(), BurstTTL.Milliseconds()).Err(); err != nil {
+	err = pipelined(ctx, s.client, []*redis.Script{addBurstScript}, func(pipe redis.Pipeliner) {
+		pipe.ZAdd(ctx, s.dueKey(), redis.Z{Score: float64(now.Add(quiet).UnixMilli()), Member: chat})
+		addBurstScript.EvalSha(ctx, pipe, []string{s.burstKey(chat), s.answeredKey(chat)}, field, record,
+			now.UnixMilli(), BurstTTL.Milliseconds(), msg.Order)
+	})
+	if err != nil {
 		return fmt.Errorf("add message to the burst of chat %d: %w", chat, err)
 	}
 	return nil
@@ -141,8 +164,8 @@ func (s *Store) AddToBurst(ctx context.Context, chat int64, msg BurstMessage, qu
 // claimScript claims chat's burst when it is due: its newest message is
 // Quiet old, no update of the chat is still on its way from the intake,
 // and no live claim holds it. It answers {0} when there is no burst,
-// {1, next ms} when it is not due yet, {2, lease ms, fields...} when
-// claimed.
+// {1, next ms} when it is not due yet, {2, lease ms, claimed before (0/1),
+// first arrival ms, fields...} when claimed.
 //
 // KEYS: burst, inbound. ARGV: now ms, quiet ms, lease ms, stale ms, token, force.
 var claimScript = redis.NewScript(`
@@ -157,15 +180,23 @@ if ARGV[6] ~= "1" then
   if due > now then return {1, due} end
 end
 local until_ms = now + tonumber(ARGV[3])
+local again = 0
+if redis.call("HEXISTS", KEYS[1], "claim") == 1 then again = 1 end
 redis.call("HSET", KEYS[1], "claim", ARGV[5], "lease", until_ms)
-local out = {2, until_ms}
+local out = {2, until_ms, again, 0}
+local first = 0
 local fields = redis.call("HGETALL", KEYS[1])
 for i = 1, #fields, 2 do
-  if string.sub(fields[i], 1, 2) == "m:" then
+  local kind = string.sub(fields[i], 1, 2)
+  if kind == "m:" then
     out[#out + 1] = fields[i]
     out[#out + 1] = fields[i + 1]
+  elseif kind == "t:" then
+    local at = tonumber(fields[i + 1])
+    if first == 0 or at < first then first = at end
   end
 end
+out[4] = first
 return out
 `)
 
@@ -184,11 +215,28 @@ func (s *Store) ClaimBurst(ctx context.Context, chat int64, seen float64, claim 
 	if claim.Force {
 		force = "1"
 	}
-	reply, err := claimScript.Run(ctx, s.client, []string{s.burstKey(chat), s.inboundKey(chat)},
-		time.Now().UnixMilli(), claim.Quiet.Milliseconds(), claim.Lease.Milliseconds(), claim.Stale.Milliseconds(), claim.Token, force).Slice()
+	// One round trip when the burst is claimed (the usual case): the
+	// due-set entry is moved to the lease's end in the same pipeline, on
+	// the guess that the claim succeeds; a second call sets it right when
+	// it does not.
+	now := time.Now().UnixMilli()
+	leaseUntil := now + claim.Lease.Milliseconds()
+	var run *redis.Cmd
+	err := pipelined(ctx, s.client, []*redis.Script{claimScript}, func(pipe redis.Pipeliner) {
+		pipe.ZAdd(ctx, s.dueKey(), redis.Z{Score: float64(leaseUntil), Member: chat})
+		run = claimScript.EvalSha(ctx, pipe, []string{s.burstKey(chat), s.inboundKey(chat)},
+			now, claim.Quiet.Milliseconds(), claim.Lease.Milliseconds(), claim.Stale.Milliseconds(), claim.Token, force)
+	})
+	if err != nil {
+		// Whatever the guess did, look again soon.
+		s.due(ctx, chat, now+claim.Quiet.Milliseconds())
+		return Burst{}, false, fmt.Errorf("claim the burst of chat %d: %w", chat, err)
+	}
+	reply, err := run.Slice()
 	if err != nil {
 		return Burst{}, false, fmt.Errorf("claim the burst of chat %d: %w", chat, err)
 	}
+	seen = float64(leaseUntil)
 	status, _ := reply[0].(int64)
 	switch status {
 	case 0:
@@ -198,8 +246,13 @@ func (s *Store) ClaimBurst(ctx context.Context, chat int64, seen float64, claim 
 		return Burst{}, false, s.due(ctx, chat, next)
 	}
 	until, _ := reply[1].(int64)
-	burst := Burst{Chat: chat, Claim: claim.Token, LeaseUntil: time.UnixMilli(until)}
-	for i := 2; i+1 < len(reply); i += 2 {
+	again, _ := reply[2].(int64)
+	first, _ := reply[3].(int64)
+	burst := Burst{Chat: chat, Claim: claim.Token, LeaseUntil: time.UnixMilli(until), Redelivered: again == 1}
+	if first > 0 {
+		burst.FirstArrived = time.UnixMilli(first)
+	}
+	for i := 4; i+1 < len(reply); i += 2 {
 		msg, err := decodeBurstRecord(reply[i], reply[i+1])
 		if err != nil {
 			return Burst{}, false, fmt.Errorf("claim the burst of chat %d: %w", chat, err)
@@ -207,7 +260,7 @@ func (s *Store) ClaimBurst(ctx context.Context, chat int64, seen float64, claim 
 		burst.Messages = append(burst.Messages, msg)
 	}
 	slices.SortFunc(burst.Messages, func(a, b BurstMessage) int { return int(min(max(a.Order-b.Order, -1), 1)) })
-	return burst, true, s.due(ctx, chat, until)
+	return burst, true, nil
 }
 
 // decodeBurstRecord reads one m:<order> field of the burst hash.
@@ -269,17 +322,22 @@ func (s *Store) AbandonBurst(ctx context.Context, burst Burst) error {
 	return s.due(ctx, burst.Chat, time.Now().UnixMilli())
 }
 
-// closeScript ends a claim: the answered messages leave the burst; the
-// messages that came while it was being answered stay, as the next burst.
-// It answers -1 when the claim is not the caller's any more, else when the
-// rest is due (ms), 0 when nothing is left (the burst is deleted).
+// closeScript ends a claim: the answered messages leave the burst (and
+// are remembered as answered); the messages that came while it was being
+// answered stay, as the next burst. It answers -1 when the claim is not
+// the caller's any more, else when the rest is due (ms), 0 when nothing is
+// left (the burst is deleted).
 //
-// KEYS: burst. ARGV: token, quiet ms, fields...
+// KEYS: burst, answered. ARGV: token, quiet ms, kept, TTL ms, fields...
 var closeScript = redis.NewScript(`
 if redis.call("HGET", KEYS[1], "claim") ~= ARGV[1] then return -1 end
-for i = 3, #ARGV do
+for i = 5, #ARGV do
   redis.call("HDEL", KEYS[1], ARGV[i], "t:" .. ARGV[i])
+  local order = string.sub(ARGV[i], 3)
+  redis.call("ZADD", KEYS[2], order, order)
 end
+redis.call("ZREMRANGEBYRANK", KEYS[2], 0, -tonumber(ARGV[3]) - 1)
+redis.call("PEXPIRE", KEYS[2], ARGV[4])
 redis.call("HDEL", KEYS[1], "claim", "lease")
 local last = 0
 local left = 0
@@ -303,11 +361,11 @@ return last + tonumber(ARGV[2])
 func (s *Store) CloseBurst(ctx context.Context, burst Burst, quiet time.Duration) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	args := []any{burst.Claim, quiet.Milliseconds()}
+	args := []any{burst.Claim, quiet.Milliseconds(), AnsweredKept, BurstTTL.Milliseconds()}
 	for _, msg := range burst.Messages {
 		args = append(args, "m:"+strconv.FormatInt(msg.Order, 10))
 	}
-	next, err := closeScript.Run(ctx, s.client, []string{s.burstKey(burst.Chat)}, args...).Int64()
+	next, err := closeScript.Run(ctx, s.client, []string{s.burstKey(burst.Chat), s.answeredKey(burst.Chat)}, args...).Int64()
 	switch {
 	case err != nil:
 		return fmt.Errorf("close the burst of chat %d: %w", burst.Chat, err)

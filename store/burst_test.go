@@ -53,10 +53,19 @@ func TestBurstIsClaimedOnceInTelegramsOrder(t *testing.T) {
 			}
 			// Stored in order, once each, even when a message is appended
 			// twice (a replica that died after storing it).
+			if _, err := s.AppendClaimed(ctx, chat, burst.Messages[0].Entry, burst.Claim); err != nil {
+				t.Fatal(err)
+			}
+			var entries []Entry
 			for _, m := range append(burst.Messages, burst.Messages[0]) {
-				if _, err := s.AppendClaimed(ctx, chat, m.Entry, burst.Claim); err != nil {
-					t.Fatal(err)
-				}
+				entries = append(entries, m.Entry)
+			}
+			appended, seqs, err := s.AppendBurst(ctx, chat, entries, burst.Claim)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(seqs, []int64{1, 2, 3, 1}) || appended.Seq != 3 {
+				t.Errorf("whole-burst append: seqs %v, seq %d; want [1 2 3 1], 3", seqs, appended.Seq)
 			}
 			conv, _ := s.Load(ctx, chat)
 			if len(conv.Window) != 3 || conv.Window[0].ID != 10 || conv.Window[2].ID != 12 {
@@ -122,6 +131,12 @@ func leaseEndsAndIsTakenOver(t *testing.T, s *Store, chat int64, quiet time.Dura
 	second, ok, err := s.ClaimBurst(ctx, chat, 0, BurstClaim{Token: "second", Quiet: quiet, Lease: time.Minute, Stale: time.Minute})
 	if err != nil || !ok || len(second.Messages) != 1 {
 		t.Fatalf("an expired lease was not taken over: %v %v %+v", ok, err, second)
+	}
+	if first.Redelivered || !second.Redelivered {
+		t.Errorf("redelivered: first claim %v, takeover %v; want false, true", first.Redelivered, second.Redelivered)
+	}
+	if since := time.Since(second.FirstArrived); second.FirstArrived.IsZero() || since < 0 || since > time.Minute {
+		t.Errorf("first arrival %v, want the burst's message's", second.FirstArrived)
 	}
 	if _, err := s.AppendClaimed(ctx, chat, first.Messages[0].Entry, first.Claim); !errors.Is(err, ErrBurstLost) {
 		t.Errorf("the first claimer appended after losing its claim: %v", err)
@@ -257,5 +272,37 @@ func TestARenewedClaimIsNotTakenOver(t *testing.T) {
 	}
 	if _, ok, err := s.ClaimBurst(ctx, chat2, 0, other); err != nil || !ok {
 		t.Errorf("a burst given back was not claimable at once: %v %v", ok, err)
+	}
+}
+
+// TestAnAnsweredMessageDoesNotOpenABurstAgain: an update handled again
+// after its burst was answered (its acknowledgement was lost, or came
+// after another replica claimed it) does not open the burst again, while
+// a new message does.
+func TestAnAnsweredMessageDoesNotOpenABurstAgain(t *testing.T) {
+	s := openStore(t, Config{Addrs: []string{storetest.StartServer(t).Addr}})
+	ctx := context.Background()
+	const chat = 77
+	if err := s.AddToBurst(ctx, chat, burstMessage(5, "m"), 0); err != nil {
+		t.Fatal(err)
+	}
+	burst, ok, err := s.ClaimBurst(ctx, chat, 0, BurstClaim{Token: "t", Lease: time.Minute, Stale: time.Minute})
+	if err != nil || !ok {
+		t.Fatalf("claim: %v %v", ok, err)
+	}
+	if err := s.CloseBurst(ctx, burst, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddToBurst(ctx, chat, burstMessage(5, "m"), 0); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.BurstSize(ctx, chat); err != nil || n != 0 {
+		t.Errorf("the answered message opened a burst of %d again (%v), want none", n, err)
+	}
+	if err := s.AddToBurst(ctx, chat, burstMessage(6, "new"), 0); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.BurstSize(ctx, chat); err != nil || n != 1 {
+		t.Errorf("a new message: burst of %d (%v), want 1", n, err)
 	}
 }

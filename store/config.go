@@ -40,9 +40,6 @@ type Config struct {
 	TTL time.Duration
 	// Window is how many messages of a conversation are kept.
 	Window int
-	// DedupTTL is how long an update id is remembered: longer than Telegram
-	// retries a webhook or a restarted poller re-reads unconfirmed updates.
-	DedupTTL time.Duration
 	// CacheTTL is how long an LLM answer is reused.
 	CacheTTL time.Duration
 	// SettingsTTL is how long a chat's settings outlive its last message
@@ -65,7 +62,6 @@ func DefaultConfig() Config {
 		Prefix:       "sg:",
 		TTL:          72 * time.Hour,
 		Window:       50,
-		DedupTTL:     24 * time.Hour,
 		CacheTTL:     24 * time.Hour,
 		SettingsTTL:  180 * 24 * time.Hour,
 		DialTimeout:  time.Second,
@@ -83,7 +79,6 @@ func (cfg Config) withDefaults() Config {
 	}
 	cfg.TTL = positiveOr(cfg.TTL, def.TTL)
 	cfg.Window = positiveOr(cfg.Window, def.Window)
-	cfg.DedupTTL = positiveOr(cfg.DedupTTL, def.DedupTTL)
 	cfg.CacheTTL = positiveOr(cfg.CacheTTL, def.CacheTTL)
 	cfg.SettingsTTL = positiveOr(cfg.SettingsTTL, def.SettingsTTL)
 	cfg.DialTimeout = positiveOr(cfg.DialTimeout, def.DialTimeout)

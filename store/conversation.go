@@ -160,6 +160,98 @@ func (s *Store) AppendClaimed(ctx context.Context, chat int64, msg Entry, claim 
 	return conv, nil
 }
 
+// appendBurstScript is appendScript for a whole claimed burst: every
+// message not in the window already is appended, in the order given, and
+// the conversation is read back once. It answers what appendScript does,
+// with the seq of each message (appended now, or found) as a sixth part.
+//
+// KEYS: msgs, conv, settings, burst. ARGV: window, TTL ms, settings TTL
+// ms, claim token, entries JSON...
+var appendBurstScript = redis.NewScript(`
+if redis.call("HGET", KEYS[4], "claim") ~= ARGV[4] then
+  return redis.error_reply("NOCLAIM the burst is not claimed by this replica")
+end
+local seqs = {}
+local appended = false
+for a = 5, #ARGV do
+  local current = redis.call("LRANGE", KEYS[1], 0, -1)
+  local last = tonumber(redis.call("HGET", KEYS[2], "seq") or "0")
+  local existing = 0
+  for i = #current, 1, -1 do
+    if current[i] == ARGV[a] then existing = last - (#current - i) break end
+  end
+  if existing == 0 then
+    redis.call("RPUSH", KEYS[1], ARGV[a])
+    redis.call("LTRIM", KEYS[1], -tonumber(ARGV[1]), -1)
+    existing = redis.call("HINCRBY", KEYS[2], "seq", 1)
+    appended = true
+  end
+  seqs[#seqs + 1] = existing
+end
+if appended then
+  redis.call("PEXPIRE", KEYS[1], ARGV[2])
+  redis.call("PEXPIRE", KEYS[2], ARGV[2])
+  redis.call("PEXPIRE", KEYS[3], ARGV[3])
+end
+local seq = tonumber(redis.call("HGET", KEYS[2], "seq") or "0")
+local window = redis.call("LRANGE", KEYS[1], 0, -1)
+local conv = redis.call("HMGET", KEYS[2], "state", "state_seq", "verdict", "warned_at")
+for i = 1, 4 do
+  if not conv[i] then conv[i] = "" end
+end
+return {seq, window, conv, redis.call("HGETALL", KEYS[3]), 0, seqs}
+`)
+
+// BurstAppendLimit is how many messages one AppendBurst may take: at most
+// half the window, so that every message appended is still in the window
+// the caller classifies (with room for messages another writer left
+// unclassified).
+func (s *Store) BurstAppendLimit() int { return max(1, min(16, s.cfg.Window/2)) }
+
+// AppendBurst is AppendClaimed for several messages of one claimed burst
+// (at most BurstAppendLimit), in one round trip: each message not in the
+// window already is appended, in order; seqs holds each message's Seq
+// (appended now, or by a replica that died answering the burst). The
+// conversation is read back after the last one. ErrBurstLost, and nothing
+// appended, when the claim is no longer the caller's.
+func (s *Store) AppendBurst(ctx context.Context, chat int64, msgs []Entry, claim string) (conv Conversation, seqs []int64, err error) {
+	if len(msgs) == 0 || len(msgs) > s.BurstAppendLimit() {
+		return Conversation{}, nil, fmt.Errorf("append %d messages to chat %d: want 1 to %d", len(msgs), chat, s.BurstAppendLimit())
+	}
+	args := []any{s.cfg.Window, s.cfg.TTL.Milliseconds(), s.cfg.SettingsTTL.Milliseconds(), claim}
+	for _, msg := range msgs {
+		stored, err := encodeEntry(msg)
+		if err != nil {
+			return Conversation{}, nil, fmt.Errorf("append messages to chat %d: %w", chat, err)
+		}
+		args = append(args, string(stored))
+	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	reply, err := appendBurstScript.Run(ctx, s.client, append(s.chatKeys(chat), s.burstKey(chat)), args...).Slice()
+	if err != nil && strings.HasPrefix(err.Error(), "NOCLAIM") {
+		err = ErrBurstLost
+	}
+	if err != nil {
+		return Conversation{}, nil, fmt.Errorf("append %d messages to chat %d: %w", len(msgs), chat, err)
+	}
+	if len(reply) != 6 {
+		return Conversation{}, nil, fmt.Errorf("append messages to chat %d: script reply has %d parts, want 6", chat, len(reply))
+	}
+	if conv, err = parseConversation(reply[:5]); err != nil {
+		return Conversation{}, nil, fmt.Errorf("append messages to chat %d: %w", chat, err)
+	}
+	raw, _ := reply[5].([]any)
+	for _, v := range raw {
+		n, _ := v.(int64)
+		seqs = append(seqs, n)
+	}
+	if len(seqs) != len(msgs) {
+		return Conversation{}, nil, fmt.Errorf("append messages to chat %d: %d seqs for %d messages", chat, len(seqs), len(msgs))
+	}
+	return conv, seqs, nil
+}
+
 // encodeEntry is msg as the window list stores it: redacted, times in
 // unix seconds.
 func encodeEntry(msg Entry) ([]byte, error) {

@@ -16,6 +16,11 @@ import (
 // that scan everything stored.
 func Unpack(stored []byte) ([]byte, error) { return unpack(stored) }
 
+// Pack compresses a blob as the store does its own (deflate, when that
+// makes it smaller; Unpack reverses it), for a package that keeps large
+// JSON in keys of its own (review's case documents).
+func Pack(blob []byte) []byte { return pack(blob) }
+
 // StoredItem is one key the store holds about a person or a chat, as
 // /mydata shows it.
 type StoredItem struct {
@@ -80,6 +85,7 @@ func (s *Store) DataOf(ctx context.Context, chat, user int64) ([]StoredItem, err
 		{s.chatKey(chat, "shot-budget"), "screenshots read this hour (a count)"},
 		{s.burstKey(chat), "the messages you sent since the bot last answered, as sent (not redacted), until it answers them (1 hour at most)"},
 		{s.inboundKey(chat), "ids of your updates received and not yet read by the bot"},
+		{s.answeredKey(chat), "ids of your last messages the bot answered, so that none is answered twice (1 hour)"},
 	}
 	if records := s.attached(); records != nil {
 		theirs, err := records.ChatKeys(ctx, chat)

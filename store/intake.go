@@ -44,13 +44,23 @@ type Intake struct {
 	client    redis.UniversalClient
 	stream    string
 	seen      string
+	inbound   func(chat int64) string
 	opTimeout time.Duration
 }
 
 // Intake returns the store's intake.
 func (s *Store) Intake() *Intake {
 	return &Intake{client: s.client, stream: s.cfg.Prefix + "{intake}:stream",
-		seen: s.cfg.Prefix + "{intake}:seen", opTimeout: s.cfg.OpTimeout}
+		seen: s.cfg.Prefix + "{intake}:seen", inbound: s.inboundKey, opTimeout: s.cfg.OpTimeout}
+}
+
+// Handled is an intake entry its consumer is done with: acknowledged, and
+// for a private chat's update (Chat not 0) its inbound note cleared
+// (Store.NoteInbound), in one batch with others.
+type Handled struct {
+	EntryID  string
+	Chat     int64
+	UpdateID int64
 }
 
 // ConsumerName names this process in the consumer group: host and pid
@@ -95,6 +105,72 @@ func (in *Intake) Add(ctx context.Context, updateID int64, update []byte) (store
 	return n == 1, nil
 }
 
+// AddNoted is Add for an update of private chat (0: none) that first
+// notes the update as inbound in the chat (Store.NoteInbound), in the same
+// round trip: a pipeline whose note is written before the update, so no
+// consumer can handle the update before its note exists (on one node;
+// on a Cluster the two go to their nodes side by side, and a note that
+// lands after its update was handled holds the chat's burst back until
+// it goes stale, never loses it). A repeat of an update handled already
+// removes the note again (a second round trip, for repeats only).
+func (in *Intake) AddNoted(ctx context.Context, chat, updateID int64, update []byte) (stored bool, err error) {
+	if chat == 0 {
+		return in.Add(ctx, updateID, update)
+	}
+	ctx, cancel := context.WithTimeout(ctx, in.opTimeout)
+	defer cancel()
+	key := in.inbound(chat)
+	var noted *redis.IntCmd
+	var added *redis.Cmd
+	err = pipelined(ctx, in.client, []*redis.Script{addScript}, func(pipe redis.Pipeliner) {
+		noted = pipe.ZAddNX(ctx, key, redis.Z{Score: float64(time.Now().UnixMilli()), Member: updateID})
+		pipe.PExpire(ctx, key, BurstTTL)
+		added = addScript.EvalSha(ctx, pipe, []string{in.stream, in.seen}, updateID, update, IntakeSeen)
+	})
+	if err != nil {
+		return false, fmt.Errorf("store update %d of chat %d in the intake: %w", updateID, chat, err)
+	}
+	n, _ := added.Int()
+	if n == 0 && noted.Val() == 1 {
+		// A repeat of an update handled already: nothing is on its way.
+		if err := in.client.ZRem(ctx, key, updateID).Err(); err != nil {
+			return false, fmt.Errorf("clear the inbound note of repeated update %d: %w", updateID, err)
+		}
+	}
+	return n == 1, nil
+}
+
+// pipelined sends fill's commands as one pipeline (one round trip on one
+// node). A script in it that its node does not have yet (NOSCRIPT: a new
+// or restarted Redis; EVALSHA in a pipeline cannot fall back to EVAL by
+// itself) is loaded and the pipeline sent once more: its other commands
+// must be safe to repeat.
+func pipelined(ctx context.Context, client redis.UniversalClient, scripts []*redis.Script, fill func(pipe redis.Pipeliner)) error {
+	for attempt := 0; ; attempt++ {
+		pipe := client.Pipeline()
+		fill(pipe)
+		cmds, err := pipe.Exec(ctx)
+		if err == nil || attempt > 0 || !anyNoScript(cmds) {
+			return err
+		}
+		for _, script := range scripts {
+			if err := script.Load(ctx, client).Err(); err != nil {
+				return fmt.Errorf("load a script: %w", err)
+			}
+		}
+	}
+}
+
+// anyNoScript reports whether a command failed for want of its script.
+func anyNoScript(cmds []redis.Cmder) bool {
+	for _, cmd := range cmds {
+		if err := cmd.Err(); err != nil && strings.HasPrefix(err.Error(), "NOSCRIPT") {
+			return true
+		}
+	}
+	return false
+}
+
 // Prepare creates the consumer group (and the stream) unless it exists.
 func (in *Intake) Prepare(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, in.opTimeout)
@@ -126,6 +202,71 @@ func (in *Intake) Read(ctx context.Context, consumer string, block time.Duration
 		entries = append(entries, intakeEntries(stream.Messages)...)
 	}
 	return entries, nil
+}
+
+// ReadAfter is Read without waiting, after acknowledging handled, all in
+// one round trip: under load a consumer's acknowledgements ride on its
+// next read.
+func (in *Intake) ReadAfter(ctx context.Context, consumer string, handled []Handled, count int) ([]IntakeEntry, error) {
+	ctx, cancel := context.WithTimeout(ctx, in.opTimeout)
+	defer cancel()
+	pipe := in.client.Pipeline()
+	in.queueAcks(ctx, pipe, handled)
+	read := pipe.XReadGroup(ctx, &redis.XReadGroupArgs{
+		Group: IntakeGroup, Consumer: consumer, Streams: []string{in.stream, ">"},
+		Count: int64(count), Block: -1,
+	})
+	_, err := pipe.Exec(ctx)
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return nil, fmt.Errorf("acknowledge %d intake entries and read on: %w", len(handled), err)
+	}
+	streams, err := read.Result()
+	switch {
+	case errors.Is(err, redis.Nil):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("read the intake: %w", err)
+	}
+	var entries []IntakeEntry
+	for _, stream := range streams {
+		entries = append(entries, intakeEntries(stream.Messages)...)
+	}
+	return entries, nil
+}
+
+// AckAll acknowledges handled in one round trip (see Handled).
+func (in *Intake) AckAll(ctx context.Context, handled []Handled) error {
+	if len(handled) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, in.opTimeout)
+	defer cancel()
+	pipe := in.client.Pipeline()
+	in.queueAcks(ctx, pipe, handled)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("acknowledge %d intake entries: %w", len(handled), err)
+	}
+	return nil
+}
+
+// queueAcks adds handled's acknowledgements and inbound notes to pipe.
+// XACK and XDEL of one batch go to the intake's slot; each note to its
+// chat's.
+func (in *Intake) queueAcks(ctx context.Context, pipe redis.Pipeliner, handled []Handled) {
+	if len(handled) == 0 {
+		return
+	}
+	ids := make([]string, len(handled))
+	for i, h := range handled {
+		ids[i] = h.EntryID
+	}
+	pipe.XAck(ctx, in.stream, IntakeGroup, ids...)
+	pipe.XDel(ctx, in.stream, ids...)
+	for _, h := range handled {
+		if h.Chat != 0 {
+			pipe.ZRem(ctx, in.inbound(h.Chat), h.UpdateID)
+		}
+	}
 }
 
 // Claim gives consumer at most count entries that another consumer (or

@@ -7,29 +7,55 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/scamguard/scamguard/redact"
 )
 
-// FirstDelivery reports whether updateID is seen for the first time, and
-// remembers it for DedupTTL (SET NX EX), so that an update Telegram
-// delivers twice, or that two replicas receive, is handled once. The key
-// holds no chat data, so it lies outside the chat's keys.
+// FirstDelivery reports whether updateID is seen for the first time
+// (long polling; the webhook's intake de-duplicates on its own), so that
+// an update a restarted poller reads again is handled once. It remembers
+// the last IntakeSeen update ids in one sorted set (`{intake}:polled`),
+// the intake's rule: a bounded cost for the whole bot, not a key per
+// update; an id below the lowest remembered one, once the set is full, is
+// an old repeat (Telegram numbers updates in increasing order).
 func (s *Store) FirstDelivery(ctx context.Context, updateID int64) (bool, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	key := s.cfg.Prefix + "update:" + strconv.FormatInt(updateID, 10)
-	err := s.client.SetArgs(ctx, key, "1", redis.SetArgs{Mode: "NX", TTL: s.cfg.DedupTTL}).Err()
-	switch {
-	case errors.Is(err, redis.Nil):
-		return false, nil
-	case err != nil:
+	n, err := seenScript.Run(ctx, s.client, []string{s.polledKey()}, updateID, IntakeSeen, polledTTL.Milliseconds()).Int()
+	if err != nil {
 		return false, fmt.Errorf("de-duplicate update %d: %w", updateID, err)
 	}
-	return true, nil
+	return n == 1, nil
 }
+
+// polledTTL is how long the long-polling de-duplication set outlives the
+// last update: longer than Telegram keeps an unconfirmed update.
+const polledTTL = 24 * time.Hour
+
+func (s *Store) polledKey() string { return s.cfg.Prefix + "{intake}:polled" }
+
+// seenScript is the intake's de-duplication alone: 1 and remembered when
+// ARGV[1] is new, 0 for a repeat. KEYS: the set. ARGV: id, how many to
+// keep, TTL ms.
+var seenScript = redis.NewScript(`
+local id = tonumber(ARGV[1])
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
+local remembered = redis.call('ZCARD', KEYS[1])
+local cap = tonumber(ARGV[2])
+if remembered >= cap then
+  local lowest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  if id < tonumber(lowest[2]) then return 0 end
+end
+redis.call('ZADD', KEYS[1], id, ARGV[1])
+if remembered + 1 > cap then
+  redis.call('ZREMRANGEBYRANK', KEYS[1], 0, remembered - cap)
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1
+`)
 
 // cacheKey hashes the LLM's input (prompt version and normalised window):
 // the key stays short whatever the conversation, and holds no text.
@@ -91,4 +117,45 @@ func (s *Store) Counters(ctx context.Context) (map[string]int64, error) {
 		counters[name] = n
 	}
 	return counters, nil
+}
+
+// llmCallKey marks conversation's LLM call, under the chat's hash tag
+// (conversation is the chat id): "in-flight" while one replica calls the
+// model, then "done" for the debounce interval.
+func (s *Store) llmCallKey(conversation string) string {
+	return s.cfg.Prefix + "{c:" + conversation + "}:llm"
+}
+
+// ClaimLLMCall marks conversation's LLM call in flight for at most hold
+// (SET NX PX) and reports whether this caller got it: false while another
+// replica's call is in flight or one ended less than the debounce interval
+// ago (EndLLMCall). The mark holds no text.
+func (s *Store) ClaimLLMCall(ctx context.Context, conversation string, hold time.Duration) (bool, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	err := s.client.SetArgs(ctx, s.llmCallKey(conversation), "in-flight", redis.SetArgs{Mode: "NX", TTL: hold}).Err()
+	switch {
+	case errors.Is(err, redis.Nil):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("claim the LLM call of conversation %s: %w", conversation, err)
+	}
+	return true, nil
+}
+
+// EndLLMCall ends conversation's claimed LLM call: no replica calls the
+// model for it again within interval (0: at once).
+func (s *Store) EndLLMCall(ctx context.Context, conversation string, interval time.Duration) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	var err error
+	if interval <= 0 {
+		err = s.client.Del(ctx, s.llmCallKey(conversation)).Err()
+	} else {
+		err = s.client.Set(ctx, s.llmCallKey(conversation), "done", interval).Err()
+	}
+	if err != nil {
+		return fmt.Errorf("end the LLM call of conversation %s: %w", conversation, err)
+	}
+	return nil
 }

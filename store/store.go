@@ -15,9 +15,9 @@
 //	<prefix>{c:<chat>}:conv      hash   seq, state, state_seq, verdict, warned_at   TTL
 //	<prefix>{c:<chat>}:settings  hash   language, region, sensitivity, …   SettingsTTL
 //	<prefix>{c:<chat>}:burst|inbound, {bursts}:due   the open burst, raw until answered (burst.go)
-//	<prefix>update:<update id>   string update de-duplication   DedupTTL
 //	<prefix>llm:<sha256>         string LLM answer cache   CacheTTL
 //	<prefix>{intake}:stream|seen  stream, zset  updates stored before they are acknowledged (intake.go)
+//	<prefix>{intake}:polled      zset   the last IntakeSeen update ids read by long polling (FirstDelivery)
 //	<prefix>{review}:…, {fp}:…    package review's (cases, stream, console, fingerprints)
 //	<prefix>counters             hash   named counters   capped by the set of names
 package store
@@ -91,9 +91,21 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	// The scripts sent inside pipelines are loaded up front: EVALSHA in a
+	// pipeline cannot fall back to EVAL, and a first pipeline that finds
+	// its script missing costs a second round trip (pipelined).
+	for _, script := range pipelinedScripts {
+		if err := script.Load(ctx, s.client).Err(); err != nil {
+			log.Warn("loading a Redis script failed; it is loaded when first used", "err", err)
+			break
+		}
+	}
 	s.watchFailures()
 	return s, nil
 }
+
+// pipelinedScripts are the scripts sent as EVALSHA inside pipelines.
+var pipelinedScripts = []*redis.Script{addScript, addBurstScript, claimScript}
 
 // clientFromURL picks single node, Cluster or Sentinel from the URL's
 // parameters (addr= lists more Cluster nodes, master_name= a Sentinel master).
@@ -101,17 +113,17 @@ func clientFromURL(cfg Config) (redis.UniversalClient, error) {
 	opts, err := redis.ParseURL(cfg.URL)
 	if err == nil {
 		bound(cfg, &opts.DialTimeout, &opts.ReadTimeout, &opts.WriteTimeout, &opts.PoolTimeout,
-			&opts.ContextTimeoutEnabled, &opts.MaxRetries, &opts.DialerRetries)
+			&opts.ContextTimeoutEnabled, &opts.MaxRetries, &opts.DialerRetries, &opts.DisableIdentity)
 		return redis.NewClient(opts), nil
 	}
 	if cluster, clusterErr := redis.ParseClusterURL(cfg.URL); clusterErr == nil && len(cluster.Addrs) > 1 {
 		bound(cfg, &cluster.DialTimeout, &cluster.ReadTimeout, &cluster.WriteTimeout, &cluster.PoolTimeout,
-			&cluster.ContextTimeoutEnabled, &cluster.MaxRetries, &cluster.DialerRetries)
+			&cluster.ContextTimeoutEnabled, &cluster.MaxRetries, &cluster.DialerRetries, &cluster.DisableIdentity)
 		return redis.NewClusterClient(cluster), nil
 	}
 	if failover, failoverErr := redis.ParseFailoverURL(cfg.URL); failoverErr == nil && failover.MasterName != "" {
 		bound(cfg, &failover.DialTimeout, &failover.ReadTimeout, &failover.WriteTimeout, &failover.PoolTimeout,
-			&failover.ContextTimeoutEnabled, &failover.MaxRetries, &failover.DialerRetries)
+			&failover.ContextTimeoutEnabled, &failover.MaxRetries, &failover.DialerRetries, &failover.DisableIdentity)
 		return redis.NewFailoverClient(failover), nil
 	}
 	return nil, err
@@ -124,15 +136,18 @@ func clientFromURL(cfg Config) (redis.UniversalClient, error) {
 // refused connection is an answer.
 func tuned(opts *redis.UniversalOptions, cfg Config) *redis.UniversalOptions {
 	bound(cfg, &opts.DialTimeout, &opts.ReadTimeout, &opts.WriteTimeout, &opts.PoolTimeout,
-		&opts.ContextTimeoutEnabled, &opts.MaxRetries, &opts.DialerRetries)
+		&opts.ContextTimeoutEnabled, &opts.MaxRetries, &opts.DialerRetries, &opts.DisableIdentity)
 	return opts
 }
 
 // bound writes the bounds into the fields of any of go-redis's option
 // types (they share the fields, not a type).
-func bound(cfg Config, dial, read, write, pool *time.Duration, contextTimeout *bool, retries, dialerRetries *int) {
+//
+// CLIENT SETINFO is not sent on connect: it names the library to the
+// server, and costs a round trip on every new connection.
+func bound(cfg Config, dial, read, write, pool *time.Duration, contextTimeout *bool, retries, dialerRetries *int, noIdentity *bool) {
 	*dial, *read, *write, *pool = cfg.DialTimeout, cfg.ReadTimeout, cfg.WriteTimeout, cfg.OpTimeout
-	*contextTimeout, *retries, *dialerRetries = true, -1, 1
+	*contextTimeout, *retries, *dialerRetries, *noIdentity = true, -1, 1, true
 }
 
 // redactURL drops the password from a URL before it goes into an error.
@@ -208,7 +223,7 @@ func (s *Store) chatKeys(chat int64) []string {
 
 // ownedKeys are chatKeys and the keys no script takes: what Forget deletes.
 func (s *Store) ownedKeys(chat int64) []string {
-	return append(s.chatKeys(chat), s.answersKey(chat), s.burstKey(chat), s.inboundKey(chat))
+	return append(s.chatKeys(chat), s.answersKey(chat), s.burstKey(chat), s.inboundKey(chat), s.answeredKey(chat))
 }
 
 // ChatKeyPattern is the SCAN pattern that matches every key of chat, for

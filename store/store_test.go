@@ -311,6 +311,10 @@ func TestBehaviour(t *testing.T) {
 			if first, err := s.FirstDelivery(ctx, 424243); err != nil || !first {
 				t.Errorf("another update: first=%v err=%v", first, err)
 			}
+			// One bounded set for the bot, not a key per update.
+			if n, err := s.Client().ZCard(ctx, s.polledKey()).Result(); err != nil || n != 2 {
+				t.Errorf("de-duplication set holds %d ids (err %v), want 2", n, err)
+			}
 		}},
 		{"LLM answers are cached", func(t *testing.T, open func(*testing.T, Config) *Store) {
 			s := open(t, Config{})

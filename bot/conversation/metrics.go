@@ -23,6 +23,13 @@ type Metrics struct {
 	Fingerprints *prometheus.CounterVec
 	Refused      *prometheus.CounterVec // buttons pressed by someone they are not for, by button
 	Poison       *prometheus.CounterVec // updates skipped because they could not be decoded or handled, by stage
+
+	// Replicas: bursts claimed (one per answer), of them claimed again
+	// after a lease ended or a claim was given back, and the lag from a
+	// burst's first message stored to its answer stored in the send queue.
+	BurstClaims       prometheus.Counter
+	BurstRedeliveries prometheus.Counter
+	BurstLag          prometheus.Histogram
 }
 
 // NewMetrics registers the series on a new registry.
@@ -43,9 +50,16 @@ func NewMetrics() *Metrics {
 		Fingerprints: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "scamguard_fingerprint_matches_total", Help: "Conversations matched against moderators' fingerprints, by set."}, []string{"set"}),
 		Refused:      prometheus.NewCounterVec(prometheus.CounterOpts{Name: "scamguard_buttons_refused_total", Help: "Buttons pressed by someone they are not for (another chat's case, a non-moderator), by button."}, []string{"button"}),
 		Poison:       prometheus.NewCounterVec(prometheus.CounterOpts{Name: "scamguard_updates_skipped_total", Help: "Updates skipped after they could not be decoded or handled, by stage (decode, handle)."}, []string{"stage"}),
+		BurstClaims:  prometheus.NewCounter(prometheus.CounterOpts{Name: "scamguard_burst_claims_total", Help: "Private bursts claimed by this replica to be answered."}),
+		BurstRedeliveries: prometheus.NewCounter(prometheus.CounterOpts{Name: "scamguard_burst_redeliveries_total",
+			Help: "Bursts claimed again after another claim's lease ended (its replica died or lost Redis) or was given back."}),
+		BurstLag: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "scamguard_burst_lag_seconds",
+			Help:    "Time from a burst's first message stored (update accepted) to its answer stored in the send queue; the burst window included.",
+			Buckets: prometheus.ExponentialBuckets(0.05, 2, 12)}),
 	}
 	r.MustRegister(m.Updates, m.Duplicates, m.Verdicts, m.Degraded, m.Panics, m.HandleTime,
 		m.Feedback, m.WebhookAuth, m.LLM, m.Fingerprints, m.Refused, m.Poison,
+		m.BurstClaims, m.BurstRedeliveries, m.BurstLag,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/go-telegram/bot/models"
@@ -48,13 +49,39 @@ func (b *Room) RecordClaimed(ctx context.Context, chat int64, entry store.Entry,
 	return b.classify(ctx, chat, entry, conv)
 }
 
+// RecordBurst is RecordClaimed for several messages of one claimed burst
+// (at most store.BurstAppendLimit), oldest first: one round trip appends
+// them all and one saves the state that folded them. seqs holds each
+// message's Seq in the conversation.
+func (b *Room) RecordBurst(ctx context.Context, chat int64, entries []store.Entry, claim string) (classifier.Verdict, store.Conversation, []int64, error) {
+	conv, seqs, err := b.Store.AppendBurst(ctx, chat, entries, claim)
+	if err != nil {
+		return classifier.Verdict{}, conv, nil, err
+	}
+	raw := make(map[int64]string, len(entries))
+	for i, e := range entries {
+		raw[seqs[i]] = e.Text
+	}
+	verdict, conv, err := b.classifyUpTo(ctx, chat, slices.Max(seqs), raw, conv)
+	return verdict, conv, seqs, err
+}
+
 // classify folds the messages of conv that its saved state has not seen,
 // up to entry's (just appended), and saves state and verdict.
 func (b *Room) classify(ctx context.Context, chat int64, entry store.Entry, conv store.Conversation) (classifier.Verdict, store.Conversation, error) {
-	mine, current := conv.Seq, conv
+	mine := conv.Seq
 	if conv.Existing > 0 {
 		mine = conv.Existing
 	}
+	return b.classifyUpTo(ctx, chat, mine, map[int64]string{mine: entry.Text}, conv)
+}
+
+// classifyUpTo folds the messages of conv that its saved state has not
+// seen, up to message mine, and saves state and verdict; raw holds the
+// caller's own messages as received by seq (the stored copies are
+// redacted, and numbers matter to the classifier).
+func (b *Room) classifyUpTo(ctx context.Context, chat int64, mine int64, raw map[int64]string, conv store.Conversation) (classifier.Verdict, store.Conversation, error) {
+	current := conv
 	for range maxClassifyAttempts {
 		if current.StateSeq >= mine {
 			// Another writer classified this message already.
@@ -65,9 +92,10 @@ func (b *Room) classify(ctx context.Context, chat int64, entry store.Entry, conv
 			return verdict, conv, nil
 		}
 		pending := current.Pending(mine)
-		if n := len(pending); n > 0 && pending[n-1].Seq == mine {
-			// The stored copy is redacted; numbers matter to the classifier.
-			pending[n-1].Text = entry.Text
+		for i := range pending {
+			if text, ok := raw[pending[i].Seq]; ok {
+				pending[i].Text = text
+			}
 		}
 		verdict, err := b.classifyAndSave(ctx, chat, current, pending, mine)
 		if !errors.Is(err, store.ErrConflict) {

@@ -3,6 +3,7 @@ package private
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -88,6 +89,10 @@ func (b *Chats) answerBurst(chat int64, seen float64, force bool) {
 	if !ok {
 		return
 	}
+	b.Metrics.BurstClaims.Inc()
+	if claimed.Redelivered {
+		b.Metrics.BurstRedeliveries.Inc()
+	}
 	release := b.keepClaim(claimed)
 	br, err := b.fold(ctx, claimed)
 	if err != nil {
@@ -113,21 +118,25 @@ func (b *Chats) answerBurst(chat int64, seen float64, force bool) {
 // Telegram's order, and returns what the answer needs.
 func (b *Chats) fold(ctx context.Context, claimed store.Burst) (*burst, error) {
 	br := &burst{live: map[int]string{}, claimed: &claimed, received: time.Now()}
-	for _, m := range claimed.Messages {
-		verdict, conv, err := b.RecordClaimed(ctx, claimed.Chat, m.Entry, claimed.Claim)
+	// One append and one save per chunk (the whole burst, unless it is
+	// longer than half the window).
+	for chunk := range slices.Chunk(claimed.Messages, b.Store.BurstAppendLimit()) {
+		entries := make([]store.Entry, len(chunk))
+		for i, m := range chunk {
+			entries[i] = m.Entry
+		}
+		verdict, conv, seqs, err := b.RecordBurst(ctx, claimed.Chat, entries, claimed.Claim)
 		if err != nil {
 			return nil, err
 		}
-		seq := conv.Seq
-		if conv.Existing > 0 {
-			seq = conv.Existing
-		}
 		br.verdict, br.settings, br.window = verdict, conv.Settings, conv.Window
-		// Quotes come from the words as received, never from storage
-		// (which keeps them redacted).
-		br.live[int(seq-1)] = m.Entry.Text
-		br.replyTo, br.user, br.userLang = m.ReplyTo, m.User, m.UserLang
-		br.screenshots = br.screenshots || m.Screenshot
+		for i, m := range chunk {
+			// Quotes come from the words as received, never from storage
+			// (which keeps them redacted).
+			br.live[int(seqs[i]-1)] = m.Entry.Text
+			br.replyTo, br.user, br.userLang = m.ReplyTo, m.User, m.UserLang
+			br.screenshots = br.screenshots || m.Screenshot
+		}
 	}
 	return br, nil
 }
@@ -180,6 +189,9 @@ func (b *Chats) closer(br *burst) func() {
 	return func() {
 		once.Do(func() {
 			br.release()
+			if !br.claimed.FirstArrived.IsZero() {
+				b.Metrics.BurstLag.Observe(time.Since(br.claimed.FirstArrived).Seconds())
+			}
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			if err := b.Store.CloseBurst(ctx, *br.claimed, b.burstWindow); err != nil {

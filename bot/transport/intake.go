@@ -17,6 +17,17 @@ import (
 // dead replica's updates are answered, not a bound on handling.
 const DefaultClaimAfter = time.Minute
 
+// readLinger is how long the consumer waits after a read that brought
+// updates before it reads again, so that under load one round trip
+// acknowledges what was handled meanwhile and reads what came: a few
+// milliseconds on an update's way, against one round trip per update.
+const readLinger = 10 * time.Millisecond
+
+// ackLinger bounds how long a handled update waits for its
+// acknowledgement when no read comes to carry it (the consumer waits on
+// an idle intake, or has stopped).
+const ackLinger = 20 * time.Millisecond
+
 // maxInFlight bounds the updates one replica has read and not yet handled:
 // past it, it stops reading and the rest wait in Redis for any replica.
 const maxInFlight = 1024
@@ -44,6 +55,10 @@ type Consumer struct {
 	mu       sync.Mutex
 	inFlight map[string]bool
 	slots    chan struct{}
+	// handled waits to be acknowledged: by the next read, or by flush
+	// ackLinger after the first of them (flushing).
+	handled  []store.Handled
+	flushing bool
 }
 
 // Run reads the intake until ctx ends. Updates already handed on still
@@ -78,12 +93,23 @@ func (c *Consumer) Run(ctx context.Context) {
 					c.deliver(ctx, entry, true)
 				}
 			}
-			fresh, err := c.Intake.Read(ctx, c.Name, block, 64)
+			fresh, err := c.readAfterHandled(ctx)
 			if err != nil {
 				return err
 			}
+			if len(fresh) == 0 {
+				if fresh, err = c.Intake.Read(ctx, c.Name, block, 64); err != nil {
+					return err
+				}
+			}
 			for _, entry := range fresh {
 				c.deliver(ctx, entry, false)
+			}
+			if len(fresh) > 0 {
+				select {
+				case <-ctx.Done():
+				case <-time.After(readLinger):
+				}
 			}
 			return nil
 		}()
@@ -125,24 +151,84 @@ func (c *Consumer) deliver(ctx context.Context, entry store.IntakeEntry, claimed
 	upd, id, err := Decode(entry.Update)
 	if err != nil {
 		c.Skip(id, err)
-		c.ack(entry.ID)
+		c.ack(store.Handled{EntryID: entry.ID})
 		return
 	}
 	if claimed {
 		c.Log.Info("update taken over from a replica that did not finish it", "update", id)
 	}
-	if !c.Handle(upd, func() { c.ack(entry.ID) }) {
+	done := store.Handled{EntryID: entry.ID, UpdateID: upd.ID}
+	if chat, private := PrivateChat(upd); private {
+		done.Chat = chat
+	}
+	if !c.Handle(upd, func() { c.ack(done) }) {
 		c.release(entry.ID)
 	}
 }
 
-// ack acknowledges a handled entry. If that fails the entry is claimed
-// again after ClaimAfter and handled twice: better than never.
-func (c *Consumer) ack(entryID string) {
-	if err := c.Intake.Ack(context.Background(), entryID); err != nil {
-		c.Log.Warn("acknowledging a handled update failed; it may be handled again", "err", err)
+// ack queues a handled entry's acknowledgement (and the clearing of its
+// inbound note): the next read carries it, or a flush ackLinger later.
+// If it fails the entry is claimed again after ClaimAfter and handled
+// twice: better than never.
+func (c *Consumer) ack(done store.Handled) {
+	c.mu.Lock()
+	c.handled = append(c.handled, done)
+	start := !c.flushing
+	c.flushing = true
+	c.mu.Unlock()
+	if start {
+		time.AfterFunc(ackLinger, c.flush)
 	}
-	c.release(entryID)
+}
+
+// takeHandled takes the entries waiting to be acknowledged.
+func (c *Consumer) takeHandled() []store.Handled {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	batch := c.handled
+	c.handled = nil
+	return batch
+}
+
+// flush acknowledges what waits, when no read came to carry it.
+func (c *Consumer) flush() {
+	c.mu.Lock()
+	batch := c.handled
+	c.handled, c.flushing = nil, false
+	c.mu.Unlock()
+	if len(batch) == 0 {
+		return
+	}
+	if err := c.Intake.AckAll(context.Background(), batch); err != nil {
+		c.Log.Warn("acknowledging handled updates failed; they may be handled again", "err", err, "updates", len(batch))
+	}
+	c.released(batch)
+}
+
+// readAfterHandled acknowledges what waits and reads what came, without
+// waiting, in one round trip.
+func (c *Consumer) readAfterHandled(ctx context.Context) ([]store.IntakeEntry, error) {
+	batch := c.takeHandled()
+	if len(batch) == 0 {
+		return nil, nil
+	}
+	fresh, err := c.Intake.ReadAfter(ctx, c.Name, batch, 64)
+	if err != nil {
+		// Acknowledged or not, they are tried again (XACK is idempotent).
+		c.mu.Lock()
+		c.handled = append(c.handled, batch...)
+		c.mu.Unlock()
+		return nil, err
+	}
+	c.released(batch)
+	return fresh, nil
+}
+
+// released forgets a batch of acknowledged entries.
+func (c *Consumer) released(batch []store.Handled) {
+	for _, done := range batch {
+		c.release(done.EntryID)
+	}
 }
 
 // release forgets an entry this process no longer holds.
@@ -162,4 +248,17 @@ func (c *Consumer) held() []string {
 		ids = append(ids, id)
 	}
 	return ids
+}
+
+// PrivateChat is the chat of a private message or its edit: the updates
+// the webhook notes as inbound in their chat (store.Intake.AddNoted) until
+// they are handled.
+func PrivateChat(upd *models.Update) (int64, bool) {
+	switch {
+	case upd.Message != nil && upd.Message.Chat.Type == models.ChatTypePrivate:
+		return upd.Message.Chat.ID, true
+	case upd.EditedMessage != nil && upd.EditedMessage.Chat.Type == models.ChatTypePrivate:
+		return upd.EditedMessage.Chat.ID, true
+	}
+	return 0, false
 }

@@ -65,6 +65,7 @@ func runBot(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "scamguard bot: %v\n", err)
 		return 1
 	}
+	judge.ShareDebounce(st)
 	if !judge.Enabled() {
 		log.Info(heuristicsOnly)
 	}

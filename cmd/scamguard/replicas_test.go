@@ -333,16 +333,31 @@ func TestABurstSplitAcrossReplicasGetsOneAnswer(t *testing.T) {
 // each posted to a random replica, the chats side by side: one answer per
 // burst, none lost, each over its whole burst in order.
 func TestManyChatsAtRandomReplicasNoneLostNoneTwice(t *testing.T) {
+	manyChatsAtRandomReplicas(t, 30, 89000)
+}
+
+// TestTwoHundredChatsAtRandomReplicas is the proof at its size:
+// 200 chats × 5 forwards at random replicas (skipped with -short).
+func TestTwoHundredChatsAtRandomReplicas(t *testing.T) {
+	if testing.Short() {
+		t.Skip("200 chats: skipped with -short")
+	}
+	manyChatsAtRandomReplicas(t, 200, 89100)
+}
+
+// manyChatsAtRandomReplicas posts chats bursts of 5 forwards (chat ids from
+// first), each update to a random one of two replicas, the chats side by
+// side, and checks one answer per burst, over its whole burst in order.
+func manyChatsAtRandomReplicas(t *testing.T, chats int, first int64) {
 	c := newCluster(t)
 	replicas := []*replica{c.start("a"), c.start("b")}
-	const chats = 30
 	before := c.commandStats()
 	started := time.Now()
 	bursts := map[int64][]models.Update{}
 	var ids []int64
 	var wg sync.WaitGroup
 	for i := range chats {
-		chat := int64(89000 + i)
+		chat := first + int64(i)
 		ids = append(ids, chat)
 		burst := forwards(chat, scamScript)
 		bursts[chat] = burst
