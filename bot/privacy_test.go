@@ -194,6 +194,10 @@ func scanStore(t *testing.T, st *store.Store) map[string]string {
 		}
 		var parts []string
 		switch kind {
+		case "none":
+			// Gone between SCAN and TYPE: a send queue's pace key lives
+			// one interval after its chat's queue empties.
+			continue
 		case "string":
 			v, _ := client.Get(ctx, key).Result()
 			parts = append(parts, unpack(v))

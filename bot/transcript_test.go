@@ -301,10 +301,10 @@ func (j *journey) transcript() string {
 	})
 }
 
-// caseIDs are review's case ids (12 hex digits) when a moderators' queue
+// caseIDs are review's case ids (12 hex digits, and "_<chat>" for a draft) when a moderators' queue
 // runs; decidedAt the time a moderator's card says they decided.
 var (
-	caseIDs   = regexp.MustCompile(`\b[0-9a-f]{12}\b`)
+	caseIDs   = regexp.MustCompile(`\b[0-9a-f]{12}(?:_-?[0-9]+)?\b`) // a draft's id carries its chat
 	decidedAt = regexp.MustCompile(`\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC`)
 )
 

@@ -33,6 +33,10 @@ type frameCues struct {
 	// their own situation ("I need to top up $2,000 to unlock my
 	// commission. Should I borrow it?") with no one's words relayed.
 	asker bool
+	// story: the turn names a story, a lure, an identity, a turn or
+	// pressure (not only a payment word): someone describing what is
+	// being done to them, not asking in general.
+	story bool
 	// warnings counts the stretches holding a warning phrase: two of them
 	// ("that's a scam… stay away") make a turn advice.
 	// news counts distinct cues of a report about scams: the scammer as a
@@ -63,7 +67,7 @@ func (f frameCues) frame() Frame {
 		// one even when it paraphrases the script's demands ("…say you
 		// must call 'Microsoft Support'").
 		return FrameWarning
-	case f.question && (f.described || f.reporting || f.asker):
+	case f.question && (f.described || f.reporting || f.asker && f.story):
 		return FrameQuestion
 	}
 	return FrameLive

@@ -230,6 +230,9 @@ func segmentOf(folded *Folded, i int32) int32 {
 	return n
 }
 
+// storyRoles are the roles that tell what is being done to someone.
+var storyRoles = map[Role]bool{RoleImpersonation: true, RolePretext: true, RolePivot: true, RoleLure: true, RolePressure: true}
+
 // speechActs reads the cues of a turn: reported speech, a retelling, a
 // question, a warning, and from them the voice and the frame.
 func (c *Classifier) speechActs(text string, folded *Folded, matches []match, from Speaker, otherSpoke bool) *speech {
@@ -273,6 +276,8 @@ func (c *Classifier) speechActs(text string, folded *Folded, matches []match, fr
 				sp.warnedSegments = append(sp.warnedSegments, warnedStretch{segment, m.start, m.end, c.signals[p.index].LooksBack})
 			case p.kind == payloadSignal && c.signals[p.index].Role == RoleInquiry:
 				cues.question = true
+			case p.kind == payloadSignal && storyRoles[c.signals[p.index].Role]:
+				cues.story = true
 			}
 		}
 	}

@@ -176,6 +176,27 @@ var yardstickTargets = []target{
 	{"yardstick14.jsonl", "scam_recall", 0.97, false},
 	{"yardstick14.jsonl", "false_alarm", 0.037, true},
 	{"yardstick14.jsonl", "false_alarm_scam", 0.0, true},
+	// yardstick15.jsonl: 220 conversations (153 live, 67 framed; 110
+	// scams, 110 honest) by a fifteenth helper, on 2025–2026 scripts (AI
+	// voices, parking-meter QR codes, subsidies, recovery agents, APKs),
+	// NEVER read, never fitted on: 24a46b7 70.9% recall, 52.7% at scam,
+	// 3.6% false alarms (0.9% at scam level); with the word model 73.6%,
+	// 60.9%, 4.5% (0.9%); after the yardstick14 round 74.5%, 61.8%, 5.5%
+	// (0.9%). Score it before reading it.
+	{"yardstick15.jsonl", "recall", 0.74, false},
+	{"yardstick15.jsonl", "scam_recall", 0.61, false},
+	{"yardstick15.jsonl", "false_alarm", 0.055, true},
+	{"yardstick15.jsonl", "false_alarm_scam", 0.01, true},
+	// yardstick16.jsonl: 220 conversations (154 live, 66 framed; 110
+	// scams, 110 honest) by a sixteenth helper, from its own knowledge of
+	// everyday scripts (no advisory consulted), with elderly phrasing,
+	// voice-note and OCR text; NEVER read, never fitted on: 24a46b7 83.6%,
+	// 69.1%, 4.5% (0.0%); with the word model 86.4%, 77.3%, 5.5% (0.0%);
+	// after the yardstick14 round the same. Score it before reading it.
+	{"yardstick16.jsonl", "recall", 0.86, false},
+	{"yardstick16.jsonl", "scam_recall", 0.77, false},
+	{"yardstick16.jsonl", "false_alarm", 0.055, true},
+	{"yardstick16.jsonl", "false_alarm_scam", 0.0, true},
 	// probes.jsonl: 24 mechanism probes (and 12 more from the second
 	// session of 2026-12-07: p25–p42) written in that session from the
 	// advisories' descriptions (TW ATM instalments, HK guess-who, fake
