@@ -90,7 +90,8 @@ func TestDebounceIsSharedByReplicas(t *testing.T) {
 	}
 
 	// At the same moment, from both replicas: one call.
-	third, fourth := request(t, greyBank), request(t, greyCourier)
+	// New words, so that neither is answered from the first pair's cache.
+	third, fourth := request(t, greyBank+"\nme:really?"), request(t, greyCourier+"\nme:really?")
 	third.Conversation, fourth.Conversation = "5002", "5002"
 	var wg sync.WaitGroup
 	outcomes := make([]Outcome, 2)
