@@ -74,22 +74,30 @@ func ConsumerName() string {
 // addScript de-duplicates and appends in one step, so that a retry of an
 // update that was stored but not acknowledged (a lost 200) is not stored
 // twice. It returns 1 when stored, 0 for a repeat.
-var addScript = redis.NewScript(`
-local id = tonumber(ARGV[1])
-if redis.call('ZSCORE', KEYS[2], ARGV[1]) then return 0 end
-local remembered = redis.call('ZCARD', KEYS[2])
-local cap = tonumber(ARGV[3])
-if remembered >= cap then
-  local lowest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-  if id < tonumber(lowest[2]) then return 0 end
-end
-redis.call('ZADD', KEYS[2], id, ARGV[1])
-if remembered + 1 > cap then
-  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, remembered - cap)
-end
+var addScript = redis.NewScript(rememberNewID("KEYS[2]", "ARGV[3]") + `
 redis.call('XADD', KEYS[1], '*', 'id', ARGV[1], 'update', ARGV[2])
 return 1
 `)
+
+// rememberNewID is the Lua that de-duplicates update ids in a bounded
+// sorted set (set, holding at most capacity ids): it returns 0 for an id
+// seen before, or one older than every id kept once the set is full, and
+// otherwise remembers ARGV[1] (dropping the oldest) and goes on.
+func rememberNewID(set, capacity string) string {
+	return strings.NewReplacer("SET", set, "CAP", capacity).Replace(`
+local id = tonumber(ARGV[1])
+if redis.call('ZSCORE', SET, ARGV[1]) then return 0 end
+local remembered = redis.call('ZCARD', SET)
+local cap = tonumber(CAP)
+if remembered >= cap then
+  local lowest = redis.call('ZRANGE', SET, 0, 0, 'WITHSCORES')
+  if id < tonumber(lowest[2]) then return 0 end
+end
+redis.call('ZADD', SET, id, ARGV[1])
+if remembered + 1 > cap then
+  redis.call('ZREMRANGEBYRANK', SET, 0, remembered - cap)
+end`)
+}
 
 // Add stores update (its raw JSON) under updateID unless that id was
 // stored before; stored is false for a repeat. Once Add returns without
@@ -191,17 +199,7 @@ func (in *Intake) Read(ctx context.Context, consumer string, block time.Duration
 		Group: IntakeGroup, Consumer: consumer, Streams: []string{in.stream, ">"},
 		Count: int64(count), Block: block,
 	}).Result()
-	switch {
-	case errors.Is(err, redis.Nil):
-		return nil, nil
-	case err != nil:
-		return nil, fmt.Errorf("read the intake: %w", err)
-	}
-	var entries []IntakeEntry
-	for _, stream := range streams {
-		entries = append(entries, intakeEntries(stream.Messages)...)
-	}
-	return entries, nil
+	return readEntries(streams, err)
 }
 
 // ReadAfter is Read without waiting, after acknowledging handled, all in
@@ -220,7 +218,11 @@ func (in *Intake) ReadAfter(ctx context.Context, consumer string, handled []Hand
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return nil, fmt.Errorf("acknowledge %d intake entries and read on: %w", len(handled), err)
 	}
-	streams, err := read.Result()
+	return readEntries(read.Result())
+}
+
+// readEntries is the entries of an XREADGROUP's answer; none when it timed out.
+func readEntries(streams []redis.XStream, err error) ([]IntakeEntry, error) {
 	switch {
 	case errors.Is(err, redis.Nil):
 		return nil, nil

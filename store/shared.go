@@ -40,19 +40,7 @@ func (s *Store) polledKey() string { return s.cfg.Prefix + "{intake}:polled" }
 // seenScript is the intake's de-duplication alone: 1 and remembered when
 // ARGV[1] is new, 0 for a repeat. KEYS: the set. ARGV: id, how many to
 // keep, TTL ms.
-var seenScript = redis.NewScript(`
-local id = tonumber(ARGV[1])
-if redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
-local remembered = redis.call('ZCARD', KEYS[1])
-local cap = tonumber(ARGV[2])
-if remembered >= cap then
-  local lowest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-  if id < tonumber(lowest[2]) then return 0 end
-end
-redis.call('ZADD', KEYS[1], id, ARGV[1])
-if remembered + 1 > cap then
-  redis.call('ZREMRANGEBYRANK', KEYS[1], 0, remembered - cap)
-end
+var seenScript = redis.NewScript(rememberNewID("KEYS[1]", "ARGV[2]") + `
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1
 `)
