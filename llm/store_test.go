@@ -18,23 +18,9 @@ import (
 // real redis-server: two Judges (two replicas) share the answer cache and
 // the budget.
 func TestStoreCacheAndBudgetOnRedis(t *testing.T) {
-	server := storetest.StartServer(t)
-	s, err := store.Open(t.Context(), store.Config{Addrs: []string{server.Addr}, Prefix: fmt.Sprintf("llmtest%d:", rand.Uint32())},
-		slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	srv := llmtest.NewServer(t, llmtest.Answering(scamAnswer))
-	cat, _ := engines(t)
+	s, srv := redisAndModel(t)
 	replica := func() *Judge {
-		cfg := DefaultConfig()
-		cfg.BaseURL, cfg.UserPerHour, cfg.GlobalPerHour = srv.URL, 1, 0
-		j, err := New(cfg, cat, StoreCache(s), StoreBudget(s, cfg.UserPerHour, cfg.GlobalPerHour), slog.New(slog.NewTextHandler(io.Discard, nil)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return j
+		return storeJudge(t, s, srv, func(cfg *Config) { cfg.UserPerHour, cfg.GlobalPerHour = 1, 0 })
 	}
 	a, b := replica(), replica()
 	if res := a.Review(t.Context(), request(t, greyBank)); res.Outcome != OutcomeAnswered {
@@ -57,22 +43,9 @@ func TestStoreCacheAndBudgetOnRedis(t *testing.T) {
 // memory can answer): the model is called once. Concurrent reviews of one
 // conversation from both also make one call.
 func TestDebounceIsSharedByReplicas(t *testing.T) {
-	server := storetest.StartServer(t)
-	s, err := store.Open(t.Context(), store.Config{Addrs: []string{server.Addr}, Prefix: fmt.Sprintf("llmtest%d:", rand.Uint32())},
-		slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	srv := llmtest.NewServer(t, llmtest.Answering(scamAnswer))
-	cat, _ := engines(t)
+	s, srv := redisAndModel(t)
 	replica := func() *Judge {
-		cfg := DefaultConfig()
-		cfg.BaseURL, cfg.Debounce = srv.URL, time.Minute
-		j, err := New(cfg, cat, StoreCache(s), StoreBudget(s, cfg.UserPerHour, cfg.GlobalPerHour), slog.New(slog.NewTextHandler(io.Discard, nil)))
-		if err != nil {
-			t.Fatal(err)
-		}
+		j := storeJudge(t, s, srv, func(cfg *Config) { cfg.Debounce = time.Minute })
 		j.ShareDebounce(s)
 		return j
 	}
@@ -109,4 +82,31 @@ func TestDebounceIsSharedByReplicas(t *testing.T) {
 	if srv.Calls() != 2 {
 		t.Errorf("%d model calls after two concurrent reviews of a new conversation, want 2 in all (outcomes %v)", srv.Calls(), outcomes)
 	}
+}
+
+// redisAndModel starts a redis-server with a store on it and the fake LLM.
+func redisAndModel(t *testing.T) (*store.Store, *llmtest.Server) {
+	t.Helper()
+	server := storetest.StartServer(t)
+	s, err := store.Open(t.Context(), store.Config{Addrs: []string{server.Addr}, Prefix: fmt.Sprintf("llmtest%d:", rand.Uint32())},
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, llmtest.NewServer(t, llmtest.Answering(scamAnswer))
+}
+
+// storeJudge is one replica's Judge, wired to s as the bot wires it.
+func storeJudge(t *testing.T, s *store.Store, srv *llmtest.Server, adjust func(*Config)) *Judge {
+	t.Helper()
+	cat, _ := engines(t)
+	cfg := DefaultConfig()
+	cfg.BaseURL = srv.URL
+	adjust(&cfg)
+	j, err := New(cfg, cat, StoreCache(s), StoreBudget(s, cfg.UserPerHour, cfg.GlobalPerHour), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return j
 }
