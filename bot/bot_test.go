@@ -149,7 +149,7 @@ func TestForgetRemovesEveryKeyOfTheChat(t *testing.T) {
 	}
 	h.api.Push(telegramtest.Text(chat, chat, "/forget"))
 	sent := h.waitSent(chat, 3)
-	if keys := h.keys(chat); len(keys) != 0 {
+	if keys := h.keysAfterForget(chat); len(keys) != 0 {
 		t.Errorf("after /forget the chat still has keys %v", keys)
 	}
 	if got := sent[len(sent)-1].Params["text"]; !strings.Contains(got, "Deleted") && !strings.Contains(got, "删除") {

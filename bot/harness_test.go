@@ -388,6 +388,20 @@ func (h *harness) keys(chat int64) []string {
 	return keys
 }
 
+// keysAfterForget waits for chat's keys to go after a /forget was
+// answered, and returns those left: the confirmation's own entry in the
+// send queue goes once Telegram accepted it, and the chat's pace a
+// ChatInterval later.
+func (h *harness) keysAfterForget(chat int64) []string {
+	h.t.Helper()
+	var left []string
+	deadline := time.Now().Add(5 * time.Second)
+	for left = h.keys(chat); len(left) != 0 && time.Now().Before(deadline); left = h.keys(chat) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	return left
+}
+
 func contains(t testing.TB, text string, want ...string) {
 	t.Helper()
 	for _, w := range want {
