@@ -37,6 +37,11 @@ type Settings struct {
 	// /start, or when a warning's guess was not sure), so they are asked
 	// once.
 	RegionAsked bool
+	// Menu is the command menu set for this private chat alone (a
+	// chat-scoped setMyCommands): "zh-Hant", or empty for none (the
+	// language menus apply). Kept so that a replica calls Telegram only
+	// when it changes.
+	Menu string
 }
 
 // The settings hash's field names.
@@ -50,6 +55,7 @@ const (
 	fieldQuiet       = "quiet"
 	fieldGuardians   = "guardians"
 	fieldRegionAsked = "region_asked"
+	fieldMenu        = "menu"
 )
 
 // Settings returns chat's settings; a chat that set nothing gets the zero value.
@@ -73,6 +79,7 @@ func (s *Store) SaveSettings(ctx context.Context, chat int64, settings Settings)
 		fieldLanguage:    settings.Language,
 		fieldRegion:      settings.Region,
 		fieldSensitivity: settings.Sensitivity,
+		fieldMenu:        settings.Menu,
 	}
 	for field, on := range map[string]bool{fieldMuted: settings.Muted, fieldConsent: settings.ShareConsent, fieldAsked: settings.ConsentAsked,
 		fieldQuiet: settings.Quiet, fieldGuardians: settings.Guardians, fieldRegionAsked: settings.RegionAsked} {
@@ -109,6 +116,7 @@ func settingsFromMap(fields map[string]string) Settings {
 		Quiet:        fields[fieldQuiet] == "1",
 		Guardians:    fields[fieldGuardians] == "1",
 		RegionAsked:  fields[fieldRegionAsked] == "1",
+		Menu:         fields[fieldMenu],
 	}
 }
 

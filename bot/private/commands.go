@@ -82,8 +82,17 @@ func (b *Chats) onCommand(ctx context.Context, msg *models.Message, name, arg st
 // forgetChat deletes everything stored about chat, and edits the cards its
 // cases left in moderators' chats to say the user deleted them.
 func (b *Chats) forgetChat(ctx context.Context, chat int64) error {
+	before, err := b.Store.Settings(ctx, chat)
+	if err != nil {
+		b.Degrade("store", err) // Forget reports the store's failure
+	}
 	if _, err := b.Store.Forget(ctx, chat); err != nil {
 		return err
+	}
+	if before.Menu != "" {
+		// The chat's own menu goes with the setting that named it; the
+		// language menus apply until the next message says otherwise.
+		b.dropMenu(ctx, chat)
 	}
 	if err := b.Send.Forget(ctx, chat); err != nil {
 		return err
@@ -151,6 +160,9 @@ func (b *Chats) setLanguage(ctx context.Context, chat int64, from *models.User, 
 		b.Degrade("store", err)
 		b.SendText(chat, false, "lang", t.SettingsFailed, 0)
 		return
+	}
+	if chat > 0 {
+		b.syncMenu(ctx, chat, from, settings) // a Traditional menu set or removed
 	}
 	t = b.Texts.In(conversation.UILang(settings, from))
 	if label == "" {

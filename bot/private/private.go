@@ -43,6 +43,10 @@ type Config struct {
 	// ClaimAfter is how long a replica's claim on a burst lasts: a burst
 	// whose replica died answering it is answered by another after this.
 	ClaimAfter time.Duration
+	// ChatMenus are the command menus set for one private chat, by the
+	// language (catalog.NormalizeLang) of the chats that get one: those
+	// whose language Telegram's language menus cannot tell apart (menu.go).
+	ChatMenus map[string][]models.BotCommand
 }
 
 // Chats is the bot in private chats.
@@ -62,6 +66,7 @@ type Chats struct {
 	claimAfter time.Duration
 	claiming   sync.Map
 	journeys   map[string]journeyTexts
+	chatMenus  map[string][]models.BotCommand
 	// stopping makes bursts that cannot outlive the process (in memory,
 	// or on the embedded store) answer at once.
 	stopping atomic.Bool
@@ -81,7 +86,7 @@ func New(room *conversation.Room, cfg Config, schedule func(chat int64, job func
 	}
 	return &Chats{Room: room, burstWindow: max(cfg.BurstWindow, 0), screenshots: cfg.Screenshots, transcriber: cfg.Transcriber,
 		moderation: desk, guardians: guardians, schedule: schedule, bursts: newBursts(), journeys: journeys,
-		claimAfter: claimAfter}, nil
+		claimAfter: claimAfter, chatMenus: cfg.ChatMenus}, nil
 }
 
 // Stop is the first half of a graceful stop. Bursts kept in Redis stay
@@ -116,6 +121,7 @@ func (b *Chats) OnLanguageButton(ctx context.Context, chat int64, from *models.U
 // OnMessage handles a new message of a private chat: a command, text to check, or something
 // the bot cannot read yet.
 func (b *Chats) OnMessage(ctx context.Context, msg *models.Message, received time.Time) {
+	b.syncMenuOf(ctx, msg)
 	text := conversation.MessageText(msg)
 	// A picture is read whatever its caption says (media.go reads the
 	// caption after it).
