@@ -35,7 +35,7 @@ func (b *Chats) onCommand(ctx context.Context, msg *models.Message, name, arg st
 		}
 		lang := conversation.UILang(settings, msg.From)
 		say("start", b.withKeep(t.Start, lang))
-		if settings.Region == "" {
+		if _, picked := pickedRegion(settings); !picked {
 			// Asked at the start, before any reply needs it; the likeliest
 			// regions (from the Telegram language) come first.
 			guess := b.RegionOf(conversation.Where{LanguageCode: msg.From.LanguageCode})
@@ -181,9 +181,9 @@ func (b *Chats) setRegion(ctx context.Context, chat int64, settings store.Settin
 		b.SendText(chat, false, "region", fmt.Sprintf(t.RegionPrompt, list), 0)
 		return
 	case choice == "AUTO":
-		settings.Region = ""
+		settings.Region, settings.RegionElsewhere = "", false // guessed again
 	case slices.Contains(known, choice):
-		settings.Region = choice
+		settings.Region, settings.RegionElsewhere = choice, false
 	default:
 		shown := ellipsis.Cut(choice, 17)
 		b.SendText(chat, false, "region", fmt.Sprintf(t.RegionInvalid, html.EscapeString(shown), list), 0)

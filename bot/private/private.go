@@ -270,7 +270,11 @@ func (b *Chats) answer(ctx context.Context, chat int64, br *burst, heuristic cla
 	}
 	verdict := b.detect(ctx, chat, br, heuristic, detectLang)
 	guess := b.RegionOf(conversation.Where{Setting: br.settings.Region, LanguageCode: br.userLang, Texts: burstTexts(br), Verdict: verdict})
-	opts := reply.Options{Lang: lang, Region: conversation.UsableRegion(guess), RegionFinal: true}
+	region, picked := pickedRegion(br.settings)
+	if !picked {
+		region = conversation.UsableRegion(guess)
+	}
+	opts := reply.Options{Lang: lang, Region: region, RegionFinal: true}
 	full := b.Replies.RenderHTML(verdict, opts)
 	rendered := full
 	if !br.degraded {
