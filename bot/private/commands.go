@@ -21,7 +21,12 @@ import (
 // onCommand handles the private-chat commands.
 func (b *Chats) onCommand(ctx context.Context, msg *models.Message, name, arg string) {
 	chat := msg.Chat.ID
-	settings := b.Settings(ctx, chat)
+	settings, err := b.Store.Settings(ctx, chat)
+	if err != nil {
+		b.Degrade("store", err)
+	} else {
+		b.syncMenuAndSave(ctx, chat, msg.From, &settings)
+	}
 	t := b.Texts.In(conversation.UILang(settings, msg.From))
 	say := func(what, text string) { b.SendText(chat, false, what, text, 0) }
 	if b.moderation.OnCommand(ctx, msg, name) {
@@ -161,9 +166,7 @@ func (b *Chats) setLanguage(ctx context.Context, chat int64, from *models.User, 
 		b.SendText(chat, false, "lang", t.SettingsFailed, 0)
 		return
 	}
-	if chat > 0 {
-		b.syncMenu(ctx, chat, from, settings) // a Traditional menu set or removed
-	}
+	b.syncMenuAndSave(ctx, chat, from, &settings) // a Traditional menu set or removed
 	t = b.Texts.In(conversation.UILang(settings, from))
 	if label == "" {
 		label = t.Auto

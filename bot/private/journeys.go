@@ -202,7 +202,12 @@ func (b *Chats) onOwnWords(ctx context.Context, msg *models.Message, text string
 		return true
 	}
 	if b.Intents.IsGreeting(text) && !b.burstOpen(ctx, chat) {
-		settings := b.Settings(ctx, chat)
+		settings, err := b.Store.Settings(ctx, chat)
+		if err != nil {
+			b.Degrade("store", err)
+		} else {
+			b.syncMenuAndSave(ctx, chat, msg.From, &settings)
+		}
 		hello := b.Replies.Greeting(reply.Options{Lang: b.ownLang(ctx, settings, msg.From, text)}, reply.HTML)
 		b.SendText(chat, false, "greeting", hello.Text, 0)
 		return true

@@ -17,7 +17,9 @@ import (
 // answered in Traditional gets a menu of its own instead: a chat scope
 // wins over the language menus. The chat's settings remember which menu it
 // has (store.Settings.Menu), so Telegram is called only when that changes,
-// whichever replica gets the message.
+// whichever replica gets the message. Settings that failed to load are
+// never synced: a replica must not call Telegram on every message while
+// Redis fails.
 
 // menuCallTimeout bounds one setMyCommands or deleteMyCommands: the chat's
 // lane waits on it.
@@ -40,38 +42,34 @@ func (b *Chats) menuFor(settings store.Settings, from *models.User) (menu string
 }
 
 // syncMenu gives chat the menu menuFor says, when it has another: sets the
-// chat's menu, or deletes it so that the language menus apply again.
-// settings are the chat's as just read; while the store fails nothing is
-// done (a replica must not call Telegram on every message).
-func (b *Chats) syncMenu(ctx context.Context, chat int64, from *models.User, settings store.Settings) {
-	want, known := b.menuFor(settings, from)
-	if !known || want == settings.Menu {
-		return
+// chat's menu, or deletes it so that the language menus apply again, and
+// records it in settings (the chat's, as just read, for the caller to
+// save), reporting whether settings changed. It is called where the
+// settings are read anyway (a command, a greeting, a burst's answer), so
+// the menu costs no Redis read of its own; only the chat's own user (a
+// private chat's id is theirs) says which language the chat reads.
+func (b *Chats) syncMenu(ctx context.Context, chat int64, from *models.User, settings *store.Settings) bool {
+	if chat <= 0 || from == nil || from.ID != chat || len(b.chatMenus) == 0 {
+		return false
 	}
-	if !b.setMenu(ctx, chat, want) {
-		return
+	want, known := b.menuFor(*settings, from)
+	if !known || want == settings.Menu || !b.setMenu(ctx, chat, want) {
+		return false
 	}
 	settings.Menu = want
-	if err := b.Store.SaveSettings(ctx, chat, settings); err != nil {
-		b.Degrade("store", err)
+	return true
+}
+
+// syncMenuAndSave is syncMenu for settings that nobody saves after it.
+func (b *Chats) syncMenuAndSave(ctx context.Context, chat int64, from *models.User, settings *store.Settings) {
+	if b.syncMenu(ctx, chat, from, settings) {
+		if err := b.Store.SaveSettings(ctx, chat, *settings); err != nil {
+			b.Degrade("store", err)
+		}
 	}
 }
 
-// syncMenuOf is syncMenu for a private message of the chat's own user,
-// reading the chat's settings.
-func (b *Chats) syncMenuOf(ctx context.Context, msg *models.Message) {
-	if msg.Chat.ID <= 0 || msg.From == nil || msg.From.ID != msg.Chat.ID || len(b.chatMenus) == 0 {
-		return
-	}
-	settings, err := b.Store.Settings(ctx, msg.Chat.ID)
-	if err != nil {
-		b.Degrade("store", err)
-		return
-	}
-	b.syncMenu(ctx, msg.Chat.ID, msg.From, settings)
-}
-
-// setMenu sets chat's own menu to the one of language menu, or deletes it
+// setMenu sets chat's own menu to the one in language menu, or deletes it
 // (menu ""), and reports whether Telegram took it. Failing is harmless:
 // the language menu shows, and the next message tries again.
 func (b *Chats) setMenu(ctx context.Context, chat int64, menu string) bool {

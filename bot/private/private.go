@@ -121,7 +121,6 @@ func (b *Chats) OnLanguageButton(ctx context.Context, chat int64, from *models.U
 // OnMessage handles a new message of a private chat: a command, text to check, or something
 // the bot cannot read yet.
 func (b *Chats) OnMessage(ctx context.Context, msg *models.Message, received time.Time) {
-	b.syncMenuOf(ctx, msg)
 	text := conversation.MessageText(msg)
 	// A picture is read whatever its caption says (media.go reads the
 	// caption after it).
@@ -298,6 +297,10 @@ func (b *Chats) answer(ctx context.Context, chat int64, br *burst, heuristic cla
 	askRegion := warns(verdict) && br.settings.Region == "" && !br.settings.RegionAsked && !guess.Sure() && !br.degraded
 	if askRegion {
 		br.settings.RegionAsked, settingsChanged = true, true
+	}
+	if !br.degraded && br.user == chat {
+		user := &models.User{ID: br.user, LanguageCode: br.userLang}
+		settingsChanged = b.syncMenu(ctx, chat, user, &br.settings) || settingsChanged
 	}
 	if settingsChanged {
 		if err := b.Store.SaveSettings(ctx, chat, br.settings); err != nil {
