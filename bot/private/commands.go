@@ -22,9 +22,10 @@ import (
 func (b *Chats) onCommand(ctx context.Context, msg *models.Message, name, arg string) {
 	chat := msg.Chat.ID
 	settings, err := b.Store.Settings(ctx, chat)
-	if err != nil {
+	switch {
+	case err != nil:
 		b.Degrade("store", err)
-	} else {
+	case name != "lang" && name != "forget": // they change the menu themselves
 		b.syncMenuAndSave(ctx, chat, msg.From, &settings)
 	}
 	t := b.Texts.In(conversation.UILang(settings, msg.From))
