@@ -164,7 +164,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Bot, error) {
 	}
 	b.moderation = moderation.New(room, deps.Console, deps.ModLang)
 	b.private, err = private.New(room, private.Config{BurstWindow: cfg.BurstWindow, Screenshots: pages,
-		Transcriber: deps.Transcriber, ClaimAfter: cfg.IntakeClaimAfter}, b.lanes.Add, b.moderation, b.guardians)
+		Transcriber: deps.Transcriber, ClaimAfter: cfg.IntakeClaimAfter, ChatMenus: menus.chatMenus()}, b.lanes.Add, b.moderation, b.guardians)
 	if err != nil {
 		return nil, err
 	}

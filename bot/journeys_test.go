@@ -398,3 +398,30 @@ func TestJourneyAskAHuman(t *testing.T) {
 		})
 	}
 }
+
+// A Taiwan user asks about an ATM "instalment" call: the warning is written
+// for the guessed region (Taiwan, 165) and asks where they live. They
+// answer "Somewhere else": "why / more" and "I already did it" under that
+// warning then show no region's lines (the brand's channel and advice that
+// holds anywhere), not the guess.
+func TestJourneySomewhereElse(t *testing.T) {
+	t.Parallel()
+	j := newJourney(t, 15105, "zh-tw")
+	j.types("客服說要我先到ATM操作解除分期付款，我要不要照做？", 2) // the warning and where do you live
+	j.press("set:region:auto", 0, 1)
+	j.press("more:", 0, 1)
+	j.press("lost:", 1, 0)
+	j.check("somewhere-else-zh-hant")
+	// What the presses after the answer sent: every text after the
+	// region question's edit.
+	answered := false
+	for _, call := range j.calls() {
+		switch {
+		case strings.EqualFold(call.Method, "answerCallbackQuery"):
+		case !answered:
+			answered = strings.EqualFold(call.Method, "editMessageText")
+		case strings.Contains(call.Params["text"], "165"):
+			t.Errorf("a user who said they live somewhere else was shown Taiwan's 165:\n%s", call.Params["text"])
+		}
+	}
+}

@@ -167,6 +167,12 @@ func (j *journey) calls() []telegramtest.Call {
 			if !c.Failed && !j.h.answersMarker(c) {
 				out = append(out, c)
 			}
+		case "setmycommands", "deletemycommands":
+			// A chat's own menu is the journey's; the language menus
+			// set at start are every journey's.
+			if !c.Failed && menuChat(c) != "" {
+				out = append(out, c)
+			}
 		}
 	}
 	return out
@@ -246,6 +252,19 @@ func (j *journey) transcript() string {
 			}
 			lines = append(lines, line{at, noteRank, sb.String()})
 			continue
+		case "setmycommands", "deletemycommands":
+			fmt.Fprintf(&sb, "« %s for chat %s", c.Method, menuChat(c))
+			var commands []models.BotCommand
+			json.Unmarshal([]byte(c.Params["commands"]), &commands)
+			for _, command := range commands {
+				fmt.Fprintf(&sb, "\n    /%s %s", command.Command, command.Description)
+			}
+			rank := otherChatRank
+			if menuChat(c) == fmt.Sprint(j.chat) {
+				rank = ownChatRank
+			}
+			lines = append(lines, line{c.At, rank, sb.String()})
+			continue
 		default:
 			fmt.Fprintf(&sb, "« %s of message %d", c.Method, messages[messageOf(c)])
 		}
@@ -307,6 +326,19 @@ var (
 	caseIDs   = regexp.MustCompile(`\b[0-9a-f]{12}(?:_-?[0-9]+)?\b`) // a draft's id carries its chat
 	decidedAt = regexp.MustCompile(`\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC`)
 )
+
+// menuChat is the chat a setMyCommands or deleteMyCommands call gives
+// its own menu (scope "chat"), "" for a menu of another scope.
+func menuChat(c telegramtest.Call) string {
+	var scope struct {
+		Type   string          `json:"type"`
+		ChatID json.RawMessage `json:"chat_id"`
+	}
+	if json.Unmarshal([]byte(c.Params["scope"]), &scope) != nil || scope.Type != "chat" {
+		return ""
+	}
+	return strings.Trim(string(scope.ChatID), `"`)
+}
 
 func indent(text string) string {
 	return "  | " + strings.ReplaceAll(text, "\n", "\n  | ")

@@ -37,6 +37,15 @@ type Settings struct {
 	// /start, or when a warning's guess was not sure), so they are asked
 	// once.
 	RegionAsked bool
+	// RegionElsewhere records that the user answered "where do you live?"
+	// with "Somewhere else": no region is guessed for them (Region stays
+	// empty), so no bank or hotline of a region they did not pick is shown.
+	RegionElsewhere bool
+	// Menu is the command menu set for this private chat alone (a
+	// chat-scoped setMyCommands): "zh-Hant", or empty for none (the
+	// language menus apply). Kept so that a replica calls Telegram only
+	// when it changes.
+	Menu string
 }
 
 // The settings hash's field names.
@@ -50,6 +59,8 @@ const (
 	fieldQuiet       = "quiet"
 	fieldGuardians   = "guardians"
 	fieldRegionAsked = "region_asked"
+	fieldElsewhere   = "region_elsewhere"
+	fieldMenu        = "menu"
 )
 
 // Settings returns chat's settings; a chat that set nothing gets the zero value.
@@ -73,9 +84,11 @@ func (s *Store) SaveSettings(ctx context.Context, chat int64, settings Settings)
 		fieldLanguage:    settings.Language,
 		fieldRegion:      settings.Region,
 		fieldSensitivity: settings.Sensitivity,
+		fieldMenu:        settings.Menu,
 	}
 	for field, on := range map[string]bool{fieldMuted: settings.Muted, fieldConsent: settings.ShareConsent, fieldAsked: settings.ConsentAsked,
-		fieldQuiet: settings.Quiet, fieldGuardians: settings.Guardians, fieldRegionAsked: settings.RegionAsked} {
+		fieldQuiet: settings.Quiet, fieldGuardians: settings.Guardians, fieldRegionAsked: settings.RegionAsked,
+		fieldElsewhere: settings.RegionElsewhere} {
 		set[field] = ""
 		if on {
 			set[field] = "1"
@@ -100,15 +113,17 @@ func (s *Store) SaveSettings(ctx context.Context, chat int64, settings Settings)
 
 func settingsFromMap(fields map[string]string) Settings {
 	return Settings{
-		Language:     fields[fieldLanguage],
-		Region:       fields[fieldRegion],
-		Sensitivity:  fields[fieldSensitivity],
-		Muted:        fields[fieldMuted] == "1",
-		ShareConsent: fields[fieldConsent] == "1",
-		ConsentAsked: fields[fieldAsked] == "1",
-		Quiet:        fields[fieldQuiet] == "1",
-		Guardians:    fields[fieldGuardians] == "1",
-		RegionAsked:  fields[fieldRegionAsked] == "1",
+		Language:        fields[fieldLanguage],
+		Region:          fields[fieldRegion],
+		Sensitivity:     fields[fieldSensitivity],
+		Muted:           fields[fieldMuted] == "1",
+		ShareConsent:    fields[fieldConsent] == "1",
+		ConsentAsked:    fields[fieldAsked] == "1",
+		Quiet:           fields[fieldQuiet] == "1",
+		Guardians:       fields[fieldGuardians] == "1",
+		RegionAsked:     fields[fieldRegionAsked] == "1",
+		RegionElsewhere: fields[fieldElsewhere] == "1",
+		Menu:            fields[fieldMenu],
 	}
 }
 

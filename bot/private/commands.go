@@ -21,7 +21,13 @@ import (
 // onCommand handles the private-chat commands.
 func (b *Chats) onCommand(ctx context.Context, msg *models.Message, name, arg string) {
 	chat := msg.Chat.ID
-	settings := b.Settings(ctx, chat)
+	settings, err := b.Store.Settings(ctx, chat)
+	switch {
+	case err != nil:
+		b.Degrade("store", err)
+	case name != "lang" && name != "forget": // they change the menu themselves
+		b.syncMenuAndSave(ctx, chat, msg.From, &settings)
+	}
 	t := b.Texts.In(conversation.UILang(settings, msg.From))
 	say := func(what, text string) { b.SendText(chat, false, what, text, 0) }
 	if b.moderation.OnCommand(ctx, msg, name) {
@@ -35,7 +41,7 @@ func (b *Chats) onCommand(ctx context.Context, msg *models.Message, name, arg st
 		}
 		lang := conversation.UILang(settings, msg.From)
 		say("start", b.withKeep(t.Start, lang))
-		if settings.Region == "" {
+		if _, picked := pickedRegion(settings); !picked {
 			// Asked at the start, before any reply needs it; the likeliest
 			// regions (from the Telegram language) come first.
 			guess := b.RegionOf(conversation.Where{LanguageCode: msg.From.LanguageCode})
@@ -82,8 +88,17 @@ func (b *Chats) onCommand(ctx context.Context, msg *models.Message, name, arg st
 // forgetChat deletes everything stored about chat, and edits the cards its
 // cases left in moderators' chats to say the user deleted them.
 func (b *Chats) forgetChat(ctx context.Context, chat int64) error {
+	before, err := b.Store.Settings(ctx, chat)
+	if err != nil {
+		b.Degrade("store", err) // Forget reports the store's failure
+	}
 	if _, err := b.Store.Forget(ctx, chat); err != nil {
 		return err
+	}
+	if before.Menu != "" {
+		// The chat's own menu goes with the setting that named it; the
+		// language menus apply until the next message says otherwise.
+		b.dropMenu(ctx, chat)
 	}
 	if err := b.Send.Forget(ctx, chat); err != nil {
 		return err
@@ -152,6 +167,7 @@ func (b *Chats) setLanguage(ctx context.Context, chat int64, from *models.User, 
 		b.SendText(chat, false, "lang", t.SettingsFailed, 0)
 		return
 	}
+	b.syncMenuAndSave(ctx, chat, from, &settings) // a Traditional menu set or removed
 	t = b.Texts.In(conversation.UILang(settings, from))
 	if label == "" {
 		label = t.Auto
@@ -169,9 +185,9 @@ func (b *Chats) setRegion(ctx context.Context, chat int64, settings store.Settin
 		b.SendText(chat, false, "region", fmt.Sprintf(t.RegionPrompt, list), 0)
 		return
 	case choice == "AUTO":
-		settings.Region = ""
+		settings.Region, settings.RegionElsewhere = "", false // guessed again
 	case slices.Contains(known, choice):
-		settings.Region = choice
+		settings.Region, settings.RegionElsewhere = choice, false
 	default:
 		shown := ellipsis.Cut(choice, 17)
 		b.SendText(chat, false, "region", fmt.Sprintf(t.RegionInvalid, html.EscapeString(shown), list), 0)

@@ -148,15 +148,30 @@ func (b *Chats) OnShareButton(ctx context.Context, q *models.CallbackQuery, id s
 	return ""
 }
 
-// regionFor is the region of a button pressed under an answer: the chat's
-// region setting when there is one — the user may have answered "where do
-// you live?" after the warning, and the steps after a loss must be their
-// region's — else the region the answer was written for.
+// regionFor is the region of a button pressed under an answer: the region
+// the user picked when they did — they may have answered "where do you
+// live?" after the warning, and the steps after a loss must be their
+// region's, or no region's when they said "Somewhere else" — else the
+// region the answer was written for.
 func (b *Chats) regionFor(ctx context.Context, chat int64, a conversation.Answer) string {
-	if region := b.Settings(ctx, chat).Region; region != "" {
+	if region, picked := pickedRegion(b.Settings(ctx, chat)); picked {
 		return region
 	}
 	return a.Region
+}
+
+// pickedRegion is the region the user chose: their setting, or none when
+// they answered "Somewhere else" (a region not in the list: no bank or
+// hotline of a region they did not pick). picked is false when they chose
+// neither, and the region is guessed.
+func pickedRegion(settings store.Settings) (region string, picked bool) {
+	switch {
+	case settings.Region != "":
+		return settings.Region, true
+	case settings.RegionElsewhere:
+		return "", true
+	}
+	return "", false
 }
 
 // answerGone is the note for a button whose answer is not there: expired,
@@ -187,7 +202,12 @@ func (b *Chats) onOwnWords(ctx context.Context, msg *models.Message, text string
 		return true
 	}
 	if b.Intents.IsGreeting(text) && !b.burstOpen(ctx, chat) {
-		settings := b.Settings(ctx, chat)
+		settings, err := b.Store.Settings(ctx, chat)
+		if err != nil {
+			b.Degrade("store", err)
+		} else {
+			b.syncMenuAndSave(ctx, chat, msg.From, &settings)
+		}
 		hello := b.Replies.Greeting(reply.Options{Lang: b.ownLang(ctx, settings, msg.From, text)}, reply.HTML)
 		b.SendText(chat, false, "greeting", hello.Text, 0)
 		return true
@@ -216,7 +236,11 @@ func (b *Chats) answerLoss(ctx context.Context, msg *models.Message, text string
 	if msg.From != nil {
 		where.LanguageCode = msg.From.LanguageCode
 	}
-	opts := reply.Options{Lang: b.ownLang(ctx, settings, msg.From, text), Region: conversation.UsableRegion(b.RegionOf(where)), RegionFinal: true}
+	region, picked := pickedRegion(settings)
+	if !picked {
+		region = conversation.UsableRegion(b.RegionOf(where))
+	}
+	opts := reply.Options{Lang: b.ownLang(ctx, settings, msg.From, text), Region: region, RegionFinal: true}
 	steps := b.Replies.AfterLoss(loss, verdict, opts, reply.HTML)
 	b.SendText(chat, false, "after_loss", steps.Text, msg.ID)
 }
@@ -295,10 +319,10 @@ func (b *Chats) OnRegionButton(ctx context.Context, q *models.CallbackQuery, res
 	}
 	settings := b.Settings(ctx, chat)
 	t := b.Texts.In(conversation.UILang(settings, &q.From))
-	settings.Region, settings.RegionAsked = value, true
+	settings.Region, settings.RegionAsked, settings.RegionElsewhere = value, true, false
 	shown := b.journeyTextsIn(conversation.UILang(settings, &q.From)).RegionNames[value]
 	if value == "auto" {
-		settings.Region, shown = "", t.Auto
+		settings.Region, settings.RegionElsewhere, shown = "", true, t.Auto
 	}
 	if shown == "" {
 		shown = value

@@ -43,6 +43,10 @@ type Config struct {
 	// ClaimAfter is how long a replica's claim on a burst lasts: a burst
 	// whose replica died answering it is answered by another after this.
 	ClaimAfter time.Duration
+	// ChatMenus are the command menus set for one private chat, by the
+	// language (catalog.NormalizeLang) of the chats that get one: those
+	// whose language Telegram's language menus cannot tell apart (menu.go).
+	ChatMenus map[string][]models.BotCommand
 }
 
 // Chats is the bot in private chats.
@@ -62,6 +66,7 @@ type Chats struct {
 	claimAfter time.Duration
 	claiming   sync.Map
 	journeys   map[string]journeyTexts
+	chatMenus  map[string][]models.BotCommand
 	// stopping makes bursts that cannot outlive the process (in memory,
 	// or on the embedded store) answer at once.
 	stopping atomic.Bool
@@ -81,7 +86,7 @@ func New(room *conversation.Room, cfg Config, schedule func(chat int64, job func
 	}
 	return &Chats{Room: room, burstWindow: max(cfg.BurstWindow, 0), screenshots: cfg.Screenshots, transcriber: cfg.Transcriber,
 		moderation: desk, guardians: guardians, schedule: schedule, bursts: newBursts(), journeys: journeys,
-		claimAfter: claimAfter}, nil
+		claimAfter: claimAfter, chatMenus: cfg.ChatMenus}, nil
 }
 
 // Stop is the first half of a graceful stop. Bursts kept in Redis stay
@@ -264,7 +269,11 @@ func (b *Chats) answer(ctx context.Context, chat int64, br *burst, heuristic cla
 	}
 	verdict := b.detect(ctx, chat, br, heuristic, detectLang)
 	guess := b.RegionOf(conversation.Where{Setting: br.settings.Region, LanguageCode: br.userLang, Texts: burstTexts(br), Verdict: verdict})
-	opts := reply.Options{Lang: lang, Region: conversation.UsableRegion(guess), RegionFinal: true}
+	region, picked := pickedRegion(br.settings)
+	if !picked {
+		region = conversation.UsableRegion(guess)
+	}
+	opts := reply.Options{Lang: lang, Region: region, RegionFinal: true}
 	full := b.Replies.RenderHTML(verdict, opts)
 	rendered := full
 	if !br.degraded {
@@ -288,6 +297,10 @@ func (b *Chats) answer(ctx context.Context, chat int64, br *burst, heuristic cla
 	askRegion := warns(verdict) && br.settings.Region == "" && !br.settings.RegionAsked && !guess.Sure() && !br.degraded
 	if askRegion {
 		br.settings.RegionAsked, settingsChanged = true, true
+	}
+	if !br.degraded && br.user == chat {
+		user := &models.User{ID: br.user, LanguageCode: br.userLang}
+		settingsChanged = b.syncMenu(ctx, chat, user, &br.settings) || settingsChanged
 	}
 	if settingsChanged {
 		if err := b.Store.SaveSettings(ctx, chat, br.settings); err != nil {

@@ -39,6 +39,7 @@ func init() {
 		{"deleteWebhook", withoutContext((*Server).deleteWebhook)},
 		{"getWebhookInfo", withoutContext((*Server).getWebhookInfo)},
 		{"setMyCommands", withoutContext((*Server).setMyCommands)},
+		{"deleteMyCommands", withoutContext((*Server).deleteMyCommands)},
 	} {
 		methods[strings.ToLower(m.name)] = m
 	}
@@ -423,26 +424,6 @@ func (s *Server) getWebhookInfo(params) reply {
 // commandPattern is what setMyCommands accepts as a command name.
 var commandPattern = regexp.MustCompile(`^[a-z0-9_]{1,32}$`)
 
-// languageCodePattern is what setMyCommands accepts as a language_code.
+// languageCodePattern is what setMyCommands and deleteMyCommands accept
+// as a language_code.
 var languageCodePattern = regexp.MustCompile(`^[a-z]{2}$`)
-
-// setMyCommands serves https://core.telegram.org/bots/api#setmycommands.
-func (s *Server) setMyCommands(p params) reply {
-	var commands []models.BotCommand
-	if err := json.Unmarshal([]byte(p["commands"]), &commands); err != nil {
-		return badRequest("can't parse commands JSON array")
-	}
-	// Telegram keys menus by a two-letter ISO 639-1 code, or none.
-	if lang := p["language_code"]; lang != "" && !languageCodePattern.MatchString(lang) {
-		return badRequest("LANG_CODE_INVALID")
-	}
-	for _, command := range commands {
-		if !commandPattern.MatchString(command.Command) {
-			return badRequest("BOT_COMMAND_INVALID")
-		}
-		if description := strings.TrimSpace(command.Description); description == "" || len([]rune(description)) > maxCommandDescLen {
-			return badRequest("BOT_COMMAND_DESCRIPTION_INVALID")
-		}
-	}
-	return ok(true)
-}

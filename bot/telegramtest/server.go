@@ -101,6 +101,7 @@ type Server struct {
 	members           map[memberKey]string // chat member status
 	answeredCallbacks map[string]bool
 	files             map[string][]byte // by file_id, see AddFile
+	menus             map[MenuScope][]models.BotCommand
 }
 
 type scriptedFailure struct {
@@ -130,6 +131,7 @@ func New(t testing.TB) *Server {
 		deletedMessages:   map[messageKey]bool{},
 		members:           map[memberKey]string{},
 		answeredCallbacks: map[string]bool{},
+		menus:             map[MenuScope][]models.BotCommand{},
 		files:             map[string][]byte{},
 	}
 	s.http = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
