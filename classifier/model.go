@@ -17,19 +17,21 @@ import (
 // the signals although its words, taken together, read like the scams it
 // was trained on. It is a logistic regression over the words the
 // conversation uses (Latin words, single Han characters and the pairs of
-// neighbours, digits folded to 0), fitted by ./fitmodel (see model.txt for
-// the data and the figures).
+// neighbours; numbers left out), p = σ(bias + Σ weight × count), fitted by
+// ./fitmodel with every weight ≥ 0 (see model.txt for the data and the
+// figures).
 //
 // It only ever raises a level, and only on live evidence:
 //   - suspicious on the signals and p ≥ ModelScamAt: scam;
 //   - no level, but at least one live signal, and p ≥ ModelSuspiciousAt:
-//     suspicious.
+//     suspicious (not in a conversation the user opened).
 //
-// It never lowers one: a scammer cannot talk a verdict down by adding honest
-// words, and a retelling or a warning (whose phrases are described, not
-// asserted) gets nothing from it. The conversation keeps only the running
-// sum of its words' weights and their number (two numbers in State), so a
-// verdict still costs one pass over each message.
+// It never lowers one, and since no word weighs below 0, no added text
+// lowers p either: a scammer cannot talk it down with "钱会原路退回". A
+// retelling or a warning (whose phrases are described, not asserted) gets
+// nothing from it. The conversation keeps only the running sum of the
+// weights (one number in State), so a verdict still costs one pass over
+// each message.
 const (
 	ModelScamAt       = 0.95
 	ModelSuspiciousAt = 0.98
@@ -128,7 +130,6 @@ func (m *WordModel) Probability(state *State) float64 {
 func (m *WordModel) observeWords(state *State, folded *Folded, text string, from int) {
 	EachWordFeature(folded, text, from, func(h uint32) {
 		state.ModelSum += float64(m.Weights[h])
-		state.ModelWords++
 	})
 }
 

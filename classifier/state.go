@@ -38,10 +38,9 @@ type State struct {
 	// FirstAlertIndex is the first message index at which the level was
 	// suspicious or more; -1 while none.
 	FirstAlertIndex int `json:"first_alert_index"`
-	// ModelSum and ModelWords are the word model's running sum of weights
-	// and the number of words behind it (model.go).
-	ModelSum   float64 `json:"model_sum,omitempty"`
-	ModelWords float64 `json:"model_words,omitempty"`
+	// ModelSum is the word model's running sum of the weights of the words
+	// seen (model.go).
+	ModelSum float64 `json:"model_sum,omitempty"`
 	// ModelRaised is set once the word model raised the level.
 	ModelRaised bool `json:"model_raised,omitempty"`
 	// features, when set, receives every word feature instead of the
