@@ -149,13 +149,12 @@ func TestFitModelIsReproducible(t *testing.T) {
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data.jsonl")
 	var b strings.Builder
-	for i, line := range []string{
+	for _, line := range []string{
 		`{"id":"a1","label":"scam","messages":[{"from":"other","text":"buy gift cards and send me the codes now"}]}`,
 		`{"id":"a2","label":"scam","messages":[{"from":"other","text":"read me the code we just texted you"}]}`,
 		`{"id":"a3","label":"legit","messages":[{"from":"other","text":"your parcel arrives tomorrow between 9 and 12"}]}`,
 		`{"id":"a4","label":"legit","messages":[{"from":"other","text":"thanks for your order, it ships tomorrow"}]}`,
 	} {
-		_ = i
 		b.WriteString(line + "\n")
 	}
 	if err := os.WriteFile(data, []byte(b.String()), 0o644); err != nil {

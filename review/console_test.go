@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -36,21 +35,7 @@ func consoleServer(t testing.TB, onDecision func(context.Context, Case)) (*Conso
 // as a browser would.
 func signedInClient(t testing.TB, console *Console, moderator int64) *http.Client {
 	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	link, err := console.LoginLink(context.Background(), moderator, "en")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := client.Get(link)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("sign-in: %s", resp.Status)
-	}
-	return client
+	return signedInClientIn(t, console, moderator, "en")
 }
 
 func TestConsoleRefusesStrangers(t *testing.T) {

@@ -165,11 +165,6 @@ func load(c *classifier.Classifier, path string) ([]example, string, error) {
 			conv.Messages = append(conv.Messages, classifier.Message{From: from, Text: m.Text})
 		}
 		counts := c.WordFeatures(conv)
-		total := 0.0
-		for _, n := range counts {
-			total += n
-		}
-		_ = total
 		x := make([]feature, 0, len(counts))
 		for h, n := range counts {
 			x = append(x, feature{h, n})
