@@ -196,3 +196,56 @@ func digestPrefix(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])[:16]
 }
+
+// TestModelHoldsBackSharedWords: a suspicious level that phrases alone
+// reached from words honest chats share with scripts (a refund to the
+// original payment method, a business transfer, IT remote help from the
+// company's own tool) is held back when the model finds nothing of a
+// script; two hard money moves asked for in separate words are not.
+func TestModelHoldsBackSharedWords(t *testing.T) {
+	c := productionClassifier(t)
+	plain := c.WithModel(nil)
+	check := func(name string, cv Conversation, wantHeld bool) {
+		t.Helper()
+		v := c.Classify(context.Background(), cv)
+		h := plain.Classify(context.Background(), cv)
+		held := h.Level == LevelSuspicious && v.Level == LevelNone
+		if held != wantHeld {
+			t.Errorf("%s: heuristics %s %.3f, with the model %s %.3f; held = %v, want %v", name, h.Level, h.Score, v.Level, v.Score, held, wantHeld)
+		}
+		if !wantHeld && h.Level != LevelSuspicious {
+			t.Errorf("%s: heuristics %s, want suspicious (what the model could hold back)", name, h.Level)
+		}
+	}
+	check("a supplier's payment for goods", conv(
+		"王总，上周那批货的货款我们会计已经转账过去了，对公户，麻烦查收",
+		"me:收到了，发票下午寄出",
+	), true)
+	check("IT support through the company tool", conv(
+		"Hi, IT helpdesk here about your ticket. I can remote in through the company's TeamViewer if that's OK?",
+		"me:sure",
+		"Done, cleared the cache. Closing the ticket.",
+	), true)
+	check("borrow, then move it to a safe account", conv(
+		"需要您先在借呗把额度借出来，转到我们的安全账户。",
+	), false)
+}
+
+// TestAnsweringNoDoesNotNegateWhatFollows: a bare "不用，" / "No," answers
+// the question before it; the demand after its comma stands.
+func TestAnsweringNoDoesNotNegateWhatFollows(t *testing.T) {
+	c := productionClassifier(t)
+	v := c.Classify(context.Background(), conv(
+		"您好，这边是您信用卡中心的，您的卡要换新版了，旧卡月底停用",
+		"me:要去营业厅吗",
+		"不用，等下您手机会收到一条短信，里面有六位数字，您念给我听就帮您线上换好",
+	))
+	if v.Level != LevelScam {
+		t.Errorf("a code read out after a bare 不用: %s %.3f, want scam", v.Level, v.Score)
+	}
+	for _, h := range v.Signals {
+		if h.Role == RoleMoneyMove && h.Act == ActNegated {
+			t.Errorf("%s %q negated by the bare 不用", h.Signal, h.Match)
+		}
+	}
+}

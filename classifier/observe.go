@@ -21,7 +21,13 @@ func (c *Classifier) Observe(state *State, msg Message) {
 	}
 	turns := c.splitPaste(text, msg.From)
 	if index == 0 {
-		state.UserInitiated = turns[0].From == SpeakerUser
+		// Who opened is the first turn of the conversation, not the
+		// header of the person pasting it.
+		opener := turns[0]
+		if opener.Header && len(turns) > 1 {
+			opener = turns[1]
+		}
+		state.UserInitiated = opener.From == SpeakerUser
 	}
 	changed := false
 	for _, t := range turns {
@@ -56,8 +62,7 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 	state.LatinRunes += folded.LatinRunes
 
 	matches, nears := c.findPhrases(scratch, folded, carried)
-	sp := c.speechActs(text, folded, matches, t.From, state.OtherSpoke)
-	sp.asks = endsAsQuestion(own)
+	sp := c.speechActs(text, folded, matches, t.From, state.OtherSpoke, endsAsQuestion(own))
 	if t.Quoted && sp.voice == voiceDirect {
 		sp.voice, sp.narrated = voiceReported, true
 	}
@@ -186,6 +191,10 @@ type speech struct {
 	// identityClaimed is set once the turn claims an identity in the
 	// speaker's own voice ("我是淘宝客服").
 	identityClaimed bool
+	// toldFrom is the byte where the turn starts telling what someone
+	// said ("他说…", "they want me to…"), -1 when it does not: what comes
+	// before it is the teller's own story ("我给侄子买了张礼品卡，他说…").
+	toldFrom int
 }
 
 // warned reports whether the stretch of folded rune i carries a warning.
@@ -235,8 +244,8 @@ var storyRoles = map[Role]bool{RoleImpersonation: true, RolePretext: true, RoleP
 
 // speechActs reads the cues of a turn: reported speech, a retelling, a
 // question, a warning, and from them the voice and the frame.
-func (c *Classifier) speechActs(text string, folded *Folded, matches []match, from Speaker, otherSpoke bool) *speech {
-	sp := &speech{speaker: SpeakerOther}
+func (c *Classifier) speechActs(text string, folded *Folded, matches []match, from Speaker, otherSpoke, asks bool) *speech {
+	sp := &speech{speaker: SpeakerOther, asks: asks, toldFrom: -1}
 	if from == SpeakerUser {
 		sp.speaker = SpeakerUser
 	}
@@ -248,7 +257,12 @@ func (c *Classifier) speechActs(text string, folded *Folded, matches []match, fr
 			switch {
 			case p.kind == payloadReporting:
 				// "需要我提供…吗" holds "要我" without anyone telling.
-				cues.reporting = cues.reporting || !c.insideMask(matches, m)
+				if !c.insideMask(matches, m) {
+					cues.reporting = true
+					if at := int(folded.Start[m.start]); sp.toldFrom < 0 || at < sp.toldFrom {
+						sp.toldFrom = at
+					}
+				}
 			case p.kind == payloadDescribed:
 				// "你会收到一条短信" (you will get a text) tells the reader
 				// what is about to happen: an instruction, not a story.
@@ -282,6 +296,12 @@ func (c *Classifier) speechActs(text string, folded *Folded, matches []match, fr
 		}
 	}
 	cues.news = len(news)
+	// The protected person telling what someone said and ending on a
+	// question mark ("美团客服说…让我开屏幕共享，现在要点共享吗？") asks
+	// about it, whatever words the question uses.
+	if asks && sp.speaker == SpeakerUser && !otherSpoke && (cues.reporting || cues.described) {
+		cues.question, sp.asksToAct = true, true
+	}
 	// Before anyone else spoke, the protected person can only be asking us.
 	cues.asker = sp.speaker == SpeakerUser && !otherSpoke
 	if cues.warnings > 0 {
@@ -393,6 +413,8 @@ func (c *Classifier) rescore(state *State, index int) {
 	if raised := c.modelLevel(state, level, len(state.liveEvidence())); raised != level {
 		level, state.ModelRaised = raised, true
 		score = max(score, levelFloor[raised])
+	} else if level == LevelSuspicious && !hard && c.modelHolds(state) {
+		level, score = LevelNone, min(score, SuspiciousThreshold-0.01)
 	}
 	if state.Retold && !state.HardStop {
 		// A retelling takes back what its relayed words raised: the peak

@@ -16,6 +16,10 @@ type Turn struct {
 	// Quoted marks a message the user quotes inside their own ("收到这个
 	// 短信：「…」"): relayed words, as in a retelling.
 	Quoted bool `json:"quoted,omitempty"`
+	// Header marks the sender's own words before the first speaker label
+	// of a transcript ("粘贴过来：", "copying the chat I just had:"): the
+	// person handing us the paste, not a turn of the conversation in it.
+	Header bool `json:"header,omitempty"`
 }
 
 // Turns splits a message into the turns of a pasted transcript ("客服：…\n
@@ -57,6 +61,16 @@ var (
 	}
 )
 
+// mediaPlaceholders are what chat copies put in brackets for a picture, a
+// voice note or a transfer: never a speaker.
+var mediaPlaceholders = map[string]bool{
+	"图片": true, "圖片": true, "照片": true, "语音": true, "語音": true, "视频": true, "視頻": true, "影片": true,
+	"表情": true, "动画表情": true, "貼圖": true, "贴图": true, "文件": true, "檔案": true, "链接": true, "連結": true,
+	"红包": true, "紅包": true, "转账": true, "轉帳": true, "位置": true, "名片": true, "通话": true, "通話": true,
+	"photo": true, "image": true, "picture": true, "video": true, "sticker": true, "voice": true, "audio": true,
+	"file": true, "link": true, "gif": true, "location": true, "contact": true, "voice message": true, "media omitted": true,
+}
+
 // Time stamps that copy formats put before or after a name.
 const (
 	datePart = `\d{1,4}[/.\-年]\d{1,2}(?:[/.\-月]\d{1,4}日?)?`
@@ -71,6 +85,8 @@ var (
 	headerLine = regexp.MustCompile(`^(.{1,24}?)[,，]?\s+[\[(（]?(?:` + datePart + `[,，]?\s*)?` + timePart + `[\])）]?$`)
 	// appTag is the app a copied line names before the speaker ("[微信] ").
 	appTag = regexp.MustCompile(`^[\[【](?:微信|wechat|line|whatsapp|telegram|qq|sms|短信|簡訊|简讯|imessage|messenger|signal)[\]】]\s*`)
+	// bracketLabel is a speaker's name in square brackets opening a line.
+	bracketLabel = regexp.MustCompile(`^\[([^\[\]\n:：]{1,24})\]\s*`)
 	// onlyStamp is a line that is just a time or a date ("昨天 10:32").
 	onlyStamp = regexp.MustCompile(`^[\[(（]?(?:(?:昨天|今天|前天|yesterday|today)\s*)?(?:` + datePart + `[,，]?\s*)?` + timePart + `[\])）]?$`)
 )
@@ -108,11 +124,18 @@ func (c *Classifier) splitPaste(text string, from Speaker) []Turn {
 		}
 		if n := len(turns); n > 0 && turns[n-1].From == speaker && strings.TrimSpace(text[turns[n-1].End:start]) == "" {
 			turns[n-1].End = end
+			turns[n-1].Header = false
 			return
 		}
 		turns = append(turns, Turn{From: speaker, Start: start, End: end})
 	}
 	add(from, 0, marks[0].at)
+	if len(turns) == 1 && !marks[0].inline {
+		// Words on lines of their own above the first label: a header.
+		// Before a label in mid-line (a paste flattened onto one line)
+		// they are the first speaker's turn.
+		turns[0].Header = true
+	}
 	for i, m := range marks {
 		end := len(text)
 		if i+1 < len(marks) {
@@ -195,6 +218,13 @@ func lineLabel(line string) (labelMark, bool) {
 	if loc := leadingStamp.FindStringIndex(rest); loc != nil {
 		rest = rest[loc[1]:]
 	}
+	// "[携程客服] 您好…", "[我] 好的": a name in brackets with the turn after
+	// it on the same line. "[图片]" and the like stand for media, not names.
+	if b := bracketLabel.FindStringSubmatchIndex(rest); b != nil && strings.TrimSpace(rest[b[1]:]) != "" {
+		if name, ok := labelName(rest[b[2]:b[3]]); ok && !mediaPlaceholders[name] {
+			return labelMark{name: name, textStart: len(line) - len(rest) + b[1]}, true
+		}
+	}
 	colon := strings.IndexAny(rest, ":：")
 	if colon <= 0 {
 		return labelMark{}, false
@@ -250,7 +280,7 @@ func labelStart(text string, floor, colon int) int {
 // labelName validates a speaker name: short, no sentence marks, no field
 // name of a form.
 func labelName(raw string) (string, bool) {
-	name := strings.ToLower(strings.TrimSpace(strings.Trim(strings.TrimSpace(raw), "[]【】<>《》")))
+	name := strings.ToLower(strings.TrimSpace(strings.Trim(strings.TrimSpace(raw), "[]【】<>《》\"“”「」'‘’")))
 	n := utf8.RuneCountInString(name)
 	if n == 0 || n > 16 || fieldLabels[name] || strings.Count(name, " ") > 3 {
 		return "", false

@@ -25,6 +25,9 @@ func TestTurnsOfPastedTranscripts(t *testing.T) {
 		{"names only: the one who demands is the other party", "Amy: hi grandma, it's me\nRose: Amy? you sound different\nAmy: I'm in jail, please buy gift cards and send me the codes\nRose: oh no", []Speaker{SpeakerOther, SpeakerUser, SpeakerOther, SpeakerUser}},
 		{"app tag before a wechat header", "[微信] 微众客服-李经理 10:12\n阿姨您好，您的账户异常\n[微信] 我妈 10:14\n我没借过钱啊\n[微信] 微众客服-李经理 10:16\n把额度借出来转到我们的账户", []Speaker{SpeakerOther, SpeakerUser, SpeakerOther}},
 		{"whatsapp day/month stamp, number as name", "[14/06, 09:31] +61 4xx xxx 217: hey dad its me, new number\n[14/06, 09:33] Dad: Josh?\n[14/06, 09:36] +61 4xx xxx 217: can u pay an invoice for me", []Speaker{SpeakerOther, SpeakerUser, SpeakerOther}},
+		{"names in brackets", "粘过来的：\n[唯品会客服] 您好，订单有问题\n[我] 什么问题\n[唯品会客服] 需要您配合退款", []Speaker{SpeakerOther, SpeakerUser, SpeakerOther}},
+		{"names in quotation marks", "“银行”：您的卡被冻结了\n我：为什么\n“银行”：请把钱转到新账户", []Speaker{SpeakerOther, SpeakerUser, SpeakerOther}},
+		{"media placeholders are not names", "[图片] 你看看\n[图片] 还有这个\n[图片] 最后一张", nil},
 		{"a form is not a chat", "订单号：3307\n金额：199元\n地址：北京市", nil},
 		{"a link is not a label", "see https://example.com/x:1 now", nil},
 		{"one line, no label", "您好，这里是京东客服：您的订单已发货。", nil},
@@ -265,5 +268,32 @@ func TestAnsweredQuestionIsSettled(t *testing.T) {
 	answered := append(asked, Message{From: SpeakerOther, Text: "不是的。支付宝和借呗从不收取任何提额费用，也不存在人工提额，这类电话都是诈骗，请不要转账，直接挂断或拨打95188核实。"})
 	if v := c.Classify(context.Background(), Conversation{Messages: answered}); v.Level != LevelNone {
 		t.Fatalf("answered: %s (frame %s), want none", v.Level, v.Frame)
+	}
+}
+
+// TestAPasteUnderAHeaderOpensWithItsFirstSpeaker: the words above a
+// transcript's first label are the person handing it to us; who opened the
+// conversation is its first labelled turn, so a scam pasted under "帮我看看"
+// is not taken for an agent the user contacted.
+func TestAPasteUnderAHeaderOpensWithItsFirstSpeaker(t *testing.T) {
+	c := embeddedClassifier(t)
+	transcript := "客服：您好，您的包裹丢了，我们给您双倍理赔\n我：好的\n客服：请扫这个二维码进入理赔页面，填一下卡号和余额"
+	bare := c.Classify(context.Background(), Conversation{Messages: []Message{{From: SpeakerOther, Text: transcript}}})
+	for _, header := range []string{"帮我看看这段聊天：\n", "[粘贴]\n", "copied from my phone:\n"} {
+		// A header that looks like a label with no text ("…聊天：") leaves
+		// no turn; one that does not is the user's, marked Header.
+		turns := c.Turns(header+transcript, SpeakerUser)
+		if turns[0].From == SpeakerUser && !turns[0].Header {
+			t.Errorf("%q: first turn %+v, want the user's words above the labels marked as a header", header, turns[0])
+		}
+		got := c.Classify(context.Background(), Conversation{Messages: []Message{{From: SpeakerUser, Text: header + transcript}}})
+		if got.Level != bare.Level || got.Score != bare.Score {
+			t.Errorf("%q: %s %.3f, the same transcript without a header %s %.3f", header, got.Level, got.Score, bare.Level, bare.Score)
+		}
+	}
+	// Flattened onto one line, the words before the first label are the
+	// first speaker's turn, not a header.
+	if turns := c.Turns("您好这里是理赔中心 我:怎么了 您的快递丢了", SpeakerOther); turns[0].Header {
+		t.Errorf("flattened paste: %+v, want no header", turns[0])
 	}
 }

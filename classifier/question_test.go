@@ -1,6 +1,9 @@
 package classifier
 
-import "testing"
+import (
+	"context"
+	"testing"
+)
 
 func TestEndsAsQuestion(t *testing.T) {
 	cases := []struct {
@@ -19,5 +22,25 @@ func TestEndsAsQuestion(t *testing.T) {
 		if got := endsAsQuestion(c.turn); got != c.want {
 			t.Errorf("endsAsQuestion(%q) = %v, want %v", c.turn, got, c.want)
 		}
+	}
+}
+
+// TestAToldScriptEndingInAQuestionIsAsked: the protected person telling us
+// what someone said and ending on a question mark asks about it, in any
+// words; a hard move in what they were told is answered no. What they did
+// themselves before telling ("I bought a card, he says…?") is not asked.
+func TestAToldScriptEndingInAQuestionIsAsked(t *testing.T) {
+	c := productionClassifier(t)
+	ask := c.Classify(context.Background(), conv(
+		"me:刚才有个自称抖音客服的打电话说我开了直播会员，不取消每月扣钱，让我下个会议软件开屏幕共享帮我关，我下好了，现在点吗？",
+	))
+	if ask.Level != LevelScam || ask.Frame != FrameQuestion {
+		t.Errorf("asked about a screen share they were told to start: %s %s, want scam in a question frame", ask.Level, ask.Frame)
+	}
+	own := c.Classify(context.Background(), conv(
+		"me:我给外甥买了张京东E卡当礼物，他说充值的时候显示卡已经被用了？",
+	))
+	if own.Level == LevelScam {
+		t.Errorf("their own gift card purchase, then what a nephew says: %s, want below scam", own.Level)
 	}
 }

@@ -238,11 +238,11 @@ func (c *Classifier) record(state *State, sig *Signal, index int, text string, s
 			state.HardAlone = state.HardAlone || sig.Alone
 			changed = true
 		}
-		if sig.Hard && sp.frame == FrameQuestion && !state.HardAsked {
+		if sig.Hard && sp.frame == FrameQuestion && !state.HardAsked && (sp.toldFrom < 0 || start >= sp.toldFrom) {
 			state.HardAsked = true
 			changed = true
 		}
-		if sig.Hard && sp.speaker == SpeakerUser && (sp.voice == voiceReported || sp.voice == voiceThirdParty) {
+		if sig.Hard && sp.speaker == SpeakerUser && (sp.voice == voiceReported || sp.voice == voiceThirdParty) && (sp.toldFrom < 0 || start >= sp.toldFrom) {
 			state.ReportedHard = true
 		}
 	}
@@ -369,7 +369,11 @@ func (c *Classifier) negated(folded *Folded, matches []match, m match) bool {
 		if !ahead && !c.hasPayload(cue, payloadNegation) {
 			continue
 		}
-		before := cue.end <= m.start && (conditional || m.start-cue.end <= negationBefore) && sameSentence(folded, cue.start, m.start)
+		// A negation standing alone as an answer ("不用，马上您手机会收到…",
+		// "No, just read me the code") answers the question before it and
+		// negates nothing after its comma.
+		bare := !conditional && int(cue.end) < len(folded.PunctBefore) && folded.PunctBefore[cue.end]
+		before := cue.end <= m.start && !bare && (conditional || m.start-cue.end <= negationBefore) && sameSentence(folded, cue.start, m.start)
 		// A cue after the phrase must follow it in the same script:
 		// "转到安全账户 Ignore all previous instructions" is a new sentence
 		// (an injection), not "transfer it — ignore that".

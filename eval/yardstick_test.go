@@ -114,8 +114,10 @@ var yardstickTargets = []target{
 	// foreign caller IDs explained away): a dev set now.
 	{"yardstick9.jsonl", "recall", 0.91, false},
 	{"yardstick9.jsonl", "scam_recall", 0.73, false},
-	{"yardstick9.jsonl", "false_alarm", 0.056, true},
-	{"yardstick9.jsonl", "false_alarm_scam", 0.007, true},
+	{"yardstick9.jsonl", "false_alarm", 0.021, true},
+	// y9-142 (is a fee due on a receipt-lottery prize?) is a question
+	// about paying a fee, answered no at scam level by design.
+	{"yardstick9.jsonl", "false_alarm_scam", 0.014, true},
 	// yardstick10.jsonl: 231 conversations (171 live, 60 framed; 100
 	// scams, 131 honest) by a tenth helper. Blind scores: 6a9612a 66.0%
 	// recall, 46.0% at scam, 4.6% false alarms (0.8% at scam level), early
@@ -137,8 +139,11 @@ var yardstickTargets = []target{
 	// dev set now.
 	{"yardstick11.jsonl", "recall", 0.94, false},
 	{"yardstick11.jsonl", "scam_recall", 0.64, false},
-	{"yardstick11.jsonl", "false_alarm", 0.03, true},
-	{"yardstick11.jsonl", "false_alarm_scam", 0.008, true},
+	{"yardstick11.jsonl", "false_alarm", 0.022, true},
+	// y11-089 (a courier collecting import duty in cash, pasted under a
+	// header) reaches scam once the header no longer makes the user the
+	// opener: cash handed at the door with customs named is a hard stop.
+	{"yardstick11.jsonl", "false_alarm_scam", 0.015, true},
 	// yardstick12.jsonl: 234 conversations (174 live, 60 framed; 99
 	// scams, 135 honest) by a twelfth helper. Blind scores: 6a9612a 73.7%
 	// recall, 52.5% at scam, 9.6% false alarms (0.7% at scam level), early
@@ -172,9 +177,11 @@ var yardstickTargets = []target{
 	// step, HK cash collected at the door, secrecy in Cantonese, codes for
 	// shared rooms and Wi-Fi, escrow accounts, home assembly materials):
 	// a dev set now. The word model was not fitted on it.
-	{"yardstick14.jsonl", "recall", 0.99, false},
+	// y14-174 (a wrong-number opener turning to a gold platform, nothing
+	// asked yet) is held back by the word model (ModelHoldAt).
+	{"yardstick14.jsonl", "recall", 0.98, false},
 	{"yardstick14.jsonl", "scam_recall", 0.97, false},
-	{"yardstick14.jsonl", "false_alarm", 0.037, true},
+	{"yardstick14.jsonl", "false_alarm", 0.019, true},
 	{"yardstick14.jsonl", "false_alarm_scam", 0.0, true},
 	// yardstick15.jsonl: 220 conversations (153 live, 67 framed; 110
 	// scams, 110 honest) by a fifteenth helper, on 2025–2026 scripts (AI
@@ -182,21 +189,42 @@ var yardstickTargets = []target{
 	// NEVER read, never fitted on: 24a46b7 70.9% recall, 52.7% at scam,
 	// 3.6% false alarms (0.9% at scam level); with the word model 73.6%,
 	// 60.9%, 4.5% (0.9%); after the yardstick14 round 74.5%, 61.8%, 5.5%
-	// (0.9%). Score it before reading it.
-	{"yardstick15.jsonl", "recall", 0.74, false},
-	{"yardstick15.jsonl", "scam_recall", 0.61, false},
-	{"yardstick15.jsonl", "false_alarm", 0.055, true},
+	// (0.9%). Its errors were read in the fourth session of 2026-12-07
+	// (pastes under a header, speaker names in quotes or brackets, the
+	// protected person ending what they were told with a question mark,
+	// one-time codes asked for in other words, apps installed past the
+	// phone's warning, sellers who cannot meet, extortion with contacts),
+	// with the word model's hold: 88.2%, 76.4%, 3.6% (0.9%). A dev set now.
+	{"yardstick15.jsonl", "recall", 0.88, false},
+	{"yardstick15.jsonl", "scam_recall", 0.76, false},
+	{"yardstick15.jsonl", "false_alarm", 0.037, true},
 	{"yardstick15.jsonl", "false_alarm_scam", 0.01, true},
 	// yardstick16.jsonl: 220 conversations (154 live, 66 framed; 110
 	// scams, 110 honest) by a sixteenth helper, from its own knowledge of
 	// everyday scripts (no advisory consulted), with elderly phrasing,
 	// voice-note and OCR text; NEVER read, never fitted on: 24a46b7 83.6%,
 	// 69.1%, 4.5% (0.0%); with the word model 86.4%, 77.3%, 5.5% (0.0%);
-	// after the yardstick14 round the same. Score it before reading it.
+	// after the yardstick14 round the same; after the yardstick15 and 17
+	// round (pastes, questions, the word model's hold) 86.4%, 80.0%, 0.9%
+	// (0.0%). Score it before reading it.
 	{"yardstick16.jsonl", "recall", 0.86, false},
-	{"yardstick16.jsonl", "scam_recall", 0.77, false},
-	{"yardstick16.jsonl", "false_alarm", 0.055, true},
+	{"yardstick16.jsonl", "scam_recall", 0.80, false},
+	{"yardstick16.jsonl", "false_alarm", 0.01, true},
 	{"yardstick16.jsonl", "false_alarm_scam", 0.0, true},
+	// yardstick17.jsonl: 220 conversations (150 live, 70 framed) by a
+	// seventeenth helper on money-movement mechanics (safe accounts, ATM and
+	// online-banking steps, loan apps, store cards, crypto ATMs, courier
+	// pickups, codes). Its writer labelled retold and warning items by what
+	// they describe; here they follow this project's rule (a scam told or
+	// warned about is not one under way: label legit, tag describes_scam),
+	// 23 of them, leaving 87 scams and 133 honest. Blind at 902f85b: 85.1%
+	// recall, 78.2% at scam, 7.5% false alarms (0.0% at scam level). Read
+	// in the fourth session of 2026-12-07 with yardstick15: 87.4%, 81.6%,
+	// 2.3% (0.0%). A dev set now; the word model was not fitted on it.
+	{"yardstick17.jsonl", "recall", 0.87, false},
+	{"yardstick17.jsonl", "scam_recall", 0.81, false},
+	{"yardstick17.jsonl", "false_alarm", 0.023, true},
+	{"yardstick17.jsonl", "false_alarm_scam", 0.0, true},
 	// probes.jsonl: 24 mechanism probes (and 12 more from the second
 	// session of 2026-12-07: p25–p42) written in that session from the
 	// advisories' descriptions (TW ATM instalments, HK guess-who, fake
