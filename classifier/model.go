@@ -34,7 +34,7 @@ import (
 // weights (one number in State), so a verdict still costs one pass over
 // each message.
 const (
-	ModelScamAt       = 0.90
+	ModelScamAt       = 0.95
 	ModelSuspiciousAt = 0.98
 	// ModelHoldAt: below it, the model holds back a suspicious level that
 	// phrases alone reached without a hard stop, two hard moves or a

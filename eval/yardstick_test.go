@@ -194,9 +194,9 @@ var yardstickTargets = []target{
 	// protected person ending what they were told with a question mark,
 	// one-time codes asked for in other words, apps installed past the
 	// phone's warning, sellers who cannot meet, extortion with contacts),
-	// with the word model's hold: 88.2%, 76.4%, 3.6% (0.9%). A dev set now.
+	// with the word model's hold: 88.2%, 74.5%, 3.6% (0.9%). A dev set now.
 	{"yardstick15.jsonl", "recall", 0.88, false},
-	{"yardstick15.jsonl", "scam_recall", 0.76, false},
+	{"yardstick15.jsonl", "scam_recall", 0.74, false},
 	{"yardstick15.jsonl", "false_alarm", 0.037, true},
 	{"yardstick15.jsonl", "false_alarm_scam", 0.01, true},
 	// yardstick16.jsonl: 220 conversations (154 live, 66 framed; 110
