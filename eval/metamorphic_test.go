@@ -354,7 +354,9 @@ var yardstickBudget = map[string]int{
 	// whose scams open with the user, whose label swallows the reply), 30
 	// before the word model raised what the flattened text still says, 20
 	// before yardstick14 joined (6 of its scams, most opening with the user).
-	"flattened onto one line": 26,
+	// 27 since the fourth session: y11-043 flattened is raised to scam by
+	// the word model at p 0.90–0.95, not at 0.95 (ModelScamAt).
+	"flattened onto one line": 27,
 	"emoji inside words":      1,
 }
 
