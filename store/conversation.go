@@ -315,11 +315,11 @@ func parseConversation(reply []any) (Conversation, error) {
 	}
 	str := func(v any) string { text, _ := v.(string); return text }
 	if state := str(fields[0]); state != "" {
-		blob, err := unpack([]byte(state))
+		blob, verdict, _, err := unpackConversation([]byte(state))
 		if err != nil {
 			return conv, fmt.Errorf("decode state: %w", err)
 		}
-		conv.State = blob
+		conv.State, conv.Verdict = blob, verdict
 	}
 	if stateSeq := str(fields[1]); stateSeq != "" {
 		n, err := strconv.ParseInt(stateSeq, 10, 64)
@@ -328,7 +328,9 @@ func parseConversation(reply []any) (Conversation, error) {
 		}
 		conv.StateSeq = n
 	}
-	if verdict := str(fields[2]); verdict != "" {
+	// A verdict field is left by a save from before state and verdict
+	// were kept together (packConversation).
+	if verdict := str(fields[2]); verdict != "" && conv.Verdict == nil {
 		blob, err := unpack([]byte(verdict))
 		if err != nil {
 			return conv, fmt.Errorf("decode verdict: %w", err)
@@ -382,15 +384,17 @@ var ErrGone = errors.New("conversation was forgotten or expired")
 // saveScript is compare-and-set on state_seq, so that two replicas folding
 // messages of one chat never overwrite each other's evidence.
 //
-// KEYS: conv. ARGV: base seq, new seq, state, verdict, warned_at ms or "",
-// TTL ms. Returns 1 when saved, 0 on conflict, -1 when the conversation is
+// KEYS: conv. ARGV: base seq, new seq, state (with the verdict in it:
+// packConversation), verdict when kept apart or "" (a verdict field of an
+// earlier save goes), warned_at ms or "", TTL ms. Returns 1 when saved, 0 on conflict, -1 when the conversation is
 // gone.
 var saveScript = redis.NewScript(`
 local appended = tonumber(redis.call("HGET", KEYS[1], "seq") or "-1")
 if appended < tonumber(ARGV[2]) then return -1 end
 local current = tonumber(redis.call("HGET", KEYS[1], "state_seq") or "0")
 if current ~= tonumber(ARGV[1]) then return 0 end
-redis.call("HSET", KEYS[1], "state", ARGV[3], "state_seq", ARGV[2], "verdict", ARGV[4])
+redis.call("HSET", KEYS[1], "state", ARGV[3], "state_seq", ARGV[2])
+if ARGV[4] ~= "" then redis.call("HSET", KEYS[1], "verdict", ARGV[4]) else redis.call("HDEL", KEYS[1], "verdict") end
 if ARGV[5] ~= "" then redis.call("HSET", KEYS[1], "warned_at", ARGV[5]) end
 redis.call("PEXPIRE", KEYS[1], ARGV[6])
 return 1
@@ -409,8 +413,15 @@ func (s *Store) Save(ctx context.Context, chat int64, snap Snapshot) error {
 	// The state and verdict quote messages (a hit's match, the tail of the
 	// last message): they are redacted here, whoever built them, so that no
 	// caller can store a raw number by forgetting to.
+	state, verdict := redact.JSON(snap.State), redact.JSON(snap.Verdict)
+	var apart []byte
+	if both, ok := packConversation(state, verdict); ok {
+		state = both
+	} else {
+		state, apart = pack(state), pack(verdict)
+	}
 	result, err := saveScript.Run(ctx, s.client, []string{s.chatKey(chat, "conv")},
-		snap.BaseSeq, snap.Seq, pack(redact.JSON(snap.State)), pack(redact.JSON(snap.Verdict)), warned, s.cfg.TTL.Milliseconds()).Int()
+		snap.BaseSeq, snap.Seq, state, apart, warned, s.cfg.TTL.Milliseconds()).Int()
 	switch {
 	case err != nil:
 		return fmt.Errorf("save state of chat %d: %w", chat, err)
