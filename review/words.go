@@ -50,6 +50,7 @@ type CardTexts struct {
 	Reply          string `yaml:"reply"`
 	Why            string `yaml:"why"`
 	More           string `yaml:"more"`
+	Earlier        string `yaml:"earlier"`
 	Decided        string `yaml:"decided"`
 	Moderator      string `yaml:"moderator"`
 	Confirm        string `yaml:"confirm"`
