@@ -96,6 +96,7 @@ type ConsoleTexts struct {
 	ColStatus       string `yaml:"col_status"`
 	ColQueued       string `yaml:"col_queued"`
 	NoCases         string `yaml:"no_cases"`
+	Earlier         string `yaml:"earlier"`
 	Case            string `yaml:"case"`
 	BotSaid         string `yaml:"bot_said"`
 	Type            string `yaml:"type"`
