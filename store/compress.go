@@ -90,11 +90,14 @@ func packConversation(state, verdict []byte) (blob []byte, ok bool) {
 	if !json.Valid(state) || len(verdict) > 0 && !json.Valid(verdict) {
 		return nil, false
 	}
-	blob, err := json.Marshal(conversationBlob{State: state, Verdict: verdict})
-	if err != nil {
-		return nil, false
+	// Written by hand: both are valid JSON already, and json.Marshal would
+	// scan and copy 10–15 KB again on every message.
+	blob = make([]byte, 0, len(conversationBlobStart)+len(state)+len(verdict)+16)
+	blob = append(append(blob, conversationBlobStart...), state...)
+	if len(verdict) > 0 {
+		blob = append(append(blob, `,"verdict":`...), verdict...)
 	}
-	return pack(blob), true
+	return pack(append(blob, '}')), true
 }
 
 // unpackConversation reverses packConversation. A state field written
