@@ -75,6 +75,11 @@ type Case struct {
 	Feedback string `json:"feedback,omitempty"`
 	// Transcript is the conversation the verdict is about, redacted.
 	Transcript []Message `json:"transcript"`
+	// Earlier is how many earlier messages the verdict was about that had
+	// left the conversation's window when the case was queued: the
+	// transcript starts after them, and signals in them have
+	// MessageIndex -1 (their quotes stay).
+	Earlier int `json:"earlier,omitempty"`
 	// Verdict is what the bot concluded.
 	Verdict Verdict `json:"verdict"`
 	// Reply is the text the bot sent, redacted.

@@ -173,6 +173,26 @@ func TestConsoleEscapesText(t *testing.T) {
 	}
 }
 
+// TestConsoleSaysWhatTheTranscriptLacks checks that a case built after
+// earlier messages left the conversation's window says how many.
+func TestConsoleSaysWhatTheTranscriptLacks(t *testing.T) {
+	console, q, _, server := consoleServer(t, nil)
+	ctx := context.Background()
+	c := scamCase(1)
+	c.ID, c.Earlier = NewCaseID(1), 3
+	if _, err := q.SubmitCase(ctx, c, ReasonAskHuman); err != nil {
+		t.Fatal(err)
+	}
+	client := signedInClient(t, console, modA)
+	resp, err := client.Get(server.URL + Path + "/case/" + c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body := readAll(t, resp); !strings.Contains(between(body, `<p id="earlier">`, "</p>"), "3 ") {
+		t.Errorf("the case page does not say that 3 earlier messages are not shown:\n%.2000s", body)
+	}
+}
+
 func readAll(t testing.TB, resp *http.Response) string {
 	t.Helper()
 	defer resp.Body.Close()

@@ -4,8 +4,11 @@
 // follow-up when the bot was wrong) and into detection (fingerprints of
 // confirmed scripts, see KnownScam, KnownLegit and Apply).
 //
-// The package knows nothing of Telegram: the bot calls Draft when it
-// replies, Submit and Feedback on the user's buttons, Next and Decide for
+// The package knows nothing of Telegram: the bot names a case with
+// NewCaseID when it replies and queues it with SubmitCase when the user
+// asks for a review (it keeps what the case is built from: its answer and
+// the conversation's window), Submit and Feedback on a case already
+// queued (or drafted by Draft, as the bot did before), Next and Decide for
 // moderators, and ClaimFollowUp before it sends the user a follow-up.
 // Its keys (cases, the stream, console sessions, fingerprints) are its
 // own, on the Redis connection package store opens (storage.go).
@@ -78,9 +81,10 @@ var ErrNotModerator = errors.New("not a moderator")
 
 // Draft stores c (its texts redacted again) so that a later button press
 // can queue it; it lives as long as the conversation. It returns the case
-// id (c.ID, or a new one when empty). Call it when the bot replies with a
-// verdict the user may ask about, then Submit at once when the user
-// consented to share flagged conversations and the reply was a warning.
+// id (c.ID, or a new one when empty). The bot no longer drafts (a draft
+// per reply copied the conversation each time: SubmitCase builds the case
+// when it is asked for); drafts stored before are still read and queued,
+// and a caller that keeps nothing else of a reply may still draft it.
 func (q *Queue) Draft(ctx context.Context, c Case) (string, error) {
 	if c.ID == "" {
 		c.ID = newID()
@@ -107,6 +111,52 @@ func (q *Queue) Draft(ctx context.Context, c Case) (string, error) {
 		return "", err
 	}
 	return c.ID, nil
+}
+
+// NewCaseID returns a new case id for a reply in chat, for a case that
+// SubmitCase may queue later: random, and naming its chat as the ids of
+// drafts do (storage.go, draftChat).
+func NewCaseID(chat int64) string {
+	if chat == 0 {
+		return newID()
+	}
+	return newID() + "_" + strconv.FormatInt(chat, 10)
+}
+
+// CaseChat is the chat a case id names (NewCaseID), 0 for an id that
+// names none.
+func CaseChat(id string) int64 { return draftChat(id) }
+
+// SubmitCase queues c (its texts redacted again) for reason, creating it
+// under c.ID unless a case with that id exists, when it only adds the
+// reason (as Submit). The caller keeps what a case is built from (the
+// bot: its answer and the conversation's window) instead of a draft, and
+// builds c when the user asks for a review. Queued is true only for the
+// call that put it on the queue.
+func (q *Queue) SubmitCase(ctx context.Context, c Case, reason string) (queued bool, err error) {
+	switch reason {
+	case ReasonFlagged, ReasonAskHuman, ReasonWrong:
+	default:
+		return false, fmt.Errorf("submit case %s: unknown reason %q", c.ID, reason)
+	}
+	if c.Created.IsZero() {
+		c.Created = q.cfg.Now()
+	}
+	c = c.redacted()
+	c.Status, c.Reasons, c.Decision, c.Card, c.FollowUpSent, c.Queued = StatusDraft, nil, nil, nil, false, time.Time{}
+	doc, err := json.Marshal(c)
+	if err != nil {
+		return false, fmt.Errorf("encode case %s: %w", c.ID, err)
+	}
+	now := q.cfg.Now()
+	queued, err = q.db.QueueNewCase(ctx, record{
+		ID: c.ID, Chat: c.Chat, Doc: doc, Level: c.Verdict.Level, Type: c.Verdict.Type, Lang: c.Language,
+		Created: c.Created, Feedback: c.Feedback,
+	}, reason, now)
+	if err == nil && reason == ReasonAskHuman {
+		err = q.db.ScheduleAnswer(ctx, c.ID, now.Add(q.cfg.AnswerWithin))
+	}
+	return queued, err
 }
 
 // newID is 12 random hex characters: unguessable enough that a case id in a

@@ -583,3 +583,43 @@ func TestModerators(t *testing.T) {
 		t.Error("the zero Moderators allows someone")
 	}
 }
+
+// TestSubmitCaseQueuesOnce checks SubmitCase, the bot's way to queue a
+// case it builds when asked for: created under {review} and queued once
+// however often it is submitted, each reason recorded, the texts redacted.
+func TestSubmitCaseQueuesOnce(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	q := newQueue(t, st)
+	c := scamCase(4)
+	c.ID, c.Feedback = NewCaseID(4), "unhelpful"
+	c.Transcript[0].Text += " 13812345678"
+	for i, reason := range []string{ReasonWrong, ReasonAskHuman, ReasonAskHuman} {
+		queued, err := q.SubmitCase(ctx, c, reason)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if queued != (i == 0) {
+			t.Errorf("submit %d (%s): queued = %v; want %v", i, reason, queued, i == 0)
+		}
+	}
+	if n := streamLen(t, st); n != 1 {
+		t.Fatalf("%d entries on the queue; want 1", n)
+	}
+	got, err := q.Case(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != StatusOpen || strings.Join(got.Reasons, ",") != "wrong,ask_human" || got.Feedback != "unhelpful" || got.Chat != 4 {
+		t.Errorf("case status %s reasons %v feedback %q chat %d", got.Status, got.Reasons, got.Feedback, got.Chat)
+	}
+	if strings.Contains(got.Transcript[0].Text, "13812345678") {
+		t.Errorf("the case keeps a phone number: %q", got.Transcript[0].Text)
+	}
+	if CaseChat(c.ID) != 4 {
+		t.Errorf("CaseChat(%s) = %d, want 4", c.ID, CaseChat(c.ID))
+	}
+	if _, err := q.SubmitCase(ctx, c, "because"); err == nil {
+		t.Error("an unknown reason was accepted")
+	}
+}

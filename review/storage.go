@@ -6,7 +6,7 @@ package review
 // connection, the key prefix and the bound on one call (store.Keyspace).
 // The keys:
 //
-//	<prefix>{c:<chat>}:case:<id>    hash   a draft (not queued yet), fields as a case's   conversation TTL
+//	<prefix>{c:<chat>}:case:<id>    hash   a draft (not queued yet; Draft), fields as a case's   conversation TTL
 //	<prefix>{c:<chat>}:cases        set    the chat's draft ids, so that /forget and /mydata find them   conversation TTL
 //	<prefix>{review}:case:<id>      hash   one case: doc (redacted JSON), index fields, decision   QueuedTTL; DecidedTTL
 //	<prefix>{review}:queue          stream case ids in queue order, group "moderators"   capped (MAXLEN ~ Config.QueueMax)
@@ -17,9 +17,12 @@ package review
 //	<prefix>{review}:session:<sha>  hash   a console session: moderator, csrf   ConsoleConfig.SessionTTL
 //	<prefix>{fp}:<set>:…            fingerprints of decided scripts (signatures.go)
 //
-// A draft lives under its chat's hash tag until it is queued: every answer
-// drafts a case, and most are never queued, so drafts spread over the
-// Cluster's slots with their chats instead of loading one. A draft's id
+// The bot keeps no drafts now: a case is created under {review} when it
+// is queued (SubmitCase, QueueNewCase), from what the bot keeps of its
+// reply. Drafts (Draft) stored before, and any a caller still makes, live
+// under their chat's hash tag until they are queued: most are never
+// queued, so drafts spread over the Cluster's slots with their chats
+// instead of loading one. A draft's id
 // names its chat (<random>_<chat>, draftChat), so a lookup by id alone
 // finds it; queueing moves it into {review} (QueueCase). Ids without a
 // chat (cases drafted before) live under {review} from the start.
@@ -278,6 +281,34 @@ func (s *storage) QueueCase(ctx context.Context, chat int64, id, reason string, 
 	parts, ok := res.([]any)
 	if !ok || len(parts) != 2 {
 		return false, fmt.Errorf("queue case %s: unexpected answer %v", id, res)
+	}
+	return parts[0] == int64(1), nil
+}
+
+// QueueNewCase is QueueCase for a case given whole instead of drafted: it
+// is created under {review} from c unless it exists there already, then
+// queued for reason once.
+func (s *storage) QueueNewCase(ctx context.Context, c record, reason string, at time.Time) (queued bool, err error) {
+	if !validCaseID(c.ID) {
+		return false, fmt.Errorf("queue case %q: invalid id", c.ID)
+	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	keys := []string{s.caseKey(c.ID), s.key("queue"), s.key("cases"), s.caseChatKey(c.Chat)}
+	oldest := at.Add(-DecidedTTL).UnixMilli()
+	args := []any{reason, at.UnixMilli(), s.queueMax, QueuedTTL.Milliseconds(), reviewGroup, oldest, string(StatusOpen),
+		"id", c.ID, "chat", c.Chat, "doc", store.Pack(redact.JSON(c.Doc)), "status", string(StatusDraft),
+		"level", c.Level, "type", c.Type, "lang", c.Lang, "created", c.Created.UnixMilli()}
+	if c.Feedback != "" {
+		args = append(args, "feedback", c.Feedback)
+	}
+	res, err := queueScript.Run(ctx, s.Client, keys, args...).Result()
+	if err != nil {
+		return false, fmt.Errorf("queue case %s: %w", c.ID, err)
+	}
+	parts, ok := res.([]any)
+	if !ok || len(parts) != 2 {
+		return false, fmt.Errorf("queue case %s: unexpected answer %v", c.ID, res)
 	}
 	return parts[0] == int64(1), nil
 }

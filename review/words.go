@@ -50,6 +50,7 @@ type CardTexts struct {
 	Reply          string `yaml:"reply"`
 	Why            string `yaml:"why"`
 	More           string `yaml:"more"`
+	Earlier        string `yaml:"earlier"`
 	Decided        string `yaml:"decided"`
 	Moderator      string `yaml:"moderator"`
 	Confirm        string `yaml:"confirm"`
@@ -95,6 +96,7 @@ type ConsoleTexts struct {
 	ColStatus       string `yaml:"col_status"`
 	ColQueued       string `yaml:"col_queued"`
 	NoCases         string `yaml:"no_cases"`
+	Earlier         string `yaml:"earlier"`
 	Case            string `yaml:"case"`
 	BotSaid         string `yaml:"bot_said"`
 	Type            string `yaml:"type"`

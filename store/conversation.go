@@ -32,8 +32,8 @@ type Entry struct {
 	Hidden bool `json:"-"`
 }
 
-// storedEntry is an Entry as JSON in the window list: unix seconds instead
-// of an RFC 3339 string keep a 20-message conversation small.
+// storedEntry is an Entry as JSON, as the window list kept it before
+// entryHeader (still read), and as /mydata shows one.
 type storedEntry struct {
 	// ID comes first: editScript finds an entry by the prefix of its JSON.
 	ID     int64  `json:"id,omitempty"`
@@ -252,10 +252,66 @@ func (s *Store) AppendBurst(ctx context.Context, chat int64, msgs []Entry, claim
 	return conv, seqs, nil
 }
 
+// A window entry is a header line and the text: "<id> <from> <unix
+// time>[ h]\n<text>", from "o" (other), "u" (user) or "-" (none), h for a message
+// forwarded from a hidden account. The JSON the list held before
+// ({"id":…,"from":…,"text":…,"time":…}) spent about 50 bytes a message on
+// names and quotes: a sixth of a 20-message window and what pushed it into
+// the next allocation size. An entry starting with '{' is read as that
+// JSON; it starts with the message id otherwise. editScript finds an entry
+// by the start of either.
+var speakerCodes = map[string]string{"other": "o", "user": "u", "": "-"}
+
 // encodeEntry is msg as the window list stores it: redacted, times in
 // unix seconds.
 func encodeEntry(msg Entry) ([]byte, error) {
-	return json.Marshal(storedEntry{ID: msg.ID, From: msg.From, Text: redact.Personal(msg.Text), Time: msg.Time.Unix(), Hidden: msg.Hidden})
+	from := msg.From
+	if code, ok := speakerCodes[from]; ok {
+		from = code
+	} else if strings.ContainsAny(from, " \t\r\n") || len(from) == 1 {
+		// Codes are one character; any other speaker is kept by name.
+		return nil, fmt.Errorf("encode message: speaker %q", from)
+	}
+	out := strconv.AppendInt(nil, msg.ID, 10)
+	out = append(out, ' ')
+	out = append(out, from...)
+	out = append(out, ' ')
+	out = strconv.AppendInt(out, msg.Time.Unix(), 10)
+	if msg.Hidden {
+		out = append(out, " h"...)
+	}
+	out = append(out, '\n')
+	return append(out, redact.Personal(msg.Text)...), nil
+}
+
+// decodeEntry reverses encodeEntry, and reads the JSON of an entry stored
+// before it.
+func decodeEntry(stored string) (storedEntry, error) {
+	var e storedEntry
+	if strings.HasPrefix(stored, "{") {
+		err := json.Unmarshal([]byte(stored), &e)
+		return e, err
+	}
+	header, text, ok := strings.Cut(stored, "\n")
+	fields := strings.Fields(header)
+	if !ok || len(fields) < 3 || len(fields) > 4 || len(fields) == 4 && fields[3] != "h" {
+		return e, fmt.Errorf("stored message %.40q: not a window entry", stored)
+	}
+	var err error
+	if e.ID, err = strconv.ParseInt(fields[0], 10, 64); err != nil {
+		return e, fmt.Errorf("stored message id: %w", err)
+	}
+	if e.Time, err = strconv.ParseInt(fields[2], 10, 64); err != nil {
+		return e, fmt.Errorf("stored message time: %w", err)
+	}
+	e.From = fields[1]
+	for name, code := range speakerCodes {
+		if fields[1] == code {
+			e.From = name
+		}
+	}
+	e.Text, e.Hidden = text, len(fields) == 4
+	return e, nil
 }
 
 // Load returns chat's conversation without changing it; a chat with
@@ -294,8 +350,8 @@ func parseConversation(reply []any) (Conversation, error) {
 	conv.Window = make([]Entry, 0, len(window))
 	for i, raw := range window {
 		text, _ := raw.(string)
-		var stored storedEntry
-		if err := json.Unmarshal([]byte(text), &stored); err != nil {
+		stored, err := decodeEntry(text)
+		if err != nil {
 			return conv, fmt.Errorf("decode stored message: %w", err)
 		}
 		// The list only grows at its tail, in the same script that counts
@@ -315,11 +371,11 @@ func parseConversation(reply []any) (Conversation, error) {
 	}
 	str := func(v any) string { text, _ := v.(string); return text }
 	if state := str(fields[0]); state != "" {
-		blob, err := unpack([]byte(state))
+		blob, verdict, _, err := unpackConversation([]byte(state))
 		if err != nil {
 			return conv, fmt.Errorf("decode state: %w", err)
 		}
-		conv.State = blob
+		conv.State, conv.Verdict = blob, verdict
 	}
 	if stateSeq := str(fields[1]); stateSeq != "" {
 		n, err := strconv.ParseInt(stateSeq, 10, 64)
@@ -328,7 +384,9 @@ func parseConversation(reply []any) (Conversation, error) {
 		}
 		conv.StateSeq = n
 	}
-	if verdict := str(fields[2]); verdict != "" {
+	// A verdict field is left by a save from before state and verdict
+	// were kept together (packConversation).
+	if verdict := str(fields[2]); verdict != "" && conv.Verdict == nil {
 		blob, err := unpack([]byte(verdict))
 		if err != nil {
 			return conv, fmt.Errorf("decode verdict: %w", err)
@@ -382,15 +440,17 @@ var ErrGone = errors.New("conversation was forgotten or expired")
 // saveScript is compare-and-set on state_seq, so that two replicas folding
 // messages of one chat never overwrite each other's evidence.
 //
-// KEYS: conv. ARGV: base seq, new seq, state, verdict, warned_at ms or "",
-// TTL ms. Returns 1 when saved, 0 on conflict, -1 when the conversation is
+// KEYS: conv. ARGV: base seq, new seq, state (with the verdict in it:
+// packConversation), verdict when kept apart or "" (a verdict field of an
+// earlier save goes), warned_at ms or "", TTL ms. Returns 1 when saved, 0 on conflict, -1 when the conversation is
 // gone.
 var saveScript = redis.NewScript(`
 local appended = tonumber(redis.call("HGET", KEYS[1], "seq") or "-1")
 if appended < tonumber(ARGV[2]) then return -1 end
 local current = tonumber(redis.call("HGET", KEYS[1], "state_seq") or "0")
 if current ~= tonumber(ARGV[1]) then return 0 end
-redis.call("HSET", KEYS[1], "state", ARGV[3], "state_seq", ARGV[2], "verdict", ARGV[4])
+redis.call("HSET", KEYS[1], "state", ARGV[3], "state_seq", ARGV[2])
+if ARGV[4] ~= "" then redis.call("HSET", KEYS[1], "verdict", ARGV[4]) else redis.call("HDEL", KEYS[1], "verdict") end
 if ARGV[5] ~= "" then redis.call("HSET", KEYS[1], "warned_at", ARGV[5]) end
 redis.call("PEXPIRE", KEYS[1], ARGV[6])
 return 1
@@ -409,8 +469,15 @@ func (s *Store) Save(ctx context.Context, chat int64, snap Snapshot) error {
 	// The state and verdict quote messages (a hit's match, the tail of the
 	// last message): they are redacted here, whoever built them, so that no
 	// caller can store a raw number by forgetting to.
+	state, verdict := redact.JSON(snap.State), redact.JSON(snap.Verdict)
+	var apart []byte
+	if both, ok := packConversation(state, verdict); ok {
+		state = both
+	} else {
+		state, apart = pack(state), pack(verdict)
+	}
 	result, err := saveScript.Run(ctx, s.client, []string{s.chatKey(chat, "conv")},
-		snap.BaseSeq, snap.Seq, pack(redact.JSON(snap.State)), pack(redact.JSON(snap.Verdict)), warned, s.cfg.TTL.Milliseconds()).Int()
+		snap.BaseSeq, snap.Seq, state, apart, warned, s.cfg.TTL.Milliseconds()).Int()
 	switch {
 	case err != nil:
 		return fmt.Errorf("save state of chat %d: %w", chat, err)

@@ -80,7 +80,7 @@ func (s *Store) DataOf(ctx context.Context, chat, user int64) ([]StoredItem, err
 		{s.chatKey(chat, "conv"), "the classifier's state and verdict (redacted), message count, when a warning was sent"},
 		{s.chatKey(chat, "settings"), "the chat's settings"},
 		{s.chatKey(chat, "budget"), "group warnings sent this hour"},
-		{s.answersKey(chat), "the answers the bot gave (verdict with quotes redacted, language, region), for their buttons"},
+		{s.answersKey(chat), "the last answers the bot gave (verdict with quotes redacted, language, region, which of the messages above each covered), for their buttons and for a review you ask for"},
 		{s.screenshotsKey(chat), "screenshots being read: counts and the last one's messages (redacted), kept 10 minutes"},
 		{s.chatKey(chat, "shot-budget"), "screenshots read this hour (a count)"},
 		{s.burstKey(chat), "the messages you sent since the bot last answered, as sent (not redacted), until it answers them (1 hour at most)"},
@@ -154,6 +154,13 @@ func (s *Store) readItem(ctx context.Context, key string) (StoredItem, bool, err
 		values := make([]any, len(entries))
 		for i, v := range entries {
 			values[i] = readable(v)
+			if strings.HasSuffix(key, ":msgs") {
+				// The window's entries are a header line and the text
+				// (encodeEntry): shown as messages with named fields.
+				if e, err := decodeEntry(v); err == nil {
+					values[i] = e
+				}
+			}
 		}
 		item.Value = values
 	case "set":

@@ -15,16 +15,19 @@ import (
 // sum that cannot take one message out, so an edit costs classifying the
 // window again (at most Config.Window messages).
 //
-// KEYS: msgs, conv. ARGV: id, new entry JSON, TTL ms.
-// Returns {found (0|1), the verdict before the edit or ""}.
+// KEYS: msgs, conv. ARGV: id, new entry (encodeEntry; an entry stored
+// before it is JSON starting with the id), TTL ms.
+// Returns {found (0|1), the verdict before the edit or ""}: the state field
+// when it holds the verdict too (packConversation), else the verdict field
+// of a conversation saved before.
 var editScript = redis.NewScript(`
-local prefix = '{"id":' .. ARGV[1] .. ','
+local prefix, old = ARGV[1] .. ' ', '{"id":' .. ARGV[1] .. ','
 local items = redis.call("LRANGE", KEYS[1], 0, -1)
 for i, item in ipairs(items) do
-  if string.sub(item, 1, #prefix) == prefix then
+  if string.sub(item, 1, #prefix) == prefix or string.sub(item, 1, #old) == old then
     redis.call("LSET", KEYS[1], i - 1, ARGV[2])
     local seq = tonumber(redis.call("HGET", KEYS[2], "seq") or "0")
-    local verdict = redis.call("HGET", KEYS[2], "verdict") or ""
+    local verdict = redis.call("HGET", KEYS[2], "verdict") or redis.call("HGET", KEYS[2], "state") or ""
     redis.call("HDEL", KEYS[2], "state", "verdict")
     redis.call("HSET", KEYS[2], "state_seq", seq - #items)
     redis.call("PEXPIRE", KEYS[1], ARGV[3])
@@ -64,8 +67,13 @@ func (s *Store) Edit(ctx context.Context, chat int64, msg Entry) (before []byte,
 		return nil, fmt.Errorf("edit message %d in chat %d: %w", msg.ID, chat, ErrNotInWindow)
 	}
 	if old, _ := reply[1].(string); old != "" {
-		if before, err = unpack([]byte(old)); err != nil {
+		state, verdict, combined, err := unpackConversation([]byte(old))
+		if err != nil {
 			return nil, fmt.Errorf("edit message %d in chat %d: decode verdict: %w", msg.ID, chat, err)
+		}
+		before = verdict
+		if !combined {
+			before = state // the verdict field of an older save
 		}
 	}
 	return before, nil

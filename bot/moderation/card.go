@@ -70,6 +70,9 @@ func cardText(c review.Case, t review.ModTexts, cat *catalog.Catalog) string {
 		fmt.Fprintf(&sb, "%s\n", html.EscapeString(fmt.Sprintf(t.Card.Why, why)))
 	}
 	sb.WriteString("\n")
+	if c.Earlier > 0 {
+		fmt.Fprintf(&sb, "%s\n", html.EscapeString(fmt.Sprintf(t.Card.Earlier, c.Earlier)))
+	}
 	const maxMessages, maxRunes = 12, 240
 	for i, m := range c.Transcript {
 		if i == maxMessages {

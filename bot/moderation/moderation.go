@@ -1,5 +1,5 @@
-// Package moderation is the moderators' room: every check reply is
-// drafted as a case, the user's buttons on it (👍 👎 🙋 🤝) queue it, cards
+// Package moderation is the moderators' room: every check reply can
+// become a case, the user's buttons on it (👍 👎 🙋 🤝) queue it, cards
 // with decision buttons go to the moderators' chat, /queue, /stats and
 // /console serve moderators, and a decision (from a card or the web
 // console) edits the card and, when it differs from what the user was
@@ -26,8 +26,9 @@ import (
 	"github.com/scamguard/scamguard/store"
 )
 
-// Moderation: every check reply is drafted as a case; a 👎, an "ask a
-// human" or a consented warning queues it for moderators (package review),
+// Moderation: every check reply can become a case, built from its answer
+// and the conversation's window when a 👎, an "ask a human" or a consented
+// warning queues it for moderators (package review),
 // whose decisions come back here: the card in the moderators' chat is
 // edited, the user gets a follow-up when the decision differs from what
 // they were told, and confirmed scripts become fingerprints that the next
@@ -102,27 +103,16 @@ const (
 	modBack    = "b" // back from the type choices
 )
 
-// Draft keeps what a later button press on this reply needs and
-// returns the case id the buttons carry. Without a review queue (or when
-// it fails) the id is random: the buttons still answer.
-func (b *Desk) Draft(ctx context.Context, chat, user int64, window []store.Entry, verdict classifier.Verdict, rendered reply.Reply) string {
+// CaseID is the case id a reply's review buttons carry. Nothing is
+// drafted for it: the reply's answer (conversation.Answer, saved under
+// the same id) and the conversation's window are what the case is built
+// from when the user asks for a review (caseFromAnswer). Without a review
+// queue the id is random: the buttons still answer.
+func (b *Desk) CaseID(chat int64) string {
 	if b.Review == nil {
 		return conversation.RandomToken()
 	}
-	id, err := b.Review.Draft(ctx, review.Case{
-		Chat:       chat,
-		User:       user,
-		Transcript: review.TranscriptOf(window),
-		Verdict:    review.VerdictOf(verdict),
-		Reply:      rendered.Text,
-		Language:   rendered.Lang,
-		Created:    time.Now(),
-	})
-	if err != nil {
-		b.Degrade("review", err)
-		return conversation.RandomToken()
-	}
-	return id
+	return review.NewCaseID(chat)
 }
 
 // ShareConsented queues a warning of a user who agreed to share flagged
@@ -131,15 +121,107 @@ func (b *Desk) ShareConsented(ctx context.Context, chat int64, caseID string, ve
 	if b.Review == nil || !consent || verdict.Level == classifier.LevelNone {
 		return
 	}
-	if err := b.submit(ctx, chat, caseID, review.ReasonFlagged); err != nil {
+	if err := b.submit(ctx, chat, caseID, review.ReasonFlagged, ""); err != nil {
 		// The user got their warning; only the moderators miss this case.
 		b.Degrade("review", fmt.Errorf("queue consented case %s: %w", caseID, err))
 	}
 }
 
-// submit queues a case and posts its card when this call queued it.
-func (b *Desk) submit(ctx context.Context, chat int64, caseID, reason string) error {
-	queued, err := b.Review.Submit(ctx, chat, caseID, reason)
+// pendingCase is a case the buttons of a reply may queue: queued is set
+// when review has it (queued, or drafted before answers carried what a
+// case is built from), else answer is the reply's answer it is built from.
+type pendingCase struct {
+	queued *review.Case
+	answer conversation.Answer
+}
+
+// findCase looks case id up: in review, else among chat's answers;
+// review.ErrNotFound when neither has it.
+func (b *Desk) findCase(ctx context.Context, chat int64, id string) (pendingCase, error) {
+	c, err := b.Review.Case(ctx, id)
+	if err == nil {
+		return pendingCase{queued: &c}, nil
+	}
+	if !errors.Is(err, review.ErrNotFound) {
+		return pendingCase{}, err
+	}
+	a, err := b.LoadAnswer(ctx, chat, id)
+	switch {
+	case conversation.IsNoAnswer(err):
+		return pendingCase{}, fmt.Errorf("case %s: %w", id, review.ErrNotFound)
+	case err != nil:
+		return pendingCase{}, err
+	case a.LastSeq == 0:
+		// An answer kept before answers carried their window, whose draft
+		// has expired: nothing to build the case from.
+		return pendingCase{}, fmt.Errorf("case %s: %w", id, review.ErrNotFound)
+	}
+	return pendingCase{answer: a}, nil
+}
+
+// caseFromAnswer builds the case of answer id for moderators: the
+// conversation as the window holds it now, from the answer's first
+// message to its last, the verdict with each signal pointing into that
+// transcript, and the reply rendered again from the verdict as the user
+// got it. Messages that have left the window since (a long conversation
+// went on) are counted in Earlier and their signals keep their quotes
+// without a message to point to; so the moderator reads what remains and
+// is told what does not.
+func (b *Desk) caseFromAnswer(ctx context.Context, chat int64, id string, a conversation.Answer, feedback string) (review.Case, error) {
+	conv, err := b.Store.Load(ctx, chat)
+	if err != nil {
+		return review.Case{}, err
+	}
+	var window []store.Entry
+	for _, e := range conv.Window {
+		if e.Seq >= a.FirstSeq && e.Seq <= a.LastSeq {
+			window = append(window, e)
+		}
+	}
+	first := a.LastSeq + 1 // of the transcript; past the end when it is empty
+	if len(window) > 0 {
+		first = window[0].Seq
+	}
+	rendered := b.Replies.RenderHTML(a.Verdict, reply.Options{Lang: a.Lang, Region: a.Region, RegionFinal: true})
+	verdict := review.VerdictOf(a.Verdict)
+	for i := range verdict.Signals {
+		// The verdict indexes the whole conversation (message Seq - 1).
+		verdict.Signals[i].MessageIndex += 1 - int(first)
+		if verdict.Signals[i].MessageIndex < 0 || verdict.Signals[i].MessageIndex >= len(window) {
+			verdict.Signals[i].MessageIndex = -1
+		}
+	}
+	if feedback == "" {
+		feedback = a.Feedback
+	}
+	return review.Case{
+		ID: id, Chat: chat, User: a.User, Feedback: feedback,
+		Transcript: review.TranscriptOf(window),
+		Earlier:    int(max(0, first-max(a.FirstSeq, 1))),
+		Verdict:    verdict, Reply: rendered.Text, Language: rendered.Lang, Created: a.Created,
+	}, nil
+}
+
+// submit queues case id of chat for reason (feedback: the user's 👎 with
+// it, or "") and posts its card when this call queued it: a case review
+// has gets the reason, one not queued yet is built from its answer.
+func (b *Desk) submit(ctx context.Context, chat int64, caseID, reason, feedback string) error {
+	pending, err := b.findCase(ctx, chat, caseID)
+	if err != nil {
+		return err
+	}
+	var queued bool
+	switch {
+	case pending.queued != nil && feedback != "":
+		queued, err = b.Review.Feedback(ctx, chat, caseID, false)
+	case pending.queued != nil:
+		queued, err = b.Review.Submit(ctx, chat, caseID, reason)
+	default:
+		var c review.Case
+		if c, err = b.caseFromAnswer(ctx, chat, caseID, pending.answer, feedback); err == nil {
+			queued, err = b.Review.SubmitCase(ctx, c, reason)
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -147,6 +229,25 @@ func (b *Desk) submit(ctx context.Context, chat int64, caseID, reason string) er
 		b.postCard(ctx, caseID, b.ModChat, nil)
 	}
 	return nil
+}
+
+// helpful records the user's 👍: on the case when review has it, else on
+// the answer, so that a case queued from it later shows it.
+func (b *Desk) helpful(ctx context.Context, chat int64, caseID string) error {
+	pending, err := b.findCase(ctx, chat, caseID)
+	if err != nil {
+		return err
+	}
+	if pending.queued != nil {
+		_, err = b.Review.Feedback(ctx, chat, caseID, true)
+		return err
+	}
+	pending.answer.Feedback = "helpful"
+	err = b.ReplaceAnswer(ctx, chat, caseID, pending.answer)
+	if conversation.IsNoAnswer(err) {
+		return fmt.Errorf("case %s: %w", caseID, review.ErrNotFound)
+	}
+	return err
 }
 
 // OnCaseButton records a user's press on a check reply and returns the
@@ -186,22 +287,16 @@ func (b *Desk) OnCaseButton(ctx context.Context, chat int64, from models.User, c
 	var err error
 	note := ""
 	switch action {
-	case actionHelpful, actionWrong:
-		var queued bool
-		queued, err = b.Review.Feedback(ctx, chat, caseID, action == actionHelpful)
-		if queued {
-			b.postCard(ctx, caseID, b.ModChat, nil)
-		}
-		note = t.ThanksHelpful
-		if action == actionWrong {
-			note = t.ThanksWrong
-		}
+	case actionHelpful:
+		err, note = b.helpful(ctx, chat, caseID), t.ThanksHelpful
+	case actionWrong:
+		err, note = b.submit(ctx, chat, caseID, review.ReasonWrong, "unhelpful"), t.ThanksWrong
 	case actionHuman:
-		err, note = b.submit(ctx, chat, caseID, review.ReasonAskHuman), t.HumanQueued
+		err, note = b.submit(ctx, chat, caseID, review.ReasonAskHuman, ""), t.HumanQueued
 	case actionShare:
 		settings.ShareConsent = true
 		if err = b.Store.SaveSettings(ctx, chat, settings); err == nil {
-			err = b.submit(ctx, chat, caseID, review.ReasonFlagged)
+			err = b.submit(ctx, chat, caseID, review.ReasonFlagged, "")
 		}
 		note = t.ShareDone
 	default:
@@ -229,13 +324,23 @@ func (b *Desk) caseTrouble(err error, t conversation.UITexts) string {
 
 // ownsCase reports whether the case belongs to chat and, when it was
 // drafted for a known user, to user: a case's buttons work only where the
-// bot sent them, for the person it answered.
+// bot sent them, for the person it answered. A case not queued yet is an
+// answer of chat's own, found only there.
 func (b *Desk) ownsCase(ctx context.Context, chat, user int64, caseID string) (bool, error) {
-	c, err := b.Review.Case(ctx, caseID)
+	// Looked up in the chat the id names, so that a press elsewhere finds
+	// the case and is refused as not its own.
+	home := review.CaseChat(caseID)
+	if home == 0 {
+		home = chat
+	}
+	pending, err := b.findCase(ctx, home, caseID)
 	if err != nil {
 		return false, err
 	}
-	return c.Chat == chat && (c.User == 0 || c.User == user), nil
+	if c := pending.queued; c != nil {
+		return c.Chat == chat && (c.User == 0 || c.User == user), nil
+	}
+	return home == chat && (pending.answer.User == 0 || pending.answer.User == user), nil
 }
 
 // postCard posts case id as a card with the decision buttons to chat (the

@@ -285,7 +285,7 @@ func (b *Chats) answer(ctx context.Context, chat int64, br *burst, heuristic cla
 			b.Degrade("store", err)
 		}
 	}
-	caseID := b.moderation.Draft(ctx, chat, br.user, br.window, verdict, full)
+	caseID := b.moderation.CaseID(chat)
 	t := b.Texts.In(rendered.Lang)
 	settingsChanged := false
 	// Consent is asked once, on the first warning; sharing stays off
@@ -308,7 +308,13 @@ func (b *Chats) answer(ctx context.Context, chat int64, br *burst, heuristic cla
 		}
 	}
 	if !br.degraded {
-		answer := conversation.Answer{Verdict: verdict, Lang: lang, Region: opts.Region, Consent: askConsent}
+		// The answer is also what a review case is built from (moderation's
+		// caseFromAnswer): for whom, when, and which messages it covered.
+		answer := conversation.Answer{Verdict: verdict, Lang: lang, Region: opts.Region, Consent: askConsent,
+			User: br.user, Created: time.Now()}
+		if len(br.window) > 0 {
+			answer.FirstSeq, answer.LastSeq = br.window[0].Seq, br.window[len(br.window)-1].Seq
+		}
 		if err := b.SaveAnswer(ctx, chat, caseID, answer); err != nil {
 			b.Degrade("store", err)
 		}
