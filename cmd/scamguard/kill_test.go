@@ -46,9 +46,6 @@ func (p *livePool) pick(rng *rand.Rand) *replica {
 	return p.live[rng.IntN(len(p.live))]
 }
 
-// choose is a random live replica, for the killer.
-func (p *livePool) choose(rng *rand.Rand) *replica { return p.pick(rng) }
-
 // remove takes r out of the live replicas.
 func (p *livePool) remove(r *replica) {
 	p.mu.Lock()
@@ -115,8 +112,8 @@ func (c *cluster) deliver(pool *livePool, rng *rand.Rand, upd models.Update) (ac
 type kill struct {
 	at          time.Time
 	victim      string
-	openBursts  int   // chats with a burst open just before
-	queued      int64 // replies in the chats' send queues just before
+	openBursts  int   // chats with a burst open a moment before
+	queued      int64 // replies in the chats' send queues a moment before
 	heldBy429   bool  // during the 2 s hold of a scripted 429
 	afterAck    bool  // the moment the victim answered an update 200
 	intakeHeld  int64 // updates the victim had read from the intake and not acknowledged
@@ -127,12 +124,13 @@ type kill struct {
 // `kill -9` proof at random moments: three replicas in webhook mode, chats
 // whose bursts of five forwards arrive at random live replicas over a dozen
 // seconds (half side by side, as Telegram posts a forwarded burst, half one
-// after another), and a killer that sends SIGKILL to a random replica at random times (some during the hold of a scripted 429, so
-// that replies wait in the queue), starting a new one after
-// each. Then every burst is closed, the intake is empty and every live
-// replica has answered a marker in every chat; each burst must have been
-// answered once, replying to its last message, over all its messages in
-// Telegram's order. The one duplicate the design admits — a replica killed
+// after another), and a killer that sends SIGKILL to a random replica at
+// seeded moments while they arrive (two in three the moment the victim
+// answered an update 200; some during the hold of a scripted 429, replies
+// waiting in the queue), starting a new replica after each. Then every
+// burst is closed, the intake is empty and every live replica has answered
+// a marker in every chat; each burst must have been answered once,
+// replying to its last message, over all its messages in Telegram's order. The one duplicate the design admits — a replica killed
 // after Telegram accepted a message and before it marked it sent — is
 // counted apart, and only where a kill explains it.
 //
@@ -247,7 +245,7 @@ func TestRepliesKilledAtRandomMomentsAnswerEveryUpdateOnce(t *testing.T) {
 			}
 		}
 		open, queued := c.waiting(ids)
-		victim := pool.choose(rng)
+		victim := pool.pick(rng)
 		// Two kills in three come the moment the victim answered an
 		// update 200, when it may not have handled it yet.
 		afterAck := rng.IntN(3) > 0
