@@ -4,11 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/scamguard/scamguard/bot/sendqueue"
 	"github.com/scamguard/scamguard/bot/telegramtest"
+	"github.com/scamguard/scamguard/redact"
 	"github.com/scamguard/scamguard/review"
 	"github.com/scamguard/scamguard/store"
 )
@@ -125,4 +129,72 @@ func keysOf(m map[string]store.StoredItem) []string {
 		keys = append(keys, k)
 	}
 	return keys
+}
+
+// TestMyDataListsWhatWaitsToBeSentRedacted: an answer held in the send
+// queue (Telegram answered 429) is in the /mydata file made meanwhile,
+// its text redacted as the rest of the file is; once it is sent, the file
+// lists its sent-mark instead, and no queue.
+func TestMyDataListsWhatWaitsToBeSentRedacted(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.start()
+	const chat = 8402
+	const phone = "13812345678"
+	h.api.Fail("sendMessage", http.StatusTooManyRequests, 3, 1)
+	h.forwardBurst(chat, append(slices.Clone(foundingScam), "有问题打我电话 "+phone+" 随时找我")...)
+	h.api.WaitCalls(t, "sendMessage", 1, 15*time.Second) // the 429: the answer waits
+	file := h.myData(t, chat, 1)
+	answer := h.waitSent(chat, 1)[0]
+
+	byKey := map[string]store.StoredItem{}
+	for _, item := range file.Items {
+		byKey[item.Key] = item
+	}
+	queue, ok := byKey["{c:8402}:sendq"]
+	if !ok {
+		t.Fatalf("/mydata made while the answer waited does not list the send queue; it lists %v", keysOf(byKey))
+	}
+	if queue.What == "" || queue.Expires == nil || queue.Expires.Before(time.Now()) {
+		t.Errorf("the send queue's entry: what %q, expires %v", queue.What, queue.Expires)
+	}
+	encoded, _ := json.Marshal(queue.Value)
+	var waiting []sendqueue.Waiting
+	if err := json.Unmarshal(encoded, &waiting); err != nil || len(waiting) != 1 {
+		t.Fatalf("the send queue lists %s, want the one answer waiting", encoded)
+	}
+	var params struct {
+		Text string `json:"text"`
+	}
+	if err := json.Unmarshal(waiting[0].Params, &params); err != nil {
+		t.Fatal(err)
+	}
+	if waiting[0].Method != "sendMessage" || params.Text != redact.Personal(answer.Params["text"]) {
+		t.Errorf("the send queue lists %s %.200q, want the answer as sent, redacted: %.200q", waiting[0].Method, params.Text, redact.Personal(answer.Params["text"]))
+	}
+	if !strings.Contains(answer.Params["text"], phone) {
+		t.Logf("the answer does not quote the phone number; redaction is checked on its text as it is")
+	}
+	if strings.Contains(string(encoded), phone) {
+		t.Errorf("/mydata shows the waiting answer unredacted: %.300s", encoded)
+	}
+	if _, ok := byKey["{c:8402}:sendm"]; !ok {
+		t.Errorf("/mydata made while the answer waited does not list the chat's pace and claim; it lists %v", keysOf(byKey))
+	}
+
+	after := h.myData(t, chat, 2)
+	byKey = map[string]store.StoredItem{}
+	for _, item := range after.Items {
+		byKey[item.Key] = item
+	}
+	if _, ok := byKey["{c:8402}:sendq"]; ok {
+		t.Errorf("/mydata still lists a send queue after the answer was sent: %+v", byKey["{c:8402}:sendq"])
+	}
+	sent, ok := byKey["{c:8402}:sent"]
+	if !ok {
+		t.Fatalf("/mydata does not list the sent-marks; it lists %v", keysOf(byKey))
+	}
+	if marks, _ := json.Marshal(sent.Value); !strings.Contains(string(marks), "answer:") {
+		t.Errorf("the sent-marks do not name the answer: %s", marks)
+	}
 }

@@ -39,6 +39,13 @@ func (b *Chats) sendMyData(ctx context.Context, chat int64, from *models.User, t
 		user = from.ID
 	}
 	items, err := b.Store.DataOf(ctx, chat, user)
+	if err == nil {
+		// The send queue keeps its own keys: what waits to be sent
+		// (an answer quotes the chat's messages), pace, sent-marks.
+		var queued []store.StoredItem
+		queued, err = b.Send.DataOf(ctx, chat)
+		items = append(items, queued...)
+	}
 	if err != nil {
 		b.Degrade("store", err)
 		b.SendText(chat, false, "mydata", t.MyDataFailed, 0)

@@ -328,13 +328,22 @@ redis.call("SET", KEYS[1], now + interval, "PX", interval + 1000)
 return 0
 `)
 
+// slotMillis is the global interval in whole milliseconds, rounded up:
+// the script counts slots in Redis's milliseconds, and an interval
+// rounded down lets more through than the limit (33 ms for 30/s is 31
+// sends in some second; below 1 ms, 0, no limit at all). Rounded up, a
+// second holds at most the limit (34 ms: 29.4/s).
+func slotMillis(interval time.Duration) int64 {
+	return int64((interval + time.Millisecond - 1) / time.Millisecond)
+}
+
 // gate takes a send slot; it returns how long to wait before asking again
 // (0: send now).
 func (q *Queue) gate(ctx context.Context) (time.Duration, error) {
 	ctx, cancel := context.WithTimeout(ctx, q.opTimeout())
 	defer cancel()
 	ms, err := gateScript.Run(ctx, q.cfg.Keyspace.Client, []string{q.keys.pace(), q.keys.hold()},
-		q.cfg.GlobalInterval.Milliseconds()).Int64()
+		slotMillis(q.cfg.GlobalInterval)).Int64()
 	if err != nil {
 		return 0, fmt.Errorf("take a send slot: %w", err)
 	}

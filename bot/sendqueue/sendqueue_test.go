@@ -430,3 +430,24 @@ func TestTheQueueRunsOnACluster(t *testing.T) {
 		}
 	}
 }
+
+// TestSlotsNeverLetMoreThanTheLimitThroughInASecond: the slot script
+// counts whole milliseconds, so the interval is rounded up; rounded down,
+// 30/s would be 33 ms slots and 31 sends in some second.
+func TestSlotsNeverLetMoreThanTheLimitThroughInASecond(t *testing.T) {
+	for _, perSecond := range []float64{1, 5, 20, 30, 60, 1000, 3000} {
+		t.Run(strconv.FormatFloat(perSecond, 'f', -1, 64), func(t *testing.T) {
+			slot := slotMillis(time.Duration(float64(time.Second) / perSecond))
+			if slot < 1 {
+				t.Fatalf("a slot of %d ms: no limit at all", slot)
+			}
+			// n slots, each at least slot ms after the one before, span
+			// (n-1)·slot ms; the most in one second is the largest n whose
+			// span is below 1000 ms.
+			most := 999/slot + 1
+			if float64(most) > perSecond {
+				t.Errorf("%v/s: slots of %d ms let %d sends through in one second", perSecond, slot, most)
+			}
+		})
+	}
+}

@@ -55,10 +55,14 @@ type cluster struct {
 	secret string
 	// window is the replicas' burst window.
 	window time.Duration
+	// env is added to every replica's environment after the defaults
+	// (a later value wins): a test's own settings.
+	env []string
 }
 
 // replica is one running scamguard process.
 type replica struct {
+	name string
 	cmd  *exec.Cmd
 	url  string
 	log  string
@@ -109,7 +113,7 @@ func (c *cluster) start(name string) *replica {
 	}
 	addr := listener.Addr().String()
 	listener.Close()
-	r := &replica{url: "http://" + addr, log: filepath.Join(c.t.TempDir(), name+".log")}
+	r := &replica{name: name, url: "http://" + addr, log: filepath.Join(c.t.TempDir(), name+".log")}
 	logFile, err := os.Create(r.log)
 	if err != nil {
 		c.t.Fatal(err)
@@ -123,6 +127,7 @@ func (c *cluster) start(name string) *replica {
 		"SCAMGUARD_BURST_WINDOW=" + c.window.String(), "SCAMGUARD_INTAKE_CLAIM_AFTER=1s",
 		"SCAMGUARD_SEND_CHAT_INTERVAL=1ms", "SCAMGUARD_SEND_GLOBAL_PER_SECOND=1000",
 	}
+	r.cmd.Env = append(r.cmd.Env, c.env...)
 	r.cmd.Stdout, r.cmd.Stderr = logFile, logFile
 	if err := r.cmd.Start(); err != nil {
 		c.t.Fatal(err)
