@@ -336,7 +336,8 @@ func TestMetamorphicYardstick(t *testing.T) {
 var metamorphicYardsticks = []string{
 	"yardstick.jsonl", "yardstick2.jsonl", "yardstick3.jsonl", "yardstick4.jsonl", "yardstick5.jsonl",
 	"yardstick6.jsonl", "yardstick7.jsonl", "yardstick8.jsonl", "yardstick9.jsonl", "yardstick10.jsonl",
-	"yardstick11.jsonl", "yardstick12.jsonl", "yardstick13.jsonl", "yardstick14.jsonl", "probes.jsonl",
+	"yardstick11.jsonl", "yardstick12.jsonl", "yardstick13.jsonl", "yardstick14.jsonl", "yardstick15.jsonl",
+	"yardstick17.jsonl", "probes.jsonl",
 }
 
 // yardstickBudget: the remaining violations on our own cases, each named in
@@ -355,8 +356,9 @@ var yardstickBudget = map[string]int{
 	// before the word model raised what the flattened text still says, 20
 	// before yardstick14 joined (6 of its scams, most opening with the user).
 	// 27 since the fourth session: y11-043 flattened is raised to scam by
-	// the word model at p 0.90–0.95, not at 0.95 (ModelScamAt).
-	"flattened onto one line": 27,
+	// the word model at p 0.90–0.95, not at 0.95 (ModelScamAt); 31 with
+	// yardstick15 and 17 read and joined (see the closing note).
+	"flattened onto one line": 31,
 	"emoji inside words":      1,
 }
 

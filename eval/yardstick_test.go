@@ -225,6 +225,27 @@ var yardstickTargets = []target{
 	{"yardstick17.jsonl", "scam_recall", 0.81, false},
 	{"yardstick17.jsonl", "false_alarm", 0.023, true},
 	{"yardstick17.jsonl", "false_alarm_scam", 0.0, true},
+	// yardstick18.jsonl and yardstick19.jsonl: 220 conversations each by an
+	// eighteenth and a nineteenth helper (who is impersonated and how the
+	// contact starts; retold, forwarded, asked-about and pasted phrasings),
+	// relabelled to this project's rule for told and warned scripts (24 and
+	// 25 items; 86 and 85 scams left). NEVER read, never fitted on; only
+	// their totals and their false alarms counted by frame were looked at
+	// (which showed the word model raising to scam at 0.90 cost honest
+	// chats: ModelScamAt went back to 0.95). Blind at 902f85b: 89.5%
+	// recall, 76.7% at scam, 9.0% false alarms (3.7% at scam level) and
+	// 89.4%, 83.5%, 6.7% (4.4%); at the end of the fourth session of
+	// 2026-12-07: 90.7%, 79.1%, 6.7% (3.7%) and 91.8%, 85.9%, 5.9% (4.4%).
+	// Most of their false alarms at scam level are retold scripts taken
+	// for live ones. Score them before reading them.
+	{"yardstick18.jsonl", "recall", 0.90, false},
+	{"yardstick18.jsonl", "scam_recall", 0.79, false},
+	{"yardstick18.jsonl", "false_alarm", 0.068, true},
+	{"yardstick18.jsonl", "false_alarm_scam", 0.038, true},
+	{"yardstick19.jsonl", "recall", 0.91, false},
+	{"yardstick19.jsonl", "scam_recall", 0.85, false},
+	{"yardstick19.jsonl", "false_alarm", 0.06, true},
+	{"yardstick19.jsonl", "false_alarm_scam", 0.045, true},
 	// probes.jsonl: 24 mechanism probes (and 12 more from the second
 	// session of 2026-12-07: p25–p42) written in that session from the
 	// advisories' descriptions (TW ATM instalments, HK guess-who, fake
