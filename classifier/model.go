@@ -226,7 +226,8 @@ func (c *Classifier) WordFeatures(conv Conversation) map[uint32]float64 {
 // move it to our safe account") are more than a shared word: the model
 // does not hold them back.
 func (c *Classifier) modelHolds(state *State) bool {
-	if c.model == nil || c.hardMoves(state) >= 2 {
+	// The model's p first: it is one number, the rest walks the hits.
+	if c.model == nil || c.model.Probability(state) >= ModelHoldAt || c.hardMoves(state) >= 2 {
 		return false
 	}
 	// A claimed identity with a story ("这里是顺丰快递，您的快递丢了，三倍
@@ -235,7 +236,7 @@ func (c *Classifier) modelHolds(state *State) bool {
 	if ev := c.roleEvidence(state.liveEvidence()); ev.of(RoleImpersonation) > 0 && ev.of(RolePretext) > 0 {
 		return false
 	}
-	return c.model.Probability(state) < ModelHoldAt
+	return true
 }
 
 // hardMoves counts the separate stretches of text (up to 2) where a hard
