@@ -55,6 +55,7 @@ const (
 	payloadContrast    // the sentence turns: "但是", "but"
 	payloadWarnAhead   // a negation that governs what follows only: "谨防"
 	payloadConditional // a hypothesis to the end of the sentence: "if anyone"
+	payloadPast        // a time already gone: "昨天", "last week"
 )
 
 // A pattern keeps its payload kinds in a uint32 bit set (matcher.go): this
@@ -117,7 +118,7 @@ func New(set *SignalSet, brands []Brand) (*Classifier, error) {
 		{payloadReporting, set.Cues.Reporting}, {payloadClosure, set.Cues.Closure},
 		{payloadQuestion, set.Cues.Question}, {payloadNews, set.Cues.News},
 		{payloadSelfDemand, set.Cues.SelfDemand}, {payloadScopeBreak, set.Cues.ScopeBreak},
-		{payloadContrast, set.Cues.Contrast},
+		{payloadContrast, set.Cues.Contrast}, {payloadPast, set.Cues.Past},
 	} {
 		for _, cue := range cues.words {
 			add(cue, payload{kind: cues.kind})

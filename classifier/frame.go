@@ -33,6 +33,8 @@ type frameCues struct {
 	// their own situation ("I need to top up $2,000 to unlock my
 	// commission. Should I borrow it?") with no one's words relayed.
 	asker bool
+	// past: the turn places what it tells in a time already gone.
+	past bool
 	// story: the turn names a story, a lure, an identity, a turn or
 	// pressure (not only a payment word): someone describing what is
 	// being done to them, not asking in general.
@@ -69,6 +71,10 @@ func (f frameCues) frame() Frame {
 		return FrameWarning
 	case f.question && (f.described || f.reporting || f.asker && f.story):
 		return FrameQuestion
+	case f.past && f.described && !f.selfDemand:
+		// "昨天有一个自称地检署的人打来说…": a call described in the past
+		// is told, not played, refused or not.
+		return FrameRetold
 	}
 	return FrameLive
 }

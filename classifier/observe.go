@@ -270,6 +270,8 @@ func (c *Classifier) speechActs(text string, folded *Folded, matches []match, fr
 			case p.kind == payloadClosure:
 				cues.closure = true
 				sp.closure = true
+			case p.kind == payloadPast:
+				cues.past = true
 			case p.kind == payloadQuestion:
 				cues.question = true
 				sp.asksToAct = true

@@ -44,3 +44,23 @@ func TestAToldScriptEndingInAQuestionIsAsked(t *testing.T) {
 		t.Errorf("their own gift card purchase, then what a nephew says: %s, want below scam", own.Level)
 	}
 }
+
+// TestACallDescribedInThePastIsRetold: a relative telling the family what
+// someone said on a call yesterday retells it; a script that only names
+// yesterday ("您昨天买的…") is still played.
+func TestACallDescribedInThePastIsRetold(t *testing.T) {
+	c := productionClassifier(t)
+	told := c.Classify(context.Background(), Conversation{Messages: []Message{{From: SpeakerOther,
+		Text: "妈跟我说，昨天有个自称检察院的人打电话来，说她涉嫌洗钱，要她把存款转到监管账户"}}})
+	if told.Frame != FrameRetold || told.Level == LevelScam {
+		t.Errorf("a call described in the past: %s %s, want retold and below scam", told.Level, told.Frame)
+	}
+	played := c.Classify(context.Background(), conv(
+		"您好，您昨天在我们店买的保温杯检测出质量问题，我们给您三倍理赔",
+		"me:怎么理赔",
+		"您先在借呗把额度借出来，转到我们的理赔账户做个验证，验证完原路退回",
+	))
+	if played.Frame != FrameLive || played.Level != LevelScam {
+		t.Errorf("a script naming yesterday: %s %s, want live scam", played.Level, played.Frame)
+	}
+}

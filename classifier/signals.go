@@ -152,6 +152,10 @@ type Cues struct {
 	// "I hung up"): told with reporting or described words, the turn is a
 	// retelling, which names a scam and raises nothing.
 	Closure []string `yaml:"closure"`
+	// Past words place what is told in a time already gone ("昨天有人打来
+	// 说…", "the other day someone rang"): with a call or a message
+	// described, the turn is a retelling, not a script being played.
+	Past []string `yaml:"past"`
 	// Question words ask whether to act ("要不要", "should I"): told with
 	// reporting words, the turn is a question from someone still deciding.
 	Question []string `yaml:"question"`
