@@ -36,9 +36,28 @@ func (c *commandCounter) DialHook(next redis.DialHook) redis.DialHook { return n
 
 func (c *commandCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 	return func(ctx context.Context, cmd redis.Cmder) error {
-		c.add(cmd.Name())
+		c.add(commandName(cmd))
 		return next(ctx, cmd)
 	}
+}
+
+// commandName is cmd's name; a script's is followed by the kind of its
+// first key ("evalsha:burst" for {c:<chat>}:burst), so that the count
+// tells the scripts apart.
+func commandName(cmd redis.Cmder) string {
+	name := cmd.Name()
+	args := cmd.Args()
+	if (name != "evalsha" && name != "eval") || len(args) < 4 {
+		return name
+	}
+	if n, ok := args[2].(int); !ok || n == 0 {
+		return name
+	}
+	key, _ := args[3].(string)
+	if i := strings.LastIndex(key, "}:"); i >= 0 {
+		key = key[i+2:]
+	}
+	return name + ":" + key
 }
 
 func (c *commandCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
@@ -46,7 +65,7 @@ func (c *commandCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) red
 		var names []string
 		for _, cmd := range cmds {
 			if n := cmd.Name(); n != "multi" && n != "exec" {
-				names = append(names, n)
+				names = append(names, commandName(cmd))
 			}
 		}
 		c.add("pipeline(" + strings.Join(names, "+") + ")")

@@ -132,6 +132,45 @@ redis.call("PEXPIRE", KEYS[1], ARGV[4])
 return 1
 `)
 
+// AddUpdateToBurst is the webhook's way for a plain private message
+// (update updateID): its update id is remembered in the intake's
+// de-duplication set ({intake}:seen) and msg is stored in chat's burst,
+// made due quiet after now, in one pipeline (the due-set entry first, as
+// in AddToBurst). Once it returns without an error the message is as
+// durable as an update in the intake, and no consumer needs to see it.
+//
+// The de-duplication and the burst are on different slots, so the burst
+// does not wait for the set's answer; it is idempotent by the message's
+// order instead (the same field again, or refused once answered, for
+// AnsweredKept messages and BurstTTL). repeat reports an id the set had
+// seen (counted by the caller), stored whether the burst took the message.
+func (s *Store) AddUpdateToBurst(ctx context.Context, updateID, chat int64, msg BurstMessage, quiet time.Duration) (repeat, stored bool, err error) {
+	record, err := json.Marshal(burstRecord{BurstMessage: msg, ID: msg.Entry.ID, From: msg.Entry.From,
+		Text: msg.Entry.Text, Time: msg.Entry.Time.Unix(), Hidden: msg.Entry.Hidden})
+	if err != nil {
+		return false, false, fmt.Errorf("add update %d to the burst of chat %d: %w", updateID, chat, err)
+	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	now := time.Now()
+	field := "m:" + strconv.FormatInt(msg.Order, 10)
+	var seen, added *redis.Cmd
+	err = pipelined(ctx, s.client, []*redis.Script{seenScript, addBurstScript}, func(pipe redis.Pipeliner) {
+		pipe.ZAdd(ctx, s.dueKey(), redis.Z{Score: float64(now.Add(quiet).UnixMilli()), Member: chat})
+		// The set is the intake's; its TTL (refreshed by every update
+		// that comes this way) outlasts Telegram's retries.
+		seen = seenScript.EvalSha(ctx, pipe, []string{s.cfg.Prefix + "{intake}:seen"}, updateID, IntakeSeen, polledTTL.Milliseconds())
+		added = addBurstScript.EvalSha(ctx, pipe, []string{s.burstKey(chat), s.answeredKey(chat)}, field, record,
+			now.UnixMilli(), BurstTTL.Milliseconds(), msg.Order)
+	})
+	if err != nil {
+		return false, false, fmt.Errorf("add update %d to the burst of chat %d: %w", updateID, chat, err)
+	}
+	fresh, _ := seen.Int()
+	took, _ := added.Int()
+	return fresh == 0, took == 1, nil
+}
+
 // AddToBurst stores msg in chat's open burst (opening one) and makes the
 // burst due quiet after now, in one round trip: a pipeline whose due-set
 // entry goes first, so that on one node a process dying between them
@@ -446,6 +485,44 @@ func (s *Store) BurstSize(ctx context.Context, chat int64) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// forgetBurstScript forgets a burst's messages up to an order and its
+// claim, keeping the messages that came after (forgetBurstUpTo). It
+// answers 1 when the burst existed, else 0.
+//
+// KEYS: burst. ARGV: the last order to forget.
+var forgetBurstScript = redis.NewScript(`
+if redis.call("EXISTS", KEYS[1]) == 0 then return 0 end
+local last = tonumber(ARGV[1])
+local left = 0
+for _, field in ipairs(redis.call("HKEYS", KEYS[1])) do
+  local order = nil
+  if string.sub(field, 1, 2) == "m:" then
+    order = tonumber(string.sub(field, 3))
+  elseif string.sub(field, 1, 4) == "t:m:" then
+    order = tonumber(string.sub(field, 5))
+  end
+  if order == nil or order <= last then
+    if field ~= "last" then redis.call("HDEL", KEYS[1], field) end
+  elseif string.sub(field, 1, 2) == "m:" then
+    left = left + 1
+  end
+end
+if left == 0 then redis.call("DEL", KEYS[1]) end
+return 1
+`)
+
+// forgetBurstUpTo queues on pipe what /forget and /new do to chat's
+// burst when the command is message messageID: its messages up to the
+// command and any claim on them are forgotten (a replica answering them
+// finds its claim gone, ErrBurstLost), and messages sent after the command
+// stay, as the next burst with their due-set entry. The webhook stores a
+// plain message in its burst at once, while the command waits for its
+// consumer: a message forwarded just after /new can be in the burst
+// before /new is handled, and belongs to the new conversation.
+func (s *Store) forgetBurstUpTo(ctx context.Context, pipe redis.Pipeliner, chat int64, messageID int) *redis.Cmd {
+	return forgetBurstScript.EvalSha(ctx, pipe, []string{s.burstKey(chat)}, BurstOrder(messageID, 0xfff))
 }
 
 // DropBurst discards chat's open burst unanswered (/new).

@@ -191,9 +191,14 @@ func TestInboundHoldsTheBurstBack(t *testing.T) {
 func TestForgetStopsAClaimedBurst(t *testing.T) {
 	s := openStore(t, Config{Addrs: []string{storetest.StartServer(t).Addr}})
 	ctx := context.Background()
-	for _, forget := range []func(chat int64) error{
+	for i, forget := range []func(chat int64) error{
 		func(chat int64) error { _, err := s.Forget(ctx, chat); return err },
 		func(chat int64) error { return s.ForgetConversation(ctx, chat) },
+		// /forget and /new as message 3: a message sent after them (4,
+		// stored straight by the webhook before the command was handled)
+		// stays, as the next burst.
+		func(chat int64) error { _, err := s.ForgetBefore(ctx, chat, 3); return err },
+		func(chat int64) error { return s.ForgetConversationBefore(ctx, chat, 3) },
 	} {
 		const chat = 44
 		for id := 1; id <= 2; id++ {
@@ -208,6 +213,9 @@ func TestForgetStopsAClaimedBurst(t *testing.T) {
 		if _, err := s.AppendClaimed(ctx, chat, burst.Messages[0].Entry, burst.Claim); err != nil {
 			t.Fatal(err)
 		}
+		if err := s.AddToBurst(ctx, chat, burstMessage(4, "after"), 0); err != nil {
+			t.Fatal(err)
+		}
 		if err := forget(chat); err != nil {
 			t.Fatal(err)
 		}
@@ -220,6 +228,17 @@ func TestForgetStopsAClaimedBurst(t *testing.T) {
 		if err := s.CloseBurst(ctx, burst, 0); !errors.Is(err, ErrBurstLost) {
 			t.Errorf("closing a forgotten burst: %v, want ErrBurstLost", err)
 		}
+		next, ok, err := s.ClaimBurst(ctx, chat, 0, BurstClaim{Token: "y", Lease: time.Minute, Stale: time.Minute})
+		keepsLater := i >= 2 // Forget and ForgetConversation take the whole burst
+		switch kept := next.Messages; {
+		case err != nil:
+			t.Fatal(err)
+		case !keepsLater && ok:
+			t.Errorf("forget %d left a burst of %d messages", i, len(kept))
+		case keepsLater && (!ok || len(kept) != 1 || kept[0].Entry.Text != "after"):
+			t.Errorf("forget %d: the burst holds %v (%v), want only the message sent after the command", i, kept, ok)
+		}
+		s.Forget(ctx, chat)
 	}
 }
 

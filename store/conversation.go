@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -433,6 +434,42 @@ func (s *Store) Forget(ctx context.Context, chat int64) (int64, error) {
 		return 0, fmt.Errorf("forget chat %d: %w", chat, err)
 	}
 	return deleted, nil
+}
+
+// ForgetBefore is Forget for a private chat's /forget, message messageID:
+// the chat's burst keeps the messages sent after it (forgetBurstUpTo).
+// It is one round trip.
+func (s *Store) ForgetBefore(ctx context.Context, chat int64, messageID int) (int64, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	keys := slices.DeleteFunc(append(s.ownedKeys(chat), s.screenshotsKey(chat)), func(k string) bool { return k == s.burstKey(chat) })
+	var deleted *redis.IntCmd
+	var burst *redis.Cmd
+	err := pipelined(ctx, s.client, []*redis.Script{forgetBurstScript}, func(pipe redis.Pipeliner) {
+		deleted = pipe.Del(ctx, keys...)
+		burst = s.forgetBurstUpTo(ctx, pipe, chat, messageID)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("forget chat %d: %w", chat, err)
+	}
+	hadBurst, _ := burst.Int64()
+	return deleted.Val() + hadBurst, nil
+}
+
+// ForgetConversationBefore is ForgetConversation for a private chat's
+// /new, message messageID: the chat's burst keeps the messages sent after
+// it (forgetBurstUpTo). It is one round trip.
+func (s *Store) ForgetConversationBefore(ctx context.Context, chat int64, messageID int) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	err := pipelined(ctx, s.client, []*redis.Script{forgetBurstScript}, func(pipe redis.Pipeliner) {
+		pipe.Del(ctx, s.chatKey(chat, "msgs"), s.chatKey(chat, "conv"), s.answersKey(chat), s.screenshotsKey(chat))
+		s.forgetBurstUpTo(ctx, pipe, chat, messageID)
+	})
+	if err != nil {
+		return fmt.Errorf("start a new conversation in chat %d: %w", chat, err)
+	}
+	return nil
 }
 
 // ForgetConversation deletes chat's conversation (window, state, verdict,

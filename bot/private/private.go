@@ -189,11 +189,7 @@ func (b *Chats) observe(ctx context.Context, msg *models.Message, text string, r
 func (b *Chats) observeEntry(ctx context.Context, msg *models.Message, entry store.Entry, part int, received time.Time) {
 	chat := msg.Chat.ID
 	if b.bursts.peek(chat) == nil {
-		queued := store.BurstMessage{Order: store.BurstOrder(msg.ID, part), Entry: entry, ReplyTo: msg.ID, Screenshot: part > 0}
-		if msg.From != nil {
-			queued.User, queued.UserLang = msg.From.ID, msg.From.LanguageCode
-		}
-		err := b.Store.AddToBurst(ctx, chat, queued, b.burstWindow)
+		err := b.Store.AddToBurst(ctx, chat, burstMessage(msg, entry, part), b.burstWindow)
 		if err == nil {
 			if b.burstWindow == 0 || (b.stopping.Load() && b.Store.Embedded()) {
 				b.answerBurst(chat, 0, true)
@@ -203,6 +199,42 @@ func (b *Chats) observeEntry(ctx context.Context, msg *models.Message, entry sto
 		b.Degrade("store", err)
 	}
 	b.fallback(msg, entry, part, received)
+}
+
+// burstMessage is entry (part of msg) as its chat's burst keeps it.
+func burstMessage(msg *models.Message, entry store.Entry, part int) store.BurstMessage {
+	queued := store.BurstMessage{Order: store.BurstOrder(msg.ID, part), Entry: entry, ReplyTo: msg.ID, Screenshot: part > 0}
+	if msg.From != nil {
+		queued.User, queued.UserLang = msg.From.ID, msg.From.LanguageCode
+	}
+	return queued
+}
+
+// Plain returns the burst message of a private message that needs nothing
+// but to join its chat's burst: text, typed or forwarded, that is not a
+// command, nor the user's own words that OnMessage answers apart (a loss
+// reported, a greeting). The webhook stores such a message in its burst
+// itself (store.Store.AddUpdateToBurst), which is all OnMessage would do
+// with it, instead of handing it to the intake and a consumer. ok is false
+// for anything else, and while this process cannot leave a burst to Redis:
+// it gathers the chat's burst in memory (the store failed), answers at
+// once (no burst window), or is stopping.
+func (b *Chats) Plain(msg *models.Message) (store.BurstMessage, bool) {
+	if msg.Chat.Type != models.ChatTypePrivate || strings.TrimSpace(msg.Text) == "" || media.PictureOf(msg) != "" {
+		return store.BurstMessage{}, false
+	}
+	if _, _, command := b.Command(msg.Text); command {
+		return store.BurstMessage{}, false
+	}
+	if msg.ForwardOrigin == nil && (b.Intents.Loss(msg.Text).Reported() || b.Intents.IsGreeting(msg.Text)) {
+		return store.BurstMessage{}, false // onOwnWords
+	}
+	if b.burstWindow == 0 || b.stopping.Load() || b.bursts.peek(msg.Chat.ID) != nil {
+		return store.BurstMessage{}, false
+	}
+	entry := conversation.MessageEntry(msg, msg.Text, speakerOf(msg))
+	entry.Hidden = forwardedFromHidden(msg)
+	return burstMessage(msg, entry, 0), true
 }
 
 // fallback gathers a burst in memory while the store fails: its messages
