@@ -105,7 +105,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 }
 
 // pipelinedScripts are the scripts sent as EVALSHA inside pipelines.
-var pipelinedScripts = []*redis.Script{addScript, addBurstScript, claimScript}
+var pipelinedScripts = []*redis.Script{addScript, addBurstScript, claimScript, seenScript, forgetBurstScript}
 
 // clientFromURL picks single node, Cluster or Sentinel from the URL's
 // parameters (addr= lists more Cluster nodes, master_name= a Sentinel master).

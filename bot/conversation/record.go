@@ -58,12 +58,20 @@ func (b *Room) RecordBurst(ctx context.Context, chat int64, entries []store.Entr
 	if err != nil {
 		return classifier.Verdict{}, conv, nil, err
 	}
+	verdict, conv, err := b.ClassifyFolded(ctx, chat, entries, seqs, conv)
+	return verdict, conv, seqs, err
+}
+
+// ClassifyFolded is RecordBurst's second half, for messages of a claimed
+// burst that are stored already (entries, as received, with their seqs
+// and the conversation read back: store.AppendBurst, or the claim that
+// folded them, store.Folded).
+func (b *Room) ClassifyFolded(ctx context.Context, chat int64, entries []store.Entry, seqs []int64, conv store.Conversation) (classifier.Verdict, store.Conversation, error) {
 	raw := make(map[int64]string, len(entries))
 	for i, e := range entries {
 		raw[seqs[i]] = e.Text
 	}
-	verdict, conv, err := b.classifyUpTo(ctx, chat, slices.Max(seqs), raw, conv)
-	return verdict, conv, seqs, err
+	return b.classifyUpTo(ctx, chat, slices.Max(seqs), raw, conv)
 }
 
 // classify folds the messages of conv that its saved state has not seen,
@@ -206,4 +214,18 @@ func DecodeVerdict(raw []byte) (classifier.Verdict, error) {
 		return v, fmt.Errorf("decode stored verdict: %w", err)
 	}
 	return v, nil
+}
+
+// DecodeAnswer reads an answer the store kept and a burst's claim read
+// (store.Folded.LastAnswer), as LoadAnswer does.
+func DecodeAnswer(blob []byte) (Answer, error) { return decodeAnswer(blob) }
+
+// EncodeAnswer is a as SaveAnswer stores it, for a caller that stores it
+// in a step of its own (store.Store.FinishBurst).
+func EncodeAnswer(a Answer) ([]byte, error) {
+	blob, err := json.Marshal(a)
+	if err != nil {
+		return nil, fmt.Errorf("encode answer: %w", err)
+	}
+	return blob, nil
 }

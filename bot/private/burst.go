@@ -44,6 +44,15 @@ type burst struct {
 	screenshots bool
 	// received is when the burst's last update arrived.
 	received time.Time
+	// last is the chat's latest answer as the claim read it (the blob
+	// store.Store.Answer returns; nil when there is none), when lastRead;
+	// otherwise the answer reads it.
+	last     []byte
+	lastRead bool
+	// guardians are the user's guardians as the claim read them, when
+	// guardiansRead; otherwise the alert reads them.
+	guardians     []store.GuardianLink
+	guardiansRead bool
 }
 
 // release stops renewing br's claim, if it has one.

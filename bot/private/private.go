@@ -7,6 +7,7 @@ package private
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"sync"
@@ -309,7 +310,7 @@ func (b *Chats) answer(ctx context.Context, chat int64, br *burst, heuristic cla
 	full := b.Replies.RenderHTML(verdict, opts)
 	rendered := full
 	if !br.degraded {
-		prev, err := b.LastAnswer(ctx, chat)
+		prev, err := b.lastAnswer(ctx, chat, br)
 		switch {
 		case err == nil && reply.IsUpdate(prev.Verdict, verdict):
 			rendered = b.Replies.Update(prev.Verdict, verdict, opts, reply.HTML)
@@ -339,11 +340,9 @@ func (b *Chats) answer(ctx context.Context, chat int64, br *burst, heuristic cla
 			b.Degrade("store", err)
 		}
 	}
+	var record *conversation.Answer
 	if !br.degraded {
-		answer := conversation.Answer{Verdict: verdict, Lang: lang, Region: opts.Region, Consent: askConsent}
-		if err := b.SaveAnswer(ctx, chat, caseID, answer); err != nil {
-			b.Degrade("store", err)
-		}
+		record = &conversation.Answer{Verdict: verdict, Lang: lang, Region: opts.Region, Consent: askConsent}
 	}
 	keyboard := b.replyKeyboard(rendered.Lang, caseID, rendered.More != "", verdict, b.caseRows(t, caseID, askConsent))
 	params := &tgbot.SendMessageParams{
@@ -354,25 +353,40 @@ func (b *Chats) answer(ctx context.Context, chat int64, br *burst, heuristic cla
 		ReplyParameters:    &models.ReplyParameters{MessageID: br.replyTo, AllowSendingWithoutReply: true},
 		ReplyMarkup:        keyboard,
 	}
-	b.queueAnswer(chat, br, params)
+	b.queueAnswer(ctx, chat, br, params, caseID, record)
 	if askRegion {
 		b.askRegion(chat, rendered.Lang, guess)
 	}
 	b.Metrics.Verdicts.WithLabelValues(string(verdict.Level)).Inc()
 	b.moderation.ShareConsented(ctx, chat, caseID, verdict, br.settings.ShareConsent)
-	if verdict.Level == classifier.LevelScam {
+	switch {
+	case verdict.Level != classifier.LevelScam:
+	case br.guardiansRead && br.user == chat: // read for the chat's user
+		b.guardians.AlertGuardians(ctx, chat, br.user, verdict, br.guardians)
+	default:
 		b.guardians.Alert(ctx, chat, br.user, verdict)
 	}
 }
 
-// queueAnswer hands a burst's answer to the send queue, which keeps it in
-// Redis, and closes the burst. A claimed burst's answer is keyed by the
-// message it replies to: a burst answered again (its replica died before
-// closing it) is not sent twice.
-func (b *Chats) queueAnswer(chat int64, br *burst, params *tgbot.SendMessageParams) {
+// queueAnswer keeps the answer's record (record, under caseID, the id its
+// buttons carry; none while the store fails) and hands the answer to the
+// send queue, which keeps it in Redis. A claimed burst's answer is keyed
+// by the message it replies to, so that a burst answered again (its
+// replica died before closing it) is not sent twice, and is queued with
+// its record and the burst's close in one step (finishClaimed).
+func (b *Chats) queueAnswer(ctx context.Context, chat int64, br *burst, params *tgbot.SendMessageParams, caseID string, record *conversation.Answer) {
 	msg := sendqueue.Message{Method: "sendMessage", Params: params}
 	if br.claimed != nil && br.replyTo != 0 {
 		msg.Key = "answer:" + strconv.Itoa(br.replyTo)
+	}
+	if br.claimed != nil && record != nil {
+		b.finishClaimed(ctx, chat, br, msg, caseID, *record)
+		return
+	}
+	if record != nil {
+		if err := b.SaveAnswer(ctx, chat, caseID, *record); err != nil {
+			b.Degrade("store", err)
+		}
 	}
 	if !b.Send.Send(chat, false, "reply", msg) {
 		// The chat has too many messages waiting (or Redis failed): the
@@ -383,6 +397,52 @@ func (b *Chats) queueAnswer(chat int64, br *burst, params *tgbot.SendMessagePara
 		return
 	}
 	b.closer(br)()
+}
+
+// finishClaimed queues a claimed burst's answer, keeps its record and
+// closes the burst in one round trip (store.Store.FinishBurst with the
+// send queue's step): all of it, or nothing when the claim was lost
+// meanwhile (a /forget, or a replica that took the burst over).
+func (b *Chats) finishClaimed(ctx context.Context, chat int64, br *burst, msg sendqueue.Message, caseID string, record conversation.Answer) {
+	br.release() // the burst is closed, or left to its lease, by this call
+	step, done, err := b.Send.Step(chat, false, "reply", msg)
+	if err != nil {
+		return // dropped and counted, as Send would
+	}
+	blob, err := conversation.EncodeAnswer(record)
+	if err != nil {
+		b.Log.Error("an answer cannot be encoded; its buttons will find nothing", "chat", chat, "err", err)
+	}
+	if !br.claimed.FirstArrived.IsZero() {
+		b.Metrics.BurstLag.Observe(time.Since(br.claimed.FirstArrived).Seconds())
+	}
+	outcome, err := b.Store.FinishBurst(ctx, *br.claimed, b.burstWindow, caseID, blob, step)
+	switch {
+	case errors.Is(err, store.ErrBurstLost):
+		b.Log.Info("burst taken over or forgotten while being answered; not answered here", "chat", chat)
+	case errors.Is(err, store.ErrStepRefused):
+		done(outcome, nil)
+		b.Log.Warn("a burst's answer was refused by the send queue; it is answered again later", "chat", chat)
+	case err != nil:
+		// Sent from this process's memory, as Send does; the burst is
+		// answered again when its lease ends.
+		b.Degrade("store", err)
+		done(0, err)
+	default:
+		done(outcome, nil)
+	}
+}
+
+// lastAnswer is chat's latest answer: as the burst's claim read it, else
+// read now.
+func (b *Chats) lastAnswer(ctx context.Context, chat int64, br *burst) (conversation.Answer, error) {
+	switch {
+	case !br.lastRead:
+		return b.LastAnswer(ctx, chat)
+	case br.last == nil:
+		return conversation.Answer{}, conversation.ErrNoAnswer
+	}
+	return conversation.DecodeAnswer(br.last)
 }
 
 // caseRows are the feedback buttons of answer id (moderation.CaseButtons).
