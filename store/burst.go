@@ -596,30 +596,47 @@ type Step struct {
 	Scripts []*redis.Script
 }
 
-// finishLua runs a Step, then writes the answer's record and closes the
-// burst. It answers {-1, 0} when the claim is not the caller's any more,
-// {-2, outcome} when the step stopped it, else {closeBurst's answer,
-// outcome}.
+// finishLua runs a Step, then saves the classifier's state (saveScript's
+// compare-and-set, when a snapshot is given), writes the answer's record
+// and closes the burst. It answers {-1, 0, 0} when the claim is not the
+// caller's any more, {-2, outcome, 0} when the step stopped it, else
+// {closeBurst's answer, outcome, saved}: saved is saveScript's answer (1
+// saved, 0 another writer saved since, -1 the conversation is gone), 2
+// when no snapshot was given.
 //
-// KEYS: burst, answered, answers, the step's keys... ARGV: token, quiet
-// ms, kept, burst TTL ms, answer id ("" for none), answer blob, answers
-// TTL ms, the step's key count, field count, fields..., the step's args...
+// KEYS: burst, answered, answers, conv, the step's keys... ARGV: token,
+// quiet ms, kept, burst TTL ms, answer id ("" for none), answer blob,
+// answers TTL ms, base seq ("" for no snapshot), seq, state, verdict,
+// conversation TTL ms, the step's key count, field count, fields..., the
+// step's args...
 const finishLua = closeBurstLua + `
-if redis.call("HGET", KEYS[1], "claim") ~= ARGV[1] then return {-1, 0} end
+if redis.call("HGET", KEYS[1], "claim") ~= ARGV[1] then return {-1, 0, 0} end
 local stepKeys = {}
-for i = 1, tonumber(ARGV[8]) do stepKeys[i] = KEYS[3 + i] end
-local nfields = tonumber(ARGV[9])
+for i = 1, tonumber(ARGV[13]) do stepKeys[i] = KEYS[4 + i] end
+local nfields = tonumber(ARGV[14])
 local fields = {}
-for i = 1, nfields do fields[i] = ARGV[9 + i] end
+for i = 1, nfields do fields[i] = ARGV[14 + i] end
 local stepArgs = {}
-for i = 10 + nfields, #ARGV do stepArgs[#stepArgs + 1] = ARGV[i] end
+for i = 15 + nfields, #ARGV do stepArgs[#stepArgs + 1] = ARGV[i] end
 local outcome = step(stepKeys, stepArgs)
-if outcome <= 0 then return {-2, outcome} end
+if outcome <= 0 then return {-2, outcome, 0} end
+local saved = 2
+if ARGV[8] ~= "" then
+  if tonumber(redis.call("HGET", KEYS[4], "seq") or "-1") < tonumber(ARGV[9]) then
+    saved = -1
+  elseif tonumber(redis.call("HGET", KEYS[4], "state_seq") or "0") ~= tonumber(ARGV[8]) then
+    saved = 0
+  else
+    redis.call("HSET", KEYS[4], "state", ARGV[10], "state_seq", ARGV[9], "verdict", ARGV[11])
+    redis.call("PEXPIRE", KEYS[4], ARGV[12])
+    saved = 1
+  end
+end
 if ARGV[5] ~= "" then
   redis.call("HSET", KEYS[3], ARGV[5], ARGV[6], "last", ARGV[5])
   redis.call("PEXPIRE", KEYS[3], ARGV[7])
 end
-return {closeBurst(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4], fields), outcome}
+return {closeBurst(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4], fields), outcome, saved}
 `
 
 // finishScripts are the scripts FinishBurst built, by their step's Lua
@@ -632,6 +649,22 @@ func finishScript(stepLua string) *redis.Script {
 	}
 	script, _ := finishScripts.LoadOrStore(stepLua, redis.NewScript("local function step(KEYS, ARGV)\n"+stepLua+"\nend\n"+finishLua))
 	return script.(*redis.Script)
+}
+
+// loadOnce loads the scripts this store has not loaded yet. Redis may
+// lose them (a restart): the pipelines that send them load them again
+// when told NOSCRIPT.
+func (s *Store) loadOnce(ctx context.Context, scripts []*redis.Script) error {
+	for _, script := range scripts {
+		if _, loaded := s.loaded.Load(script.Hash()); loaded {
+			continue
+		}
+		if err := script.Load(ctx, s.client).Err(); err != nil {
+			return fmt.Errorf("load a script: %w", err)
+		}
+		s.loaded.Store(script.Hash(), true)
+	}
+	return nil
 }
 
 // ErrStepRefused is returned by FinishBurst when its step stopped it
@@ -651,11 +684,17 @@ var ErrStepRefused = errors.New("the burst's answer was refused")
 // and the burst is made due again when the claim's lease ends. outcome is
 // the step's answer, for its caller.
 //
+// With snap, the classifier's state is saved in the same script, after
+// the step, as Save would (compare-and-set): ErrConflict or ErrGone then
+// say that the answer was queued and the burst closed, but another writer
+// saved a state since (whoever classifies the chat next folds the burst's
+// messages in; the caller may do it at once) or the conversation is gone.
+//
 // The due-set: the claim's own entry (Burst.DueScore, a score no message
 // writes) is removed, and an entry left by a message that came meanwhile
 // is only ever brought forward to quiet from now (ZADD XX LT), never
 // removed: whatever the script did, no burst is left without an entry.
-func (s *Store) FinishBurst(ctx context.Context, burst Burst, quiet time.Duration, answerID string, blob []byte, step Step) (outcome int64, err error) {
+func (s *Store) FinishBurst(ctx context.Context, burst Burst, quiet time.Duration, answerID string, blob []byte, snap *Snapshot, step Step) (outcome int64, err error) {
 	if answerID == lastAnswer {
 		return 0, fmt.Errorf("finish the burst of chat %d: %q is not an answer id", burst.Chat, answerID)
 	}
@@ -663,10 +702,15 @@ func (s *Store) FinishBurst(ctx context.Context, burst Burst, quiet time.Duratio
 	defer cancel()
 	chat := burst.Chat
 	fields := burstFields(burst)
-	keys := append([]string{s.burstKey(chat), s.answeredKey(chat), s.answersKey(chat)}, step.Keys...)
-	args := []any{burst.Claim, quiet.Milliseconds(), AnsweredKept, BurstTTL.Milliseconds(), answerID, "", s.cfg.TTL.Milliseconds(), len(step.Keys), len(fields)}
+	keys := append([]string{s.burstKey(chat), s.answeredKey(chat), s.answersKey(chat), s.chatKey(chat, "conv")}, step.Keys...)
+	args := []any{burst.Claim, quiet.Milliseconds(), AnsweredKept, BurstTTL.Milliseconds(), answerID, "", s.cfg.TTL.Milliseconds(),
+		"", "", "", "", s.cfg.TTL.Milliseconds(), len(step.Keys), len(fields)}
 	if answerID != "" {
 		args[5] = pack(redact.JSON(blob))
+	}
+	if snap != nil {
+		// Redacted here, as Save does, whoever built them.
+		args[7], args[8], args[9], args[10] = snap.BaseSeq, snap.Seq, pack(redact.JSON(snap.State)), pack(redact.JSON(snap.Verdict))
 	}
 	args = append(append(args, fields...), step.Args...)
 	script := finishScript(step.Lua)
@@ -682,6 +726,13 @@ func (s *Store) FinishBurst(ctx context.Context, burst Burst, quiet time.Duratio
 		if step.After != nil {
 			step.After(ctx, pipe)
 		}
+	}
+	// Loaded before the first use: a pipeline whose script is missing is
+	// sent again, and by then its due-set commands have run once (the
+	// claim's entry moved by ZADD LT is not the one the close removes,
+	// and is looked at and dropped a quiet time later).
+	if err := s.loadOnce(ctx, append([]*redis.Script{script, undueScript}, step.Scripts...)); err != nil {
+		return 0, fmt.Errorf("finish the burst of chat %d: %w", chat, err)
 	}
 	for attempt := 0; ; attempt++ {
 		pipe := s.client.Pipeline()
@@ -707,8 +758,8 @@ func (s *Store) FinishBurst(ctx context.Context, burst Burst, quiet time.Duratio
 	}
 	if err == nil {
 		var reply []any
-		if reply, err = run.Slice(); err == nil && len(reply) != 2 {
-			err = fmt.Errorf("script reply has %d parts, want 2", len(reply))
+		if reply, err = run.Slice(); err == nil && len(reply) != 3 {
+			err = fmt.Errorf("script reply has %d parts, want 3", len(reply))
 		}
 		if err == nil {
 			return s.finished(ctx, burst, reply)
@@ -728,6 +779,15 @@ func (s *Store) finished(ctx context.Context, burst Burst, reply []any) (outcome
 	chat := burst.Chat
 	closed, _ := reply[0].(int64)
 	outcome, _ = reply[1].(int64)
+	saved, _ := reply[2].(int64)
+	switch {
+	case closed >= 0 && saved == 0:
+		// Queued and closed all the same: the messages are stored, and
+		// whoever classifies the chat next folds them in.
+		return outcome, fmt.Errorf("finish the burst of chat %d: %w", chat, ErrConflict)
+	case closed >= 0 && saved < 0:
+		return outcome, fmt.Errorf("finish the burst of chat %d: %w", chat, ErrGone)
+	}
 	switch closed {
 	case -1:
 		return outcome, fmt.Errorf("finish the burst of chat %d: %w", chat, ErrBurstLost)

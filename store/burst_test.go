@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -323,5 +324,115 @@ func TestAnAnsweredMessageDoesNotOpenABurstAgain(t *testing.T) {
 	}
 	if n, err := s.BurstSize(ctx, chat); err != nil || n != 1 {
 		t.Errorf("a new message: burst of %d (%v), want 1", n, err)
+	}
+}
+
+// TestFinishBurstIsAllOrNothing: a claimed burst folded by its claim is
+// finished in one script: with the step's consent, the step's write, the
+// state, the answer's record and the close land together, and the
+// due-set keeps an entry only for messages that came meanwhile; a step
+// that refuses, or a claim that is gone, writes nothing of them. On one
+// node and on a Cluster (the due-sets and the chat on different nodes).
+func TestFinishBurstIsAllOrNothing(t *testing.T) {
+	single := storetest.StartServer(t)
+	cluster := storetest.StartCluster(t)
+	for name, addrs := range map[string][]string{"single": {single.Addr}, "cluster": cluster.Addrs} {
+		t.Run(name, func(t *testing.T) {
+			s := openStore(t, Config{Addrs: addrs})
+			ctx := context.Background()
+			claim := func(chat int64) Burst {
+				t.Helper()
+				burst, ok, err := s.ClaimBurst(ctx, chat, 0, BurstClaim{Token: "t" + strconv.FormatInt(chat, 10), Lease: time.Minute, Stale: time.Minute, Fold: true})
+				if err != nil || !ok || burst.Folded == nil || len(burst.Folded.Seqs) != len(burst.Messages) {
+					t.Fatalf("claim of chat %d: %v %v, folded %+v", chat, ok, err, burst.Folded)
+				}
+				return burst
+			}
+			// The step writes a mark in the chat's slot and answers its
+			// first argument.
+			mark := func(chat int64) string { return s.chatKey(chat, "mark") }
+			step := func(chat int64, answer int) Step {
+				return Step{Lua: `redis.call("SET", KEYS[1], "1") return tonumber(ARGV[1])`, Keys: []string{mark(chat)}, Args: []any{answer}}
+			}
+			snapshot := func(b Burst) *Snapshot {
+				return &Snapshot{BaseSeq: b.Folded.Conversation.StateSeq, Seq: b.Folded.Conversation.Seq, State: []byte(`{"n":1}`), Verdict: []byte(`{"level":"scam"}`)}
+			}
+			dueScore := func(chat int64) (float64, bool) {
+				score, err := s.client.ZScore(ctx, s.dueKey(), strconv.FormatInt(chat, 10)).Result()
+				return score, err == nil
+			}
+
+			const done, later, refused, lost = 61, 62, 63, 64
+			for _, chat := range []int64{done, later, refused, lost} {
+				for id := 1; id <= 3; id++ {
+					if err := s.AddToBurst(ctx, chat, burstMessage(id, "m"), 0); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+
+			burst := claim(done)
+			if _, err := s.FinishBurst(ctx, burst, time.Second, "a1", []byte(`{"lang":"en"}`), snapshot(burst), step(done, 1)); err != nil {
+				t.Fatal(err)
+			}
+			if conv, _ := s.Load(ctx, done); conv.StateSeq != 3 || string(conv.Verdict) != `{"level":"scam"}` {
+				t.Errorf("state after finishing: seq %d, verdict %s; want 3 and the snapshot's", conv.StateSeq, conv.Verdict)
+			}
+			if id, blob, err := s.LastAnswer(ctx, done); err != nil || id != "a1" || string(blob) != `{"lang":"en"}` {
+				t.Errorf("last answer %q %s (%v), want a1", id, blob, err)
+			}
+			if n, _ := s.BurstSize(ctx, done); n != 0 {
+				t.Errorf("%d messages left in the finished burst", n)
+			}
+			if score, ok := dueScore(done); ok {
+				t.Errorf("a finished burst is still due (%v)", score)
+			}
+
+			// A message that came while the answer was made stays due.
+			burst = claim(later)
+			if err := s.AddToBurst(ctx, later, burstMessage(4, "later"), 0); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.FinishBurst(ctx, burst, time.Second, "a1", []byte(`{}`), snapshot(burst), step(later, 1)); err != nil {
+				t.Fatal(err)
+			}
+			if n, _ := s.BurstSize(ctx, later); n != 1 {
+				t.Errorf("%d messages left, want the one that came meanwhile", n)
+			}
+			if score, ok := dueScore(later); !ok || score > float64(time.Now().Add(time.Second).UnixMilli()) {
+				t.Errorf("the next burst's due-set entry: %v %v, want one within the quiet time", score, ok)
+			}
+
+			// A step that refuses: nothing written, still claimed, due when
+			// the lease ends.
+			burst = claim(refused)
+			if _, err := s.FinishBurst(ctx, burst, time.Second, "a1", []byte(`{}`), snapshot(burst), step(refused, 0)); !errors.Is(err, ErrStepRefused) {
+				t.Errorf("a refused step: %v, want ErrStepRefused", err)
+			}
+			if conv, _ := s.Load(ctx, refused); conv.StateSeq != 0 {
+				t.Errorf("a refused finish saved the state (seq %d)", conv.StateSeq)
+			}
+			if _, _, err := s.LastAnswer(ctx, refused); !errors.Is(err, ErrNoAnswer) {
+				t.Errorf("a refused finish kept the answer: %v", err)
+			}
+			if n, _ := s.BurstSize(ctx, refused); n != 3 {
+				t.Errorf("a refused finish left %d messages, want 3", n)
+			}
+			if score, ok := dueScore(refused); !ok || score != float64(burst.LeaseUntil.UnixMilli()) {
+				t.Errorf("a refused burst's due-set entry: %v %v, want its lease's end", score, ok)
+			}
+
+			// A claim gone (/forget): nothing written, not even the step's.
+			burst = claim(lost)
+			if err := s.ForgetConversationBefore(ctx, lost, 10); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.FinishBurst(ctx, burst, time.Second, "a1", []byte(`{}`), snapshot(burst), step(lost, 1)); !errors.Is(err, ErrBurstLost) {
+				t.Errorf("a forgotten burst: %v, want ErrBurstLost", err)
+			}
+			if n, _ := s.client.Exists(ctx, mark(lost), s.answersKey(lost), s.chatKey(lost, "conv")).Result(); n != 0 {
+				t.Errorf("a finish after /forget wrote %d keys", n)
+			}
+		})
 	}
 }

@@ -51,6 +51,8 @@ type Store struct {
 	records atomic.Value
 	// lastFailure is when a Redis call last failed (unix ns; health.go).
 	lastFailure atomic.Int64
+	// loaded are the scripts loaded on first use (loadOnce), by hash.
+	loaded sync.Map
 }
 
 // Open connects to the Redis that cfg names, or starts the embedded

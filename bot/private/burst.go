@@ -1,6 +1,7 @@
 package private
 
 import (
+	"context"
 	"sync"
 	"time"
 
@@ -53,6 +54,11 @@ type burst struct {
 	// guardiansRead; otherwise the alert reads them.
 	guardians     []store.GuardianLink
 	guardiansRead bool
+	// snapshot is the classifier's state that folds a claimed burst,
+	// saved with its answer (nil when saved already); resave folds and
+	// saves it the long way, when another writer saved first.
+	snapshot *store.Snapshot
+	resave   func(ctx context.Context) error
 }
 
 // release stops renewing br's claim, if it has one.

@@ -136,10 +136,20 @@ func (b *Chats) fold(ctx context.Context, claimed store.Burst) (*burst, error) {
 		var conv store.Conversation
 		var seqs []int64
 		var err error
-		if folded != nil && len(folded.Seqs) == len(chunk) {
+		switch {
+		case folded != nil && len(folded.Seqs) == len(chunk) && len(claimed.Messages) == len(chunk):
+			// The whole burst, folded by the claim: its state is saved
+			// with the answer (finishClaimed).
+			seqs, conv = folded.Seqs, folded.Conversation
+			verdict, br.snapshot, err = b.ClassifyUnsaved(ctx, claimed.Chat, entries, seqs, conv)
+			br.resave = func(ctx context.Context) error {
+				_, _, err := b.ClassifyFolded(ctx, claimed.Chat, entries, seqs, conv)
+				return err
+			}
+		case folded != nil && len(folded.Seqs) == len(chunk):
 			seqs = folded.Seqs
 			verdict, conv, err = b.ClassifyFolded(ctx, claimed.Chat, entries, seqs, folded.Conversation)
-		} else {
+		default:
 			verdict, conv, seqs, err = b.RecordBurst(ctx, claimed.Chat, entries, claimed.Claim)
 		}
 		folded = nil

@@ -416,8 +416,17 @@ func (b *Chats) finishClaimed(ctx context.Context, chat int64, br *burst, msg se
 	if !br.claimed.FirstArrived.IsZero() {
 		b.Metrics.BurstLag.Observe(time.Since(br.claimed.FirstArrived).Seconds())
 	}
-	outcome, err := b.Store.FinishBurst(ctx, *br.claimed, b.burstWindow, caseID, blob, step)
+	outcome, err := b.Store.FinishBurst(ctx, *br.claimed, b.burstWindow, caseID, blob, br.snapshot, step)
 	switch {
+	case errors.Is(err, store.ErrConflict) && br.resave != nil:
+		// Queued and closed; another writer (an edit) saved a state
+		// first: fold the burst's messages into that one now.
+		done(outcome, nil)
+		if err := br.resave(ctx); err != nil {
+			b.Degrade("store", err)
+		}
+	case errors.Is(err, store.ErrConflict), errors.Is(err, store.ErrGone):
+		done(outcome, nil) // queued and closed; nothing to save into
 	case errors.Is(err, store.ErrBurstLost):
 		b.Log.Info("burst taken over or forgotten while being answered; not answered here", "chat", chat)
 	case errors.Is(err, store.ErrStepRefused):
