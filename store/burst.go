@@ -698,8 +698,6 @@ func (s *Store) FinishBurst(ctx context.Context, burst Burst, quiet time.Duratio
 	if answerID == lastAnswer {
 		return 0, fmt.Errorf("finish the burst of chat %d: %q is not an answer id", burst.Chat, answerID)
 	}
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
 	chat := burst.Chat
 	fields := burstFields(burst)
 	keys := append([]string{s.burstKey(chat), s.answeredKey(chat), s.answersKey(chat), s.chatKey(chat, "conv")}, step.Keys...)
@@ -713,6 +711,10 @@ func (s *Store) FinishBurst(ctx context.Context, burst Burst, quiet time.Duratio
 		args[7], args[8], args[9], args[10] = snap.BaseSeq, snap.Seq, pack(redact.JSON(snap.State)), pack(redact.JSON(snap.Verdict))
 	}
 	args = append(append(args, fields...), step.Args...)
+	// Bounded from here: redacting and compressing the blobs above is the
+	// caller's CPU, not Redis's time.
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	script := finishScript(step.Lua)
 	var run *redis.Cmd
 	fill := func(pipe redis.Pipeliner) {
