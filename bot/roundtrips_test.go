@@ -78,12 +78,13 @@ func (c *commandCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) red
 // plain messages in their bursts and a burst's answer became two round
 // trips, 10.9 before that), the target being 2. One round trip
 // more per burst (0.2 per update) fails it. Under the race detector the
-// run takes three times as long and the due-sets are polled for longer
-// (1.9 measured): the bound there is looser, and still fails at the old
-// figure.
+// run takes three to ten times as long, and the due-sets' polling, which
+// costs by the second and not by the update, grows with it (1.9 measured
+// alone, 3.0 with the whole suite on two cores): the bound there is
+// looser, and still fails at the old figure (5.4).
 func maxRoundTripsPerUpdate() float64 {
 	if raceDetector {
-		return 2.4
+		return 4.0
 	}
 	return 2.0
 }

@@ -353,7 +353,11 @@ func (b *Chats) answer(ctx context.Context, chat int64, br *burst, heuristic cla
 		ReplyParameters:    &models.ReplyParameters{MessageID: br.replyTo, AllowSendingWithoutReply: true},
 		ReplyMarkup:        keyboard,
 	}
-	b.queueAnswer(ctx, chat, br, params, caseID, record)
+	if !b.queueAnswer(ctx, chat, br, params, caseID, record) {
+		// Forgotten or taken over while it was made: another replica
+		// answers, or nobody should.
+		return
+	}
 	if askRegion {
 		b.askRegion(chat, rendered.Lang, guess)
 	}
@@ -374,14 +378,13 @@ func (b *Chats) answer(ctx context.Context, chat int64, br *burst, heuristic cla
 // by the message it replies to, so that a burst answered again (its
 // replica died before closing it) is not sent twice, and is queued with
 // its record and the burst's close in one step (finishClaimed).
-func (b *Chats) queueAnswer(ctx context.Context, chat int64, br *burst, params *tgbot.SendMessageParams, caseID string, record *conversation.Answer) {
+func (b *Chats) queueAnswer(ctx context.Context, chat int64, br *burst, params *tgbot.SendMessageParams, caseID string, record *conversation.Answer) (answered bool) {
 	msg := sendqueue.Message{Method: "sendMessage", Params: params}
 	if br.claimed != nil && br.replyTo != 0 {
 		msg.Key = "answer:" + strconv.Itoa(br.replyTo)
 	}
 	if br.claimed != nil && record != nil {
-		b.finishClaimed(ctx, chat, br, msg, caseID, *record)
-		return
+		return b.finishClaimed(ctx, chat, br, msg, caseID, *record)
 	}
 	if record != nil {
 		if err := b.SaveAnswer(ctx, chat, caseID, *record); err != nil {
@@ -394,20 +397,22 @@ func (b *Chats) queueAnswer(ctx context.Context, chat int64, br *burst, params *
 		// then.
 		br.release()
 		b.Log.Warn("a burst's answer was refused by the send queue; it is answered again later", "chat", chat)
-		return
+		return true
 	}
 	b.closer(br)()
+	return true
 }
 
 // finishClaimed queues a claimed burst's answer, keeps its record and
 // closes the burst in one round trip (store.Store.FinishBurst with the
 // send queue's step): all of it, or nothing when the claim was lost
-// meanwhile (a /forget, or a replica that took the burst over).
-func (b *Chats) finishClaimed(ctx context.Context, chat int64, br *burst, msg sendqueue.Message, caseID string, record conversation.Answer) {
+// meanwhile (a /forget, or a replica that took the burst over), which it
+// reports.
+func (b *Chats) finishClaimed(ctx context.Context, chat int64, br *burst, msg sendqueue.Message, caseID string, record conversation.Answer) (answered bool) {
 	br.release() // the burst is closed, or left to its lease, by this call
 	step, done, err := b.Send.Step(chat, false, "reply", msg)
 	if err != nil {
-		return // dropped and counted, as Send would
+		return true // dropped and counted, as Send would
 	}
 	blob, err := conversation.EncodeAnswer(record)
 	if err != nil {
@@ -429,6 +434,7 @@ func (b *Chats) finishClaimed(ctx context.Context, chat int64, br *burst, msg se
 		done(outcome, nil) // queued and closed; nothing to save into
 	case errors.Is(err, store.ErrBurstLost):
 		b.Log.Info("burst taken over or forgotten while being answered; not answered here", "chat", chat)
+		return false
 	case errors.Is(err, store.ErrStepRefused):
 		done(outcome, nil)
 		b.Log.Warn("a burst's answer was refused by the send queue; it is answered again later", "chat", chat)
@@ -440,6 +446,7 @@ func (b *Chats) finishClaimed(ctx context.Context, chat int64, br *burst, msg se
 	default:
 		done(outcome, nil)
 	}
+	return true
 }
 
 // lastAnswer is chat's latest answer: as the burst's claim read it, else
