@@ -2,17 +2,22 @@ package bot_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // maxConversationBytes bounds what TestConversationMemoryWithDrafts
-// measures (README, "Conversation state (Redis)"): 5.9 KB measured (30 KB
-// when every answer drafted a review case of its own); the target
-// is 8 KB.
-const maxConversationBytes = 6 * 1024
+// measures (README, "Conversation state (Redis)"): 6.6 KB measured (30 KB
+// when every answer drafted a review case of its own; 5.9 KB before a
+// burst's answer was kept by its finishing script, in a field of its own
+// until every second answer folds them into the one document); the
+// issue's target is 8 KB.
+const maxConversationBytes = 7 * 1024
 
 // TestConversationMemoryWithDrafts measures the Redis memory an active
 // 20-message private conversation costs — every key of the chat, and
@@ -64,6 +69,9 @@ func TestConversationMemoryWithDrafts(t *testing.T) {
 	for _, key := range keys {
 		// SAMPLES 0: every field, not an estimate from five of them.
 		n, err := client.MemoryUsage(ctx, key, 0).Result()
+		if errors.Is(err, redis.Nil) {
+			continue // gone since the scan (a send queue emptied): it costs nothing
+		}
 		if err != nil {
 			t.Fatal(err)
 		}

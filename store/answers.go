@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/redis/go-redis/v9"
 
@@ -34,6 +36,9 @@ const (
 	allAnswers     = "all"
 	answersVersion = "ver"
 	lastAnswer     = "last"
+	// answersOrder lists the answers FinishBurst kept in fields of their
+	// own, oldest first, so that it keeps only the newest KeptAnswers.
+	answersOrder = "order"
 )
 
 // KeptAnswers is how many answers of a chat the store keeps (SaveAnswer
@@ -88,9 +93,11 @@ func (k keptAnswers) find(id string) int {
 	return -1
 }
 
-// readAnswers reads chat's answers: the document, and the answers of a
-// hash written before it (a field each, the latest named by lastAnswer,
-// the others before it in no known order).
+// readAnswers reads chat's answers: the document, then the answers kept
+// in fields of their own — by FinishBurst since the document was last
+// written (which drops every field), so newer than it, in the order its
+// "order" field lists; or by a hash from before the document, the latest
+// named by lastAnswer, the others before it in no known order.
 func (s *Store) readAnswers(ctx context.Context, chat int64) (keptAnswers, error) {
 	fields, err := s.client.HGetAll(ctx, s.answersKey(chat)).Result()
 	if err != nil {
@@ -106,26 +113,29 @@ func (s *Store) readAnswers(ctx context.Context, chat int64) (keptAnswers, error
 			return kept, fmt.Errorf("decode answers: %w", err)
 		}
 	}
-	var older []keptAnswer
-	var latest *keptAnswer
+	order := strings.Fields(fields[answersOrder])
+	rank := func(id string) int {
+		switch i := slices.Index(order, id); {
+		case i >= 0:
+			return i
+		case id == fields[lastAnswer]:
+			return len(order)
+		}
+		return -1 // unlisted, from before: first
+	}
+	var newer []keptAnswer
 	for field, value := range fields {
-		if field == allAnswers || field == answersVersion || field == lastAnswer || kept.find(field) >= 0 {
+		if field == allAnswers || field == answersVersion || field == lastAnswer || field == answersOrder || kept.find(field) >= 0 {
 			continue
 		}
 		blob, err := unpack([]byte(value))
 		if err != nil || !json.Valid(blob) {
 			continue // unreadable: its buttons answer that it expired
 		}
-		if field == fields[lastAnswer] {
-			latest = &keptAnswer{ID: field, Blob: blob}
-			continue
-		}
-		older = append(older, keptAnswer{ID: field, Blob: blob})
+		newer = append(newer, keptAnswer{ID: field, Blob: blob})
 	}
-	if latest != nil {
-		older = append(older, *latest)
-	}
-	kept.answers = append(older, kept.answers...)
+	slices.SortStableFunc(newer, func(a, b keptAnswer) int { return rank(a.ID) - rank(b.ID) })
+	kept.answers = append(kept.answers, newer...)
 	return kept, nil
 }
 
@@ -170,6 +180,22 @@ func (s *Store) changeAnswers(ctx context.Context, chat int64, change func(*kept
 		}
 	}
 	return fmt.Errorf("%w after %d attempts", ErrConflict, maxAnswerAttempts)
+}
+
+// CompactAnswers folds the answers FinishBurst kept in fields of their own
+// into the one compressed document (two round trips): each costs its own
+// compression there, the document shares one across answers.
+func (s *Store) CompactAnswers(ctx context.Context, chat int64) error {
+	err := s.changeAnswers(ctx, chat, func(kept *keptAnswers) bool {
+		if extra := len(kept.answers) - KeptAnswers; extra > 0 {
+			kept.answers = kept.answers[extra:]
+		}
+		return len(kept.answers) > 0
+	})
+	if err != nil {
+		return fmt.Errorf("compact the answers of chat %d: %w", chat, err)
+	}
+	return nil
 }
 
 // SaveAnswer keeps the answer id of chat and makes it the latest; the

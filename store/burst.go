@@ -5,12 +5,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/scamguard/scamguard/redact"
 )
 
 // A burst is what a private chat sent since the bot last answered it. It
@@ -72,6 +76,20 @@ type burstRecord struct {
 	Text   string `json:"text"`
 	Time   int64  `json:"time"`
 	Hidden bool   `json:"hidden,omitempty"`
+	// Stored is the message as the conversation stores it (encodeEntry:
+	// redacted), so that the claim can store it without a round trip
+	// back to the caller (claimScript's fold).
+	Stored string `json:"stored,omitempty"`
+}
+
+// newBurstRecord is msg as the burst hash keeps it.
+func newBurstRecord(msg BurstMessage) ([]byte, error) {
+	stored, err := encodeEntry(msg.Entry)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(burstRecord{BurstMessage: msg, ID: msg.Entry.ID, From: msg.Entry.From,
+		Text: msg.Entry.Text, Time: msg.Entry.Time.Unix(), Hidden: msg.Entry.Hidden, Stored: string(stored)})
 }
 
 // Burst is a claimed burst: its messages in Telegram's order.
@@ -87,6 +105,47 @@ type Burst struct {
 	Redelivered bool
 	// FirstArrived is when the burst's first message was stored.
 	FirstArrived time.Time
+	// Folded is what a claim with Fold stored and read (nil when it did
+	// not fold): the caller classifies from there.
+	Folded *Folded
+	// DueScore is the due-set score the claim gave the chat: its lease's
+	// end plus a fraction of a millisecond, which no message's entry has
+	// (those are whole milliseconds), so that closing the burst removes
+	// the claim's own entry and never one a new message wrote.
+	DueScore float64
+}
+
+// dueScore is the due-set score burst's claim wrote.
+func (b Burst) dueScore() float64 {
+	if b.DueScore != 0 {
+		return b.DueScore
+	}
+	return float64(b.LeaseUntil.UnixMilli())
+}
+
+// Folded is what a claim that folds (BurstClaim.Fold) did in the same
+// step: the burst's first len(Seqs) messages (Burst.Messages' order) are
+// in the conversation, as AppendBurst leaves them.
+type Folded struct {
+	// Conversation is as read back after the messages were stored.
+	Conversation Conversation
+	// Seqs is each folded message's Seq in the conversation.
+	Seqs []int64
+	// LastAnswer is the chat's latest answer (its id, and the blob as
+	// Answer returns it); nil when the conversation has none.
+	LastAnswerID string
+	LastAnswer   []byte
+	// LastAnswerUnread: the answers are kept as one compressed document
+	// the claim cannot read (store.LastAnswer does).
+	LastAnswerUnread bool
+	// AnswersApart counts the answers FinishBurst kept in fields of their
+	// own, which cost more than the one document (CompactAnswers).
+	AnswersApart int
+	// Guardians are the guardians of the chat's user (a private chat's id
+	// is its user's), read in the claim's pipeline for the alert a scam
+	// verdict sends them; GuardiansRead is false when that read failed.
+	Guardians     []GuardianLink
+	GuardiansRead bool
 }
 
 // BurstClaim is how a replica claims a burst.
@@ -105,6 +164,10 @@ type BurstClaim struct {
 	Stale time.Duration
 	// Force claims the burst whatever its age (a stopping process).
 	Force bool
+	// Fold stores the burst's first messages (up to BurstAppendLimit) in
+	// the conversation in the claim's own step, and reads back the
+	// conversation and the last answer (Burst.Folded).
+	Fold bool
 }
 
 // AnsweredKept is how many answered messages a chat's burst remembers, so
@@ -132,6 +195,44 @@ redis.call("PEXPIRE", KEYS[1], ARGV[4])
 return 1
 `)
 
+// AddUpdateToBurst is the webhook's way for a plain private message
+// (update updateID): its update id is remembered in the intake's
+// de-duplication set ({intake}:seen) and msg is stored in chat's burst,
+// made due quiet after now, in one pipeline (the due-set entry first, as
+// in AddToBurst). Once it returns without an error the message is as
+// durable as an update in the intake, and no consumer needs to see it.
+//
+// The de-duplication and the burst are on different slots, so the burst
+// does not wait for the set's answer; it is idempotent by the message's
+// order instead (the same field again, or refused once answered, for
+// AnsweredKept messages and BurstTTL). repeat reports an id the set had
+// seen (counted by the caller), stored whether the burst took the message.
+func (s *Store) AddUpdateToBurst(ctx context.Context, updateID, chat int64, msg BurstMessage, quiet time.Duration) (repeat, stored bool, err error) {
+	record, err := newBurstRecord(msg)
+	if err != nil {
+		return false, false, fmt.Errorf("add update %d to the burst of chat %d: %w", updateID, chat, err)
+	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	now := time.Now()
+	field := "m:" + strconv.FormatInt(msg.Order, 10)
+	var seen, added *redis.Cmd
+	err = pipelined(ctx, s.client, []*redis.Script{seenScript, addBurstScript}, func(pipe redis.Pipeliner) {
+		pipe.ZAdd(ctx, s.dueKey(), redis.Z{Score: float64(now.Add(quiet).UnixMilli()), Member: chat})
+		// The set is the intake's; its TTL (refreshed by every update
+		// that comes this way) outlasts Telegram's retries.
+		seen = seenScript.EvalSha(ctx, pipe, []string{s.cfg.Prefix + "{intake}:seen"}, updateID, IntakeSeen, polledTTL.Milliseconds())
+		added = addBurstScript.EvalSha(ctx, pipe, []string{s.burstKey(chat), s.answeredKey(chat)}, field, record,
+			now.UnixMilli(), BurstTTL.Milliseconds(), msg.Order)
+	})
+	if err != nil {
+		return false, false, fmt.Errorf("add update %d to the burst of chat %d: %w", updateID, chat, err)
+	}
+	fresh, _ := seen.Int()
+	took, _ := added.Int()
+	return fresh == 0, took == 1, nil
+}
+
 // AddToBurst stores msg in chat's open burst (opening one) and makes the
 // burst due quiet after now, in one round trip: a pipeline whose due-set
 // entry goes first, so that on one node a process dying between them
@@ -141,8 +242,7 @@ return 1
 // burst stored without its entry is stored again, with it, by whichever
 // replica handles the update next.
 func (s *Store) AddToBurst(ctx context.Context, chat int64, msg BurstMessage, quiet time.Duration) error {
-	record, err := json.Marshal(burstRecord{BurstMessage: msg, ID: msg.Entry.ID, From: msg.Entry.From,
-		Text: msg.Entry.Text, Time: msg.Entry.Time.Unix(), Hidden: msg.Entry.Hidden})
+	record, err := newBurstRecord(msg)
 	if err != nil {
 		return fmt.Errorf("add message to the burst of chat %d: %w", chat, err)
 	}
@@ -165,10 +265,20 @@ func (s *Store) AddToBurst(ctx context.Context, chat int64, msg BurstMessage, qu
 // Quiet old, no update of the chat is still on its way from the intake,
 // and no live claim holds it. It answers {0} when there is no burst,
 // {1, next ms} when it is not due yet, {2, lease ms, claimed before (0/1),
-// first arrival ms, fields...} when claimed.
+// first arrival ms, {fields...}, folded, last answer} when claimed.
 //
-// KEYS: burst, inbound. ARGV: now ms, quiet ms, lease ms, stale ms, token, force.
-var claimScript = redis.NewScript(`
+// With fold > 0 the claim also stores the burst's first fold messages (by
+// order) in the conversation, as AppendBurst would, and reads back the
+// conversation and the chat's last answer: the claimed burst's way to its
+// answer starts with one round trip instead of three. folded is then
+// appendBurstScript's answer ({seq, window, state..., settings, 0, seqs}),
+// and the last answer {id, blob} or {} when there is none; folded is 0
+// when fold is 0 or a message was stored by a replica that did not keep
+// its redacted copy (the caller appends then).
+//
+// KEYS: burst, inbound, msgs, conv, settings, answers. ARGV: now ms, quiet
+// ms, lease ms, stale ms, token, force, fold, window, TTL ms, settings TTL ms.
+var claimScript = redis.NewScript(appendEntriesLua + `
 if redis.call("EXISTS", KEYS[1]) == 0 then return {0} end
 local now = tonumber(ARGV[1])
 local lease = tonumber(redis.call("HGET", KEYS[1], "lease") or "0")
@@ -183,21 +293,43 @@ local until_ms = now + tonumber(ARGV[3])
 local again = 0
 if redis.call("HEXISTS", KEYS[1], "claim") == 1 then again = 1 end
 redis.call("HSET", KEYS[1], "claim", ARGV[5], "lease", until_ms)
-local out = {2, until_ms, again, 0}
 local first = 0
+local messages = {}
+local out = {}
 local fields = redis.call("HGETALL", KEYS[1])
 for i = 1, #fields, 2 do
   local kind = string.sub(fields[i], 1, 2)
   if kind == "m:" then
     out[#out + 1] = fields[i]
     out[#out + 1] = fields[i + 1]
+    messages[#messages + 1] = {tonumber(string.sub(fields[i], 3)), fields[i + 1]}
   elseif kind == "t:" then
     local at = tonumber(fields[i + 1])
     if first == 0 or at < first then first = at end
   end
 end
-out[4] = first
-return out
+local fold = tonumber(ARGV[7])
+local folded = 0
+local answer = {}
+if fold > 0 then
+  table.sort(messages, function(a, b) return a[1] < b[1] end)
+  local entries = {}
+  for i = 1, math.min(fold, #messages) do
+    local ok, record = pcall(cjson.decode, messages[i][2])
+    if not ok or type(record["stored"]) ~= "string" then entries = nil break end
+    entries[#entries + 1] = record["stored"]
+  end
+  if entries then
+    folded = appendEntries(KEYS[3], KEYS[4], KEYS[5], ARGV[8], ARGV[9], ARGV[10], entries)
+    local id = redis.call("HGET", KEYS[6], "last")
+    local blob = id and redis.call("HGET", KEYS[6], id)
+    local apart = 0
+    for _ in string.gmatch(redis.call("HGET", KEYS[6], "order") or "", "%S+") do apart = apart + 1 end
+    -- {id, blob, answers in fields of their own, whether a document is kept}
+    answer = {id or "", blob or "", apart, redis.call("HEXISTS", KEYS[6], "all")}
+  end
+end
+return {2, until_ms, again, first, out, folded, answer}
 `)
 
 // ClaimBurst claims chat's burst if it is due (or claim.Force) and
@@ -208,6 +340,8 @@ return out
 // someone made it due again since: seen is the score the caller saw, 0 for
 // none), a burst not due yet is looked at again when it will be, and a
 // claimed one when its lease ends (if this replica dies answering it).
+// With claim.Fold, the claim stores the burst's first messages in the
+// conversation too (Burst.Folded).
 func (s *Store) ClaimBurst(ctx context.Context, chat int64, seen float64, claim BurstClaim) (Burst, bool, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
@@ -215,18 +349,36 @@ func (s *Store) ClaimBurst(ctx context.Context, chat int64, seen float64, claim 
 	if claim.Force {
 		force = "1"
 	}
+	fold := 0
+	if claim.Fold {
+		fold = s.BurstAppendLimit()
+	}
 	// One round trip when the burst is claimed (the usual case): the
 	// due-set entry is moved to the lease's end in the same pipeline, on
 	// the guess that the claim succeeds; a second call sets it right when
 	// it does not.
 	now := time.Now().UnixMilli()
 	leaseUntil := now + claim.Lease.Milliseconds()
+	// A fraction (k/1024, exact in a float64 this size) tells the claim's
+	// entry from a message's, and two claims' apart.
+	dueScore := float64(leaseUntil) + float64(1+rand.IntN(1023))/1024
 	var run *redis.Cmd
+	var guardians *redis.MapStringStringCmd
 	err := pipelined(ctx, s.client, []*redis.Script{claimScript}, func(pipe redis.Pipeliner) {
-		pipe.ZAdd(ctx, s.dueKey(), redis.Z{Score: float64(leaseUntil), Member: chat})
-		run = claimScript.EvalSha(ctx, pipe, []string{s.burstKey(chat), s.inboundKey(chat)},
-			now, claim.Quiet.Milliseconds(), claim.Lease.Milliseconds(), claim.Stale.Milliseconds(), claim.Token, force)
+		pipe.ZAdd(ctx, s.dueKey(), redis.Z{Score: dueScore, Member: chat})
+		run = claimScript.EvalSha(ctx, pipe, append([]string{s.burstKey(chat), s.inboundKey(chat)}, append(s.chatKeys(chat), s.answersKey(chat))...),
+			now, claim.Quiet.Milliseconds(), claim.Lease.Milliseconds(), claim.Stale.Milliseconds(), claim.Token, force,
+			fold, s.cfg.Window, s.cfg.TTL.Milliseconds(), s.cfg.SettingsTTL.Milliseconds())
+		if claim.Fold {
+			// Read on the guess that the burst is claimed, as the due-set
+			// entry is written: a few bytes, and no round trip of its own
+			// for the alert of a scam verdict.
+			guardians = pipe.HGetAll(ctx, s.guardiansKey(chat))
+		}
 	})
+	if err != nil && run.Err() == nil && guardians != nil && guardians.Err() != nil {
+		err = nil // only the guardians' read failed: the alert reads them again
+	}
 	if err != nil {
 		// Whatever the guess did, look again soon.
 		s.due(ctx, chat, now+claim.Quiet.Milliseconds())
@@ -236,7 +388,7 @@ func (s *Store) ClaimBurst(ctx context.Context, chat int64, seen float64, claim 
 	if err != nil {
 		return Burst{}, false, fmt.Errorf("claim the burst of chat %d: %w", chat, err)
 	}
-	seen = float64(leaseUntil)
+	seen = dueScore
 	status, _ := reply[0].(int64)
 	switch status {
 	case 0:
@@ -245,22 +397,67 @@ func (s *Store) ClaimBurst(ctx context.Context, chat int64, seen float64, claim 
 		next, _ := reply[1].(int64)
 		return Burst{}, false, s.due(ctx, chat, next)
 	}
+	if len(reply) != 7 {
+		return Burst{}, false, fmt.Errorf("claim the burst of chat %d: script reply has %d parts, want 7", chat, len(reply))
+	}
 	until, _ := reply[1].(int64)
 	again, _ := reply[2].(int64)
 	first, _ := reply[3].(int64)
-	burst := Burst{Chat: chat, Claim: claim.Token, LeaseUntil: time.UnixMilli(until), Redelivered: again == 1}
+	burst := Burst{Chat: chat, Claim: claim.Token, LeaseUntil: time.UnixMilli(until), Redelivered: again == 1, DueScore: dueScore}
 	if first > 0 {
 		burst.FirstArrived = time.UnixMilli(first)
 	}
-	for i := 4; i+1 < len(reply); i += 2 {
-		msg, err := decodeBurstRecord(reply[i], reply[i+1])
+	fields, _ := reply[4].([]any)
+	for i := 0; i+1 < len(fields); i += 2 {
+		msg, err := decodeBurstRecord(fields[i], fields[i+1])
 		if err != nil {
 			return Burst{}, false, fmt.Errorf("claim the burst of chat %d: %w", chat, err)
 		}
 		burst.Messages = append(burst.Messages, msg)
 	}
 	slices.SortFunc(burst.Messages, func(a, b BurstMessage) int { return int(min(max(a.Order-b.Order, -1), 1)) })
+	if folded, ok := reply[5].([]any); ok {
+		if burst.Folded, err = decodeFolded(folded, reply[6]); err != nil {
+			return Burst{}, false, fmt.Errorf("claim the burst of chat %d: %w", chat, err)
+		}
+		if guardians != nil && guardians.Err() == nil {
+			burst.Folded.Guardians, burst.Folded.GuardiansRead = linksOf(guardians.Val()), true
+		}
+	}
 	return burst, true, nil
+}
+
+// decodeFolded reads what a claim that folded answered: the conversation
+// with the seqs of the messages it stored, and the last answer.
+func decodeFolded(folded []any, answer any) (*Folded, error) {
+	if len(folded) != 6 {
+		return nil, fmt.Errorf("folded reply has %d parts, want 6", len(folded))
+	}
+	conv, err := parseConversation(folded[:5])
+	if err != nil {
+		return nil, err
+	}
+	f := &Folded{Conversation: conv}
+	raw, _ := folded[5].([]any)
+	for _, v := range raw {
+		n, _ := v.(int64)
+		f.Seqs = append(f.Seqs, n)
+	}
+	if last, _ := answer.([]any); len(last) == 4 {
+		f.LastAnswerID, _ = last[0].(string)
+		blob, _ := last[1].(string)
+		n, _ := last[2].(int64)
+		doc, _ := last[3].(int64)
+		f.AnswersApart = int(n)
+		if blob == "" {
+			// None in a field of its own: none at all, or only in the
+			// one document, which the caller reads.
+			f.LastAnswerUnread = doc == 1
+		} else if f.LastAnswer, err = unpack([]byte(blob)); err != nil {
+			return nil, fmt.Errorf("read the last answer: %w", err)
+		}
+	}
+	return f, nil
 }
 
 // decodeBurstRecord reads one m:<order> field of the burst hash.
@@ -322,37 +519,44 @@ func (s *Store) AbandonBurst(ctx context.Context, burst Burst) error {
 	return s.due(ctx, burst.Chat, time.Now().UnixMilli())
 }
 
-// closeScript ends a claim: the answered messages leave the burst (and
-// are remembered as answered); the messages that came while it was being
-// answered stay, as the next burst. It answers -1 when the claim is not
-// the caller's any more, else when the rest is due (ms), 0 when nothing is
-// left (the burst is deleted).
+// closeBurstLua defines closeBurst, which ends a claim: the answered
+// messages (fields) leave the burst and are remembered as answered; the
+// messages that came while it was being answered stay, as the next burst.
+// It answers -1 when the claim is not the caller's any more, else when the
+// rest is due (ms), 0 when nothing is left (the burst is deleted).
+const closeBurstLua = `
+local function closeBurst(burst, answered, token, quiet, kept, ttl, fields)
+  if redis.call("HGET", burst, "claim") ~= token then return -1 end
+  for _, field in ipairs(fields) do
+    redis.call("HDEL", burst, field, "t:" .. field)
+    local order = string.sub(field, 3)
+    redis.call("ZADD", answered, order, order)
+  end
+  redis.call("ZREMRANGEBYRANK", answered, 0, -tonumber(kept) - 1)
+  redis.call("PEXPIRE", answered, ttl)
+  redis.call("HDEL", burst, "claim", "lease")
+  local last = 0
+  local left = 0
+  local all = redis.call("HGETALL", burst)
+  for i = 1, #all, 2 do
+    if string.sub(all[i], 1, 2) == "t:" then
+      left = left + 1
+      last = math.max(last, tonumber(all[i + 1]))
+    end
+  end
+  if left == 0 then
+    redis.call("DEL", burst)
+    return 0
+  end
+  return last + tonumber(quiet)
+end
+`
+
+// closeScript is closeBurst alone (CloseBurst).
 //
 // KEYS: burst, answered. ARGV: token, quiet ms, kept, TTL ms, fields...
-var closeScript = redis.NewScript(`
-if redis.call("HGET", KEYS[1], "claim") ~= ARGV[1] then return -1 end
-for i = 5, #ARGV do
-  redis.call("HDEL", KEYS[1], ARGV[i], "t:" .. ARGV[i])
-  local order = string.sub(ARGV[i], 3)
-  redis.call("ZADD", KEYS[2], order, order)
-end
-redis.call("ZREMRANGEBYRANK", KEYS[2], 0, -tonumber(ARGV[3]) - 1)
-redis.call("PEXPIRE", KEYS[2], ARGV[4])
-redis.call("HDEL", KEYS[1], "claim", "lease")
-local last = 0
-local left = 0
-local fields = redis.call("HGETALL", KEYS[1])
-for i = 1, #fields, 2 do
-  if string.sub(fields[i], 1, 2) == "t:" then
-    left = left + 1
-    last = math.max(last, tonumber(fields[i + 1]))
-  end
-end
-if left == 0 then
-  redis.call("DEL", KEYS[1])
-  return 0
-end
-return last + tonumber(ARGV[2])
+var closeScript = redis.NewScript(closeBurstLua + `
+return closeBurst(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4], {unpack(ARGV, 5)})
 `)
 
 // CloseBurst ends burst's claim once it was answered: its messages are
@@ -361,10 +565,7 @@ return last + tonumber(ARGV[2])
 func (s *Store) CloseBurst(ctx context.Context, burst Burst, quiet time.Duration) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	args := []any{burst.Claim, quiet.Milliseconds(), AnsweredKept, BurstTTL.Milliseconds()}
-	for _, msg := range burst.Messages {
-		args = append(args, "m:"+strconv.FormatInt(msg.Order, 10))
-	}
+	args := append([]any{burst.Claim, quiet.Milliseconds(), AnsweredKept, BurstTTL.Milliseconds()}, burstFields(burst)...)
 	next, err := closeScript.Run(ctx, s.client, []string{s.burstKey(burst.Chat), s.answeredKey(burst.Chat)}, args...).Int64()
 	switch {
 	case err != nil:
@@ -372,9 +573,271 @@ func (s *Store) CloseBurst(ctx context.Context, burst Burst, quiet time.Duration
 	case next < 0:
 		return fmt.Errorf("close the burst of chat %d: %w", burst.Chat, ErrBurstLost)
 	case next == 0:
-		return s.undue(ctx, burst.Chat, float64(burst.LeaseUntil.UnixMilli()))
+		return s.undue(ctx, burst.Chat, burst.dueScore())
 	}
 	return s.due(ctx, burst.Chat, next)
+}
+
+// burstFields are the burst hash's fields of burst's messages.
+func burstFields(burst Burst) []any {
+	fields := make([]any, len(burst.Messages))
+	for i, msg := range burst.Messages {
+		fields[i] = "m:" + strconv.FormatInt(msg.Order, 10)
+	}
+	return fields
+}
+
+// A Step is another package's part of a script the store runs on one
+// chat's slot (FinishBurst), so that its write and the store's are one
+// atomic step: the send queue's entry of a burst's answer, stored with the
+// answer's record and the burst's close, or none of them.
+type Step struct {
+	// Lua is the body of a Lua function of KEYS and ARGV (Keys and Args
+	// here, all on the chat's slot) that answers an integer: above 0 the
+	// script goes on, 0 or below it stops before writing anything of its
+	// own.
+	Lua  string
+	Keys []string
+	Args []any
+	// Before adds to the script's pipeline what must be written first on
+	// another slot (a due-set entry that leads to what the step stores);
+	// After what rides after it, whatever the script did (the send queue
+	// asks for a send slot at once). Both must be safe to send twice (a
+	// script missing on its node is loaded and the pipeline sent again),
+	// and their own failures do not fail FinishBurst.
+	Before, After func(ctx context.Context, pipe redis.Pipeliner)
+	// Scripts are the scripts Before and After send as EVALSHA.
+	Scripts []*redis.Script
+}
+
+// finishLua runs a Step, then saves the classifier's state (saveScript's
+// compare-and-set, when a snapshot is given), writes the answer's record
+// and closes the burst. It answers {-1, 0, 0} when the claim is not the
+// caller's any more, {-2, outcome, 0} when the step stopped it, else
+// {closeBurst's answer, outcome, saved}: saved is saveScript's answer (1
+// saved, 0 another writer saved since, -1 the conversation is gone), 2
+// when no snapshot was given.
+//
+// KEYS: burst, answered, answers, conv, the step's keys... ARGV: token,
+// quiet ms, kept, burst TTL ms, answer id ("" for none), answer blob,
+// answers TTL ms, base seq ("" for no snapshot), seq, state, verdict,
+// conversation TTL ms, the step's key count, field count, fields..., the
+// step's args...
+// keptAnswersLua is KeptAnswers for the finishing script.
+var keptAnswersLua = strconv.Itoa(KeptAnswers)
+
+var finishLua = closeBurstLua + `
+if redis.call("HGET", KEYS[1], "claim") ~= ARGV[1] then return {-1, 0, 0} end
+local stepKeys = {}
+for i = 1, tonumber(ARGV[13]) do stepKeys[i] = KEYS[4 + i] end
+local nfields = tonumber(ARGV[14])
+local fields = {}
+for i = 1, nfields do fields[i] = ARGV[14 + i] end
+local stepArgs = {}
+for i = 15 + nfields, #ARGV do stepArgs[#stepArgs + 1] = ARGV[i] end
+local outcome = step(stepKeys, stepArgs)
+if outcome <= 0 then return {-2, outcome, 0} end
+local saved = 2
+if ARGV[8] ~= "" then
+  if tonumber(redis.call("HGET", KEYS[4], "seq") or "-1") < tonumber(ARGV[9]) then
+    saved = -1
+  elseif tonumber(redis.call("HGET", KEYS[4], "state_seq") or "0") ~= tonumber(ARGV[8]) then
+    saved = 0
+  else
+    redis.call("HSET", KEYS[4], "state", ARGV[10], "state_seq", ARGV[9])
+    if ARGV[11] ~= "" then redis.call("HSET", KEYS[4], "verdict", ARGV[11]) else redis.call("HDEL", KEYS[4], "verdict") end
+    redis.call("PEXPIRE", KEYS[4], ARGV[12])
+    saved = 1
+  end
+end
+if ARGV[5] ~= "" then
+  -- An answer of its own field (as SaveAnswer's reader reads a hash from
+  -- before the one-document format); "order" keeps the newest
+  -- KeptAnswers of them, the one-document write drops them all.
+  local ids = {}
+  for id in string.gmatch(redis.call("HGET", KEYS[3], "order") or "", "%S+") do
+    if id ~= ARGV[5] then ids[#ids + 1] = id end
+  end
+  ids[#ids + 1] = ARGV[5]
+  while #ids > ` + keptAnswersLua + ` do redis.call("HDEL", KEYS[3], table.remove(ids, 1)) end
+  redis.call("HSET", KEYS[3], ARGV[5], ARGV[6], "last", ARGV[5], "order", table.concat(ids, " "))
+  -- A writer of the one document that read before this sees a new version.
+  redis.call("HINCRBY", KEYS[3], "ver", 1)
+  redis.call("PEXPIRE", KEYS[3], ARGV[7])
+end
+return {closeBurst(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4], fields), outcome, saved}
+`
+
+// finishScripts are the scripts FinishBurst built, by their step's Lua
+// (a process has one or two).
+var finishScripts sync.Map
+
+func finishScript(stepLua string) *redis.Script {
+	if script, ok := finishScripts.Load(stepLua); ok {
+		return script.(*redis.Script)
+	}
+	script, _ := finishScripts.LoadOrStore(stepLua, redis.NewScript("local function step(KEYS, ARGV)\n"+stepLua+"\nend\n"+finishLua))
+	return script.(*redis.Script)
+}
+
+// loadOnce loads the scripts this store has not loaded yet. Redis may
+// lose them (a restart): the pipelines that send them load them again
+// when told NOSCRIPT.
+func (s *Store) loadOnce(ctx context.Context, scripts []*redis.Script) error {
+	for _, script := range scripts {
+		if _, loaded := s.loaded.Load(script.Hash()); loaded {
+			continue
+		}
+		if err := script.Load(ctx, s.client).Err(); err != nil {
+			return fmt.Errorf("load a script: %w", err)
+		}
+		s.loaded.Store(script.Hash(), true)
+	}
+	return nil
+}
+
+// ErrStepRefused is returned by FinishBurst when its step stopped it
+// (the send queue refused the answer): nothing was written, and the burst
+// is still claimed by the caller.
+var ErrStepRefused = errors.New("the burst's answer was refused")
+
+// FinishBurst ends a claimed burst whose answer is ready, in one round
+// trip on one node: step (the send queue's entry of the answer) runs on
+// the chat's slot in one script with the answer's record (answerID and
+// blob, as SaveAnswer keeps them; none when answerID is "") and the
+// burst's close (CloseBurst), after step.Before; the due-set is set right
+// in the same pipeline. So an answer is stored with its burst's close or
+// not at all: a /forget or a replica that took the burst over since (the
+// claim is gone) gets ErrBurstLost and nothing is written, not even the
+// answer's record; a step that refuses (0 or below) gets ErrStepRefused,
+// and the burst is made due again when the claim's lease ends. outcome is
+// the step's answer, for its caller.
+//
+// With snap, the classifier's state is saved in the same script, after
+// the step, as Save would (compare-and-set): ErrConflict or ErrGone then
+// say that the answer was queued and the burst closed, but another writer
+// saved a state since (whoever classifies the chat next folds the burst's
+// messages in; the caller may do it at once) or the conversation is gone.
+//
+// The due-set: the claim's own entry (Burst.DueScore, a score no message
+// writes) is removed, and an entry left by a message that came meanwhile
+// is only ever brought forward to quiet from now (ZADD XX LT), never
+// removed: whatever the script did, no burst is left without an entry.
+func (s *Store) FinishBurst(ctx context.Context, burst Burst, quiet time.Duration, answerID string, blob []byte, snap *Snapshot, step Step) (outcome int64, err error) {
+	if answerID == lastAnswer {
+		return 0, fmt.Errorf("finish the burst of chat %d: %q is not an answer id", burst.Chat, answerID)
+	}
+	chat := burst.Chat
+	fields := burstFields(burst)
+	keys := append([]string{s.burstKey(chat), s.answeredKey(chat), s.answersKey(chat), s.chatKey(chat, "conv")}, step.Keys...)
+	args := []any{burst.Claim, quiet.Milliseconds(), AnsweredKept, BurstTTL.Milliseconds(), answerID, "", s.cfg.TTL.Milliseconds(),
+		"", "", "", "", s.cfg.TTL.Milliseconds(), len(step.Keys), len(fields)}
+	if answerID != "" {
+		args[5] = pack(redact.JSON(blob))
+	}
+	if snap != nil {
+		// Redacted here and kept as one blob when both are JSON, as Save
+		// does, whoever built them.
+		state, verdict := redact.JSON(snap.State), redact.JSON(snap.Verdict)
+		args[7], args[8] = snap.BaseSeq, snap.Seq
+		if both, ok := packConversation(state, verdict); ok {
+			args[9] = both
+		} else {
+			args[9], args[10] = pack(state), pack(verdict)
+		}
+	}
+	args = append(append(args, fields...), step.Args...)
+	// Bounded from here: redacting and compressing the blobs above is the
+	// caller's CPU, not Redis's time.
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	script := finishScript(step.Lua)
+	var run *redis.Cmd
+	fill := func(pipe redis.Pipeliner) {
+		if step.Before != nil {
+			step.Before(ctx, pipe)
+		}
+		run = script.EvalSha(ctx, pipe, keys, args...)
+		undueScript.EvalSha(ctx, pipe, []string{s.dueKey()}, chat, strconv.FormatFloat(burst.dueScore(), 'f', -1, 64))
+		pipe.ZAddArgs(ctx, s.dueKey(), redis.ZAddArgs{XX: true, LT: true,
+			Members: []redis.Z{{Score: float64(time.Now().Add(quiet).UnixMilli()), Member: chat}}})
+		if step.After != nil {
+			step.After(ctx, pipe)
+		}
+	}
+	// Loaded before the first use: a pipeline whose script is missing is
+	// sent again, and by then its due-set commands have run once (the
+	// claim's entry moved by ZADD LT is not the one the close removes,
+	// and is looked at and dropped a quiet time later).
+	if err := s.loadOnce(ctx, append([]*redis.Script{script, undueScript}, step.Scripts...)); err != nil {
+		return 0, fmt.Errorf("finish the burst of chat %d: %w", chat, err)
+	}
+	for attempt := 0; ; attempt++ {
+		pipe := s.client.Pipeline()
+		fill(pipe)
+		_, err = pipe.Exec(ctx)
+		// Sent again only when the script itself was missing (it did not
+		// run): run twice, it would find its own close and stop.
+		if attempt > 0 || run.Err() == nil || !anyNoScript([]redis.Cmder{run}) {
+			break
+		}
+		for _, script := range append([]*redis.Script{script, undueScript}, step.Scripts...) {
+			if loadErr := script.Load(ctx, s.client).Err(); loadErr != nil {
+				err = fmt.Errorf("load a script: %w", loadErr)
+				break
+			}
+		}
+	}
+	if run.Err() == nil {
+		// The script ran: the rest of the pipeline keeps the due-sets
+		// right (a stale entry is looked at and dropped) or serves the
+		// step, which reads its own answers.
+		err = nil
+	}
+	if err == nil {
+		var reply []any
+		if reply, err = run.Slice(); err == nil && len(reply) != 3 {
+			err = fmt.Errorf("script reply has %d parts, want 3", len(reply))
+		}
+		if err == nil {
+			return s.finished(ctx, burst, reply)
+		}
+	}
+	// The claim's entry may be gone with the script undone (on a
+	// Cluster, or a script loaded and sent again): due again when the
+	// lease ends, as a claim given up would be.
+	if dueErr := s.due(ctx, chat, burst.LeaseUntil.UnixMilli()); dueErr != nil {
+		return 0, fmt.Errorf("finish the burst of chat %d: %w (and %w)", chat, err, dueErr)
+	}
+	return 0, fmt.Errorf("finish the burst of chat %d: %w", chat, err)
+}
+
+// finished reads FinishBurst's script reply.
+func (s *Store) finished(ctx context.Context, burst Burst, reply []any) (outcome int64, err error) {
+	chat := burst.Chat
+	closed, _ := reply[0].(int64)
+	outcome, _ = reply[1].(int64)
+	saved, _ := reply[2].(int64)
+	switch {
+	case closed >= 0 && saved == 0:
+		// Queued and closed all the same: the messages are stored, and
+		// whoever classifies the chat next folds them in.
+		return outcome, fmt.Errorf("finish the burst of chat %d: %w", chat, ErrConflict)
+	case closed >= 0 && saved < 0:
+		return outcome, fmt.Errorf("finish the burst of chat %d: %w", chat, ErrGone)
+	}
+	switch closed {
+	case -1:
+		return outcome, fmt.Errorf("finish the burst of chat %d: %w", chat, ErrBurstLost)
+	case -2:
+		// Still claimed, and its entry is gone: due again when the
+		// lease ends, as a claim given up would be.
+		if err := s.due(ctx, chat, burst.LeaseUntil.UnixMilli()); err != nil {
+			return outcome, fmt.Errorf("finish the burst of chat %d: %w (and %w)", chat, ErrStepRefused, err)
+		}
+		return outcome, fmt.Errorf("finish the burst of chat %d: %w", chat, ErrStepRefused)
+	}
+	return outcome, nil
 }
 
 // due makes the due-set look at chat's burst at ms.
@@ -448,6 +911,44 @@ func (s *Store) BurstSize(ctx context.Context, chat int64) (int, error) {
 	return n, nil
 }
 
+// forgetBurstScript forgets a burst's messages up to an order and its
+// claim, keeping the messages that came after (forgetBurstUpTo). It
+// answers 1 when the burst existed, else 0.
+//
+// KEYS: burst. ARGV: the last order to forget.
+var forgetBurstScript = redis.NewScript(`
+if redis.call("EXISTS", KEYS[1]) == 0 then return 0 end
+local last = tonumber(ARGV[1])
+local left = 0
+for _, field in ipairs(redis.call("HKEYS", KEYS[1])) do
+  local order = nil
+  if string.sub(field, 1, 2) == "m:" then
+    order = tonumber(string.sub(field, 3))
+  elseif string.sub(field, 1, 4) == "t:m:" then
+    order = tonumber(string.sub(field, 5))
+  end
+  if order == nil or order <= last then
+    if field ~= "last" then redis.call("HDEL", KEYS[1], field) end
+  elseif string.sub(field, 1, 2) == "m:" then
+    left = left + 1
+  end
+end
+if left == 0 then redis.call("DEL", KEYS[1]) end
+return 1
+`)
+
+// forgetBurstUpTo queues on pipe what /forget and /new do to chat's
+// burst when the command is message messageID: its messages up to the
+// command and any claim on them are forgotten (a replica answering them
+// finds its claim gone, ErrBurstLost), and messages sent after the command
+// stay, as the next burst with their due-set entry. The webhook stores a
+// plain message in its burst at once, while the command waits for its
+// consumer: a message forwarded just after /new can be in the burst
+// before /new is handled, and belongs to the new conversation.
+func (s *Store) forgetBurstUpTo(ctx context.Context, pipe redis.Pipeliner, chat int64, messageID int) *redis.Cmd {
+	return forgetBurstScript.EvalSha(ctx, pipe, []string{s.burstKey(chat)}, BurstOrder(messageID, 0xfff))
+}
+
 // DropBurst discards chat's open burst unanswered (/new).
 func (s *Store) DropBurst(ctx context.Context, chat int64) error {
 	ctx, cancel := s.bound(ctx)
@@ -470,8 +971,7 @@ return 1
 // reports whether it was: an edit of a message not answered yet changes
 // what the burst's answer covers.
 func (s *Store) EditInBurst(ctx context.Context, chat int64, msg BurstMessage) (bool, error) {
-	record, err := json.Marshal(burstRecord{BurstMessage: msg, ID: msg.Entry.ID, From: msg.Entry.From,
-		Text: msg.Entry.Text, Time: msg.Entry.Time.Unix(), Hidden: msg.Entry.Hidden})
+	record, err := newBurstRecord(msg)
 	if err != nil {
 		return false, fmt.Errorf("edit a message in the burst of chat %d: %w", chat, err)
 	}

@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -191,9 +193,14 @@ func TestInboundHoldsTheBurstBack(t *testing.T) {
 func TestForgetStopsAClaimedBurst(t *testing.T) {
 	s := openStore(t, Config{Addrs: []string{storetest.StartServer(t).Addr}})
 	ctx := context.Background()
-	for _, forget := range []func(chat int64) error{
+	for i, forget := range []func(chat int64) error{
 		func(chat int64) error { _, err := s.Forget(ctx, chat); return err },
 		func(chat int64) error { return s.ForgetConversation(ctx, chat) },
+		// /forget and /new as message 3: a message sent after them (4,
+		// stored straight by the webhook before the command was handled)
+		// stays, as the next burst.
+		func(chat int64) error { _, err := s.ForgetBefore(ctx, chat, 3); return err },
+		func(chat int64) error { return s.ForgetConversationBefore(ctx, chat, 3) },
 	} {
 		const chat = 44
 		for id := 1; id <= 2; id++ {
@@ -208,6 +215,9 @@ func TestForgetStopsAClaimedBurst(t *testing.T) {
 		if _, err := s.AppendClaimed(ctx, chat, burst.Messages[0].Entry, burst.Claim); err != nil {
 			t.Fatal(err)
 		}
+		if err := s.AddToBurst(ctx, chat, burstMessage(4, "after"), 0); err != nil {
+			t.Fatal(err)
+		}
 		if err := forget(chat); err != nil {
 			t.Fatal(err)
 		}
@@ -220,6 +230,17 @@ func TestForgetStopsAClaimedBurst(t *testing.T) {
 		if err := s.CloseBurst(ctx, burst, 0); !errors.Is(err, ErrBurstLost) {
 			t.Errorf("closing a forgotten burst: %v, want ErrBurstLost", err)
 		}
+		next, ok, err := s.ClaimBurst(ctx, chat, 0, BurstClaim{Token: "y", Lease: time.Minute, Stale: time.Minute})
+		keepsLater := i >= 2 // Forget and ForgetConversation take the whole burst
+		switch kept := next.Messages; {
+		case err != nil:
+			t.Fatal(err)
+		case !keepsLater && ok:
+			t.Errorf("forget %d left a burst of %d messages", i, len(kept))
+		case keepsLater && (!ok || len(kept) != 1 || kept[0].Entry.Text != "after"):
+			t.Errorf("forget %d: the burst holds %v (%v), want only the message sent after the command", i, kept, ok)
+		}
+		s.Forget(ctx, chat)
 	}
 }
 
@@ -304,5 +325,171 @@ func TestAnAnsweredMessageDoesNotOpenABurstAgain(t *testing.T) {
 	}
 	if n, err := s.BurstSize(ctx, chat); err != nil || n != 1 {
 		t.Errorf("a new message: burst of %d (%v), want 1", n, err)
+	}
+}
+
+// TestFinishBurstIsAllOrNothing: a claimed burst folded by its claim is
+// finished in one script: with the step's consent, the step's write, the
+// state, the answer's record and the close land together, and the
+// due-set keeps an entry only for messages that came meanwhile; a step
+// that refuses, or a claim that is gone, writes nothing of them. On one
+// node and on a Cluster (the due-sets and the chat on different nodes).
+func TestFinishBurstIsAllOrNothing(t *testing.T) {
+	single := storetest.StartServer(t)
+	cluster := storetest.StartCluster(t)
+	for name, addrs := range map[string][]string{"single": {single.Addr}, "cluster": cluster.Addrs} {
+		t.Run(name, func(t *testing.T) {
+			s := openStore(t, Config{Addrs: addrs})
+			ctx := context.Background()
+			claim := func(chat int64) Burst {
+				t.Helper()
+				burst, ok, err := s.ClaimBurst(ctx, chat, 0, BurstClaim{Token: "t" + strconv.FormatInt(chat, 10), Lease: time.Minute, Stale: time.Minute, Fold: true})
+				if err != nil || !ok || burst.Folded == nil || len(burst.Folded.Seqs) != len(burst.Messages) {
+					t.Fatalf("claim of chat %d: %v %v, folded %+v", chat, ok, err, burst.Folded)
+				}
+				return burst
+			}
+			// The step writes a mark in the chat's slot and answers its
+			// first argument.
+			mark := func(chat int64) string { return s.chatKey(chat, "mark") }
+			step := func(chat int64, answer int) Step {
+				return Step{Lua: `redis.call("SET", KEYS[1], "1") return tonumber(ARGV[1])`, Keys: []string{mark(chat)}, Args: []any{answer}}
+			}
+			snapshot := func(b Burst) *Snapshot {
+				return &Snapshot{BaseSeq: b.Folded.Conversation.StateSeq, Seq: b.Folded.Conversation.Seq, State: []byte(`{"n":1}`), Verdict: []byte(`{"level":"scam"}`)}
+			}
+			dueScore := func(chat int64) (float64, bool) {
+				score, err := s.client.ZScore(ctx, s.dueKey(), strconv.FormatInt(chat, 10)).Result()
+				return score, err == nil
+			}
+
+			const done, later, refused, lost = 61, 62, 63, 64
+			for _, chat := range []int64{done, later, refused, lost} {
+				for id := 1; id <= 3; id++ {
+					if err := s.AddToBurst(ctx, chat, burstMessage(id, "m"), 0); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+
+			burst := claim(done)
+			if _, err := s.FinishBurst(ctx, burst, time.Second, "a1", []byte(`{"lang":"en"}`), snapshot(burst), step(done, 1)); err != nil {
+				t.Fatal(err)
+			}
+			if conv, _ := s.Load(ctx, done); conv.StateSeq != 3 || string(conv.Verdict) != `{"level":"scam"}` {
+				t.Errorf("state after finishing: seq %d, verdict %s; want 3 and the snapshot's", conv.StateSeq, conv.Verdict)
+			}
+			if id, blob, err := s.LastAnswer(ctx, done); err != nil || id != "a1" || string(blob) != `{"lang":"en"}` {
+				t.Errorf("last answer %q %s (%v), want a1", id, blob, err)
+			}
+			if n, _ := s.BurstSize(ctx, done); n != 0 {
+				t.Errorf("%d messages left in the finished burst", n)
+			}
+			if score, ok := dueScore(done); ok {
+				t.Errorf("a finished burst is still due (%v)", score)
+			}
+
+			// A message that came while the answer was made stays due.
+			burst = claim(later)
+			if err := s.AddToBurst(ctx, later, burstMessage(4, "later"), 0); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.FinishBurst(ctx, burst, time.Second, "a1", []byte(`{}`), snapshot(burst), step(later, 1)); err != nil {
+				t.Fatal(err)
+			}
+			if n, _ := s.BurstSize(ctx, later); n != 1 {
+				t.Errorf("%d messages left, want the one that came meanwhile", n)
+			}
+			if score, ok := dueScore(later); !ok || score > float64(time.Now().Add(time.Second).UnixMilli()) {
+				t.Errorf("the next burst's due-set entry: %v %v, want one within the quiet time", score, ok)
+			}
+
+			// A step that refuses: nothing written, still claimed, due when
+			// the lease ends.
+			burst = claim(refused)
+			if _, err := s.FinishBurst(ctx, burst, time.Second, "a1", []byte(`{}`), snapshot(burst), step(refused, 0)); !errors.Is(err, ErrStepRefused) {
+				t.Errorf("a refused step: %v, want ErrStepRefused", err)
+			}
+			if conv, _ := s.Load(ctx, refused); conv.StateSeq != 0 {
+				t.Errorf("a refused finish saved the state (seq %d)", conv.StateSeq)
+			}
+			if _, _, err := s.LastAnswer(ctx, refused); !errors.Is(err, ErrNoAnswer) {
+				t.Errorf("a refused finish kept the answer: %v", err)
+			}
+			if n, _ := s.BurstSize(ctx, refused); n != 3 {
+				t.Errorf("a refused finish left %d messages, want 3", n)
+			}
+			if score, ok := dueScore(refused); !ok || score != float64(burst.LeaseUntil.UnixMilli()) {
+				t.Errorf("a refused burst's due-set entry: %v %v, want its lease's end", score, ok)
+			}
+
+			// A claim gone (/forget): nothing written, not even the step's.
+			burst = claim(lost)
+			if err := s.ForgetConversationBefore(ctx, lost, 10); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.FinishBurst(ctx, burst, time.Second, "a1", []byte(`{}`), snapshot(burst), step(lost, 1)); !errors.Is(err, ErrBurstLost) {
+				t.Errorf("a forgotten burst: %v, want ErrBurstLost", err)
+			}
+			if n, _ := s.client.Exists(ctx, mark(lost), s.answersKey(lost), s.chatKey(lost, "conv")).Result(); n != 0 {
+				t.Errorf("a finish after /forget wrote %d keys", n)
+			}
+		})
+	}
+}
+
+// TestFinishedAnswersKeepTheirOrderAndFold: answers kept by FinishBurst
+// (a field each) read after the one document, newest last; only the
+// newest KeptAnswers stay; the claim reads the newest, or says it is in the
+// document; CompactAnswers folds the fields into the document.
+func TestFinishedAnswersKeepTheirOrderAndFold(t *testing.T) {
+	s := openStore(t, Config{Addrs: []string{storetest.StartServer(t).Addr}})
+	ctx := context.Background()
+	const chat = 71
+	id := 0
+	finish := func(answer string) *Folded {
+		t.Helper()
+		id++
+		if err := s.AddToBurst(ctx, chat, burstMessage(id, "m"), 0); err != nil {
+			t.Fatal(err)
+		}
+		burst, ok, err := s.ClaimBurst(ctx, chat, 0, BurstClaim{Token: "t" + answer, Lease: time.Minute, Stale: time.Minute, Fold: true})
+		if err != nil || !ok || burst.Folded == nil {
+			t.Fatalf("claim before %s: %v %v", answer, ok, err)
+		}
+		if _, err := s.FinishBurst(ctx, burst, time.Second, answer, []byte(`{"a":"`+answer+`"}`), nil, Step{Lua: `return 1`}); err != nil {
+			t.Fatal(err)
+		}
+		if last, _, err := s.LastAnswer(ctx, chat); err != nil || last != answer {
+			t.Fatalf("last answer after %s: %q (%v)", answer, last, err)
+		}
+		return burst.Folded
+	}
+	for n := range KeptAnswers + 2 {
+		folded := finish(fmt.Sprint("f", n))
+		if n > 0 && (folded.LastAnswerID != fmt.Sprint("f", n-1) || folded.AnswersApart != min(n, KeptAnswers)) {
+			t.Errorf("claim before f%d read %q with %d apart", n, folded.LastAnswerID, folded.AnswersApart)
+		}
+	}
+	if _, err := s.Answer(ctx, chat, "f1"); !errors.Is(err, ErrNoAnswer) {
+		t.Errorf("an answer beyond the newest %d kept apart: %v, want gone", KeptAnswers, err)
+	}
+	// The one document, then an answer apart: the one apart is newer.
+	if err := s.SaveAnswer(ctx, chat, "doc", []byte(`{"a":"doc"}`)); err != nil {
+		t.Fatal(err)
+	}
+	finish("after")
+	if err := s.CompactAnswers(ctx, chat); err != nil {
+		t.Fatal(err)
+	}
+	folded := finish("next")
+	if !folded.LastAnswerUnread || folded.AnswersApart != 0 {
+		t.Errorf("claim after compacting: unread %v, %d apart; want the document to be read", folded.LastAnswerUnread, folded.AnswersApart)
+	}
+	if _, blob, err := s.LastAnswer(ctx, chat); err != nil || string(blob) != `{"a":"next"}` {
+		t.Errorf("last answer %s (%v)", blob, err)
+	}
+	if blob, err := s.Answer(ctx, chat, "after"); err != nil || string(blob) != `{"a":"after"}` {
+		t.Errorf("an answer folded into the document: %s (%v)", blob, err)
 	}
 }

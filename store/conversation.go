@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -167,40 +168,50 @@ func (s *Store) AppendClaimed(ctx context.Context, chat int64, msg Entry, claim 
 //
 // KEYS: msgs, conv, settings, burst. ARGV: window, TTL ms, settings TTL
 // ms, claim token, entries JSON...
-var appendBurstScript = redis.NewScript(`
+var appendBurstScript = redis.NewScript(appendEntriesLua + `
 if redis.call("HGET", KEYS[4], "claim") ~= ARGV[4] then
   return redis.error_reply("NOCLAIM the burst is not claimed by this replica")
 end
-local seqs = {}
-local appended = false
-for a = 5, #ARGV do
-  local current = redis.call("LRANGE", KEYS[1], 0, -1)
-  local last = tonumber(redis.call("HGET", KEYS[2], "seq") or "0")
-  local existing = 0
-  for i = #current, 1, -1 do
-    if current[i] == ARGV[a] then existing = last - (#current - i) break end
-  end
-  if existing == 0 then
-    redis.call("RPUSH", KEYS[1], ARGV[a])
-    redis.call("LTRIM", KEYS[1], -tonumber(ARGV[1]), -1)
-    existing = redis.call("HINCRBY", KEYS[2], "seq", 1)
-    appended = true
-  end
-  seqs[#seqs + 1] = existing
-end
-if appended then
-  redis.call("PEXPIRE", KEYS[1], ARGV[2])
-  redis.call("PEXPIRE", KEYS[2], ARGV[2])
-  redis.call("PEXPIRE", KEYS[3], ARGV[3])
-end
-local seq = tonumber(redis.call("HGET", KEYS[2], "seq") or "0")
-local window = redis.call("LRANGE", KEYS[1], 0, -1)
-local conv = redis.call("HMGET", KEYS[2], "state", "state_seq", "verdict", "warned_at")
-for i = 1, 4 do
-  if not conv[i] then conv[i] = "" end
-end
-return {seq, window, conv, redis.call("HGETALL", KEYS[3]), 0, seqs}
+return appendEntries(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], {unpack(ARGV, 5)})
 `)
+
+// appendEntriesLua defines appendEntries, the heart of appendBurstScript
+// (and of the burst claim that folds, claimScript): every entry not in
+// the window already is appended, in the order given, and the
+// conversation is read back once, as appendScript answers it (existing
+// 0), with the seq of each entry (appended now, or found) as a sixth part.
+const appendEntriesLua = `
+local function appendEntries(msgs, conv, settings, window, ttl, settingsTTL, entries)
+  local seqs = {}
+  local appended = false
+  for _, entry in ipairs(entries) do
+    local current = redis.call("LRANGE", msgs, 0, -1)
+    local last = tonumber(redis.call("HGET", conv, "seq") or "0")
+    local existing = 0
+    for i = #current, 1, -1 do
+      if current[i] == entry then existing = last - (#current - i) break end
+    end
+    if existing == 0 then
+      redis.call("RPUSH", msgs, entry)
+      redis.call("LTRIM", msgs, -tonumber(window), -1)
+      existing = redis.call("HINCRBY", conv, "seq", 1)
+      appended = true
+    end
+    seqs[#seqs + 1] = existing
+  end
+  if appended then
+    redis.call("PEXPIRE", msgs, ttl)
+    redis.call("PEXPIRE", conv, ttl)
+    redis.call("PEXPIRE", settings, settingsTTL)
+  end
+  local seq = tonumber(redis.call("HGET", conv, "seq") or "0")
+  local fields = redis.call("HMGET", conv, "state", "state_seq", "verdict", "warned_at")
+  for i = 1, 4 do
+    if not fields[i] then fields[i] = "" end
+  end
+  return {seq, redis.call("LRANGE", msgs, 0, -1), fields, redis.call("HGETALL", settings), 0, seqs}
+end
+`
 
 // BurstAppendLimit is how many messages one AppendBurst may take: at most
 // half the window, so that every message appended is still in the window
@@ -500,6 +511,42 @@ func (s *Store) Forget(ctx context.Context, chat int64) (int64, error) {
 		return 0, fmt.Errorf("forget chat %d: %w", chat, err)
 	}
 	return deleted, nil
+}
+
+// ForgetBefore is Forget for a private chat's /forget, message messageID:
+// the chat's burst keeps the messages sent after it (forgetBurstUpTo).
+// It is one round trip.
+func (s *Store) ForgetBefore(ctx context.Context, chat int64, messageID int) (int64, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	keys := slices.DeleteFunc(append(s.ownedKeys(chat), s.screenshotsKey(chat)), func(k string) bool { return k == s.burstKey(chat) })
+	var deleted *redis.IntCmd
+	var burst *redis.Cmd
+	err := pipelined(ctx, s.client, []*redis.Script{forgetBurstScript}, func(pipe redis.Pipeliner) {
+		deleted = pipe.Del(ctx, keys...)
+		burst = s.forgetBurstUpTo(ctx, pipe, chat, messageID)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("forget chat %d: %w", chat, err)
+	}
+	hadBurst, _ := burst.Int64()
+	return deleted.Val() + hadBurst, nil
+}
+
+// ForgetConversationBefore is ForgetConversation for a private chat's
+// /new, message messageID: the chat's burst keeps the messages sent after
+// it (forgetBurstUpTo). It is one round trip.
+func (s *Store) ForgetConversationBefore(ctx context.Context, chat int64, messageID int) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	err := pipelined(ctx, s.client, []*redis.Script{forgetBurstScript}, func(pipe redis.Pipeliner) {
+		pipe.Del(ctx, s.chatKey(chat, "msgs"), s.chatKey(chat, "conv"), s.answersKey(chat), s.screenshotsKey(chat))
+		s.forgetBurstUpTo(ctx, pipe, chat, messageID)
+	})
+	if err != nil {
+		return fmt.Errorf("start a new conversation in chat %d: %w", chat, err)
+	}
+	return nil
 }
 
 // ForgetConversation deletes chat's conversation (window, state, verdict,

@@ -157,6 +157,11 @@ func (s *Store) links(ctx context.Context, key, what string, id int64) ([]Guardi
 	if err != nil {
 		return nil, fmt.Errorf("read %s %d: %w", what, id, err)
 	}
+	return linksOf(fields), nil
+}
+
+// linksOf reads a guardians or wards hash.
+func linksOf(fields map[string]string) []GuardianLink {
 	links := make([]GuardianLink, 0, len(fields))
 	for field, name := range fields {
 		other, err := strconv.ParseInt(field, 10, 64)
@@ -166,7 +171,7 @@ func (s *Store) links(ctx context.Context, key, what string, id int64) ([]Guardi
 		links = append(links, GuardianLink{ID: other, Name: name})
 	}
 	slices.SortFunc(links, func(a, b GuardianLink) int { return cmp.Compare(a.ID, b.ID) })
-	return links, nil
+	return links
 }
 
 // RemoveGuardian removes the link between user and guardian, both sides,

@@ -51,6 +51,8 @@ type Store struct {
 	records atomic.Value
 	// lastFailure is when a Redis call last failed (unix ns; health.go).
 	lastFailure atomic.Int64
+	// loaded are the scripts loaded on first use (loadOnce), by hash.
+	loaded sync.Map
 }
 
 // Open connects to the Redis that cfg names, or starts the embedded
@@ -105,7 +107,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 }
 
 // pipelinedScripts are the scripts sent as EVALSHA inside pipelines.
-var pipelinedScripts = []*redis.Script{addScript, addBurstScript, claimScript}
+var pipelinedScripts = []*redis.Script{addScript, addBurstScript, claimScript, seenScript, forgetBurstScript}
 
 // clientFromURL picks single node, Cluster or Sentinel from the URL's
 // parameters (addr= lists more Cluster nodes, master_name= a Sentinel master).

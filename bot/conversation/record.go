@@ -58,12 +58,48 @@ func (b *Room) RecordBurst(ctx context.Context, chat int64, entries []store.Entr
 	if err != nil {
 		return classifier.Verdict{}, conv, nil, err
 	}
+	verdict, conv, err := b.ClassifyFolded(ctx, chat, entries, seqs, conv)
+	return verdict, conv, seqs, err
+}
+
+// ClassifyUnsaved is ClassifyFolded without the save: the state that
+// folds the messages comes back as a snapshot for the caller to save with
+// its own writes (store.Store.FinishBurst); nil when another writer
+// classified them already.
+func (b *Room) ClassifyUnsaved(ctx context.Context, chat int64, entries []store.Entry, seqs []int64, conv store.Conversation) (classifier.Verdict, *store.Snapshot, error) {
+	mine := slices.Max(seqs)
+	if conv.StateSeq >= mine {
+		verdict, err := DecodeVerdict(conv.Verdict)
+		if err != nil {
+			return verdict, nil, fmt.Errorf("message %d of chat %d: %w", mine, chat, err)
+		}
+		return verdict, nil, nil
+	}
+	pending := conv.Pending(mine)
+	for i := range pending {
+		for j, seq := range seqs {
+			if pending[i].Seq == seq {
+				pending[i].Text = entries[j].Text
+			}
+		}
+	}
+	verdict, snap, err := b.classifyPending(chat, conv, pending, mine)
+	if err != nil {
+		return verdict, nil, err
+	}
+	return verdict, &snap, nil
+}
+
+// ClassifyFolded is RecordBurst's second half, for messages of a claimed
+// burst that are stored already (entries, as received, with their seqs
+// and the conversation read back: store.AppendBurst, or the claim that
+// folded them, store.Folded).
+func (b *Room) ClassifyFolded(ctx context.Context, chat int64, entries []store.Entry, seqs []int64, conv store.Conversation) (classifier.Verdict, store.Conversation, error) {
 	raw := make(map[int64]string, len(entries))
 	for i, e := range entries {
 		raw[seqs[i]] = e.Text
 	}
-	verdict, conv, err := b.classifyUpTo(ctx, chat, slices.Max(seqs), raw, conv)
-	return verdict, conv, seqs, err
+	return b.classifyUpTo(ctx, chat, slices.Max(seqs), raw, conv)
 }
 
 // classify folds the messages of conv that its saved state has not seen,
@@ -174,10 +210,21 @@ func (b *Room) Edit(ctx context.Context, chat int64, entry store.Entry) (before,
 // first) and saves the state and verdict as covering message seq, unless
 // another writer saved since current was read (store.ErrConflict).
 func (b *Room) classifyAndSave(ctx context.Context, chat int64, current store.Conversation, pending []store.Entry, seq int64) (classifier.Verdict, error) {
+	verdict, snap, err := b.classifyPending(chat, current, pending, seq)
+	if err != nil {
+		return verdict, err
+	}
+	return verdict, b.Store.Save(ctx, chat, snap)
+}
+
+// classifyPending continues current's saved state with pending (oldest
+// first): the verdict, and the snapshot that saves it as covering message
+// seq.
+func (b *Room) classifyPending(chat int64, current store.Conversation, pending []store.Entry, seq int64) (classifier.Verdict, store.Snapshot, error) {
 	state := classifier.NewState()
 	if current.State != nil {
 		if err := json.Unmarshal(current.State, state); err != nil {
-			return classifier.Verdict{}, fmt.Errorf("decode classifier state of chat %d: %w", chat, err)
+			return classifier.Verdict{}, store.Snapshot{}, fmt.Errorf("decode classifier state of chat %d: %w", chat, err)
 		}
 	}
 	for _, e := range pending {
@@ -186,13 +233,13 @@ func (b *Room) classifyAndSave(ctx context.Context, chat int64, current store.Co
 	verdict := b.Classifier.Verdict(state)
 	rawState, err := json.Marshal(state)
 	if err != nil {
-		return verdict, fmt.Errorf("encode classifier state of chat %d: %w", chat, err)
+		return verdict, store.Snapshot{}, fmt.Errorf("encode classifier state of chat %d: %w", chat, err)
 	}
 	rawVerdict, err := json.Marshal(verdict)
 	if err != nil {
-		return verdict, fmt.Errorf("encode verdict of chat %d: %w", chat, err)
+		return verdict, store.Snapshot{}, fmt.Errorf("encode verdict of chat %d: %w", chat, err)
 	}
-	return verdict, b.Store.Save(ctx, chat, store.Snapshot{BaseSeq: current.StateSeq, Seq: seq, State: rawState, Verdict: rawVerdict})
+	return verdict, store.Snapshot{BaseSeq: current.StateSeq, Seq: seq, State: rawState, Verdict: rawVerdict}, nil
 }
 
 // DecodeVerdict reads a verdict the store kept; none is stored before the
@@ -207,3 +254,11 @@ func DecodeVerdict(raw []byte) (classifier.Verdict, error) {
 	}
 	return v, nil
 }
+
+// DecodeAnswer reads an answer the store kept and a burst's claim read
+// (store.Folded.LastAnswer), as LoadAnswer does.
+func DecodeAnswer(blob []byte) (Answer, error) { return decodeAnswer(blob) }
+
+// EncodeAnswer is a as SaveAnswer stores it, for a caller that stores it
+// in a step of its own (store.Store.FinishBurst).
+func EncodeAnswer(a Answer) ([]byte, error) { return encodeAnswer(a) }

@@ -195,6 +195,15 @@ func (b *Guardians) Alert(ctx context.Context, chat, user int64, verdict classif
 		b.Degrade("store", err)
 		return
 	}
+	b.AlertGuardians(ctx, chat, user, verdict, guardians)
+}
+
+// AlertGuardians is Alert for guardians the caller read already (a
+// private burst's claim reads them in its own round trip).
+func (b *Guardians) AlertGuardians(ctx context.Context, chat, user int64, verdict classifier.Verdict, guardians []store.GuardianLink) {
+	if user == 0 || verdict.Level != classifier.LevelScam {
+		return
+	}
 	for _, guardian := range guardians {
 		// Once per guardian and scam in a conversation: a second,
 		// different scam is news to them; the same one is not.

@@ -1,6 +1,7 @@
 package private
 
 import (
+	"context"
 	"sync"
 	"time"
 
@@ -44,6 +45,20 @@ type burst struct {
 	screenshots bool
 	// received is when the burst's last update arrived.
 	received time.Time
+	// last is the chat's latest answer as the claim read it (the blob
+	// store.Store.Answer returns; nil when there is none), when lastRead;
+	// otherwise the answer reads it.
+	last     []byte
+	lastRead bool
+	// guardians are the user's guardians as the claim read them, when
+	// guardiansRead; otherwise the alert reads them.
+	guardians     []store.GuardianLink
+	guardiansRead bool
+	// snapshot is the classifier's state that folds a claimed burst,
+	// saved with its answer (nil when saved already); resave folds and
+	// saves it the long way, when another writer saved first.
+	snapshot *store.Snapshot
+	resave   func(ctx context.Context) error
 }
 
 // release stops renewing br's claim, if it has one.

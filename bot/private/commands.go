@@ -54,7 +54,7 @@ func (b *Chats) onCommand(ctx context.Context, msg *models.Message, name, arg st
 		say("privacy", b.withKeep(t.Privacy, conversation.UILang(settings, msg.From)))
 	case "new":
 		b.bursts.drop(chat)
-		if err := b.Store.ForgetConversation(ctx, chat); err != nil {
+		if err := b.Store.ForgetConversationBefore(ctx, chat, msg.ID); err != nil {
 			b.Degrade("store", err)
 			say("new", t.SettingsFailed)
 			return
@@ -62,7 +62,7 @@ func (b *Chats) onCommand(ctx context.Context, msg *models.Message, name, arg st
 		say("new", t.NewDone)
 	case "forget":
 		b.bursts.drop(chat)
-		if err := b.forgetChat(ctx, chat); err != nil {
+		if err := b.forgetChat(ctx, chat, msg.ID); err != nil {
 			b.Log.Error("forget failed", "chat", chat, "err", err)
 			say("forget", t.ForgetFailed)
 			return
@@ -85,14 +85,16 @@ func (b *Chats) onCommand(ctx context.Context, msg *models.Message, name, arg st
 	}
 }
 
-// forgetChat deletes everything stored about chat, and edits the cards its
-// cases left in moderators' chats to say the user deleted them.
-func (b *Chats) forgetChat(ctx context.Context, chat int64) error {
+// forgetChat deletes everything stored about chat up to the /forget,
+// message messageID (messages sent after it stay in the burst), and edits
+// the cards its cases left in moderators' chats to say the user deleted
+// them.
+func (b *Chats) forgetChat(ctx context.Context, chat int64, messageID int) error {
 	before, err := b.Store.Settings(ctx, chat)
 	if err != nil {
 		b.Degrade("store", err) // Forget reports the store's failure
 	}
-	if _, err := b.Store.Forget(ctx, chat); err != nil {
+	if _, err := b.Store.ForgetBefore(ctx, chat, messageID); err != nil {
 		return err
 	}
 	if before.Menu != "" {

@@ -11,6 +11,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/scamguard/scamguard/bot/conversation"
+	"github.com/scamguard/scamguard/classifier"
 	"github.com/scamguard/scamguard/store"
 )
 
@@ -80,7 +81,7 @@ func (b *Chats) answerBurst(chat int64, seen float64, force bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	claim := store.BurstClaim{Token: conversation.RandomToken(), Quiet: b.burstWindow, Lease: b.claimAfter,
-		Stale: b.staleInbound(), Force: force}
+		Stale: b.staleInbound(), Force: force, Fold: true}
 	claimed, ok, err := b.Store.ClaimBurst(ctx, chat, seen, claim)
 	if err != nil {
 		// Past a claim, only the due-set's safety net failed: answer.
@@ -119,13 +120,39 @@ func (b *Chats) answerBurst(chat int64, seen float64, force bool) {
 func (b *Chats) fold(ctx context.Context, claimed store.Burst) (*burst, error) {
 	br := &burst{live: map[int]string{}, claimed: &claimed, received: time.Now()}
 	// One append and one save per chunk (the whole burst, unless it is
-	// longer than half the window).
+	// longer than half the window); the claim stored the first chunk
+	// already, and read the last answer.
+	folded := claimed.Folded
+	if folded != nil {
+		br.last, br.lastRead = folded.LastAnswer, !folded.LastAnswerUnread
+		br.guardians, br.guardiansRead = folded.Guardians, folded.GuardiansRead
+	}
 	for chunk := range slices.Chunk(claimed.Messages, b.Store.BurstAppendLimit()) {
 		entries := make([]store.Entry, len(chunk))
 		for i, m := range chunk {
 			entries[i] = m.Entry
 		}
-		verdict, conv, seqs, err := b.RecordBurst(ctx, claimed.Chat, entries, claimed.Claim)
+		var verdict classifier.Verdict
+		var conv store.Conversation
+		var seqs []int64
+		var err error
+		switch {
+		case folded != nil && len(folded.Seqs) == len(chunk) && len(claimed.Messages) == len(chunk):
+			// The whole burst, folded by the claim: its state is saved
+			// with the answer (finishClaimed).
+			seqs, conv = folded.Seqs, folded.Conversation
+			verdict, br.snapshot, err = b.ClassifyUnsaved(ctx, claimed.Chat, entries, seqs, conv)
+			br.resave = func(ctx context.Context) error {
+				_, _, err := b.ClassifyFolded(ctx, claimed.Chat, entries, seqs, conv)
+				return err
+			}
+		case folded != nil && len(folded.Seqs) == len(chunk):
+			seqs = folded.Seqs
+			verdict, conv, err = b.ClassifyFolded(ctx, claimed.Chat, entries, seqs, folded.Conversation)
+		default:
+			verdict, conv, seqs, err = b.RecordBurst(ctx, claimed.Chat, entries, claimed.Claim)
+		}
+		folded = nil
 		if err != nil {
 			return nil, err
 		}

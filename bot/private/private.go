@@ -7,6 +7,7 @@ package private
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"sync"
@@ -189,11 +190,7 @@ func (b *Chats) observe(ctx context.Context, msg *models.Message, text string, r
 func (b *Chats) observeEntry(ctx context.Context, msg *models.Message, entry store.Entry, part int, received time.Time) {
 	chat := msg.Chat.ID
 	if b.bursts.peek(chat) == nil {
-		queued := store.BurstMessage{Order: store.BurstOrder(msg.ID, part), Entry: entry, ReplyTo: msg.ID, Screenshot: part > 0}
-		if msg.From != nil {
-			queued.User, queued.UserLang = msg.From.ID, msg.From.LanguageCode
-		}
-		err := b.Store.AddToBurst(ctx, chat, queued, b.burstWindow)
+		err := b.Store.AddToBurst(ctx, chat, burstMessage(msg, entry, part), b.burstWindow)
 		if err == nil {
 			if b.burstWindow == 0 || (b.stopping.Load() && b.Store.Embedded()) {
 				b.answerBurst(chat, 0, true)
@@ -203,6 +200,42 @@ func (b *Chats) observeEntry(ctx context.Context, msg *models.Message, entry sto
 		b.Degrade("store", err)
 	}
 	b.fallback(msg, entry, part, received)
+}
+
+// burstMessage is entry (part of msg) as its chat's burst keeps it.
+func burstMessage(msg *models.Message, entry store.Entry, part int) store.BurstMessage {
+	queued := store.BurstMessage{Order: store.BurstOrder(msg.ID, part), Entry: entry, ReplyTo: msg.ID, Screenshot: part > 0}
+	if msg.From != nil {
+		queued.User, queued.UserLang = msg.From.ID, msg.From.LanguageCode
+	}
+	return queued
+}
+
+// Plain returns the burst message of a private message that needs nothing
+// but to join its chat's burst: text, typed or forwarded, that is not a
+// command, nor the user's own words that OnMessage answers apart (a loss
+// reported, a greeting). The webhook stores such a message in its burst
+// itself (store.Store.AddUpdateToBurst), which is all OnMessage would do
+// with it, instead of handing it to the intake and a consumer. ok is false
+// for anything else, and while this process cannot leave a burst to Redis:
+// it gathers the chat's burst in memory (the store failed), answers at
+// once (no burst window), or is stopping.
+func (b *Chats) Plain(msg *models.Message) (store.BurstMessage, bool) {
+	if msg.Chat.Type != models.ChatTypePrivate || strings.TrimSpace(msg.Text) == "" || media.PictureOf(msg) != "" {
+		return store.BurstMessage{}, false
+	}
+	if _, _, command := b.Command(msg.Text); command {
+		return store.BurstMessage{}, false
+	}
+	if msg.ForwardOrigin == nil && (b.Intents.Loss(msg.Text).Reported() || b.Intents.IsGreeting(msg.Text)) {
+		return store.BurstMessage{}, false // onOwnWords
+	}
+	if b.burstWindow == 0 || b.stopping.Load() || b.bursts.peek(msg.Chat.ID) != nil {
+		return store.BurstMessage{}, false
+	}
+	entry := conversation.MessageEntry(msg, msg.Text, speakerOf(msg))
+	entry.Hidden = forwardedFromHidden(msg)
+	return burstMessage(msg, entry, 0), true
 }
 
 // fallback gathers a burst in memory while the store fails: its messages
@@ -277,7 +310,7 @@ func (b *Chats) answer(ctx context.Context, chat int64, br *burst, heuristic cla
 	full := b.Replies.RenderHTML(verdict, opts)
 	rendered := full
 	if !br.degraded {
-		prev, err := b.LastAnswer(ctx, chat)
+		prev, err := b.lastAnswer(ctx, chat, br)
 		switch {
 		case err == nil && reply.IsUpdate(prev.Verdict, verdict):
 			rendered = b.Replies.Update(prev.Verdict, verdict, opts, reply.HTML)
@@ -307,16 +340,14 @@ func (b *Chats) answer(ctx context.Context, chat int64, br *burst, heuristic cla
 			b.Degrade("store", err)
 		}
 	}
+	var record *conversation.Answer
 	if !br.degraded {
 		// The answer is also what a review case is built from (moderation's
 		// caseFromAnswer): for whom, when, and which messages it covered.
-		answer := conversation.Answer{Verdict: verdict, Lang: lang, Region: opts.Region, Consent: askConsent,
+		record = &conversation.Answer{Verdict: verdict, Lang: lang, Region: opts.Region, Consent: askConsent,
 			User: br.user, Created: time.Now()}
 		if len(br.window) > 0 {
-			answer.FirstSeq, answer.LastSeq = br.window[0].Seq, br.window[len(br.window)-1].Seq
-		}
-		if err := b.SaveAnswer(ctx, chat, caseID, answer); err != nil {
-			b.Degrade("store", err)
+			record.FirstSeq, record.LastSeq = br.window[0].Seq, br.window[len(br.window)-1].Seq
 		}
 	}
 	keyboard := b.replyKeyboard(rendered.Lang, caseID, rendered.More != "", verdict, b.caseRows(t, caseID, askConsent))
@@ -328,25 +359,43 @@ func (b *Chats) answer(ctx context.Context, chat int64, br *burst, heuristic cla
 		ReplyParameters:    &models.ReplyParameters{MessageID: br.replyTo, AllowSendingWithoutReply: true},
 		ReplyMarkup:        keyboard,
 	}
-	b.queueAnswer(chat, br, params)
+	if !b.queueAnswer(ctx, chat, br, params, caseID, record) {
+		// Forgotten or taken over while it was made: another replica
+		// answers, or nobody should.
+		return
+	}
 	if askRegion {
 		b.askRegion(chat, rendered.Lang, guess)
 	}
 	b.Metrics.Verdicts.WithLabelValues(string(verdict.Level)).Inc()
 	b.moderation.ShareConsented(ctx, chat, caseID, verdict, br.settings.ShareConsent)
-	if verdict.Level == classifier.LevelScam {
+	switch {
+	case verdict.Level != classifier.LevelScam:
+	case br.guardiansRead && br.user == chat: // read for the chat's user
+		b.guardians.AlertGuardians(ctx, chat, br.user, verdict, br.guardians)
+	default:
 		b.guardians.Alert(ctx, chat, br.user, verdict)
 	}
 }
 
-// queueAnswer hands a burst's answer to the send queue, which keeps it in
-// Redis, and closes the burst. A claimed burst's answer is keyed by the
-// message it replies to: a burst answered again (its replica died before
-// closing it) is not sent twice.
-func (b *Chats) queueAnswer(chat int64, br *burst, params *tgbot.SendMessageParams) {
+// queueAnswer keeps the answer's record (record, under caseID, the id its
+// buttons carry; none while the store fails) and hands the answer to the
+// send queue, which keeps it in Redis. A claimed burst's answer is keyed
+// by the message it replies to, so that a burst answered again (its
+// replica died before closing it) is not sent twice, and is queued with
+// its record and the burst's close in one step (finishClaimed).
+func (b *Chats) queueAnswer(ctx context.Context, chat int64, br *burst, params *tgbot.SendMessageParams, caseID string, record *conversation.Answer) (answered bool) {
 	msg := sendqueue.Message{Method: "sendMessage", Params: params}
 	if br.claimed != nil && br.replyTo != 0 {
 		msg.Key = "answer:" + strconv.Itoa(br.replyTo)
+	}
+	if br.claimed != nil && record != nil {
+		return b.finishClaimed(ctx, chat, br, msg, caseID, *record)
+	}
+	if record != nil {
+		if err := b.SaveAnswer(ctx, chat, caseID, *record); err != nil {
+			b.Degrade("store", err)
+		}
 	}
 	if !b.Send.Send(chat, false, "reply", msg) {
 		// The chat has too many messages waiting (or Redis failed): the
@@ -354,9 +403,76 @@ func (b *Chats) queueAnswer(chat int64, br *burst, params *tgbot.SendMessagePara
 		// then.
 		br.release()
 		b.Log.Warn("a burst's answer was refused by the send queue; it is answered again later", "chat", chat)
-		return
+		return true
 	}
 	b.closer(br)()
+	return true
+}
+
+// finishClaimed queues a claimed burst's answer, keeps its record and
+// closes the burst in one round trip (store.Store.FinishBurst with the
+// send queue's step): all of it, or nothing when the claim was lost
+// meanwhile (a /forget, or a replica that took the burst over), which it
+// reports.
+func (b *Chats) finishClaimed(ctx context.Context, chat int64, br *burst, msg sendqueue.Message, caseID string, record conversation.Answer) (answered bool) {
+	br.release() // the burst is closed, or left to its lease, by this call
+	step, done, err := b.Send.Step(chat, false, "reply", msg)
+	if err != nil {
+		return true // dropped and counted, as Send would
+	}
+	blob, err := conversation.EncodeAnswer(record)
+	if err != nil {
+		b.Log.Error("an answer cannot be encoded; its buttons will find nothing", "chat", chat, "err", err)
+	}
+	if !br.claimed.FirstArrived.IsZero() {
+		b.Metrics.BurstLag.Observe(time.Since(br.claimed.FirstArrived).Seconds())
+	}
+	outcome, err := b.Store.FinishBurst(ctx, *br.claimed, b.burstWindow, caseID, blob, br.snapshot, step)
+	switch {
+	case errors.Is(err, store.ErrConflict) && br.resave != nil:
+		// Queued and closed; another writer (an edit) saved a state
+		// first: fold the burst's messages into that one now.
+		done(outcome, nil)
+		if err := br.resave(ctx); err != nil {
+			b.Degrade("store", err)
+		}
+	case errors.Is(err, store.ErrConflict), errors.Is(err, store.ErrGone):
+		done(outcome, nil) // queued and closed; nothing to save into
+	case errors.Is(err, store.ErrBurstLost):
+		b.Log.Info("burst taken over or forgotten while being answered; not answered here", "chat", chat)
+		return false
+	case errors.Is(err, store.ErrStepRefused):
+		done(outcome, nil)
+		b.Log.Warn("a burst's answer was refused by the send queue; it is answered again later", "chat", chat)
+	case err != nil:
+		// Sent from this process's memory, as Send does; the burst is
+		// answered again when its lease ends.
+		b.Degrade("store", err)
+		done(0, err)
+	default:
+		done(outcome, nil)
+	}
+	if folded := br.claimed.Folded; folded != nil && folded.AnswersApart >= 1 && err == nil {
+		// Two answers in fields of their own: into the one document, which
+		// costs a third of their bytes (every second answer, after it is
+		// queued).
+		if err := b.Store.CompactAnswers(ctx, chat); err != nil {
+			b.Degrade("store", err)
+		}
+	}
+	return true
+}
+
+// lastAnswer is chat's latest answer: as the burst's claim read it, else
+// read now.
+func (b *Chats) lastAnswer(ctx context.Context, chat int64, br *burst) (conversation.Answer, error) {
+	switch {
+	case !br.lastRead:
+		return b.LastAnswer(ctx, chat)
+	case br.last == nil:
+		return conversation.Answer{}, conversation.ErrNoAnswer
+	}
+	return conversation.DecodeAnswer(br.last)
 }
 
 // caseRows are the feedback buttons of answer id (moderation.CaseButtons).

@@ -56,46 +56,77 @@ const (
 	enqueueFull      = 0
 	enqueueQueued    = 1
 	enqueueDuplicate = 2
+	// enqueueClaimed: queued, and claimed for the caller to send at once
+	// (it is the chat's first, and the chat may send now).
+	enqueueClaimed = 3
 )
 
-// enqueueScript queues a message unless its key is queued or was sent,
-// or the chat has cap messages waiting (a message being sent, under a
-// live claim, does not count).
+// enqueueLua queues a message unless its key is queued or was sent, or
+// the chat has cap messages waiting (a message being sent, under a live
+// claim, does not count). A message that is the chat's only one, with no
+// live claim and the chat's pace passed, is claimed in the same step as
+// claimScript would (lease ms under token): the replica that queued it
+// sends it without a round trip to claim it.
 //
-// KEYS: list, meta, sent. ARGV: key, record, cap, now ms, queue TTL ms.
-var enqueueScript = redis.NewScript(`
+// It is the body of a Lua function of KEYS and ARGV, so that another
+// package's script can run it as one of its steps (Queue.Step).
+//
+// KEYS: list, meta, sent. ARGV: key, record, cap, now ms, queue TTL ms,
+// lease ms, token.
+const enqueueLua = `
 if redis.call("ZSCORE", KEYS[3], ARGV[1]) then return 2 end
 if redis.call("HEXISTS", KEYS[2], "q:" .. ARGV[1]) == 1 then return 2 end
+local now = tonumber(ARGV[4])
 local waiting = redis.call("LLEN", KEYS[1])
-if waiting > 0 and tonumber(redis.call("HGET", KEYS[2], "lease") or "0") > tonumber(ARGV[4]) then
+local lease = tonumber(redis.call("HGET", KEYS[2], "lease") or "0")
+if waiting > 0 and lease > now then
   waiting = waiting - 1
 end
 if waiting >= tonumber(ARGV[3]) then return 0 end
-redis.call("RPUSH", KEYS[1], ARGV[2])
+local length = redis.call("RPUSH", KEYS[1], ARGV[2])
 redis.call("HSET", KEYS[2], "q:" .. ARGV[1], ARGV[4])
 redis.call("PEXPIRE", KEYS[1], ARGV[5])
 redis.call("PEXPIRE", KEYS[2], ARGV[5])
+if length == 1 and lease <= now and tonumber(redis.call("HGET", KEYS[2], "next") or "0") <= now then
+  redis.call("HINCRBY", KEYS[2], "claims", 1)
+  redis.call("HSET", KEYS[2], "claim", ARGV[7], "lease", now + tonumber(ARGV[6]))
+  return 3
+end
 return 1
-`)
+`
 
-// enqueue stores rec at the end of chat's queue. The due-set entry comes
-// first: a replica dying between the two leaves an entry with nothing
-// queued (removed when looked at), never a message nobody looks at.
-func (q *Queue) enqueue(ctx context.Context, chat int64, rec record) (int, error) {
+var enqueueScript = redis.NewScript("local function enqueue(KEYS, ARGV)\n" + enqueueLua + "\nend\nreturn enqueue(KEYS, ARGV)\n")
+
+// enqueue stores rec at the end of chat's queue, claiming it for this
+// replica when it can be sent at once (the claim comes back with it). The
+// due-set entry comes first: a replica dying between the two leaves an
+// entry with nothing queued (removed when looked at), never a message
+// nobody looks at.
+func (q *Queue) enqueue(ctx context.Context, chat int64, rec record) (int, claim, error) {
 	encoded, err := json.Marshal(rec)
 	if err != nil {
-		return 0, fmt.Errorf("queue a message for chat %d: %w", chat, err)
+		return 0, claim{}, fmt.Errorf("queue a message for chat %d: %w", chat, err)
 	}
 	now := time.Now()
 	if err := q.due(ctx, chat, now.Add(dueGrace)); err != nil {
-		return 0, err
+		return 0, claim{}, err
 	}
+	token := randomToken()
 	outcome, err := enqueueScript.Run(ctx, q.cfg.Keyspace.Client, q.keys.chatKeys(chat),
-		rec.Key, encoded, q.cfg.ChatCap, now.UnixMilli(), QueueTTL.Milliseconds()).Int()
+		rec.Key, encoded, q.cfg.ChatCap, now.UnixMilli(), QueueTTL.Milliseconds(), q.cfg.Lease.Milliseconds(), token).Int()
 	if err != nil {
-		return 0, fmt.Errorf("queue a message for chat %d: %w", chat, err)
+		return 0, claim{}, fmt.Errorf("queue a message for chat %d: %w", chat, err)
 	}
-	return outcome, nil
+	return outcome, q.queuedClaim(outcome, now, token, rec), nil
+}
+
+// queuedClaim is the claim an enqueue took (enqueueClaimed), as claim
+// returns it; the zero claim otherwise.
+func (q *Queue) queuedClaim(outcome int, now time.Time, token string, rec record) claim {
+	if outcome != enqueueClaimed {
+		return claim{}
+	}
+	return claim{status: claimClaimed, until: now.Add(q.cfg.Lease), token: token, rec: rec, claims: 1}
 }
 
 // Statuses of claimScript.
@@ -138,6 +169,16 @@ type claim struct {
 	rec      record
 	claims   int64
 	attempts int
+	// slot, when not nil, is a send slot asked for with the claim (gate's
+	// answer): waitGlobal starts from it instead of asking again.
+	slot *gateAnswer
+}
+
+// gateAnswer is what gate answered: how long to wait (0: the slot is
+// taken, send now), or the error.
+type gateAnswer struct {
+	wait time.Duration
+	err  error
 }
 
 func (q *Queue) claim(ctx context.Context, chat int64) (claim, error) {
@@ -168,7 +209,8 @@ func (q *Queue) claim(ctx context.Context, chat int64) (claim, error) {
 		// Not ours to read: drop it rather than block the chat for ever.
 		q.log.Error("send queue: a queued message cannot be read; dropped", "chat", chat, "err", err)
 		now := time.Now()
-		return claim{status: claimWait, until: now}, q.ack(chat, token, "", now, now)
+		_, err := q.ack(chat, token, "", now, now)
+		return claim{status: claimWait, until: now}, err
 	}
 	return c, nil
 }
@@ -232,22 +274,22 @@ return left
 
 // ack records that chat's claimed first message, key, was delivered at
 // now (or given up) and that the chat's next may leave at next.
-func (q *Queue) ack(chat int64, token, key string, now, next time.Time) error {
+func (q *Queue) ack(chat int64, token, key string, now, next time.Time) (left int, err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), q.opTimeout())
 	defer cancel()
 	mark := "1"
 	if key == "" || strings.HasPrefix(key, randomKeyPrefix) {
 		mark = "0"
 	}
-	left, err := ackScript.Run(ctx, q.cfg.Keyspace.Client, q.keys.chatKeys(chat), token, key,
+	left, err = ackScript.Run(ctx, q.cfg.Keyspace.Client, q.keys.chatKeys(chat), token, key,
 		now.UnixMilli(), next.UnixMilli(), SentTTL.Milliseconds(), QueueTTL.Milliseconds(), mark).Int()
 	if err != nil {
-		return fmt.Errorf("mark a message of chat %d sent: %w", chat, err)
+		return 0, fmt.Errorf("mark a message of chat %d sent: %w", chat, err)
 	}
 	if left < 0 {
-		return fmt.Errorf("mark a message of chat %d sent: the claim lapsed first", chat)
+		return 0, fmt.Errorf("mark a message of chat %d sent: the claim lapsed first", chat)
 	}
-	return nil
+	return left, nil
 }
 
 // retryScript ends a claim with a failed attempt: the message stays first

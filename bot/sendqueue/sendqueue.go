@@ -159,6 +159,9 @@ type Queue struct {
 	// queuedHere are the chats this replica queued to since it started:
 	// Close waits until they are empty.
 	queuedHere map[int64]struct{}
+	// claimed are claims taken by an enqueue (enqueueClaimed), waiting for
+	// the chat's worker.
+	claimed map[int64]claim
 
 	kick    chan int64
 	ctx     context.Context
@@ -190,7 +193,7 @@ func New(cfg Config, log *slog.Logger, reg prometheus.Registerer) *Queue {
 	ctx, cancel := context.WithCancel(context.Background())
 	q := &Queue{cfg: cfg, keys: keys{prefix: cfg.Keyspace.Prefix}, log: log,
 		api:   botAPI{url: cfg.APIURL, token: cfg.Token, client: client},
-		after: map[string]AfterFunc{}, working: map[int64]*worker{}, queuedHere: map[int64]struct{}{},
+		after: map[string]AfterFunc{}, working: map[int64]*worker{}, queuedHere: map[int64]struct{}{}, claimed: map[int64]claim{},
 		kick: make(chan int64, 256), ctx: ctx, cancel: cancel}
 	q.metrics = newQueueMetrics(reg, q.depth)
 	q.running.Add(1)
@@ -239,7 +242,63 @@ func (q *Queue) Send(chat int64, group bool, what string, msg Message) bool {
 		q.metrics.failed.WithLabelValues(what).Inc()
 		return false
 	}
-	outcome, err := q.enqueue(ctx, chat, rec)
+	outcome, claimed, err := q.enqueue(ctx, chat, rec)
+	return q.queued(chat, rec, outcome, claimed, err)
+}
+
+// Step is Send as a step of a script the store runs on chat's slot
+// (store.Store.FinishBurst): msg is queued (and claimed for this replica
+// when it can go at once) in the same atomic step as the caller's own
+// writes, the due-set entry first in the same pipeline. done takes the
+// step's outcome, or the error the script ended with (nil when it ran and
+// did not stop on the step), does what Send does once a message was
+// stored or not, and reports what Send reports; when the script stopped
+// before the step ran (the caller's claim was lost), done is not called.
+func (q *Queue) Step(chat int64, group bool, what string, msg Message) (step store.Step, done func(outcome int64, err error) bool, err error) {
+	rec, err := q.encode(chat, group, what, msg)
+	if err != nil {
+		q.log.Error("send queue: message not encodable; dropped", "chat", chat, "what", what, "err", err)
+		q.metrics.failed.WithLabelValues(what).Inc()
+		return store.Step{}, nil, err
+	}
+	encoded, err := json.Marshal(rec)
+	if err != nil {
+		return store.Step{}, nil, fmt.Errorf("queue a message for chat %d: %w", chat, err)
+	}
+	now := time.Now()
+	token := randomToken()
+	step = store.Step{
+		Lua:  enqueueLua,
+		Keys: q.keys.chatKeys(chat),
+		Args: []any{rec.Key, encoded, q.cfg.ChatCap, now.UnixMilli(), QueueTTL.Milliseconds(), q.cfg.Lease.Milliseconds(), token},
+		Before: func(ctx context.Context, pipe redis.Pipeliner) {
+			pipe.ZAdd(ctx, q.keys.due(), redis.Z{Score: float64(now.Add(dueGrace).UnixMilli()), Member: chat})
+		},
+		Scripts: []*redis.Script{gateScript},
+	}
+	// The message is claimed for this replica when it can go at once (the
+	// usual case), and then wants a send slot: asked for in the same
+	// pipeline. A slot taken for a message that was not claimed is one
+	// send the bot does not make, never one too many.
+	var slot *redis.Cmd
+	step.After = func(ctx context.Context, pipe redis.Pipeliner) {
+		slot = gateScript.EvalSha(ctx, pipe, []string{q.keys.pace(), q.keys.hold()}, q.cfg.GlobalInterval.Milliseconds())
+	}
+	done = func(outcome int64, err error) bool {
+		claimed := q.queuedClaim(int(outcome), now, token, rec)
+		if claimed.status == claimClaimed && slot != nil {
+			ms, slotErr := slot.Int64()
+			claimed.slot = &gateAnswer{wait: time.Duration(ms) * time.Millisecond, err: slotErr}
+		}
+		return q.queued(chat, rec, int(outcome), claimed, err)
+	}
+	return step, done, nil
+}
+
+// queued finishes Send once rec was stored (or not): outcome and claimed
+// are what the enqueue answered, err why it failed.
+func (q *Queue) queued(chat int64, rec record, outcome int, claimed claim, err error) bool {
+	what := rec.What
 	switch {
 	case err != nil:
 		q.log.Warn("send queue: storing a message failed; sent from this process", "chat", chat, "what", what, "err", err)
@@ -257,14 +316,41 @@ func (q *Queue) Send(chat int64, group bool, what string, msg Message) bool {
 		q.metrics.duplicates.Inc()
 		return true
 	}
+	if outcome == enqueueClaimed && q.ctx.Err() != nil {
+		// Stopped: no worker will take the claim; any replica may.
+		if err := q.release(context.Background(), chat, claimed.token); err != nil {
+			q.log.Warn("send queue: giving a claim back failed; it lapses", "chat", chat, "err", err)
+		}
+		outcome = enqueueQueued
+	}
 	q.mu.Lock()
 	q.queuedHere[chat] = struct{}{}
+	if outcome == enqueueClaimed {
+		q.claimed[chat] = claimed
+	}
 	q.mu.Unlock()
+	if outcome == enqueueClaimed {
+		// Ours to send now: a worker must take the claim (and gives it
+		// back when the queue is stopping), or it would hold the chat
+		// until its lease ends.
+		q.work(chat, 0)
+		return true
+	}
 	select {
 	case q.kick <- chat:
 	default: // the due-set brings it a few seconds later
 	}
 	return true
+}
+
+// takeClaimed returns the claim an enqueue of this replica took on chat's
+// first message, if one waits for the worker.
+func (q *Queue) takeClaimed(chat int64) (claim, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	c, ok := q.claimed[chat]
+	delete(q.claimed, chat)
+	return c, ok
 }
 
 // encode turns msg into its stored record.
@@ -364,10 +450,20 @@ func (q *Queue) drainChat(chat int64, seen float64) {
 	defer q.running.Done()
 	for {
 		if q.ctx.Err() != nil {
+			if c, ok := q.takeClaimed(chat); ok {
+				// Taken by Send and never used: any replica may have it.
+				if err := q.release(context.Background(), chat, c.token); err != nil {
+					q.log.Warn("send queue: giving a claim back failed; it lapses", "chat", chat, "err", err)
+				}
+			}
 			q.leave(chat)
 			return
 		}
-		claimed, err := q.claim(q.ctx, chat)
+		claimed, ok := q.takeClaimed(chat)
+		var err error
+		if !ok {
+			claimed, err = q.claim(q.ctx, chat)
+		}
 		if err != nil {
 			if q.ctx.Err() == nil {
 				q.log.Warn("send queue: claiming a chat's next message failed; it is tried again later", "chat", chat, "err", err)
@@ -404,13 +500,16 @@ func (q *Queue) drainChat(chat int64, seen float64) {
 			q.metrics.redeliveries.Inc()
 			q.log.Warn("send queue: a message whose replica died or lost its claim is sent again", "chat", chat, "what", claimed.rec.What)
 		}
-		q.deliver(chat, claimed)
+		if !q.deliver(chat, claimed) && q.leave(chat) {
+			// The chat's queue is empty: no claim to find it so.
+			return
+		}
 	}
 }
 
 // deliver waits for the bot's pace (and any 429 hold), makes the call and
-// records its outcome.
-func (q *Queue) deliver(chat int64, c claim) {
+// records its outcome; more is false when the chat's queue was left empty.
+func (q *Queue) deliver(chat int64, c claim) (more bool) {
 	rec := c.rec
 	if !q.waitGlobal(chat, &c) {
 		// Stopping before the call was made: the message stays first in
@@ -418,7 +517,7 @@ func (q *Queue) deliver(chat int64, c claim) {
 		if err := q.release(context.Background(), chat, c.token); err != nil {
 			q.log.Warn("send queue: giving a claim back failed; it lapses", "chat", chat, "err", err)
 		}
-		return
+		return true
 	}
 	// The call is not cut short by a stop: a call cancelled midway may
 	// have reached Telegram, and would be sent again.
@@ -433,13 +532,15 @@ func (q *Queue) deliver(chat int64, c claim) {
 		if rec.Group {
 			interval = q.cfg.GroupInterval
 		}
-		if err := q.ack(chat, c.token, rec.Key, now, now.Add(interval)); err != nil {
+		left, err := q.ack(chat, c.token, rec.Key, now, now.Add(interval))
+		if err != nil {
 			q.log.Warn("send queue: marking a message sent failed; it may be sent again", "chat", chat, "what", rec.What, "err", err)
+			left = 1 // look again
 		}
 		q.metrics.sent.WithLabelValues(rec.What).Inc()
 		q.metrics.lag.Observe(now.Sub(time.UnixMilli(rec.Queued)).Seconds())
 		q.runAfter(chat, rec, sent)
-		return
+		return left > 0
 	}
 	pause, retry := retryAfter(err, firstBackoff<<min(c.attempts, 6))
 	if tooMany := (*tooManyRequests)(nil); errors.As(err, &tooMany) {
@@ -451,7 +552,7 @@ func (q *Queue) deliver(chat int64, c claim) {
 	}
 	if !retry {
 		q.giveUp(chat, c, err)
-		return
+		return true
 	}
 	attempts, herr := q.retry(chat, c.token, rec.Key, now.Add(pause), maxSendAttempts)
 	switch {
@@ -464,6 +565,7 @@ func (q *Queue) deliver(chat int64, c claim) {
 		q.metrics.retries.Inc()
 		q.log.Warn("telegram send failed, retrying", "chat", chat, "what", rec.What, "attempt", attempts, "in", pause, "err", err)
 	}
+	return true
 }
 
 // keepClaim renews chat's claim every third of a lease while a call is
@@ -502,7 +604,7 @@ func (q *Queue) keepClaim(chat int64, token string) (stop func()) {
 // bad request), marking it done so a copy queued again is not sent.
 func (q *Queue) giveUp(chat int64, c claim, err error) {
 	now := time.Now()
-	if ackErr := q.ack(chat, c.token, c.rec.Key, now, now); ackErr != nil {
+	if _, ackErr := q.ack(chat, c.token, c.rec.Key, now, now); ackErr != nil {
 		q.log.Warn("send queue: dropping a refused message failed", "chat", chat, "err", ackErr)
 	}
 	q.metrics.failed.WithLabelValues(c.rec.What).Inc()
@@ -513,7 +615,14 @@ func (q *Queue) giveUp(chat int64, c claim, err error) {
 // claim while it waits; false when the queue stopped first.
 func (q *Queue) waitGlobal(chat int64, c *claim) bool {
 	for {
-		wait, err := q.gate(q.ctx)
+		var wait time.Duration
+		var err error
+		if c.slot != nil && c.slot.err == nil {
+			wait = c.slot.wait
+			c.slot = nil
+		} else {
+			wait, err = q.gate(q.ctx)
+		}
 		if err != nil {
 			if q.ctx.Err() != nil {
 				return false

@@ -185,6 +185,17 @@ func TestA429HoldsEveryReplica(t *testing.T) {
 	if refused.Code != http.StatusTooManyRequests {
 		t.Fatalf("first call answered %d, want the scripted 429", refused.Code)
 	}
+	// The hold binds the other replica from when the first wrote it: a
+	// send that slips in between Telegram's 429 and that write cannot
+	// know of it (the second replica queues at once, claiming as it
+	// queues, so it would be the one tested).
+	deadline := time.Now().Add(10 * time.Second)
+	for first.cfg.Keyspace.Client.Exists(context.Background(), first.keys.hold()).Val() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the 429's hold never reached Redis")
+		}
+		time.Sleep(time.Millisecond)
+	}
 	second.Send(2, false, "reply", text(2, "other replica"))
 	for _, call := range waitSent(t, api, 2, 15*time.Second) {
 		if early := call.At.Sub(refused.At); early < 2*time.Second {
