@@ -278,14 +278,7 @@ func TestRepliesKilledAtRandomMomentsAnswerEveryUpdateOnce(t *testing.T) {
 			k.victim, k.at.Format("15:04:05.000"), k.at.Sub(started).Round(time.Millisecond), k.afterAck, k.intakeHeld, k.openBursts, k.queued, k.heldBy429, k.restartedIn.Round(time.Millisecond))
 	}
 
-	c.waitFor("every burst's answer", func() bool {
-		for chat, burst := range bursts {
-			if len(c.answers(chat, messageIDs(burst)...)) == 0 {
-				return false
-			}
-		}
-		return true
-	})
+	c.waitForEveryAnswer(bursts)
 	answered := time.Since(started)
 	c.waitFor("the intake empty", func() bool { return c.intakeLength() == 0 })
 	c.settle(ids, pool.all()...)

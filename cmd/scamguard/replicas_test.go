@@ -240,6 +240,19 @@ func (c *cluster) waitFor(what string, done func() bool) {
 }
 
 // messageIDs are the updates' message ids.
+// waitForEveryAnswer waits until each burst has an answer.
+func (c *cluster) waitForEveryAnswer(bursts map[int64][]models.Update) {
+	c.t.Helper()
+	c.waitFor("every burst's answer", func() bool {
+		for chat, burst := range bursts {
+			if len(c.answers(chat, messageIDs(burst)...)) == 0 {
+				return false
+			}
+		}
+		return true
+	})
+}
+
 func messageIDs(updates []models.Update) []int {
 	var ids []int
 	for _, u := range updates {
@@ -396,14 +409,7 @@ func manyChatsAtRandomReplicas(t *testing.T, chats int, first int64) {
 			t.Fatalf("chat %d: posting its burst took %v, longer than the %v window: its messages are two bursts by definition; the machine is too loaded for this test", chat, took, c.window)
 		}
 	}
-	c.waitFor("every burst's answer", func() bool {
-		for chat, burst := range bursts {
-			if len(c.answers(chat, messageIDs(burst)...)) == 0 {
-				return false
-			}
-		}
-		return true
-	})
+	c.waitForEveryAnswer(bursts)
 	answered := time.Since(started)
 	c.settle(ids, replicas...)
 	for chat, burst := range bursts {
@@ -549,14 +555,7 @@ func TestARollingRestartAnswersEachBurstOnce(t *testing.T) {
 	live[1] = c.start("b-again")
 	postRound(3)
 	postRound(4)
-	c.waitFor("every burst's answer", func() bool {
-		for chat, burst := range bursts {
-			if len(c.answers(chat, messageIDs(burst)...)) == 0 {
-				return false
-			}
-		}
-		return true
-	})
+	c.waitForEveryAnswer(bursts)
 	c.settle(chats, live...)
 	for chat, burst := range bursts {
 		c.checkOneAnswer(chat, burst)
@@ -615,14 +614,7 @@ func TestAReplicaKilledWithRepliesQueuedLeavesThemToTheOther(t *testing.T) {
 	}
 	t.Logf("A killed with %d of %d answers queued", queued, len(chats))
 	b := c.start("b")
-	c.waitFor("every burst's answer", func() bool {
-		for chat, burst := range bursts {
-			if len(c.answers(chat, messageIDs(burst)...)) == 0 {
-				return false
-			}
-		}
-		return true
-	})
+	c.waitForEveryAnswer(bursts)
 	c.settle(chats, b)
 	for chat, burst := range bursts {
 		c.checkOneAnswer(chat, burst)
