@@ -55,6 +55,15 @@ type frameCues struct {
 	strongAsserted bool
 }
 
+// asksAboutWhatWasTold: a turn that tells what someone said and ends on a
+// question mark ("美团客服说…让我开屏幕共享，现在要点共享吗？") asks about
+// it, whatever words the question uses; not a story told with its outcome
+// ("…she lost $8,000, can we get it back?", "被骗了…怎么办？"), which asks
+// about the aftermath.
+func (f frameCues) asksAboutWhatWasTold(endsAsQuestion bool) bool {
+	return endsAsQuestion && (f.reporting || f.described) && f.news == 0 && !f.closure
+}
+
 // frame decides the frame of a turn from its cues.
 func (f frameCues) frame() Frame {
 	switch {

@@ -298,16 +298,11 @@ func (c *Classifier) speechActs(text string, folded *Folded, matches []match, fr
 		}
 	}
 	cues.news = len(news)
-	// The protected person telling what someone said and ending on a
-	// question mark ("美团客服说…让我开屏幕共享，现在要点共享吗？") asks
-	// about it, whatever words the question uses.
-	// Not a story told with its outcome ("…she lost $8,000, can we get it
-	// back?", "被骗了…怎么办？"): that asks about the aftermath.
-	if asks && sp.speaker == SpeakerUser && !otherSpoke && (cues.reporting || cues.described) && cues.news == 0 && !cues.closure {
-		cues.question, sp.asksToAct = true, true
-	}
 	// Before anyone else spoke, the protected person can only be asking us.
 	cues.asker = sp.speaker == SpeakerUser && !otherSpoke
+	if cues.asker && cues.asksAboutWhatWasTold(asks) {
+		cues.question, sp.asksToAct = true, true
+	}
 	if cues.warnings > 0 {
 		cues.negated, cues.strongAsserted = c.adviceOf(folded, matches, sp)
 	}
