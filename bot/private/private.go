@@ -342,13 +342,7 @@ func (b *Chats) answer(ctx context.Context, chat int64, br *burst, heuristic cla
 	}
 	var record *conversation.Answer
 	if !br.degraded {
-		// The answer is also what a review case is built from (moderation's
-		// caseFromAnswer): for whom, when, and which messages it covered.
-		record = &conversation.Answer{Verdict: verdict, Lang: lang, Region: opts.Region, Consent: askConsent,
-			User: br.user, Created: time.Now()}
-		if len(br.window) > 0 {
-			record.FirstSeq, record.LastSeq = br.window[0].Seq, br.window[len(br.window)-1].Seq
-		}
+		record = answerRecord(br, conversation.Answer{Verdict: verdict, Lang: lang, Region: opts.Region, Consent: askConsent})
 	}
 	keyboard := b.replyKeyboard(rendered.Lang, caseID, rendered.More != "", verdict, b.caseRows(t, caseID, askConsent))
 	params := &tgbot.SendMessageParams{
@@ -376,6 +370,17 @@ func (b *Chats) answer(ctx context.Context, chat int64, br *burst, heuristic cla
 	default:
 		b.guardians.Alert(ctx, chat, br.user, verdict)
 	}
+}
+
+// answerRecord completes a burst's answer with what a review case is built
+// from (moderation's caseFromAnswer): for whom, when, and which messages it
+// covered.
+func answerRecord(br *burst, a conversation.Answer) *conversation.Answer {
+	a.User, a.Created = br.user, time.Now()
+	if len(br.window) > 0 {
+		a.FirstSeq, a.LastSeq = br.window[0].Seq, br.window[len(br.window)-1].Seq
+	}
+	return &a
 }
 
 // queueAnswer keeps the answer's record (record, under caseID, the id its
