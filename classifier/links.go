@@ -65,25 +65,28 @@ var shorteners = map[string]bool{
 }
 
 // lookalikeBrands are names that phishing domains borrow; a host that
-// contains one but is not the brand's own domain is a look-alike.
+// contains one but is not one of the brand's own domains (or its site in a
+// country, countrySite) is a look-alike. A brand's own longer names
+// ("microsoftonline.com", "dhlparcel.co.uk") belong in its list: without
+// them its real password-reset page reads as phishing.
 var lookalikeBrands = map[string][]string{
-	"amazon":        {"amazon.com", "amazon.co.uk", "amazon.de", "amazon.com.au", "amazon.sg", "amazon.cn"},
+	"amazon":        {"amazon.com", "amazon.co.uk", "amazon.de", "amazon.com.au", "amazon.sg", "amazon.cn", "amazonaws.com", "amazon.jobs", "amazonpay.in"},
 	"apple":         {"apple.com", "apple.com.cn"},
 	"icloud":        {"icloud.com"},
-	"paypal":        {"paypal.com", "paypal.me"},
-	"netflix":       {"netflix.com"},
-	"microsoft":     {"microsoft.com"},
+	"paypal":        {"paypal.com", "paypal.me", "paypalobjects.com"},
+	"netflix":       {"netflix.com", "netflix.net"},
+	"microsoft":     {"microsoft.com", "microsoftonline.com", "microsoft365.com", "microsoftstore.com"},
 	"usps":          {"usps.com"},
 	"fedex":         {"fedex.com"},
-	"dhl":           {"dhl.com", "dhl.de"},
-	"royalmail":     {"royalmail.com"},
+	"dhl":           {"dhl.com", "dhl.de", "dhlparcel.co.uk", "dhlparcel.nl", "dhlecommerce.com"},
+	"royalmail":     {"royalmail.com", "royalmailgroup.com"},
 	"hmrc":          {"gov.uk"},
 	"irs":           {"irs.gov"},
 	"taobao":        {"taobao.com"},
 	"alipay":        {"alipay.com"},
 	"jd":            {"jd.com"},
 	"chase":         {"chase.com"},
-	"wellsfargo":    {"wellsfargo.com"},
+	"wellsfargo":    {"wellsfargo.com", "wellsfargoadvisors.com"},
 	"bankofamerica": {"bankofamerica.com"},
 	"ups":           {"ups.com"},
 	"evri":          {"evri.com"},
@@ -92,14 +95,14 @@ var lookalikeBrands = map[string][]string{
 	"etc":           {},
 	"steam":         {"steampowered.com", "steamcommunity.com"},
 	"coinbase":      {"coinbase.com"},
-	"binance":       {"binance.com"},
+	"binance":       {"binance.com", "binance.us"},
 	"hsbc":          {"hsbc.com", "hsbc.co.uk", "hsbc.com.hk"},
 	"barclays":      {"barclays.co.uk", "barclays.com"},
 	"santander":     {"santander.co.uk", "santander.com"},
 	"natwest":       {"natwest.com"},
 	"carousell":     {"carousell.com", "carousell.sg", "carousell.com.hk", "carousell.com.my"},
-	"shopee":        {"shopee.sg", "shopee.tw", "shopee.com.my", "shopee.co.id", "shopee.ph", "shopee.vn", "shopee.co.th"},
-	"facebook":      {"facebook.com", "fb.com"},
+	"shopee":        {"shopee.com", "shopee.sg", "shopee.tw", "shopee.com.my", "shopee.co.id", "shopee.ph", "shopee.vn", "shopee.co.th"},
+	"facebook":      {"facebook.com", "fb.com", "facebookmail.com"},
 	"whatsapp":      {"whatsapp.com", "whatsapp.net"},
 	"hkpost":        {"hongkongpost.hk"},
 }
@@ -239,7 +242,7 @@ func isLookalike(host string) bool {
 		if !named {
 			continue
 		}
-		own := false
+		own := countrySite(host, brand)
 		for _, d := range domains {
 			if host == d || strings.HasSuffix(host, "."+d) {
 				own = true
@@ -320,4 +323,21 @@ func merchantDescriptor(token string) bool {
 		}
 	}
 	return letters >= 4
+}
+
+// countrySite reports the brand's own site in a country: the brand's name
+// right under a country's domain ("amazon.in", "amazon.co.uk",
+// "apple.com.au"), which brands hold in most countries. A throw-away
+// domain is never one ("amazon.top").
+func countrySite(host, brand string) bool {
+	labels := strings.Split(host, ".")
+	country := func(l string) bool { return len(l) == 2 && !cheapTLDs[l] }
+	switch {
+	case len(labels) == 2:
+		return labels[0] == brand && country(labels[1])
+	case len(labels) == 3:
+		second := labels[1] == "co" || labels[1] == "com" || labels[1] == "net" || labels[1] == "org"
+		return labels[0] == brand && second && country(labels[2])
+	}
+	return false
 }

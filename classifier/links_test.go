@@ -1,6 +1,9 @@
 package classifier
 
-import "testing"
+import (
+	"context"
+	"testing"
+)
 
 func TestFindLinks(t *testing.T) {
 	tests := []struct {
@@ -16,6 +19,11 @@ func TestFindLinks(t *testing.T) {
 		{"pay here cheap-gadgets.xyz", []string{"link_cheap_tld"}},
 		{"https://post-gov-tw.top/t/92xa", []string{"link_lookalike"}},
 		{"https://www.irs.gov/refunds", nil},
+		// A brand's own site in a country is not borrowing its name.
+		{"see https://www.amazon.in/gp/help for returns", []string{"link_url"}},
+		{"apple.com.au/shop", []string{"link_url"}},
+		{"verify at amazon.top now", []string{"link_lookalike"}},
+		{"reset it at passwordreset.microsoftonline.com", nil},
 		{"https://irs.gov.refund-check.com", []string{"link_lookalike"}},
 		{"https://fuwu.nhsa.gov.cn/", []string{"link_url"}},
 		{"e.g. version 3.5 works, Mr.Smith", nil},
@@ -68,6 +76,30 @@ func TestFindNumbers(t *testing.T) {
 			if got[i].signal != tt.want[i] {
 				t.Errorf("%q: %s, want %s", tt.text, got[i].signal, tt.want[i])
 			}
+		}
+	}
+}
+
+// TestADisguisedLinkWithAnythingAskedIsPhishing: an address that borrows a
+// brand's name (or hides behind a throw-away domain) with a story, a call to
+// act, or the protected person asking whether to use it is phishing; the
+// same question about the brand's own address is not, and neither is a
+// disguised link nobody asks anything about.
+func TestADisguisedLinkWithAnythingAskedIsPhishing(t *testing.T) {
+	c := productionClassifier(t)
+	cases := []struct {
+		name string
+		conv Conversation
+		want Level
+	}{
+		{"asked about a look-alike", conv(`me:Got a text: "Your subscription payment failed, update billing at netflix-billing-help.com". Should I update it through that link?`), LevelScam},
+		{"asked in Chinese, cheap domain", conv("me:收到短信说我有一笔罚单没缴，网址是 jiaotong-fakuan.xyz，要缴吗？"), LevelScam},
+		{"the brand's own address", conv(`me:Got a text: "Your subscription payment failed, update billing at netflix.com". Should I update it?`), LevelNone},
+		{"a look-alike named, nothing asked", conv("me:amazon-help-desk.com"), LevelNone},
+	}
+	for _, tt := range cases {
+		if got := c.Classify(context.Background(), tt.conv); got.Level != tt.want {
+			t.Errorf("%s: %s (%.2f), want %s", tt.name, got.Level, got.Score, tt.want)
 		}
 	}
 }

@@ -89,6 +89,10 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 		changed = true
 	}
 	changed = c.recordPhrases(state, index, text, folded, matches, nears, sp) || changed
+	if sp.speaker == SpeakerUser && sp.asksToAct && !state.AskedToAct {
+		state.AskedToAct = true
+		changed = true
+	}
 	if sp.speaker == SpeakerUser && sp.asksToAct && state.Narrated && !state.Retold {
 		// "He said to buy the cards." … "Should I go buy them?": the
 		// question asks about what was told before it, and a hard move

@@ -3,6 +3,7 @@ package classifier
 import (
 	"maps"
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -198,6 +199,9 @@ func (c *Classifier) score(state *State) (Level, float64, bool) {
 			}
 		}
 	}
+	if score < ScamThreshold && c.phishing(state, ev) {
+		score = ScamThreshold
+	}
 	level := LevelNone
 	switch {
 	case score >= ScamThreshold:
@@ -334,3 +338,29 @@ func language(state *State) string {
 }
 
 func round3(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }
+
+// disguisedLinks are the addresses that hide where they lead: a brand's name
+// on a host that is not the brand's, a bare IP address, a throw-away
+// top-level domain, an app package. Honest messages almost never carry one
+// (one honest conversation in the dev corpora and yardsticks against 230
+// scams), so one with anything asked of the reader is phishing.
+var disguisedLinks = []string{"link_lookalike", "link_ip_address", "link_cheap_tld", "link_app_download"}
+
+// phishing reports a disguised link among the live evidence together with
+// a story, pressure, a payment, a call to action or the protected person
+// asking whether to act on it ("Should I update it through that link?").
+func (c *Classifier) phishing(state *State, ev evidence) bool {
+	live := state.liveEvidence()
+	if !slices.ContainsFunc(disguisedLinks, func(id string) bool { return live[id] > 0 }) {
+		return false
+	}
+	if state.AskedToAct {
+		return true
+	}
+	for _, r := range []Role{RolePretext, RolePivot, RoleMoneyMove, RolePressure, RoleAction, RoleLure, RoleImpersonation} {
+		if ev.of(r) > 0 {
+			return true
+		}
+	}
+	return false
+}

@@ -87,6 +87,9 @@ type State struct {
 	// party asked of them ("he said to buy Google Play cards"): a later
 	// "should I?" asks about it.
 	ReportedHard bool `json:"reported_hard,omitempty"`
+	// AskedToAct is set once the protected person asked whether to do
+	// something ("要繳嗎？", "should I update it through that link?").
+	AskedToAct bool `json:"asked_to_act,omitempty"`
 	// OtherSpoke: a turn of the other party was seen. Before one, the
 	// user's turns speak to us, not to a party in the conversation.
 	OtherSpoke bool `json:"other_spoke,omitempty"`
