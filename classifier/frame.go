@@ -80,9 +80,10 @@ func (f frameCues) frame() Frame {
 		return FrameWarning
 	case f.question && (f.described || f.reporting || f.asker && f.story):
 		return FrameQuestion
-	case f.past && f.described && !f.selfDemand:
+	case f.past && (f.described || f.reporting && f.news > 0) && !f.selfDemand:
 		// "昨天有一个自称地检署的人打来说…": a call described in the past
-		// is told, not played, refused or not.
+		// is told, not played, refused or not; so is what someone said to
+		// a victim, told in the past ("我表哥前天被骗了…有人说是抖音客服").
 		return FrameRetold
 	}
 	return FrameLive

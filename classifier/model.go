@@ -233,10 +233,30 @@ func (c *Classifier) modelHolds(state *State) bool {
 	// A claimed identity with a story ("这里是顺丰快递，您的快递丢了，三倍
 	// 理赔", "this is your bank… unusual activity") is a script's opening
 	// move, before it asks for anything: the model has too few words yet.
-	if ev := c.roleEvidence(state.liveEvidence()); ev.of(RoleImpersonation) > 0 && ev.of(RolePretext) > 0 {
+	// Not a relative's or a friend's new number ("Hi Dad, this is my new
+	// number"): people change phones every day, and the script's move is
+	// the ask that comes next, which the hold never holds back alone.
+	if ev := c.roleEvidence(c.withoutAcquaintance(state.liveEvidence())); ev.of(RoleImpersonation) > 0 && ev.of(RolePretext) > 0 {
 		return false
 	}
 	return true
+}
+
+// newNumberStories are the pretexts of a changed phone number: the
+// opening of the "Hi Mum" script and of every honest new SIM.
+var newNumberStories = []string{"zh_pre_new_number", "en_pre_new_number"}
+
+// withoutAcquaintance is the evidence less a new number's story: what is
+// left of a relative's "this is my new number" is a claim to be someone the
+// reader knows, no story. A guessing game ("猜猜我是谁") stays a story.
+func (c *Classifier) withoutAcquaintance(live map[string]float64) map[string]float64 {
+	out := make(map[string]float64, len(live))
+	for id, w := range live {
+		if !slices.Contains(newNumberStories, id) {
+			out[id] = w
+		}
+	}
+	return out
 }
 
 // hardMoves counts the separate stretches of text (up to 2) where a hard

@@ -229,6 +229,21 @@ func TestModelHoldsBackSharedWords(t *testing.T) {
 	check("borrow, then move it to a safe account", conv(
 		"需要您先在借呗把额度借出来，转到我们的安全账户。",
 	), false)
+	// A new number is every new SIM's story, not an opening the hold must
+	// leave alone; the ask that comes next is the script's move.
+	check("a son's new number, nothing asked", conv(
+		"Hi Dad, it's Tom. My phone died for good so this is my new number",
+		"me:Thanks, saved it",
+		"Cool. See you at the weekend",
+	), true)
+	asked := c.Classify(context.Background(), conv(
+		"Hi Dad, it's Tom. My phone died for good so this is my new number",
+		"me:Thanks, saved it",
+		"Can you pay a bill for me today? My banking app is locked, I'll pay you back tomorrow",
+	))
+	if asked.Level != LevelScam {
+		t.Errorf("a new number, then a bill to pay for them: %s %.3f, want scam", asked.Level, asked.Score)
+	}
 }
 
 // TestAnsweringNoDoesNotNegateWhatFollows: a bare "不用，" / "No," answers
