@@ -229,23 +229,52 @@ var yardstickTargets = []target{
 	// eighteenth and a nineteenth helper (who is impersonated and how the
 	// contact starts; retold, forwarded, asked-about and pasted phrasings),
 	// relabelled to this project's rule for told and warned scripts (24 and
-	// 25 items; 86 and 85 scams left). NEVER read, never fitted on; only
-	// their totals and their false alarms counted by frame were looked at
-	// (which showed the word model raising to scam at 0.90 cost honest
-	// chats: ModelScamAt went back to 0.95). Blind at 902f85b: 89.5%
-	// recall, 76.7% at scam, 9.0% false alarms (3.7% at scam level) and
-	// 89.4%, 83.5%, 6.7% (4.4%); at the end of the fourth session of
-	// 2026-12-07: 90.7%, 79.1%, 6.7% (3.7%) and 91.8%, 85.9%, 5.9% (4.4%).
-	// Most of their false alarms at scam level are retold scripts taken
-	// for live ones. Score them before reading them.
-	{"yardstick18.jsonl", "recall", 0.90, false},
-	{"yardstick18.jsonl", "scam_recall", 0.79, false},
-	{"yardstick18.jsonl", "false_alarm", 0.068, true},
-	{"yardstick18.jsonl", "false_alarm_scam", 0.038, true},
-	{"yardstick19.jsonl", "recall", 0.91, false},
-	{"yardstick19.jsonl", "scam_recall", 0.85, false},
-	{"yardstick19.jsonl", "false_alarm", 0.06, true},
-	{"yardstick19.jsonl", "false_alarm_scam", 0.045, true},
+	// 25 items). Blind at 902f85b: 89.5% recall, 76.7% at scam, 9.0% false
+	// alarms (3.7% at scam level) and 89.4%, 83.5%, 6.7% (4.4%); at the
+	// end of the fourth session of 2026-12-07, still unread: 90.7%, 79.1%,
+	// 6.7% (3.7%) and 91.8%, 85.9%, 5.9% (4.4%). Read in the fifth
+	// session (questions about look-alike links, forwarded family-group
+	// notices, victims' stories told in the past, codes by their digit
+	// count, mule accounts); y18-075 and y18-166 relabelled scam (the
+	// person is still deciding whether to pay: a question mid-scam), 88
+	// and 85 scams: 96.6%, 84.1%, 3.8% (1.5%) and 95.3%, 89.4%, 3.0%
+	// (1.5%). Dev sets now.
+	{"yardstick18.jsonl", "recall", 0.96, false},
+	{"yardstick18.jsonl", "scam_recall", 0.84, false},
+	{"yardstick18.jsonl", "false_alarm", 0.038, true},
+	{"yardstick18.jsonl", "false_alarm_scam", 0.016, true},
+	{"yardstick19.jsonl", "recall", 0.95, false},
+	{"yardstick19.jsonl", "scam_recall", 0.89, false},
+	{"yardstick19.jsonl", "false_alarm", 0.03, true},
+	{"yardstick19.jsonl", "false_alarm_scam", 0.016, true},
+	// yardstick20.jsonl, 21 and 22: 220 conversations each (110 scams, 110
+	// honest; 150 live, 25 retold, 20 warning, 25 question) by three
+	// helpers writing blind in the fifth session of 2026-12-07, told this
+	// project's label rule: mainland refunds, loans and store cards (20);
+	// English-speaking countries' banks, parcels, tax, new numbers and
+	// marketplaces (21); Taiwan and Hong Kong, a third of it Cantonese
+	// (22). Blind, with the classifier as the session began: 93.6% recall,
+	// 86.4% at scam, 10.0% false alarms (0.9% at scam level); 94.5%,
+	// 90.9%, 2.7% (0.0%); 96.4%, 89.1%, 4.5% (1.8%). yardstick20 was read
+	// (a relative's new number asking for nothing, police notices listing
+	// the tricks, a loan product's limit named by the real bank): 93.6%,
+	// 86.4%, 6.4% (0.0%). yardstick21 and 22 are NEVER read: 94.5%, 90.9%,
+	// 0.9% (0.0%) and 97.3%, 90.9%, 3.6% (1.8%) at the end of that session
+	// (only their totals were looked at, and for the one honest yardstick21
+	// chat a change raised, the address that raised it: a brand's own
+	// longer domain, microsoftonline.com). Score them before reading them.
+	{"yardstick20.jsonl", "recall", 0.93, false},
+	{"yardstick20.jsonl", "scam_recall", 0.86, false},
+	{"yardstick20.jsonl", "false_alarm", 0.064, true},
+	{"yardstick20.jsonl", "false_alarm_scam", 0.0, true},
+	{"yardstick21.jsonl", "recall", 0.94, false},
+	{"yardstick21.jsonl", "scam_recall", 0.90, false},
+	{"yardstick21.jsonl", "false_alarm", 0.01, true},
+	{"yardstick21.jsonl", "false_alarm_scam", 0.0, true},
+	{"yardstick22.jsonl", "recall", 0.97, false},
+	{"yardstick22.jsonl", "scam_recall", 0.90, false},
+	{"yardstick22.jsonl", "false_alarm", 0.037, true},
+	{"yardstick22.jsonl", "false_alarm_scam", 0.019, true},
 	// probes.jsonl: 24 mechanism probes (and 12 more from the second
 	// session of 2026-12-07: p25–p42) written in that session from the
 	// advisories' descriptions (TW ATM instalments, HK guess-who, fake
