@@ -379,13 +379,18 @@ func slotMillis(interval time.Duration) int64 {
 	return int64((interval + time.Millisecond - 1) / time.Millisecond)
 }
 
+// slot is the queue's global interval as the slot script takes it: every
+// request for a send slot (gate, and the one a burst's answer makes in its
+// finishing pipeline) goes through here, so none rounds down.
+func (q *Queue) slot() int64 { return slotMillis(q.cfg.GlobalInterval) }
+
 // gate takes a send slot; it returns how long to wait before asking again
 // (0: send now).
 func (q *Queue) gate(ctx context.Context) (time.Duration, error) {
 	ctx, cancel := context.WithTimeout(ctx, q.opTimeout())
 	defer cancel()
 	ms, err := gateScript.Run(ctx, q.cfg.Keyspace.Client, []string{q.keys.pace(), q.keys.hold()},
-		slotMillis(q.cfg.GlobalInterval)).Int64()
+		q.slot()).Int64()
 	if err != nil {
 		return 0, fmt.Errorf("take a send slot: %w", err)
 	}

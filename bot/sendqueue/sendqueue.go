@@ -282,7 +282,7 @@ func (q *Queue) Step(chat int64, group bool, what string, msg Message) (step sto
 	// send the bot does not make, never one too many.
 	var slot *redis.Cmd
 	step.After = func(ctx context.Context, pipe redis.Pipeliner) {
-		slot = gateScript.EvalSha(ctx, pipe, []string{q.keys.pace(), q.keys.hold()}, q.cfg.GlobalInterval.Milliseconds())
+		slot = gateScript.EvalSha(ctx, pipe, []string{q.keys.pace(), q.keys.hold()}, q.slot())
 	}
 	done = func(outcome int64, err error) bool {
 		claimed := q.queuedClaim(int(outcome), now, token, rec)
