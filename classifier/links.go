@@ -73,6 +73,7 @@ var lookalikeBrands = map[string][]string{
 	"amazon":        {"amazon.com", "amazon.co.uk", "amazon.de", "amazon.com.au", "amazon.sg", "amazon.cn", "amazonaws.com", "amazon.jobs", "amazonpay.in"},
 	"apple":         {"apple.com", "apple.com.cn"},
 	"icloud":        {"icloud.com"},
+	"office365":     {"office365.com", "office.com"},
 	"paypal":        {"paypal.com", "paypal.me", "paypalobjects.com"},
 	"netflix":       {"netflix.com", "netflix.net"},
 	"microsoft":     {"microsoft.com", "microsoftonline.com", "microsoft365.com", "microsoftstore.com"},
