@@ -397,7 +397,10 @@ var devBudget = map[string]int{
 	// That rule, not the model, is what to fix next. 9 before the
 	// yardstick14 round raised teleantifraud-1388 the same way.
 	"reassurance inserted":    10,
-	"flattened onto one line": 27,
+	// 28 since the fifth session: golfxiao-816 ends "结果总共被骗56万元",
+	// a loss told, and flattened it is one turn that retells (as the
+	// corpus's narratives are).
+	"flattened onto one line": 28,
 	"spaced out":              0,
 	// 16 before the word model's words stopped splitting at a symbol.
 	"emoji inside words": 3,
