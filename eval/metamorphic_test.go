@@ -396,7 +396,7 @@ var devBudget = map[string]int{
 	// answering with a warning ends a retelling (observe.go, "answered").
 	// That rule, not the model, is what to fix next. 9 before the
 	// yardstick14 round raised teleantifraud-1388 the same way.
-	"reassurance inserted":    10,
+	"reassurance inserted": 10,
 	// 28 since the fifth session: golfxiao-816 ends "结果总共被骗56万元",
 	// a loss told, and flattened it is one turn that retells (as the
 	// corpus's narratives are).
