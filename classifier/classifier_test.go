@@ -73,6 +73,7 @@ func TestClassifyMechanics(t *testing.T) {
 			conv("me:淘宝客服让我买礼品卡，信用分太低"), LevelSuspicious, false, 0},
 		{"user asking alone is not a scam",
 			conv("me:is this a scam?"), LevelNone, false, -1},
+
 		{"obfuscated hard stop",
 			conv("this is customer service", "you get double compensation", "now b.u.y g.i.f.t c.a.r.d.s"), LevelScam, true, 2},
 		{"verb and object with words between",

@@ -103,3 +103,14 @@ func TestADisguisedLinkWithAnythingAskedIsPhishing(t *testing.T) {
 		}
 	}
 }
+
+// TestAMaskHoldsItsSoundAlikes: the sound-alike matcher (homophones typed
+// to dodge the phrases) respects masks like the phrases do: a developer's
+// escrow account sounds like the supervised account it is not.
+func TestAMaskHoldsItsSoundAlikes(t *testing.T) {
+	c := productionClassifier(t)
+	v := c.Classify(context.Background(), conv("您好，我是银行客户经理，您的房贷放款会直接打到开发商监管账户"))
+	if v.Level != LevelNone {
+		t.Errorf("a loan paid into the developer's escrow: %s %.3f %v, want none", v.Level, v.Score, v.Signals)
+	}
+}

@@ -134,7 +134,9 @@ func (c *Classifier) findPhrases(scratch *scratch, folded *Folded, carried int) 
 	for _, snd := range c.findSound(&scratch.sound, folded, scratch.matches) {
 		// A sound that starts inside a brand name is the brand's: "支付宝
 		// 验证码" does not sound like "报验证码" (read out the code).
-		if !c.startsInsideBrand(scratch.matches, snd.span.start) {
+		// Nor does one a mask holds: "开发商监管账户" (a developer's escrow)
+		// sounds like the supervised account it is not.
+		if !c.startsInsideBrand(scratch.matches, snd.span.start) && !c.insideMask(scratch.matches, snd.span) {
 			nears = append(nears, snd)
 		}
 	}
