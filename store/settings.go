@@ -94,13 +94,23 @@ func (s *Store) SaveSettings(ctx context.Context, chat int64, settings Settings)
 			set[field] = "1"
 		}
 	}
+	// One HDEL for the fields left empty and one HSET for the rest: a
+	// save is three commands, not one per field.
+	var gone []string
+	var kept []any
+	for field, value := range set {
+		if value == "" {
+			gone = append(gone, field)
+		} else {
+			kept = append(kept, field, value)
+		}
+	}
 	_, err := s.client.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
-		for field, value := range set {
-			if value == "" {
-				pipe.HDel(ctx, key, field)
-			} else {
-				pipe.HSet(ctx, key, field, value)
-			}
+		if len(gone) > 0 {
+			pipe.HDel(ctx, key, gone...)
+		}
+		if len(kept) > 0 {
+			pipe.HSet(ctx, key, kept...)
 		}
 		pipe.PExpire(ctx, key, s.cfg.SettingsTTL)
 		return nil

@@ -174,10 +174,11 @@ type claim struct {
 	slot *gateAnswer
 }
 
-// gateAnswer is what gate answered: how long to wait (0: the slot is
-// taken, send now), or the error.
+// gateAnswer is what gate answered: how long until the reserved slot (0:
+// send now), or, held, how long a 429's hold still lasts; or the error.
 type gateAnswer struct {
 	wait time.Duration
+	held bool
 	err  error
 }
 
@@ -351,9 +352,12 @@ func (q *Queue) release(ctx context.Context, chat int64, token string) error {
 }
 
 // gateScript hands out the bot's send slots, GlobalInterval apart
-// whichever replica asks, and none while a 429's hold lasts: 0 when the
-// caller may send now (its slot is taken), else how many ms to wait
-// before asking again. It reads Redis's clock, shared by every replica.
+// whichever replica asks, and none while a 429's hold lasts. It reserves:
+// the caller gets the next free slot and how many ms until it (0: send
+// now), and the pace moves one interval past it, so a burst of answers
+// waiting on the pace costs one call each, not one per interval each. While
+// a hold lasts it answers minus the ms left (nothing reserved: ask again
+// after). It reads Redis's clock, shared by every replica.
 //
 // KEYS: pace, hold. ARGV: interval ms.
 var gateScript = redis.NewScript(`
@@ -361,12 +365,24 @@ if redis.replicate_commands then pcall(redis.replicate_commands) end
 local t = redis.call("TIME")
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local hold = tonumber(redis.call("GET", KEYS[2]) or "0")
-if hold > now then return hold - now end
+if hold > now then return now - hold end
 local interval = tonumber(ARGV[1])
 if interval <= 0 then return 0 end
-local slot = tonumber(redis.call("GET", KEYS[1]) or "0")
-if slot > now then return slot - now end
-redis.call("SET", KEYS[1], now + interval, "PX", interval + 1000)
+local slot = math.max(now, tonumber(redis.call("GET", KEYS[1]) or "0"))
+redis.call("SET", KEYS[1], slot + interval, "PX", slot + interval - now + 1000)
+return slot - now
+`)
+
+// heldScript answers how many ms a 429's hold still lasts (0: none): a
+// sender that slept until its reserved slot looks once before sending.
+//
+// KEYS: hold.
+var heldScript = redis.NewScript(`
+if redis.replicate_commands then pcall(redis.replicate_commands) end
+local t = redis.call("TIME")
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local hold = tonumber(redis.call("GET", KEYS[1]) or "0")
+if hold > now then return hold - now end
 return 0
 `)
 
@@ -384,15 +400,34 @@ func slotMillis(interval time.Duration) int64 {
 // finishing pipeline) goes through here, so none rounds down.
 func (q *Queue) slot() int64 { return slotMillis(q.cfg.GlobalInterval) }
 
-// gate takes a send slot; it returns how long to wait before asking again
-// (0: send now).
-func (q *Queue) gate(ctx context.Context) (time.Duration, error) {
+// gate reserves a send slot: how long until it (0: send now), or, while a
+// 429's hold lasts, held with how long it still lasts (nothing reserved).
+func (q *Queue) gate(ctx context.Context) (wait time.Duration, held bool, err error) {
 	ctx, cancel := context.WithTimeout(ctx, q.opTimeout())
 	defer cancel()
 	ms, err := gateScript.Run(ctx, q.cfg.Keyspace.Client, []string{q.keys.pace(), q.keys.hold()},
 		q.slot()).Int64()
 	if err != nil {
-		return 0, fmt.Errorf("take a send slot: %w", err)
+		return 0, false, fmt.Errorf("take a send slot: %w", err)
+	}
+	return gateWait(ms)
+}
+
+// gateWait reads gateScript's answer.
+func gateWait(ms int64) (wait time.Duration, held bool, err error) {
+	if ms < 0 {
+		return time.Duration(-ms) * time.Millisecond, true, nil
+	}
+	return time.Duration(ms) * time.Millisecond, false, nil
+}
+
+// held reports how long a 429's hold still lasts (0: none).
+func (q *Queue) held(ctx context.Context) (time.Duration, error) {
+	ctx, cancel := context.WithTimeout(ctx, q.opTimeout())
+	defer cancel()
+	ms, err := heldScript.Run(ctx, q.cfg.Keyspace.Client, []string{q.keys.hold()}).Int64()
+	if err != nil {
+		return 0, fmt.Errorf("read the send hold: %w", err)
 	}
 	return time.Duration(ms) * time.Millisecond, nil
 }

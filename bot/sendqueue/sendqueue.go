@@ -288,7 +288,8 @@ func (q *Queue) Step(chat int64, group bool, what string, msg Message) (step sto
 		claimed := q.queuedClaim(int(outcome), now, token, rec)
 		if claimed.status == claimClaimed && slot != nil {
 			ms, slotErr := slot.Int64()
-			claimed.slot = &gateAnswer{wait: time.Duration(ms) * time.Millisecond, err: slotErr}
+			wait, held, _ := gateWait(ms)
+			claimed.slot = &gateAnswer{wait: wait, held: held, err: slotErr}
 		}
 		return q.queued(chat, rec, int(outcome), claimed, err)
 	}
@@ -611,28 +612,60 @@ func (q *Queue) giveUp(chat int64, c claim, err error) {
 	q.log.Error("telegram send failed, giving up", "chat", chat, "what", c.rec.What, "err", err)
 }
 
-// waitGlobal takes a send slot of the bot's global pace, renewing the
-// claim while it waits; false when the queue stopped first.
+// waitGlobal takes a send slot of the bot's global pace and waits for it,
+// renewing the claim meanwhile; false when the queue stopped first. A slot
+// is reserved (gateScript), so waiting for it asks nothing more of Redis
+// but, once, whether a 429 put a hold on every send meanwhile: then the
+// slot lapses and a new one is taken after the hold.
 func (q *Queue) waitGlobal(chat int64, c *claim) bool {
 	for {
 		var wait time.Duration
+		var held bool
 		var err error
 		if c.slot != nil && c.slot.err == nil {
-			wait = c.slot.wait
+			wait, held = c.slot.wait, c.slot.held
 			c.slot = nil
 		} else {
-			wait, err = q.gate(q.ctx)
+			wait, held, err = q.gate(q.ctx)
 		}
 		if err != nil {
 			if q.ctx.Err() != nil {
 				return false
 			}
 			q.log.Warn("send queue: the global pace could not be read; waiting", "err", err)
-			wait = q.cfg.Poll
+			wait, held = q.cfg.Poll, true
 		}
-		if wait <= 0 {
+		if !held && wait <= 0 {
 			return true
 		}
+		if !q.waitClaimed(chat, c, wait) {
+			return false
+		}
+		if held {
+			continue // ask for a slot now the hold is over
+		}
+		// The reserved slot has come: send, unless a hold began meanwhile.
+		hold, err := q.held(q.ctx)
+		if err != nil {
+			if q.ctx.Err() != nil {
+				return false
+			}
+			q.log.Warn("send queue: the send hold could not be read; sending in the slot", "err", err)
+			return true
+		}
+		if hold <= 0 {
+			return true
+		}
+		if !q.waitClaimed(chat, c, hold) {
+			return false
+		}
+	}
+}
+
+// waitClaimed sleeps d, renewing the claim on chat's first message so it
+// does not lapse while it waits; false when the queue stopped first.
+func (q *Queue) waitClaimed(chat int64, c *claim, d time.Duration) bool {
+	for d > 0 {
 		if time.Until(c.until) < q.cfg.Lease/2 {
 			until, err := q.renew(q.ctx, chat, c.token)
 			if err != nil {
@@ -641,10 +674,13 @@ func (q *Queue) waitGlobal(chat int64, c *claim) bool {
 				c.until = until
 			}
 		}
-		if !q.sleep(min(wait, q.cfg.Lease/4)) {
+		step := min(d, q.cfg.Lease/4)
+		if !q.sleep(step) {
 			return false
 		}
+		d -= step
 	}
+	return true
 }
 
 // sleep waits d; false when the queue stopped first.
