@@ -106,6 +106,18 @@ var lookalikeBrands = map[string][]string{
 	"facebook":      {"facebook.com", "fb.com", "facebookmail.com"},
 	"whatsapp":      {"whatsapp.com", "whatsapp.net"},
 	"hkpost":        {"hongkongpost.hk"},
+	"airbnb":        {"airbnb.com", "airbnb.co.uk", "airbnb.com.au"},
+	"ticketmaster":  {"ticketmaster.com", "ticketmaster.co.uk", "ticketmaster.com.au"},
+	"instagram":     {"instagram.com"},
+	"venmo":         {"venmo.com"},
+	"zelle":         {"zellepay.com", "zelle.com"},
+	"ocbc":          {"ocbc.com", "ocbc.com.sg"},
+	"maybank":       {"maybank.com", "maybank2u.com.my"},
+	"citibank":      {"citibank.com", "citi.com"},
+	"lloyds":        {"lloydsbank.com", "lloyds.com", "lloydsbank.co.uk"},
+	"monzo":         {"monzo.com"},
+	"revolut":       {"revolut.com"},
+	"ebay":          {"ebay.com", "ebay.co.uk"},
 }
 
 // findLinks returns the web addresses in text with the signal each one raises.
