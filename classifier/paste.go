@@ -108,7 +108,10 @@ func (c *Classifier) splitPaste(text string, from Speaker) []Turn {
 	}
 	marks := outsideQuotes(text, findLabels(text))
 	if !isTranscript(marks) {
-		return quotedMessage(text, from)
+		if turns := quotedMessage(text, from); len(turns) > 1 {
+			return turns
+		}
+		return receivedMessage(text, from)
 	}
 	speakers := c.assignSpeakers(text, marks)
 	var turns []Turn
@@ -282,7 +285,7 @@ func labelStart(text string, floor, colon int) int {
 func labelName(raw string) (string, bool) {
 	name := strings.ToLower(strings.TrimSpace(strings.Trim(strings.TrimSpace(raw), "[]【】<>《》\"“”「」'‘’")))
 	n := utf8.RuneCountInString(name)
-	if n == 0 || n > 16 || fieldLabels[name] || strings.Count(name, " ") > 3 {
+	if n == 0 || n > 20 || n > 16 && !phoneName.MatchString(name) || fieldLabels[name] || strings.Count(name, " ") > 4 {
 		return "", false
 	}
 	digits := 0
@@ -294,11 +297,15 @@ func labelName(raw string) (string, bool) {
 			return "", false
 		}
 	}
-	if digits*2 > n {
+	if digits*2 > n && !phoneName.MatchString(name) {
 		return "", false
 	}
 	return name, true
 }
+
+// phoneName is a contact saved as nothing but a number ("+44 7723 xxx 519"
+// in a WhatsApp export): a name like any other.
+var phoneName = regexp.MustCompile(`^\+?[\d][\d x()\-]{5,19}$`)
 
 // isTranscript: a known label ("我", "客服", "Agent"), or three labels of
 // which a name speaks twice (a form's fields appear once each).
@@ -460,7 +467,8 @@ func quotedMessage(text string, from Speaker) []Turn {
 	}
 	var turns []Turn
 	if strings.TrimSpace(text[:start]) != "" {
-		turns = append(turns, Turn{From: SpeakerUser, Start: 0, End: start})
+		// "收到这个短信：" hands us the message: the message opened.
+		turns = append(turns, Turn{From: SpeakerUser, Start: 0, End: start, Header: true})
 	}
 	turns = append(turns, Turn{From: SpeakerOther, Start: start, End: end, Quoted: true})
 	if rest := strings.TrimLeftFunc(text[end:], isQuoteOrSpace); rest != "" {
@@ -504,4 +512,85 @@ func outsideQuotes(text string, marks []labelMark) []labelMark {
 		}
 	}
 	return kept
+}
+
+// receivedMessage splits a user's message that pastes, on lines of its own,
+// a message they got: an SMS with its signature ("【顺丰速运】…", "…【中国移动】",
+// "[10086] …", "#HKPost …"), a sender's name before it ("DBS: Your digibank
+// account…"), a link, an e-mail's headers ("From:", "Subject:") or a
+// screenshot read out line by line between them. Those lines are the other
+// party's words, quoted; the lines before them hand the message over and the
+// lines after ask about it ("这个要点吗", "Should I call them?").
+func receivedMessage(text string, from Speaker) []Turn {
+	whole := []Turn{{From: from, Start: 0, End: len(text)}}
+	if from != SpeakerUser || !strings.Contains(text, "\n") {
+		return whole
+	}
+	first, last, lastParagraph := -1, -1, -1
+	mail := false
+	var spans [][2]int
+	for start := 0; start < len(text); {
+		end := strings.IndexByte(text[start:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += start
+		}
+		if line := strings.TrimSpace(text[start:end]); line != "" {
+			if looksReceived(line) {
+				if first < 0 {
+					first = len(spans)
+					mail = mailHeader.MatchString(line)
+				}
+				last = len(spans)
+			}
+			spans = append(spans, [2]int{start, end})
+		} else if len(spans) > 0 {
+			lastParagraph = len(spans) // the next line opens a paragraph
+		}
+		start = end + 1
+	}
+	if first < 0 || len(spans) < 2 {
+		return whole
+	}
+	if mail && lastParagraph > last+1 {
+		// An e-mail's body runs on below its headers, up to the last
+		// paragraph: the user's own words about it.
+		last = lastParagraph - 1
+	}
+	var turns []Turn
+	if first > 0 {
+		turns = append(turns, Turn{From: SpeakerUser, Start: 0, End: spans[first][0], Header: true})
+	}
+	turns = append(turns, Turn{From: SpeakerOther, Start: spans[first][0], End: spans[last][1], Quoted: true})
+	if last+1 < len(spans) {
+		turns = append(turns, Turn{From: SpeakerUser, Start: spans[last+1][0], End: len(text)})
+	}
+	return turns
+}
+
+var (
+	// smsSignature: the sender's name in lenticular brackets opening or
+	// closing a text ("【顺丰速运】", "…【中国移动】"), or a short code or
+	// tag in square brackets or after a hash ("[10086] ", "#HKPost ").
+	smsSignature = regexp.MustCompile(`^(?:\S{0,8}【[^】]{1,14}】|\[[^\]]{1,12}\]\s*\S|#[A-Za-z][A-Za-z0-9]{1,19}\s)|【[^】]{1,14}】$`)
+	// mailHeader: the header lines of an e-mail or a message's sender.
+	mailHeader = regexp.MustCompile(`(?i)^(?:from|to|subject|date|sent|sender|cc|发件人|收件人|主题|發件人|寄件者|寄件人|主旨|imessage from|sms from|text from|message from)\s*(?:[:：]\s*|\s)\S`)
+	// senderPrefix: a short name and a colon before a long text ("DBS: …").
+	senderPrefix = regexp.MustCompile(`^([^:：]{2,24})[:：]\s*(.+)$`)
+)
+
+// looksReceived reports a line that belongs to a message the user got.
+func looksReceived(line string) bool {
+	if smsSignature.MatchString(line) || mailHeader.MatchString(line) {
+		return true
+	}
+	if utf8.RuneCountInString(line) >= 15 && len(findLinks(line)) > 0 {
+		return true
+	}
+	if m := senderPrefix.FindStringSubmatch(line); m != nil && utf8.RuneCountInString(m[2]) >= 25 && !strings.HasPrefix(m[2], "//") {
+		name, ok := labelName(m[1])
+		return ok && !selfLabels[name]
+	}
+	return false
 }

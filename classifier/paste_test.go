@@ -297,3 +297,52 @@ func TestAPasteUnderAHeaderOpensWithItsFirstSpeaker(t *testing.T) {
 		t.Errorf("flattened paste: %+v, want no header", turns[0])
 	}
 }
+
+// TestAReceivedMessagePastedOnItsOwnLines: a user's message that pastes,
+// on lines of its own and without quotation marks, a text or an e-mail
+// they got: the pasted lines are the other party's words (quoted), the
+// lines around them the user's. A message with nothing received in it, or
+// on one line, stays one turn.
+func TestAReceivedMessagePastedOnItsOwnLines(t *testing.T) {
+	c := embeddedClassifier(t)
+	for _, tc := range []struct {
+		name, text, received string
+	}{
+		{"sms signature, sender line, question",
+			"收到这个短信\n【顺丰速运】您的快件因地址不详滞留，请点击 https://sf-kd.top/u 更新地址\n发件人：+86 171 8822 3091\n这个要点吗",
+			"【顺丰速运】您的快件因地址不详滞留，请点击 https://sf-kd.top/u 更新地址\n发件人：+86 171 8822 3091"},
+		{"signature at the end",
+			"[10086] 尊敬的客户，您的积分将清零，请登录 wap.10086-jf.cc 兑换。【中国移动】\n应该是真的吧",
+			"[10086] 尊敬的客户，您的积分将清零，请登录 wap.10086-jf.cc 兑换。【中国移动】"},
+		{"sender's name before an sms",
+			"DBS: Your digibank account has been suspended due to unusual login activity, verify today.\nIs it OK?",
+			"DBS: Your digibank account has been suspended due to unusual login activity, verify today."},
+		{"an e-mail's headers and body",
+			"From: Sarah <accounts@brightline-supplies.co>\nSubject: Updated remittance details\n\nPlease update our bank details before paying the invoice.\nRegards, Sarah\n\nThis came today, is it normal?",
+			"From: Sarah <accounts@brightline-supplies.co>\nSubject: Updated remittance details\n\nPlease update our bank details before paying the invoice.\nRegards, Sarah"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			turns := c.Turns(tc.text, SpeakerUser)
+			var got []string
+			for _, turn := range turns {
+				if turn.From == SpeakerOther {
+					if !turn.Quoted {
+						t.Errorf("the received lines are not marked quoted: %+v", turn)
+					}
+					got = append(got, tc.text[turn.Start:turn.End])
+				}
+			}
+			if len(got) != 1 || got[0] != tc.received {
+				t.Fatalf("received %q, want %q (turns %+v)", got, tc.received, turns)
+			}
+		})
+	}
+	for _, text := range []string{
+		"我妈今天去医院复查了\n医生说没什么问题\n下周再去拿报告",
+		"Hi, my order arrived broken: can I get a refund?",
+	} {
+		if turns := c.Turns(text, SpeakerUser); len(turns) != 1 {
+			t.Errorf("%q split into %+v, want one turn of the user's", text, turns)
+		}
+	}
+}
