@@ -218,8 +218,9 @@ func lineLabel(line string) (labelMark, bool) {
 		}
 	}
 	rest := line
+	stamped := false
 	if loc := leadingStamp.FindStringIndex(rest); loc != nil {
-		rest = rest[loc[1]:]
+		rest, stamped = rest[loc[1]:], true
 	}
 	// "[携程客服] 您好…", "[我] 好的": a name in brackets with the turn after
 	// it on the same line. "[图片]" and the like stand for media, not names.
@@ -229,15 +230,22 @@ func lineLabel(line string) (labelMark, bool) {
 		}
 	}
 	colon := strings.IndexAny(rest, ":：")
-	if colon <= 0 {
-		return labelMark{}, false
+	if colon > 0 && !strings.HasPrefix(rest[colon:], "://") {
+		if name, ok := labelName(rest[:colon]); ok {
+			_, width := utf8.DecodeRuneInString(rest[colon:])
+			return labelMark{name: name, textStart: len(line) - len(rest) + colon + width}, true
+		}
 	}
-	name, ok := labelName(rest[:colon])
-	if !ok || strings.HasPrefix(rest[colon:], "://") {
-		return labelMark{}, false
+	if stamped {
+		// "09:31 林助理 各位早安": a time, a name and the text, spaces
+		// between (LINE and some group exports).
+		if name, text, ok := strings.Cut(rest, " "); ok && strings.TrimSpace(text) != "" && utf8.RuneCountInString(name) <= 12 {
+			if n, ok := labelName(name); ok {
+				return labelMark{name: n, textStart: len(line) - len(rest) + len(name) + 1}, true
+			}
+		}
 	}
-	_, width := utf8.DecodeRuneInString(rest[colon:])
-	return labelMark{name: name, textStart: len(line) - len(rest) + colon + width}, true
+	return labelMark{}, false
 }
 
 // inlineLabels finds the known labels inside text[from:to]: after a space
@@ -550,6 +558,18 @@ func receivedMessage(text string, from Speaker) []Turn {
 		}
 		start = end + 1
 	}
+	if first < 0 && len(spans) >= 2 && handsOver(text[spans[0][0]:spans[0][1]]) {
+		// "This popped up on my laptop, ran text recognition:", "截图文字:":
+		// everything under the line that hands it over, but a closing
+		// question, is the message.
+		first, last = 1, len(spans)-1
+		if closing := strings.TrimSpace(text[spans[last][0]:spans[last][1]]); last > first && (strings.HasSuffix(closing, "?") || strings.HasSuffix(closing, "？")) {
+			last--
+		}
+		if lastParagraph > first && lastParagraph <= last {
+			last = lastParagraph - 1
+		}
+	}
 	if first < 0 || len(spans) < 2 {
 		return whole
 	}
@@ -591,6 +611,26 @@ func looksReceived(line string) bool {
 	if m := senderPrefix.FindStringSubmatch(line); m != nil && utf8.RuneCountInString(m[2]) >= 25 && !strings.HasPrefix(m[2], "//") {
 		name, ok := labelName(m[1])
 		return ok && !selfLabels[name]
+	}
+	return false
+}
+
+// handOverWords are what a line that hands a message over names: where it
+// came from or how it was copied.
+var handOverWords = []string{"popped up", "pop-up", "popup", "screenshot", "text recognition", "ocr", "got this", "received this",
+	"this message", "this text", "this email", "this e-mail", "截图", "截圖", "短信", "簡訊", "简讯", "收到", "如下", "文字", "内容", "內容", "弹出", "彈出", "跳出"}
+
+// handsOver reports a first line that introduces what follows it: it ends
+// with a colon and names where the text came from ("截 图 文 字:").
+func handsOver(line string) bool {
+	line = strings.ToLower(strings.Join(strings.Fields(line), ""))
+	if !strings.HasSuffix(line, ":") && !strings.HasSuffix(line, "：") {
+		return false
+	}
+	for _, w := range handOverWords {
+		if strings.Contains(line, strings.ReplaceAll(w, " ", "")) {
+			return true
+		}
 	}
 	return false
 }
