@@ -230,51 +230,94 @@ var yardstickTargets = []target{
 	// contact starts; retold, forwarded, asked-about and pasted phrasings),
 	// relabelled to this project's rule for told and warned scripts (24 and
 	// 25 items). Blind at 902f85b: 89.5% recall, 76.7% at scam, 9.0% false
-	// alarms (3.7% at scam level) and 89.4%, 83.5%, 6.7% (4.4%); at the
-	// end of the fourth session of 2026-12-07, still unread: 90.7%, 79.1%,
-	// 6.7% (3.7%) and 91.8%, 85.9%, 5.9% (4.4%). Read in the fifth
-	// session (questions about look-alike links, forwarded family-group
-	// notices, victims' stories told in the past, codes by their digit
-	// count, mule accounts); y18-075 and y18-166 relabelled scam (the
-	// person is still deciding whether to pay: a question mid-scam), 88
-	// and 85 scams: 96.6%, 84.1%, 3.8% (1.5%) and 95.3%, 89.4%, 3.0%
-	// (1.5%). Dev sets now.
-	{"yardstick18.jsonl", "recall", 0.96, false},
-	{"yardstick18.jsonl", "scam_recall", 0.84, false},
+	// alarms (3.7% at scam level) and 89.4%, 83.5%, 6.7% (4.4%); at 8c19ddc,
+	// still unread: 90.7%, 79.1%, 6.7% (3.7%) and 91.8%, 85.9%, 5.9% (4.4%).
+	// Read in the fifth session of 2026-12-07; y18-075 and y18-166
+	// relabelled scam (the person is still deciding whether to pay: a
+	// question mid-scam), 88 and 85 scams. Dev sets now.
+	{"yardstick18.jsonl", "recall", 0.97, false},
+	{"yardstick18.jsonl", "scam_recall", 0.86, false},
 	{"yardstick18.jsonl", "false_alarm", 0.038, true},
 	{"yardstick18.jsonl", "false_alarm_scam", 0.016, true},
-	{"yardstick19.jsonl", "recall", 0.95, false},
-	{"yardstick19.jsonl", "scam_recall", 0.89, false},
+	{"yardstick19.jsonl", "recall", 0.98, false},
+	{"yardstick19.jsonl", "scam_recall", 0.91, false},
 	{"yardstick19.jsonl", "false_alarm", 0.03, true},
-	{"yardstick19.jsonl", "false_alarm_scam", 0.016, true},
-	// yardstick20.jsonl, 21 and 22: 220 conversations each (110 scams, 110
-	// honest; 150 live, 25 retold, 20 warning, 25 question) by three
-	// helpers writing blind in the fifth session of 2026-12-07, told this
-	// project's label rule: mainland refunds, loans and store cards (20);
-	// English-speaking countries' banks, parcels, tax, new numbers and
-	// marketplaces (21); Taiwan and Hong Kong, a third of it Cantonese
-	// (22). Blind, with the classifier as the session began: 93.6% recall,
-	// 86.4% at scam, 10.0% false alarms (0.9% at scam level); 94.5%,
-	// 90.9%, 2.7% (0.0%); 96.4%, 89.1%, 4.5% (1.8%). yardstick20 was read
-	// (a relative's new number asking for nothing, police notices listing
-	// the tricks, a loan product's limit named by the real bank): 93.6%,
-	// 86.4%, 6.4% (0.0%). yardstick21 and 22 are NEVER read: 94.5%, 90.9%,
-	// 0.9% (0.0%) and 97.3%, 90.9%, 3.6% (1.8%) at the end of that session
-	// (only their totals were looked at, and for the one honest yardstick21
-	// chat a change raised, the address that raised it: a brand's own
-	// longer domain, microsoftonline.com). Score them before reading them.
-	{"yardstick20.jsonl", "recall", 0.93, false},
-	{"yardstick20.jsonl", "scam_recall", 0.86, false},
+	{"yardstick19.jsonl", "false_alarm_scam", 0.015, true},
+	// yardstick20-28: 220 conversations each by nine helpers writing blind
+	// in the fifth session of 2026-12-07, told this project's label rule
+	// (110 scams and 110 honest; 150 live, 25 retold, 20 warning, 25
+	// question, except 26: 85 scams, 90 live, 50 retold, 40 warning, 40
+	// question). Themes: mainland refunds, loans and store cards (20);
+	// English-speaking countries (21); Taiwan and Hong Kong, a third
+	// Cantonese (22); older people and their families (23); chats forwarded
+	// mid-way and subtle scripts (24); businesses and workplaces (25); how
+	// people talk about scams: retellings, notices, questions (26); text as
+	// it arrives: chat-app copy formats, OCR, voice transcripts (27); honest
+	// look-alikes at their hardest (28). Blind, with the classifier as that
+	// session began (9d52754): recall / at scam / false alarms / at scam
+	// level
+	//   20: 93.6 / 86.4 / 10.0 / 0.9, then read
+	//   21: 94.5 / 90.9 /  2.7 / 0.0, NEVER read
+	//   22: 96.4 / 89.1 /  4.5 / 1.8, NEVER read
+	//   23: 81.8 / 69.1 / 10.9 / 6.4, then read
+	//   24: 88.2 / 80.0 /  5.5 / 0.0 (80.9 at scam when read)
+	//   25: 80.0 / 70.9 /  7.3 / 3.6, then read
+	//   26: 95.3 / 87.1 / 10.4 / 5.9 (96.5 / 87.1 / 8.1 / 4.4 when read)
+	//   27: 73.6 / 68.2 /  1.8 / 0.9 (74.5 / 68.2 when read)
+	//   28: 92.7 / 85.5 /  5.5 / 1.8, NEVER read
+	// Of the unread sets only totals were looked at (and, for one honest
+	// yardstick21 chat a change raised, the address that raised it). Score
+	// 21, 22 and 28 before reading them.
+	{"yardstick20.jsonl", "recall", 0.98, false},
+	{"yardstick20.jsonl", "scam_recall", 0.97, false},
 	{"yardstick20.jsonl", "false_alarm", 0.064, true},
 	{"yardstick20.jsonl", "false_alarm_scam", 0.0, true},
 	{"yardstick21.jsonl", "recall", 0.94, false},
-	{"yardstick21.jsonl", "scam_recall", 0.90, false},
+	{"yardstick21.jsonl", "scam_recall", 0.9, false},
 	{"yardstick21.jsonl", "false_alarm", 0.01, true},
 	{"yardstick21.jsonl", "false_alarm_scam", 0.0, true},
-	{"yardstick22.jsonl", "recall", 0.97, false},
-	{"yardstick22.jsonl", "scam_recall", 0.90, false},
+	{"yardstick22.jsonl", "recall", 0.98, false},
+	{"yardstick22.jsonl", "scam_recall", 0.9, false},
 	{"yardstick22.jsonl", "false_alarm", 0.037, true},
 	{"yardstick22.jsonl", "false_alarm_scam", 0.019, true},
+	{"yardstick23.jsonl", "recall", 0.96, false},
+	{"yardstick23.jsonl", "scam_recall", 0.81, false},
+	{"yardstick23.jsonl", "false_alarm", 0.055, true},
+	{"yardstick23.jsonl", "false_alarm_scam", 0.01, true},
+	{"yardstick24.jsonl", "recall", 0.96, false},
+	{"yardstick24.jsonl", "scam_recall", 0.89, false},
+	{"yardstick24.jsonl", "false_alarm", 0.055, true},
+	{"yardstick24.jsonl", "false_alarm_scam", 0.0, true},
+	{"yardstick25.jsonl", "recall", 0.94, false},
+	{"yardstick25.jsonl", "scam_recall", 0.82, false},
+	{"yardstick25.jsonl", "false_alarm", 0.073, true},
+	{"yardstick25.jsonl", "false_alarm_scam", 0.019, true},
+	{"yardstick26.jsonl", "recall", 0.97, false},
+	{"yardstick26.jsonl", "scam_recall", 0.94, false},
+	{"yardstick26.jsonl", "false_alarm", 0.023, true},
+	{"yardstick26.jsonl", "false_alarm_scam", 0.008, true},
+	{"yardstick27.jsonl", "recall", 0.97, false},
+	{"yardstick27.jsonl", "scam_recall", 0.89, false},
+	{"yardstick27.jsonl", "false_alarm", 0.019, true},
+	{"yardstick27.jsonl", "false_alarm_scam", 0.01, true},
+	{"yardstick28.jsonl", "recall", 0.95, false},
+	{"yardstick28.jsonl", "scam_recall", 0.88, false},
+	{"yardstick28.jsonl", "false_alarm", 0.046, true},
+	{"yardstick28.jsonl", "false_alarm_scam", 0.01, true},
+	// yardstick29.jsonl: 220 conversations by a twenty-ninth helper, blind,
+	// on yardstick26's brief (how people talk about scams: 85 scams, 90
+	// live, 50 retold, 40 warning, 40 question), written after yardstick26
+	// was read. NEVER read. At 9d52754: 88.2 / 83.5 / 11.1 / 5.9; at the end
+	// of the fifth session 91.8 / 85.9 / 11.9 / 5.9: the retellings and
+	// warnings yardstick26 taught did not carry over to a second writer.
+	// A rule that framed every story told to us alone as retold took it to
+	// 10.4 / 5.2 (8.9 / 3.7 before stories followed by anything were
+	// reopened) but broke a user's relayed report and three flattened
+	// pastes, so it was not kept. Score it before reading it.
+	{"yardstick29.jsonl", "recall", 0.91, false},
+	{"yardstick29.jsonl", "scam_recall", 0.85, false},
+	{"yardstick29.jsonl", "false_alarm", 0.119, true},
+	{"yardstick29.jsonl", "false_alarm_scam", 0.06, true},
 	// probes.jsonl: 24 mechanism probes (and 12 more from the second
 	// session of 2026-12-07: p25–p42) written in that session from the
 	// advisories' descriptions (TW ATM instalments, HK guess-who, fake
