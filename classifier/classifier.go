@@ -56,6 +56,7 @@ const (
 	payloadWarnAhead   // a negation that governs what follows only: "谨防"
 	payloadConditional // a hypothesis to the end of the sentence: "if anyone"
 	payloadPast        // a time already gone: "昨天", "last week"
+	payloadOngoing     // still under way: "现在", "right now"
 )
 
 // A pattern keeps its payload kinds in a uint32 bit set (matcher.go): this
@@ -118,7 +119,7 @@ func New(set *SignalSet, brands []Brand) (*Classifier, error) {
 		{payloadReporting, set.Cues.Reporting}, {payloadClosure, set.Cues.Closure},
 		{payloadQuestion, set.Cues.Question}, {payloadNews, set.Cues.News},
 		{payloadSelfDemand, set.Cues.SelfDemand}, {payloadScopeBreak, set.Cues.ScopeBreak},
-		{payloadContrast, set.Cues.Contrast}, {payloadPast, set.Cues.Past},
+		{payloadContrast, set.Cues.Contrast}, {payloadPast, set.Cues.Past}, {payloadOngoing, set.Cues.Ongoing},
 	} {
 		for _, cue := range cues.words {
 			add(cue, payload{kind: cues.kind})

@@ -283,7 +283,12 @@ func (c *Classifier) hardMoves(state *State) int {
 // modelLevel is the level the word model raises level to, on the evidence
 // in state; level itself when it raises nothing.
 func (c *Classifier) modelLevel(state *State, level Level, live int) Level {
-	if c.model == nil || state.Retold || live == 0 {
+	// Nor on a story the protected person told us alone: the model was
+	// fitted on victims' accounts as much as on scripts, and cannot tell a
+	// story told to us from the script itself. It judges once the other
+	// party has spoken, a message of theirs is pasted in (a link, an SMS
+	// signature), or the teller asks whether to act.
+	if c.model == nil || state.Retold || live == 0 || !state.OtherSpoke && !state.AskedToAct && !state.CarriedMessage {
 		return level
 	}
 	p := c.model.Probability(state)

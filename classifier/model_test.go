@@ -264,3 +264,20 @@ func TestAnsweringNoDoesNotNegateWhatFollows(t *testing.T) {
 		}
 	}
 }
+
+// TestTheModelDoesNotRaiseAStoryToldToUs: the word model, fitted on
+// victims' accounts as much as on scripts, raises nothing on a story the
+// protected person tells us alone: a relative's loss told after the fact
+// stays below scam. Once the other party speaks, it judges again.
+func TestTheModelDoesNotRaiseAStoryToldToUs(t *testing.T) {
+	c := productionClassifier(t)
+	story := conv(`me:My uncle met a woman online who said she was an engineer on an oil rig. Over six months he sent her about $40,000 for "customs fees" and a "medical emergency". We only found out when his bank flagged a wire overseas.`)
+	if v := c.Classify(context.Background(), story); v.Level == LevelScam {
+		t.Errorf("a loss told after the fact: %s %.3f, want below scam", v.Level, v.Score)
+	}
+	played := conv(`me:My uncle met a woman online who said she was an engineer on an oil rig. She wants $40,000 for "customs fees" and a "medical emergency".`,
+		"Darling please send it today, customs fees must be paid by wire")
+	if v := c.Classify(context.Background(), played); v.Level != LevelScam {
+		t.Errorf("the same script, then the other party asking: %s %.3f, want scam", v.Level, v.Score)
+	}
+}

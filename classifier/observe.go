@@ -89,6 +89,10 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 		changed = true
 	}
 	changed = c.recordPhrases(state, index, text, folded, matches, nears, sp) || changed
+	if sp.speaker == SpeakerUser && !state.CarriedMessage && (t.Labelled || carriesMessage(own) || sp.ongoing) {
+		state.CarriedMessage = true
+		changed = true
+	}
 	if sp.speaker == SpeakerUser && sp.asksToAct && !state.AskedToAct {
 		state.AskedToAct = true
 		changed = true
@@ -197,6 +201,9 @@ type speech struct {
 	// identityClaimed is set once the turn claims an identity in the
 	// speaker's own voice ("我是淘宝客服").
 	identityClaimed bool
+	// ongoing: the turn says what it tells is under way now ("现在",
+	// "电话还通着", "right now").
+	ongoing bool
 	// toldFrom is the byte where the turn starts telling what someone
 	// said ("他说…", "they want me to…"), -1 when it does not: what comes
 	// before it is the teller's own story ("我给侄子买了张礼品卡，他说…").
@@ -278,6 +285,8 @@ func (c *Classifier) speechActs(text string, folded *Folded, matches []match, fr
 				sp.closure = true
 			case p.kind == payloadPast:
 				cues.past = true
+			case p.kind == payloadOngoing:
+				sp.ongoing = true
 			case p.kind == payloadQuestion:
 				cues.question = true
 				sp.asksToAct = true
@@ -599,4 +608,18 @@ func endsAsQuestion(turn string) bool {
 		return true
 	}
 	return false
+}
+
+// carriesMessage reports a turn that holds a message of its own pasted
+// into the teller's words: a link, an SMS signature ("【中国移动】"), or a
+// transcript handed over ("call transcript (voice to text): …").
+func carriesMessage(own string) bool {
+	if strings.ContainsAny(own, "【】") || len(findLinks(own)) > 0 {
+		return true
+	}
+	head, _, found := strings.Cut(own, ":")
+	if !found {
+		head, _, found = strings.Cut(own, "：")
+	}
+	return found && utf8.RuneCountInString(head) <= 40 && handsOver(head+":")
 }

@@ -16,6 +16,9 @@ type Turn struct {
 	// Quoted marks a message the user quotes inside their own ("收到这个
 	// 短信：「…」"): relayed words, as in a retelling.
 	Quoted bool `json:"quoted,omitempty"`
+	// Labelled marks a turn of a transcript, read from its speaker label:
+	// a conversation pasted, not the sender's own story.
+	Labelled bool `json:"labelled,omitempty"`
 	// Header marks the sender's own words before the first speaker label
 	// of a transcript ("粘贴过来：", "copying the chat I just had:"): the
 	// person handing us the paste, not a turn of the conversation in it.
@@ -130,9 +133,12 @@ func (c *Classifier) splitPaste(text string, from Speaker) []Turn {
 			turns[n-1].Header = false
 			return
 		}
-		turns = append(turns, Turn{From: speaker, Start: start, End: end})
+		turns = append(turns, Turn{From: speaker, Start: start, End: end, Labelled: true})
 	}
 	add(from, 0, marks[0].at)
+	if len(turns) == 1 {
+		turns[0].Labelled = false // the sender's words before any label
+	}
 	if len(turns) == 1 && !marks[0].inline {
 		// Words on lines of their own above the first label: a header.
 		// Before a label in mid-line (a paste flattened onto one line)
@@ -617,7 +623,7 @@ func looksReceived(line string) bool {
 
 // handOverWords are what a line that hands a message over names: where it
 // came from or how it was copied.
-var handOverWords = []string{"popped up", "pop-up", "popup", "screenshot", "text recognition", "ocr", "got this", "received this",
+var handOverWords = []string{"popped up", "pop-up", "popup", "screenshot", "text recognition", "ocr", "got this", "received this", "transcript", "recording", "voice to text", "录音", "錄音", "通话记录", "记下来", "記下來",
 	"this message", "this text", "this email", "this e-mail", "截图", "截圖", "短信", "簡訊", "简讯", "收到", "如下", "文字", "内容", "內容", "弹出", "彈出", "跳出"}
 
 // handsOver reports a first line that introduces what follows it: it ends

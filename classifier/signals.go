@@ -156,6 +156,9 @@ type Cues struct {
 	// 说…", "the other day someone rang"): with a call or a message
 	// described, the turn is a retelling, not a script being played.
 	Past []string `yaml:"past"`
+	// Ongoing words place what is told now, still under way ("现在让我",
+	// "电话还通着", "right now"): someone is being worked on as we speak.
+	Ongoing []string `yaml:"ongoing"`
 	// Question words ask whether to act ("要不要", "should I"): told with
 	// reporting words, the turn is a question from someone still deciding.
 	Question []string `yaml:"question"`

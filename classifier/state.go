@@ -87,6 +87,11 @@ type State struct {
 	// party asked of them ("he said to buy Google Play cards"): a later
 	// "should I?" asks about it.
 	ReportedHard bool `json:"reported_hard,omitempty"`
+	// CarriedMessage is set once a turn of the protected person held a
+	// message of the other party's pasted into it (a link, an SMS
+	// signature "【…】", a transcript) or said that what it tells is going
+	// on now ("我阿嬤現在在講電話", "电话还通着"): a script being played.
+	CarriedMessage bool `json:"carried_message,omitempty"`
 	// AskedToAct is set once the protected person asked whether to do
 	// something ("要繳嗎？", "should I update it through that link?").
 	AskedToAct bool `json:"asked_to_act,omitempty"`
