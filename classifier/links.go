@@ -46,11 +46,13 @@ var commonTLDs = map[string]bool{
 	"top": true, "icu": true, "club": true, "online": true, "site": true, "live": true, "vip": true,
 	"buzz": true, "work": true, "shop": true, "link": true, "click": true, "loan": true, "win": true,
 	"support": true, "help": true, "services": true, "pw": true, "ws": true, "su": true, "ru": true,
+	"trade": true, "rest": true, "cyou": true, "sbs": true, "monster": true, "quest": true, "bond": true, "cfd": true, "mobi": true,
 }
 
 // cheapTLDs are domains that cost next to nothing and dominate phishing
 // reports; honest brands rarely use them.
 var cheapTLDs = map[string]bool{
+	"trade": true, "rest": true, "cyou": true, "sbs": true, "monster": true, "quest": true, "bond": true, "cfd": true,
 	"xyz": true, "top": true, "icu": true, "club": true, "online": true, "site": true, "live": true,
 	"vip": true, "buzz": true, "work": true, "tk": true, "ml": true, "ga": true, "cf": true, "gq": true,
 	"link": true, "click": true, "loan": true, "win": true, "pw": true, "su": true, "cc": true, "ws": true,
@@ -280,6 +282,11 @@ var officialWords = map[string]bool{
 	"payment": true, "fee": true, "fees": true, "fine": true, "fines": true, "support": true,
 	"service": true, "services": true, "help": true, "update": true,
 	"reward": true, "bonus": true, "redeem": true, "claim": true, "prize": true,
+	// Chinese public services by their pinyin initials and hotlines: the
+	// housing fund, social and medical insurance, the tax and traffic
+	// offices ("gjj-shengji.com", "12123-fakuan.cc").
+	"gjj": true, "shebao": true, "yibao": true, "ybj": true, "shengji": true, "tuifei": true, "butie": true,
+	"12333": true, "12123": true, "12306": true, "12366": true, "10086": true, "10010": true,
 }
 
 // borrowsAuthority reports a host that dresses up as an authority or a
