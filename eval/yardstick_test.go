@@ -238,7 +238,7 @@ var yardstickTargets = []target{
 	{"yardstick18.jsonl", "recall", 0.97, false},
 	{"yardstick18.jsonl", "scam_recall", 0.86, false},
 	{"yardstick18.jsonl", "false_alarm", 0.038, true},
-	{"yardstick18.jsonl", "false_alarm_scam", 0.016, true},
+	{"yardstick18.jsonl", "false_alarm_scam", 0.008, true},
 	{"yardstick19.jsonl", "recall", 0.98, false},
 	{"yardstick19.jsonl", "scam_recall", 0.91, false},
 	{"yardstick19.jsonl", "false_alarm", 0.03, true},
@@ -295,7 +295,7 @@ var yardstickTargets = []target{
 	{"yardstick26.jsonl", "recall", 0.97, false},
 	{"yardstick26.jsonl", "scam_recall", 0.94, false},
 	{"yardstick26.jsonl", "false_alarm", 0.023, true},
-	{"yardstick26.jsonl", "false_alarm_scam", 0.008, true},
+	{"yardstick26.jsonl", "false_alarm_scam", 0.0, true},
 	{"yardstick27.jsonl", "recall", 0.97, false},
 	{"yardstick27.jsonl", "scam_recall", 0.89, false},
 	{"yardstick27.jsonl", "false_alarm", 0.019, true},
@@ -313,11 +313,30 @@ var yardstickTargets = []target{
 	// A rule that framed every story told to us alone as retold took it to
 	// 10.4 / 5.2 (8.9 / 3.7 before stories followed by anything were
 	// reopened) but broke a user's relayed report and three flattened
-	// pastes, so it was not kept. Score it before reading it.
+	// pastes, so it was not kept. Counted by engine (texts unread), 6 of its
+	// 8 scam-level false alarms were the word model raising a retelling or
+	// a warning; the model no longer raises a story told to us alone: 91.8
+	// / 85.9 / 11.9 / 3.7. Score it before reading it.
 	{"yardstick29.jsonl", "recall", 0.91, false},
 	{"yardstick29.jsonl", "scam_recall", 0.85, false},
 	{"yardstick29.jsonl", "false_alarm", 0.119, true},
-	{"yardstick29.jsonl", "false_alarm_scam", 0.06, true},
+	{"yardstick29.jsonl", "false_alarm_scam", 0.038, true},
+	// yardstick30.jsonl and yardstick31.jsonl: 220 conversations each by a
+	// thirtieth and a thirty-first helper, blind, written last in the
+	// fifth session: a broad everyday mix, mainland-weighted (30) and
+	// English-weighted with Taiwan and Hong Kong (31). At 9d52754: 94.5 /
+	// 80.9 / 7.3 / 3.6 and 92.7 / 87.3 / 4.5 / 1.8; with the session's work
+	// before either was read: 95.5 / 82.7 / 6.4 / 2.7 and 92.7 / 87.3 / 4.5
+	// / 1.8. yardstick30 was then read: 100.0 / 87.3 / 5.5 / 1.8.
+	// yardstick31 is NEVER read: score it before reading it.
+	{"yardstick30.jsonl", "recall", 0.99, false},
+	{"yardstick30.jsonl", "scam_recall", 0.87, false},
+	{"yardstick30.jsonl", "false_alarm", 0.055, true},
+	{"yardstick30.jsonl", "false_alarm_scam", 0.019, true},
+	{"yardstick31.jsonl", "recall", 0.92, false},
+	{"yardstick31.jsonl", "scam_recall", 0.87, false},
+	{"yardstick31.jsonl", "false_alarm", 0.046, true},
+	{"yardstick31.jsonl", "false_alarm_scam", 0.019, true},
 	// probes.jsonl: 24 mechanism probes (and 12 more from the second
 	// session of 2026-12-07: p25–p42) written in that session from the
 	// advisories' descriptions (TW ATM instalments, HK guess-who, fake
