@@ -166,7 +166,33 @@ func (c *Classifier) splitPaste(text string, from Speaker) []Turn {
 	if len(turns) == 0 {
 		return whole
 	}
-	return turns
+	return receivedInside(text, turns)
+}
+
+// receivedInside splits the protected person's turns of a transcript that
+// paste a message they got ("我：收到这个短信\n【…】…"), as their own
+// messages are split (receivedMessage): the message is the other party's.
+func receivedInside(text string, turns []Turn) []Turn {
+	var out []Turn
+	for _, t := range turns {
+		if t.From != SpeakerUser || !strings.Contains(text[t.Start:t.End], "\n") {
+			out = append(out, t)
+			continue
+		}
+		inner := receivedMessage(text[t.Start:t.End], SpeakerUser)
+		if len(inner) == 1 {
+			out = append(out, t)
+			continue
+		}
+		for _, in := range inner {
+			in.Start += t.Start
+			in.End += t.Start
+			in.Labelled = t.Labelled
+			in.Header = false
+			out = append(out, in)
+		}
+	}
+	return out
 }
 
 // findLabels finds the speaker labels of text, in order: at the start of a

@@ -337,7 +337,8 @@ var metamorphicYardsticks = []string{
 	"yardstick.jsonl", "yardstick2.jsonl", "yardstick3.jsonl", "yardstick4.jsonl", "yardstick5.jsonl",
 	"yardstick6.jsonl", "yardstick7.jsonl", "yardstick8.jsonl", "yardstick9.jsonl", "yardstick10.jsonl",
 	"yardstick11.jsonl", "yardstick12.jsonl", "yardstick13.jsonl", "yardstick14.jsonl", "yardstick15.jsonl",
-	"yardstick17.jsonl", "probes.jsonl",
+	"yardstick17.jsonl", "yardstick18.jsonl", "yardstick19.jsonl", "yardstick20.jsonl", "yardstick23.jsonl",
+	"yardstick24.jsonl", "yardstick25.jsonl", "yardstick26.jsonl", "yardstick27.jsonl", "yardstick30.jsonl", "probes.jsonl",
 }
 
 // yardstickBudget: the remaining violations on our own cases, each named in
@@ -350,15 +351,26 @@ var yardstickBudget = map[string]int{
 	// 3 until the third session of 2026-12-07; the word model
 	// (classifier/model.go) only ever adds evidence, so no inserted
 	// sentence takes its raise back.
-	"reassurance inserted": 2,
+	// 6 since the fifth session added the nine yardsticks it read (18-20,
+	// 23-27, 30): y25-084 and y30-033 take "谨防诈骗！" appended to every
+	// message of the other party as a warning frame; y27-021 and y27-030
+	// are a protected person's question that, with a reassurance sent
+	// before it, no longer speaks to us first ("before anyone else spoke").
+	"reassurance inserted": 6,
+	// 9 since the fifth session (yardstick27): a message the user pasted
+	// into their own turn, joined after a "我：" label with its line breaks
+	// removed, reads as their own words.
+	"joined into one paste": 9,
 	// 18 before yardstick11 and 12 joined, 23 before yardstick13 (7 of
 	// whose scams open with the user, whose label swallows the reply), 30
 	// before the word model raised what the flattened text still says, 20
 	// before yardstick14 joined (6 of its scams, most opening with the user).
 	// 27 since the fourth session: y11-043 flattened is raised to scam by
 	// the word model at p 0.90–0.95, not at 0.95 (ModelScamAt); 31 with
-	// yardstick15 and 17 read and joined (see the closing note).
-	"flattened onto one line": 31,
+	// yardstick15 and 17 read and joined (see the closing note); 51 with
+	// the nine yardsticks the fifth session read (most open with the user
+	// or are one message of theirs, whose label swallows the rest).
+	"flattened onto one line": 51,
 	"emoji inside words":      1,
 }
 
