@@ -242,6 +242,26 @@ func (c *Classifier) modelHolds(state *State) bool {
 	return true
 }
 
+// onlyANewNumber reports a conversation whose only evidence is someone
+// the reader knows saying they changed numbers ("爸，我换号了，这是我新手机
+// 号"): every new SIM says so, and the script's move is the ask that
+// follows, which raises the level the moment it comes.
+func (c *Classifier) onlyANewNumber(state *State) bool {
+	live := state.liveEvidence()
+	story := false
+	for id := range live {
+		sig := c.signal(id)
+		switch {
+		case slices.Contains(newNumberStories, id):
+			story = true
+		case sig != nil && sig.Role == RoleImpersonation && slices.Equal(sig.Types, []string{"impersonate_leader_acquaintance"}):
+		default:
+			return false
+		}
+	}
+	return story
+}
+
 // newNumberStories are the pretexts of a changed phone number: the
 // opening of the "Hi Mum" script and of every honest new SIM.
 var newNumberStories = []string{"zh_pre_new_number", "en_pre_new_number"}

@@ -229,13 +229,9 @@ func TestModelHoldsBackSharedWords(t *testing.T) {
 	check("borrow, then move it to a safe account", conv(
 		"需要您先在借呗把额度借出来，转到我们的安全账户。",
 	), false)
-	// A new number is every new SIM's story, not an opening the hold must
-	// leave alone; the ask that comes next is the script's move.
-	check("a son's new number, nothing asked", conv(
-		"Hi Dad, it's Tom. My phone died for good so this is my new number",
-		"me:Thanks, saved it",
-		"Cool. See you at the weekend",
-	), true)
+	// A new number alone is held whatever the model says
+	// (TestANewNumberAloneIsNoWarning); the ask that comes next is the
+	// script's move.
 	asked := c.Classify(context.Background(), conv(
 		"Hi Dad, it's Tom. My phone died for good so this is my new number",
 		"me:Thanks, saved it",
@@ -279,5 +275,28 @@ func TestTheModelDoesNotRaiseAStoryToldToUs(t *testing.T) {
 		"Darling please send it today, customs fees must be paid by wire")
 	if v := c.Classify(context.Background(), played); v.Level != LevelScam {
 		t.Errorf("the same script, then the other party asking: %s %.3f, want scam", v.Level, v.Score)
+	}
+}
+
+// TestANewNumberAloneIsNoWarning: a relative saying they changed numbers,
+// and nothing else, warns of nothing, whatever the word model makes of it;
+// the ask that follows in the script raises the level when it comes.
+func TestANewNumberAloneIsNoWarning(t *testing.T) {
+	c := productionClassifier(t)
+	// The phrases alone, without the word model: its hold is not what
+	// keeps this quiet.
+	plain := c.WithModel(nil)
+	for _, alone := range []Conversation{
+		conv("爸，我换号了，这是我新手机号，旧的那个卡我注销了，你存一下", "me:好，改备注了"),
+		conv("Hi Dad, it's Tom. My phone died for good so this is my new number", "me:Thanks, saved it", "Cool. See you at the weekend"),
+	} {
+		if v := plain.Classify(context.Background(), alone); v.Level != LevelNone {
+			t.Errorf("a new number, nothing asked: %s %.3f, want none", v.Level, v.Score)
+		}
+	}
+	asked := conv("爸，我换号了，这是我新手机号，旧的那个卡我注销了，你存一下", "me:好，改备注了",
+		"爸，我这边急用钱，你先转两万到这个卡上，是我朋友的账户，明天还你")
+	if v := c.Classify(context.Background(), asked); v.Level == LevelNone {
+		t.Errorf("a new number, then money to a friend's account: %s %.3f, want a warning", v.Level, v.Score)
 	}
 }

@@ -427,7 +427,7 @@ func (c *Classifier) rescore(state *State, index int) {
 	if raised := c.modelLevel(state, level, len(state.liveEvidence())); raised != level {
 		level, state.ModelRaised = raised, true
 		score = max(score, levelFloor[raised])
-	} else if level == LevelSuspicious && !hard && c.modelHolds(state) {
+	} else if level == LevelSuspicious && !hard && (c.modelHolds(state) || c.onlyANewNumber(state)) {
 		level, score = LevelNone, min(score, SuspiciousThreshold-0.01)
 	}
 	if state.Retold && !state.HardStop {
