@@ -302,7 +302,7 @@ var yardstickTargets = []target{
 	{"yardstick27.jsonl", "false_alarm_scam", 0.01, true},
 	{"yardstick28.jsonl", "recall", 0.95, false},
 	{"yardstick28.jsonl", "scam_recall", 0.88, false},
-	{"yardstick28.jsonl", "false_alarm", 0.046, true},
+	{"yardstick28.jsonl", "false_alarm", 0.037, true},
 	{"yardstick28.jsonl", "false_alarm_scam", 0.01, true},
 	// yardstick29.jsonl: 220 conversations by a twenty-ninth helper, blind,
 	// on yardstick26's brief (how people talk about scams: 85 scams, 90
@@ -331,12 +331,32 @@ var yardstickTargets = []target{
 	// yardstick31 is NEVER read: score it before reading it.
 	{"yardstick30.jsonl", "recall", 0.99, false},
 	{"yardstick30.jsonl", "scam_recall", 0.87, false},
-	{"yardstick30.jsonl", "false_alarm", 0.055, true},
+	{"yardstick30.jsonl", "false_alarm", 0.037, true},
 	{"yardstick30.jsonl", "false_alarm_scam", 0.019, true},
 	{"yardstick31.jsonl", "recall", 0.92, false},
 	{"yardstick31.jsonl", "scam_recall", 0.87, false},
-	{"yardstick31.jsonl", "false_alarm", 0.046, true},
+	{"yardstick31.jsonl", "false_alarm", 0.037, true},
 	{"yardstick31.jsonl", "false_alarm_scam", 0.019, true},
+	// yardstick32-34: 220 conversations each, blind, the last of the fifth
+	// session: honest everyday conversations that look risky (32: 150
+	// honest, 70 scams, mainland; 33: the same, Taiwan, Hong Kong and
+	// English) and a broad mix as people would forward it (34). At 9d52754:
+	// 94.3 / 91.4 / 2.0 / 0.7, 97.1 / 87.1 / 8.0 / 2.7, 92.7 / 87.3 / 3.6 /
+	// 1.8; with the session's work, before any was read: 94.3 / 91.4 / 1.3 /
+	// 0.7, 98.6 / 90.0 / 6.7 / 2.0, 93.6 / 88.2 / 2.7 / 1.8. yardstick33 was
+	// then read: 98.6 / 90.0 / 5.3 / 0.7. 32 and 34 are NEVER read.
+	{"yardstick32.jsonl", "recall", 0.94, false},
+	{"yardstick32.jsonl", "scam_recall", 0.91, false},
+	{"yardstick32.jsonl", "false_alarm", 0.014, true},
+	{"yardstick32.jsonl", "false_alarm_scam", 0.007, true},
+	{"yardstick33.jsonl", "recall", 0.98, false},
+	{"yardstick33.jsonl", "scam_recall", 0.90, false},
+	{"yardstick33.jsonl", "false_alarm", 0.054, true},
+	{"yardstick33.jsonl", "false_alarm_scam", 0.007, true},
+	{"yardstick34.jsonl", "recall", 0.93, false},
+	{"yardstick34.jsonl", "scam_recall", 0.88, false},
+	{"yardstick34.jsonl", "false_alarm", 0.028, true},
+	{"yardstick34.jsonl", "false_alarm_scam", 0.019, true},
 	// probes.jsonl: 24 mechanism probes (and 12 more from the second
 	// session of 2026-12-07: p25–p42) written in that session from the
 	// advisories' descriptions (TW ATM instalments, HK guess-who, fake
