@@ -351,6 +351,13 @@ func (q *Queue) release(ctx context.Context, chat int64, token string) error {
 	return q.due(ctx, chat, time.Now())
 }
 
+// redisNow opens the pace scripts: now, in ms, on Redis's own clock, which
+// every replica shares however their clocks drift.
+const redisNow = `if redis.replicate_commands then pcall(redis.replicate_commands) end
+local t = redis.call("TIME")
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+`
+
 // gateScript hands out the bot's send slots, GlobalInterval apart
 // whichever replica asks, and none while a 429's hold lasts. It reserves:
 // the caller gets the next free slot and how many ms until it (0: send
@@ -360,10 +367,7 @@ func (q *Queue) release(ctx context.Context, chat int64, token string) error {
 // after). It reads Redis's clock, shared by every replica.
 //
 // KEYS: pace, hold. ARGV: interval ms.
-var gateScript = redis.NewScript(`
-if redis.replicate_commands then pcall(redis.replicate_commands) end
-local t = redis.call("TIME")
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+var gateScript = redis.NewScript(redisNow + `
 local hold = tonumber(redis.call("GET", KEYS[2]) or "0")
 if hold > now then return now - hold end
 local interval = tonumber(ARGV[1])
@@ -377,10 +381,7 @@ return slot - now
 // sender that slept until its reserved slot looks once before sending.
 //
 // KEYS: hold.
-var heldScript = redis.NewScript(`
-if redis.replicate_commands then pcall(redis.replicate_commands) end
-local t = redis.call("TIME")
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+var heldScript = redis.NewScript(redisNow + `
 local hold = tonumber(redis.call("GET", KEYS[1]) or "0")
 if hold > now then return hold - now end
 return 0

@@ -173,12 +173,8 @@ func TestRepliesKilledAtRandomMomentsAnswerEveryUpdateOnce(t *testing.T) {
 	}
 	started := time.Now()
 
-	bursts := map[int64][]models.Update{}
-	var ids []int64
-	for i := range chats {
-		chat := first + int64(i)
-		ids = append(ids, chat)
-		bursts[chat] = forwards(chat, scamScript)
+	bursts, ids := scamBursts(first, chats)
+	for _, chat := range ids {
 		for j := range bursts[chat] {
 			bursts[chat][j].ID = updateIDs.Add(1)
 		}

@@ -90,13 +90,7 @@ func measureLoad(t *testing.T, replicaCount, chats int) {
 	logSettings(t, replicas[0])
 	c.warmUp(replicas)
 
-	bursts := map[int64][]models.Update{}
-	var ids []int64
-	for i := range chats {
-		chat := loadFirstChat + int64(i)
-		ids = append(ids, chat)
-		bursts[chat] = forwards(chat, scamScript)
-	}
+	bursts, ids := scamBursts(loadFirstChat, chats)
 	commandsBefore, readsBefore := c.commandStats(), c.redisStat("stats", "total_reads_processed")
 	cpuBefore := c.cpuSeconds(replicas)
 	run := &loadRun{began: map[int64]time.Time{}, posting: map[int64]time.Duration{}}

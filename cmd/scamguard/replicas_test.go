@@ -205,6 +205,19 @@ func forwards(chat int64, lines []string) []models.Update {
 	return updates
 }
 
+// scamBursts builds the five-forward scam burst of chats first, first+1, …:
+// the bursts by chat and the chats in order.
+func scamBursts(first int64, chats int) (map[int64][]models.Update, []int64) {
+	bursts := map[int64][]models.Update{}
+	var ids []int64
+	for i := range chats {
+		chat := first + int64(i)
+		ids = append(ids, chat)
+		bursts[chat] = forwards(chat, scamScript)
+	}
+	return bursts, ids
+}
+
 // answers are the sendMessage calls to chat that replied to one of ids.
 func (c *cluster) answers(chat int64, ids ...int) []telegramtest.Call {
 	var out []telegramtest.Call
