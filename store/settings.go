@@ -79,6 +79,22 @@ func (s *Store) Settings(ctx context.Context, chat int64) (Settings, error) {
 func (s *Store) SaveSettings(ctx context.Context, chat int64, settings Settings) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
+	_, err := s.client.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
+		s.QueueSettings(ctx, pipe, chat, settings)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("save settings of chat %d: %w", chat, err)
+	}
+	return nil
+}
+
+// QueueSettings adds SaveSettings' commands to pipe: a burst's answer
+// writes the settings it changed (consent or region asked) in its
+// finishing pipeline, not in a round trip of its own. One HDEL for the
+// fields left empty and one HSET for the rest: three commands, not one
+// per field.
+func (s *Store) QueueSettings(ctx context.Context, pipe redis.Pipeliner, chat int64, settings Settings) {
 	key := s.chatKey(chat, "settings")
 	set := map[string]string{
 		fieldLanguage:    settings.Language,
@@ -94,8 +110,6 @@ func (s *Store) SaveSettings(ctx context.Context, chat int64, settings Settings)
 			set[field] = "1"
 		}
 	}
-	// One HDEL for the fields left empty and one HSET for the rest: a
-	// save is three commands, not one per field.
 	var gone []string
 	var kept []any
 	for field, value := range set {
@@ -105,20 +119,13 @@ func (s *Store) SaveSettings(ctx context.Context, chat int64, settings Settings)
 			kept = append(kept, field, value)
 		}
 	}
-	_, err := s.client.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
-		if len(gone) > 0 {
-			pipe.HDel(ctx, key, gone...)
-		}
-		if len(kept) > 0 {
-			pipe.HSet(ctx, key, kept...)
-		}
-		pipe.PExpire(ctx, key, s.cfg.SettingsTTL)
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("save settings of chat %d: %w", chat, err)
+	if len(gone) > 0 {
+		pipe.HDel(ctx, key, gone...)
 	}
-	return nil
+	if len(kept) > 0 {
+		pipe.HSet(ctx, key, kept...)
+	}
+	pipe.PExpire(ctx, key, s.cfg.SettingsTTL)
 }
 
 func settingsFromMap(fields map[string]string) Settings {

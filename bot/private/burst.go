@@ -31,6 +31,9 @@ type burst struct {
 	user     int64
 	userLang string
 	settings store.Settings
+	// settingsChanged: the answer changed settings (consent or region
+	// asked) that its finishing pipeline writes (finishClaimed).
+	settingsChanged bool
 	// window is the stored conversation (redacted) as of the last message.
 	window []store.Entry
 	// live holds the burst's messages as received, by message index, so

@@ -16,6 +16,7 @@ import (
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/scamguard/scamguard/bot/conversation"
 	"github.com/scamguard/scamguard/bot/group"
@@ -335,14 +336,18 @@ func (b *Chats) answer(ctx context.Context, chat int64, br *burst, heuristic cla
 		user := &models.User{ID: br.user, LanguageCode: br.userLang}
 		settingsChanged = b.syncMenu(ctx, chat, user, &br.settings) || settingsChanged
 	}
-	if settingsChanged {
-		if err := b.Store.SaveSettings(ctx, chat, br.settings); err != nil {
-			b.Degrade("store", err)
-		}
-	}
 	var record *conversation.Answer
 	if !br.degraded {
 		record = answerRecord(br, conversation.Answer{Verdict: verdict, Lang: lang, Region: opts.Region, Consent: askConsent})
+	}
+	switch {
+	case settingsChanged && br.claimed != nil && record != nil:
+		// Written with the answer, in its finishing pipeline.
+		br.settingsChanged = true
+	case settingsChanged:
+		if err := b.Store.SaveSettings(ctx, chat, br.settings); err != nil {
+			b.Degrade("store", err)
+		}
 	}
 	keyboard := b.replyKeyboard(rendered.Lang, caseID, rendered.More != "", verdict, b.caseRows(t, caseID, askConsent))
 	params := &tgbot.SendMessageParams{
@@ -424,6 +429,18 @@ func (b *Chats) finishClaimed(ctx context.Context, chat int64, br *burst, msg se
 	step, done, err := b.Send.Step(chat, false, "reply", msg)
 	if err != nil {
 		return true // dropped and counted, as Send would
+	}
+	if br.settingsChanged {
+		// The settings the answer changed ride in the same pipeline,
+		// whatever the finishing script decides (as a save before it
+		// would have).
+		queue, settings := step.After, br.settings
+		step.After = func(ctx context.Context, pipe redis.Pipeliner) {
+			if queue != nil {
+				queue(ctx, pipe)
+			}
+			b.Store.QueueSettings(ctx, pipe, chat, settings)
+		}
 	}
 	blob, err := conversation.EncodeAnswer(record)
 	if err != nil {
