@@ -62,7 +62,9 @@ func TestFindNumbers(t *testing.T) {
 		{"Txt STORE to 88039 now", []string{"number_text_shortcode"}},
 		{"请拨打 95555 咨询", nil},
 		{"请拨打 400-820-8820", []string{"number_call_to_action"}},
-		{"your parcel 2023 1234 567 is on its way", []string{"number_phone"}},
+		// A number a reference word names is the parcel's, not a phone's.
+		{"your parcel 2023 1234 567 is on its way", nil},
+		{"your courier is on 2023 1234 567 now", []string{"number_phone"}},
 		{"code BUXCX7123456 and 3.5", nil},
 		{"order 2231 arrives", nil},
 	}
@@ -112,5 +114,22 @@ func TestAMaskHoldsItsSoundAlikes(t *testing.T) {
 	v := c.Classify(context.Background(), conv("您好，我是银行客户经理，您的房贷放款会直接打到开发商监管账户"))
 	if v.Level != LevelNone {
 		t.Errorf("a loan paid into the developer's escrow: %s %.3f %v, want none", v.Level, v.Score, v.Signals)
+	}
+}
+
+// TestAReferenceNumberIsNoPhoneNumber: the long number a notice quotes for a
+// shipment, an order or a case is not a number to call.
+func TestAReferenceNumberIsNoPhoneNumber(t *testing.T) {
+	for _, text := range []string{
+		"Your shipment 4829103375 is subject to import duty",
+		"订单号：2023119988776 已发货",
+		"your order #1140028891 was refunded",
+	} {
+		if hits := findNumbers(text); len(hits) != 0 {
+			t.Errorf("%q: found %v, want no phone number", text, hits)
+		}
+	}
+	if hits := findNumbers("call 0800 123 4567 now"); len(hits) == 0 || hits[0].signal != "number_call_to_action" {
+		t.Errorf("a number to call: found %v, want a call to action", hits)
 	}
 }

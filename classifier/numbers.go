@@ -64,6 +64,9 @@ func findNumbers(text string) []codeHit {
 		if end < len(text) && strings.IndexByte("/?&=", text[end]) >= 0 {
 			continue // inside a web address
 		}
+		if followsReferenceWord(text[:start]) {
+			continue // a shipment's, an order's or a case's number, not a phone's
+		}
 		number := text[start:end]
 		switch {
 		case digits >= 7 && digits <= 15:
@@ -103,6 +106,26 @@ func followsCallVerb(before string) bool {
 			continue
 		}
 		return true
+	}
+	return false
+}
+
+// referenceWords name what a long number right after them is: a parcel,
+// an order, a case or an account, which every honest notice quotes.
+var referenceWords = []string{"shipment", "waybill", "tracking", "tracking number", "order", "order number", "parcel", "reference",
+	"ref", "case", "case number", "invoice", "policy", "account ending", "card ending", "单号", "运单号", "运单", "订单号", "订单", "快件",
+	"包裹", "编号", "尾号", "工单", "案件编号", "單號", "運單", "訂單", "編號"}
+
+// followsReferenceWord reports a reference word (and at most a "#", "no."
+// or a colon) right before a number.
+func followsReferenceWord(before string) bool {
+	trimmed := strings.TrimRight(strings.ToLower(before), " \t:：#（(")
+	trimmed = strings.TrimSuffix(strings.TrimRight(strings.TrimSuffix(trimmed, "no."), " "), "no")
+	trimmed = strings.TrimRight(trimmed, " \t:：#（(")
+	for _, w := range referenceWords {
+		if strings.HasSuffix(trimmed, w) {
+			return true
+		}
 	}
 	return false
 }
