@@ -285,6 +285,8 @@ var officialWords = map[string]bool{
 	// Chinese public services by their pinyin initials and hotlines: the
 	// housing fund, social and medical insurance, the tax and traffic
 	// offices ("gjj-shengji.com", "12123-fakuan.cc").
+	"confirm": true, "renew": true, "renewal": true, "tax": true, "dvla": true, "vehicle": true, "unlock": true,
+	"unblock": true, "reactivate": true, "activation": true,
 	"gjj": true, "shebao": true, "yibao": true, "ybj": true, "shengji": true, "tuifei": true, "butie": true,
 	"12333": true, "12123": true, "12306": true, "12366": true, "10086": true, "10010": true,
 }
