@@ -363,14 +363,15 @@ var yardstickTargets = []target{
 	// forwarded messages (36). At 9d52754: 91.8 / 82.7 / 3.6 / 0.9 and
 	// 87.3 / 80.0 / 6.4 / 1.8; at the end of the session, before either was
 	// read: 92.7 / 84.5 / 2.7 / 0.0 and 90.0 / 83.6 / 6.4 / 1.8.
+	// yardstick36 was then read (96.4 / 90.0 / 4.5 / 0.0); 35 is NEVER read.
 	{"yardstick35.jsonl", "recall", 0.92, false},
 	{"yardstick35.jsonl", "scam_recall", 0.84, false},
 	{"yardstick35.jsonl", "false_alarm", 0.028, true},
 	{"yardstick35.jsonl", "false_alarm_scam", 0.0, true},
-	{"yardstick36.jsonl", "recall", 0.90, false},
-	{"yardstick36.jsonl", "scam_recall", 0.83, false},
-	{"yardstick36.jsonl", "false_alarm", 0.064, true},
-	{"yardstick36.jsonl", "false_alarm_scam", 0.019, true},
+	{"yardstick36.jsonl", "recall", 0.96, false},
+	{"yardstick36.jsonl", "scam_recall", 0.90, false},
+	{"yardstick36.jsonl", "false_alarm", 0.046, true},
+	{"yardstick36.jsonl", "false_alarm_scam", 0.0, true},
 	// probes.jsonl: 24 mechanism probes (and 12 more from the second
 	// session of 2026-12-07: p25–p42) written in that session from the
 	// advisories' descriptions (TW ATM instalments, HK guess-who, fake
