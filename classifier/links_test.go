@@ -2,6 +2,7 @@ package classifier
 
 import (
 	"context"
+	"strings"
 	"testing"
 )
 
@@ -131,5 +132,18 @@ func TestAReferenceNumberIsNoPhoneNumber(t *testing.T) {
 	}
 	if hits := findNumbers("call 0800 123 4567 now"); len(hits) == 0 || hits[0].signal != "number_call_to_action" {
 		t.Errorf("a number to call: found %v, want a call to action", hits)
+	}
+}
+
+// TestAOneLetterSubdomainStaysADomain: undoing letters split by dots
+// ("T.x.t") must not glue a one-letter subdomain to the brand's name:
+// "v.whatsapp.com" is WhatsApp's own address, not "vwhatsapp.com".
+func TestAOneLetterSubdomainStaysADomain(t *testing.T) {
+	p := undisguise("tap v.whatsapp.com/618204 or T.x.t STOP")
+	if !strings.Contains(p.text, "v.whatsapp.com") || !strings.Contains(p.text, "Txt") {
+		t.Fatalf("undisguised to %q", p.text)
+	}
+	if hits := findLinks(p.text); len(hits) != 0 {
+		t.Errorf("WhatsApp's own address raised %v", hits)
 	}
 }

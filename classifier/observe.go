@@ -555,7 +555,10 @@ func foldsToASCII(r rune) bool { return r >= 0xFF01 && r <= 0xFF5E || lookAlike(
 func undisguised(text string, i int, r rune) (rune, bool) {
 	switch {
 	case r < utf8.RuneSelf:
-		if r == '.' && singleLetterBefore(text, i) && letterAt(text, i+1) {
+		// "T.x.t", "b.i.t.ly": a dot between letters standing alone. Not
+		// the dot after a one-letter subdomain ("v.whatsapp.com"), whose
+		// next letter starts a word.
+		if r == '.' && singleLetterBefore(text, i) && letterAt(text, i+1) && !letterAt(text, i+2) {
 			return r, false
 		}
 		return r, true

@@ -372,6 +372,22 @@ var yardstickTargets = []target{
 	{"yardstick36.jsonl", "scam_recall", 0.90, false},
 	{"yardstick36.jsonl", "false_alarm", 0.046, true},
 	{"yardstick36.jsonl", "false_alarm_scam", 0.0, true},
+	// yardstick37 and 38: the same two briefs as 36 and 35, by two more
+	// writers, written after 36 was read: the session's last blind check.
+	// At 9d52754: 84.5 / 74.5 / 2.7 / 1.8 and 94.5 / 87.3 / 3.6 / 0.9; at
+	// the end of the session: 86.4 / 78.2 / 3.6 / 2.7 and 94.5 / 88.2 / 1.8
+	// / 0.0. One honest yardstick37 chat at scam level showed, by its
+	// address alone, that undoing dot-split letters glued WhatsApp's own
+	// "v.whatsapp.com" into "vwhatsapp.com", a look-alike; fixed: 2.7 / 1.8.
+	// Otherwise never read.
+	{"yardstick37.jsonl", "recall", 0.86, false},
+	{"yardstick37.jsonl", "scam_recall", 0.78, false},
+	{"yardstick37.jsonl", "false_alarm", 0.028, true},
+	{"yardstick37.jsonl", "false_alarm_scam", 0.019, true},
+	{"yardstick38.jsonl", "recall", 0.94, false},
+	{"yardstick38.jsonl", "scam_recall", 0.88, false},
+	{"yardstick38.jsonl", "false_alarm", 0.019, true},
+	{"yardstick38.jsonl", "false_alarm_scam", 0.0, true},
 	// probes.jsonl: 24 mechanism probes (and 12 more from the second
 	// session of 2026-12-07: p25–p42) written in that session from the
 	// advisories' descriptions (TW ATM instalments, HK guess-who, fake
