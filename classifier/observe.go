@@ -89,25 +89,8 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 		changed = true
 	}
 	changed = c.recordPhrases(state, index, text, folded, matches, nears, sp) || changed
-	if sp.speaker == SpeakerUser && !state.CarriedMessage && (t.Labelled || carriesMessage(own) || sp.ongoing) {
-		state.CarriedMessage = true
-		changed = true
-	}
-	if sp.speaker == SpeakerUser && sp.asksToAct && !state.AskedToAct {
-		state.AskedToAct = true
-		changed = true
-	}
-	if sp.speaker == SpeakerUser && sp.asksToAct && state.Narrated && !state.Retold {
-		// "He said to buy the cards." … "Should I go buy them?": the
-		// question asks about what was told before it, and a hard move
-		// told is a hard stop asked about.
-		state.noteFrameWeight(FrameQuestion, frameCueWeight)
-		// So does one about a hard move the other party demanded ("move
-		// your savings to this new account" … "should I move it now?").
-		if (state.ReportedHard || len(state.HardDemanded) > 0) && !state.HardAsked {
-			state.HardAsked = true
-			changed = true
-		}
+	if sp.speaker == SpeakerUser {
+		changed = noteUserTurn(state, t, own, sp) || changed
 	}
 	if sp.voice != voiceOwn {
 		plain := undisguise(own)
@@ -625,4 +608,36 @@ func carriesMessage(own string) bool {
 		head, _, found = strings.Cut(own, "：")
 	}
 	return found && utf8.RuneCountInString(head) <= 40 && handsOver(head+":")
+}
+
+// noteUserTurn keeps what a turn of the protected person says about the
+// conversation: that it carries a message of the other party's (or says
+// it is going on now), that it asks whether to act, and what that question
+// asks about. It reports whether the evidence changed.
+func noteUserTurn(state *State, t Turn, own string, sp *speech) bool {
+	changed := false
+	if !state.CarriedMessage && (t.Labelled || carriesMessage(own) || sp.ongoing) {
+		state.CarriedMessage = true
+		changed = true
+	}
+	if !sp.asksToAct {
+		return changed
+	}
+	if !state.AskedToAct {
+		state.AskedToAct = true
+		changed = true
+	}
+	if state.Narrated && !state.Retold {
+		// "He said to buy the cards." … "Should I go buy them?": the
+		// question asks about what was told before it, and a hard move
+		// told is a hard stop asked about.
+		state.noteFrameWeight(FrameQuestion, frameCueWeight)
+		// So does one about a hard move the other party demanded ("move
+		// your savings to this new account" … "should I move it now?").
+		if (state.ReportedHard || len(state.HardDemanded) > 0) && !state.HardAsked {
+			state.HardAsked = true
+			changed = true
+		}
+	}
+	return changed
 }

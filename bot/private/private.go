@@ -321,21 +321,7 @@ func (b *Chats) answer(ctx context.Context, chat int64, br *burst, heuristic cla
 	}
 	caseID := b.moderation.CaseID(chat)
 	t := b.Texts.In(rendered.Lang)
-	settingsChanged := false
-	// Consent is asked once, on the first warning; sharing stays off
-	// unless pressed.
-	askConsent := b.Review != nil && verdict.Level != classifier.LevelNone && !br.settings.ShareConsent && !br.settings.ConsentAsked && !br.degraded
-	if askConsent {
-		br.settings.ConsentAsked, settingsChanged = true, true
-	}
-	askRegion := warns(verdict) && br.settings.Region == "" && !br.settings.RegionAsked && !guess.Sure() && !br.degraded
-	if askRegion {
-		br.settings.RegionAsked, settingsChanged = true, true
-	}
-	if !br.degraded && br.user == chat {
-		user := &models.User{ID: br.user, LanguageCode: br.userLang}
-		settingsChanged = b.syncMenu(ctx, chat, user, &br.settings) || settingsChanged
-	}
+	askConsent, askRegion, settingsChanged := b.askedWithAnswer(ctx, chat, br, verdict, guess.Sure())
 	var record *conversation.Answer
 	if !br.degraded {
 		record = answerRecord(br, conversation.Answer{Verdict: verdict, Lang: lang, Region: opts.Region, Consent: askConsent})
@@ -375,6 +361,27 @@ func (b *Chats) answer(ctx context.Context, chat int64, br *burst, heuristic cla
 	default:
 		b.guardians.Alert(ctx, chat, br.user, verdict)
 	}
+}
+
+// askedWithAnswer decides what the answer asks besides its verdict, and
+// marks it asked in br.settings: consent to share, once, on the first
+// warning (sharing stays off unless pressed), and the region, once, when
+// the guess is not sure; and syncs the chat's menu. settingsChanged: the
+// settings must be written.
+func (b *Chats) askedWithAnswer(ctx context.Context, chat int64, br *burst, verdict classifier.Verdict, regionSure bool) (askConsent, askRegion, settingsChanged bool) {
+	askConsent = b.Review != nil && verdict.Level != classifier.LevelNone && !br.settings.ShareConsent && !br.settings.ConsentAsked && !br.degraded
+	if askConsent {
+		br.settings.ConsentAsked, settingsChanged = true, true
+	}
+	askRegion = warns(verdict) && br.settings.Region == "" && !br.settings.RegionAsked && !regionSure && !br.degraded
+	if askRegion {
+		br.settings.RegionAsked, settingsChanged = true, true
+	}
+	if !br.degraded && br.user == chat {
+		user := &models.User{ID: br.user, LanguageCode: br.userLang}
+		settingsChanged = b.syncMenu(ctx, chat, user, &br.settings) || settingsChanged
+	}
+	return askConsent, askRegion, settingsChanged
 }
 
 // answerRecord completes a burst's answer with what a review case is built
