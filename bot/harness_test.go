@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/go-telegram/bot/models"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/scamguard/scamguard/bot"
 	"github.com/scamguard/scamguard/bot/telegramtest"
@@ -412,5 +413,25 @@ func contains(t testing.TB, text string, want ...string) {
 		if !strings.Contains(text, w) {
 			t.Errorf("reply lacks %q:\n%s", w, text)
 		}
+	}
+}
+
+// waitKeysGone polls, through client, until none of keys exists (a chat's
+// send queue emptied after its last message was acknowledged), failing
+// with what once deadline passes.
+func waitKeysGone(t testing.TB, client redis.Cmdable, deadline time.Time, what string, keys ...string) {
+	t.Helper()
+	for {
+		n, err := client.Exists(context.Background(), keys...).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal(what)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

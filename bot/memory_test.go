@@ -45,21 +45,9 @@ func TestConversationMemoryWithDrafts(t *testing.T) {
 	// The fake Bot API sees a message before the sending replica acks it,
 	// so the last marker's reply can still be in the send queue: measure
 	// the conversation at rest, once its queue is gone.
-	queue := h.store.Keyspace().Prefix + tag + ":sendq"
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		n, err := client.Exists(ctx, queue, h.store.Keyspace().Prefix+tag+":sendm").Result()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("chat %d's send queue is still there after 15 s", chat)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	prefix := h.store.Keyspace().Prefix + tag
+	waitKeysGone(t, client, time.Now().Add(15*time.Second), fmt.Sprintf("chat %d's send queue is still there after 15 s", chat),
+		prefix+":sendq", prefix+":sendm")
 	cases, err := client.SMembers(ctx, fmt.Sprintf("sg:{review}:chat:%d", chat)).Result()
 	if err != nil {
 		t.Fatal(err)

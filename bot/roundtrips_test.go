@@ -179,13 +179,9 @@ func roundTripsPerUpdate(t *testing.T, review bool) {
 	watch := redis.NewClient(&redis.Options{Addr: h.redis.Addr})
 	defer watch.Close()
 	for i := range chats {
-		queue := fmt.Sprintf("{c:%d}:sendq", firstChat+int64(i))
-		for watch.Exists(context.Background(), queue).Val() != 0 {
-			if time.Now().After(deadline) {
-				t.Fatalf("chat %d: the answer is still queued after it was sent", firstChat+int64(i))
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
+		chat := firstChat + int64(i)
+		waitKeysGone(t, watch, deadline, fmt.Sprintf("chat %d: the answer is still queued after it was sent", chat),
+			fmt.Sprintf("{c:%d}:sendq", chat))
 	}
 	took := time.Since(started)
 	counter.mu.Lock()

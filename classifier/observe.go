@@ -616,7 +616,7 @@ func carriesMessage(own string) bool {
 // asks about. It reports whether the evidence changed.
 func noteUserTurn(state *State, t Turn, own string, sp *speech) bool {
 	changed := false
-	if !state.CarriedMessage && (t.Labelled || carriesMessage(own) || sp.ongoing) {
+	if !state.CarriedMessage && (t.Labelled || sp.ongoing || carriesMessage(own)) {
 		state.CarriedMessage = true
 		changed = true
 	}

@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"iter"
 	"regexp"
 	"strings"
 	"unicode"
@@ -201,13 +202,7 @@ func receivedInside(text string, turns []Turn) []Turn {
 // (LINE), and in the middle of a line the known labels only.
 func findLabels(text string) []labelMark {
 	var marks []labelMark
-	for lineStart := 0; lineStart < len(text); {
-		lineEnd := strings.IndexByte(text[lineStart:], '\n')
-		if lineEnd < 0 {
-			lineEnd = len(text)
-		} else {
-			lineEnd += lineStart
-		}
+	for lineStart, lineEnd := range lines(text) {
 		line := text[lineStart:lineEnd]
 		indent := len(line) - len(strings.TrimLeftFunc(line, unicode.IsSpace))
 		if m, ok := lineLabel(line[indent:]); ok {
@@ -218,9 +213,26 @@ func findLabels(text string) []labelMark {
 		} else {
 			marks = append(marks, inlineLabels(text, lineStart, lineEnd)...)
 		}
-		lineStart = lineEnd + 1
 	}
 	return marks
+}
+
+// lines yields the byte span of each line of text, the newline left out.
+func lines(text string) iter.Seq2[int, int] {
+	return func(yield func(start, end int) bool) {
+		for start := 0; start < len(text); {
+			end := strings.IndexByte(text[start:], '\n')
+			if end < 0 {
+				end = len(text)
+			} else {
+				end += start
+			}
+			if !yield(start, end) {
+				return
+			}
+			start = end + 1
+		}
+	}
 }
 
 // lineLabel reads a label at the start of a line.
@@ -569,13 +581,7 @@ func receivedMessage(text string, from Speaker) []Turn {
 	first, last, lastParagraph := -1, -1, -1
 	mail := false
 	var spans [][2]int
-	for start := 0; start < len(text); {
-		end := strings.IndexByte(text[start:], '\n')
-		if end < 0 {
-			end = len(text)
-		} else {
-			end += start
-		}
+	for start, end := range lines(text) {
 		if line := strings.TrimSpace(text[start:end]); line != "" {
 			if looksReceived(line) {
 				if first < 0 {
@@ -588,7 +594,6 @@ func receivedMessage(text string, from Speaker) []Turn {
 		} else if len(spans) > 0 {
 			lastParagraph = len(spans) // the next line opens a paragraph
 		}
-		start = end + 1
 	}
 	if first < 0 && len(spans) >= 2 && handsOver(text[spans[0][0]:spans[0][1]]) {
 		// "This popped up on my laptop, ran text recognition:", "截图文字:":
@@ -648,9 +653,10 @@ func looksReceived(line string) bool {
 }
 
 // handOverWords are what a line that hands a message over names: where it
-// came from or how it was copied.
-var handOverWords = []string{"popped up", "pop-up", "popup", "screenshot", "text recognition", "ocr", "got this", "received this", "transcript", "recording", "voice to text", "录音", "錄音", "通话记录", "记下来", "記下來",
-	"this message", "this text", "this email", "this e-mail", "截图", "截圖", "短信", "簡訊", "简讯", "收到", "如下", "文字", "内容", "內容", "弹出", "彈出", "跳出"}
+// came from or how it was copied. Written without spaces, as handsOver
+// reads the line ("截 图 文 字:" is "截图文字:").
+var handOverWords = []string{"poppedup", "pop-up", "popup", "screenshot", "textrecognition", "ocr", "gotthis", "receivedthis", "transcript", "recording", "voicetotext", "录音", "錄音", "通话记录", "记下来", "記下來",
+	"thismessage", "thistext", "thisemail", "thise-mail", "截图", "截圖", "短信", "簡訊", "简讯", "收到", "如下", "文字", "内容", "內容", "弹出", "彈出", "跳出"}
 
 // handsOver reports a first line that introduces what follows it: it ends
 // with a colon and names where the text came from ("截 图 文 字:").
@@ -660,7 +666,7 @@ func handsOver(line string) bool {
 		return false
 	}
 	for _, w := range handOverWords {
-		if strings.Contains(line, strings.ReplaceAll(w, " ", "")) {
+		if strings.Contains(line, w) {
 			return true
 		}
 	}

@@ -397,13 +397,27 @@ func (s *Store) ClaimBurst(ctx context.Context, chat int64, seen float64, claim 
 		next, _ := reply[1].(int64)
 		return Burst{}, false, s.due(ctx, chat, next)
 	}
+	burst, err := decodeClaimed(reply, Burst{Chat: chat, Claim: claim.Token, DueScore: dueScore})
+	if err != nil {
+		return Burst{}, false, fmt.Errorf("claim the burst of chat %d: %w", chat, err)
+	}
+	if burst.Folded != nil && guardians != nil && guardians.Err() == nil {
+		burst.Folded.Guardians, burst.Folded.GuardiansRead = linksOf(guardians.Val()), true
+	}
+	return burst, true, nil
+}
+
+// decodeClaimed reads the reply of a claim that succeeded into burst: the
+// lease, whether it was claimed before, when its first message came, its
+// messages in Telegram's order and, when it folded, what the fold read.
+func decodeClaimed(reply []any, burst Burst) (Burst, error) {
 	if len(reply) != 7 {
-		return Burst{}, false, fmt.Errorf("claim the burst of chat %d: script reply has %d parts, want 7", chat, len(reply))
+		return Burst{}, fmt.Errorf("script reply has %d parts, want 7", len(reply))
 	}
 	until, _ := reply[1].(int64)
 	again, _ := reply[2].(int64)
 	first, _ := reply[3].(int64)
-	burst := Burst{Chat: chat, Claim: claim.Token, LeaseUntil: time.UnixMilli(until), Redelivered: again == 1, DueScore: dueScore}
+	burst.LeaseUntil, burst.Redelivered = time.UnixMilli(until), again == 1
 	if first > 0 {
 		burst.FirstArrived = time.UnixMilli(first)
 	}
@@ -411,20 +425,18 @@ func (s *Store) ClaimBurst(ctx context.Context, chat int64, seen float64, claim 
 	for i := 0; i+1 < len(fields); i += 2 {
 		msg, err := decodeBurstRecord(fields[i], fields[i+1])
 		if err != nil {
-			return Burst{}, false, fmt.Errorf("claim the burst of chat %d: %w", chat, err)
+			return Burst{}, err
 		}
 		burst.Messages = append(burst.Messages, msg)
 	}
 	slices.SortFunc(burst.Messages, func(a, b BurstMessage) int { return int(min(max(a.Order-b.Order, -1), 1)) })
 	if folded, ok := reply[5].([]any); ok {
+		var err error
 		if burst.Folded, err = decodeFolded(folded, reply[6]); err != nil {
-			return Burst{}, false, fmt.Errorf("claim the burst of chat %d: %w", chat, err)
-		}
-		if guardians != nil && guardians.Err() == nil {
-			burst.Folded.Guardians, burst.Folded.GuardiansRead = linksOf(guardians.Val()), true
+			return Burst{}, err
 		}
 	}
-	return burst, true, nil
+	return burst, nil
 }
 
 // decodeFolded reads what a claim that folded answered: the conversation
@@ -728,25 +740,8 @@ func (s *Store) FinishBurst(ctx context.Context, burst Burst, quiet time.Duratio
 		return 0, fmt.Errorf("finish the burst of chat %d: %q is not an answer id", burst.Chat, answerID)
 	}
 	chat := burst.Chat
-	fields := burstFields(burst)
 	keys := append([]string{s.burstKey(chat), s.answeredKey(chat), s.answersKey(chat), s.chatKey(chat, "conv")}, step.Keys...)
-	args := []any{burst.Claim, quiet.Milliseconds(), AnsweredKept, BurstTTL.Milliseconds(), answerID, "", s.cfg.TTL.Milliseconds(),
-		"", "", "", "", s.cfg.TTL.Milliseconds(), len(step.Keys), len(fields)}
-	if answerID != "" {
-		args[5] = pack(redact.JSON(blob))
-	}
-	if snap != nil {
-		// Redacted here and kept as one blob when both are JSON, as Save
-		// does, whoever built them.
-		state, verdict := redact.JSON(snap.State), redact.JSON(snap.Verdict)
-		args[7], args[8] = snap.BaseSeq, snap.Seq
-		if both, ok := packConversation(state, verdict); ok {
-			args[9] = both
-		} else {
-			args[9], args[10] = pack(state), pack(verdict)
-		}
-	}
-	args = append(append(args, fields...), step.Args...)
+	args := s.finishArgs(burst, quiet, answerID, blob, snap, step)
 	// Bounded from here: redacting and compressing the blobs above is the
 	// caller's CPU, not Redis's time.
 	ctx, cancel := s.bound(ctx)
@@ -810,6 +805,30 @@ func (s *Store) FinishBurst(ctx context.Context, burst Burst, quiet time.Duratio
 		return 0, fmt.Errorf("finish the burst of chat %d: %w (and %w)", chat, err, dueErr)
 	}
 	return 0, fmt.Errorf("finish the burst of chat %d: %w", chat, err)
+}
+
+// finishArgs are the finishing script's arguments: the claim and the
+// burst's timings, the answer's record, the classifier's state (redacted
+// and packed here, as Save does, whoever built them), then the burst's
+// fields and the step's own arguments.
+func (s *Store) finishArgs(burst Burst, quiet time.Duration, answerID string, blob []byte, snap *Snapshot, step Step) []any {
+	fields := burstFields(burst)
+	args := []any{burst.Claim, quiet.Milliseconds(), AnsweredKept, BurstTTL.Milliseconds(), answerID, "", s.cfg.TTL.Milliseconds(),
+		"", "", "", "", s.cfg.TTL.Milliseconds(), len(step.Keys), len(fields)}
+	if answerID != "" {
+		args[5] = pack(redact.JSON(blob))
+	}
+	if snap != nil {
+		// Kept as one blob when both are JSON.
+		state, verdict := redact.JSON(snap.State), redact.JSON(snap.Verdict)
+		args[7], args[8] = snap.BaseSeq, snap.Seq
+		if both, ok := packConversation(state, verdict); ok {
+			args[9] = both
+		} else {
+			args[9], args[10] = pack(state), pack(verdict)
+		}
+	}
+	return append(append(args, fields...), step.Args...)
 }
 
 // finished reads FinishBurst's script reply.

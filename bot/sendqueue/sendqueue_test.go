@@ -12,7 +12,6 @@ import (
 	"slices"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -156,31 +155,11 @@ func TestTwoReplicasShareTheGlobalRate(t *testing.T) {
 	// The pace reserves: a message waiting on it asks for its slot once
 	// and looks at the hold once before sending (both read Redis's TIME,
 	// which nothing else here calls), not once per interval it waits.
-	times := redisCalls(t, replicas[0], "time")
+	times := storetest.CommandCalls(t, replicas[0].cfg.Keyspace.Client)["time"]
 	t.Logf("the pace's scripts read TIME %d times for %d messages", times, len(calls))
 	if times > int64(2*len(calls)) {
 		t.Errorf("the pace was asked %d times for %d messages, want at most 2 each", times, len(calls))
 	}
-}
-
-// redisCalls is how many times Redis ran command (INFO commandstats).
-func redisCalls(t *testing.T, q *Queue, command string) int64 {
-	t.Helper()
-	info, err := q.cfg.Keyspace.Client.Info(context.Background(), "commandstats").Result()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range strings.Split(info, "\n") {
-		if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "cmdstat_"+command+":calls="); ok {
-			n, _, _ := strings.Cut(rest, ",")
-			calls, err := strconv.ParseInt(n, 10, 64)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return calls
-		}
-	}
-	return 0
 }
 
 // maxInWindow is the most calls whose arrival falls in one window.

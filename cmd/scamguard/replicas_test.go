@@ -434,20 +434,7 @@ func manyChatsAtRandomReplicas(t *testing.T, chats int, first int64) {
 // commandStats reads Redis's calls per command (INFO commandstats).
 func (c *cluster) commandStats() map[string]int64 {
 	c.t.Helper()
-	info, err := c.store.Client().Info(context.Background(), "commandstats").Result()
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	calls := map[string]int64{}
-	for _, line := range strings.Split(info, "\n") {
-		name, rest, ok := strings.Cut(strings.TrimPrefix(line, "cmdstat_"), ":calls=")
-		if !ok {
-			continue
-		}
-		n, _ := strconv.ParseInt(strings.SplitN(rest, ",", 2)[0], 10, 64)
-		calls[name] = n
-	}
-	return calls
+	return storetest.CommandCalls(c.t, c.store.Client())
 }
 
 // logCommands logs the Redis commands run since before, per update: a

@@ -234,3 +234,23 @@ func waitClusterOK(addr string) error {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// CommandCalls reads INFO commandstats: how many times Redis ran each
+// command, by name ("get", "evalsha", …).
+func CommandCalls(t testing.TB, client redis.UniversalClient) map[string]int64 {
+	t.Helper()
+	info, err := client.Info(context.Background(), "commandstats").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := map[string]int64{}
+	for _, line := range strings.Split(info, "\n") {
+		name, rest, ok := strings.Cut(strings.TrimPrefix(strings.TrimSpace(line), "cmdstat_"), ":calls=")
+		if !ok {
+			continue
+		}
+		n, _ := strconv.ParseInt(strings.SplitN(rest, ",", 2)[0], 10, 64)
+		calls[name] = n
+	}
+	return calls
+}
