@@ -262,6 +262,29 @@ func (c *Classifier) onlyANewNumber(state *State) bool {
 	return story
 }
 
+// routedHome reports a conversation in which the protected person was
+// sent to a channel they control (the number on their card, the brand's
+// own app, a counter in person) and asked for nothing: no money moved, no
+// link, no call to a number the speaker gave, no move off the platform.
+// A bank's fraud alert and a courier's "reschedule in the app" look like a
+// script's opening (an identity and a story); the script's next move
+// takes the reader away from their own channels, and raises the level
+// the moment it comes.
+func (c *Classifier) routedHome(state *State) bool {
+	if !state.OwnChannel {
+		return false
+	}
+	for id := range state.liveEvidence() {
+		if sig := c.signal(id); sig != nil && asks[sig.Role] {
+			return false
+		}
+	}
+	return true
+}
+
+// asks are the roles of a move asked of the reader.
+var asks = map[Role]bool{RoleMoneyMove: true, RolePivot: true, RoleAction: true, RoleLink: true}
+
 // newNumberStories are the pretexts of a changed phone number: the
 // opening of the "Hi Mum" script and of every honest new SIM.
 var newNumberStories = []string{"zh_pre_new_number", "en_pre_new_number"}

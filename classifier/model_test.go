@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/scamguard/scamguard/catalog"
 )
 
 // TestModelRoundTrip: a model survives its file format, and the format
@@ -298,5 +300,38 @@ func TestANewNumberAloneIsNoWarning(t *testing.T) {
 		"爸，我这边急用钱，你先转两万到这个卡上，是我朋友的账户，明天还你")
 	if v := c.Classify(context.Background(), asked); v.Level == LevelNone {
 		t.Errorf("a new number, then money to a friend's account: %s %.3f, want a warning", v.Level, v.Score)
+	}
+}
+
+// TestSentToTheirOwnChannelAndAskedNothing: an identity and a story that
+// send the reader to a channel they control (the number on their card,
+// the brand's app, a counter in person) and ask for nothing warn of
+// nothing; the same opening that then asks for a move off those channels
+// warns.
+func TestSentToTheirOwnChannelAndAskedNothing(t *testing.T) {
+	// With the catalogue's brands, as the bot runs: an app is the brand's
+	// own when the brand is named before it.
+	c, err := Default(catalog.MustLoad().ImpersonableBrands())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, honest := range []Conversation{
+		conv("Hello, this is the Chase fraud department calling about suspicious activity on your debit card ending 4471.",
+			"me:That wasn't me!", "We've blocked the card. Please hang up and call the number on the back of your card for a new one."),
+		conv("【顺丰速运】您的快件今日派送时无人签收，请在顺丰App里选择改期派送或到顺丰站自取。", "me:好，我改到明天"),
+		conv("您好，京东客服。您可以在京东APP里“我的-白条-设置-关闭白条”自己操作，关闭前需要结清欠款。"),
+	} {
+		if v := c.Classify(context.Background(), honest); v.Level != LevelNone {
+			t.Errorf("sent to their own channel, nothing asked: %s %.3f, want none (%v)", v.Level, v.Score, honest.Messages)
+		}
+	}
+	for _, script := range []Conversation{
+		conv("Hello, this is the Chase fraud department calling about suspicious activity on your debit card ending 4471.",
+			"me:That wasn't me!", "You can check in the app later. For now, to secure your funds, transfer them to the safe account I give you."),
+		conv("您好，京东客服。您的白条需要关闭，您可以在京东APP里看到，不关闭会影响征信，请下载会议App开启屏幕共享，我指导您操作。"),
+	} {
+		if v := c.Classify(context.Background(), script); v.Level == LevelNone {
+			t.Errorf("their own channel named, then a move away from it: %s %.3f, want a warning (%v)", v.Level, v.Score, script.Messages)
+		}
 	}
 }

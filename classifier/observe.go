@@ -103,6 +103,10 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 		}
 	}
 	c.recordBrands(state, matches, sp)
+	if sp.ownChannel && sp.voice != voiceOwn && !state.OwnChannel {
+		state.OwnChannel = true
+		changed = true
+	}
 	if t.From == SpeakerOther {
 		state.OtherSpoke = true
 	}
@@ -187,6 +191,8 @@ type speech struct {
 	// ongoing: the turn says what it tells is under way now ("现在",
 	// "电话还通着", "right now").
 	ongoing bool
+	// ownChannel: the turn sends the reader to a channel they control.
+	ownChannel bool
 	// toldFrom is the byte where the turn starts telling what someone
 	// said ("他说…", "they want me to…"), -1 when it does not: what comes
 	// before it is the teller's own story ("我给侄子买了张礼品卡，他说…").
@@ -235,6 +241,25 @@ func segmentOf(folded *Folded, i int32) int32 {
 	return n
 }
 
+// unnamedApp reports an own-channel cue that names an app without saying
+// whose ("在app里操作"): the brand's own app is named ("在京东APP里",
+// "順豐App入面", "官方App"); an app nobody names is as likely the one the
+// script had the reader install.
+func (c *Classifier) unnamedApp(folded *Folded, matches []match, cue match) bool {
+	if !slices.Contains(folded.Runes[cue.start:cue.end], 'a') || !strings.Contains(string(folded.Runes[cue.start:cue.end]), "app") {
+		return false
+	}
+	if cue.start >= 2 && string(folded.Runes[cue.start-2:cue.start]) == "官方" {
+		return false
+	}
+	for _, m := range matches {
+		if c.hasPayload(m, payloadBrand) && m.end <= cue.start && cue.start-m.end <= 1 {
+			return false
+		}
+	}
+	return true
+}
+
 // storyRoles are the roles that tell what is being done to someone.
 var storyRoles = map[Role]bool{RoleImpersonation: true, RolePretext: true, RolePivot: true, RoleLure: true, RolePressure: true}
 
@@ -270,6 +295,8 @@ func (c *Classifier) speechActs(text string, folded *Folded, matches []match, fr
 				cues.past = true
 			case p.kind == payloadOngoing:
 				sp.ongoing = true
+			case p.kind == payloadOwnChannel:
+				sp.ownChannel = sp.ownChannel || !c.unnamedApp(folded, matches, m)
 			case p.kind == payloadQuestion:
 				cues.question = true
 				sp.asksToAct = true
@@ -407,15 +434,22 @@ func (c *Classifier) recordBrands(state *State, matches []match, sp *speech) {
 // rescore updates the peak level after message index added evidence.
 func (c *Classifier) rescore(state *State, index int) {
 	level, score, hard := c.score(state)
-	if raised := c.modelLevel(state, level, len(state.liveEvidence())); raised != level {
+	routedHome := !hard && !state.HardStop && c.routedHome(state)
+	if routedHome {
+		level, score = LevelNone, min(score, SuspiciousThreshold-0.01)
+	} else if raised := c.modelLevel(state, level, len(state.liveEvidence())); raised != level {
 		level, state.ModelRaised = raised, true
 		score = max(score, levelFloor[raised])
 	} else if level == LevelSuspicious && !hard && (c.modelHolds(state) || c.onlyANewNumber(state)) {
 		level, score = LevelNone, min(score, SuspiciousThreshold-0.01)
 	}
-	if state.Retold && !state.HardStop {
+	if routedHome || state.Retold && !state.HardStop {
 		// A retelling takes back what its relayed words raised: the peak
-		// is what the words that were not relayed reach.
+		// is what the words that were not relayed reach. So does an
+		// opening that turned out to send the reader to their own channel
+		// ("…please call the number on the back of your card") and asks
+		// for nothing: the alert was the opening's, and the next ask
+		// raises it again.
 		state.Peak, state.PeakScore, state.FirstAlertIndex = LevelNone, 0, -1
 	}
 	if hard {

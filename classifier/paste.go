@@ -108,7 +108,10 @@ type labelMark struct {
 func (c *Classifier) splitPaste(text string, from Speaker) []Turn {
 	whole := []Turn{{From: from, Start: 0, End: len(text)}}
 	if !strings.ContainsAny(text, ":：\n") {
-		return quotedMessage(text, from)
+		if turns := quotedMessage(text, from); len(turns) > 1 {
+			return turns
+		}
+		return receivedMessage(text, from)
 	}
 	marks := outsideQuotes(text, findLabels(text))
 	if !isTranscript(marks) {
@@ -176,12 +179,12 @@ func (c *Classifier) splitPaste(text string, from Speaker) []Turn {
 func receivedInside(text string, turns []Turn) []Turn {
 	var out []Turn
 	for _, t := range turns {
-		if t.From != SpeakerUser || !strings.Contains(text[t.Start:t.End], "\n") {
+		if t.From != SpeakerUser {
 			out = append(out, t)
 			continue
 		}
 		inner := receivedMessage(text[t.Start:t.End], SpeakerUser)
-		if len(inner) == 1 {
+		if len(inner) == 1 && inner[0].From == SpeakerUser {
 			out = append(out, t)
 			continue
 		}
@@ -514,7 +517,7 @@ func quotedMessage(text string, from Speaker) []Turn {
 	}
 	quote := text[start:end]
 	if utf8.RuneCountInString(quote) < quotedMessageRunes ||
-		!strings.HasPrefix(strings.TrimSpace(quote), "【") && !strings.Contains(quote, "http") && !strings.Contains(quote, "www.") {
+		!strings.HasPrefix(strings.TrimSpace(quote), "【") && len(findLinks(quote)) == 0 && !receivedAlone(quote) {
 		return whole
 	}
 	var turns []Turn
@@ -575,7 +578,16 @@ func outsideQuotes(text string, marks []labelMark) []labelMark {
 // lines after ask about it ("这个要点吗", "Should I call them?").
 func receivedMessage(text string, from Speaker) []Turn {
 	whole := []Turn{{From: from, Start: 0, End: len(text)}}
-	if from != SpeakerUser || !strings.Contains(text, "\n") {
+	if from != SpeakerUser {
+		return whole
+	}
+	if !strings.Contains(text, "\n") {
+		if receivedAlone(text) {
+			// The message is the text they got, pasted as it came ("【国网
+			// 电力】您户号…请点击…", "myGov: Your account has been
+			// suspended…"): the other party's words.
+			return []Turn{{From: SpeakerOther, Start: 0, End: len(text), Quoted: true}}
+		}
 		return whole
 	}
 	first, last, lastParagraph := -1, -1, -1
@@ -633,9 +645,39 @@ var (
 	smsSignature = regexp.MustCompile(`^(?:\S{0,8}【[^】]{1,14}】|\[[^\]]{1,12}\]\s*\S|#[A-Za-z][A-Za-z0-9]{1,19}\s)|【[^】]{1,14}】$`)
 	// mailHeader: the header lines of an e-mail or a message's sender.
 	mailHeader = regexp.MustCompile(`(?i)^(?:from|to|subject|date|sent|sender|cc|发件人|收件人|主题|發件人|寄件者|寄件人|主旨|imessage from|sms from|text from|message from)\s*(?:[:：]\s*|\s)\S`)
+	// passedOn: a line that opens by saying it is passed on or a notice
+	// ("[forwarded]", "转发：", "Police advisory:", "反诈提醒："): a
+	// warning shared, not a text received.
+	passedOn = regexp.MustCompile(`(?i)^\S{0,4}[\[【(（]?\s*(?:fwd|forwarded|转发|轉發|转自|轉自)|^[【\[][^】\]]{0,10}(?:注意|提醒|警惕|提示|扩散|擴散|必看|公安|警方|警察|反诈|反詐|防骗|防騙|新闻|新聞|日报|日報|晚报|晚報|以案|案例|news|police)[^】\]]{0,6}[】\]]|^[^:：\n]{0,20}(?:advisory|news|warning|alert from police|公告|提醒|提示|新闻|新聞|警示|防骗|防騙|反诈|反詐)\s*[:：\]】)）]`)
 	// senderPrefix: a short name and a colon before a long text ("DBS: …").
 	senderPrefix = regexp.MustCompile(`^([^:：]{2,24})[:：]\s*(.+)$`)
 )
+
+// receivedAlone reports a one-line message that is a text the user got,
+// pasted as it came: it opens or closes with an SMS signature, or a
+// sender's name and a colon stand before a long text with a link in it
+// ("myGov: Your account has been suspended… mygov-au-verify.info"). A
+// name and a colon alone do not say it ("News: …", "医保局公告：…" are
+// passed on, not received), nor does a link alone ("I got a text saying
+// to go to hsbc-secure.com" is the user's own sentence).
+func receivedAlone(line string) bool {
+	line = strings.TrimSpace(line)
+	if passedOn.MatchString(line) {
+		return false
+	}
+	if m := bracketLabel.FindStringSubmatch(line); m != nil && mediaPlaceholders[strings.ToLower(strings.TrimSpace(m[1]))] {
+		return false // "[語音] 阿女呀…": a voice note's words, not a text
+	}
+	if smsSignature.MatchString(line) {
+		return true
+	}
+	m := senderPrefix.FindStringSubmatch(line)
+	if m == nil || utf8.RuneCountInString(m[2]) < 25 || strings.HasPrefix(m[2], "//") || len(findLinks(m[2])) == 0 {
+		return false
+	}
+	name, ok := labelName(m[1])
+	return ok && !selfLabels[name]
+}
 
 // looksReceived reports a line that belongs to a message the user got.
 func looksReceived(line string) bool {

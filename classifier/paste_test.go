@@ -322,6 +322,15 @@ func TestAReceivedMessagePastedOnItsOwnLines(t *testing.T) {
 		{"a screenshot read out under the line that hands it over",
 			"截 图 文 字:\n抖 音 官 方 客 服\n亲,您 的 账 号 被 举 报,请 开 启 屏 幕 共 享\n我没充过值 他让我开屏幕共享？",
 			"抖 音 官 方 客 服\n亲,您 的 账 号 被 举 报,请 开 启 屏 幕 共 享"},
+		{"one line: an sms as it came, signature first",
+			"【国网电力】您户号3102****7788本月电费欠缴286.40元，今晚24时前未缴清将暂停供电，请点击 sgcc-95598.vip 完成缴费。",
+			"【国网电力】您户号3102****7788本月电费欠缴286.40元，今晚24时前未缴清将暂停供电，请点击 sgcc-95598.vip 完成缴费。"},
+		{"one line: a sender's name and a link",
+			"myGov: Your account has been suspended due to unusual sign-in activity. Verify your identity to restore access: mygov-au-verify.info",
+			"myGov: Your account has been suspended due to unusual sign-in activity. Verify your identity to restore access: mygov-au-verify.info"},
+		{"quoted with a bare link",
+			"收到个短信：“您的快递因地址不详无法派送，请在24小时内点击 t.cn-kd.info/R7x 更新地址，否则退回”。能点吗",
+			"您的快递因地址不详无法派送，请在24小时内点击 t.cn-kd.info/R7x 更新地址，否则退回"},
 		{"an e-mail's headers and body",
 			"From: Sarah <accounts@brightline-supplies.co>\nSubject: Updated remittance details\n\nPlease update our bank details before paying the invoice.\nRegards, Sarah\n\nThis came today, is it normal?",
 			"From: Sarah <accounts@brightline-supplies.co>\nSubject: Updated remittance details\n\nPlease update our bank details before paying the invoice.\nRegards, Sarah"},
@@ -345,8 +354,15 @@ func TestAReceivedMessagePastedOnItsOwnLines(t *testing.T) {
 	for _, text := range []string{
 		"我妈今天去医院复查了\n医生说没什么问题\n下周再去拿报告",
 		"Hi, my order arrived broken: can I get a refund?",
+		// One line: a notice passed on, a voice note, a link in the
+		// user's own sentence are the user's.
+		"【家人们注意】最近有人冒充快递员打电话说理赔，让你加微信填银行卡，直接挂掉！",
+		"【以案说法】大学生小王出借银行卡给他人走账，被判帮信罪，出借账户就是违法。",
+		"News: toll texts that link to look-alike sites like ezpass-pay.top are circulating, officials say.",
+		"[語音] 阿女呀 頭先有個後生仔打嚟叫我猜佢係邊個",
+		"I got a text saying to go to hsbc-secure.com and verify, is that them?",
 	} {
-		if turns := c.Turns(text, SpeakerUser); len(turns) != 1 {
+		if turns := c.Turns(text, SpeakerUser); len(turns) != 1 || turns[0].From != SpeakerUser {
 			t.Errorf("%q split into %+v, want one turn of the user's", text, turns)
 		}
 	}

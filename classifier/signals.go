@@ -159,6 +159,11 @@ type Cues struct {
 	// Ongoing words place what is told now, still under way ("现在让我",
 	// "电话还通着", "right now"): someone is being worked on as we speak.
 	Ongoing []string `yaml:"ongoing"`
+	// OwnChannel words send the reader to a channel they control, not
+	// one the speaker hands them ("拨打卡片背面的电话", "在京东App里",
+	// "call the number on the back of your card", "come in person"):
+	// honest institutions route people there; scripts route them away.
+	OwnChannel []string `yaml:"own_channel"`
 	// Question words ask whether to act ("要不要", "should I"): told with
 	// reporting words, the turn is a question from someone still deciding.
 	Question []string `yaml:"question"`

@@ -98,6 +98,10 @@ type State struct {
 	// OtherSpoke: a turn of the other party was seen. Before one, the
 	// user's turns speak to us, not to a party in the conversation.
 	OtherSpoke bool `json:"other_spoke,omitempty"`
+	// OwnChannel is set once words not the protected person's own sent
+	// them to a channel they control (their app, the number on their card,
+	// a counter in person).
+	OwnChannel bool `json:"own_channel,omitempty"`
 }
 
 // NewState returns the state of an empty conversation.
