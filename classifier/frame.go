@@ -35,6 +35,11 @@ type frameCues struct {
 	asker bool
 	// past: the turn places what it tells in a time already gone.
 	past bool
+	// ongoing: the turn says what it tells is under way now ("现在").
+	ongoing bool
+	// act: the turn asks whether to act ("要不要", "should I"), not
+	// whether something is a scam.
+	act bool
 	// story: the turn names a story, a lure, an identity, a turn or
 	// pressure (not only a payment word): someone describing what is
 	// being done to them, not asking in general.
@@ -67,7 +72,9 @@ func (f frameCues) asksAboutWhatWasTold(endsAsQuestion bool) bool {
 // frame decides the frame of a turn from its cues.
 func (f frameCues) frame() Frame {
 	switch {
-	case f.closure && (f.described || f.reporting):
+	case f.closure && (f.described || f.reporting) && !(f.act && f.ongoing):
+		// Not when the teller, still in it now, asks whether to go on
+		// ("现在说最后一单要充15000才能提现，不然前面都拿不回来，我要不要再充？").
 		return FrameRetold
 	case f.news >= 3, !f.selfDemand && (f.news >= 2 || f.warnings >= 2),
 		// One mark of a report with one warning is advice only when the

@@ -279,7 +279,7 @@ var officialWords = map[string]bool{
 	"ezpass": true, "rewards": true, "points": true, "jf": true, "jifen": true, "refund": true,
 	"refunds": true, "verify": true, "verification": true, "secure": true, "login": true,
 	"account": true, "billing": true, "renzheng": true, "kefu": true, "tuikuan": true, "pay": true,
-	"payment": true, "fee": true, "fees": true, "fine": true, "fines": true, "support": true,
+	"payment": true, "payments": true, "fee": true, "fees": true, "fine": true, "fines": true, "support": true,
 	"service": true, "services": true, "help": true, "update": true,
 	"reward": true, "bonus": true, "redeem": true, "claim": true, "prize": true,
 	// Chinese public services by their pinyin initials and hotlines: the

@@ -193,7 +193,9 @@ func hiddenSplit(folded *Folded, text string, i int) bool {
 		return false
 	}
 	for _, r := range gap {
-		if unicode.IsSpace(r) || unicode.IsPunct(r) || r < utf8.RuneSelf {
+		// A full-width form of an ASCII sign ("＝", "＋") splits words as
+		// the ASCII sign does.
+		if unicode.IsSpace(r) || unicode.IsPunct(r) || r < utf8.RuneSelf || r >= 0xFF01 && r <= 0xFF5E {
 			return false
 		}
 	}

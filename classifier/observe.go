@@ -62,7 +62,7 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 	state.LatinRunes += folded.LatinRunes
 
 	matches, nears := c.findPhrases(scratch, folded, carried)
-	sp := c.speechActs(text, folded, matches, t.From, state.OtherSpoke, endsAsQuestion(own))
+	sp := c.speechActs(text, folded, matches, t.From, state.OtherSpoke, endsAsQuestion(own), hasDisguisedLink(own))
 	if t.Quoted && sp.voice == voiceDirect {
 		sp.voice, sp.narrated = voiceReported, true
 	}
@@ -92,7 +92,18 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 	if sp.speaker == SpeakerUser {
 		changed = noteUserTurn(state, t, own, sp) || changed
 	}
-	if sp.voice != voiceOwn {
+	if sp.voice == voiceOwn {
+		// A disguised address in the protected person's own words is one
+		// they were sent ("二舅发了个链接 shebao-rz.net，能点吗"): nobody
+		// types a look-alike of their own. It counts as relayed.
+		relayed := *sp
+		relayed.voice = voiceReported
+		for _, hit := range findLinks(own) {
+			if slices.Contains(disguisedLinks, hit.signal) {
+				changed = c.record(state, c.signal(hit.signal), index, text, t.Start+hit.start, t.Start+hit.end, ActAssert, &relayed) || changed
+			}
+		}
+	} else {
 		plain := undisguise(own)
 		for _, hit := range findCodeSignals(plain.text) {
 			start, end := t.Start+plain.at(hit.start), t.Start+plain.at(hit.end)
@@ -265,7 +276,7 @@ var storyRoles = map[Role]bool{RoleImpersonation: true, RolePretext: true, RoleP
 
 // speechActs reads the cues of a turn: reported speech, a retelling, a
 // question, a warning, and from them the voice and the frame.
-func (c *Classifier) speechActs(text string, folded *Folded, matches []match, from Speaker, otherSpoke, asks bool) *speech {
+func (c *Classifier) speechActs(text string, folded *Folded, matches []match, from Speaker, otherSpoke, asks, disguised bool) *speech {
 	sp := &speech{speaker: SpeakerOther, asks: asks, toldFrom: -1}
 	if from == SpeakerUser {
 		sp.speaker = SpeakerUser
@@ -295,10 +306,13 @@ func (c *Classifier) speechActs(text string, folded *Folded, matches []match, fr
 				cues.past = true
 			case p.kind == payloadOngoing:
 				sp.ongoing = true
+				// The teller's own "now", not the quoted script's.
+				cues.ongoing = cues.ongoing || !insideQuotes(text, int(folded.Start[m.start]))
 			case p.kind == payloadOwnChannel:
 				sp.ownChannel = sp.ownChannel || !c.unnamedApp(folded, matches, m)
 			case p.kind == payloadQuestion:
 				cues.question = true
+				cues.act = cues.act || !insideQuotes(text, int(folded.Start[m.start]))
 				sp.asksToAct = true
 			case p.kind == payloadNews:
 				// Distinct and apart: "被骗了" holds "被骗", one mark.
@@ -323,6 +337,10 @@ func (c *Classifier) speechActs(text string, folded *Folded, matches []match, fr
 		}
 	}
 	cues.news = len(news)
+	// A turn that hands over a disguised address asks the reader to open
+	// it, whatever warning it signs off with ("…请透过以下连结重新验证：
+	// booking-confirm-card.com 谨防诈骗！"): nobody warns with a look-alike.
+	cues.selfDemand = cues.selfDemand || disguised
 	// Before anyone else spoke, the protected person can only be asking us.
 	cues.asker = sp.speaker == SpeakerUser && !otherSpoke
 	if cues.asker && cues.asksAboutWhatWasTold(asks) {
@@ -477,6 +495,17 @@ func (f *Folded) shift(offset int) {
 		f.Start[i] += int32(offset)
 		f.End[i] += int32(offset)
 	}
+}
+
+// hasDisguisedLink reports a turn holding an address that hides where it
+// leads (disguisedLinks).
+func hasDisguisedLink(turn string) bool {
+	for _, hit := range findLinks(turn) {
+		if slices.Contains(disguisedLinks, hit.signal) {
+			return true
+		}
+	}
+	return false
 }
 
 // foretold reports whether the words at folded rune i are announced to

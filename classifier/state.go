@@ -268,7 +268,7 @@ func (c *Classifier) scaledWeight(state *State, sig *Signal, sp *speech) float64
 	weight := sig.Weight
 	switch {
 	case sig.Role == RoleWarning || sig.Role == RoleInquiry:
-	case sp.speaker == SpeakerUser && sp.asksToAct && sp.narrated && !state.OtherSpoke && !state.Retold:
+	case sp.speaker == SpeakerUser && sp.asksToAct && !state.OtherSpoke && !state.Retold:
 		// Someone telling us what they are being asked to do, and asking
 		// whether to do it ("要我先交380服装费，能交吗"), relays a script
 		// being played on them now: it counts as said.

@@ -338,7 +338,8 @@ var metamorphicYardsticks = []string{
 	"yardstick6.jsonl", "yardstick7.jsonl", "yardstick8.jsonl", "yardstick9.jsonl", "yardstick10.jsonl",
 	"yardstick11.jsonl", "yardstick12.jsonl", "yardstick13.jsonl", "yardstick14.jsonl", "yardstick15.jsonl",
 	"yardstick17.jsonl", "yardstick18.jsonl", "yardstick19.jsonl", "yardstick20.jsonl", "yardstick23.jsonl",
-	"yardstick24.jsonl", "yardstick25.jsonl", "yardstick26.jsonl", "yardstick27.jsonl", "yardstick30.jsonl", "probes.jsonl",
+	"yardstick24.jsonl", "yardstick25.jsonl", "yardstick26.jsonl", "yardstick27.jsonl", "yardstick30.jsonl", "yardstick33.jsonl", "yardstick36.jsonl", "yardstick39.jsonl",
+	"yardstick40.jsonl", "yardstick41.jsonl", "probes.jsonl",
 }
 
 // yardstickBudget: the remaining violations on our own cases, each named in
@@ -356,7 +357,12 @@ var yardstickBudget = map[string]int{
 	// message of the other party as a warning frame; y27-021 and y27-030
 	// are a protected person's question that, with a reassurance sent
 	// before it, no longer speaks to us first ("before anyone else spoke").
-	"reassurance inserted": 6,
+	// 9 since the sixth session added the sets it read (33, 36, 39-41) and
+	// refit the word model: y39-028 and y39-190 are the same first-speaker
+	// case; y19-127 (a ticket seller) has "Beware of scams!" appended to
+	// every message, and the word model, fitted on warnings as honest,
+	// no longer lifts it to scam (p under ModelScamAt).
+	"reassurance inserted": 9,
 	// 9 since the fifth session (yardstick27): a message the user pasted
 	// into their own turn, joined after a "我：" label with its line breaks
 	// removed, reads as their own words.
