@@ -84,7 +84,8 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 		// the hard stop was only the question, and it has its answer.
 		state.HardAsked, state.HardStop = false, false
 	}
-	if (sp.closure || answered) && state.Narrated && !state.Retold {
+	// Not a teller who, still in it, asks whether to go on (a question).
+	if (sp.closure && sp.frame != FrameQuestion || answered) && state.Narrated && !state.Retold {
 		state.endStory()
 		changed = true
 	}

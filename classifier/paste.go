@@ -698,7 +698,8 @@ func looksReceived(line string) bool {
 // came from or how it was copied. Written without spaces, as handsOver
 // reads the line ("截 图 文 字:" is "截图文字:").
 var handOverWords = []string{"poppedup", "pop-up", "popup", "screenshot", "textrecognition", "ocr", "gotthis", "receivedthis", "transcript", "recording", "voicetotext", "录音", "錄音", "通话记录", "记下来", "記下來",
-	"thismessage", "thistext", "thisemail", "thise-mail", "截图", "截圖", "短信", "簡訊", "简讯", "收到", "如下", "文字", "内容", "內容", "弹出", "彈出", "跳出"}
+	"thismessage", "thistext", "thisemail", "thise-mail", "截图", "截圖", "短信", "簡訊", "简讯", "收到", "如下", "文字", "内容", "內容", "弹出", "彈出", "跳出",
+	"私信", "私聊", "私訊", "发来的", "發來的", "传来的", "傳來的", "dm", "messagedme", "sentmethis", "wrote", "said:"}
 
 // handsOver reports a first line that introduces what follows it: it ends
 // with a colon and names where the text came from ("截 图 文 字:").

@@ -145,7 +145,7 @@ const userInitiatedClaims = 0.5
 // score computes the level of the evidence so far.
 func (c *Classifier) score(state *State) (Level, float64, bool) {
 	ev := c.roleEvidence(state.liveEvidence())
-	if state.UserInitiated {
+	if state.contactedSupport() {
 		ev[roleSlot[RoleImpersonation]] *= userInitiatedClaims
 		ev[roleSlot[RoleCredibility]] *= userInitiatedClaims
 	}

@@ -302,6 +302,13 @@ func (c *Classifier) scaledWeight(state *State, sig *Signal, sp *speech) float64
 	return weight
 }
 
+// contactedSupport reports a conversation the protected person opened,
+// as someone contacting a company's support does: the agent's claims are
+// their job. Not a person telling us alone what they are being asked to
+// do and whether to do it: they contacted nobody, someone is working on
+// them.
+func (s *State) contactedSupport() bool { return s.UserInitiated && s.OtherSpoke }
+
 // liveEvidence is the evidence that scores: all of it, or once the story
 // was told to its refusal, only the words that were not relayed.
 func (s *State) liveEvidence() map[string]float64 {
