@@ -64,7 +64,10 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 	matches, nears := c.findPhrases(scratch, folded, carried)
 	sp := c.speechActs(text, folded, matches, t.From, state.OtherSpoke, endsAsQuestion(own), hasDisguisedLink(own))
 	if t.Quoted && sp.voice == voiceDirect {
-		sp.voice, sp.narrated = voiceReported, true
+		// A message pasted as it came is the other party's own words,
+		// first-hand: it counts in full. It is still a message carried in
+		// by the protected person (a retelling's refusal takes it back).
+		sp.narrated = true
 	}
 	if sp.frame != FrameLive {
 		// The frame shows even where no phrase matched ("got one of those

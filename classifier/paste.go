@@ -640,9 +640,11 @@ func receivedMessage(text string, from Speaker) []Turn {
 
 var (
 	// smsSignature: the sender's name in lenticular brackets opening or
-	// closing a text ("【顺丰速运】", "…【中国移动】"), or a short code or
-	// tag in square brackets or after a hash ("[10086] ", "#HKPost ").
-	smsSignature = regexp.MustCompile(`^(?:\S{0,8}【[^】]{1,14}】|\[[^\]]{1,12}\]\s*\S|#[A-Za-z][A-Za-z0-9]{1,19}\s)|【[^】]{1,14}】$`)
+	// closing a text ("【顺丰速运】", "…【中国移动】"), a short code or tag
+	// in square brackets or after a hash ("[10086] ", "#HKPost "), or the
+	// app a message came through ("[WhatsApp 群組] "); not a chat's own
+	// tag with words in it ("[Family group]").
+	smsSignature = regexp.MustCompile(`^(?:\S{0,8}【[^】]{1,14}】|\[[^\]\s]{1,12}\]\s*\S|\[(?i:whatsapp|line|wechat|微信|telegram|messenger|signal|imessage|sms|短信|簡訊|简讯)[^\]]{0,10}\]\s*\S|#[A-Za-z][A-Za-z0-9]{1,19}\s)|【[^】]{1,14}】$`)
 	// mailHeader: the header lines of an e-mail or a message's sender.
 	mailHeader = regexp.MustCompile(`(?i)^(?:from|to|subject|date|sent|sender|cc|发件人|收件人|主题|發件人|寄件者|寄件人|主旨|imessage from|sms from|text from|message from)\s*(?:[:：]\s*|\s)\S`)
 	// passedOn: a line that opens by saying it is passed on or a notice
