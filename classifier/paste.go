@@ -516,8 +516,13 @@ func quotedMessage(text string, from Speaker) []Turn {
 		return whole
 	}
 	quote := text[start:end]
+	// The words before the quote may hand it over ("飞机群里一个人私聊我的：“…”",
+	// "voicemail transcript: \"…\"").
+	// A short line, not a story that ends on a quote ("我妈差点被骗，…发来的：“…”").
+	prefix := strings.TrimRightFunc(text[:start], func(r rune) bool { return strings.ContainsRune("“「『\"", r) || unicode.IsSpace(r) })
+	handed := utf8.RuneCountInString(prefix) <= handOverRunes && handsOver(prefix)
 	if utf8.RuneCountInString(quote) < quotedMessageRunes ||
-		!strings.HasPrefix(strings.TrimSpace(quote), "【") && len(findLinks(quote)) == 0 && !receivedAlone(quote) {
+		!handed && !strings.HasPrefix(strings.TrimSpace(quote), "【") && len(findLinks(quote)) == 0 && !receivedAlone(quote) {
 		return whole
 	}
 	var turns []Turn
@@ -534,6 +539,9 @@ func quotedMessage(text string, from Speaker) []Turn {
 
 // isQuoteOrSpace: a closing quotation mark and the space after it.
 func isQuoteOrSpace(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune("」”』\"", r) }
+
+// handOverRunes is the longest line that hands a quote over.
+const handOverRunes = 32
 
 // quotedMessageRunes is the shortest quote taken for a message.
 const quotedMessageRunes = 20
@@ -701,7 +709,8 @@ func looksReceived(line string) bool {
 // reads the line ("截 图 文 字:" is "截图文字:").
 var handOverWords = []string{"poppedup", "pop-up", "popup", "screenshot", "textrecognition", "ocr", "gotthis", "receivedthis", "transcript", "recording", "voicetotext", "录音", "錄音", "通话记录", "记下来", "記下來",
 	"thismessage", "thistext", "thisemail", "thise-mail", "截图", "截圖", "短信", "簡訊", "简讯", "收到", "如下", "文字", "内容", "內容", "弹出", "彈出", "跳出",
-	"私信", "私聊", "私訊", "发来的", "發來的", "传来的", "傳來的", "dm", "messagedme", "sentmethis", "wrote", "said:"}
+	"私信", "私聊", "私訊", "发来的", "發來的", "传来的", "傳來的", "发我的", "發我的", "发给我的", "發給我的", "dm", "messagedme", "sentmethis", "wrote", "said:", "says:",
+	"voicemail", "invoice", "留言"}
 
 // handsOver reports a first line that introduces what follows it: it ends
 // with a colon and names where the text came from ("截 图 文 字:").
