@@ -365,8 +365,10 @@ var yardstickBudget = map[string]int{
 	"reassurance inserted": 9,
 	// 9 since the fifth session (yardstick27): a message the user pasted
 	// into their own turn, joined after a "我：" label with its line breaks
-	// removed, reads as their own words.
-	"joined into one paste": 9,
+	// removed, reads as their own words. 3 since the sixth session: a text
+	// pasted on one line is the other party's (y27-130, y27-137 and
+	// y39-141 remain: a user's turn joined with the message it carried).
+	"joined into one paste": 3,
 	// 18 before yardstick11 and 12 joined, 23 before yardstick13 (7 of
 	// whose scams open with the user, whose label swallows the reply), 30
 	// before the word model raised what the flattened text still says, 20
@@ -375,8 +377,10 @@ var yardstickBudget = map[string]int{
 	// the word model at p 0.90–0.95, not at 0.95 (ModelScamAt); 31 with
 	// yardstick15 and 17 read and joined (see the closing note); 51 with
 	// the nine yardsticks the fifth session read (most open with the user
-	// or are one message of theirs, whose label swallows the rest).
-	"flattened onto one line": 51,
+	// or are one message of theirs, whose label swallows the rest). 43
+	// since the sixth session added 33, 36 and 39-41 and read one-line
+	// pastes as the other party's.
+	"flattened onto one line": 43,
 	"emoji inside words":      1,
 }
 
@@ -417,8 +421,8 @@ var devBudget = map[string]int{
 	"reassurance inserted": 10,
 	// 28 since the fifth session: golfxiao-816 ends "结果总共被骗56万元",
 	// a loss told, and flattened it is one turn that retells (as the
-	// corpus's narratives are).
-	"flattened onto one line": 28,
+	// corpus's narratives are). 26 since the sixth session.
+	"flattened onto one line": 26,
 	"spaced out":              0,
 	// 16 before the word model's words stopped splitting at a symbol.
 	"emoji inside words": 3,

@@ -318,10 +318,12 @@ var yardstickTargets = []target{
 	// pastes, so it was not kept. Counted by engine (texts unread), 6 of its
 	// 8 scam-level false alarms were the word model raising a retelling or
 	// a warning; the model no longer raises a story told to us alone: 91.8
-	// / 85.9 / 11.9 / 3.7. Score it before reading it.
+	// / 85.9 / 11.9 / 3.7. Score it before reading it. Sixth session
+	// (still unread): 94.1 / 85.9 / 9.6 / 3.7; the refit and the relayed
+	// ask moved two retellings up and the crowd notices one down.
 	{"yardstick29.jsonl", "recall", 0.91, false},
 	{"yardstick29.jsonl", "scam_recall", 0.85, false},
-	{"yardstick29.jsonl", "false_alarm", 0.119, true},
+	{"yardstick29.jsonl", "false_alarm", 0.097, true},
 	{"yardstick29.jsonl", "false_alarm_scam", 0.038, true},
 	// yardstick30.jsonl and yardstick31.jsonl: 220 conversations each by a
 	// thirtieth and a thirty-first helper, blind, written last in the
@@ -390,6 +392,47 @@ var yardstickTargets = []target{
 	{"yardstick38.jsonl", "scam_recall", 0.88, false},
 	{"yardstick38.jsonl", "false_alarm", 0.019, true},
 	{"yardstick38.jsonl", "false_alarm_scam", 0.0, true},
+	// yardstick39-45: 220 conversations each by seven helpers, blind, in
+	// the sixth session (the label rule in their brief). Scored at f798369
+	// (the session's start) before anything was read: recall / at scam /
+	// false alarms / at scam level:
+	//   39 (broad mix, mainland)                82.7 / 71.8 / 5.5 / 3.6
+	//   40 (short, single forwards)             85.5 / 80.0 / 1.8 / 0.9
+	//   41 (honest-heavy, TW/HK/English)        85.7 / 84.3 / 2.0 / 0.7
+	//   42 (how people talk about scams)        90.0 / 83.8 / 10.0 / 5.0
+	//   43 (a family helper's week)             77.3 / 71.8 / 2.7 / 0.9
+	//   44 (what is forwarded in one go)        76.4 / 67.3 / 4.5 / 0.9
+	//   45 (everyday forwarding, TW/HK/English) 73.6 / 68.2 / 0.0 / 0.0
+	// 39, 40 and 41 were read first, then 42 and 44; the word model was
+	// fitted on 39-41 (not 42-45). 43 and 45 were never read.
+	{"yardstick39.jsonl", "recall", 0.94, false},
+	{"yardstick39.jsonl", "scam_recall", 0.88, false},
+	{"yardstick39.jsonl", "false_alarm", 0.019, true},
+	{"yardstick39.jsonl", "false_alarm_scam", 0.019, true},
+	{"yardstick40.jsonl", "recall", 0.98, false},
+	{"yardstick40.jsonl", "scam_recall", 0.92, false},
+	{"yardstick40.jsonl", "false_alarm", 0.01, true},
+	{"yardstick40.jsonl", "false_alarm_scam", 0.01, true},
+	{"yardstick41.jsonl", "recall", 0.97, false},
+	{"yardstick41.jsonl", "scam_recall", 0.95, false},
+	{"yardstick41.jsonl", "false_alarm", 0.007, true},
+	{"yardstick41.jsonl", "false_alarm_scam", 0.007, true},
+	{"yardstick42.jsonl", "recall", 0.98, false},
+	{"yardstick42.jsonl", "scam_recall", 0.95, false},
+	{"yardstick42.jsonl", "false_alarm", 0.029, true},
+	{"yardstick42.jsonl", "false_alarm_scam", 0.022, true},
+	{"yardstick43.jsonl", "recall", 0.82, false},
+	{"yardstick43.jsonl", "scam_recall", 0.76, false},
+	{"yardstick43.jsonl", "false_alarm", 0.019, true},
+	{"yardstick43.jsonl", "false_alarm_scam", 0.01, true},
+	{"yardstick44.jsonl", "recall", 0.94, false},
+	{"yardstick44.jsonl", "scam_recall", 0.81, false},
+	{"yardstick44.jsonl", "false_alarm", 0.028, true},
+	{"yardstick44.jsonl", "false_alarm_scam", 0.01, true},
+	{"yardstick45.jsonl", "recall", 0.91, false},
+	{"yardstick45.jsonl", "scam_recall", 0.89, false},
+	{"yardstick45.jsonl", "false_alarm", 0.01, true},
+	{"yardstick45.jsonl", "false_alarm_scam", 0.0, true},
 	// probes.jsonl: 24 mechanism probes (and 12 more from the second
 	// session of 2026-12-07: p25–p42) written in that session from the
 	// advisories' descriptions (TW ATM instalments, HK guess-who, fake
