@@ -681,12 +681,20 @@ func receivedAlone(line string) bool {
 	if smsSignature.MatchString(line) {
 		return true
 	}
+	text, ok := senderText(line)
+	return ok && len(findLinks(text)) > 0
+}
+
+// senderText returns the text after a sender's name and a colon ("DBS: Your
+// digibank account…") when the text is long enough to be a message and the
+// name is nobody's own label ("我：", "Me:").
+func senderText(line string) (string, bool) {
 	m := senderPrefix.FindStringSubmatch(line)
-	if m == nil || utf8.RuneCountInString(m[2]) < 25 || strings.HasPrefix(m[2], "//") || len(findLinks(m[2])) == 0 {
-		return false
+	if m == nil || utf8.RuneCountInString(m[2]) < 25 || strings.HasPrefix(m[2], "//") {
+		return "", false
 	}
 	name, ok := labelName(m[1])
-	return ok && !selfLabels[name]
+	return m[2], ok && !selfLabels[name]
 }
 
 // looksReceived reports a line that belongs to a message the user got.
@@ -697,11 +705,8 @@ func looksReceived(line string) bool {
 	if utf8.RuneCountInString(line) >= 15 && len(findLinks(line)) > 0 {
 		return true
 	}
-	if m := senderPrefix.FindStringSubmatch(line); m != nil && utf8.RuneCountInString(m[2]) >= 25 && !strings.HasPrefix(m[2], "//") {
-		name, ok := labelName(m[1])
-		return ok && !selfLabels[name]
-	}
-	return false
+	_, ok := senderText(line)
+	return ok
 }
 
 // handOverWords are what a line that hands a message over names: where it
