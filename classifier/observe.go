@@ -62,7 +62,8 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 	state.LatinRunes += folded.LatinRunes
 
 	matches, nears := c.findPhrases(scratch, folded, carried)
-	sp := c.speechActs(text, folded, matches, t.From, state.OtherSpoke, endsAsQuestion(own), hasDisguisedLink(own))
+	links := findLinks(own)
+	sp := c.speechActs(text, folded, matches, t.From, state.OtherSpoke, endsAsQuestion(own), anyDisguised(links))
 	if t.Quoted && sp.voice == voiceDirect {
 		// A message pasted as it came is the other party's own words,
 		// first-hand: it counts in full. It is still a message carried in
@@ -96,27 +97,7 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 	if sp.speaker == SpeakerUser {
 		changed = noteUserTurn(state, t, own, sp) || changed
 	}
-	if sp.voice == voiceOwn {
-		// A disguised address in the protected person's own words is one
-		// they were sent ("二舅发了个链接 shebao-rz.net，能点吗"): nobody
-		// types a look-alike of their own. It counts as relayed.
-		relayed := *sp
-		relayed.voice = voiceReported
-		for _, hit := range findLinks(own) {
-			if slices.Contains(disguisedLinks, hit.signal) {
-				changed = c.record(state, c.signal(hit.signal), index, text, t.Start+hit.start, t.Start+hit.end, ActAssert, &relayed) || changed
-			}
-		}
-	} else {
-		plain := undisguise(own)
-		for _, hit := range findCodeSignals(plain.text) {
-			start, end := t.Start+plain.at(hit.start), t.Start+plain.at(hit.end)
-			changed = c.record(state, c.signal(hit.signal), index, text, start, end, ActAssert, sp) || changed
-		}
-		if hidden {
-			changed = c.record(state, c.signal(senderHidden.ID), index, text, t.Start, t.Start, ActAssert, sp) || changed
-		}
-	}
+	changed = c.recordCodeSignals(state, index, text, t, links, sp, hidden) || changed
 	c.recordBrands(state, matches, sp)
 	if sp.ownChannel && sp.voice != voiceOwn && !state.OwnChannel {
 		state.OwnChannel = true
@@ -355,19 +336,23 @@ func (c *Classifier) speechActs(text string, folded *Folded, matches []match, fr
 	}
 	sp.frame = cues.frame()
 	sp.narrated = cues.described || cues.reporting
+	sp.voice = cues.voice(sp.speaker, sp.frame)
+	return sp
+}
+
+// voice is whose words a turn of speaker, in frame, carries by its cues.
+func (f frameCues) voice(speaker Speaker, frame Frame) voice {
 	switch {
-	case sp.speaker == SpeakerOther && !cues.described && sp.frame == FrameLive:
-		sp.voice = voiceDirect
-	case sp.speaker == SpeakerUser && (cues.described || cues.reporting && cues.question):
+	case speaker == SpeakerOther && !f.described && frame == FrameLive:
+		return voiceDirect
+	case speaker == SpeakerUser && (f.described || f.reporting && f.question):
 		// "Someone called saying I must pay a deposit (, was that you?)":
 		// the user is telling this party about a third one.
-		sp.voice = voiceThirdParty
-	case sp.speaker == SpeakerOther, cues.reporting, cues.described:
-		sp.voice = voiceReported
-	default:
-		sp.voice = voiceOwn
+		return voiceThirdParty
+	case speaker == SpeakerOther, f.reporting, f.described:
+		return voiceReported
 	}
-	return sp
+	return voiceOwn
 }
 
 // adviceOf counts the stretches of a turn whose scam phrases are negated
@@ -501,15 +486,38 @@ func (f *Folded) shift(offset int) {
 	}
 }
 
-// hasDisguisedLink reports a turn holding an address that hides where it
-// leads (disguisedLinks).
-func hasDisguisedLink(turn string) bool {
-	for _, hit := range findLinks(turn) {
-		if slices.Contains(disguisedLinks, hit.signal) {
-			return true
+// anyDisguised reports a link among links that hides where it leads
+// (disguisedLinks).
+func anyDisguised(links []codeHit) bool {
+	return slices.ContainsFunc(links, func(hit codeHit) bool { return slices.Contains(disguisedLinks, hit.signal) })
+}
+
+// recordCodeSignals records the links and numbers of turn t (links: those
+// of its text as written) and a hidden sender, and reports whether the
+// evidence changed. In the protected person's own words only a disguised
+// address counts, as relayed: it is one they were sent ("二舅发了个链接
+// shebao-rz.net，能点吗"), nobody types a look-alike of their own.
+func (c *Classifier) recordCodeSignals(state *State, index int, text string, t Turn, links []codeHit, sp *speech, hidden bool) bool {
+	changed := false
+	if sp.voice == voiceOwn {
+		relayed := *sp
+		relayed.voice = voiceReported
+		for _, hit := range links {
+			if slices.Contains(disguisedLinks, hit.signal) {
+				changed = c.record(state, c.signal(hit.signal), index, text, t.Start+hit.start, t.Start+hit.end, ActAssert, &relayed) || changed
+			}
 		}
+		return changed
 	}
-	return false
+	plain := undisguise(text[t.Start:t.End])
+	for _, hit := range findCodeSignals(plain.text) {
+		start, end := t.Start+plain.at(hit.start), t.Start+plain.at(hit.end)
+		changed = c.record(state, c.signal(hit.signal), index, text, start, end, ActAssert, sp) || changed
+	}
+	if hidden {
+		changed = c.record(state, c.signal(senderHidden.ID), index, text, t.Start, t.Start, ActAssert, sp) || changed
+	}
+	return changed
 }
 
 // foretold reports whether the words at folded rune i are announced to
