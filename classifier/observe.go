@@ -242,7 +242,7 @@ func segmentOf(folded *Folded, i int32) int32 {
 // "順豐App入面", "官方App"); an app nobody names is as likely the one the
 // script had the reader install.
 func (c *Classifier) unnamedApp(folded *Folded, matches []match, cue match) bool {
-	if !slices.Contains(folded.Runes[cue.start:cue.end], 'a') || !strings.Contains(string(folded.Runes[cue.start:cue.end]), "app") {
+	if !strings.Contains(string(folded.Runes[cue.start:cue.end]), "app") {
 		return false
 	}
 	if cue.start >= 2 && string(folded.Runes[cue.start-2:cue.start]) == "官方" {
