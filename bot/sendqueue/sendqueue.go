@@ -163,6 +163,10 @@ type Queue struct {
 	// the chat's worker.
 	claimed map[int64]claim
 
+	// afterClaim, when set (tests), runs after each claim a worker takes
+	// or makes, before it acts on it.
+	afterClaim func(chat int64, c claim)
+
 	kick    chan int64
 	ctx     context.Context
 	cancel  context.CancelFunc
@@ -465,12 +469,21 @@ func (q *Queue) drainChat(chat int64, seen float64) {
 		if !ok {
 			claimed, err = q.claim(q.ctx, chat)
 		}
+		if q.afterClaim != nil {
+			q.afterClaim(chat, claimed)
+		}
+		// Every way out goes through leave, and goes on when leave says a
+		// message came meanwhile: a worker that left anyway would stay
+		// marked busy, and the chat would never be sent by this replica
+		// again (its claim lapsing after a lease at best).
 		if err != nil {
 			if q.ctx.Err() == nil {
 				q.log.Warn("send queue: claiming a chat's next message failed; it is tried again later", "chat", chat, "err", err)
 			}
-			q.leave(chat)
-			return
+			if q.leave(chat) {
+				return
+			}
+			continue
 		}
 		switch claimed.status {
 		case claimEmpty:
@@ -492,8 +505,10 @@ func (q *Queue) drainChat(chat int64, seen float64) {
 			if err := q.due(q.ctx, chat, claimed.until); err != nil {
 				q.log.Warn("send queue: making a chat due failed", "chat", chat, "err", err)
 			}
-			q.leave(chat)
-			return
+			if q.leave(chat) {
+				return
+			}
+			continue
 		}
 		seen = 0 // the score may have changed since: never remove the entry on an old score
 		q.metrics.claims.Inc()

@@ -470,3 +470,35 @@ func TestSlotsNeverLetMoreThanTheLimitThroughInASecond(t *testing.T) {
 		})
 	}
 }
+
+// TestAMessageQueuedWhileTheWorkerLeavesIsSent: a worker that finds its
+// chat paced leaves it to the due-set; a message queued at that moment
+// (work asked again before the worker left) must not leave the chat
+// marked busy for good. It failed when the paced worker returned whatever
+// leave answered: the chat's later messages were never sent by this
+// replica.
+func TestAMessageQueuedWhileTheWorkerLeavesIsSent(t *testing.T) {
+	const chat = 11
+	redis := storetest.StartServer(t)
+	api := telegramtest.New(t)
+	// A pace longer than a worker sleeps for: the worker leaves.
+	q := newQueue(t, openStore(t, redis), api, api.URL(), Config{ChatInterval: 3 * time.Second})
+	if !q.Send(chat, false, "reply", text(chat, "first")) {
+		t.Fatal("the first message was refused")
+	}
+	waitSent(t, api, 1, 10*time.Second)
+	var once sync.Once
+	q.afterClaim = func(c int64, claimed claim) {
+		if c == chat && claimed.status == claimWait {
+			// What Send does when it queued meanwhile.
+			once.Do(func() { q.work(chat, 0) })
+		}
+	}
+	if !q.Send(chat, false, "reply", text(chat, "second")) {
+		t.Fatal("the second message was refused")
+	}
+	waitSent(t, api, 2, 15*time.Second)
+	if got, want := delivered(api)[chat], []string{"first", "second"}; !slices.Equal(got, want) {
+		t.Errorf("the chat got %q, want %q", got, want)
+	}
+}
