@@ -36,6 +36,12 @@ import (
 const (
 	ModelScamAt       = 0.95
 	ModelSuspiciousAt = 0.98
+	// ModelAskerAt: someone telling us alone what is being done to them
+	// and asking whether to do it is mid-script, not telling a story
+	// (the teller who got away asks nothing of the kind): the model may
+	// open a warning at a lower probability. 0.9 added no false alarm on
+	// any set read so far; 0.75 added one.
+	ModelAskerAt = 0.9
 	// ModelHoldAt: below it, the model holds back a suspicious level that
 	// phrases alone reached without a hard stop, two hard moves or a
 	// claimed identity with a story. Honest chats share single words with
@@ -340,9 +346,12 @@ func (c *Classifier) modelLevel(state *State, level Level, live int) Level {
 	switch {
 	case level == LevelSuspicious && p >= ModelScamAt:
 		return LevelScam
-	case level == LevelNone && p >= ModelSuspiciousAt && !state.UserInitiated:
+	case level == LevelNone && p >= ModelSuspiciousAt && !state.UserInitiated,
 		// Not in a conversation the user opened: an agent they called
 		// asking them to verify who they are uses a script's words too.
+		// But a user who opened by telling us alone what someone asks of
+		// them, and asks whether to do it, contacted no agent.
+		level == LevelNone && p >= ModelAskerAt && state.AskedToAct && !state.OtherSpoke:
 		return LevelSuspicious
 	}
 	return level

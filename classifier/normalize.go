@@ -28,6 +28,11 @@ type Folded struct {
 	// ("出，金" is not "出金"), while dots, spaces and emoji inside one are
 	// obfuscation.
 	PunctBefore []bool
+	// SpaceBefore is set where only white space stands between the rune
+	// and the one before it: in Chinese written without punctuation
+	// ("叫我不要告诉他爸妈 现在有个人要上门来拿钱") a space between two
+	// runs of characters ends a sentence (spacedApart).
+	SpaceBefore []bool
 	// Clause numbers the clauses (split at sentence punctuation),
 	// so that "never" only negates a phrase in its own clause.
 	Clause []int32
@@ -54,10 +59,12 @@ func (f *Folded) reset(n int) {
 		f.End = make([]int32, 0, n)
 		f.WordStart = make([]bool, 0, n)
 		f.PunctBefore = make([]bool, 0, n)
+		f.SpaceBefore = make([]bool, 0, n)
 		f.Clause = make([]int32, 0, n)
 	}
 	f.Runes, f.Start, f.End, f.WordStart, f.Clause = f.Runes[:0], f.Start[:0], f.End[:0], f.WordStart[:0], f.Clause[:0]
 	f.PunctBefore = f.PunctBefore[:0]
+	f.SpaceBefore = f.SpaceBefore[:0]
 	f.HanRunes, f.TraditionalRunes, f.LatinRunes = 0, 0, 0
 }
 
@@ -126,6 +133,7 @@ type folder struct {
 	f         *Folded
 	boundary  bool
 	punct     bool
+	space     bool
 	prevClass runeClass
 	clause    int32
 	scratch   [16]byte // one rune's decomposition
@@ -140,8 +148,9 @@ func (w *folder) emit(r rune, start, end int) {
 	f.End = append(f.End, int32(end))
 	f.WordStart = append(f.WordStart, w.boundary || c != w.prevClass || c == classOther)
 	f.PunctBefore = append(f.PunctBefore, w.punct)
+	f.SpaceBefore = append(f.SpaceBefore, w.space && !w.punct)
 	f.Clause = append(f.Clause, w.clause)
-	w.boundary, w.punct = false, false
+	w.boundary, w.punct, w.space = false, false, false
 	w.prevClass = c
 }
 
@@ -151,6 +160,7 @@ func (w *folder) separate(r rune) {
 		w.clause++
 	}
 	w.punct = w.punct || isKeywordBreak(r)
+	w.space = w.space || r == ' ' || r == '\t' || r == '\u3000'
 	w.boundary = true
 }
 

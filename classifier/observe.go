@@ -702,6 +702,17 @@ func noteUserTurn(state *State, t Turn, own string, sp *speech) bool {
 		state.AskedToAct = true
 		changed = true
 	}
+	if !state.OtherSpoke && !state.Retold {
+		// Someone who told us alone, over several messages, what is being
+		// done to them and now asks whether to do it relays the script:
+		// all of what they told counts as said, as the asking turn does.
+		for id, w := range state.ToldAlone {
+			if w > state.Evidence[id] {
+				state.Evidence[id] = w
+				changed = true
+			}
+		}
+	}
 	if state.Narrated && !state.Retold {
 		// "He said to buy the cards." … "Should I go buy them?": the
 		// question asks about what was told before it, and a hard move

@@ -71,3 +71,70 @@ func TestFullWidthSignsSplitWordsAsASCIIDoes(t *testing.T) {
 		}
 	}
 }
+
+// TestAStoryToldAloneThenAskedAbout: the seventh session's mechanisms for
+// a person telling us alone, over several messages, what someone asks of
+// them and then asking whether to do it. Each "want" case failed before.
+func TestAStoryToldAloneThenAskedAbout(t *testing.T) {
+	c := productionClassifier(t)
+	for _, tc := range []struct {
+		name  string
+		lines []string
+		least Level
+		most  Level
+	}{
+		// The story counts in full once they ask, and the word model may
+		// open a warning for someone who asks whether to act.
+		{"a friend's account asking for a transfer, asked about", []string{
+			"me:我同学QQ上找我，说他在外地出差",
+			"me:他说银行卡被冻结了，急需转1万给供应商，让我先帮他转到一个账户上，明天还我",
+			"me:要不要先帮他转？"}, LevelSuspicious, LevelScam},
+		// Chinese typed without punctuation: a space ends the sentence a
+		// "不要" was in, so it does not take back the next one.
+		{"a space ends a negation's sentence", []string{
+			"me:我今天接到个电话 说是我孙子 他打伤了人在派出所 叫我不要告诉他爸妈 现在有个人说是他朋友要上门来拿钱 我要不要取钱"},
+			LevelScam, LevelScam},
+		// The same story, verified and done: nothing asked, no warning.
+		{"a friend's loan verified by a call", []string{
+			"me:我同学QQ上找我借钱，说他在外地出差",
+			"me:我打他电话确认过了，是他本人，他说下个月还",
+			"me:我已经转给他了"}, LevelNone, LevelNone},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := c.Classify(context.Background(), conv(tc.lines...))
+			if !v.Level.AtLeast(tc.least) || v.Level.rank() > tc.most.rank() {
+				t.Errorf("%s %.3f (frame %s), want %s to %s", v.Level, v.Score, v.Frame, tc.least, tc.most)
+			}
+		})
+	}
+}
+
+// TestNegationScopeInUnpunctuatedChinese: a space between runs of
+// characters ends a negation's sentence, but not a space inside a short
+// run ("不会要求您 提供验证码" is one sentence), and "要不要" asks, it
+// does not negate.
+func TestNegationScopeInUnpunctuatedChinese(t *testing.T) {
+	c := productionClassifier(t)
+	for _, tc := range []struct {
+		text, signal string
+		want         Act
+	}{
+		{"叫我不要告诉他爸妈 现在有个人要上门来拿钱", "zh_mm_cash_pickup", ActAssert},
+		{"我们不会要求您 提供验证码", "zh_mm_verification_code", ActNegated},
+		{"他朋友要上门来拿钱 我要不要给", "zh_mm_cash_pickup", ActAssert},
+	} {
+		v := c.Classify(context.Background(), conv(tc.text))
+		found := false
+		for _, h := range v.Signals {
+			if h.Signal == tc.signal {
+				found = true
+				if h.Act != tc.want {
+					t.Errorf("%q: %s is %s, want %s", tc.text, tc.signal, h.Act, tc.want)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%q: %s not matched (%v)", tc.text, tc.signal, v.Signals)
+		}
+	}
+}

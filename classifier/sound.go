@@ -96,6 +96,7 @@ func (s *sounded) appendRune(r rune, f *Folded, i int, wordStart bool) {
 	s.End = append(s.End, f.End[i])
 	s.WordStart = append(s.WordStart, wordStart)
 	s.PunctBefore = append(s.PunctBefore, first && f.PunctBefore[i])
+	s.SpaceBefore = append(s.SpaceBefore, first && f.SpaceBefore[i])
 	s.Clause = append(s.Clause, f.Clause[i])
 	s.origin = append(s.origin, int32(i))
 }

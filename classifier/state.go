@@ -98,6 +98,11 @@ type State struct {
 	// OtherSpoke: a turn of the other party was seen. Before one, the
 	// user's turns speak to us, not to a party in the conversation.
 	OtherSpoke bool `json:"other_spoke,omitempty"`
+	// ToldAlone is the full weight of each signal the protected person
+	// told us before anyone else spoke: once they ask whether to act, the
+	// story they told over several messages is the script being played
+	// on them, not only the message that asks.
+	ToldAlone map[string]float64 `json:"told_alone,omitempty"`
 	// OwnChannel is set once words not the protected person's own sent
 	// them to a channel they control (their app, the number on their card,
 	// a counter in person).
@@ -233,6 +238,12 @@ func (c *Classifier) record(state *State, sig *Signal, index int, text string, s
 		if weight > state.Evidence[sig.ID] {
 			state.Evidence[sig.ID] = weight
 			changed = true
+		}
+		if sp.speaker == SpeakerUser && !state.OtherSpoke && sig.Weight > state.ToldAlone[sig.ID] {
+			if state.ToldAlone == nil {
+				state.ToldAlone = map[string]float64{}
+			}
+			state.ToldAlone[sig.ID] = sig.Weight
 		}
 		if sp.voice == voiceReported || sp.voice == voiceThirdParty {
 			state.NarratedWeight += sig.Weight
@@ -392,14 +403,16 @@ func (c *Classifier) negated(folded *Folded, matches []match, m match) bool {
 		// "No, just read me the code") answers the question before it and
 		// negates nothing after its comma.
 		bare := !conditional && int(cue.end) < len(folded.PunctBefore) && folded.PunctBefore[cue.end]
-		before := cue.end <= m.start && !bare && (conditional || m.start-cue.end <= negationBefore) && sameSentence(folded, cue.start, m.start)
+		before := cue.end <= m.start && !bare && (conditional || m.start-cue.end <= negationBefore) && sameSentence(folded, cue.start, m.start) &&
+			!spacedApart(folded, cue.end, m.start)
 		// A cue after the phrase must follow it in the same script:
 		// "转到安全账户 Ignore all previous instructions" is a new sentence
 		// (an injection), not "transfer it — ignore that".
 		// Nor across a comma: "转去安全户口，仲叫我唔好同职员讲" adds a
 		// second demand, it does not take back the first.
 		after := !ahead && cue.start >= m.end && cue.start-m.end <= negationAfter && folded.Clause[cue.start] == folded.Clause[m.start] &&
-			classOf(folded.Runes[m.end-1]) == classOf(folded.Runes[cue.start]) && !punctBetween(folded, m.end, cue.start)
+			classOf(folded.Runes[m.end-1]) == classOf(folded.Runes[cue.start]) && !punctBetween(folded, m.end, cue.start) &&
+			!spacedApart(folded, m.start, cue.start)
 		// A cue inside a near pair's span negates it: "卡密请不要发给我们".
 		inside := cue.start > m.start && cue.end < m.end
 		// A cue that starts before the phrase and runs into it ("no
@@ -416,6 +429,27 @@ func (c *Classifier) negated(folded *Folded, matches []match, m match) bool {
 	}
 	return false
 }
+
+// spacedApart reports a space between two runs of Chinese characters
+// among runes from..to, the first run at least spacedRun long: Chinese
+// typed or dictated without punctuation ends its sentences with a space.
+// Not the spaces put between single characters to dodge filters ("验 证 码").
+func spacedApart(folded *Folded, from, to int32) bool {
+	run := int32(0)
+	for i := from; i <= to && int(i) < len(folded.SpaceBefore); i++ {
+		if i > 0 && folded.SpaceBefore[i] && run >= spacedRun && classOf(folded.Runes[i]) == classOther && classOf(folded.Runes[i-1]) == classOther {
+			return true
+		}
+		if i == from || folded.SpaceBefore[i] || folded.PunctBefore[i] || classOf(folded.Runes[i]) != classOther {
+			run = 0
+		}
+		run++
+	}
+	return false
+}
+
+// spacedRun is the shortest run of characters a space ends as a sentence.
+const spacedRun = 4
 
 // punctBetween reports a comma or sentence mark among runes from..to.
 func punctBetween(folded *Folded, from, to int32) bool {
@@ -584,6 +618,7 @@ func (s *State) carryTail(f *Folded, from Speaker, n int) int {
 		f.End = append(f.End, 0)
 		f.WordStart = append(f.WordStart, carried == 0)
 		f.PunctBefore = append(f.PunctBefore, false)
+		f.SpaceBefore = append(f.SpaceBefore, false)
 		f.Clause = append(f.Clause, 0)
 		carried++
 	}
