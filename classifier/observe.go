@@ -403,6 +403,9 @@ func (c *Classifier) recordPhrases(state *State, index int, text string, folded 
 // clause or a negation cue governs it. A warning is never negated ("我们不会
 // 加您好友，请注意防范").
 func (c *Classifier) recordSpan(state *State, sig *Signal, index int, text string, folded *Folded, matches []match, m match, sp *speech) bool {
+	if choiceQuestion(folded, m.start) {
+		return false
+	}
 	act := ActAssert
 	if sig.Role != RoleWarning && (sp.warned(folded, m.start) || c.negated(folded, matches, m)) {
 		act = ActNegated
@@ -412,6 +415,19 @@ func (c *Classifier) recordSpan(state *State, sig *Signal, index int, text strin
 	}
 	start, end := folded.Start[m.start], folded.End[m.end-1]
 	return c.record(state, sig, index, text, int(start), int(end), act, sp)
+}
+
+// choiceQuestion reports a phrase that starts inside a question of the
+// form "A不A" ("要不要去派出所", "用唔用俾錢"): "不要去派出所" there is
+// someone asking whether to go, not a script telling them not to.
+func choiceQuestion(folded *Folded, start int32) bool {
+	if start < 1 || int(start)+1 >= len(folded.Runes) {
+		return false
+	}
+	if r := folded.Runes[start]; r != '不' && r != '唔' {
+		return false
+	}
+	return folded.Runes[start-1] == folded.Runes[start+1] && classOf(folded.Runes[start-1]) == classOther
 }
 
 // recordBrands counts the brands a turn names; a brand named in a turn that
