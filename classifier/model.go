@@ -343,7 +343,13 @@ func (c *Classifier) modelLevel(state *State, level Level, live int) Level {
 		return level
 	}
 	p := c.model.Probability(state)
+	// Someone telling us alone what is being asked of them, and asking
+	// whether to do it, is mid-script: what the model is as sure of as it
+	// must be to raise a warning to scam is a scam there too.
+	asker := state.AskedToAct && !state.OtherSpoke
 	switch {
+	case level == LevelNone && p >= ModelScamAt && asker:
+		return LevelScam
 	case level == LevelSuspicious && p >= ModelScamAt:
 		return LevelScam
 	case level == LevelNone && p >= ModelSuspiciousAt && !state.UserInitiated,
@@ -351,7 +357,7 @@ func (c *Classifier) modelLevel(state *State, level Level, live int) Level {
 		// asking them to verify who they are uses a script's words too.
 		// But a user who opened by telling us alone what someone asks of
 		// them, and asks whether to do it, contacted no agent.
-		level == LevelNone && p >= ModelAskerAt && state.AskedToAct && !state.OtherSpoke:
+		level == LevelNone && p >= ModelAskerAt && asker:
 		return LevelSuspicious
 	}
 	return level
