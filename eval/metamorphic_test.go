@@ -339,7 +339,7 @@ var metamorphicYardsticks = []string{
 	"yardstick11.jsonl", "yardstick12.jsonl", "yardstick13.jsonl", "yardstick14.jsonl", "yardstick15.jsonl",
 	"yardstick17.jsonl", "yardstick18.jsonl", "yardstick19.jsonl", "yardstick20.jsonl", "yardstick23.jsonl",
 	"yardstick24.jsonl", "yardstick25.jsonl", "yardstick26.jsonl", "yardstick27.jsonl", "yardstick30.jsonl", "yardstick33.jsonl", "yardstick36.jsonl", "yardstick39.jsonl",
-	"yardstick40.jsonl", "yardstick41.jsonl", "probes.jsonl",
+	"yardstick40.jsonl", "yardstick41.jsonl", "yardstick46.jsonl", "yardstick47.jsonl", "probes.jsonl",
 }
 
 // yardstickBudget: the remaining violations on our own cases, each named in
@@ -368,7 +368,8 @@ var yardstickBudget = map[string]int{
 	// removed, reads as their own words. 3 since the sixth session: a text
 	// pasted on one line is the other party's (y27-130, y27-137 and
 	// y39-141 remain: a user's turn joined with the message it carried).
-	"joined into one paste": 3,
+	// 1 since the seventh session (y27-137).
+	"joined into one paste": 1,
 	// 18 before yardstick11 and 12 joined, 23 before yardstick13 (7 of
 	// whose scams open with the user, whose label swallows the reply), 30
 	// before the word model raised what the flattened text still says, 20
@@ -379,9 +380,17 @@ var yardstickBudget = map[string]int{
 	// the nine yardsticks the fifth session read (most open with the user
 	// or are one message of theirs, whose label swallows the rest). 43
 	// since the sixth session added 33, 36 and 39-41 and read one-line
-	// pastes as the other party's.
-	"flattened onto one line": 43,
-	"emoji inside words":      1,
+	// pastes as the other party's. 39 since the seventh session added 46
+	// and 47 (38 without them).
+	"flattened onto one line": 39,
+	// 1 since the seventh session: a space between runs of Chinese
+	// characters ends a negation's sentence (spacedApart), so y10-170's
+	// "不用你做任何事 只用收钱转账" keeps its demand and reaches scam;
+	// spaced out, every character is a run of one and the space that ended
+	// the sentence cannot be told from the ones put between characters:
+	// suspicious, as it was before.
+	"spaced out":         1,
+	"emoji inside words": 1,
 }
 
 // TestMetamorphicDevCorpus runs the relations on every scam of the dev
