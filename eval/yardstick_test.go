@@ -433,6 +433,25 @@ var yardstickTargets = []target{
 	{"yardstick45.jsonl", "scam_recall", 0.89, false},
 	{"yardstick45.jsonl", "false_alarm", 0.01, true},
 	{"yardstick45.jsonl", "false_alarm_scam", 0.0, true},
+	// yardstick46-48: 220 conversations each (88 scams, 132 honest) by
+	// three helpers, blind, in the seventh session. Scored at 649ec1c (the
+	// session's classifier) before anything was read:
+	//   46 (broad mix, a quarter pasted)             97.7 / 94.3 / 4.5 / 3.0
+	//   47 (people asking alone, mid-scam or not)    72.7 / 64.8 / 2.3 / 0.0
+	//   48 (short: SMS, pushes, one-line forwards)   87.5 / 81.8 / 3.0 / 2.3
+	// 46's false alarms and 47's misses were read; 48 never was.
+	{"yardstick46.jsonl", "recall", 0.97, false},
+	{"yardstick46.jsonl", "scam_recall", 0.94, false},
+	{"yardstick46.jsonl", "false_alarm", 0.031, true},
+	{"yardstick46.jsonl", "false_alarm_scam", 0.023, true},
+	{"yardstick47.jsonl", "recall", 0.86, false},
+	{"yardstick47.jsonl", "scam_recall", 0.78, false},
+	{"yardstick47.jsonl", "false_alarm", 0.023, true},
+	{"yardstick47.jsonl", "false_alarm_scam", 0.0, true},
+	{"yardstick48.jsonl", "recall", 0.89, false},
+	{"yardstick48.jsonl", "scam_recall", 0.84, false},
+	{"yardstick48.jsonl", "false_alarm", 0.023, true},
+	{"yardstick48.jsonl", "false_alarm_scam", 0.016, true},
 	// probes.jsonl: 24 mechanism probes (and 12 more from the second
 	// session of 2026-12-07: p25–p42) written in that session from the
 	// advisories' descriptions (TW ATM instalments, HK guess-who, fake
