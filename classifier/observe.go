@@ -29,9 +29,13 @@ func (c *Classifier) Observe(state *State, msg Message) {
 		}
 		state.UserInitiated = opener.From == SpeakerUser
 	}
+	// A transcript the protected person pastes with their own word that it
+	// is over ("…我当时就觉得不对挂了", "They vanished. Posting so others
+	// know.") is a retelling: its script names the scam, nobody plays it.
+	over := msg.From == SpeakerUser && len(turns) > 1 && c.toldAsOver(text, turns)
 	changed := false
 	for _, t := range turns {
-		changed = c.observeTurn(state, index, text, t, msg.HiddenSender) || changed
+		changed = c.observeTurn(state, index, text, t, msg.HiddenSender, over) || changed
 	}
 	if changed || c.model != nil && state.Peak != LevelScam && len(state.liveEvidence()) > 0 {
 		// The word model moves with every message, phrases or not; it
@@ -42,7 +46,7 @@ func (c *Classifier) Observe(state *State, msg Message) {
 
 // observeTurn adds one turn (a whole message, or one speaker's turn of a
 // pasted transcript) to state and reports whether the evidence changed.
-func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, hidden bool) bool {
+func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, hidden, over bool) bool {
 	scratch := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(scratch)
 	own := text[t.Start:t.End]
@@ -64,6 +68,9 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 	matches, nears := c.findPhrases(scratch, folded, carried)
 	links := findLinks(own)
 	sp := c.speechActs(text, folded, matches, t.From, state.OtherSpoke, endsAsQuestion(own), anyDisguised(links))
+	if over && t.From == SpeakerOther {
+		sp.frame = FrameRetold
+	}
 	if t.Quoted && sp.voice == voiceDirect {
 		// A message pasted as it came is the other party's own words,
 		// first-hand: it counts in full. It is still a message carried in
@@ -254,6 +261,72 @@ func (c *Classifier) unnamedApp(folded *Folded, matches []match, cue match) bool
 		}
 	}
 	return true
+}
+
+// toldAsOver reports a pasted transcript whose paster, in the lines that
+// frame it (the header before it, their last turn), closes the story
+// ("我当时就觉得不对挂了", "they vanished") without asking whether to go on
+// now. Their replies inside the transcript ("i didnt send anything") are
+// the conversation, not its frame.
+func (c *Classifier) toldAsOver(text string, turns []Turn) bool {
+	scratch := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(scratch)
+	closed := false
+	for i, t := range turns {
+		if t.From != SpeakerUser || !t.Header && i != len(turns)-1 {
+			continue
+		}
+		folded := &scratch.folded
+		folded.reset(t.End - t.Start)
+		folded.fold(text[t.Start:t.End])
+		folded.shift(t.Start)
+		matches, _ := c.findPhrases(scratch, folded, 0)
+		// The story is closed where a refusal or a loss comes after
+		// whatever the turn relays ("我没充过值 他让我开屏幕共享" is still
+		// being asked), and not inside a question ("我是不是被骗了").
+		closedAt, toldAt := int32(-1), int32(-1)
+		for _, m := range matches {
+			for _, ref := range c.matcher.patterns[m.pattern].payloads {
+				switch p := c.payloads[ref]; {
+				case p.kind == payloadClosure && !c.insideAsking(matches, m) && !askedWhether(folded, m.start):
+					closedAt = max(closedAt, m.start)
+				case p.kind == payloadReporting:
+					toldAt = max(toldAt, m.start)
+				case p.kind == payloadQuestion, p.kind == payloadOngoing:
+					return false
+				}
+			}
+		}
+		closed = closed || closedAt > toldAt
+	}
+	return closed
+}
+
+// askedWhether reports a phrase asked about ("是不是被骗了", "是否被骗"),
+// not told.
+func askedWhether(folded *Folded, start int32) bool {
+	if start < 2 {
+		return false
+	}
+	before := string(folded.Runes[max(start-3, 0):start])
+	return strings.HasSuffix(before, "是不是") || strings.HasSuffix(before, "是否") || strings.HasSuffix(before, "有没有")
+}
+
+// insideAsking reports a match that overlaps one that asks: an inquiry
+// ("是不是被骗" over "被骗了") or a question whether to act.
+func (c *Classifier) insideAsking(matches []match, m match) bool {
+	for _, other := range matches {
+		if other == m || other.start >= m.end || m.start >= other.end {
+			continue
+		}
+		for _, ref := range c.matcher.patterns[other.pattern].payloads {
+			p := c.payloads[ref]
+			if p.kind == payloadQuestion || p.kind == payloadSignal && c.signals[p.index].Role == RoleInquiry {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // storyRoles are the roles that tell what is being done to someone.

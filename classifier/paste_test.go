@@ -367,3 +367,27 @@ func TestAReceivedMessagePastedOnItsOwnLines(t *testing.T) {
 		}
 	}
 }
+
+// TestAPasteToldAsOver: a transcript pasted with its paster's own word
+// that it is over, in the line before it or their last turn, is a
+// retelling; asking whether to go on, or their replies inside the
+// transcript, keep it live. The first case failed before.
+func TestAPasteToldAsOver(t *testing.T) {
+	c := productionClassifier(t)
+	script := "客服：您好您在拼多多开通了免密支付，每月扣费599\n我：我没开过\n客服：那我们帮您关闭，请您打开支付宝首页搜备用金\n我：然后呢\n客服：点领取，领到的500元要转回给我们做资金核验\n"
+	for _, tc := range []struct {
+		name, text string
+		want       Level
+	}{
+		{"closed in the last turn", "昨天那通电话我整理了一下：\n" + script + "我：……我当时就觉得不对挂了", LevelNone},
+		{"asked in the header", "对方一直在催我，记录发你，我是不是被骗了\n" + script + "我：好的", LevelScam},
+		{"still asking in the last turn", "昨天那通电话我整理了一下：\n" + script + "我：我挂了，但他又打来了，现在要不要转？", LevelScam},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := c.Classify(context.Background(), conv("me:"+tc.text))
+			if v.Level != tc.want {
+				t.Errorf("%s %.3f (frame %s), want %s", v.Level, v.Score, v.Frame, tc.want)
+			}
+		})
+	}
+}
