@@ -653,6 +653,10 @@ var (
 	// app a message came through ("[WhatsApp 群組] "); not a chat's own
 	// tag with words in it ("[Family group]").
 	smsSignature = regexp.MustCompile(`^(?:\S{0,8}【[^】]{1,14}】|\[[^\]\s]{1,12}\]\s*\S|\[(?i:whatsapp|line|wechat|微信|telegram|messenger|signal|imessage|sms|短信|簡訊|简讯)[^\]]{0,10}\]\s*\S|#[A-Za-z][A-Za-z0-9]{1,19}\s)|【[^】]{1,14}】$`)
+	// voiceToText: a line the phone wrote down from speech, whoever spoke.
+	voiceToText = regexp.MustCompile(`(?i)^\s*[\[【(（]\s*(?:语音转文字|語音轉文字|语音转文本|語音轉文本|语音识别|語音識別|voice[ -]to[ -]text|transcribed)\s*[\]】)）]`)
+	// tellsWhatWasSaid: the speaker tells what someone else said or asked.
+	tellsWhatWasSaid = regexp.MustCompile(`(?i)有(?:个|個)人|打(?:电话|電話)(?:来|來)?(?:说|說)|(?:他|她|对方|對方)(?:说|說|让我|讓我|叫我)|(?:让|讓|叫)我|\b(?:he|she|they) (?:said|says|told me|wants? me)\b`)
 	// mailHeader: the header lines of an e-mail or a message's sender.
 	mailHeader = regexp.MustCompile(`(?i)^(?:from|to|subject|date|sent|sender|cc|发件人|收件人|主题|發件人|寄件者|寄件人|主旨|imessage from|sms from|text from|message from)\s*(?:[:：]\s*|\s)\S`)
 	// passedOn: a line that opens by saying it is passed on or a notice
@@ -677,6 +681,13 @@ func receivedAlone(line string) bool {
 	}
 	if m := bracketLabel.FindStringSubmatch(line); m != nil && mediaPlaceholders[strings.ToLower(strings.TrimSpace(m[1]))] {
 		return false // "[語音] 阿女呀…": a voice note's words, not a text
+	}
+	if voiceToText.MatchString(line) && tellsWhatWasSaid.MatchString(line) {
+		// "[语音转文字] 喂 你帮我看一下 有个人打电话说是人社局的…": the phone
+		// wrote down the sender's own voice note, telling what someone
+		// said; a call transcribed ("[语音转文字] 这边是银保监会的…") is the
+		// caller's.
+		return false
 	}
 	if smsSignature.MatchString(line) {
 		return true

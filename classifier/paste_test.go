@@ -391,3 +391,22 @@ func TestAPasteToldAsOver(t *testing.T) {
 		})
 	}
 }
+
+// TestAVoiceNoteWrittenDown: a line the phone wrote down from speech is
+// the caller's when it speaks as them, the sender's own when it tells what
+// someone said. The second case failed before.
+func TestAVoiceNoteWrittenDown(t *testing.T) {
+	c := productionClassifier(t)
+	for _, tc := range []struct {
+		text string
+		want Speaker
+	}{
+		{"[语音转文字] 喂你好这边是那个银保监会的 你之前那个校园贷的账户还没有注销 现在要全部注销", SpeakerOther},
+		{"[语音转文字] 喂 你帮我看一下啊 有个人打电话说是人社局的 让我扫他发的二维码 填银行卡号 我现在在扫 这个是真的吧", SpeakerUser},
+	} {
+		turns := c.Turns(tc.text, SpeakerUser)
+		if len(turns) != 1 || turns[0].From != tc.want {
+			t.Errorf("%q: turns %+v, want one of speaker %v", tc.text, turns, tc.want)
+		}
+	}
+}

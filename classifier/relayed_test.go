@@ -138,3 +138,14 @@ func TestNegationScopeInUnpunctuatedChinese(t *testing.T) {
 		}
 	}
 }
+
+// TestDoingItNowAndAskingIfReal: someone in the middle of doing what they
+// were told, asking whether it is real, asks whether to go on (it failed
+// before: an inquiry alone asks nothing of them).
+func TestDoingItNowAndAskingIfReal(t *testing.T) {
+	c := productionClassifier(t)
+	v := c.Classify(context.Background(), conv("me:有个人打电话说是人社局的 说我的电工证可以领一个技能补贴 让我扫他发的二维码 填银行卡号 还有手机收到的码 我现在在扫 这个是真的吧"))
+	if !v.Level.AtLeast(LevelSuspicious) {
+		t.Errorf("%s %.3f (frame %s), want a warning", v.Level, v.Score, v.Frame)
+	}
+}
