@@ -321,10 +321,10 @@ var yardstickTargets = []target{
 	// / 85.9 / 11.9 / 3.7. Score it before reading it. Sixth session
 	// (still unread): 94.1 / 85.9 / 9.6 / 3.7; the refit and the relayed
 	// ask moved two retellings up and the crowd notices one down.
-	{"yardstick29.jsonl", "recall", 0.91, false},
-	{"yardstick29.jsonl", "scam_recall", 0.85, false},
-	{"yardstick29.jsonl", "false_alarm", 0.097, true},
-	{"yardstick29.jsonl", "false_alarm_scam", 0.038, true},
+	{"yardstick29.jsonl", "recall", 0.95, false},
+	{"yardstick29.jsonl", "scam_recall", 0.87, false},
+	{"yardstick29.jsonl", "false_alarm", 0.09, true},
+	{"yardstick29.jsonl", "false_alarm_scam", 0.031, true},
 	// yardstick30.jsonl and yardstick31.jsonl: 220 conversations each by a
 	// thirtieth and a thirty-first helper, blind, written last in the
 	// fifth session: a broad everyday mix, mainland-weighted (30) and
@@ -349,16 +349,16 @@ var yardstickTargets = []target{
 	// 1.8; with the session's work, before any was read: 94.3 / 91.4 / 1.3 /
 	// 0.7, 98.6 / 90.0 / 6.7 / 2.0, 93.6 / 88.2 / 2.7 / 1.8. yardstick33 was
 	// then read: 98.6 / 90.0 / 5.3 / 0.7. 32 and 34 are NEVER read.
-	{"yardstick32.jsonl", "recall", 0.94, false},
-	{"yardstick32.jsonl", "scam_recall", 0.91, false},
+	{"yardstick32.jsonl", "recall", 0.97, false},
+	{"yardstick32.jsonl", "scam_recall", 0.92, false},
 	{"yardstick32.jsonl", "false_alarm", 0.014, true},
 	{"yardstick32.jsonl", "false_alarm_scam", 0.007, true},
 	{"yardstick33.jsonl", "recall", 0.98, false},
 	{"yardstick33.jsonl", "scam_recall", 0.90, false},
 	{"yardstick33.jsonl", "false_alarm", 0.054, true},
 	{"yardstick33.jsonl", "false_alarm_scam", 0.007, true},
-	{"yardstick34.jsonl", "recall", 0.93, false},
-	{"yardstick34.jsonl", "scam_recall", 0.88, false},
+	{"yardstick34.jsonl", "recall", 0.95, false},
+	{"yardstick34.jsonl", "scam_recall", 0.90, false},
 	{"yardstick34.jsonl", "false_alarm", 0.028, true},
 	{"yardstick34.jsonl", "false_alarm_scam", 0.019, true},
 	// yardstick35 and 36: 220 conversations each, blind, written at the end
@@ -421,16 +421,16 @@ var yardstickTargets = []target{
 	{"yardstick42.jsonl", "scam_recall", 0.95, false},
 	{"yardstick42.jsonl", "false_alarm", 0.029, true},
 	{"yardstick42.jsonl", "false_alarm_scam", 0.022, true},
-	{"yardstick43.jsonl", "recall", 0.82, false},
-	{"yardstick43.jsonl", "scam_recall", 0.76, false},
+	{"yardstick43.jsonl", "recall", 0.83, false},
+	{"yardstick43.jsonl", "scam_recall", 0.77, false},
 	{"yardstick43.jsonl", "false_alarm", 0.019, true},
 	{"yardstick43.jsonl", "false_alarm_scam", 0.01, true},
 	{"yardstick44.jsonl", "recall", 0.94, false},
 	{"yardstick44.jsonl", "scam_recall", 0.81, false},
 	{"yardstick44.jsonl", "false_alarm", 0.028, true},
 	{"yardstick44.jsonl", "false_alarm_scam", 0.01, true},
-	{"yardstick45.jsonl", "recall", 0.91, false},
-	{"yardstick45.jsonl", "scam_recall", 0.89, false},
+	{"yardstick45.jsonl", "recall", 0.92, false},
+	{"yardstick45.jsonl", "scam_recall", 0.90, false},
 	{"yardstick45.jsonl", "false_alarm", 0.01, true},
 	{"yardstick45.jsonl", "false_alarm_scam", 0.0, true},
 	// yardstick46-48: 220 conversations each (88 scams, 132 honest) by
@@ -440,12 +440,12 @@ var yardstickTargets = []target{
 	//   47 (people asking alone, mid-scam or not)    72.7 / 64.8 / 2.3 / 0.0
 	//   48 (short: SMS, pushes, one-line forwards)   87.5 / 81.8 / 3.0 / 2.3
 	// 46's false alarms and 47's misses were read; 48 never was.
-	{"yardstick46.jsonl", "recall", 0.97, false},
-	{"yardstick46.jsonl", "scam_recall", 0.94, false},
+	{"yardstick46.jsonl", "recall", 1.0, false},
+	{"yardstick46.jsonl", "scam_recall", 1.0, false},
 	{"yardstick46.jsonl", "false_alarm", 0.031, true},
-	{"yardstick46.jsonl", "false_alarm_scam", 0.023, true},
-	{"yardstick47.jsonl", "recall", 0.86, false},
-	{"yardstick47.jsonl", "scam_recall", 0.78, false},
+	{"yardstick46.jsonl", "false_alarm_scam", 0.016, true},
+	{"yardstick47.jsonl", "recall", 0.92, false},
+	{"yardstick47.jsonl", "scam_recall", 0.82, false},
 	{"yardstick47.jsonl", "false_alarm", 0.023, true},
 	{"yardstick47.jsonl", "false_alarm_scam", 0.0, true},
 	{"yardstick48.jsonl", "recall", 0.89, false},
