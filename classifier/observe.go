@@ -186,6 +186,8 @@ type speech struct {
 	// narrated: the turn tells what a third party said or did;
 	// described: it says a message or call came ("收到这条", "got a call").
 	narrated, described bool
+	// past: the turn places what it tells in a time already gone.
+	past bool
 	// asksToAct: the turn asks whether to do something ("要不要借",
 	// "should I send it"), not only whether it is a scam.
 	asksToAct bool
@@ -419,6 +421,7 @@ func (c *Classifier) speechActs(text string, folded *Folded, matches []match, fr
 	sp.frame = cues.frame()
 	sp.narrated = cues.described || cues.reporting
 	sp.described = cues.described
+	sp.past = cues.past
 	sp.voice = cues.voice(sp.speaker, sp.frame)
 	return sp
 }
@@ -792,6 +795,13 @@ func noteUserTurn(state *State, t Turn, own string, sp *speech) bool {
 	changed := false
 	if !state.CarriedMessage && (t.Labelled || sp.ongoing || carriesMessage(own)) {
 		state.CarriedMessage = true
+		changed = true
+	}
+	if sp.ongoing && !sp.closure && !sp.past && state.ReportedHard && !state.Retold && !state.HardAsked {
+		// A hard move relayed while it is being done ("he's at the branch
+		// right now", "她已经买好了…半小时后到") needs the same clear no as
+		// one asked about.
+		state.HardAsked = true
 		changed = true
 	}
 	if !sp.asksToAct {

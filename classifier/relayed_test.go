@@ -191,3 +191,30 @@ func TestOpenedByTellingOfAContact(t *testing.T) {
 		})
 	}
 }
+
+// TestAHardMoveRelayedWhileItIsDone: a helper relaying a hard move that is
+// being done now needs the clear no a question about it gets; the same
+// move told in the past is a story. The first case failed before.
+func TestAHardMoveRelayedWhileItIsDone(t *testing.T) {
+	c := productionClassifier(t)
+	for _, tc := range []struct {
+		name  string
+		lines []string
+		want  Level
+	}{
+		{"withdrawing for a police courier, now", []string{
+			"me:my dad (81) had a call from 'DC Harris, Met Police'",
+			"me:they told him staff at his branch are under investigation and he must help catch them by withdrawing £8,000 in cash",
+			"me:they said a 'police courier' will come to collect the cash as evidence and it will be returned",
+			"me:he's at the branch right now, he texted me from the queue"}, LevelScam},
+		{"a screen share stopped last month", []string{
+			"me:我上个月被一个说是快递理赔的人骗开了屏幕共享，他让我看银行app的时候我突然觉得不对，马上关了，然后去银行把卡冻结了，幸好钱还在"}, LevelNone},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := c.Classify(context.Background(), conv(tc.lines...))
+			if v.Level != tc.want {
+				t.Errorf("%s %.3f (frame %s), want %s", v.Level, v.Score, v.Frame, tc.want)
+			}
+		})
+	}
+}
