@@ -77,9 +77,6 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 		// by the protected person (a retelling's refusal takes it back).
 		sp.narrated = true
 	}
-	if state.Messages == 1 && t.From == SpeakerUser && t.Start == 0 && sp.described && sp.frame.live() {
-		state.OpenedByReport = true
-	}
 	if sp.frame != FrameLive {
 		// The frame shows even where no phrase matched ("got one of those
 		// texts… deleted it"): a small share of its own.
@@ -183,9 +180,8 @@ type speech struct {
 	warnedSegments []warnedStretch
 	// closure: the turn ends a story with a refusal ("我挂了").
 	closure bool
-	// narrated: the turn tells what a third party said or did;
-	// described: it says a message or call came ("收到这条", "got a call").
-	narrated, described bool
+	// narrated: the turn tells what a third party said or did.
+	narrated bool
 	// past: the turn places what it tells in a time already gone.
 	past bool
 	// asksToAct: the turn asks whether to do something ("要不要借",
@@ -420,7 +416,6 @@ func (c *Classifier) speechActs(text string, folded *Folded, matches []match, fr
 	}
 	sp.frame = cues.frame()
 	sp.narrated = cues.described || cues.reporting
-	sp.described = cues.described
 	sp.past = cues.past
 	sp.voice = cues.voice(sp.speaker, sp.frame)
 	return sp

@@ -3,8 +3,6 @@ package classifier
 import (
 	"context"
 	"testing"
-
-	"github.com/scamguard/scamguard/catalog"
 )
 
 // TestWhatAPersonTellsUsAlone: the sixth session's mechanisms for a
@@ -149,46 +147,6 @@ func TestDoingItNowAndAskingIfReal(t *testing.T) {
 	v := c.Classify(context.Background(), conv("me:有个人打电话说是人社局的 说我的电工证可以领一个技能补贴 让我扫他发的二维码 填银行卡号 还有手机收到的码 我现在在扫 这个是真的吧"))
 	if !v.Level.AtLeast(LevelSuspicious) {
 		t.Errorf("%s %.3f (frame %s), want a warning", v.Level, v.Score, v.Frame)
-	}
-}
-
-// TestOpenedByTellingOfAContact: a conversation the protected person opens
-// by telling us of a contact someone made, followed by that party's own
-// words, is not one they opened as a customer reaching support (no damping,
-// claims not halved); one whose other party warns is (the real support a
-// report reached). The first case failed before.
-func TestOpenedByTellingOfAContact(t *testing.T) {
-	// With the catalogue's brands, as the bot and the eval run: 支付宝 is a
-	// brand, not 支付.
-	c, err := Default(catalog.MustLoad().ImpersonableBrands())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tc := range []struct {
-		name  string
-		lines []string
-		least Level
-		most  Level
-	}{
-		{"a relative's call relayed, then the caller's words", []string{
-			"me:My nan just got a call from 'Barclays fraud team', I'm at hers now",
-			"me:they knew her name, address, and that she banks with Barclays. said someone's trying to take money from her account",
-			"Mrs Hughes, we need to move your savings to a new secure account that's been set up in your name while we investigate. I'll give you the sort code and account number now.",
-			"me:she trusts them because the number on the phone showed as the Barclays number",
-		}, LevelScam, LevelScam},
-		{"a call reported to the real support, which warns", []string{
-			"me:你好，有人打电话说我支付宝的百万保障要收费了，让我下载软件关闭",
-			"您好，这里是支付宝“我的客服”。百万保障是支付宝免费提供的账户安全保障，不收费、不需要关闭，也不会影响征信。",
-			"支付宝客服不会要求您下载会议软件、开屏幕共享或转账。刚才那通电话建议您不要理会，如已经操作过转账，请立即拨打110。",
-			"me:好的，我没操作，就是觉得奇怪",
-		}, LevelNone, LevelNone},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			v := c.Classify(context.Background(), conv(tc.lines...))
-			if !v.Level.AtLeast(tc.least) || v.Level.rank() > tc.most.rank() {
-				t.Errorf("%s %.3f (frame %s), want %s to %s", v.Level, v.Score, v.Frame, tc.least, tc.most)
-			}
-		})
 	}
 }
 

@@ -145,7 +145,7 @@ const userInitiatedClaims = 0.5
 // score computes the level of the evidence so far.
 func (c *Classifier) score(state *State) (Level, float64, bool) {
 	ev := c.roleEvidence(state.liveEvidence())
-	if c.contactedSupport(state) {
+	if state.contactedSupport() {
 		ev[roleSlot[RoleImpersonation]] *= userInitiatedClaims
 		ev[roleSlot[RoleCredibility]] *= userInitiatedClaims
 	}
@@ -173,7 +173,7 @@ func (c *Classifier) score(state *State) (Level, float64, bool) {
 	// the stretch a warning takes back, the frame of their turn): never on
 	// the whole conversation. A scammer's "钱会原路退回" or "we never ask for
 	// your PIN" must not clear the demands around it.
-	if c.userOpened(state) {
+	if state.UserInitiated {
 		score *= userInitiatedDamping
 	}
 

@@ -62,11 +62,6 @@ type State struct {
 	// UserInitiated is set when the protected person opened the conversation
 	// (contacting support), which scam scripts never do.
 	UserInitiated bool `json:"user_initiated"`
-	// OpenedByReport is set when the protected person opened by telling
-	// us of a contact someone made ("My nan just got a call from…",
-	// "我外婆的LINE收到：", "爷爷用免提接电话，我在边上听"): what follows from
-	// the other party is what was sent, not an agent they reached.
-	OpenedByReport bool `json:"opened_by_report,omitempty"`
 	// Described is the weight of each signal seen only in a retelling or a
 	// warning: it names the scam, it is not evidence.
 	Described map[string]float64 `json:"described,omitempty"`
@@ -323,27 +318,7 @@ func (c *Classifier) scaledWeight(state *State, sig *Signal, sp *speech) float64
 // their job. Not a person telling us alone what they are being asked to
 // do and whether to do it: they contacted nobody, someone is working on
 // them.
-func (c *Classifier) contactedSupport(s *State) bool { return c.userOpened(s) && s.OtherSpoke }
-
-// userOpened reports a conversation the protected person opened as someone
-// contacting a company does. Not one they opened by telling us of a
-// contact someone made, once that party's own words follow and warn of
-// nothing: those are what was sent, not an agent answering (the real
-// support a report reaches says what scripts never ask).
-func (c *Classifier) userOpened(s *State) bool {
-	if !s.UserInitiated {
-		return false
-	}
-	if !s.OpenedByReport || !s.OtherSpoke {
-		return true
-	}
-	for id, w := range s.Counter {
-		if sig := c.signal(id); w > 0 && sig != nil && sig.Role == RoleWarning && !sig.Reassures {
-			return true
-		}
-	}
-	return false
-}
+func (s *State) contactedSupport() bool { return s.UserInitiated && s.OtherSpoke }
 
 // liveEvidence is the evidence that scores: all of it, or once the story
 // was told to its refusal, only the words that were not relayed.

@@ -91,7 +91,7 @@ var yardstickTargets = []target{
 	{"yardstick7.jsonl", "recall", 0.91, false},
 	{"yardstick7.jsonl", "scam_recall", 0.67, false},
 	{"yardstick7.jsonl", "false_alarm", 0.045, true},
-	{"yardstick7.jsonl", "false_alarm_scam", 0.0, true},
+	{"yardstick7.jsonl", "false_alarm_scam", 0.008, true}, // y7-052 since the seventh session: a friend mid-scam whose platform asks a deposit to withdraw, "现在領不出來", labelled told
 	// yardstick8.jsonl: 210 conversations (150 live, 60 framed; 87 scams,
 	// 123 honest; written for variety: recovery agents, mules, charities,
 	// debt collectors, customs, sextortion, AI voices) by an eighth helper.
