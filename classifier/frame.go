@@ -69,6 +69,10 @@ func (f frameCues) asksAboutWhatWasTold(endsAsQuestion bool) bool {
 	return endsAsQuestion && (f.reporting || f.described) && f.news == 0 && !f.closure
 }
 
+// asksWhetherToGoOn: doing it now and asking whether it is real ("我现在在扫
+// 这个是真的吧", "我而家填緊，有冇問題？") asks whether to go on.
+func (f frameCues) asksWhetherToGoOn() bool { return f.question && f.ongoing }
+
 // frame decides the frame of a turn from its cues.
 func (f frameCues) frame() Frame {
 	switch {

@@ -406,17 +406,12 @@ func (c *Classifier) speechActs(text string, folded *Folded, matches []match, fr
 	if cues.asker && cues.asksAboutWhatWasTold(asks) {
 		cues.question, sp.asksToAct = true, true
 	}
-	if sp.speaker == SpeakerUser && cues.question && cues.ongoing {
-		// Doing it now and asking whether it is real ("我现在在扫 这个是真的吧",
-		// "我而家填緊，有冇問題？") asks whether to go on.
-		sp.asksToAct = true
-	}
+	sp.asksToAct = sp.asksToAct || sp.speaker == SpeakerUser && cues.asksWhetherToGoOn()
 	if cues.warnings > 0 {
 		cues.negated, cues.strongAsserted = c.adviceOf(folded, matches, sp)
 	}
 	sp.frame = cues.frame()
-	sp.narrated = cues.described || cues.reporting
-	sp.past = cues.past
+	sp.narrated, sp.past = cues.described || cues.reporting, cues.past
 	sp.voice = cues.voice(sp.speaker, sp.frame)
 	return sp
 }
