@@ -40,6 +40,10 @@ type frameCues struct {
 	// act: the turn asks whether to act ("要不要", "should I"), not
 	// whether something is a scam.
 	act bool
+	// recovery: the turn tells of an offer to get a loss back ("a
+	// recovery firm… can get it back for a fee"): after a scam told as
+	// over, a new one under way.
+	recovery bool
 	// story: the turn names a story, a lure, an identity, a turn or
 	// pressure (not only a payment word): someone describing what is
 	// being done to them, not asking in general.
@@ -76,7 +80,7 @@ func (f frameCues) asksWhetherToGoOn() bool { return f.question && f.ongoing }
 // frame decides the frame of a turn from its cues.
 func (f frameCues) frame() Frame {
 	switch {
-	case f.closure && (f.described || f.reporting) && !(f.act && f.ongoing):
+	case f.closure && (f.described || f.reporting) && !(f.act && (f.ongoing || f.recovery)):
 		// Not when the teller, still in it now, asks whether to go on
 		// ("现在说最后一单要充15000才能提现，不然前面都拿不回来，我要不要再充？").
 		return FrameRetold
@@ -91,7 +95,7 @@ func (f frameCues) frame() Frame {
 		return FrameWarning
 	case f.question && (f.described || f.reporting || f.asker && f.story):
 		return FrameQuestion
-	case f.past && (f.described || f.reporting && f.news > 0) && !f.selfDemand:
+	case f.past && (f.described || f.reporting && f.news > 0) && !f.selfDemand && !(f.act && f.recovery):
 		// "昨天有一个自称地检署的人打来说…": a call described in the past
 		// is told, not played, refused or not; so is what someone said to
 		// a victim, told in the past ("我表哥前天被骗了…有人说是抖音客服").

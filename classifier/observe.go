@@ -393,6 +393,7 @@ func (c *Classifier) speechActs(text string, folded *Folded, matches []match, fr
 				cues.question = true
 			case p.kind == payloadSignal && storyRoles[c.signals[p.index].Role]:
 				cues.story = true
+				cues.recovery = cues.recovery || slices.Contains(c.signals[p.index].Types, "scam_recovery")
 			}
 		}
 	}

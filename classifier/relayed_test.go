@@ -176,3 +176,25 @@ func TestAHardMoveRelayedWhileItIsDone(t *testing.T) {
 		})
 	}
 }
+
+// TestARecoveryOfferAfterALoss: a loss told as over, then an offer to get
+// it back for a fee that the teller is about to take, is a new scam under
+// way (recovery), not the retelling it follows; the loss alone is told.
+// The first case failed before.
+func TestARecoveryOfferAfterALoss(t *testing.T) {
+	c := productionClassifier(t)
+	for _, tc := range []struct {
+		name, text string
+		want       Level
+	}{
+		{"a recovery firm's fee, about to pay", "After I lost $30k to a fake crypto site, a 'blockchain recovery firm' contacted me on Instagram and says they've traced the funds and can get them back for an upfront fee of $2,500. I'm thinking of paying. Thoughts?", LevelScam},
+		{"the loss alone, told", "Last year I lost $30k to a fake crypto site. I reported it to the police and blocked them.", LevelNone},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := c.Classify(context.Background(), conv("me:"+tc.text))
+			if v.Level != tc.want {
+				t.Errorf("%s %.3f (frame %s), want %s", v.Level, v.Score, v.Frame, tc.want)
+			}
+		})
+	}
+}
