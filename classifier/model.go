@@ -352,7 +352,7 @@ func (c *Classifier) modelLevel(state *State, level Level, live int) Level {
 		return LevelScam
 	case level == LevelSuspicious && p >= ModelScamAt:
 		return LevelScam
-	case level == LevelNone && p >= ModelSuspiciousAt && !state.UserInitiated,
+	case level == LevelNone && p >= ModelSuspiciousAt && !state.openedAsCustomer(),
 		// Not in a conversation the user opened: an agent they called
 		// asking them to verify who they are uses a script's words too.
 		// But a user who opened by telling us alone what someone asks of

@@ -20,22 +20,23 @@ func (c *Classifier) Observe(state *State, msg Message) {
 		text = text[:MaxMessageBytes]
 	}
 	turns := c.splitPaste(text, msg.From)
+	opener := -1
 	if index == 0 {
 		// Who opened is the first turn of the conversation, not the
 		// header of the person pasting it.
-		opener := turns[0]
-		if opener.Header && len(turns) > 1 {
-			opener = turns[1]
+		opener = 0
+		if turns[0].Header && len(turns) > 1 {
+			opener = 1
 		}
-		state.UserInitiated = opener.From == SpeakerUser
+		state.UserInitiated = turns[opener].From == SpeakerUser
 	}
 	// A transcript the protected person pastes with their own word that it
 	// is over ("…我当时就觉得不对挂了", "They vanished. Posting so others
 	// know.") is a retelling: its script names the scam, nobody plays it.
 	over := msg.From == SpeakerUser && len(turns) > 1 && c.toldAsOver(text, turns)
 	changed := false
-	for _, t := range turns {
-		changed = c.observeTurn(state, index, text, t, msg.HiddenSender, over) || changed
+	for i, t := range turns {
+		changed = c.observeTurn(state, index, text, t, msg.HiddenSender, over, i == opener) || changed
 	}
 	if changed || c.model != nil && state.Peak != LevelScam && len(state.liveEvidence()) > 0 {
 		// The word model moves with every message, phrases or not; it
@@ -46,7 +47,7 @@ func (c *Classifier) Observe(state *State, msg Message) {
 
 // observeTurn adds one turn (a whole message, or one speaker's turn of a
 // pasted transcript) to state and reports whether the evidence changed.
-func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, hidden, over bool) bool {
+func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, hidden, over, opening bool) bool {
 	scratch := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(scratch)
 	own := text[t.Start:t.End]
@@ -77,6 +78,16 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 		// by the protected person (a retelling's refusal takes it back).
 		sp.narrated = true
 	}
+	if t.From == SpeakerUser && sp.voice == voiceOwn && sp.frame == FrameLive && !sp.asksToAct && state.Relaying && !state.Retold {
+		// A relay goes on: "my dad had a call from 'DC Harris'" then
+		// "said staff at his branch are under investigation", "a 'police
+		// courier' will come to collect the cash". The next message of a
+		// helper telling what someone is being told needs no "he said".
+		sp.voice, sp.narrated, sp.toldFrom = voiceReported, true, 0
+	}
+	if opening && sp.speaker == SpeakerUser && sp.reportsContact && sp.frame.live() {
+		state.OpenedByReport = true
+	}
 	if sp.frame != FrameLive {
 		// The frame shows even where no phrase matched ("got one of those
 		// texts… deleted it"): a small share of its own.
@@ -90,6 +101,11 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 	// retelling. So it was when the party told about the script answers
 	// that it is one ("那就是诈骗，请不要…"): the story is settled, not played.
 	answered := sp.speaker == SpeakerOther && sp.frame == FrameWarning
+	if answered {
+		// The party a report reached answers it with a warning: the real
+		// support the protected person contacted, not what was sent.
+		state.OpenedByReport = false
+	}
 	if answered && state.Narrated && state.HardAsked && len(state.HardDemanded) == 0 {
 		// "有人让我先交888提额费，是你们吗？" answered "不是的，这是诈骗":
 		// the hard stop was only the question, and it has its answer.
@@ -113,6 +129,7 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 	if t.From == SpeakerOther {
 		state.OtherSpoke = true
 	}
+	state.Relaying = t.From == SpeakerUser && sp.narrated && !sp.closure && !sp.asksToAct && !state.Retold
 	return changed
 }
 
@@ -180,8 +197,10 @@ type speech struct {
 	warnedSegments []warnedStretch
 	// closure: the turn ends a story with a refusal ("我挂了").
 	closure bool
-	// narrated: the turn tells what a third party said or did.
-	narrated bool
+	// narrated: the turn tells what a third party said or did;
+	// reportsContact: it says a call or a message came ("我外公刚刚接了个
+	// 电话", "My nan just got a call from…").
+	narrated, reportsContact bool
 	// past: the turn places what it tells in a time already gone.
 	past bool
 	// asksToAct: the turn asks whether to do something ("要不要借",
@@ -412,7 +431,7 @@ func (c *Classifier) speechActs(text string, folded *Folded, matches []match, fr
 		cues.negated, cues.strongAsserted = c.adviceOf(folded, matches, sp)
 	}
 	sp.frame = cues.frame()
-	sp.narrated, sp.past = cues.described || cues.reporting, cues.past
+	sp.narrated, sp.past, sp.reportsContact = cues.described || cues.reporting, cues.past, cues.described
 	sp.voice = cues.voice(sp.speaker, sp.frame)
 	return sp
 }

@@ -198,3 +198,71 @@ func TestARecoveryOfferAfterALoss(t *testing.T) {
 		})
 	}
 }
+
+// TestAHelperRelayingAsItHappens: a helper tells us, over several
+// messages, what a relative is being told, with no "he said" after the
+// first ("…had a call from…" / "apparently she owes…" / "the only way is
+// vouchers…"), or opens by telling of a call and forwards the caller's
+// own words. Each relayed message goes on telling the story, and the
+// caller's words are what was sent, not an agent the helper reached. The
+// scam cases failed before; the honest ones (a real appointment, the real
+// support answering a reported call, a bank's real replacement card) stay
+// quiet.
+func TestAHelperRelayingAsItHappens(t *testing.T) {
+	c := productionClassifier(t)
+	for _, tc := range []struct {
+		name  string
+		lines []string
+		least Level
+		most  Level
+	}{
+		{"a relay with no 'he said' after the first message", []string{
+			"me:my aunt had a call from someone who says he's from the tax office",
+			"me:apparently she owes back taxes from 2019 and there's a warrant ready",
+			"me:the only way to stop it is paying today with vouchers from the post office, and she must stay on the line",
+			"me:she's at the post office now"}, LevelScam, LevelScam},
+		{"a relay in Chinese, the fee paid now", []string{
+			"me:我姨妈刚刚接了个电话，对方是什么市场监管局的",
+			"me:讲她去年买的保健品有问题，可以退赔三万块",
+			"me:不过要先交两千手续费到指定账户才能走流程",
+			"me:她已经去银行了"}, LevelScam, LevelScam},
+		{"a call told, then the caller's own words", []string{
+			"me:我阿嬤剛剛接到一通電話，我在旁邊聽",
+			"阿嬤，我是妳孫子啦，我換手機號碼了，妳先存一下",
+			"我跟朋友借錢週轉，今天一定要還，妳可以先匯五萬給我朋友嗎？明天就還妳",
+			"me:阿嬤準備出門了"}, LevelSuspicious, LevelScam},
+		{"a real appointment relayed", []string{
+			"me:我外公刚刚接了个电话，说是社区医院的，提醒他明天上午去打流感疫苗，带上医保卡",
+			"【社区卫生服务中心】张伯您好，您预约的流感疫苗接种时间为12月8日上午9点，请携带医保卡和身份证到二楼接种室。",
+			"me:他问我要不要去"}, LevelNone, LevelNone},
+		{"a reported call answered by the real support", []string{
+			"me:我妈接到一个电话说她的京东白条要关闭，不关会影响征信",
+			"您好，这里是京东客服。京东白条不会因为未关闭影响征信，我们也不会要求您下载任何软件或转账。",
+			"刚才的电话是诈骗，请不要理会，如有疑问请拨打官方客服电话。"}, LevelNone, LevelNone},
+		{"a bank's real replacement card", []string{
+			"me:my mum had a call from her bank this morning about a card payment she didn't recognise",
+			"me:they asked her to confirm if she made it and said they'd cancel the card and post a new one",
+			"Barclays: We've cancelled your card ending 4471 as requested. Your new card will arrive in 3-5 working days. We'll never ask you for your PIN or to move money.",
+			"me:she's at the shops now, can she still use her phone to pay?"}, LevelNone, LevelNone},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := c.Classify(context.Background(), conv(tc.lines...))
+			if !v.Level.AtLeast(tc.least) || v.Level.rank() > tc.most.rank() {
+				t.Errorf("%s %.3f (frame %s), want %s to %s", v.Level, v.Score, v.Frame, tc.least, tc.most)
+			}
+		})
+	}
+}
+
+// TestACardAndItsPINCollected: a bank card or passbook collected at the
+// door, or sealed in an envelope with its PIN written down, is a hard
+// move nobody honest asks for. It failed before.
+func TestACardAndItsPINCollected(t *testing.T) {
+	c := productionClassifier(t)
+	v := c.Classify(context.Background(), conv(
+		"我们是银联中心的，您的卡被复制了，要换新卡",
+		"工作人员半小时后到您家，您把卡放信封里，密码写在纸上一起封好交给他"))
+	if v.Level != LevelScam {
+		t.Errorf("%s %.3f (frame %s), want scam", v.Level, v.Score, v.Frame)
+	}
+}

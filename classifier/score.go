@@ -173,7 +173,7 @@ func (c *Classifier) score(state *State) (Level, float64, bool) {
 	// the stretch a warning takes back, the frame of their turn): never on
 	// the whole conversation. A scammer's "钱会原路退回" or "we never ask for
 	// your PIN" must not clear the demands around it.
-	if state.UserInitiated {
+	if state.openedAsCustomer() {
 		score *= userInitiatedDamping
 	}
 

@@ -62,6 +62,11 @@ type State struct {
 	// UserInitiated is set when the protected person opened the conversation
 	// (contacting support), which scam scripts never do.
 	UserInitiated bool `json:"user_initiated"`
+	// OpenedByReport is set when the protected person opened by telling
+	// us of a contact someone made ("My nan just got a call from…",
+	// "爷爷用免提接电话…"): the other party's words that follow are what
+	// was sent, not an agent they reached.
+	OpenedByReport bool `json:"opened_by_report,omitempty"`
 	// Described is the weight of each signal seen only in a retelling or a
 	// warning: it names the scam, it is not evidence.
 	Described map[string]float64 `json:"described,omitempty"`
@@ -77,6 +82,9 @@ type State struct {
 	Retold         bool               `json:"retold,omitempty"`
 	// Narrated is set once any turn told what a third party said or did.
 	Narrated bool `json:"narrated,omitempty"`
+	// Relaying: the last turn was the protected person telling what a
+	// third party said or did; their next one goes on telling it.
+	Relaying bool `json:"relaying,omitempty"`
 	// HardAsked is set when someone asks whether to make a hard money move
 	// a third party asked of them.
 	HardAsked bool `json:"hard_asked,omitempty"`
@@ -318,7 +326,16 @@ func (c *Classifier) scaledWeight(state *State, sig *Signal, sp *speech) float64
 // their job. Not a person telling us alone what they are being asked to
 // do and whether to do it: they contacted nobody, someone is working on
 // them.
-func (s *State) contactedSupport() bool { return s.UserInitiated && s.OtherSpoke }
+func (s *State) contactedSupport() bool { return s.openedAsCustomer() && s.OtherSpoke }
+
+// openedAsCustomer reports a conversation the protected person opened as
+// someone contacting a company does; not one they opened by telling us
+// of a contact someone made, once that party's own words follow, unless
+// the story was told to its end (then whoever answers is someone the
+// teller turned to).
+func (s *State) openedAsCustomer() bool {
+	return s.UserInitiated && !(s.OpenedByReport && s.OtherSpoke && !s.Retold)
+}
 
 // liveEvidence is the evidence that scores: all of it, or once the story
 // was told to its refusal, only the words that were not relayed.

@@ -430,8 +430,13 @@ var devBudget = map[string]int{
 	"reassurance inserted": 10,
 	// 28 since the fifth session: golfxiao-816 ends "结果总共被骗56万元",
 	// a loss told, and flattened it is one turn that retells (as the
-	// corpus's narratives are). 26 since the sixth session.
-	"flattened onto one line": 26,
+	// corpus's narratives are). 26 since the sixth session. 27 since the
+	// eighth: golfxiao-852 ("我收到一条短信…" then the sender's own words)
+	// rose from none to scam once a conversation opened by telling of a
+	// contact stopped being damped as one opened with support; flattened,
+	// the report and the sender's first words are one turn, and it rose
+	// from none only to suspicious.
+	"flattened onto one line": 27,
 	"spaced out":              0,
 	// 16 before the word model's words stopped splitting at a symbol.
 	"emoji inside words": 3,

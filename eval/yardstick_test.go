@@ -452,6 +452,12 @@ var yardstickTargets = []target{
 	{"yardstick48.jsonl", "scam_recall", 0.84, false},
 	{"yardstick48.jsonl", "false_alarm", 0.023, true},
 	{"yardstick48.jsonl", "false_alarm_scam", 0.016, true},
+	// yardstick49: a family helper's week (35's and 43's brief), written
+	// in the seventh session, read at its end: 77.3 / 65.9 / 4.5 / 3.8 blind.
+	{"yardstick49.jsonl", "recall", 0.87, false},
+	{"yardstick49.jsonl", "scam_recall", 0.75, false},
+	{"yardstick49.jsonl", "false_alarm", 0.039, true},
+	{"yardstick49.jsonl", "false_alarm_scam", 0.031, true},
 	// probes.jsonl: 24 mechanism probes (and 12 more from the second
 	// session of 2026-12-07: p25–p42) written in that session from the
 	// advisories' descriptions (TW ATM instalments, HK guess-who, fake
