@@ -62,6 +62,9 @@ type frameCues struct {
 	// warned against; strongAsserted: the turn asserts a strong one.
 	negated        int
 	strongAsserted bool
+	// passesOn: the teller passes a message on to everyone ("提提大家",
+	// "heads up for anyone"), not asking about it.
+	passesOn bool
 }
 
 // asksAboutWhatWasTold: a turn that tells what someone said and ends on a

@@ -32,11 +32,16 @@ func (c *Classifier) Observe(state *State, msg Message) {
 	}
 	// A transcript the protected person pastes with their own word that it
 	// is over ("…我当时就觉得不对挂了", "They vanished. Posting so others
-	// know.") is a retelling: its script names the scam, nobody plays it.
-	over := msg.From == SpeakerUser && len(turns) > 1 && c.toldAsOver(text, turns)
+	// know.") is a retelling, and one they pass on as a warning ("【社区反诈
+	// 提醒】近期多名居民收到类似短信：“…”…请直接删除") is the warning's
+	// example: its script names the scam, nobody plays it.
+	framed := FrameLive
+	if msg.From == SpeakerUser && len(turns) > 1 {
+		framed = c.pasteFrame(text, turns)
+	}
 	changed := false
 	for i, t := range turns {
-		changed = c.observeTurn(state, index, text, t, msg.HiddenSender, over, i == opener) || changed
+		changed = c.observeTurn(state, index, text, t, msg.HiddenSender, framed, i == opener) || changed
 	}
 	if changed || c.model != nil && state.Peak != LevelScam && len(state.liveEvidence()) > 0 {
 		// The word model moves with every message, phrases or not; it
@@ -47,7 +52,7 @@ func (c *Classifier) Observe(state *State, msg Message) {
 
 // observeTurn adds one turn (a whole message, or one speaker's turn of a
 // pasted transcript) to state and reports whether the evidence changed.
-func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, hidden, over, opening bool) bool {
+func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, hidden bool, framed Frame, opening bool) bool {
 	scratch := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(scratch)
 	own := text[t.Start:t.End]
@@ -69,8 +74,8 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 	matches, nears := c.findPhrases(scratch, folded, carried)
 	links := findLinks(own)
 	sp := c.speechActs(text, folded, matches, t.From, state.OtherSpoke, endsAsQuestion(own), anyDisguised(links))
-	if over && t.From == SpeakerOther {
-		sp.frame = FrameRetold
+	if framed != FrameLive && t.From == SpeakerOther {
+		sp.frame = framed
 	}
 	if t.Quoted && sp.voice == voiceDirect {
 		// A message pasted as it came is the other party's own words,
@@ -217,6 +222,8 @@ type speech struct {
 	ongoing bool
 	// ownChannel: the turn sends the reader to a channel they control.
 	ownChannel bool
+	// cues are the frame cues the turn was read with.
+	cues frameCues
 	// toldFrom is the byte where the turn starts telling what someone
 	// said ("他说…", "they want me to…"), -1 when it does not: what comes
 	// before it is the teller's own story ("我给侄子买了张礼品卡，他说…").
@@ -284,15 +291,17 @@ func (c *Classifier) unnamedApp(folded *Folded, matches []match, cue match) bool
 	return true
 }
 
-// toldAsOver reports a pasted transcript whose paster, in the lines that
-// frame it (the header before it, their last turn), closes the story
-// ("我当时就觉得不对挂了", "they vanished") without asking whether to go on
-// now. Their replies inside the transcript ("i didnt send anything") are
-// the conversation, not its frame.
-func (c *Classifier) toldAsOver(text string, turns []Turn) bool {
+// pasteFrame is the frame the paster gives a pasted transcript or message
+// in the lines that frame it (the header before it, their last turn),
+// without asking whether to go on now: retold when they close the story
+// ("我当时就觉得不对挂了", "they vanished"), a warning when those lines
+// are one ("…ETC不会通过短信链接进行认证！收到此类短信请直接删除"), live
+// otherwise. Their replies inside the transcript ("i didnt send anything")
+// are the conversation, not its frame.
+func (c *Classifier) pasteFrame(text string, turns []Turn) Frame {
 	scratch := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(scratch)
-	closed := false
+	closed, warned := false, false
 	for i, t := range turns {
 		if t.From != SpeakerUser || !t.Header && i != len(turns)-1 {
 			continue
@@ -302,6 +311,20 @@ func (c *Classifier) toldAsOver(text string, turns []Turn) bool {
 		folded.fold(text[t.Start:t.End])
 		folded.shift(t.Start)
 		matches, _ := c.findPhrases(scratch, folded, 0)
+		sp := c.speechActs(text, folded, matches, SpeakerUser, false, endsAsQuestion(text[t.Start:t.End]), false)
+		if sp.asksToAct || sp.ongoing {
+			return FrameLive
+		}
+		// A teller addressing everyone ("提提大家", "heads up for anyone
+		// with older relatives") passes the message on; one whose own
+		// lines tell it as over ("琴日我阿姐收到…") retells it.
+		if sp.asks || sp.cues.question {
+			// "…记录发你，我是不是被骗了": asking about it, not passing it on.
+			continue
+		}
+		warned = warned || sp.frame == FrameWarning || sp.cues.passesOn
+		// A closure decides below, by where it stands.
+		closed = closed || sp.frame == FrameRetold && !sp.cues.closure
 		// The story is closed where a refusal or a loss comes after
 		// whatever the turn relays ("我没充过值 他让我开屏幕共享" is still
 		// being asked), and not inside a question ("我是不是被骗了").
@@ -314,13 +337,19 @@ func (c *Classifier) toldAsOver(text string, turns []Turn) bool {
 				case p.kind == payloadReporting:
 					toldAt = max(toldAt, m.start)
 				case p.kind == payloadQuestion, p.kind == payloadOngoing:
-					return false
+					return FrameLive
 				}
 			}
 		}
 		closed = closed || closedAt > toldAt
 	}
-	return closed
+	switch {
+	case closed:
+		return FrameRetold
+	case warned:
+		return FrameWarning
+	}
+	return FrameLive
 }
 
 // askedWhether reports a phrase asked about ("是不是被骗了", "是否被骗"),
@@ -384,9 +413,10 @@ func (c *Classifier) speechActs(text string, folded *Folded, matches []match, fr
 			case p.kind == payloadPast:
 				cues.past = true
 			case p.kind == payloadOngoing:
-				sp.ongoing = true
-				// The teller's own "now", not the quoted script's.
+				// The teller's own "now", not the quoted script's ("对方说：
+				// “…国家现在统一给予赔偿…”").
 				cues.ongoing = cues.ongoing || !insideQuotes(text, int(folded.Start[m.start]))
+				sp.ongoing = cues.ongoing
 			case p.kind == payloadOwnChannel:
 				sp.ownChannel = sp.ownChannel || !c.unnamedApp(folded, matches, m)
 			case p.kind == payloadQuestion:
@@ -398,6 +428,8 @@ func (c *Classifier) speechActs(text string, folded *Folded, matches []match, fr
 				if !slices.ContainsFunc(news, func(n match) bool { return n.pattern == m.pattern || n.start < m.end && m.start < n.end }) {
 					news = append(news, m)
 				}
+			case p.kind == payloadPassesOn:
+				cues.passesOn = true
 			case p.kind == payloadSelfDemand:
 				// A demand inside quotation marks is quoted, as a news
 				// report quotes a script ("骗子会说：“把验证码发给我”").
@@ -431,6 +463,13 @@ func (c *Classifier) speechActs(text string, folded *Folded, matches []match, fr
 		cues.negated, cues.strongAsserted = c.adviceOf(folded, matches, sp)
 	}
 	sp.frame = cues.frame()
+	if sp.frame == FrameLive && sp.speaker == SpeakerUser && cues.passesOn && !cues.selfDemand && !cues.question && !asks {
+		// "heads up for anyone with parents on WhatsApp: 'Mum, I dropped
+		// my phone…' tell them to ring the old number": the protected
+		// person passing a script on to everyone, asking nothing.
+		sp.frame = FrameWarning
+	}
+	sp.cues = cues
 	sp.narrated, sp.past, sp.reportsContact = cues.described || cues.reporting, cues.past, cues.described
 	sp.voice = cues.voice(sp.speaker, sp.frame)
 	return sp
@@ -661,7 +700,13 @@ func insideQuotes(text string, at int) bool {
 			straight = !straight
 		}
 	}
-	return depth > 0 || straight
+	if depth > 0 || straight {
+		return true
+	}
+	// 'Grandpa it's me… you need to get $4,000 in gift cards…': single
+	// quotation marks, told apart from apostrophes (singleQuoteSpan).
+	start, end := singleQuoteSpan(text)
+	return start >= 0 && start <= at && at < end
 }
 
 // lookAlike reports a non-ASCII letter that folds to an ASCII one (а, о, Ｔ).

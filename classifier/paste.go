@@ -538,7 +538,9 @@ func quotedMessage(text string, from Speaker) []Turn {
 }
 
 // isQuoteOrSpace: a closing quotation mark and the space after it.
-func isQuoteOrSpace(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune("」”』\"", r) }
+func isQuoteOrSpace(r rune) bool {
+	return unicode.IsSpace(r) || strings.ContainsRune("」”』\"'", r)
+}
 
 // handOverRunes is the longest line that hands a quote over.
 const handOverRunes = 32
@@ -560,6 +562,30 @@ func quoteSpan(text string) (int, int) {
 			continue
 		}
 		return start, start + closing
+	}
+	return singleQuoteSpan(text)
+}
+
+// singleQuoteSpan returns the byte span inside single quotation marks
+// ("Got this today: 'Medicare: Your rebate… medicare-au-rebate.com'. I
+// deleted it."), or -1: an opening mark after a space or a colon, a
+// closing one after text and before no letter, so that apostrophes
+// ("haven't", "you've") are neither.
+func singleQuoteSpan(text string) (int, int) {
+	open := -1
+	for i := 0; i+1 < len(text); i++ {
+		if text[i] == '\'' && (i == 0 || text[i-1] == ' ' || text[i-1] == ':') && text[i+1] != ' ' {
+			open = i
+			break
+		}
+	}
+	if open < 0 {
+		return -1, -1
+	}
+	for i := len(text) - 1; i > open+1; i-- {
+		if text[i] == '\'' && text[i-1] != ' ' && (i+1 == len(text) || !isASCIILetter(text[i+1])) {
+			return open + 1, i
+		}
 	}
 	return -1, -1
 }

@@ -170,6 +170,10 @@ type Cues struct {
 	// News words speak of scams from outside ("骗子", "victims", "police
 	// warn"): two of them, or one with a warning, make a warning frame.
 	News []string `yaml:"news"`
+	// PassesOn words say the teller passes a message on to everyone
+	// ("提提大家", "heads up for anyone", "posting in case"): a message
+	// pasted under or over them is the warning's example.
+	PassesOn []string `yaml:"passes_on"`
 	// SelfDemand words ask for something to be handed to the speaker
 	// ("发给我", "send me"): a turn with them is never a warning frame.
 	SelfDemand []string `yaml:"self_demand"`

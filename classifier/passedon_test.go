@@ -1,0 +1,79 @@
+package classifier
+
+import (
+	"context"
+	"testing"
+)
+
+// TestAScriptPassedOnOrToldAsOver: a scam's message quoted inside the
+// teller's own words that pass it on to everyone or tell it as over is
+// the warning's example, not a script played on them; the same quote with
+// the teller asking whether to act is. Each quiet case reached a warning
+// before (a single-quoted message swallowed the teller's words after it,
+// a quoted "now" counted as the teller's, a teller addressing everyone
+// was not a warning), and each asking case must keep its level.
+func TestAScriptPassedOnOrToldAsOver(t *testing.T) {
+	c := productionClassifier(t)
+	for _, tc := range []struct {
+		name  string
+		lines []string
+		want  Level
+	}{
+		{"passed on to everyone, single quotes", []string{"me:heads up for anyone with parents on WhatsApp:\n'Mum, I dropped my phone in the loo, this is my new number. Can you pay a bill for me today? Send it to this account: 40-11-22 81234567, I'll pay you back tomorrow 🙏'\nIf your parents get one, tell them to ring the old number first."}, LevelNone},
+		{"a text in single quotes, deleted", []string{"me:Got this yesterday: 'Royal Mail: your parcel is on hold due to an unpaid shipping fee of £1.45. Pay within 24 hours at royalmail-redeliver.info or it will be returned.' I wasn't expecting anything, so I deleted it."}, LevelNone},
+		{"a call quoted, the caller's 'now', never called back", []string{"me:我爸下午接到个电话，对方说：“叔叔您好，您之前买的理财产品现在统一清退，可以返还本金五万，但要先交三千的手续费到我们的监管账户。”我爸说要问我，对方就再也没打过来了。"}, LevelNone},
+		{"the same text, asked whether to pay", []string{"me:Got this today: 'Royal Mail: your parcel is on hold due to an unpaid shipping fee of £1.45. Pay within 24 hours at royalmail-redeliver.info or it will be returned.' should I pay it? I am expecting a parcel"}, LevelScam},
+		{"a text quoted, asked whether to pay", []string{"me:最近收到这种短信：「【电力公司】您户电费已欠缴186元，今日18点前未缴将停电，请点击 dianfei-jf.top 缴纳。」我要不要点进去交？"}, LevelScam},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := c.Classify(context.Background(), conv(tc.lines...))
+			if v.Level != tc.want {
+				t.Errorf("%s %.3f (frame %s), want %s", v.Level, v.Score, v.Frame, tc.want)
+			}
+		})
+	}
+}
+
+// TestHonestServicesThatNameTheMoves: a bank checking a transfer warns in
+// a hypothesis ("如有陌生人要求您转账…请立即停止"), and a delivery code is
+// shared only with the courier at the door. Both reached scam before.
+func TestHonestServicesThatNameTheMoves(t *testing.T) {
+	c := productionClassifier(t)
+	for _, tc := range []struct {
+		name  string
+		lines []string
+	}{
+		{"a bank's transfer check", []string{
+			"您好，这里是招商银行，您刚才在手机银行给新收款人转账2万元，我们做一个例行核实。如有陌生人要求您转账、共享屏幕或提供验证码，请立即停止操作。",
+			"me:是我自己转给我妹妹的，没问题"}},
+		{"a delivery code for the courier", []string{
+			"Amazon: Your order #112-4455 requires a delivery code. Share this OTP only with your delivery associate when the parcel is in your hands: 731944",
+			"me:the driver is here now, ok to give it?"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if v := c.Classify(context.Background(), conv(tc.lines...)); v.Level != LevelNone {
+				t.Errorf("%s %.3f (frame %s), want none", v.Level, v.Score, v.Frame)
+			}
+		})
+	}
+}
+
+// TestSingleQuoteSpan: single quotation marks are told from apostrophes.
+func TestSingleQuoteSpan(t *testing.T) {
+	for _, tc := range []struct {
+		text, want string
+	}{
+		{"Got this today: 'Medicare: Your rebate is ready'. I haven't claimed anything.", "Medicare: Your rebate is ready"},
+		{"I haven't paid and you've not either", ""},
+		{"'Grandpa it's me, don't tell mom.' Then a lawyer called.", "Grandpa it's me, don't tell mom."},
+	} {
+		start, end := singleQuoteSpan(tc.text)
+		got := ""
+		if start >= 0 {
+			got = tc.text[start:end]
+		}
+		if got != tc.want {
+			t.Errorf("%q: %q, want %q", tc.text, got, tc.want)
+		}
+	}
+}
