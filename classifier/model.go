@@ -346,7 +346,7 @@ func (c *Classifier) modelLevel(state *State, level Level, live int) Level {
 	// Someone telling us alone what is being asked of them, and asking
 	// whether to do it, is mid-script: what the model is as sure of as it
 	// must be to raise a warning to scam is a scam there too.
-	asker := state.AskedToAct && !state.OtherSpoke
+	asker := (state.AskedToAct || state.RelayedLive) && !state.OtherSpoke
 	switch {
 	case level == LevelNone && p >= ModelScamAt && asker:
 		return LevelScam

@@ -105,10 +105,14 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 	// "…要我去借呗借钱买卡。" then "我挂了": the story told so far was a
 	// retelling. So it was when the party told about the script answers
 	// that it is one ("那就是诈骗，请不要…"): the story is settled, not played.
-	answered := sp.speaker == SpeakerOther && sp.frame == FrameWarning
+	// Not a turn that asks something strong outside its warnings ("请您点击
+	// 这个链接进入我们的官网…谨防诈骗！"): the script signing off.
+	answered := sp.speaker == SpeakerOther && sp.frame == FrameWarning && !sp.cues.strongAsserted
 	if answered {
-		// The party a report reached answers it with a warning: the real
-		// support the protected person contacted, not what was sent.
+		// The party a report reached answers it with a warning and asks
+		// for nothing: the real support the protected person contacted,
+		// not what was sent. Not a script signing off "谨防诈骗！" after
+		// "请您点击这个链接进入我们的官网".
 		state.OpenedByReport = false
 	}
 	if answered && state.Narrated && state.HardAsked && len(state.HardDemanded) == 0 {
@@ -850,6 +854,13 @@ func noteUserTurn(state *State, t Turn, own string, sp *speech) bool {
 	changed := false
 	if !state.CarriedMessage && (t.Labelled || sp.ongoing || carriesMessage(own)) {
 		state.CarriedMessage = true
+		changed = true
+	}
+	if sp.ongoing && !sp.closure && !sp.past && state.Narrated && !state.Retold && !state.RelayedLive {
+		// "She's already at the bus stop", "阿姨已经在筹钱了": a script
+		// relayed while the relative acts on it is being played now, as
+		// one asked about is.
+		state.RelayedLive = true
 		changed = true
 	}
 	if sp.ongoing && !sp.closure && !sp.past && state.ReportedHard && !state.Retold && !state.HardAsked {

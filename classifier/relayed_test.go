@@ -266,3 +266,61 @@ func TestACardAndItsPINCollected(t *testing.T) {
 		t.Errorf("%s %.3f (frame %s), want scam", v.Level, v.Score, v.Frame)
 	}
 }
+
+// TestARelayActedOnNow: a helper who has relayed what a relative is told
+// and then says the relative is acting on it now ("he's at the bus stop
+// going to western union") relays a script being played: not damped as a
+// story told to us, and the word model may judge it as it judges someone
+// asking. The scam cases were quiet before; the honest relay acted on now
+// stays quiet.
+func TestARelayActedOnNow(t *testing.T) {
+	c := productionClassifier(t)
+	for _, tc := range []struct {
+		name  string
+		lines []string
+		want  Level
+	}{
+		{"a hospital's fee, money being found now", []string{
+			"me:我妈刚接到电话，对方说是市医院急诊科的医生，说我弟骑车被撞了正在抢救，要马上交五万手术押金",
+			"me:说我弟昏迷了接不了电话，让我妈先把钱转到医院财务的账户上，户名是个人名字",
+			"me:我妈在找存折，我打我弟电话一直没人接"}, LevelScam},
+		{"bail collected tonight, keys being found now", []string{
+			"me:Grandpa's on the phone right now with someone saying he's my brother Sam, crying, says he crashed a car and got arrested",
+			"me:now a 'lawyer' is on and says bail is $8,000 and a courier will come to his house tonight to collect it, and it's under a gag order so he can't tell mum",
+			"me:grandpa is looking for his car keys to go to the bank"}, LevelScam},
+		{"a surgery's real reminder, acted on now", []string{
+			"me:my uncle got a call from his GP surgery about his flu jab",
+			"me:they said to book through the NHS app or ring the surgery back",
+			"me:he's on his way there now"}, LevelNone},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if v := c.Classify(context.Background(), conv(tc.lines...)); v.Level != tc.want {
+				t.Errorf("%s %.3f (frame %s), want %s", v.Level, v.Score, v.Frame, tc.want)
+			}
+		})
+	}
+}
+
+// TestMovesReadFromHelpersRelays: how the scripts a helper relays move
+// the money, in the caller's own words: a sign-in approved on a push the
+// caller triggered, a ransom for a relative held abroad, cash for bail
+// mailed inside a magazine. Each was below scam before.
+func TestMovesReadFromHelpersRelays(t *testing.T) {
+	c := productionClassifier(t)
+	for _, tc := range []struct {
+		name  string
+		lines []string
+	}{
+		{"approve a push", []string{"This is the CPF Board. There is an error with your payout. You will receive a Singpass notification shortly, please tap Approve to confirm your identity."}},
+		{"a ransom", []string{"你儿子在园区欠了公司违约金，想让他回家就先付20万赎身，汇到这个账户，三天内不付就把他卖到别的园区"}},
+		{"bail mailed in a magazine", []string{
+			"Grandma, it's me, I'm in jail after an accident. The lawyer says bail is $7,000.",
+			"Please put the cash between the pages of a magazine and send it overnight to the address he gives you. Don't tell mom."}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if v := c.Classify(context.Background(), conv(tc.lines...)); v.Level != LevelScam {
+				t.Errorf("%s %.3f (frame %s), want scam", v.Level, v.Score, v.Frame)
+			}
+		})
+	}
+}

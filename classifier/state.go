@@ -82,6 +82,10 @@ type State struct {
 	Retold         bool               `json:"retold,omitempty"`
 	// Narrated is set once any turn told what a third party said or did.
 	Narrated bool `json:"narrated,omitempty"`
+	// RelayedLive is set once the protected person, having relayed what
+	// a third party said, says it is being acted on now ("she's at the
+	// bus stop", "正在输密码"): the script is being played, not told.
+	RelayedLive bool `json:"relayed_live,omitempty"`
 	// Relaying: the last turn was the protected person telling what a
 	// third party said or did; their next one goes on telling it.
 	Relaying bool `json:"relaying,omitempty"`
@@ -334,7 +338,7 @@ func (s *State) contactedSupport() bool { return s.openedAsCustomer() && s.Other
 // the story was told to its end (then whoever answers is someone the
 // teller turned to).
 func (s *State) openedAsCustomer() bool {
-	return s.UserInitiated && !(s.OpenedByReport && s.OtherSpoke && !s.Retold)
+	return s.UserInitiated && !(s.OpenedByReport && s.OtherSpoke && !s.Retold) && !(s.RelayedLive && !s.Retold)
 }
 
 // liveEvidence is the evidence that scores: all of it, or once the story

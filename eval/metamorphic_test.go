@@ -426,7 +426,11 @@ var devBudget = map[string]int{
 	// message then takes back, through the rule that the party told about
 	// answering with a warning ends a retelling (observe.go, "answered").
 	// That rule, not the model, is what to fix next. 9 before the
-	// yardstick14 round raised teleantifraud-1388 the same way.
+	// yardstick14 round raised teleantifraud-1388 the same way. The eighth
+	// session took the rule back from a turn that asks something strong
+	// outside its warnings (teleantifraud-362 left); golfxiao-854, raised
+	// to scam as a conversation opened by telling of a text, stays only
+	// suspicious with "谨防诈骗！" appended to every message of the sender.
 	"reassurance inserted": 10,
 	// 28 since the fifth session: golfxiao-816 ends "结果总共被骗56万元",
 	// a loss told, and flattened it is one turn that retells (as the

@@ -320,11 +320,14 @@ var yardstickTargets = []target{
 	// a warning; the model no longer raises a story told to us alone: 91.8
 	// / 85.9 / 11.9 / 3.7. Score it before reading it. Sixth session
 	// (still unread): 94.1 / 85.9 / 9.6 / 3.7; the refit and the relayed
-	// ask moved two retellings up and the crowd notices one down.
+	// ask moved two retellings up and the crowd notices one down. Eighth
+	// session (still unread): one honest conversation already warned about
+	// rose from suspicious to scam when a relay said to be acted on now
+	// stopped being damped as a story told to us (3.0 -> 3.7%).
 	{"yardstick29.jsonl", "recall", 0.95, false},
 	{"yardstick29.jsonl", "scam_recall", 0.87, false},
 	{"yardstick29.jsonl", "false_alarm", 0.09, true},
-	{"yardstick29.jsonl", "false_alarm_scam", 0.031, true},
+	{"yardstick29.jsonl", "false_alarm_scam", 0.038, true},
 	// yardstick30.jsonl and yardstick31.jsonl: 220 conversations each by a
 	// thirtieth and a thirty-first helper, blind, written last in the
 	// fifth session: a broad everyday mix, mainland-weighted (30) and
@@ -454,10 +457,34 @@ var yardstickTargets = []target{
 	{"yardstick48.jsonl", "false_alarm_scam", 0.016, true},
 	// yardstick49: a family helper's week (35's and 43's brief), written
 	// in the seventh session, read at its end: 77.3 / 65.9 / 4.5 / 3.8 blind.
-	{"yardstick49.jsonl", "recall", 0.87, false},
-	{"yardstick49.jsonl", "scam_recall", 0.75, false},
-	{"yardstick49.jsonl", "false_alarm", 0.039, true},
-	{"yardstick49.jsonl", "false_alarm_scam", 0.031, true},
+	{"yardstick49.jsonl", "recall", 0.88, false},
+	{"yardstick49.jsonl", "scam_recall", 0.77, false},
+	{"yardstick49.jsonl", "false_alarm", 0.031, true},
+	{"yardstick49.jsonl", "false_alarm_scam", 0.023, true},
+	// yardstick50-53: 220 conversations each (88 scams, 132 honest) by
+	// four helpers, blind, in the eighth session. Scored at 43b8854 (the
+	// session's classifier) before anything was read:
+	//   50 (broad mix)                                      98.9 / 95.5 / 3.8 / 1.5
+	//   51 (a family helper relaying, often no question)    64.8 / 54.5 / 1.5 / 0.8
+	//   52 (retellings and warnings that quote the script)  96.6 / 93.2 / 14.4 / 9.1
+	//   53 (short: one to three messages)                   86.4 / 75.0 / 0.8 / 0.0
+	// 52's false alarms and 51's misses were read; 50 and 53 never were.
+	{"yardstick50.jsonl", "recall", 0.98, false},
+	{"yardstick50.jsonl", "scam_recall", 0.95, false},
+	{"yardstick50.jsonl", "false_alarm", 0.038, true},
+	{"yardstick50.jsonl", "false_alarm_scam", 0.016, true},
+	{"yardstick51.jsonl", "recall", 0.84, false},
+	{"yardstick51.jsonl", "scam_recall", 0.67, false},
+	{"yardstick51.jsonl", "false_alarm", 0.016, true},
+	{"yardstick51.jsonl", "false_alarm_scam", 0.008, true},
+	{"yardstick52.jsonl", "recall", 0.96, false},
+	{"yardstick52.jsonl", "scam_recall", 0.94, false},
+	{"yardstick52.jsonl", "false_alarm", 0.046, true},
+	{"yardstick52.jsonl", "false_alarm_scam", 0.023, true},
+	{"yardstick53.jsonl", "recall", 0.87, false},
+	{"yardstick53.jsonl", "scam_recall", 0.75, false},
+	{"yardstick53.jsonl", "false_alarm", 0.008, true},
+	{"yardstick53.jsonl", "false_alarm_scam", 0.0, true},
 	// probes.jsonl: 24 mechanism probes (and 12 more from the second
 	// session of 2026-12-07: p25–p42) written in that session from the
 	// advisories' descriptions (TW ATM instalments, HK guess-who, fake
