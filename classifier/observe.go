@@ -356,6 +356,17 @@ func (c *Classifier) pasteFrame(text string, turns []Turn) Frame {
 	return FrameLive
 }
 
+// insideClosure reports a match inside a longer closure cue ("要不要" in
+// "要不要报警").
+func (c *Classifier) insideClosure(matches []match, m match) bool {
+	for _, other := range matches {
+		if other != m && other.start <= m.start && m.end <= other.end && other.end-other.start > m.end-m.start && c.hasPayload(other, payloadClosure) {
+			return true
+		}
+	}
+	return false
+}
+
 // askedWhether reports a phrase asked about ("是不是被骗了", "是否被骗"),
 // not told.
 func askedWhether(folded *Folded, start int32) bool {
@@ -423,6 +434,9 @@ func (c *Classifier) speechActs(text string, folded *Folded, matches []match, fr
 				sp.ongoing = cues.ongoing
 			case p.kind == payloadOwnChannel:
 				sp.ownChannel = sp.ownChannel || !c.unnamedApp(folded, matches, m)
+			case p.kind == payloadQuestion && c.insideClosure(matches, m):
+				// "要不要改密码、报警？" asks about the aftermath of a
+				// refusal, not whether to go on.
 			case p.kind == payloadQuestion:
 				cues.question = true
 				cues.act = cues.act || !insideQuotes(text, int(folded.Start[m.start]))

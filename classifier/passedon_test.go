@@ -77,3 +77,27 @@ func TestSingleQuoteSpan(t *testing.T) {
 		}
 	}
 }
+
+// TestAskingAboutTheAftermath: someone who refused and asks what to do
+// now ("要不要改密码或者报警？") asks about the aftermath, not whether to
+// go on; someone who asks whether to do what the script asks still does.
+// The real anti-fraud line asking whether anyone asked for a transfer asks
+// a question, it demands nothing. The quiet cases reached a warning before.
+func TestAskingAboutTheAftermath(t *testing.T) {
+	c := productionClassifier(t)
+	for _, tc := range []struct {
+		name  string
+		lines []string
+		want  Level
+	}{
+		{"refused, asks about the aftermath", []string{"me:刚才有个自称京东客服的打电话，说我的白条要注销，不然影响征信，让我下载个会议软件开共享屏幕，我觉得不对就挂了。现在要不要改密码或者报警？"}, LevelNone},
+		{"the anti-fraud line asks", []string{"您好，这里是96110反诈专线，系统提示您今天接到疑似诈骗电话，请问您有没有被要求转账、下载会议软件或者开启屏幕共享？", "me:没有，我直接挂了"}, LevelNone},
+		{"still in it, asks whether to share", []string{"me:刚才有个自称京东客服的打电话，说我的白条要注销，不然影响征信，让我下载个会议软件开共享屏幕，我现在下载好了，要不要开共享？"}, LevelScam},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if v := c.Classify(context.Background(), conv(tc.lines...)); v.Level != tc.want {
+				t.Errorf("%s %.3f (frame %s), want %s", v.Level, v.Score, v.Frame, tc.want)
+			}
+		})
+	}
+}

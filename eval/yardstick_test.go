@@ -459,8 +459,8 @@ var yardstickTargets = []target{
 	// in the seventh session, read at its end: 77.3 / 65.9 / 4.5 / 3.8 blind.
 	{"yardstick49.jsonl", "recall", 0.88, false},
 	{"yardstick49.jsonl", "scam_recall", 0.77, false},
-	{"yardstick49.jsonl", "false_alarm", 0.031, true},
-	{"yardstick49.jsonl", "false_alarm_scam", 0.023, true},
+	{"yardstick49.jsonl", "false_alarm", 0.023, true},
+	{"yardstick49.jsonl", "false_alarm_scam", 0.016, true},
 	// yardstick50-53: 220 conversations each (88 scams, 132 honest) by
 	// four helpers, blind, in the eighth session. Scored at 43b8854 (the
 	// session's classifier) before anything was read:
@@ -468,11 +468,11 @@ var yardstickTargets = []target{
 	//   51 (a family helper relaying, often no question)    64.8 / 54.5 / 1.5 / 0.8
 	//   52 (retellings and warnings that quote the script)  96.6 / 93.2 / 14.4 / 9.1
 	//   53 (short: one to three messages)                   86.4 / 75.0 / 0.8 / 0.0
-	// 52's false alarms and 51's misses were read; 50 and 53 never were.
+	// 52's and 50's false alarms and 51's misses were read; 53 never was.
 	{"yardstick50.jsonl", "recall", 0.98, false},
 	{"yardstick50.jsonl", "scam_recall", 0.95, false},
-	{"yardstick50.jsonl", "false_alarm", 0.038, true},
-	{"yardstick50.jsonl", "false_alarm_scam", 0.016, true},
+	{"yardstick50.jsonl", "false_alarm", 0.008, true},
+	{"yardstick50.jsonl", "false_alarm_scam", 0.008, true},
 	{"yardstick51.jsonl", "recall", 0.84, false},
 	{"yardstick51.jsonl", "scam_recall", 0.67, false},
 	{"yardstick51.jsonl", "false_alarm", 0.016, true},
