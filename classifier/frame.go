@@ -62,6 +62,9 @@ type frameCues struct {
 	// warned against; strongAsserted: the turn asserts a strong one.
 	negated        int
 	strongAsserted bool
+	// urges: the turn asserts a move, a bait or pressure outside its
+	// warnings; dissuades: it tells the reader not to make a move.
+	urges, dissuades bool
 	// passesOn: the teller passes a message on to everyone ("提提大家",
 	// "heads up for anyone"), not asking about it.
 	passesOn bool

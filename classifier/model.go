@@ -279,16 +279,22 @@ func (c *Classifier) onlyANewNumber(state *State) bool {
 // takes the reader away from their own channels, and raises the level
 // the moment it comes.
 func (c *Classifier) routedHome(state *State) bool {
-	if !state.OwnChannel {
+	if !state.OwnChannel && !state.OtherWarned {
 		return false
 	}
-	for id := range state.liveEvidence() {
-		if sig := c.signal(id); sig != nil && asks[sig.Role] {
+	for id, w := range state.liveEvidence() {
+		// A party that warned may name the move it warns of in passing
+		// ("您尾号2209的卡刚才有一笔转账"): only a real ask counts there.
+		if sig := c.signal(id); sig != nil && asks[sig.Role] && (state.OwnChannel || w >= dissuasionAsk) {
 			return false
 		}
 	}
 	return true
 }
+
+// dissuasionAsk is the weight of an ask that a warning party's own words
+// cannot carry and still be the bank's or the police's dissuasion call.
+const dissuasionAsk = 0.3
 
 // asks are the roles of a move asked of the reader.
 var asks = map[Role]bool{RoleMoneyMove: true, RolePivot: true, RoleAction: true, RoleLink: true}

@@ -109,6 +109,9 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 	// 这个链接进入我们的官网…谨防诈骗！"): the script signing off.
 	answered := sp.speaker == SpeakerOther && sp.frame == FrameWarning && !sp.cues.strongAsserted
 	if answered {
+		// Dissuasion tells the reader not to make the move ("千万不要充
+		// 值") and presses nothing.
+		state.OtherWarned = state.OtherWarned || sp.cues.dissuades && !sp.cues.urges
 		// The party a report reached answers it with a warning and asks
 		// for nothing: the real support the protected person contacted,
 		// not what was sent. Not a script signing off "谨防诈骗！" after
@@ -448,6 +451,8 @@ func (c *Classifier) speechActs(text string, folded *Folded, matches []match, fr
 				}
 			case p.kind == payloadPassesOn:
 				cues.passesOn = true
+			case p.kind == payloadDissuades:
+				cues.dissuades = true
 			case p.kind == payloadSelfDemand:
 				// A demand inside quotation marks is quoted, as a news
 				// report quotes a script ("骗子会说：“把验证码发给我”").
@@ -478,7 +483,7 @@ func (c *Classifier) speechActs(text string, folded *Folded, matches []match, fr
 	}
 	sp.asksToAct = sp.asksToAct || sp.speaker == SpeakerUser && cues.asksWhetherToGoOn()
 	if cues.warnings > 0 {
-		cues.negated, cues.strongAsserted = c.adviceOf(folded, matches, sp)
+		cues.negated, cues.strongAsserted, cues.urges = c.adviceOf(folded, matches, sp)
 	}
 	sp.frame = cues.frame()
 	if sp.frame == FrameLive && sp.speaker == SpeakerUser && cues.passesOn && !cues.selfDemand && !cues.question && !asks {
@@ -512,7 +517,7 @@ func (f frameCues) voice(speaker Speaker, frame Frame) voice {
 // or warned against, and reports whether it asserts a strong one: a turn
 // that warns, negates two scripts' moves and demands nothing is advice
 // ("支付宝客服不会要求您下载会议软件…，刚才那通电话建议您不要理会").
-func (c *Classifier) adviceOf(folded *Folded, matches []match, sp *speech) (negated int, strongAsserted bool) {
+func (c *Classifier) adviceOf(folded *Folded, matches []match, sp *speech) (negated int, strongAsserted, urges bool) {
 	var stretches []int32
 	for _, m := range matches {
 		for _, ref := range c.matcher.patterns[m.pattern].payloads {
@@ -522,6 +527,7 @@ func (c *Classifier) adviceOf(folded *Folded, matches []match, sp *speech) (nega
 			}
 			if !sp.warned(folded, m.start) && !c.negated(folded, matches, m) {
 				strongAsserted = strongAsserted || c.signals[p.index].Weight >= strongAssertion
+				urges = urges || urgingRoles[c.signals[p.index].Role]
 				continue
 			}
 			if segment := segmentOf(folded, m.start); !slices.Contains(stretches, segment) {
@@ -529,8 +535,13 @@ func (c *Classifier) adviceOf(folded *Folded, matches []match, sp *speech) (nega
 			}
 		}
 	}
-	return len(stretches), strongAsserted
+	return len(stretches), strongAsserted, urges
 }
+
+// urgingRoles are what a script presses on the reader with: a move, a
+// bait, pressure. A warning that says one of them outside its own scope
+// ("别跟家里人说哈…会以为是骗子") is the script talking.
+var urgingRoles = map[Role]bool{RoleMoneyMove: true, RolePivot: true, RoleLure: true, RolePressure: true, RoleAction: true, RoleLink: true}
 
 // strongAssertion is the weight of a phrase that, asserted, makes a turn
 // more than advice.

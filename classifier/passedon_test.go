@@ -101,3 +101,30 @@ func TestAskingAboutTheAftermath(t *testing.T) {
 		})
 	}
 }
+
+// TestADissuasionCall: the police's or the bank's call that tells the
+// reader not to pay ("千万不要充值") and presses nothing is not a script,
+// whatever it names; a script that signs off "they'd think it's a scam"
+// keeps its level. The first case reached a warning before.
+func TestADissuasionCall(t *testing.T) {
+	c := productionClassifier(t)
+	for _, tc := range []struct {
+		name  string
+		lines []string
+		want  Level
+	}{
+		{"the anti-fraud centre dissuades", []string{
+			"您好，这里是区公安分局反诈中心，我们监测到您今天下载了一个叫“金牛优选”的刷单返利App，请问您有没有往里面充值？",
+			"me:还没，他们让我先充500做第一单",
+			"千万不要充值。刷单返利都是诈骗，先返小钱再骗大钱。请您把App卸载，把对方拉黑，有疑问可以打96110。"}, LevelNone},
+		{"a script signs off with 'they'd think it's a scam'", []string{
+			"宝贝，昨天说的那个平台，我表哥在里面做风控，知道每晚的规律，你先下载“鼎盛国际”注册，先充5000试试，我手把手教你",
+			"别告诉家里人哈，他们不懂，会以为是骗子"}, LevelScam},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if v := c.Classify(context.Background(), conv(tc.lines...)); v.Level != tc.want {
+				t.Errorf("%s %.3f (frame %s), want %s", v.Level, v.Score, v.Frame, tc.want)
+			}
+		})
+	}
+}

@@ -174,6 +174,12 @@ type Cues struct {
 	// ("提提大家", "heads up for anyone", "posting in case"): a message
 	// pasted under or over them is the warning's example.
 	PassesOn []string `yaml:"passes_on"`
+	// Dissuades words tell the reader not to make the move a script asks
+	// ("千万不要充值", "请暂停这笔转账", "do not send any money"): said by
+	// the other party with a warning and nothing pressed, it is the bank's
+	// or the police's dissuasion call. Scripts say "we never ask for your
+	// PIN"; they do not tell the reader to stop paying.
+	Dissuades []string `yaml:"dissuades"`
 	// SelfDemand words ask for something to be handed to the speaker
 	// ("发给我", "send me"): a turn with them is never a warning frame.
 	SelfDemand []string `yaml:"self_demand"`

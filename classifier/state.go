@@ -115,6 +115,10 @@ type State struct {
 	// story they told over several messages is the script being played
 	// on them, not only the message that asks.
 	ToldAlone map[string]float64 `json:"told_alone,omitempty"`
+	// OtherWarned is set once the other party answered with a warning that
+	// asks for nothing strong ("千万不要充值，刷单返利都是诈骗", "建议您暂停这
+	// 笔转账"): the bank's or the police's dissuasion call.
+	OtherWarned bool `json:"other_warned,omitempty"`
 	// OwnChannel is set once words not the protected person's own sent
 	// them to a channel they control (their app, the number on their card,
 	// a counter in person).

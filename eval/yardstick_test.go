@@ -445,7 +445,7 @@ var yardstickTargets = []target{
 	// 46's false alarms and 47's misses were read; 48 never was.
 	{"yardstick46.jsonl", "recall", 1.0, false},
 	{"yardstick46.jsonl", "scam_recall", 1.0, false},
-	{"yardstick46.jsonl", "false_alarm", 0.031, true},
+	{"yardstick46.jsonl", "false_alarm", 0.016, true},
 	{"yardstick46.jsonl", "false_alarm_scam", 0.016, true},
 	{"yardstick47.jsonl", "recall", 0.92, false},
 	{"yardstick47.jsonl", "scam_recall", 0.82, false},
