@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -107,7 +108,9 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 	// that it is one ("那就是诈骗，请不要…"): the story is settled, not played.
 	// Not a turn that asks something strong outside its warnings ("请您点击
 	// 这个链接进入我们的官网…谨防诈骗！"): the script signing off.
-	answered := sp.speaker == SpeakerOther && sp.frame == FrameWarning && !sp.cues.strongAsserted
+	// Nor a one-time code's own text ("验证码：572019。任何人索要验证码均为诈
+	// 骗"): the service's notice forwarded, the code the script is after.
+	answered := sp.speaker == SpeakerOther && sp.frame == FrameWarning && !sp.cues.strongAsserted && !carriesCode.MatchString(own)
 	if answered {
 		// Dissuasion tells the reader not to make the move ("千万不要充
 		// 值") and presses nothing.
@@ -358,6 +361,10 @@ func (c *Classifier) pasteFrame(text string, turns []Turn) Frame {
 	}
 	return FrameLive
 }
+
+// carriesCode matches a one-time code given in a text ("验证码：572019",
+// "Your OTP is 482910").
+var carriesCode = regexp.MustCompile(`(?i)(?:验证码|驗證碼|校验码|动态码|動態密碼|动态密码|\bcode\b|\botp\b|passcode)\D{0,12}\d{4,8}`)
 
 // insideClosure reports a match inside a longer closure cue ("要不要" in
 // "要不要报警").
@@ -881,7 +888,12 @@ func noteUserTurn(state *State, t Turn, own string, sp *speech) bool {
 		state.CarriedMessage = true
 		changed = true
 	}
-	if sp.ongoing && !sp.closure && !sp.past && state.Narrated && !state.Retold && !state.RelayedLive {
+	if sp.ongoing && !sp.closure && !sp.past && !state.Retold {
+		// "my grandpa is on the phone RIGHT NOW with someone…": said once,
+		// it holds for what the teller relays after it.
+		state.ToldOngoing = true
+	}
+	if state.ToldOngoing && state.Narrated && !state.Retold && !state.RelayedLive {
 		// "She's already at the bus stop", "阿姨已经在筹钱了": a script
 		// relayed while the relative acts on it is being played now, as
 		// one asked about is.

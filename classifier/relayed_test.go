@@ -303,8 +303,10 @@ func TestARelayActedOnNow(t *testing.T) {
 
 // TestMovesReadFromHelpersRelays: how the scripts a helper relays move
 // the money, in the caller's own words: a sign-in approved on a push the
-// caller triggered, a ransom for a relative held abroad, cash for bail
-// mailed inside a magazine. Each was below scam before.
+// caller triggered, a ransom for a relative held abroad, a phone said to
+// be infected and an app that wants every permission, cards sealed with
+// their PIN for a plain-clothes officer, cash for bail mailed inside a
+// magazine. Each was below scam before.
 func TestMovesReadFromHelpersRelays(t *testing.T) {
 	c := productionClassifier(t)
 	for _, tc := range []struct {
@@ -313,6 +315,8 @@ func TestMovesReadFromHelpersRelays(t *testing.T) {
 	}{
 		{"approve a push", []string{"This is the CPF Board. There is an error with your payout. You will receive a Singpass notification shortly, please tap Approve to confirm your identity."}},
 		{"a ransom", []string{"你儿子在园区欠了公司违约金，想让他回家就先付20万赎身，汇到这个账户，三天内不付就把他卖到别的园区"}},
+		{"a phone 'infected', an app with every permission", []string{"您的手机已感染木马病毒，银行卡有被盗刷风险，请立即下载“手机安全卫士”，安装后要给各种权限才能清除病毒"}},
+		{"two cards in an envelope with their PIN", []string{"老人家，我们是市公安局的，案子需要您配合，您把两张银行卡放信封里，写上密码，一会儿有个便衣来小区门口取"}},
 		{"bail mailed in a magazine", []string{
 			"Grandma, it's me, I'm in jail after an accident. The lawyer says bail is $7,000.",
 			"Please put the cash between the pages of a magazine and send it overnight to the address he gives you. Don't tell mom."}},

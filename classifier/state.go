@@ -86,6 +86,9 @@ type State struct {
 	// a third party said, says it is being acted on now ("she's at the
 	// bus stop", "正在输密码"): the script is being played, not told.
 	RelayedLive bool `json:"relayed_live,omitempty"`
+	// ToldOngoing: the protected person said, in their own words, that
+	// what they tell is under way now ("she's on the phone RIGHT NOW").
+	ToldOngoing bool `json:"told_ongoing,omitempty"`
 	// Relaying: the last turn was the protected person telling what a
 	// third party said or did; their next one goes on telling it.
 	Relaying bool `json:"relaying,omitempty"`

@@ -422,7 +422,10 @@ var yardstickTargets = []target{
 	{"yardstick41.jsonl", "false_alarm_scam", 0.007, true},
 	{"yardstick42.jsonl", "recall", 0.98, false},
 	{"yardstick42.jsonl", "scam_recall", 0.95, false},
-	{"yardstick42.jsonl", "false_alarm", 0.029, true},
+	// 0.036 since the eighth session: y42-050's retelling gained a named
+	// pretext ("把人打伤") and its closing "老人现在还很害怕，我该怎么跟他讲"
+	// reads as someone still in it (now, asking what to do).
+	{"yardstick42.jsonl", "false_alarm", 0.036, true},
 	{"yardstick42.jsonl", "false_alarm_scam", 0.022, true},
 	{"yardstick43.jsonl", "recall", 0.83, false},
 	{"yardstick43.jsonl", "scam_recall", 0.77, false},
