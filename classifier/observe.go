@@ -109,8 +109,10 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 	// Not a turn that asks something strong outside its warnings ("请您点击
 	// 这个链接进入我们的官网…谨防诈骗！"): the script signing off.
 	// Nor a one-time code's own text ("验证码：572019。任何人索要验证码均为诈
-	// 骗"): the service's notice forwarded, the code the script is after.
-	answered := sp.speaker == SpeakerOther && sp.frame == FrameWarning && !sp.cues.strongAsserted && !carriesCode.MatchString(own)
+	// 骗"): the service's notice forwarded, the code the script is after;
+	// its warning answers nobody's question (codeNotice).
+	sp.codeNotice = sp.speaker == SpeakerOther && carriesCode.MatchString(own)
+	answered := sp.speaker == SpeakerOther && sp.frame == FrameWarning && !sp.cues.strongAsserted && !sp.codeNotice
 	if answered {
 		// Dissuasion tells the reader not to make the move ("千万不要充
 		// 值") and presses nothing.
@@ -234,6 +236,8 @@ type speech struct {
 	ownChannel bool
 	// cues are the frame cues the turn was read with.
 	cues frameCues
+	// codeNotice: the turn is a one-time code's own text, forwarded.
+	codeNotice bool
 	// toldFrom is the byte where the turn starts telling what someone
 	// said ("他说…", "they want me to…"), -1 when it does not: what comes
 	// before it is the teller's own story ("我给侄子买了张礼品卡，他说…").

@@ -128,3 +128,20 @@ func TestADissuasionCall(t *testing.T) {
 		})
 	}
 }
+
+// TestACodeNoticeForwardedMidScript: the bank's own code text ("验证码：
+// 381920…任何人索要验证码均为诈骗") forwarded while a caller asks for the
+// code is the code the script is after: its warning neither ends the
+// story nor answers the question whether to read it out. It was quiet
+// before.
+func TestACodeNoticeForwardedMidScript(t *testing.T) {
+	c := productionClassifier(t)
+	v := c.Classify(context.Background(), conv(
+		"me:我妈接到电话，说是建行信用卡中心，可以帮她把额度提到八万",
+		"me:让她把刚收到的短信验证码报一下",
+		"【建设银行】您正在办理快捷支付绑定，验证码：381920，5分钟内有效。任何人索要验证码均为诈骗，切勿泄露。",
+		"me:她问我要不要报给对方"))
+	if v.Level != LevelScam {
+		t.Errorf("%s %.3f (frame %s), want scam", v.Level, v.Score, v.Frame)
+	}
+}

@@ -245,7 +245,9 @@ func (c *Classifier) record(state *State, sig *Signal, index int, text string, s
 		// Only the other party's warnings speak for them. The protected
 		// person's doubts ("is this a scam?", "感觉像是诈骗") are recorded
 		// but clear nothing: victims doubt, and scripts answer the doubt.
-		if sp.speaker == SpeakerUser {
+		// Nor does the "never share this code" of the code's own text:
+		// it is the notice the script talks the reader past.
+		if sp.speaker == SpeakerUser || sp.codeNotice {
 			weight = 0
 		}
 		if weight > state.Counter[sig.ID] {
