@@ -145,3 +145,33 @@ func TestACodeNoticeForwardedMidScript(t *testing.T) {
 		t.Errorf("%s %.3f (frame %s), want scam", v.Level, v.Score, v.Frame)
 	}
 }
+
+// TestHonestLookAlikesReadFromYardstick56: a community post forwarded
+// ("police said an elderly man in our area gave $9,000 to a 'courier'…
+// please talk to your parents") is a report, not a bail demand; a flatmate
+// asking for a bill share "like usual" is not a payee change. The first
+// reached scam before; the code a stranger sends "to verify you're real"
+// still asked about gets the clear no.
+func TestHonestLookAlikesReadFromYardstick56(t *testing.T) {
+	c := productionClassifier(t)
+	for _, tc := range []struct {
+		name  string
+		lines []string
+		want  Level
+	}{
+		{"a community post about a bail courier", []string{
+			"Saw this in the community group: police said an elderly man in our area gave $9,000 in cash to a 'courier' after a caller pretending to be his grandson asked for bail money. Please talk to your parents about it.",
+			"me:thanks, will tell grandpa"}, LevelNone},
+		{"a flatmate's bill share", []string{
+			"Hi! I've put the gas bill into Splitwise, your half is $61.20. Send it to my account like usual when you can",
+			"me:done, cheers"}, LevelNone},
+		{"a code 'to verify you're real'", []string{
+			"me:Someone answering my car ad wants to verify I'm real by sending a code to my phone. I just got a 6-digit code. Should I send it to him?"}, LevelScam},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if v := c.Classify(context.Background(), conv(tc.lines...)); v.Level != tc.want {
+				t.Errorf("%s %.3f (frame %s), want %s", v.Level, v.Score, v.Frame, tc.want)
+			}
+		})
+	}
+}

@@ -488,6 +488,34 @@ var yardstickTargets = []target{
 	{"yardstick53.jsonl", "scam_recall", 0.75, false},
 	{"yardstick53.jsonl", "false_alarm", 0.008, true},
 	{"yardstick53.jsonl", "false_alarm_scam", 0.0, true},
+	// yardstick54-58: 220 conversations each (88 scams, 132 honest), blind,
+	// written while the eighth session worked. First scores at 43b8854:
+	//   54 (a family helper relaying, another writer)        60.2 / 34.1 / 3.8 / 3.0
+	//   55 (everyday forwarding mix)                          94.3 / 88.6 / 4.5 / 2.3
+	//   56 (honest look-alikes at their hardest)              95.5 / 90.9 / 3.8 / 1.5
+	//   57 (a relative relaying, a third writer)              62.5 / 48.9 / 0.8 / 0.0
+	//   58 (short: one to three messages)                     94.3 / 81.8 / 1.5 / 0.8
+	// 54's misses and 56's false alarms were read; 55, 57 and 58 never were.
+	{"yardstick54.jsonl", "recall", 0.71, false},
+	{"yardstick54.jsonl", "scam_recall", 0.45, false},
+	{"yardstick54.jsonl", "false_alarm", 0.038, true},
+	{"yardstick54.jsonl", "false_alarm_scam", 0.031, true},
+	{"yardstick55.jsonl", "recall", 0.95, false},
+	{"yardstick55.jsonl", "scam_recall", 0.90, false},
+	{"yardstick55.jsonl", "false_alarm", 0.046, true},
+	{"yardstick55.jsonl", "false_alarm_scam", 0.023, true},
+	{"yardstick56.jsonl", "recall", 0.95, false},
+	{"yardstick56.jsonl", "scam_recall", 0.90, false},
+	{"yardstick56.jsonl", "false_alarm", 0.008, true},
+	{"yardstick56.jsonl", "false_alarm_scam", 0.0, true},
+	{"yardstick57.jsonl", "recall", 0.69, false},
+	{"yardstick57.jsonl", "scam_recall", 0.61, false},
+	{"yardstick57.jsonl", "false_alarm", 0.008, true},
+	{"yardstick57.jsonl", "false_alarm_scam", 0.0, true},
+	{"yardstick58.jsonl", "recall", 0.94, false},
+	{"yardstick58.jsonl", "scam_recall", 0.81, false},
+	{"yardstick58.jsonl", "false_alarm", 0.016, true},
+	{"yardstick58.jsonl", "false_alarm_scam", 0.008, true},
 	// probes.jsonl: 24 mechanism probes (and 12 more from the second
 	// session of 2026-12-07: p25–p42) written in that session from the
 	// advisories' descriptions (TW ATM instalments, HK guess-who, fake
