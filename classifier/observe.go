@@ -370,6 +370,16 @@ func (c *Classifier) pasteFrame(text string, turns []Turn) Frame {
 // "Your OTP is 482910").
 var carriesCode = regexp.MustCompile(`(?i)(?:验证码|驗證碼|校验码|动态码|動態密碼|动态密码|\bcode\b|\botp\b|passcode)\D{0,12}\d{4,8}`)
 
+// insideLongerSignal reports a cue inside a longer phrase signal match.
+func (c *Classifier) insideLongerSignal(matches []match, m match) bool {
+	for _, other := range matches {
+		if other != m && other.start <= m.start && m.end <= other.end && other.end-other.start > m.end-m.start && c.hasPayload(other, payloadSignal) {
+			return true
+		}
+	}
+	return false
+}
+
 // insideClosure reports a match inside a longer closure cue ("要不要" in
 // "要不要报警").
 func (c *Classifier) insideClosure(matches []match, m match) bool {
@@ -436,6 +446,8 @@ func (c *Classifier) speechActs(text string, folded *Folded, matches []match, fr
 				// "你会收到一条短信" (you will get a text) tells the reader
 				// what is about to happen: an instruction, not a story.
 				cues.described = cues.described || !foretold(folded, m.start)
+			case p.kind == payloadClosure && c.insideLongerSignal(matches, m):
+				// "叫我唔好收线" is the script's pressure, not a hang-up.
 			case p.kind == payloadClosure:
 				cues.closure = true
 				sp.closure = true

@@ -175,3 +175,26 @@ func TestHonestLookAlikesReadFromYardstick56(t *testing.T) {
 		})
 	}
 }
+
+// TestShortMessagesReadFromYardstick53: one or two messages, each a
+// mechanism the advisories describe: a call "transferred to the mainland
+// police" that says not to hang up (唔好收线 is the script's pressure, not a
+// hang-up), a power cut for an unpaid bill with a link, a friend's "tell
+// me the number" for a code sent to your phone. Each was quiet before.
+func TestShortMessagesReadFromYardstick53(t *testing.T) {
+	c := productionClassifier(t)
+	for _, tc := range []struct {
+		name  string
+		lines []string
+	}{
+		{"told not to hang up", []string{"me:啱啱有個錄音話係稅局，按咗1，個職員話我身份證喺內地開咗戶口洗黑錢，而家轉駁去公安，佢叫我唔好收线，點算？"}},
+		{"a power cut for an unpaid bill", []string{"【国家电网】您户欠费156.30元，将于今日18点停电，请点击 dianwang-jf.com 立即缴费。"}},
+		{"tell me the number", []string{"我手機壞了，等一下會有一個簡訊認證碼傳到你手機，你幫我收一下，跟我說號碼就好", "me:要給他嗎"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if v := c.Classify(context.Background(), conv(tc.lines...)); v.Level != LevelScam {
+				t.Errorf("%s %.3f (frame %s), want scam", v.Level, v.Score, v.Frame)
+			}
+		})
+	}
+}

@@ -381,8 +381,8 @@ var yardstickBudget = map[string]int{
 	// or are one message of theirs, whose label swallows the rest). 43
 	// since the sixth session added 33, 36 and 39-41 and read one-line
 	// pastes as the other party's. 39 since the seventh session added 46
-	// and 47 (38 without them).
-	"flattened onto one line": 39,
+	// and 47 (38 without them). 38 since the eighth session (y27-014).
+	"flattened onto one line": 38,
 	// 1 since the seventh session: a space between runs of Chinese
 	// characters ends a negation's sentence (spacedApart), so y10-170's
 	// "不用你做任何事 只用收钱转账" keeps its demand and reaches scam;
@@ -431,7 +431,9 @@ var devBudget = map[string]int{
 	// outside its warnings (teleantifraud-362 left); golfxiao-854, raised
 	// to scam as a conversation opened by telling of a text, stays only
 	// suspicious with "谨防诈骗！" appended to every message of the sender.
-	"reassurance inserted": 10,
+	// 9 since a pressure phrase holding a hang-up word ("唔好收线") stopped
+	// closing a story (team-116).
+	"reassurance inserted": 9,
 	// 28 since the fifth session: golfxiao-816 ends "结果总共被骗56万元",
 	// a loss told, and flattened it is one turn that retells (as the
 	// corpus's narratives are). 26 since the sixth session. 27 since the

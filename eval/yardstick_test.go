@@ -471,7 +471,7 @@ var yardstickTargets = []target{
 	//   51 (a family helper relaying, often no question)    64.8 / 54.5 / 1.5 / 0.8
 	//   52 (retellings and warnings that quote the script)  96.6 / 93.2 / 14.4 / 9.1
 	//   53 (short: one to three messages)                   86.4 / 75.0 / 0.8 / 0.0
-	// 52's and 50's false alarms and 51's misses were read; 53 never was.
+	// 52's and 50's false alarms and 51's and 53's misses were read.
 	{"yardstick50.jsonl", "recall", 0.98, false},
 	{"yardstick50.jsonl", "scam_recall", 0.95, false},
 	{"yardstick50.jsonl", "false_alarm", 0.008, true},
@@ -484,8 +484,8 @@ var yardstickTargets = []target{
 	{"yardstick52.jsonl", "scam_recall", 0.94, false},
 	{"yardstick52.jsonl", "false_alarm", 0.046, true},
 	{"yardstick52.jsonl", "false_alarm_scam", 0.023, true},
-	{"yardstick53.jsonl", "recall", 0.87, false},
-	{"yardstick53.jsonl", "scam_recall", 0.75, false},
+	{"yardstick53.jsonl", "recall", 0.94, false},
+	{"yardstick53.jsonl", "scam_recall", 0.80, false},
 	{"yardstick53.jsonl", "false_alarm", 0.008, true},
 	{"yardstick53.jsonl", "false_alarm_scam", 0.0, true},
 	// yardstick54-58: 220 conversations each (88 scams, 132 honest), blind,
