@@ -198,3 +198,16 @@ func TestShortMessagesReadFromYardstick53(t *testing.T) {
 		})
 	}
 }
+
+// TestTheOpeningOfAMedicalInsuranceScript: "如果不是您本人操作，我帮您转接…
+// 公安局报案" opens the medical-insurance script: "if it was not you" is a
+// condition, not a negation of the transfer to the police that follows.
+// It was quiet before; the warning comes at the opening, as a careful
+// person's would.
+func TestTheOpeningOfAMedicalInsuranceScript(t *testing.T) {
+	c := productionClassifier(t)
+	v := c.Classify(context.Background(), conv("您好，这里是市医疗保障局，您名下的医保卡在外地有一笔异常消费，涉嫌违规骗保，如果不是您本人操作，我帮您转接当地市公安局报案"))
+	if !v.Level.AtLeast(LevelSuspicious) {
+		t.Errorf("%s %.3f (frame %s), want a warning", v.Level, v.Score, v.Frame)
+	}
+}
