@@ -339,7 +339,7 @@ var metamorphicYardsticks = []string{
 	"yardstick11.jsonl", "yardstick12.jsonl", "yardstick13.jsonl", "yardstick14.jsonl", "yardstick15.jsonl",
 	"yardstick17.jsonl", "yardstick18.jsonl", "yardstick19.jsonl", "yardstick20.jsonl", "yardstick23.jsonl",
 	"yardstick24.jsonl", "yardstick25.jsonl", "yardstick26.jsonl", "yardstick27.jsonl", "yardstick30.jsonl", "yardstick33.jsonl", "yardstick36.jsonl", "yardstick39.jsonl",
-	"yardstick40.jsonl", "yardstick41.jsonl", "yardstick46.jsonl", "yardstick47.jsonl", "probes.jsonl",
+	"yardstick40.jsonl", "yardstick41.jsonl", "yardstick46.jsonl", "yardstick47.jsonl", "yardstick49.jsonl", "yardstick50.jsonl", "yardstick51.jsonl", "yardstick52.jsonl", "yardstick53.jsonl", "yardstick54.jsonl", "yardstick56.jsonl", "probes.jsonl",
 }
 
 // yardstickBudget: the remaining violations on our own cases, each named in
@@ -362,14 +362,27 @@ var yardstickBudget = map[string]int{
 	// case; y19-127 (a ticket seller) has "Beware of scams!" appended to
 	// every message, and the word model, fitted on warnings as honest,
 	// no longer lifts it to scam (p under ModelScamAt).
-	"reassurance inserted": 9,
+	// 22 since the eighth session added the sets it read (49-54, 56). Ten
+	// are a helper's relay told to us alone (y49-191, y51-013, -056, -089,
+	// -183, -218, y54-003, -030, -125, -176): a sentence from the other
+	// party put into a conversation only the helper speaks in makes it one
+	// where the other party spoke, and the relay's own rules (the word
+	// model judging a story acted on now, a hard move relayed while it is
+	// done) no longer apply; no scammer can put a sentence into a helper's
+	// relay. Three (y50-096, y52-163, -206) are y19-127's case: "Beware of
+	// scams!" appended to every message keeps them at suspicious, the word
+	// model no longer lifting them to scam.
+	"reassurance inserted": 22,
 	// 9 since the fifth session (yardstick27): a message the user pasted
 	// into their own turn, joined after a "我：" label with its line breaks
 	// removed, reads as their own words. 3 since the sixth session: a text
 	// pasted on one line is the other party's (y27-130, y27-137 and
 	// y39-141 remain: a user's turn joined with the message it carried).
-	// 1 since the seventh session (y27-137).
-	"joined into one paste": 1,
+	// 1 since the seventh session (y27-137). 5 since the eighth added its
+	// read sets: y49-166, y51-190, y54-009 and y54-195 are relays told
+	// alone whose joined form labels every message "我：" and loses the
+	// "now" that made the relay one acted on.
+	"joined into one paste": 5,
 	// 18 before yardstick11 and 12 joined, 23 before yardstick13 (7 of
 	// whose scams open with the user, whose label swallows the reply), 30
 	// before the word model raised what the flattened text still says, 20
@@ -381,8 +394,11 @@ var yardstickBudget = map[string]int{
 	// or are one message of theirs, whose label swallows the rest). 43
 	// since the sixth session added 33, 36 and 39-41 and read one-line
 	// pastes as the other party's. 39 since the seventh session added 46
-	// and 47 (38 without them). 38 since the eighth session (y27-014).
-	"flattened onto one line": 38,
+	// and 47 (38 without them). 38 since the eighth session (y27-014);
+	// 62 with the sets it read (49-54, 56), 24 of them relays told alone:
+	// flattened, each message after a "我：" label keeps only its first
+	// sentence as the helper's and gives the rest to the other party.
+	"flattened onto one line": 62,
 	// 1 since the seventh session: a space between runs of Chinese
 	// characters ends a negation's sentence (spacedApart), so y10-170's
 	// "不用你做任何事 只用收钱转账" keeps its demand and reaches scam;
