@@ -345,6 +345,18 @@ func (c *Classifier) modelLevel(state *State, level Level, live int) Level {
 	// story told to us from the script itself. It judges once the other
 	// party has spoken, a message of theirs is pasted in (a link, an SMS
 	// signature), or the teller asks whether to act.
+	if c.model != nil && !state.Retold && live > 0 && level == LevelNone && state.Narrated && !state.ToldPast && !state.OtherSpoke && !state.AskedToAct && !state.RelayedLive {
+		// A relay told to us alone with nothing placing it in the past
+		// ("my nan just got a call…", "they want her to…"): the model may
+		// open a warning when it is as sure as it must be anywhere, no
+		// more; the relay's "now" or a question raises it further.
+		if c.model.Probability(state) >= ModelSuspiciousAt {
+			return LevelSuspicious
+		}
+		if !state.CarriedMessage {
+			return level
+		}
+	}
 	if c.model == nil || state.Retold || live == 0 || !state.OtherSpoke && !state.AskedToAct && !state.CarriedMessage {
 		return level
 	}

@@ -146,6 +146,9 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 	if t.From == SpeakerOther {
 		state.OtherSpoke = true
 	}
+	if t.From == SpeakerUser && sp.past {
+		state.ToldPast = true
+	}
 	state.Relaying = t.From == SpeakerUser && sp.narrated && !sp.closure && !sp.asksToAct && !state.Retold
 	return changed
 }

@@ -2,6 +2,7 @@ package classifier
 
 import (
 	"context"
+	"math"
 	"testing"
 )
 
@@ -326,5 +327,35 @@ func TestMovesReadFromHelpersRelays(t *testing.T) {
 				t.Errorf("%s %.3f (frame %s), want scam", v.Level, v.Score, v.Frame)
 			}
 		})
+	}
+}
+
+// TestTheModelOnARelayToldAlone: a relay told to us alone, with nothing
+// placing it in the past, lets the word model open a warning when it is
+// as sure as it must be anywhere (ModelSuspiciousAt); the same relay told
+// in the past, or a story of the teller's own, does not. It was never
+// judged before.
+func TestTheModelOnARelayToldAlone(t *testing.T) {
+	c := productionClassifier(t)
+	sure := func(s *State) *State {
+		// The running sum that puts p just above ModelSuspiciousAt.
+		s.ModelSum = math.Log(ModelSuspiciousAt/(1-ModelSuspiciousAt)) - c.model.Bias + 0.01
+		s.Evidence["zh_imp_government"] = 0.3
+		s.UserInitiated = true
+		return s
+	}
+	relay := sure(NewState())
+	relay.Narrated = true
+	if got := c.modelLevel(relay, LevelNone, 1); got != LevelSuspicious {
+		t.Errorf("a relay told alone: %s, want suspicious", got)
+	}
+	past := sure(NewState())
+	past.Narrated, past.ToldPast = true, true
+	if got := c.modelLevel(past, LevelNone, 1); got != LevelNone {
+		t.Errorf("a relay told in the past: %s, want none", got)
+	}
+	own := sure(NewState())
+	if got := c.modelLevel(own, LevelNone, 1); got != LevelNone {
+		t.Errorf("the teller's own story: %s, want none", got)
 	}
 }

@@ -89,6 +89,8 @@ type State struct {
 	// ToldOngoing: the protected person said, in their own words, that
 	// what they tell is under way now ("she's on the phone RIGHT NOW").
 	ToldOngoing bool `json:"told_ongoing,omitempty"`
+	// ToldPast: a turn of the protected person placed what it told in the past.
+	ToldPast bool `json:"told_past,omitempty"`
 	// Relaying: the last turn was the protected person telling what a
 	// third party said or did; their next one goes on telling it.
 	Relaying bool `json:"relaying,omitempty"`

@@ -371,8 +371,9 @@ var yardstickBudget = map[string]int{
 	// done) no longer apply; no scammer can put a sentence into a helper's
 	// relay. Three (y50-096, y52-163, -206) are y19-127's case: "Beware of
 	// scams!" appended to every message keeps them at suspicious, the word
-	// model no longer lifting them to scam.
-	"reassurance inserted": 22,
+	// model no longer lifting them to scam. 23 since the word model may
+	// open a warning on a relay told alone (y54-167 is one more relay).
+	"reassurance inserted": 23,
 	// 9 since the fifth session (yardstick27): a message the user pasted
 	// into their own turn, joined after a "我：" label with its line breaks
 	// removed, reads as their own words. 3 since the sixth session: a text
@@ -381,8 +382,9 @@ var yardstickBudget = map[string]int{
 	// 1 since the seventh session (y27-137). 5 since the eighth added its
 	// read sets: y49-166, y51-190, y54-009 and y54-195 are relays told
 	// alone whose joined form labels every message "我：" and loses the
-	// "now" that made the relay one acted on.
-	"joined into one paste": 5,
+	// "now" that made the relay one acted on. 4 since the word model may
+	// open a warning on a relay told alone (y54-195's joined form).
+	"joined into one paste": 4,
 	// 18 before yardstick11 and 12 joined, 23 before yardstick13 (7 of
 	// whose scams open with the user, whose label swallows the reply), 30
 	// before the word model raised what the flattened text still says, 20
@@ -398,7 +400,8 @@ var yardstickBudget = map[string]int{
 	// 62 with the sets it read (49-54, 56), 24 of them relays told alone:
 	// flattened, each message after a "我：" label keeps only its first
 	// sentence as the helper's and gives the rest to the other party.
-	"flattened onto one line": 62,
+	// 61 since the word model may open a warning on a relay told alone.
+	"flattened onto one line": 61,
 	// 1 since the seventh session: a space between runs of Chinese
 	// characters ends a negation's sentence (spacedApart), so y10-170's
 	// "不用你做任何事 只用收钱转账" keeps its demand and reaches scam;

@@ -476,7 +476,7 @@ var yardstickTargets = []target{
 	{"yardstick50.jsonl", "scam_recall", 0.95, false},
 	{"yardstick50.jsonl", "false_alarm", 0.008, true},
 	{"yardstick50.jsonl", "false_alarm_scam", 0.008, true},
-	{"yardstick51.jsonl", "recall", 0.84, false},
+	{"yardstick51.jsonl", "recall", 0.86, false},
 	{"yardstick51.jsonl", "scam_recall", 0.67, false},
 	{"yardstick51.jsonl", "false_alarm", 0.016, true},
 	{"yardstick51.jsonl", "false_alarm_scam", 0.008, true},
@@ -496,7 +496,7 @@ var yardstickTargets = []target{
 	//   57 (a relative relaying, a third writer)              62.5 / 48.9 / 0.8 / 0.0
 	//   58 (short: one to three messages)                     94.3 / 81.8 / 1.5 / 0.8
 	// 54's misses and 56's false alarms were read; 55, 57 and 58 never were.
-	{"yardstick54.jsonl", "recall", 0.71, false},
+	{"yardstick54.jsonl", "recall", 0.75, false},
 	{"yardstick54.jsonl", "scam_recall", 0.45, false},
 	{"yardstick54.jsonl", "false_alarm", 0.038, true},
 	{"yardstick54.jsonl", "false_alarm_scam", 0.031, true},
@@ -508,7 +508,7 @@ var yardstickTargets = []target{
 	{"yardstick56.jsonl", "scam_recall", 0.90, false},
 	{"yardstick56.jsonl", "false_alarm", 0.008, true},
 	{"yardstick56.jsonl", "false_alarm_scam", 0.0, true},
-	{"yardstick57.jsonl", "recall", 0.69, false},
+	{"yardstick57.jsonl", "recall", 0.75, false},
 	{"yardstick57.jsonl", "scam_recall", 0.61, false},
 	{"yardstick57.jsonl", "false_alarm", 0.008, true},
 	{"yardstick57.jsonl", "false_alarm_scam", 0.0, true},
