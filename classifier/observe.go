@@ -111,7 +111,7 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 	// Nor a one-time code's own text ("验证码：572019。任何人索要验证码均为诈
 	// 骗"): the service's notice forwarded, the code the script is after;
 	// its warning answers nobody's question (codeNotice).
-	sp.codeNotice = sp.speaker == SpeakerOther && carriesCode.MatchString(own)
+	sp.codeNotice = sp.speaker == SpeakerOther && givesCode(own)
 	answered := sp.speaker == SpeakerOther && sp.frame == FrameWarning && !sp.cues.strongAsserted && !sp.codeNotice
 	if answered {
 		// Dissuasion tells the reader not to make the move ("千万不要充
@@ -372,6 +372,28 @@ func (c *Classifier) pasteFrame(text string, turns []Turn) Frame {
 // carriesCode matches a one-time code given in a text ("验证码：572019",
 // "Your OTP is 482910").
 var carriesCode = regexp.MustCompile(`(?i)(?:验证码|驗證碼|校验码|动态码|動態密碼|动态密码|\bcode\b|\botp\b|passcode)\D{0,12}\d{4,8}`)
+
+// codeWords are what carriesCode looks for, as a cheap first test.
+var codeWords = []string{"验证码", "驗證碼", "校验码", "动态码", "動態密碼", "动态密码", "code", "CODE", "Code", "otp", "OTP", "Otp"}
+
+// givesCode reports a text that gives a one-time code (carriesCode): the
+// regular expression runs only on texts with a run of four digits and a
+// code word, a few in a thousand.
+func givesCode(text string) bool {
+	run, digits := 0, false
+	for i := 0; i < len(text) && !digits; i++ {
+		if text[i] >= '0' && text[i] <= '9' {
+			run++
+			digits = run >= 4
+		} else {
+			run = 0
+		}
+	}
+	if !digits || !slices.ContainsFunc(codeWords, func(w string) bool { return strings.Contains(text, w) }) {
+		return false
+	}
+	return carriesCode.MatchString(text)
+}
 
 // insideLongerSignal reports a cue inside a longer phrase signal match.
 func (c *Classifier) insideLongerSignal(matches []match, m match) bool {

@@ -211,3 +211,19 @@ func TestTheOpeningOfAMedicalInsuranceScript(t *testing.T) {
 		t.Errorf("%s %.3f (frame %s), want a warning", v.Level, v.Score, v.Frame)
 	}
 }
+
+// TestGivesCode: the cheap test agrees with the expression it guards.
+func TestGivesCode(t *testing.T) {
+	for _, text := range []string{
+		"【建设银行】您正在办理快捷支付绑定，验证码：381920，5分钟内有效。",
+		"Your OTP is 482910. Do not share it.",
+		"Your Passcode: 7731",
+		"请转账5000元到这个账户 6222 0210",
+		"your code is on the way",
+		"",
+	} {
+		if got, want := givesCode(text), carriesCode.MatchString(text); got != want {
+			t.Errorf("%q: givesCode %v, carriesCode %v", text, got, want)
+		}
+	}
+}
