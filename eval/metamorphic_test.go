@@ -451,8 +451,8 @@ var devBudget = map[string]int{
 	// to scam as a conversation opened by telling of a text, stays only
 	// suspicious with "谨防诈骗！" appended to every message of the sender.
 	// 9 since a pressure phrase holding a hang-up word ("唔好收线") stopped
-	// closing a story (team-116).
-	"reassurance inserted": 9,
+	// closing a story (team-116); 8 at the eighth session's end.
+	"reassurance inserted": 8,
 	// 28 since the fifth session: golfxiao-816 ends "结果总共被骗56万元",
 	// a loss told, and flattened it is one turn that retells (as the
 	// corpus's narratives are). 26 since the sixth session. 27 since the
