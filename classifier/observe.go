@@ -75,64 +75,16 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 	matches, nears := c.findPhrases(scratch, folded, carried)
 	links := findLinks(own)
 	sp := c.speechActs(text, folded, matches, t.From, state.OtherSpoke, endsAsQuestion(own), anyDisguised(links))
-	if framed != FrameLive && t.From == SpeakerOther {
-		sp.frame = framed
-	}
-	if t.Quoted && sp.voice == voiceDirect {
-		// A message pasted as it came is the other party's own words,
-		// first-hand: it counts in full. It is still a message carried in
-		// by the protected person (a retelling's refusal takes it back).
-		sp.narrated = true
-	}
-	if t.From == SpeakerUser && sp.voice == voiceOwn && sp.frame == FrameLive && !sp.asksToAct && state.Relaying && !state.Retold {
-		// A relay goes on: "my dad had a call from 'DC Harris'" then
-		// "said staff at his branch are under investigation", "a 'police
-		// courier' will come to collect the cash". The next message of a
-		// helper telling what someone is being told needs no "he said".
-		sp.voice, sp.narrated, sp.toldFrom = voiceReported, true, 0
-	}
-	if opening && sp.speaker == SpeakerUser && sp.reportsContact && sp.frame.live() {
-		state.OpenedByReport = true
-	}
+	state.placeTurn(sp, t, framed, opening)
 	if sp.frame != FrameLive {
 		// The frame shows even where no phrase matched ("got one of those
 		// texts… deleted it"): a small share of its own.
 		state.noteFrameWeight(sp.frame, frameCueWeight)
 	}
-	changed := false
 	if sp.narrated {
 		state.Narrated = true
 	}
-	// "…要我去借呗借钱买卡。" then "我挂了": the story told so far was a
-	// retelling. So it was when the party told about the script answers
-	// that it is one ("那就是诈骗，请不要…"): the story is settled, not played.
-	// Not a turn that asks something strong outside its warnings ("请您点击
-	// 这个链接进入我们的官网…谨防诈骗！"): the script signing off.
-	// Nor a one-time code's own text ("验证码：572019。任何人索要验证码均为诈
-	// 骗"): the service's notice forwarded, the code the script is after;
-	// its warning answers nobody's question (codeNotice).
-	sp.codeNotice = sp.speaker == SpeakerOther && givesCode(own)
-	answered := sp.speaker == SpeakerOther && sp.frame == FrameWarning && !sp.cues.strongAsserted && !sp.codeNotice
-	if answered {
-		// Dissuasion tells the reader not to make the move ("千万不要充
-		// 值") and presses nothing.
-		state.OtherWarned = state.OtherWarned || sp.cues.dissuades && !sp.cues.urges
-		// The party a report reached answers it with a warning and asks
-		// for nothing: the real support the protected person contacted,
-		// not what was sent. Not a script signing off "谨防诈骗！" after
-		// "请您点击这个链接进入我们的官网".
-		state.OpenedByReport = false
-	}
-	if answered && state.Narrated && state.HardAsked && len(state.HardDemanded) == 0 {
-		// "有人让我先交888提额费，是你们吗？" answered "不是的，这是诈骗":
-		// the hard stop was only the question, and it has its answer.
-		state.HardAsked, state.HardStop = false, false
-	}
-	// Not a teller who, still in it, asks whether to go on (a question).
-	if (sp.closure && sp.frame != FrameQuestion || answered) && state.Narrated && !state.Retold {
-		state.endStory()
-		changed = true
-	}
+	changed := state.settleStory(sp, own)
 	changed = c.recordPhrases(state, index, text, folded, matches, nears, sp) || changed
 	if sp.speaker == SpeakerUser {
 		changed = noteUserTurn(state, t, own, sp) || changed
@@ -151,6 +103,65 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 	}
 	state.Relaying = t.From == SpeakerUser && sp.narrated && !sp.closure && !sp.asksToAct && !state.Retold
 	return changed
+}
+
+// placeTurn sets how a turn's words count from where it stands: inside a
+// paste its paster framed (framed), pasted as it came, going on with a
+// relay, or opening the conversation by telling of a contact.
+func (s *State) placeTurn(sp *speech, t Turn, framed Frame, opening bool) {
+	if framed != FrameLive && t.From == SpeakerOther {
+		sp.frame = framed
+	}
+	if t.Quoted && sp.voice == voiceDirect {
+		// A message pasted as it came is the other party's own words,
+		// first-hand: it counts in full. It is still a message carried in
+		// by the protected person (a retelling's refusal takes it back).
+		sp.narrated = true
+	}
+	if t.From == SpeakerUser && sp.voice == voiceOwn && sp.frame == FrameLive && !sp.asksToAct && s.Relaying && !s.Retold {
+		// A relay goes on: "my dad had a call from 'DC Harris'" then
+		// "said staff at his branch are under investigation", "a 'police
+		// courier' will come to collect the cash". The next message of a
+		// helper telling what someone is being told needs no "he said".
+		sp.voice, sp.narrated, sp.toldFrom = voiceReported, true, 0
+	}
+	if opening && sp.speaker == SpeakerUser && sp.reportsContact && sp.frame.live() {
+		s.OpenedByReport = true
+	}
+}
+
+// settleStory ends a story told so far when the turn settles it and
+// reports whether the evidence changed. "…要我去借呗借钱买卡。" then "我挂了":
+// the story was a retelling. So it was when the party told about the
+// script answers that it is one ("那就是诈骗，请不要…"): the story is
+// settled, not played. Not a turn that asks something strong outside its
+// warnings ("请您点击这个链接进入我们的官网…谨防诈骗！"): the script signing
+// off. Nor a one-time code's own text ("验证码：572019。任何人索要验证码均为
+// 诈骗"): the service's notice forwarded, the code the script is after;
+// its warning answers nobody's question (codeNotice).
+func (s *State) settleStory(sp *speech, own string) bool {
+	sp.codeNotice = sp.speaker == SpeakerOther && givesCode(own)
+	answered := sp.speaker == SpeakerOther && sp.frame == FrameWarning && !sp.cues.strongAsserted && !sp.codeNotice
+	if answered {
+		// Dissuasion tells the reader not to make the move ("千万不要充
+		// 值") and presses nothing.
+		s.OtherWarned = s.OtherWarned || sp.cues.dissuades && !sp.cues.urges
+		// The party a report reached answers it with a warning and asks
+		// for nothing: the real support the protected person contacted,
+		// not what was sent.
+		s.OpenedByReport = false
+	}
+	if answered && s.Narrated && s.HardAsked && len(s.HardDemanded) == 0 {
+		// "有人让我先交888提额费，是你们吗？" answered "不是的，这是诈骗":
+		// the hard stop was only the question, and it has its answer.
+		s.HardAsked, s.HardStop = false, false
+	}
+	// Not a teller who, still in it, asks whether to go on (a question).
+	if (sp.closure && sp.frame != FrameQuestion || answered) && s.Narrated && !s.Retold {
+		s.endStory()
+		return true
+	}
+	return false
 }
 
 // findPhrases returns the phrase matches of a folded turn (masked ones
@@ -457,66 +468,7 @@ func (c *Classifier) speechActs(text string, folded *Folded, matches []match, fr
 	var news []match // distinct news cues
 	for _, m := range matches {
 		for _, ref := range c.matcher.patterns[m.pattern].payloads {
-			p := c.payloads[ref]
-			switch {
-			case p.kind == payloadReporting:
-				// "需要我提供…吗" holds "要我" without anyone telling.
-				if !c.insideMask(matches, m) {
-					cues.reporting = true
-					if at := int(folded.Start[m.start]); sp.toldFrom < 0 || at < sp.toldFrom {
-						sp.toldFrom = at
-					}
-				}
-			case p.kind == payloadDescribed:
-				// "你会收到一条短信" (you will get a text) tells the reader
-				// what is about to happen: an instruction, not a story.
-				cues.described = cues.described || !foretold(folded, m.start)
-			case p.kind == payloadClosure && c.insideLongerSignal(matches, m):
-				// "叫我唔好收线" is the script's pressure, not a hang-up.
-			case p.kind == payloadClosure:
-				cues.closure = true
-				sp.closure = true
-			case p.kind == payloadPast:
-				cues.past = true
-			case p.kind == payloadOngoing:
-				// The teller's own "now", not the quoted script's ("对方说：
-				// “…国家现在统一给予赔偿…”").
-				cues.ongoing = cues.ongoing || !insideQuotes(text, int(folded.Start[m.start]))
-				sp.ongoing = cues.ongoing
-			case p.kind == payloadOwnChannel:
-				sp.ownChannel = sp.ownChannel || !c.unnamedApp(folded, matches, m)
-			case p.kind == payloadQuestion && c.insideClosure(matches, m):
-				// "要不要改密码、报警？" asks about the aftermath of a
-				// refusal, not whether to go on.
-			case p.kind == payloadQuestion:
-				cues.question = true
-				cues.act = cues.act || !insideQuotes(text, int(folded.Start[m.start]))
-				sp.asksToAct = true
-			case p.kind == payloadNews:
-				// Distinct and apart: "被骗了" holds "被骗", one mark.
-				if !slices.ContainsFunc(news, func(n match) bool { return n.pattern == m.pattern || n.start < m.end && m.start < n.end }) {
-					news = append(news, m)
-				}
-			case p.kind == payloadPassesOn:
-				cues.passesOn = true
-			case p.kind == payloadDissuades:
-				cues.dissuades = true
-			case p.kind == payloadSelfDemand:
-				// A demand inside quotation marks is quoted, as a news
-				// report quotes a script ("骗子会说：“把验证码发给我”").
-				cues.selfDemand = cues.selfDemand || !insideQuotes(text, int(folded.Start[m.start]))
-			case p.kind == payloadSignal && c.signals[p.index].Role == RoleWarning:
-				segment := segmentOf(folded, m.start)
-				if !c.signals[p.index].Reassures && !slices.ContainsFunc(sp.warnedSegments, func(w warnedStretch) bool { return w.segment == segment }) {
-					cues.warnings++ // one per stretch: "we will never ask you to pay" is one warning
-				}
-				sp.warnedSegments = append(sp.warnedSegments, warnedStretch{segment, m.start, m.end, c.signals[p.index].LooksBack})
-			case p.kind == payloadSignal && c.signals[p.index].Role == RoleInquiry:
-				cues.question = true
-			case p.kind == payloadSignal && storyRoles[c.signals[p.index].Role]:
-				cues.story = true
-				cues.recovery = cues.recovery || slices.Contains(c.signals[p.index].Types, "scam_recovery")
-			}
+			news = c.readCue(&cues, sp, news, text, folded, matches, m, c.payloads[ref])
 		}
 	}
 	cues.news = len(news)
@@ -544,6 +496,71 @@ func (c *Classifier) speechActs(text string, folded *Folded, matches []match, fr
 	sp.narrated, sp.past, sp.reportsContact = cues.described || cues.reporting, cues.past, cues.described
 	sp.voice = cues.voice(sp.speaker, sp.frame)
 	return sp
+}
+
+// readCue adds what one matched payload p says to a turn's cues and
+// speech; news collects the distinct marks of a report.
+func (c *Classifier) readCue(cues *frameCues, sp *speech, news []match, text string, folded *Folded, matches []match, m match, p payload) []match {
+	switch {
+	case p.kind == payloadReporting:
+		// "需要我提供…吗" holds "要我" without anyone telling.
+		if !c.insideMask(matches, m) {
+			cues.reporting = true
+			if at := int(folded.Start[m.start]); sp.toldFrom < 0 || at < sp.toldFrom {
+				sp.toldFrom = at
+			}
+		}
+	case p.kind == payloadDescribed:
+		// "你会收到一条短信" (you will get a text) tells the reader
+		// what is about to happen: an instruction, not a story.
+		cues.described = cues.described || !foretold(folded, m.start)
+	case p.kind == payloadClosure && c.insideLongerSignal(matches, m):
+		// "叫我唔好收线" is the script's pressure, not a hang-up.
+	case p.kind == payloadClosure:
+		cues.closure = true
+		sp.closure = true
+	case p.kind == payloadPast:
+		cues.past = true
+	case p.kind == payloadOngoing:
+		// The teller's own "now", not the quoted script's ("对方说：
+		// “…国家现在统一给予赔偿…”").
+		cues.ongoing = cues.ongoing || !insideQuotes(text, int(folded.Start[m.start]))
+		sp.ongoing = cues.ongoing
+	case p.kind == payloadOwnChannel:
+		sp.ownChannel = sp.ownChannel || !c.unnamedApp(folded, matches, m)
+	case p.kind == payloadQuestion && c.insideClosure(matches, m):
+		// "要不要改密码、报警？" asks about the aftermath of a
+		// refusal, not whether to go on.
+	case p.kind == payloadQuestion:
+		cues.question = true
+		cues.act = cues.act || !insideQuotes(text, int(folded.Start[m.start]))
+		sp.asksToAct = true
+	case p.kind == payloadNews:
+		// Distinct and apart: "被骗了" holds "被骗", one mark.
+		if !slices.ContainsFunc(news, func(n match) bool { return n.pattern == m.pattern || n.start < m.end && m.start < n.end }) {
+			news = append(news, m)
+		}
+	case p.kind == payloadPassesOn:
+		cues.passesOn = true
+	case p.kind == payloadDissuades:
+		cues.dissuades = true
+	case p.kind == payloadSelfDemand:
+		// A demand inside quotation marks is quoted, as a news
+		// report quotes a script ("骗子会说：“把验证码发给我”").
+		cues.selfDemand = cues.selfDemand || !insideQuotes(text, int(folded.Start[m.start]))
+	case p.kind == payloadSignal && c.signals[p.index].Role == RoleWarning:
+		segment := segmentOf(folded, m.start)
+		if !c.signals[p.index].Reassures && !slices.ContainsFunc(sp.warnedSegments, func(w warnedStretch) bool { return w.segment == segment }) {
+			cues.warnings++ // one per stretch: "we will never ask you to pay" is one warning
+		}
+		sp.warnedSegments = append(sp.warnedSegments, warnedStretch{segment, m.start, m.end, c.signals[p.index].LooksBack})
+	case p.kind == payloadSignal && c.signals[p.index].Role == RoleInquiry:
+		cues.question = true
+	case p.kind == payloadSignal && storyRoles[c.signals[p.index].Role]:
+		cues.story = true
+		cues.recovery = cues.recovery || slices.Contains(c.signals[p.index].Types, "scam_recovery")
+	}
+	return news
 }
 
 // voice is whose words a turn of speaker, in frame, carries by its cues.
