@@ -345,7 +345,7 @@ func (c *Classifier) modelLevel(state *State, level Level, live int) Level {
 	// story told to us from the script itself. It judges once the other
 	// party has spoken, a message of theirs is pasted in (a link, an SMS
 	// signature), or the teller asks whether to act.
-	if c.model != nil && !state.Retold && live > 0 && level == LevelNone && state.Narrated && !state.ToldPast && !state.OtherSpoke && !state.AskedToAct && !state.RelayedLive {
+	if c.model != nil && !state.Retold && live > 0 && level == LevelNone && state.Narrated && !state.ToldPast && !state.OtherSpoke && !state.AskedToAct && !state.relayedLive() {
 		// A relay told to us alone with nothing placing it in the past
 		// ("my nan just got a call…", "they want her to…"): the model may
 		// open a warning when it is as sure as it must be anywhere, no
@@ -364,7 +364,7 @@ func (c *Classifier) modelLevel(state *State, level Level, live int) Level {
 	// Someone telling us alone what is being asked of them, and asking
 	// whether to do it, is mid-script: what the model is as sure of as it
 	// must be to raise a warning to scam is a scam there too.
-	asker := (state.AskedToAct || state.RelayedLive) && !state.OtherSpoke
+	asker := (state.AskedToAct || state.relayedLive()) && !state.OtherSpoke
 	switch {
 	case level == LevelNone && p >= ModelScamAt && asker:
 		return LevelScam

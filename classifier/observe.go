@@ -946,16 +946,10 @@ func noteUserTurn(state *State, t Turn, own string, sp *speech) bool {
 		state.CarriedMessage = true
 		changed = true
 	}
-	if sp.ongoing && !sp.closure && !sp.past && !state.Retold {
+	if sp.ongoing && !sp.closure && !sp.past && !state.Retold && !state.ToldOngoing {
 		// "my grandpa is on the phone RIGHT NOW with someone…": said once,
-		// it holds for what the teller relays after it.
+		// it holds for what the teller relays after it (relayedLive).
 		state.ToldOngoing = true
-	}
-	if state.ToldOngoing && state.Narrated && !state.Retold && !state.RelayedLive {
-		// "She's already at the bus stop", "阿姨已经在筹钱了": a script
-		// relayed while the relative acts on it is being played now, as
-		// one asked about is.
-		state.RelayedLive = true
 		changed = true
 	}
 	if sp.ongoing && !sp.closure && !sp.past && state.ReportedHard && !state.Retold && !state.HardAsked {

@@ -82,10 +82,6 @@ type State struct {
 	Retold         bool               `json:"retold,omitempty"`
 	// Narrated is set once any turn told what a third party said or did.
 	Narrated bool `json:"narrated,omitempty"`
-	// RelayedLive is set once the protected person, having relayed what
-	// a third party said, says it is being acted on now ("she's at the
-	// bus stop", "正在输密码"): the script is being played, not told.
-	RelayedLive bool `json:"relayed_live,omitempty"`
 	// ToldOngoing: the protected person said, in their own words, that
 	// what they tell is under way now ("she's on the phone RIGHT NOW").
 	ToldOngoing bool `json:"told_ongoing,omitempty"`
@@ -349,8 +345,13 @@ func (s *State) contactedSupport() bool { return s.openedAsCustomer() && s.Other
 // the story was told to its end (then whoever answers is someone the
 // teller turned to).
 func (s *State) openedAsCustomer() bool {
-	return s.UserInitiated && !(s.OpenedByReport && s.OtherSpoke && !s.Retold) && !(s.RelayedLive && !s.Retold)
+	return s.UserInitiated && !(s.OpenedByReport && s.OtherSpoke && !s.Retold) && !s.relayedLive()
 }
+
+// relayedLive reports a relay the protected person says is being acted
+// on now ("She's already at the bus stop", "阿姨已经在筹钱了"): the script
+// is being played, as one asked about is, not told.
+func (s *State) relayedLive() bool { return s.ToldOngoing && s.Narrated && !s.Retold }
 
 // liveEvidence is the evidence that scores: all of it, or once the story
 // was told to its refusal, only the words that were not relayed.
