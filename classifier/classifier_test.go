@@ -38,6 +38,18 @@ func testClassifier(t *testing.T) *Classifier {
 	return c
 }
 
+// expectLevel classifies lines (conv) as subtest name and wants a level
+// from least to most.
+func expectLevel(t *testing.T, c *Classifier, name string, lines []string, least, most Level) {
+	t.Helper()
+	t.Run(name, func(t *testing.T) {
+		v := c.Classify(context.Background(), conv(lines...))
+		if !v.Level.AtLeast(least) || v.Level.rank() > most.rank() {
+			t.Errorf("%s %.3f (frame %s), want %s to %s", v.Level, v.Score, v.Frame, least, most)
+		}
+	})
+}
+
 func conv(lines ...string) Conversation {
 	var c Conversation
 	for _, l := range lines {

@@ -406,21 +406,12 @@ func givesCode(text string) bool {
 	return carriesCode.MatchString(text)
 }
 
-// insideLongerSignal reports a cue inside a longer phrase signal match.
-func (c *Classifier) insideLongerSignal(matches []match, m match) bool {
+// insideLonger reports a match inside a longer one carrying kind: "收线"
+// inside the signal "唔好收线" (pressure, not a hang-up), "要不要" inside
+// the closure "要不要报警" (the aftermath, not whether to go on).
+func (c *Classifier) insideLonger(matches []match, m match, kind payloadKind) bool {
 	for _, other := range matches {
-		if other != m && other.start <= m.start && m.end <= other.end && other.end-other.start > m.end-m.start && c.hasPayload(other, payloadSignal) {
-			return true
-		}
-	}
-	return false
-}
-
-// insideClosure reports a match inside a longer closure cue ("要不要" in
-// "要不要报警").
-func (c *Classifier) insideClosure(matches []match, m match) bool {
-	for _, other := range matches {
-		if other != m && other.start <= m.start && m.end <= other.end && other.end-other.start > m.end-m.start && c.hasPayload(other, payloadClosure) {
+		if other != m && other.start <= m.start && m.end <= other.end && other.end-other.start > m.end-m.start && c.hasPayload(other, kind) {
 			return true
 		}
 	}
@@ -514,7 +505,7 @@ func (c *Classifier) readCue(cues *frameCues, sp *speech, news []match, text str
 		// "你会收到一条短信" (you will get a text) tells the reader
 		// what is about to happen: an instruction, not a story.
 		cues.described = cues.described || !foretold(folded, m.start)
-	case p.kind == payloadClosure && c.insideLongerSignal(matches, m):
+	case p.kind == payloadClosure && c.insideLonger(matches, m, payloadSignal):
 		// "叫我唔好收线" is the script's pressure, not a hang-up.
 	case p.kind == payloadClosure:
 		cues.closure = true
@@ -528,7 +519,7 @@ func (c *Classifier) readCue(cues *frameCues, sp *speech, news []match, text str
 		sp.ongoing = cues.ongoing
 	case p.kind == payloadOwnChannel:
 		sp.ownChannel = sp.ownChannel || !c.unnamedApp(folded, matches, m)
-	case p.kind == payloadQuestion && c.insideClosure(matches, m):
+	case p.kind == payloadQuestion && c.insideLonger(matches, m, payloadClosure):
 		// "要不要改密码、报警？" asks about the aftermath of a
 		// refusal, not whether to go on.
 	case p.kind == payloadQuestion:

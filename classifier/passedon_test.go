@@ -25,12 +25,7 @@ func TestAScriptPassedOnOrToldAsOver(t *testing.T) {
 		{"the same text, asked whether to pay", []string{"me:Got this today: 'Royal Mail: your parcel is on hold due to an unpaid shipping fee of £1.45. Pay within 24 hours at royalmail-redeliver.info or it will be returned.' should I pay it? I am expecting a parcel"}, LevelScam},
 		{"a text quoted, asked whether to pay", []string{"me:最近收到这种短信：「【电力公司】您户电费已欠缴186元，今日18点前未缴将停电，请点击 dianfei-jf.top 缴纳。」我要不要点进去交？"}, LevelScam},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			v := c.Classify(context.Background(), conv(tc.lines...))
-			if v.Level != tc.want {
-				t.Errorf("%s %.3f (frame %s), want %s", v.Level, v.Score, v.Frame, tc.want)
-			}
-		})
+		expectLevel(t, c, tc.name, tc.lines, tc.want, tc.want)
 	}
 }
 
@@ -50,11 +45,7 @@ func TestHonestServicesThatNameTheMoves(t *testing.T) {
 			"Amazon: Your order #112-4455 requires a delivery code. Share this OTP only with your delivery associate when the parcel is in your hands: 731944",
 			"me:the driver is here now, ok to give it?"}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if v := c.Classify(context.Background(), conv(tc.lines...)); v.Level != LevelNone {
-				t.Errorf("%s %.3f (frame %s), want none", v.Level, v.Score, v.Frame)
-			}
-		})
+		expectLevel(t, c, tc.name, tc.lines, LevelNone, LevelNone)
 	}
 }
 
@@ -94,11 +85,7 @@ func TestAskingAboutTheAftermath(t *testing.T) {
 		{"the anti-fraud line asks", []string{"您好，这里是96110反诈专线，系统提示您今天接到疑似诈骗电话，请问您有没有被要求转账、下载会议软件或者开启屏幕共享？", "me:没有，我直接挂了"}, LevelNone},
 		{"still in it, asks whether to share", []string{"me:刚才有个自称京东客服的打电话，说我的白条要注销，不然影响征信，让我下载个会议软件开共享屏幕，我现在下载好了，要不要开共享？"}, LevelScam},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if v := c.Classify(context.Background(), conv(tc.lines...)); v.Level != tc.want {
-				t.Errorf("%s %.3f (frame %s), want %s", v.Level, v.Score, v.Frame, tc.want)
-			}
-		})
+		expectLevel(t, c, tc.name, tc.lines, tc.want, tc.want)
 	}
 }
 
@@ -121,11 +108,7 @@ func TestADissuasionCall(t *testing.T) {
 			"宝贝，昨天说的那个平台，我表哥在里面做风控，知道每晚的规律，你先下载“鼎盛国际”注册，先充5000试试，我手把手教你",
 			"别告诉家里人哈，他们不懂，会以为是骗子"}, LevelScam},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if v := c.Classify(context.Background(), conv(tc.lines...)); v.Level != tc.want {
-				t.Errorf("%s %.3f (frame %s), want %s", v.Level, v.Score, v.Frame, tc.want)
-			}
-		})
+		expectLevel(t, c, tc.name, tc.lines, tc.want, tc.want)
 	}
 }
 
@@ -168,11 +151,7 @@ func TestHonestLookAlikesReadFromYardstick56(t *testing.T) {
 		{"a code 'to verify you're real'", []string{
 			"me:Someone answering my car ad wants to verify I'm real by sending a code to my phone. I just got a 6-digit code. Should I send it to him?"}, LevelScam},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if v := c.Classify(context.Background(), conv(tc.lines...)); v.Level != tc.want {
-				t.Errorf("%s %.3f (frame %s), want %s", v.Level, v.Score, v.Frame, tc.want)
-			}
-		})
+		expectLevel(t, c, tc.name, tc.lines, tc.want, tc.want)
 	}
 }
 
@@ -191,11 +170,7 @@ func TestShortMessagesReadFromYardstick53(t *testing.T) {
 		{"a power cut for an unpaid bill", []string{"【国家电网】您户欠费156.30元，将于今日18点停电，请点击 dianwang-jf.com 立即缴费。"}},
 		{"tell me the number", []string{"我手機壞了，等一下會有一個簡訊認證碼傳到你手機，你幫我收一下，跟我說號碼就好", "me:要給他嗎"}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if v := c.Classify(context.Background(), conv(tc.lines...)); v.Level != LevelScam {
-				t.Errorf("%s %.3f (frame %s), want scam", v.Level, v.Score, v.Frame)
-			}
-		})
+		expectLevel(t, c, tc.name, tc.lines, LevelScam, LevelScam)
 	}
 }
 

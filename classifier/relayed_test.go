@@ -101,12 +101,7 @@ func TestAStoryToldAloneThenAskedAbout(t *testing.T) {
 			"me:我打他电话确认过了，是他本人，他说下个月还",
 			"me:我已经转给他了"}, LevelNone, LevelNone},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			v := c.Classify(context.Background(), conv(tc.lines...))
-			if !v.Level.AtLeast(tc.least) || v.Level.rank() > tc.most.rank() {
-				t.Errorf("%s %.3f (frame %s), want %s to %s", v.Level, v.Score, v.Frame, tc.least, tc.most)
-			}
-		})
+		expectLevel(t, c, tc.name, tc.lines, tc.least, tc.most)
 	}
 }
 
@@ -169,12 +164,7 @@ func TestAHardMoveRelayedWhileItIsDone(t *testing.T) {
 		{"a screen share stopped last month", []string{
 			"me:我上个月被一个说是快递理赔的人骗开了屏幕共享，他让我看银行app的时候我突然觉得不对，马上关了，然后去银行把卡冻结了，幸好钱还在"}, LevelNone},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			v := c.Classify(context.Background(), conv(tc.lines...))
-			if v.Level != tc.want {
-				t.Errorf("%s %.3f (frame %s), want %s", v.Level, v.Score, v.Frame, tc.want)
-			}
-		})
+		expectLevel(t, c, tc.name, tc.lines, tc.want, tc.want)
 	}
 }
 
@@ -246,12 +236,7 @@ func TestAHelperRelayingAsItHappens(t *testing.T) {
 			"Barclays: We've cancelled your card ending 4471 as requested. Your new card will arrive in 3-5 working days. We'll never ask you for your PIN or to move money.",
 			"me:she's at the shops now, can she still use her phone to pay?"}, LevelNone, LevelNone},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			v := c.Classify(context.Background(), conv(tc.lines...))
-			if !v.Level.AtLeast(tc.least) || v.Level.rank() > tc.most.rank() {
-				t.Errorf("%s %.3f (frame %s), want %s to %s", v.Level, v.Score, v.Frame, tc.least, tc.most)
-			}
-		})
+		expectLevel(t, c, tc.name, tc.lines, tc.least, tc.most)
 	}
 }
 
@@ -294,11 +279,7 @@ func TestARelayActedOnNow(t *testing.T) {
 			"me:they said to book through the NHS app or ring the surgery back",
 			"me:he's on his way there now"}, LevelNone},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if v := c.Classify(context.Background(), conv(tc.lines...)); v.Level != tc.want {
-				t.Errorf("%s %.3f (frame %s), want %s", v.Level, v.Score, v.Frame, tc.want)
-			}
-		})
+		expectLevel(t, c, tc.name, tc.lines, tc.want, tc.want)
 	}
 }
 
@@ -322,11 +303,7 @@ func TestMovesReadFromHelpersRelays(t *testing.T) {
 			"Grandma, it's me, I'm in jail after an accident. The lawyer says bail is $7,000.",
 			"Please put the cash between the pages of a magazine and send it overnight to the address he gives you. Don't tell mom."}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if v := c.Classify(context.Background(), conv(tc.lines...)); v.Level != LevelScam {
-				t.Errorf("%s %.3f (frame %s), want scam", v.Level, v.Score, v.Frame)
-			}
-		})
+		expectLevel(t, c, tc.name, tc.lines, LevelScam, LevelScam)
 	}
 }
 
