@@ -505,8 +505,9 @@ func (c *Classifier) readCue(cues *frameCues, sp *speech, news []match, text str
 		// "你会收到一条短信" (you will get a text) tells the reader
 		// what is about to happen: an instruction, not a story.
 		cues.described = cues.described || !foretold(folded, m.start)
-	case p.kind == payloadClosure && c.insideLonger(matches, m, payloadSignal):
-		// "叫我唔好收线" is the script's pressure, not a hang-up.
+	case p.kind == payloadClosure && (c.insideLonger(matches, m, payloadSignal) || c.insideMask(matches, m)):
+		// "叫我唔好收线" is the script's pressure, not a hang-up; "根本没买
+		// 过彩券" says the prize cannot be real, not that nobody paid.
 	case p.kind == payloadClosure:
 		cues.closure = true
 		sp.closure = true
@@ -950,6 +951,12 @@ func noteUserTurn(state *State, t Turn, own string, sp *speech) bool {
 		state.HardAsked = true
 		changed = true
 	}
+	if state.relayedLive() && promoteToldAlone(state) {
+		// A relay said to be acted on now ("he's logging into his bank
+		// right now", "她说要去汇钱") is the script being played, as one
+		// asked about is: what the helper told counts as said.
+		changed = true
+	}
 	if !sp.asksToAct {
 		return changed
 	}
@@ -957,16 +964,11 @@ func noteUserTurn(state *State, t Turn, own string, sp *speech) bool {
 		state.AskedToAct = true
 		changed = true
 	}
-	if !state.OtherSpoke && !state.Retold {
+	if !state.OtherSpoke && !state.Retold && promoteToldAlone(state) {
 		// Someone who told us alone, over several messages, what is being
 		// done to them and now asks whether to do it relays the script:
 		// all of what they told counts as said, as the asking turn does.
-		for id, w := range state.ToldAlone {
-			if w > state.Evidence[id] {
-				state.Evidence[id] = w
-				changed = true
-			}
-		}
+		changed = true
 	}
 	if state.Narrated && !state.Retold {
 		// "He said to buy the cards." … "Should I go buy them?": the
@@ -977,6 +979,19 @@ func noteUserTurn(state *State, t Turn, own string, sp *speech) bool {
 		// your savings to this new account" … "should I move it now?").
 		if (state.ReportedHard || len(state.HardDemanded) > 0) && !state.HardAsked {
 			state.HardAsked = true
+			changed = true
+		}
+	}
+	return changed
+}
+
+// promoteToldAlone counts in full what the protected person told us alone
+// (ToldAlone) and reports whether the evidence changed.
+func promoteToldAlone(state *State) bool {
+	changed := false
+	for id, w := range state.ToldAlone {
+		if w > state.Evidence[id] {
+			state.Evidence[id] = w
 			changed = true
 		}
 	}

@@ -373,7 +373,12 @@ var yardstickBudget = map[string]int{
 	// scams!" appended to every message keeps them at suspicious, the word
 	// model no longer lifting them to scam. 23 since the word model may
 	// open a warning on a relay told alone (y54-167 is one more relay).
-	"reassurance inserted": 23,
+	// 29 since the ninth session counts in full what a helper told once
+	// they say it is acted on now: six more relays (y49-128, y51-076,
+	// y54-049, -076, -157, -187) rose to scam that way, and with a
+	// sentence from the other party put before the helper's first message
+	// nothing was told alone, so they stay where they were (suspicious).
+	"reassurance inserted": 29,
 	// 9 since the fifth session (yardstick27): a message the user pasted
 	// into their own turn, joined after a "我：" label with its line breaks
 	// removed, reads as their own words. 3 since the sixth session: a text
@@ -401,7 +406,8 @@ var yardstickBudget = map[string]int{
 	// flattened, each message after a "我：" label keeps only its first
 	// sentence as the helper's and gives the rest to the other party.
 	// 61 since the word model may open a warning on a relay told alone.
-	"flattened onto one line": 61,
+	// 58 since the ninth session counts a relay acted on now in full.
+	"flattened onto one line": 58,
 	// 1 since the seventh session: a space between runs of Chinese
 	// characters ends a negation's sentence (spacedApart), so y10-170's
 	// "不用你做任何事 只用收钱转账" keeps its demand and reaches scam;
