@@ -117,8 +117,8 @@ func TestModelRaisesOnlyLiveEvidence(t *testing.T) {
 		}
 	}
 	check("a claims script handed to a 'specialist'", conv(
-		"亲，您在我们店买的衣服检测出甲醛超标，我们要给您办理理赔",
-		"您加一下我们理赔专员的微信，他会一步步教您操作",
+		"您好，我是快递公司理赔中心的，您的包裹在运输途中丢失了，我们这边给您三倍赔偿",
+		"您加一下我们理赔专员的微信，他会一步步教您操作，理赔款直接退到您的账户",
 	), true)
 	check("a prize with its postage and tax to pay", conv(
 		"恭喜您抽中周年庆iPhone一支",

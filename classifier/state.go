@@ -280,7 +280,12 @@ func (c *Classifier) record(state *State, sig *Signal, index int, text string, s
 			state.HardAlone = state.HardAlone || sig.Alone
 			changed = true
 		}
-		if sig.Hard && sp.frame == FrameQuestion && !state.HardAsked && (sp.toldFrom < 0 || start >= sp.toldFrom) {
+		// So is one who, telling us alone, asks whether to make it
+		// ("…wants to verify I'm real by sending a code to my phone.
+		// Should I send it to him?"), with no story words to make the
+		// turn a question frame.
+		asked := sp.frame == FrameQuestion || sig.Alone && sp.asksToAct && sp.speaker == SpeakerUser && !state.OtherSpoke && !state.Retold
+		if sig.Hard && asked && !state.HardAsked && (sp.toldFrom < 0 || start >= sp.toldFrom) {
 			state.HardAsked = true
 			changed = true
 		}

@@ -406,8 +406,12 @@ var yardstickBudget = map[string]int{
 	// flattened, each message after a "我：" label keeps only its first
 	// sentence as the helper's and gives the rest to the other party.
 	// 61 since the word model may open a warning on a relay told alone.
-	// 58 since the ninth session counts a relay acted on now in full.
-	"flattened onto one line": 58,
+	// 58 since the ninth session counts a relay acted on now in full; 59
+	// since its refit of the word model on the read sets: more relays are
+	// raised to scam in their original form (y49-052, y54-089, y54-215),
+	// and flattened the helper's messages after the first read as the
+	// other party's, so the relay's rules no longer apply to them.
+	"flattened onto one line": 59,
 	// 1 since the seventh session: a space between runs of Chinese
 	// characters ends a negation's sentence (spacedApart), so y10-170's
 	// "不用你做任何事 只用收钱转账" keeps its demand and reaches scam;
@@ -467,7 +471,9 @@ var devBudget = map[string]int{
 	// contact stopped being damped as one opened with support; flattened,
 	// the report and the sender's first words are one turn, and it rose
 	// from none only to suspicious.
-	"flattened onto one line": 27,
+	// 26 since the ninth session's refit of the word model (team-157
+	// flattened stays scam).
+	"flattened onto one line": 26,
 	"spaced out":              0,
 	// 16 before the word model's words stopped splitting at a symbol.
 	"emoji inside words": 3,
