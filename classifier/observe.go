@@ -101,7 +101,14 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 	if t.From == SpeakerUser && sp.past {
 		state.ToldPast = true
 	}
-	state.Relaying = t.From == SpeakerUser && sp.narrated && !sp.closure && !sp.asksToAct && !state.Retold
+	// A relay goes on in the teller's next turn: the protected person's,
+	// or a named speaker of a pasted family chat telling of a contact
+	// they got ("[14:02] Mum: Just had a call, a recording said…").
+	teller := t.From == SpeakerUser && sp.narrated || t.From == SpeakerOther && (t.Labelled || t.Quoted) && sp.reportsContact
+	state.Relaying = teller && !sp.closure && !sp.asksToAct && !state.Retold
+	if state.Relaying {
+		state.RelayedBy = t.From
+	}
 	return changed
 }
 
@@ -116,9 +123,10 @@ func (s *State) placeTurn(sp *speech, t Turn, framed Frame, opening bool) {
 		// A message pasted as it came is the other party's own words,
 		// first-hand: it counts in full. It is still a message carried in
 		// by the protected person (a retelling's refusal takes it back).
-		sp.narrated = true
+		sp.narrated, sp.pasted = true, true
 	}
-	if t.From == SpeakerUser && sp.voice == voiceOwn && sp.frame == FrameLive && !sp.asksToAct && s.Relaying && !s.Retold {
+	ownWords := t.From == SpeakerUser && sp.voice == voiceOwn || t.From == SpeakerOther && (t.Labelled || t.Quoted) && sp.voice == voiceDirect
+	if ownWords && t.From == s.RelayedBy && sp.frame == FrameLive && !sp.asksToAct && s.Relaying && !s.Retold {
 		// A relay goes on: "my dad had a call from 'DC Harris'" then
 		// "said staff at his branch are under investigation", "a 'police
 		// courier' will come to collect the cash". The next message of a
@@ -232,6 +240,9 @@ type speech struct {
 	// reportsContact: it says a call or a message came ("我外公刚刚接了个
 	// 电话", "My nan just got a call from…").
 	narrated, reportsContact bool
+	// pasted: the turn is a message pasted as it came (an SMS with its
+	// signature, a quoted text): the other party's own words, carried in.
+	pasted bool
 	// past: the turn places what it tells in a time already gone.
 	past bool
 	// asksToAct: the turn asks whether to do something ("要不要借",

@@ -90,6 +90,9 @@ type State struct {
 	// Relaying: the last turn was the protected person telling what a
 	// third party said or did; their next one goes on telling it.
 	Relaying bool `json:"relaying,omitempty"`
+	// RelayedBy is who was relaying: the protected person, or a named
+	// speaker of a pasted chat telling of a contact they got.
+	RelayedBy Speaker `json:"relayed_by,omitempty"`
 	// HardAsked is set when someone asks whether to make a hard money move
 	// a third party asked of them.
 	HardAsked bool `json:"hard_asked,omitempty"`
@@ -264,7 +267,10 @@ func (c *Classifier) record(state *State, sig *Signal, index int, text string, s
 			}
 			state.ToldAlone[sig.ID] = sig.Weight
 		}
-		if sp.voice == voiceReported || sp.voice == voiceThirdParty {
+		if sp.voice == voiceReported || sp.voice == voiceThirdParty || sp.pasted {
+			// A message pasted as it came counts in full, and is still one
+			// the protected person carried in: "今天收到的…直接删了" takes
+			// it back with the rest of what they told.
 			state.NarratedWeight += sig.Weight
 		} else if weight > state.Direct[sig.ID] {
 			if state.Direct == nil {
