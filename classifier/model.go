@@ -347,11 +347,13 @@ func (c *Classifier) modelLevel(state *State, level Level, live int) Level {
 	// signature), or the teller asks whether to act.
 	if c.model != nil && !state.Retold && live > 0 && level == LevelNone && state.Narrated && !state.ToldPast && !state.OtherSpoke && !state.AskedToAct && !state.relayedLive() {
 		// A relay told to us alone with nothing placing it in the past
-		// ("my nan just got a call…", "they want her to…"): the model may
-		// open a warning when it is as sure as it must be anywhere, no
-		// more; the relay's "now" or a question raises it further.
+		// ("my nan just got a call…", "they want her to…"): when the model
+		// is as sure as it must be anywhere to open a warning, the script
+		// it recognises is being played on someone, and the family must
+		// hear it (scam). Refitted on the relays read (ninth session),
+		// this raised no honest conversation on any set.
 		if c.model.Probability(state) >= ModelSuspiciousAt {
-			return LevelSuspicious
+			return LevelScam
 		}
 		if !state.CarriedMessage {
 			return level

@@ -308,10 +308,11 @@ func TestMovesReadFromHelpersRelays(t *testing.T) {
 }
 
 // TestTheModelOnARelayToldAlone: a relay told to us alone, with nothing
-// placing it in the past, lets the word model open a warning when it is
-// as sure as it must be anywhere (ModelSuspiciousAt); the same relay told
-// in the past, or a story of the teller's own, does not. It was never
-// judged before.
+// placing it in the past, is judged by the word model: as sure as it must
+// be anywhere to open a warning (ModelSuspiciousAt), the script is being
+// played on someone and reaches scam (suspicious until the ninth
+// session); the same relay told in the past, or a story of the teller's
+// own, is not judged. It was never judged before the eighth session.
 func TestTheModelOnARelayToldAlone(t *testing.T) {
 	c := productionClassifier(t)
 	sure := func(s *State) *State {
@@ -323,8 +324,8 @@ func TestTheModelOnARelayToldAlone(t *testing.T) {
 	}
 	relay := sure(NewState())
 	relay.Narrated = true
-	if got := c.modelLevel(relay, LevelNone, 1); got != LevelSuspicious {
-		t.Errorf("a relay told alone: %s, want suspicious", got)
+	if got := c.modelLevel(relay, LevelNone, 1); got != LevelScam {
+		t.Errorf("a relay told alone: %s, want scam", got)
 	}
 	past := sure(NewState())
 	past.Narrated, past.ToldPast = true, true

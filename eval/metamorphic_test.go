@@ -389,7 +389,9 @@ var yardstickBudget = map[string]int{
 	// alone whose joined form labels every message "我：" and loses the
 	// "now" that made the relay one acted on. 4 since the word model may
 	// open a warning on a relay told alone (y54-195's joined form).
-	"joined into one paste": 4,
+	// 2 since the ninth session: a relay the word model is sure of is
+	// judged scam told alone, joined or not (y49-166, y54-009).
+	"joined into one paste": 2,
 	// 18 before yardstick11 and 12 joined, 23 before yardstick13 (7 of
 	// whose scams open with the user, whose label swallows the reply), 30
 	// before the word model raised what the flattened text still says, 20
@@ -411,7 +413,8 @@ var yardstickBudget = map[string]int{
 	// raised to scam in their original form (y49-052, y54-089, y54-215),
 	// and flattened the helper's messages after the first read as the
 	// other party's, so the relay's rules no longer apply to them.
-	"flattened onto one line": 59,
+	// 54 since the same session judged a relay the model is sure of scam.
+	"flattened onto one line": 54,
 	// 1 since the seventh session: a space between runs of Chinese
 	// characters ends a negation's sentence (spacedApart), so y10-170's
 	// "不用你做任何事 只用收钱转账" keeps its demand and reaches scam;
