@@ -49,4 +49,22 @@ func TestARelayToldWhileItRuns(t *testing.T) {
 	expectLevel(t, c, "a loan fee in gift cards, asked about", []string{
 		"me:i applied for a loan on a website, they approved 5k but say i need to pay $300 insurance in google play cards first before they release it. is that normal",
 	}, LevelScam, LevelScam)
+	// "must not tell anyone" is the script's secrecy, not a negation of
+	// the transfer that follows it.
+	expectLevel(t, c, "secrecy before the transfer", []string{
+		"me:my aunt got a call from someone saying they're from the consulate, her passport was used to open bank accounts for a crime ring",
+		"me:now she's on a video call with an 'officer' who says she must not tell anyone and must transfer her savings for asset verification",
+	}, LevelScam, LevelScam)
+	// "and now they say…" is the teller's own now: the relayed hard move
+	// is being asked of him as we speak.
+	expectLevel(t, c, "'and now they say' with gift cards", []string{
+		"me:my uncle got a popup saying his laptop was hacked and to call a number, the guy on the line says he's from his bank",
+		"me:and now they say the refund went in wrong and he has to send back the difference in walmart gift cards",
+	}, LevelScam, LevelScam)
+	// A helper who already told their relative not to pay closes the
+	// story they ask about.
+	expectLevel(t, c, "the helper already said no", []string{
+		"me:我舅舅前年被一个养生基地骗了十几万 老板早就跑路了",
+		"me:现在有个微信群里的人说能帮他追回来 要先交五千手续费 我叫他不要理 这样对吧",
+	}, LevelNone, LevelSuspicious)
 }
