@@ -67,4 +67,11 @@ func TestARelayToldWhileItRuns(t *testing.T) {
 		"me:我舅舅前年被一个养生基地骗了十几万 老板早就跑路了",
 		"me:现在有个微信群里的人说能帮他追回来 要先交五千手续费 我叫他不要理 这样对吧",
 	}, LevelNone, LevelSuspicious)
+	// Gold and cash brought out to be "blessed" against a disaster (the
+	// blessing gangs' 祈福党 swap): a hard move, and the relative is
+	// fetching them now.
+	expectLevel(t, c, "valuables fetched for a blessing", []string{
+		"me:我外婆在菜市场被两个女人拦住，说她儿子有血光之灾，要她回家把金饰和现金拿出来做法化解",
+		"me:她现在已经回家去拿了",
+	}, LevelScam, LevelScam)
 }

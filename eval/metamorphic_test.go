@@ -378,7 +378,8 @@ var yardstickBudget = map[string]int{
 	// y54-049, -076, -157, -187) rose to scam that way, and with a
 	// sentence from the other party put before the helper's first message
 	// nothing was told alone, so they stay where they were (suspicious).
-	"reassurance inserted": 29,
+	// 30 with y54-131, a relay raised to scam by a sale on the spot.
+	"reassurance inserted": 30,
 	// 9 since the fifth session (yardstick27): a message the user pasted
 	// into their own turn, joined after a "我：" label with its line breaks
 	// removed, reads as their own words. 3 since the sixth session: a text
