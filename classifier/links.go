@@ -47,6 +47,7 @@ var commonTLDs = map[string]bool{
 	"buzz": true, "work": true, "shop": true, "link": true, "click": true, "loan": true, "win": true,
 	"support": true, "help": true, "services": true, "pw": true, "ws": true, "su": true, "ru": true,
 	"trade": true, "rest": true, "cyou": true, "sbs": true, "monster": true, "quest": true, "bond": true, "cfd": true, "mobi": true,
+	"ca": true, "nz": true, "my": true, "ph": true, "jp": true, "kr": true, "mo": true, "ie": true, "eu": true,
 }
 
 // cheapTLDs are domains that cost next to nothing and dominate phishing
@@ -120,6 +121,16 @@ var lookalikeBrands = map[string][]string{
 	"monzo":         {"monzo.com"},
 	"revolut":       {"revolut.com"},
 	"ebay":          {"ebay.com", "ebay.co.uk"},
+	"dbs":           {"dbs.com", "dbs.com.sg", "dbs.com.hk", "dbs.com.tw"},
+	"posb":          {"posb.com.sg"},
+	"uob":           {"uob.com.sg", "uobgroup.com"},
+	"singpass":      {"singpass.gov.sg"},
+	"interac":       {"interac.ca"},
+	"disney":        {"disney.com", "disneyland.com", "disneyplus.com", "hongkongdisneyland.com", "shanghaidisneyresort.com"},
+	"nhi":           {"nhi.gov.tw"},
+	"medicare":      {"medicare.gov"},
+	"unionpay":      {"unionpay.com", "unionpayintl.com"},
+	"icbc":          {"icbc.com.cn", "icbc.com", "icbcasia.com"},
 }
 
 // findLinks returns the web addresses in text with the signal each one raises.

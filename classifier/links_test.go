@@ -35,6 +35,13 @@ func TestFindLinks(t *testing.T) {
 		{"log in via http:l/natwestauth.xyz now", []string{"link_lookalike"}},
 		{"account details.www.97bmo.tk", []string{"link_cheap_tld"}},
 		{"download http://mijn.bank-mobiel.com/update.apk now", []string{"link_app_download"}},
+		// Canada's and Singapore's payment and bank names (ninth session):
+		// ".ca" is an address without a scheme, and a bank's name on
+		// another domain borrows it; the bank's own site does not.
+		{"Deposit your funds now: interac-etransfer-deposit.ca/claim", []string{"link_lookalike"}},
+		{"please log in here: dbs-token-sg.com/reactivate", []string{"link_lookalike"}},
+		{"log in at www.dbs.com.sg only", nil},
+		{"重新驗證身分：nhi-card.tw-cc.com", []string{"link_lookalike"}},
 	}
 	for _, tt := range tests {
 		got := findLinks(tt.text)
