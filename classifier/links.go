@@ -150,7 +150,9 @@ func findLinks(text string) []codeHit {
 			i = j
 			continue
 		}
-		token := strings.TrimRight(text[i:j], ".,;:!?)'\"")
+		// "…csl-points-hk.com（只需…" folds its bracket to "(" right after
+		// the address: an opening bracket ends it, as a closing one does.
+		token := strings.TrimRight(text[i:j], ".,;:!?)('\"")
 		// "請更新：sf-express.top" folds its colon to ":" right before
 		// the address: it is punctuation, not part of the host.
 		if trimmed := strings.TrimLeft(token, ":;,!?('\""); len(trimmed) < len(token) {

@@ -42,6 +42,7 @@ func TestFindLinks(t *testing.T) {
 		{"please log in here: dbs-token-sg.com/reactivate", []string{"link_lookalike"}},
 		{"log in at www.dbs.com.sg only", nil},
 		{"重新驗證身分：nhi-card.tw-cc.com", []string{"link_lookalike"}},
+		{"兌換:csl-points-hk.com(只需付運費)", []string{"link_lookalike"}},
 	}
 	for _, tt := range tests {
 		got := findLinks(tt.text)
