@@ -34,4 +34,12 @@ func TestAMessageCarriedInAndSetAside(t *testing.T) {
 	expectLevel(t, c, "a screenshot's text, 'I never topped up', still asked to share", []string{
 		"me:截图文字：\n游戏客服：您的账号被举报未成年充值，需要处理退款，否则影响征信\n处理方式：下载“腾讯会议”，输入会议号 8830 211，开启屏幕共享，工作人员协助退款\n\n我从来没充过值 他让我开屏幕共享",
 	}, LevelScam, LevelScam)
+	// Forwarded to the spam line, blocked, or "lol. deleted": set aside
+	// (read on yardstick66's false alarms).
+	expectLevel(t, c, "forwarded to 7726 and blocked", []string{
+		"me:\"Evri: we missed you today. Your parcel has a £1.45 redelivery fee. Pay now to rebook: evri-rebook-uk.com\"\n\nForwarded to 7726 and blocked. Wasn't expecting anything anyway.",
+	}, LevelNone, LevelNone)
+	expectLevel(t, c, "'lol. deleted'", []string{
+		"me:\"SunPass: You have an unpaid toll of $4.15. Pay today to avoid a $40 fee: sunpass-tollpay.xyz\"\n\nnever been to florida lol. deleted",
+	}, LevelNone, LevelNone)
 }
