@@ -337,3 +337,44 @@ func TestTheModelOnARelayToldAlone(t *testing.T) {
 		t.Errorf("the teller's own story: %s, want none", got)
 	}
 }
+
+// TestTheModelOnAnAskerWithNoPhrase: someone telling us alone, in words no
+// phrase knows, and asking whether to act is judged by the word model
+// (ninth session): as sure as it must be anywhere, scam; the same story
+// not asked about, or told to its end, is not judged.
+func TestTheModelOnAnAskerWithNoPhrase(t *testing.T) {
+	c := productionClassifier(t)
+	sure := func(s *State) *State {
+		s.ModelSum = math.Log(ModelSuspiciousAt/(1-ModelSuspiciousAt)) - c.model.Bias + 0.01
+		s.UserInitiated = true
+		return s
+	}
+	asker := sure(NewState())
+	asker.AskedToAct = true
+	if got := c.modelLevel(asker, LevelNone, 0); got != LevelScam {
+		t.Errorf("an asker, no phrase: %s, want scam", got)
+	}
+	told := sure(NewState())
+	if got := c.modelLevel(told, LevelNone, 0); got != LevelNone {
+		t.Errorf("told, not asked: %s, want none", got)
+	}
+	over := sure(NewState())
+	over.AskedToAct, over.Retold = true, true
+	if got := c.modelLevel(over, LevelNone, 0); got != LevelNone {
+		t.Errorf("asked about a story told to its end: %s, want none", got)
+	}
+	unsure := NewState()
+	unsure.AskedToAct, unsure.UserInitiated = true, true
+	if got := c.modelLevel(unsure, LevelNone, 0); got != LevelNone {
+		t.Errorf("an asker the model is not sure of: %s, want none", got)
+	}
+}
+
+// TestAnAskerInWordsNoPhraseKnows: the whole path of the rule above, from
+// Observe (a rescore with no live evidence) to the verdict.
+func TestAnAskerInWordsNoPhraseKnows(t *testing.T) {
+	c := productionClassifier(t)
+	expectLevel(t, c, "sextortion told alone, asked about", []string{
+		"me:昨晚跟网上认识的一个女生视频 她让我装了个app说画面更清楚 现在她把录的视频发过来了 还有我通讯录的截图 说不给两万就发给我所有联系人 我先转了三千 她说不够 让我今天再转一万五 转了她真的会删吗",
+	}, LevelScam, LevelScam)
+}
