@@ -359,10 +359,11 @@ func (c *Classifier) modelLevel(state *State, level Level, live int) Level {
 			return level
 		}
 	}
-	if c.model != nil && live == 0 && level == LevelNone && state.AskedToAct && !state.OtherSpoke && !state.Retold && c.model.Probability(state) >= ModelSuspiciousAt {
+	if c.model != nil && live == 0 && level == LevelNone && (state.AskedToAct || state.relayedLive()) && !state.OtherSpoke && !state.Retold && c.model.Probability(state) >= ModelSuspiciousAt {
 		// Someone telling us alone what is being done to them, in words
 		// no phrase knows ("她说不够 让我今天再转两万 转了她真的会删吗"),
-		// and asking whether to act: when the model is as sure as it must
+		// and asking whether to act, or relaying it as it is acted on
+		// ("now she's on a video call with an officer…"): when the model is as sure as it must
 		// be anywhere to open a warning, the script is being played on
 		// them now (ninth session: no honest conversation on any set).
 		return LevelScam

@@ -44,7 +44,7 @@ func (c *Classifier) Observe(state *State, msg Message) {
 	for i, t := range turns {
 		changed = c.observeTurn(state, index, text, t, msg.HiddenSender, framed, i == opener) || changed
 	}
-	if changed || c.model != nil && state.Peak != LevelScam && (len(state.liveEvidence()) > 0 || state.AskedToAct && !state.OtherSpoke) {
+	if changed || c.model != nil && state.Peak != LevelScam && (len(state.liveEvidence()) > 0 || (state.AskedToAct || state.relayedLive()) && !state.OtherSpoke) {
 		// The word model moves with every message, phrases or not; it
 		// can only raise a level that live signals already opened.
 		c.rescore(state, index)

@@ -414,8 +414,11 @@ var yardstickBudget = map[string]int{
 	// raised to scam in their original form (y49-052, y54-089, y54-215),
 	// and flattened the helper's messages after the first read as the
 	// other party's, so the relay's rules no longer apply to them.
-	// 54 since the same session judged a relay the model is sure of scam.
-	"flattened onto one line": 54,
+	// 54 since the same session judged a relay the model is sure of scam;
+	// 55 since a relay acted on now in words no phrase knows is judged
+	// (y54-081 rose from none to scam; flattened, the helper's later
+	// messages are the other party's and nothing is told alone).
+	"flattened onto one line": 55,
 	// 1 since the seventh session: a space between runs of Chinese
 	// characters ends a negation's sentence (spacedApart), so y10-170's
 	// "不用你做任何事 只用收钱转账" keeps its demand and reaches scam;
