@@ -60,12 +60,13 @@ const (
 	payloadOwnChannel  // a channel the reader controls: "卡背面的电话", "in the app"
 	payloadPassesOn    // a teller passing a message on to everyone: "提提大家", "heads up for"
 	payloadDissuades   // telling the reader not to make a move: "千万不要充值", "do not pay"
+	payloadRelative    // someone the teller looks after: "我外婆", "my nan"
 )
 
 // A pattern keeps its payload kinds in a uint32 bit set (matcher.go): this
 // fails to compile when a new kind no longer fits, instead of silently
 // dropping its bit.
-var _ = [1]struct{}{}[payloadDissuades>>5]
+var _ = [1]struct{}{}[payloadRelative>>5]
 
 // Limits that keep hostile input bounded: a message longer than
 // MaxMessageBytes is classified on its first MaxMessageBytes bytes (scams
@@ -124,6 +125,7 @@ func New(set *SignalSet, brands []Brand) (*Classifier, error) {
 		{payloadSelfDemand, set.Cues.SelfDemand}, {payloadScopeBreak, set.Cues.ScopeBreak},
 		{payloadContrast, set.Cues.Contrast}, {payloadPast, set.Cues.Past}, {payloadOngoing, set.Cues.Ongoing},
 		{payloadOwnChannel, set.Cues.OwnChannel}, {payloadPassesOn, set.Cues.PassesOn}, {payloadDissuades, set.Cues.Dissuades},
+		{payloadRelative, set.Cues.Relative},
 	} {
 		for _, cue := range cues.words {
 			add(cue, payload{kind: cues.kind})

@@ -345,7 +345,7 @@ func (c *Classifier) modelLevel(state *State, level Level, live int) Level {
 	// story told to us from the script itself. It judges once the other
 	// party has spoken, a message of theirs is pasted in (a link, an SMS
 	// signature), or the teller asks whether to act.
-	if c.model != nil && !state.Retold && live > 0 && level == LevelNone && state.Narrated && !state.ToldPast && !state.OtherSpoke && !state.AskedToAct && !state.relayedLive() {
+	if c.model != nil && !state.Retold && live > 0 && level == LevelNone && (state.Narrated || state.AboutRelative) && !state.ToldPast && !state.OtherSpoke && !state.AskedToAct && !state.relayedLive() {
 		// A relay told to us alone with nothing placing it in the past
 		// ("my nan just got a call…", "they want her to…"): when the model
 		// is as sure as it must be anywhere to open a warning, the script

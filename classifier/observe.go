@@ -101,6 +101,9 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 	if t.From == SpeakerUser && sp.past {
 		state.ToldPast = true
 	}
+	if t.From == SpeakerUser && sp.aboutRelative && !state.OtherSpoke {
+		state.AboutRelative = true
+	}
 	// A relay goes on in the teller's next turn: the protected person's,
 	// or a named speaker of a pasted family chat telling of a contact
 	// they got ("[14:02] Mum: Just had a call, a recording said…").
@@ -240,6 +243,8 @@ type speech struct {
 	// reportsContact: it says a call or a message came ("我外公刚刚接了个
 	// 电话", "My nan just got a call from…").
 	narrated, reportsContact bool
+	// aboutRelative: the turn names someone the teller looks after.
+	aboutRelative bool
 	// pasted: the turn is a message pasted as it came (an SMS with its
 	// signature, a quoted text): the other party's own words, carried in.
 	pasted bool
@@ -547,6 +552,8 @@ func (c *Classifier) readCue(cues *frameCues, sp *speech, news []match, text str
 		cues.passesOn = true
 	case p.kind == payloadDissuades:
 		cues.dissuades = true
+	case p.kind == payloadRelative:
+		sp.aboutRelative = true
 	case p.kind == payloadSelfDemand:
 		// A demand inside quotation marks is quoted, as a news
 		// report quotes a script ("骗子会说：“把验证码发给我”").

@@ -327,6 +327,12 @@ func TestTheModelOnARelayToldAlone(t *testing.T) {
 	if got := c.modelLevel(relay, LevelNone, 1); got != LevelScam {
 		t.Errorf("a relay told alone: %s, want scam", got)
 	}
+	// A story about a relative needs no "he said" (ninth session).
+	relative := sure(NewState())
+	relative.AboutRelative = true
+	if got := c.modelLevel(relative, LevelNone, 1); got != LevelScam {
+		t.Errorf("a story about a relative, told alone: %s, want scam", got)
+	}
 	past := sure(NewState())
 	past.Narrated, past.ToldPast = true, true
 	if got := c.modelLevel(past, LevelNone, 1); got != LevelNone {

@@ -180,6 +180,10 @@ type Cues struct {
 	// or the police's dissuasion call. Scripts say "we never ask for your
 	// PIN"; they do not tell the reader to stop paying.
 	Dissuades []string `yaml:"dissuades"`
+	// Relative words name someone the teller looks after ("我外婆", "my
+	// nan", "阿嬤"): a story told to us alone about them is a relay even
+	// with no "he said" in it, and the word model may judge it.
+	Relative []string `yaml:"relative"`
 	// SelfDemand words ask for something to be handed to the speaker
 	// ("发给我", "send me"): a turn with them is never a warning frame.
 	SelfDemand []string `yaml:"self_demand"`

@@ -85,6 +85,10 @@ type State struct {
 	// ToldOngoing: the protected person said, in their own words, that
 	// what they tell is under way now ("she's on the phone RIGHT NOW").
 	ToldOngoing bool `json:"told_ongoing,omitempty"`
+	// AboutRelative: before anyone else spoke, the protected person named
+	// someone they look after ("我外婆…", "my nan…"): what they tell is
+	// about that person, a relay, whatever verbs it uses.
+	AboutRelative bool `json:"about_relative,omitempty"`
 	// ToldPast: a turn of the protected person placed what it told in the past.
 	ToldPast bool `json:"told_past,omitempty"`
 	// Relaying: the last turn was the protected person telling what a

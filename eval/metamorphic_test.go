@@ -378,8 +378,12 @@ var yardstickBudget = map[string]int{
 	// y54-049, -076, -157, -187) rose to scam that way, and with a
 	// sentence from the other party put before the helper's first message
 	// nothing was told alone, so they stay where they were (suspicious).
-	// 30 with y54-131, a relay raised to scam by a sale on the spot.
-	"reassurance inserted": 30,
+	// 30 with y54-131, a relay raised to scam by a sale on the spot. 34
+	// since a story told alone about a relative ("我外婆…", "my nan…") is
+	// judged by the word model as a relay: y51-192, y54-034, -080 and -138
+	// rose to scam, and with a sentence from the other party before them
+	// nothing was told alone.
+	"reassurance inserted": 34,
 	// 9 since the fifth session (yardstick27): a message the user pasted
 	// into their own turn, joined after a "我：" label with its line breaks
 	// removed, reads as their own words. 3 since the sixth session: a text
