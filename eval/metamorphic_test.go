@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"unicode"
 
@@ -68,22 +69,70 @@ func langKey(lang string) string {
 func insertReassurance(conv classifier.Conversation, lang string) []classifier.Conversation {
 	var out []classifier.Conversation
 	n := len(conv.Messages)
+	// The reassurance comes from the party making the demands, in the voice
+	// the conversation carries their words in: their own messages, or,
+	// where the protected person tells us alone what is being said (a
+	// relay, a question), relayed by them ("他还说：…").
+	from, says := classifier.SpeakerOther, ""
+	if toldAlone(conv) {
+		from, says = classifier.SpeakerUser, relayedSays[langKey(lang)]
+	}
 	for i, sentence := range reassurances[langKey(lang)] {
 		// As a message of its own, at the start, the middle and the end.
 		at := []int{0, n / 2, n}[i%3]
 		msgs := append(append(append([]classifier.Message(nil), conv.Messages[:at]...),
-			classifier.Message{From: classifier.SpeakerOther, Text: sentence}), conv.Messages[at:]...)
+			classifier.Message{From: from, Text: says + sentence}), conv.Messages[at:]...)
 		out = append(out, classifier.Conversation{Messages: msgs})
-		// And appended to every message of the other party.
+		// And appended to every message that carries their words.
 		appended := append([]classifier.Message(nil), conv.Messages...)
 		for j := range appended {
-			if appended[j].From == classifier.SpeakerOther {
-				appended[j].Text += " " + sentence
+			if appended[j].From == from {
+				appended[j].Text += " " + says + sentence
 			}
 		}
 		out = append(out, classifier.Conversation{Messages: appended})
 	}
 	return out
+}
+
+// relayedSays introduces the other party's words in a relay.
+var relayedSays = map[string]string{"zh": "对方还说：", "en": "They also said: "}
+
+// toldAlone reports a conversation only the protected person writes in,
+// with nobody else's turn pasted into it either: a relay, a question, a
+// story told to us.
+func toldAlone(conv classifier.Conversation) bool {
+	for _, m := range conv.Messages {
+		if m.From == classifier.SpeakerOther {
+			return false
+		}
+		for _, turn := range turnReader().Turns(m.Text, m.From) {
+			if turn.From == classifier.SpeakerOther {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// turnReader splits pastes into turns for toldAlone.
+var turnReader = sync.OnceValue(func() *classifier.Classifier {
+	c, err := classifier.Default(nil)
+	if err != nil {
+		panic(err)
+	}
+	return c
+})
+
+// ownPaste is what a paste of a conversation only the protected person
+// writes in becomes: their messages joined into one of theirs, with sep
+// between them (a line break, or a space when the breaks were lost).
+func ownPaste(conv classifier.Conversation, sep string) []classifier.Conversation {
+	var parts []string
+	for _, m := range conv.Messages {
+		parts = append(parts, m.Text)
+	}
+	return []classifier.Conversation{{Messages: []classifier.Message{{From: classifier.SpeakerUser, Text: strings.Join(parts, sep)}}}}
 }
 
 func labels(lang string) (other, user string) {
@@ -94,6 +143,9 @@ func labels(lang string) (other, user string) {
 }
 
 func joinPaste(conv classifier.Conversation, lang string) []classifier.Conversation {
+	if toldAlone(conv) {
+		return ownPaste(conv, "\n")
+	}
 	other, user := labels(lang)
 	var b strings.Builder
 	for _, m := range conv.Messages {
@@ -109,6 +161,17 @@ func joinPaste(conv classifier.Conversation, lang string) []classifier.Conversat
 // flattenPaste is a paste whose line breaks were lost: only the user's
 // replies carry a label.
 func flattenPaste(conv classifier.Conversation, lang string) []classifier.Conversation {
+	if toldAlone(conv) {
+		for i := range conv.Messages {
+			if strings.Contains(conv.Messages[i].Text, "\n") {
+				conv.Messages = append([]classifier.Message(nil), conv.Messages...)
+				break
+			}
+		}
+		joined := ownPaste(conv, " ")
+		joined[0].Messages[0].Text = strings.ReplaceAll(joined[0].Messages[0].Text, "\n", " ")
+		return joined
+	}
 	_, user := labels(lang)
 	var parts []string
 	for _, m := range conv.Messages {
@@ -339,7 +402,8 @@ var metamorphicYardsticks = []string{
 	"yardstick11.jsonl", "yardstick12.jsonl", "yardstick13.jsonl", "yardstick14.jsonl", "yardstick15.jsonl",
 	"yardstick17.jsonl", "yardstick18.jsonl", "yardstick19.jsonl", "yardstick20.jsonl", "yardstick23.jsonl",
 	"yardstick24.jsonl", "yardstick25.jsonl", "yardstick26.jsonl", "yardstick27.jsonl", "yardstick30.jsonl", "yardstick33.jsonl", "yardstick36.jsonl", "yardstick39.jsonl",
-	"yardstick40.jsonl", "yardstick41.jsonl", "yardstick46.jsonl", "yardstick47.jsonl", "yardstick49.jsonl", "yardstick50.jsonl", "yardstick51.jsonl", "yardstick52.jsonl", "yardstick53.jsonl", "yardstick54.jsonl", "yardstick56.jsonl", "probes.jsonl",
+	"yardstick40.jsonl", "yardstick41.jsonl", "yardstick46.jsonl", "yardstick47.jsonl", "yardstick49.jsonl", "yardstick50.jsonl", "yardstick51.jsonl", "yardstick52.jsonl", "yardstick53.jsonl", "yardstick54.jsonl", "yardstick56.jsonl",
+	"yardstick59.jsonl", "yardstick61.jsonl", "yardstick63.jsonl", "yardstick64.jsonl", "yardstick66.jsonl", "yardstick67.jsonl", "yardstick68.jsonl", "probes.jsonl",
 }
 
 // yardstickBudget: the remaining violations on our own cases, each named in
@@ -383,7 +447,14 @@ var yardstickBudget = map[string]int{
 	// judged by the word model as a relay: y51-192, y54-034, -080 and -138
 	// rose to scam, and with a sentence from the other party before them
 	// nothing was told alone.
-	"reassurance inserted": 34,
+	// 18 since the same session: the relations now keep a conversation
+	// only the protected person writes in (a relay, a question) in its own
+	// form. The reassurance arrives relayed ("对方还说：…") instead of as a
+	// message from a party nobody quoted, and a paste of it is one message
+	// of theirs (ownPaste). The sets read in the ninth session (59, 61, 63,
+	// 64, 66-68) joined the suite at the same time: without the new forms
+	// the count was 101, most of it relays told alone.
+	"reassurance inserted": 18,
 	// 9 since the fifth session (yardstick27): a message the user pasted
 	// into their own turn, joined after a "我：" label with its line breaks
 	// removed, reads as their own words. 3 since the sixth session: a text
@@ -396,7 +467,12 @@ var yardstickBudget = map[string]int{
 	// open a warning on a relay told alone (y54-195's joined form).
 	// 2 since the ninth session: a relay the word model is sure of is
 	// judged scam told alone, joined or not (y49-166, y54-009).
-	"joined into one paste": 2,
+	// 11 since the ninth session's own-paste form and read sets: relays
+	// whose later messages place something in the past ("他上礼拜才来过")
+	// read, joined into one message, as a story told in the past; keeping
+	// "now" over "past" in one turn was tried and cost a false alarm on
+	// never-read yardstick55.
+	"joined into one paste": 11,
 	// 18 before yardstick11 and 12 joined, 23 before yardstick13 (7 of
 	// whose scams open with the user, whose label swallows the reply), 30
 	// before the word model raised what the flattened text still says, 20
@@ -422,7 +498,9 @@ var yardstickBudget = map[string]int{
 	// 55 since a relay acted on now in words no phrase knows is judged
 	// (y54-081 rose from none to scam; flattened, the helper's later
 	// messages are the other party's and nothing is told alone).
-	"flattened onto one line": 55,
+	// 68 with the ninth session's read sets and own-paste form (the same
+	// cases as joined, and relays whose messages run together).
+	"flattened onto one line": 68,
 	// 1 since the seventh session: a space between runs of Chinese
 	// characters ends a negation's sentence (spacedApart), so y10-170's
 	// "不用你做任何事 只用收钱转账" keeps its demand and reaches scam;

@@ -482,8 +482,8 @@ var yardstickTargets = []target{
 	{"yardstick50.jsonl", "scam_recall", 0.95, false},
 	{"yardstick50.jsonl", "false_alarm", 0.008, true},
 	{"yardstick50.jsonl", "false_alarm_scam", 0.008, true},
-	{"yardstick51.jsonl", "recall", 0.86, false},
-	{"yardstick51.jsonl", "scam_recall", 0.67, false},
+	{"yardstick51.jsonl", "recall", 0.96, false},
+	{"yardstick51.jsonl", "scam_recall", 0.85, false},
 	{"yardstick51.jsonl", "false_alarm", 0.016, true},
 	{"yardstick51.jsonl", "false_alarm_scam", 0.008, true},
 	{"yardstick52.jsonl", "recall", 0.96, false},
@@ -502,10 +502,10 @@ var yardstickTargets = []target{
 	//   57 (a relative relaying, a third writer)              62.5 / 48.9 / 0.8 / 0.0
 	//   58 (short: one to three messages)                     94.3 / 81.8 / 1.5 / 0.8
 	// 54's misses and 56's false alarms were read; 55, 57 and 58 never were.
-	{"yardstick54.jsonl", "recall", 0.75, false},
-	{"yardstick54.jsonl", "scam_recall", 0.45, false},
-	{"yardstick54.jsonl", "false_alarm", 0.038, true},
-	{"yardstick54.jsonl", "false_alarm_scam", 0.031, true},
+	{"yardstick54.jsonl", "recall", 0.93, false},
+	{"yardstick54.jsonl", "scam_recall", 0.84, false},
+	{"yardstick54.jsonl", "false_alarm", 0.023, true},
+	{"yardstick54.jsonl", "false_alarm_scam", 0.016, true},
 	{"yardstick55.jsonl", "recall", 0.95, false},
 	{"yardstick55.jsonl", "scam_recall", 0.90, false},
 	{"yardstick55.jsonl", "false_alarm", 0.046, true},
@@ -514,8 +514,8 @@ var yardstickTargets = []target{
 	{"yardstick56.jsonl", "scam_recall", 0.90, false},
 	{"yardstick56.jsonl", "false_alarm", 0.008, true},
 	{"yardstick56.jsonl", "false_alarm_scam", 0.0, true},
-	{"yardstick57.jsonl", "recall", 0.75, false},
-	{"yardstick57.jsonl", "scam_recall", 0.61, false},
+	{"yardstick57.jsonl", "recall", 0.84, false},
+	{"yardstick57.jsonl", "scam_recall", 0.75, false},
 	{"yardstick57.jsonl", "false_alarm", 0.008, true},
 	{"yardstick57.jsonl", "false_alarm_scam", 0.0, true},
 	// Ninth session (58 still unread): the refit lost two scams the old
@@ -524,6 +524,62 @@ var yardstickTargets = []target{
 	{"yardstick58.jsonl", "scam_recall", 0.81, false},
 	{"yardstick58.jsonl", "false_alarm", 0.016, true},
 	{"yardstick58.jsonl", "false_alarm_scam", 0.008, true},
+	// yardstick59-68: 220 conversations each (88 scams, 132 honest), written
+	// blind by ten helpers in the ninth session from public advisories.
+	// Scored with the session's starting classifier (8047119) before
+	// anything in them was read:
+	//   59 a helper relaying (fourth writer)          54.5 / 39.8 / 1.5 / 1.5
+	//   60 a relative relaying (fifth writer)         67.0 / 39.8 / 2.3 / 2.3
+	//   61 retellings and warnings quoting scripts     89.8 / 80.7 / 9.1 / 4.5
+	//   62 everyday forwarding mix                     92.0 / 81.8 / 0.8 / 0.8
+	//   63 short (one to three messages)               85.2 / 71.6 / 0.8 / 0.0
+	//   64 subtle scams, hardest honest look-alikes    88.6 / 83.0 / 6.8 / 0.8
+	//   65 a helper relaying (sixth writer)            53.4 / 34.1 / 0.0 / 0.0
+	//   66 retellings and warnings (second writer)     83.0 / 73.9 / 8.3 / 3.8
+	//   67 everyday forwarding mix (second writer)     86.4 / 77.3 / 1.5 / 0.8
+	//   68 short (second writer)                       80.7 / 70.5 / 0.8 / 0.8
+	// 60, 62 and 65 were never read. 59, 61, 63, 64 and 66-68 were read
+	// (misses or false alarms) and 59, 61, 63 and 64 fitted on.
+	{"yardstick59.jsonl", "recall", 0.96, false},
+	{"yardstick59.jsonl", "scam_recall", 0.89, false},
+	{"yardstick59.jsonl", "false_alarm", 0.0, true},
+	{"yardstick59.jsonl", "false_alarm_scam", 0.0, true},
+	{"yardstick60.jsonl", "recall", 0.85, false},
+	{"yardstick60.jsonl", "scam_recall", 0.64, false},
+	{"yardstick60.jsonl", "false_alarm", 0.023, true},
+	{"yardstick60.jsonl", "false_alarm_scam", 0.023, true},
+	{"yardstick61.jsonl", "recall", 0.94, false},
+	{"yardstick61.jsonl", "scam_recall", 0.86, false},
+	{"yardstick61.jsonl", "false_alarm", 0.023, true},
+	{"yardstick61.jsonl", "false_alarm_scam", 0.0, true},
+	{"yardstick62.jsonl", "recall", 0.89, false},
+	{"yardstick62.jsonl", "scam_recall", 0.86, false},
+	{"yardstick62.jsonl", "false_alarm", 0.008, true},
+	{"yardstick62.jsonl", "false_alarm_scam", 0.008, true},
+	{"yardstick63.jsonl", "recall", 1.0, false},
+	{"yardstick63.jsonl", "scam_recall", 0.97, false},
+	{"yardstick63.jsonl", "false_alarm", 0.0, true},
+	{"yardstick63.jsonl", "false_alarm_scam", 0.0, true},
+	{"yardstick64.jsonl", "recall", 1.0, false},
+	{"yardstick64.jsonl", "scam_recall", 0.89, false},
+	{"yardstick64.jsonl", "false_alarm", 0.016, true},
+	{"yardstick64.jsonl", "false_alarm_scam", 0.0, true},
+	{"yardstick65.jsonl", "recall", 0.65, false},
+	{"yardstick65.jsonl", "scam_recall", 0.53, false},
+	{"yardstick65.jsonl", "false_alarm", 0.0, true},
+	{"yardstick65.jsonl", "false_alarm_scam", 0.0, true},
+	{"yardstick66.jsonl", "recall", 0.89, false},
+	{"yardstick66.jsonl", "scam_recall", 0.85, false},
+	{"yardstick66.jsonl", "false_alarm", 0.008, true},
+	{"yardstick66.jsonl", "false_alarm_scam", 0.0, true},
+	{"yardstick67.jsonl", "recall", 0.92, false},
+	{"yardstick67.jsonl", "scam_recall", 0.81, false},
+	{"yardstick67.jsonl", "false_alarm", 0.0, true},
+	{"yardstick67.jsonl", "false_alarm_scam", 0.0, true},
+	{"yardstick68.jsonl", "recall", 0.93, false},
+	{"yardstick68.jsonl", "scam_recall", 0.77, false},
+	{"yardstick68.jsonl", "false_alarm", 0.008, true},
+	{"yardstick68.jsonl", "false_alarm_scam", 0.008, true},
 	// probes.jsonl: 24 mechanism probes (and 12 more from the second
 	// session of 2026-12-07: p25–p42) written in that session from the
 	// advisories' descriptions (TW ATM instalments, HK guess-who, fake
