@@ -315,33 +315,17 @@ func TestMovesReadFromHelpersRelays(t *testing.T) {
 // own, is not judged. It was never judged before the eighth session.
 func TestTheModelOnARelayToldAlone(t *testing.T) {
 	c := productionClassifier(t)
-	sure := func(s *State) *State {
-		// The running sum that puts p just above ModelSuspiciousAt.
-		s.ModelSum = math.Log(ModelSuspiciousAt/(1-ModelSuspiciousAt)) - c.model.Bias + 0.01
-		s.Evidence["zh_imp_government"] = 0.3
-		s.UserInitiated = true
-		return s
-	}
-	relay := sure(NewState())
+	relay := modelSureOf(c, true)
 	relay.Narrated = true
-	if got := c.modelLevel(relay, LevelNone, 1); got != LevelScam {
-		t.Errorf("a relay told alone: %s, want scam", got)
-	}
+	expectModelLevel(t, c, "a relay told alone", relay, 1, LevelScam)
 	// A story about a relative needs no "he said" (ninth session).
-	relative := sure(NewState())
+	relative := modelSureOf(c, true)
 	relative.AboutRelative = true
-	if got := c.modelLevel(relative, LevelNone, 1); got != LevelScam {
-		t.Errorf("a story about a relative, told alone: %s, want scam", got)
-	}
-	past := sure(NewState())
+	expectModelLevel(t, c, "a story about a relative, told alone", relative, 1, LevelScam)
+	past := modelSureOf(c, true)
 	past.Narrated, past.ToldPast = true, true
-	if got := c.modelLevel(past, LevelNone, 1); got != LevelNone {
-		t.Errorf("a relay told in the past: %s, want none", got)
-	}
-	own := sure(NewState())
-	if got := c.modelLevel(own, LevelNone, 1); got != LevelNone {
-		t.Errorf("the teller's own story: %s, want none", got)
-	}
+	expectModelLevel(t, c, "a relay told in the past", past, 1, LevelNone)
+	expectModelLevel(t, c, "the teller's own story", modelSureOf(c, true), 1, LevelNone)
 }
 
 // TestTheModelOnAnAskerWithNoPhrase: someone telling us alone, in words no
@@ -350,29 +334,35 @@ func TestTheModelOnARelayToldAlone(t *testing.T) {
 // not asked about, or told to its end, is not judged.
 func TestTheModelOnAnAskerWithNoPhrase(t *testing.T) {
 	c := productionClassifier(t)
-	sure := func(s *State) *State {
-		s.ModelSum = math.Log(ModelSuspiciousAt/(1-ModelSuspiciousAt)) - c.model.Bias + 0.01
-		s.UserInitiated = true
-		return s
-	}
-	asker := sure(NewState())
+	asker := modelSureOf(c, false)
 	asker.AskedToAct = true
-	if got := c.modelLevel(asker, LevelNone, 0); got != LevelScam {
-		t.Errorf("an asker, no phrase: %s, want scam", got)
-	}
-	told := sure(NewState())
-	if got := c.modelLevel(told, LevelNone, 0); got != LevelNone {
-		t.Errorf("told, not asked: %s, want none", got)
-	}
-	over := sure(NewState())
+	expectModelLevel(t, c, "an asker, no phrase", asker, 0, LevelScam)
+	expectModelLevel(t, c, "told, not asked", modelSureOf(c, false), 0, LevelNone)
+	over := modelSureOf(c, false)
 	over.AskedToAct, over.Retold = true, true
-	if got := c.modelLevel(over, LevelNone, 0); got != LevelNone {
-		t.Errorf("asked about a story told to its end: %s, want none", got)
-	}
+	expectModelLevel(t, c, "asked about a story told to its end", over, 0, LevelNone)
 	unsure := NewState()
 	unsure.AskedToAct, unsure.UserInitiated = true, true
-	if got := c.modelLevel(unsure, LevelNone, 0); got != LevelNone {
-		t.Errorf("an asker the model is not sure of: %s, want none", got)
+	expectModelLevel(t, c, "an asker the model is not sure of", unsure, 0, LevelNone)
+}
+
+// modelSureOf is a conversation the protected person opened, with the
+// word model's running sum just above ModelSuspiciousAt and, when
+// withPhrase, one live signal.
+func modelSureOf(c *Classifier, withPhrase bool) *State {
+	s := NewState()
+	s.ModelSum = math.Log(ModelSuspiciousAt/(1-ModelSuspiciousAt)) - c.model.Bias + 0.01
+	if withPhrase {
+		s.Evidence["zh_imp_government"] = 0.3
+	}
+	s.UserInitiated = true
+	return s
+}
+
+func expectModelLevel(t *testing.T, c *Classifier, name string, s *State, live int, want Level) {
+	t.Helper()
+	if got := c.modelLevel(s, LevelNone, live); got != want {
+		t.Errorf("%s: %s, want %s", name, got, want)
 	}
 }
 
