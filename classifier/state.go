@@ -282,29 +282,40 @@ func (c *Classifier) record(state *State, sig *Signal, index int, text string, s
 			}
 			state.Direct[sig.ID] = weight
 		}
-		// A hard stop needs the other party's own demand. Someone asking
-		// whether to do what a hard stop names ("他让我去借呗借钱，我要借吗？")
-		// is about to act: that is a hard stop by itself, answered no.
-		if sig.Hard && sp.voice == voiceDirect && !state.HardDemanded[sig.ID] {
-			state.HardDemanded[sig.ID] = true
-			state.HardAlone = state.HardAlone || sig.Alone
-			changed = true
-		}
-		// So is one who, telling us alone, asks whether to make it
-		// ("…wants to verify I'm real by sending a code to my phone.
-		// Should I send it to him?"), with no story words to make the
-		// turn a question frame.
-		asked := sp.frame == FrameQuestion || sig.Alone && sp.asksToAct && sp.speaker == SpeakerUser && !state.OtherSpoke && !state.Retold
-		if sig.Hard && asked && !state.HardAsked && (sp.toldFrom < 0 || start >= sp.toldFrom) {
-			state.HardAsked = true
-			changed = true
-		}
-		if sig.Hard && sp.speaker == SpeakerUser && (sp.voice == voiceReported || sp.voice == voiceThirdParty) && (sp.toldFrom < 0 || start >= sp.toldFrom) {
-			state.ReportedHard = true
+		if sig.Hard {
+			changed = state.noteHardMove(sig, sp, start) || changed
 		}
 	}
 	state.addHit(Hit{Signal: sig.ID, Role: sig.Role, MessageIndex: index, Start: start, End: end,
 		Match: text[start:end], Act: act, Weight: weight, Speaker: sp.speaker})
+	return changed
+}
+
+// noteHardMove keeps who made a hard money move and how (sig.Hard, at
+// byte start of a turn in sp) and reports whether the evidence changed.
+func (s *State) noteHardMove(sig *Signal, sp *speech, start int) bool {
+	changed := false
+	// A hard stop needs the other party's own demand. Someone asking
+	// whether to do what a hard stop names ("他让我去借呗借钱，我要借吗？")
+	// is about to act: that is a hard stop by itself, answered no.
+	if sp.voice == voiceDirect && !s.HardDemanded[sig.ID] {
+		s.HardDemanded[sig.ID] = true
+		s.HardAlone = s.HardAlone || sig.Alone
+		changed = true
+	}
+	told := sp.toldFrom < 0 || start >= sp.toldFrom
+	// So is one who, telling us alone, asks whether to make a move that
+	// is a hard stop in any context ("…wants to verify I'm real by
+	// sending a code to my phone. Should I send it to him?"), with no
+	// story words to make the turn a question frame.
+	asked := sp.frame == FrameQuestion || sig.Alone && sp.asksToAct && sp.speaker == SpeakerUser && !s.OtherSpoke && !s.Retold
+	if asked && told && !s.HardAsked {
+		s.HardAsked = true
+		changed = true
+	}
+	if sp.speaker == SpeakerUser && (sp.voice == voiceReported || sp.voice == voiceThirdParty) && told {
+		s.ReportedHard = true
+	}
 	return changed
 }
 
