@@ -363,9 +363,10 @@ func (c *Classifier) modelLevel(state *State, level Level, live int) Level {
 		// Someone telling us alone what is being done to them, in words
 		// no phrase knows ("她说不够 让我今天再转两万 转了她真的会删吗"),
 		// and asking whether to act, or relaying it as it is acted on
-		// ("now she's on a video call with an officer…"): when the model is as sure as it must
-		// be anywhere to open a warning, the script is being played on
-		// them now (ninth session: no honest conversation on any set).
+		// ("now she's on a video call with an officer…"): when the model
+		// is as sure as it must be anywhere to open a warning, the script
+		// is being played now (ninth session: no honest conversation on
+		// any set).
 		return LevelScam
 	}
 	if c.model == nil || state.Retold || live == 0 || !state.OtherSpoke && !state.AskedToAct && !state.CarriedMessage {

@@ -46,7 +46,9 @@ func (c *Classifier) Observe(state *State, msg Message) {
 	}
 	if changed || c.model != nil && state.Peak != LevelScam && (len(state.liveEvidence()) > 0 || (state.AskedToAct || state.relayedLive()) && !state.OtherSpoke) {
 		// The word model moves with every message, phrases or not; it
-		// can only raise a level that live signals already opened.
+		// can only raise a level that live signals already opened, or
+		// judge what someone tells us alone and asks about, or relays as
+		// it is acted on (modelLevel).
 		c.rescore(state, index)
 	}
 }
