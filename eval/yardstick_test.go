@@ -580,6 +580,28 @@ var yardstickTargets = []target{
 	{"yardstick68.jsonl", "scam_recall", 0.77, false},
 	{"yardstick68.jsonl", "false_alarm", 0.008, true},
 	{"yardstick68.jsonl", "false_alarm_scam", 0.008, true},
+	// yardstick69-72: written blind at the ninth session's end and never
+	// read. Start (8047119) -> end of session (709646a):
+	//   69 a helper relaying (seventh writer)   58.0 / 27.3 / 0.0 / 0.0 -> 71.6 / 54.5 / 0.8 / 0.0
+	//   70 everyday forwarding (third writer)   89.8 / 85.2 / 3.0 / 0.8 -> 90.9 / 86.4 / 2.3 / 0.8
+	//   71 the hardest frames mixed             81.8 / 68.2 / 5.3 / 3.0 -> 86.4 / 77.3 / 4.5 / 3.0
+	//   72 a helper relaying (eighth writer)    45.5 / 28.4 / 0.0 / 0.0 -> 53.4 / 38.6 / 0.0 / 0.0
+	{"yardstick69.jsonl", "recall", 0.71, false},
+	{"yardstick69.jsonl", "scam_recall", 0.54, false},
+	{"yardstick69.jsonl", "false_alarm", 0.008, true},
+	{"yardstick69.jsonl", "false_alarm_scam", 0.0, true},
+	{"yardstick70.jsonl", "recall", 0.90, false},
+	{"yardstick70.jsonl", "scam_recall", 0.86, false},
+	{"yardstick70.jsonl", "false_alarm", 0.023, true},
+	{"yardstick70.jsonl", "false_alarm_scam", 0.008, true},
+	{"yardstick71.jsonl", "recall", 0.86, false},
+	{"yardstick71.jsonl", "scam_recall", 0.77, false},
+	{"yardstick71.jsonl", "false_alarm", 0.046, true},
+	{"yardstick71.jsonl", "false_alarm_scam", 0.031, true},
+	{"yardstick72.jsonl", "recall", 0.53, false},
+	{"yardstick72.jsonl", "scam_recall", 0.38, false},
+	{"yardstick72.jsonl", "false_alarm", 0.0, true},
+	{"yardstick72.jsonl", "false_alarm_scam", 0.0, true},
 	// probes.jsonl: 24 mechanism probes (and 12 more from the second
 	// session of 2026-12-07: p25–p42) written in that session from the
 	// advisories' descriptions (TW ATM instalments, HK guess-who, fake
