@@ -39,6 +39,10 @@ func BenchmarkObserveMessage(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	teller, err := EmbeddedTeller()
+	if err != nil {
+		b.Fatal(err)
+	}
 	bytes := 0
 	for _, m := range benchMessages {
 		bytes += len(m)
@@ -46,7 +50,7 @@ func BenchmarkObserveMessage(b *testing.B) {
 	for _, run := range []struct {
 		name string
 		c    *Classifier
-	}{{"with-model", heuristics.WithModel(model)}, {"heuristics", heuristics}} {
+	}{{"with-model", heuristics.WithModel(model).WithTeller(teller)}, {"heuristics", heuristics}} {
 		b.Run(run.name, func(b *testing.B) {
 			b.SetBytes(int64(bytes / len(benchMessages)))
 			b.ReportAllocs()

@@ -27,6 +27,8 @@ type Classifier struct {
 	brands       []string // brand ids, indexed by payload.index
 	// model is the word model consulted in the grey zone (model.go); nil: none.
 	model *WordModel
+	// teller judges conversations told alone (teller.go).
+	teller *WordModel
 }
 
 // payload is what a pattern of the automaton stands for.

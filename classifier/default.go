@@ -22,7 +22,11 @@ func Default(brands []catalog.Brand) (*Classifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.WithModel(model), nil
+	teller, err := EmbeddedTeller()
+	if err != nil {
+		return nil, err
+	}
+	return c.WithModel(model).WithTeller(teller), nil
 }
 
 // ambiguousAliases are brand aliases that are also everyday words (平安 is

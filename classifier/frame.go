@@ -114,11 +114,10 @@ func (f frameCues) frame() Frame {
 // reached a warning level is live (or a question); otherwise the frame
 // whose turns carried the most evidence wins, live when nothing was seen.
 func frameOf(state *State) Frame {
-	live, question := state.FrameWeight[FrameLive], state.FrameWeight[FrameQuestion]
-	if state.Peak != LevelNone {
+	if state.level() != LevelNone {
 		// Someone asking whether to act on a script that reached a level
 		// is asking a question, whoever's words carried the evidence.
-		if question > 0 {
+		if state.FrameWeight[FrameQuestion] > 0 {
 			return FrameQuestion
 		}
 		return FrameLive
@@ -127,7 +126,14 @@ func frameOf(state *State) Frame {
 		// The story ended with a refusal and nothing else reached a level.
 		return FrameRetold
 	}
-	best, bestWeight := FrameLive, live
+	return leaningFrame(state)
+}
+
+// leaningFrame is the frame whose turns carried the most evidence, live
+// when nothing was seen: the conversation's frame while no level is
+// reached.
+func leaningFrame(state *State) Frame {
+	best, bestWeight := FrameLive, state.FrameWeight[FrameLive]
 	for _, f := range []Frame{FrameQuestion, FrameRetold, FrameWarning} {
 		if w := state.FrameWeight[f]; w > bestWeight {
 			best, bestWeight = f, w

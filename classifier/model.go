@@ -158,6 +158,12 @@ func (m *WordModel) observeWords(state *State, folded *Folded, text string, from
 // word ("gi🎁ft") does not split it, as it does not split a phrase. text is
 // what folded's spans point into. ./fitmodel fits on exactly these features.
 func EachWordFeature(folded *Folded, text string, from int, fn func(uint32)) {
+	eachWordFeature(folded, text, from, func(h uint32, _ int) { fn(h) })
+}
+
+// eachWordFeature is EachWordFeature with the rune each feature's (last)
+// word starts at.
+func eachWordFeature(folded *Folded, text string, from int, fn func(h uint32, at int)) {
 	const offset, prime = 2166136261, 16777619
 	runes := folded.Runes
 	prev, prevOK := uint32(0), false
@@ -179,9 +185,9 @@ func EachWordFeature(folded *Folded, text string, from int, fn func(uint32)) {
 		for _, r := range runes[i:j] {
 			word = (word ^ uint32(r)) * prime
 		}
-		fn(word)
+		fn(word, i)
 		if prevOK {
-			fn((prev*prime ^ word) * prime)
+			fn((prev*prime^word)*prime, i)
 		}
 		prev, prevOK = word, true
 		i = j
@@ -221,11 +227,26 @@ func (c *Classifier) WordFeatures(conv Conversation) map[uint32]float64 {
 	counts := map[uint32]float64{}
 	state := NewState()
 	state.features = func(h uint32) { counts[h]++ }
-	plain := c.WithModel(nil)
+	plain := c.WithModel(nil).WithTeller(nil)
 	for _, m := range conv.Messages {
 		plain.Observe(state, m)
 	}
 	return counts
+}
+
+// ToldAlone counts the teller model's features of a conversation and
+// returns the state it leaves: the conversation was told alone when no
+// other party spoke (state.OtherSpoke), and TellerFlags reads the engine's
+// flags off it. What ./fitmodel -teller fits on.
+func (c *Classifier) ToldAlone(conv Conversation) (map[uint32]float64, *State) {
+	counts := map[uint32]float64{}
+	state := NewState()
+	state.tellerFeatures = func(h uint32) { counts[h]++ }
+	plain := c.WithModel(nil).WithTeller(nil)
+	for _, m := range conv.Messages {
+		plain.Observe(state, m)
+	}
+	return counts, state
 }
 
 // modelHolds reports whether the word model holds back a suspicious level

@@ -44,11 +44,12 @@ func (c *Classifier) Observe(state *State, msg Message) {
 	for i, t := range turns {
 		changed = c.observeTurn(state, index, text, t, msg.HiddenSender, framed, i == opener) || changed
 	}
-	if changed || c.model != nil && state.Peak != LevelScam && (len(state.liveEvidence()) > 0 || (state.AskedToAct || state.relayedLive()) && !state.OtherSpoke) {
+	if changed || state.Peak != LevelScam && (c.model != nil && (len(state.liveEvidence()) > 0 || (state.AskedToAct || state.relayedLive()) && !state.OtherSpoke) || c.teller != nil && !state.OtherSpoke) {
 		// The word model moves with every message, phrases or not; it
 		// can only raise a level that live signals already opened, or
 		// judge what someone tells us alone and asks about, or relays as
-		// it is acted on (modelLevel).
+		// it is acted on (modelLevel); the teller model judges whatever
+		// is told alone (tellerLevel).
 		c.rescore(state, index)
 	}
 }
@@ -78,6 +79,9 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 	links := findLinks(own)
 	sp := c.speechActs(text, folded, matches, t.From, state.OtherSpoke, endsAsQuestion(own), anyDisguised(links))
 	state.placeTurn(sp, t, framed, opening)
+	if (c.teller != nil || state.tellerFeatures != nil) && t.From == SpeakerUser && !state.OtherSpoke {
+		c.observeTold(state, folded, text, carried, matches)
+	}
 	if sp.frame != FrameLive {
 		// The frame shows even where no phrase matched ("got one of those
 		// texts… deleted it"): a small share of its own.
@@ -98,7 +102,11 @@ func (c *Classifier) observeTurn(state *State, index int, text string, t Turn, h
 		changed = true
 	}
 	if t.From == SpeakerOther {
+		// The conversation is no longer told alone: the teller model's
+		// reading of it goes (teller.go), and the engine judges what the
+		// other party says.
 		state.OtherSpoke = true
+		state.TellerLevel, state.TellerAlertIndex = LevelNone, -1
 	}
 	if t.From == SpeakerUser && sp.past {
 		state.ToldPast = true
@@ -728,6 +736,7 @@ func (c *Classifier) rescore(state *State, index int) {
 	if state.FirstAlertIndex < 0 && state.Peak.AtLeast(LevelSuspicious) {
 		state.FirstAlertIndex = index
 	}
+	c.noteTeller(state, index)
 }
 
 // shift moves the byte spans of the runes by offset: a turn of a pasted

@@ -256,7 +256,15 @@ func (c *Classifier) Verdict(state *State) Verdict {
 		Language:        language(state),
 		Signals:         append([]Hit(nil), state.Hits...),
 	}
-	if state.ModelRaised && state.Peak != LevelNone {
+	if state.TellerLevel.rank() > state.Peak.rank() {
+		// What was told alone, read by the teller model (teller.go).
+		v.Level = state.TellerLevel
+		v.Score = max(v.Score, levelFloor[state.TellerLevel])
+		if v.FirstAlertIndex < 0 || state.TellerAlertIndex < v.FirstAlertIndex {
+			v.FirstAlertIndex = state.TellerAlertIndex
+		}
+	}
+	if state.ModelRaised && state.Peak != LevelNone || state.TellerLevel.rank() > state.Peak.rank() {
 		v.Engines = append(v.Engines, "words")
 	}
 	if v.Brand == "" && len(state.BrandFirst) > 0 {

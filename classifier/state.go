@@ -41,11 +41,23 @@ type State struct {
 	// ModelSum is the word model's running sum of the weights of the words
 	// seen (model.go).
 	ModelSum float64 `json:"model_sum,omitempty"`
+	// TellerSum is the teller model's running sum over the words of a
+	// conversation told alone (teller.go).
+	TellerSum float64 `json:"teller_sum,omitempty"`
+	// TellerLevel is the level the teller model gives what was told alone
+	// so far, and TellerAlertIndex the message since which it has been
+	// suspicious or more (-1: none). Apart from Peak: later words of the
+	// teller can take it back (teller.go).
+	TellerLevel      Level `json:"teller_level,omitempty"`
+	TellerAlertIndex int   `json:"teller_alert_index,omitempty"`
 	// ModelRaised is set once the word model raised the level.
 	ModelRaised bool `json:"model_raised,omitempty"`
 	// features, when set, receives every word feature instead of the
 	// model (WordFeatures, for fitting).
 	features func(uint32)
+	// tellerFeatures, when set, receives every teller feature instead of
+	// the teller model (ToldAlone, for fitting).
+	tellerFeatures func(uint32)
 	// HardStop is set once a hard stop fired.
 	HardStop bool `json:"hard_stop"`
 	// HardDemanded are the hard money moves the other party demanded in
@@ -136,15 +148,17 @@ type State struct {
 // NewState returns the state of an empty conversation.
 func NewState() *State {
 	return &State{
-		Evidence:        map[string]float64{},
-		Counter:         map[string]float64{},
-		Brands:          map[string]int{},
-		UserRaised:      map[string]bool{},
-		HardDemanded:    map[string]bool{},
-		Described:       map[string]float64{},
-		FrameWeight:     map[Frame]float64{},
-		Peak:            LevelNone,
-		FirstAlertIndex: -1,
+		Evidence:         map[string]float64{},
+		Counter:          map[string]float64{},
+		Brands:           map[string]int{},
+		UserRaised:       map[string]bool{},
+		HardDemanded:     map[string]bool{},
+		Described:        map[string]float64{},
+		FrameWeight:      map[Frame]float64{},
+		Peak:             LevelNone,
+		FirstAlertIndex:  -1,
+		TellerLevel:      LevelNone,
+		TellerAlertIndex: -1,
 	}
 }
 

@@ -403,7 +403,7 @@ var metamorphicYardsticks = []string{
 	"yardstick17.jsonl", "yardstick18.jsonl", "yardstick19.jsonl", "yardstick20.jsonl", "yardstick23.jsonl",
 	"yardstick24.jsonl", "yardstick25.jsonl", "yardstick26.jsonl", "yardstick27.jsonl", "yardstick30.jsonl", "yardstick33.jsonl", "yardstick36.jsonl", "yardstick39.jsonl",
 	"yardstick40.jsonl", "yardstick41.jsonl", "yardstick46.jsonl", "yardstick47.jsonl", "yardstick49.jsonl", "yardstick50.jsonl", "yardstick51.jsonl", "yardstick52.jsonl", "yardstick53.jsonl", "yardstick54.jsonl", "yardstick56.jsonl",
-	"yardstick59.jsonl", "yardstick61.jsonl", "yardstick63.jsonl", "yardstick64.jsonl", "yardstick66.jsonl", "yardstick67.jsonl", "yardstick68.jsonl", "probes.jsonl",
+	"yardstick59.jsonl", "yardstick61.jsonl", "yardstick63.jsonl", "yardstick64.jsonl", "yardstick66.jsonl", "yardstick67.jsonl", "yardstick68.jsonl", "yardstick73.jsonl", "yardstick74.jsonl", "yardstick79.jsonl", "probes.jsonl",
 }
 
 // yardstickBudget: the remaining violations on our own cases, each named in
@@ -454,7 +454,12 @@ var yardstickBudget = map[string]int{
 	// of theirs (ownPaste). The sets read in the ninth session (59, 61, 63,
 	// 64, 66-68) joined the suite at the same time: without the new forms
 	// the count was 101, most of it relays told alone.
-	"reassurance inserted": 18,
+	// 16 since the tenth session's teller model (teller.go) with 73, 74
+	// and 79 read: relays it raises to scam in their own form are still
+	// scam with the reassurance relayed, since the words of a warning or a
+	// reassurance count neither way for it (14 before the three sets
+	// joined; 23 when they counted).
+	"reassurance inserted": 16,
 	// 9 since the fifth session (yardstick27): a message the user pasted
 	// into their own turn, joined after a "我：" label with its line breaks
 	// removed, reads as their own words. 3 since the sixth session: a text
@@ -472,7 +477,11 @@ var yardstickBudget = map[string]int{
 	// read, joined into one message, as a story told in the past; keeping
 	// "now" over "past" in one turn was tried and cost a false alarm on
 	// never-read yardstick55.
-	"joined into one paste": 11,
+	// 9 since the tenth session: the teller model reads a relay joined into
+	// one message as it reads it told in several (y54-081, y54-145,
+	// y59-193 and y59-194 stay where they were); y51-189 is a relay it raises told in
+	// several messages but not joined, and y74-169 joined with its set.
+	"joined into one paste": 9,
 	// 18 before yardstick11 and 12 joined, 23 before yardstick13 (7 of
 	// whose scams open with the user, whose label swallows the reply), 30
 	// before the word model raised what the flattened text still says, 20
@@ -500,7 +509,9 @@ var yardstickBudget = map[string]int{
 	// messages are the other party's and nothing is told alone).
 	// 68 with the ninth session's read sets and own-paste form (the same
 	// cases as joined, and relays whose messages run together).
-	"flattened onto one line": 68,
+	// 61 since the tenth session's teller model, which reads a relay told
+	// alone whatever its line breaks (60 before 73, 74 and 79 joined).
+	"flattened onto one line": 61,
 	// 1 since the seventh session: a space between runs of Chinese
 	// characters ends a negation's sentence (spacedApart), so y10-170's
 	// "不用你做任何事 只用收钱转账" keeps its demand and reaches scam;

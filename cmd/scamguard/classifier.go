@@ -36,13 +36,18 @@ func newEngine() (*engine, error) {
 		catalogDone <- loaded{cat, err}
 	}()
 	type decoded struct {
-		model *classifier.WordModel
-		err   error
+		model, teller *classifier.WordModel
+		err           error
 	}
 	modelDone := make(chan decoded, 1)
 	go func() {
 		m, err := classifier.EmbeddedModel()
-		modelDone <- decoded{m, err}
+		if err != nil {
+			modelDone <- decoded{err: err}
+			return
+		}
+		t, err := classifier.EmbeddedTeller()
+		modelDone <- decoded{m, t, err}
 	}()
 	set, err := classifier.LoadSignals(classifier.EmbeddedSignals())
 	cl := <-catalogDone
@@ -61,7 +66,7 @@ func newEngine() (*engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	c = c.WithModel(md.model)
+	c = c.WithModel(md.model).WithTeller(md.teller)
 	replies, err := reply.New(cl.cat)
 	if err != nil {
 		return nil, err

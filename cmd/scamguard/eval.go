@@ -88,5 +88,9 @@ func evalClassifier(signalsFile string) (*engine, *classifier.Classifier, error)
 		return nil, nil, err
 	}
 	model, err := classifier.EmbeddedModel()
-	return e, c.WithModel(model), err
+	if err != nil {
+		return nil, nil, err
+	}
+	teller, err := classifier.EmbeddedTeller()
+	return e, c.WithModel(model).WithTeller(teller), err
 }
