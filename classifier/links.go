@@ -300,6 +300,10 @@ var officialWords = map[string]bool{
 	// offices ("gjj-shengji.com", "12123-fakuan.cc").
 	"confirm": true, "renew": true, "renewal": true, "tax": true, "dvla": true, "vehicle": true, "unlock": true,
 	"unblock": true, "reactivate": true, "activation": true,
+	// Couriers' and licensing offices' errands ("rm-redeliver.com",
+	// "ontario-fines.ca", "dmv-licence.top").
+	"redeliver": true, "redelivery": true, "reschedule": true, "rebook": true, "tracking": true,
+	"dmv": true, "licence": true, "license": true,
 	"gjj": true, "shebao": true, "yibao": true, "ybj": true, "shengji": true, "tuifei": true, "butie": true,
 	"12333": true, "12123": true, "12306": true, "12366": true, "10086": true, "10010": true,
 }

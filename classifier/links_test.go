@@ -2,6 +2,7 @@ package classifier
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -43,6 +44,11 @@ func TestFindLinks(t *testing.T) {
 		{"log in at www.dbs.com.sg only", nil},
 		{"重新驗證身分：nhi-card.tw-cc.com", []string{"link_lookalike"}},
 		{"兌換:csl-points-hk.com(只需付運費)", []string{"link_lookalike"}},
+		// A courier's or a licensing office's errand glued to a name
+		// (tenth session); the courier's own page is no look-alike.
+		{"rebook your parcel at post-redeliver.com", []string{"link_lookalike"}},
+		{"settle it at quebec-licence.ca today", []string{"link_lookalike"}},
+		{"rebook at royalmail.com/redelivery", nil},
 	}
 	for _, tt := range tests {
 		got := findLinks(tt.text)
@@ -153,5 +159,20 @@ func TestAOneLetterSubdomainStaysADomain(t *testing.T) {
 	}
 	if hits := findLinks(p.text); len(hits) != 0 {
 		t.Errorf("WhatsApp's own address raised %v", hits)
+	}
+}
+
+// TestTaiwansWordForALink: "點擊連結" (Taiwan's word for a link) is the
+// instruction "点击链接" is, and a Cantonese new phone is a new number.
+func TestTaiwansWordForALink(t *testing.T) {
+	c := productionClassifier(t)
+	for _, tc := range []struct{ text, signal string }{
+		{"您的水費已逾期，請於今日點擊連結補繳", "zh_act_click_link"},
+		{"媽，我換咗手機，之後用呢個搵我", "zh_pre_new_number"},
+	} {
+		v := c.Classify(context.Background(), conv(tc.text))
+		if !slices.ContainsFunc(v.Signals, func(h Hit) bool { return h.Signal == tc.signal }) {
+			t.Errorf("%q: signals %v, want %s", tc.text, v.Signals, tc.signal)
+		}
 	}
 }
