@@ -94,8 +94,8 @@ func TestTheTellerOnRelaysNoPhraseKnows(t *testing.T) {
 			"me:然後轉給一個什麼檢察官 現在叫他去郵局把錢領出來交給來收的人"}, LevelScam},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if v := plain.Classify(context.Background(), conv(tc.lines...)); v.Level != LevelNone {
-				t.Fatalf("without the teller model: %s, want none (the case tests nothing)", v.Level)
+			if v := plain.Classify(context.Background(), conv(tc.lines...)); v.Level.AtLeast(tc.want) {
+				t.Fatalf("without the teller model: %s already (the case tests nothing)", v.Level)
 			}
 			if v := c.Classify(context.Background(), conv(tc.lines...)); v.Level != tc.want {
 				t.Errorf("%s %.2f (frame %s), want %s", v.Level, v.Score, v.Frame, tc.want)

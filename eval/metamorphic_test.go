@@ -403,7 +403,7 @@ var metamorphicYardsticks = []string{
 	"yardstick17.jsonl", "yardstick18.jsonl", "yardstick19.jsonl", "yardstick20.jsonl", "yardstick23.jsonl",
 	"yardstick24.jsonl", "yardstick25.jsonl", "yardstick26.jsonl", "yardstick27.jsonl", "yardstick30.jsonl", "yardstick33.jsonl", "yardstick36.jsonl", "yardstick39.jsonl",
 	"yardstick40.jsonl", "yardstick41.jsonl", "yardstick46.jsonl", "yardstick47.jsonl", "yardstick49.jsonl", "yardstick50.jsonl", "yardstick51.jsonl", "yardstick52.jsonl", "yardstick53.jsonl", "yardstick54.jsonl", "yardstick56.jsonl",
-	"yardstick59.jsonl", "yardstick61.jsonl", "yardstick63.jsonl", "yardstick64.jsonl", "yardstick66.jsonl", "yardstick67.jsonl", "yardstick68.jsonl", "yardstick73.jsonl", "yardstick74.jsonl", "yardstick79.jsonl", "probes.jsonl",
+	"yardstick59.jsonl", "yardstick61.jsonl", "yardstick63.jsonl", "yardstick64.jsonl", "yardstick66.jsonl", "yardstick67.jsonl", "yardstick68.jsonl", "yardstick73.jsonl", "yardstick74.jsonl", "yardstick79.jsonl", "yardstick86.jsonl", "yardstick87.jsonl", "yardstick88.jsonl", "yardstick89.jsonl", "yardstick90.jsonl", "yardstick91.jsonl", "probes.jsonl",
 }
 
 // yardstickBudget: the remaining violations on our own cases, each named in
@@ -458,8 +458,11 @@ var yardstickBudget = map[string]int{
 	// and 79 read: relays it raises to scam in their own form are still
 	// scam with the reassurance relayed, since the words of a warning or a
 	// reassurance count neither way for it (14 before the three sets
-	// joined; 23 when they counted).
-	"reassurance inserted": 16,
+	// joined; 23 when they counted). 13 since the same session's end: the
+	// refund's route and "请放心 / rest assured" are reassurances
+	// (en_warn_reassurance, zh_warn_reassurance), whose words the teller
+	// does not count either, and 86-91 joined the suite.
+	"reassurance inserted": 13,
 	// 9 since the fifth session (yardstick27): a message the user pasted
 	// into their own turn, joined after a "我：" label with its line breaks
 	// removed, reads as their own words. 3 since the sixth session: a text
@@ -483,7 +486,10 @@ var yardstickBudget = map[string]int{
 	// several messages but not joined, and y74-169 joined with its set.
 	// 10 with the tenth session's refit of the word model: y49-127, a relay
 	// it raises to scam as told, is not raised joined or flattened.
-	"joined into one paste": 10,
+	// 11 with the sets read at the session's end: y91-089 and y91-149 are
+	// relays told in several messages whose joined form reads as one
+	// story told in the past.
+	"joined into one paste": 11,
 	// 18 before yardstick11 and 12 joined, 23 before yardstick13 (7 of
 	// whose scams open with the user, whose label swallows the reply), 30
 	// before the word model raised what the flattened text still says, 20

@@ -335,8 +335,8 @@ var yardstickTargets = []target{
 	// 91.2% for false alarms 2.03 -> 2.09% (README).
 	{"yardstick29.jsonl", "recall", 0.95, false},
 	{"yardstick29.jsonl", "scam_recall", 0.87, false},
-	{"yardstick29.jsonl", "false_alarm", 0.09, true},
-	{"yardstick29.jsonl", "false_alarm_scam", 0.067, true},
+	{"yardstick29.jsonl", "false_alarm", 0.112, true},
+	{"yardstick29.jsonl", "false_alarm_scam", 0.075, true},
 	// yardstick30.jsonl and yardstick31.jsonl: 220 conversations each by a
 	// thirtieth and a thirty-first helper, blind, written last in the
 	// fifth session: a broad everyday mix, mainland-weighted (30) and
@@ -365,8 +365,8 @@ var yardstickTargets = []target{
 	// word model had opened a warning on (97.1 -> 95.7%).
 	{"yardstick32.jsonl", "recall", 0.95, false},
 	{"yardstick32.jsonl", "scam_recall", 0.92, false},
-	{"yardstick32.jsonl", "false_alarm", 0.020, true},
-	{"yardstick32.jsonl", "false_alarm_scam", 0.007, true},
+	{"yardstick32.jsonl", "false_alarm", 0.027, true},
+	{"yardstick32.jsonl", "false_alarm_scam", 0.014, true},
 	{"yardstick33.jsonl", "recall", 0.98, false},
 	{"yardstick33.jsonl", "scam_recall", 0.90, false},
 	{"yardstick33.jsonl", "false_alarm", 0.054, true},
@@ -555,7 +555,7 @@ var yardstickTargets = []target{
 	{"yardstick60.jsonl", "false_alarm_scam", 0.023, true},
 	{"yardstick61.jsonl", "recall", 0.94, false},
 	{"yardstick61.jsonl", "scam_recall", 0.86, false},
-	{"yardstick61.jsonl", "false_alarm", 0.023, true},
+	{"yardstick61.jsonl", "false_alarm", 0.038, true},
 	{"yardstick61.jsonl", "false_alarm_scam", 0.0, true},
 	{"yardstick62.jsonl", "recall", 0.89, false},
 	{"yardstick62.jsonl", "scam_recall", 0.86, false},
@@ -575,7 +575,7 @@ var yardstickTargets = []target{
 	{"yardstick65.jsonl", "false_alarm_scam", 0.0, true},
 	{"yardstick66.jsonl", "recall", 0.89, false},
 	{"yardstick66.jsonl", "scam_recall", 0.85, false},
-	{"yardstick66.jsonl", "false_alarm", 0.008, true},
+	{"yardstick66.jsonl", "false_alarm", 0.016, true},
 	{"yardstick66.jsonl", "false_alarm_scam", 0.0, true},
 	{"yardstick67.jsonl", "recall", 0.92, false},
 	{"yardstick67.jsonl", "scam_recall", 0.81, false},
@@ -612,58 +612,114 @@ var yardstickTargets = []target{
 	// 91.2 / 85.6 / 2.09 / 1.12% to 91.9 / 86.1 / 2.30 / 1.15%: 19 scams
 	// more warned for 8 honest conversations more. The floors of 32, 48,
 	// 71, 75 and 77 (all still unread) moved by one or two conversations
-	// each with it.
-	// yardstick73-81: 220 conversations each (88 scams, 132 honest), written
-	// blind by nine helpers at the tenth session's start. Scored with the
-	// session's starting classifier (687b2a9) before anything in them was
-	// read, then with the teller model (teller.go):
-	//   73 a helper relaying (ninth writer)     62.5 / 46.6 / 0.8 / 0.0 -> 97.7 / 97.7 / 0.8 / 0.0 (fitted on)
-	//   74 a helper relaying (tenth writer)     60.2 / 48.9 / 0.0 / 0.0 -> 97.7 / 97.7 / 0.0 / 0.0 (fitted on)
-	//   75 a helper relaying (eleventh writer)  80.7 / 65.9 / 2.3 / 0.8 -> 93.2 / 88.6 / 2.3 / 0.8
-	//   76 everyday forwarding (fourth writer)  96.6 / 87.5 / 3.0 / 3.0 -> same
-	//   77 the hardest cases, mixed frames      80.7 / 67.0 / 9.1 / 3.0 -> 83.0 / 70.5 / 9.1 / 3.0
-	//   78 short (third writer)                 37.5 / 33.0 / 1.5 / 1.5 -> 59.1 / 50.0 / 1.5 / 1.5
-	//   79 short (fourth writer)                47.7 / 36.4 / 1.5 / 1.5 -> 79.5 / 70.5 / 1.5 / 1.5 (read, fitted on)
-	//   80 short (fifth writer)                 34.1 / 27.3 / 0.0 / 0.0 -> 61.4 / 48.9 / 0.0 / 0.0
-	//   81 questions to the bot                 85.2 / 75.0 / 2.3 / 0.0 -> 90.9 / 87.5 / 2.3 / 0.0
-	// 75-78, 80 and 81 are never read; 73, 74 and 79 were read once scored,
-	// and the teller model was fitted on them.
+	// each with it. Both models refitted again at the session's end with
+	// the short, question and relay sets read last (86-91): over the
+	// thirty-four never-read sets 91.4 / 85.9 / 2.60 / 1.29% -> 92.2 /
+	// 86.7 / 2.65 / 1.34% (the short sets 78, 80 and 85 gained most: 62.5
+	// / 62.5 / 58.0% -> 73.9 / 72.7 / 75.0%); 29 (11.1 / 7.4%), 32 (2.7 /
+	// 1.3%), and the read 61 and 66 (one false alarm each) moved with it.
+	// yardstick73-91: 220 conversations each (88 scams, 132 honest), written
+	// blind by nineteen helpers in the tenth session from public advisories.
+	// Scored with the session's starting classifier (687b2a9) before
+	// anything in them was read, then at the session's end:
+	//   73 a helper relaying (ninth writer)       62.5 / 46.6 / 0.8 / 0.0 -> 97.7 / 97.7 / 0.0 / 0.0 (read, fitted on)
+	//   74 a helper relaying (tenth writer)       60.2 / 48.9 / 0.0 / 0.0 -> 98.9 / 98.9 / 0.0 / 0.0 (read, fitted on)
+	//   75 a helper relaying (eleventh writer)    80.7 / 65.9 / 2.3 / 0.8 -> 96.6 / 92.0 / 1.5 / 0.8
+	//   76 everyday forwarding (fourth writer)    96.6 / 87.5 / 3.0 / 3.0 -> 96.6 / 86.4 / 3.0 / 3.0
+	//   77 the hardest cases, mixed frames        80.7 / 67.0 / 9.1 / 3.0 -> 84.1 / 75.0 / 10.6 / 3.8
+	//   78 short (third writer)                   37.5 / 33.0 / 1.5 / 1.5 -> 73.9 / 63.6 / 1.5 / 1.5
+	//   79 short (fourth writer)                  47.7 / 36.4 / 1.5 / 1.5 -> 94.3 / 76.1 / 1.5 / 1.5 (read, fitted on)
+	//   80 short (fifth writer)                   34.1 / 27.3 / 0.0 / 0.0 -> 72.7 / 61.4 / 0.0 / 0.0
+	//   81 questions to the bot                   85.2 / 75.0 / 2.3 / 0.0 -> 95.5 / 89.8 / 2.3 / 0.0
+	//   82 a helper relaying (twelfth writer)     69.3 / 58.0 / 2.3 / 1.5 -> 92.0 / 89.8 / 3.0 / 1.5
+	//   83 everyday forwarding (fifth writer)     98.9 / 94.3 / 3.8 / 2.3 -> 97.7 / 96.6 / 4.5 / 2.3
+	//   84 retellings and warnings (third writer) 73.9 / 69.3 / 9.1 / 4.5 -> 79.5 / 77.3 / 9.1 / 4.5
+	//   85 short (sixth writer)                   31.8 / 28.4 / 1.5 / 0.8 -> 75.0 / 59.1 / 1.5 / 0.8
+	//   86 short (seventh writer)                 44.3 / 31.8 / 0.8 / 0.8 -> 89.8 / 76.1 / 0.8 / 0.8 (read, fitted on)
+	//   87 short (eighth writer)                  28.4 / 22.7 / 0.0 / 0.0 -> 87.5 / 73.9 / 0.0 / 0.0 (read, fitted on)
+	//   88 short (ninth writer)                   48.9 / 36.4 / 0.0 / 0.0 -> 93.2 / 84.1 / 0.0 / 0.0 (read, fitted on)
+	//   89 short (tenth writer)                   38.6 / 30.7 / 0.0 / 0.0 -> 90.9 / 81.8 / 0.0 / 0.0 (read, fitted on)
+	//   90 questions (second writer)              76.1 / 64.8 / 0.0 / 0.0 -> 98.9 / 95.5 / 0.0 / 0.0 (read, fitted on)
+	//   91 a helper relaying (thirteenth writer)  63.6 / 47.7 / 1.5 / 0.8 -> 98.9 / 98.9 / 0.8 / 0.8 (read, fitted on)
+	// 75-78 and 80-85 are never read. 73, 74, 79 and 86-91 were scored,
+	// then read (misses, some false alarms), and both models fitted on them;
+	// 86-91 were scored again before the fit (README).
 	{"yardstick73.jsonl", "recall", 0.97, false},
 	{"yardstick73.jsonl", "scam_recall", 0.97, false},
-	{"yardstick73.jsonl", "false_alarm", 0.008, true},
-	{"yardstick73.jsonl", "false_alarm_scam", 0.0, true},
-	{"yardstick74.jsonl", "recall", 0.97, false},
-	{"yardstick74.jsonl", "scam_recall", 0.97, false},
-	{"yardstick74.jsonl", "false_alarm", 0.0, true},
-	{"yardstick74.jsonl", "false_alarm_scam", 0.0, true},
-	{"yardstick75.jsonl", "recall", 0.92, false},
-	{"yardstick75.jsonl", "scam_recall", 0.88, false},
-	{"yardstick75.jsonl", "false_alarm", 0.023, true},
+	{"yardstick73.jsonl", "false_alarm", 0.000, true},
+	{"yardstick73.jsonl", "false_alarm_scam", 0.000, true},
+	{"yardstick74.jsonl", "recall", 0.98, false},
+	{"yardstick74.jsonl", "scam_recall", 0.98, false},
+	{"yardstick74.jsonl", "false_alarm", 0.000, true},
+	{"yardstick74.jsonl", "false_alarm_scam", 0.000, true},
+	{"yardstick75.jsonl", "recall", 0.96, false},
+	{"yardstick75.jsonl", "scam_recall", 0.92, false},
+	{"yardstick75.jsonl", "false_alarm", 0.016, true},
 	{"yardstick75.jsonl", "false_alarm_scam", 0.008, true},
 	{"yardstick76.jsonl", "recall", 0.96, false},
-	{"yardstick76.jsonl", "scam_recall", 0.87, false},
+	{"yardstick76.jsonl", "scam_recall", 0.86, false},
 	{"yardstick76.jsonl", "false_alarm", 0.031, true},
 	{"yardstick76.jsonl", "false_alarm_scam", 0.031, true},
-	{"yardstick77.jsonl", "recall", 0.82, false},
-	{"yardstick77.jsonl", "scam_recall", 0.70, false},
-	{"yardstick77.jsonl", "false_alarm", 0.099, true},
-	{"yardstick77.jsonl", "false_alarm_scam", 0.031, true},
-	{"yardstick78.jsonl", "recall", 0.59, false},
-	{"yardstick78.jsonl", "scam_recall", 0.50, false},
+	{"yardstick77.jsonl", "recall", 0.84, false},
+	{"yardstick77.jsonl", "scam_recall", 0.75, false},
+	{"yardstick77.jsonl", "false_alarm", 0.107, true},
+	{"yardstick77.jsonl", "false_alarm_scam", 0.038, true},
+	{"yardstick78.jsonl", "recall", 0.73, false},
+	{"yardstick78.jsonl", "scam_recall", 0.63, false},
 	{"yardstick78.jsonl", "false_alarm", 0.016, true},
 	{"yardstick78.jsonl", "false_alarm_scam", 0.016, true},
-	{"yardstick79.jsonl", "recall", 0.79, false},
-	{"yardstick79.jsonl", "scam_recall", 0.70, false},
+	{"yardstick79.jsonl", "recall", 0.94, false},
+	{"yardstick79.jsonl", "scam_recall", 0.76, false},
 	{"yardstick79.jsonl", "false_alarm", 0.016, true},
 	{"yardstick79.jsonl", "false_alarm_scam", 0.016, true},
-	{"yardstick80.jsonl", "recall", 0.61, false},
-	{"yardstick80.jsonl", "scam_recall", 0.48, false},
-	{"yardstick80.jsonl", "false_alarm", 0.0, true},
-	{"yardstick80.jsonl", "false_alarm_scam", 0.0, true},
-	{"yardstick81.jsonl", "recall", 0.90, false},
-	{"yardstick81.jsonl", "scam_recall", 0.87, false},
+	{"yardstick80.jsonl", "recall", 0.72, false},
+	{"yardstick80.jsonl", "scam_recall", 0.61, false},
+	{"yardstick80.jsonl", "false_alarm", 0.000, true},
+	{"yardstick80.jsonl", "false_alarm_scam", 0.000, true},
+	{"yardstick81.jsonl", "recall", 0.95, false},
+	{"yardstick81.jsonl", "scam_recall", 0.89, false},
 	{"yardstick81.jsonl", "false_alarm", 0.023, true},
-	{"yardstick81.jsonl", "false_alarm_scam", 0.0, true},
+	{"yardstick81.jsonl", "false_alarm_scam", 0.000, true},
+	{"yardstick82.jsonl", "recall", 0.92, false},
+	{"yardstick82.jsonl", "scam_recall", 0.89, false},
+	{"yardstick82.jsonl", "false_alarm", 0.031, true},
+	{"yardstick82.jsonl", "false_alarm_scam", 0.016, true},
+	{"yardstick83.jsonl", "recall", 0.97, false},
+	{"yardstick83.jsonl", "scam_recall", 0.96, false},
+	{"yardstick83.jsonl", "false_alarm", 0.046, true},
+	{"yardstick83.jsonl", "false_alarm_scam", 0.023, true},
+	{"yardstick84.jsonl", "recall", 0.79, false},
+	{"yardstick84.jsonl", "scam_recall", 0.77, false},
+	{"yardstick84.jsonl", "false_alarm", 0.091, true},
+	{"yardstick84.jsonl", "false_alarm_scam", 0.046, true},
+	{"yardstick85.jsonl", "recall", 0.75, false},
+	{"yardstick85.jsonl", "scam_recall", 0.59, false},
+	{"yardstick85.jsonl", "false_alarm", 0.016, true},
+	{"yardstick85.jsonl", "false_alarm_scam", 0.008, true},
+	{"yardstick86.jsonl", "recall", 0.89, false},
+	{"yardstick86.jsonl", "scam_recall", 0.76, false},
+	{"yardstick86.jsonl", "false_alarm", 0.008, true},
+	{"yardstick86.jsonl", "false_alarm_scam", 0.008, true},
+	{"yardstick87.jsonl", "recall", 0.87, false},
+	{"yardstick87.jsonl", "scam_recall", 0.73, false},
+	{"yardstick87.jsonl", "false_alarm", 0.000, true},
+	{"yardstick87.jsonl", "false_alarm_scam", 0.000, true},
+	{"yardstick88.jsonl", "recall", 0.93, false},
+	{"yardstick88.jsonl", "scam_recall", 0.84, false},
+	{"yardstick88.jsonl", "false_alarm", 0.000, true},
+	{"yardstick88.jsonl", "false_alarm_scam", 0.000, true},
+	{"yardstick89.jsonl", "recall", 0.90, false},
+	{"yardstick89.jsonl", "scam_recall", 0.81, false},
+	{"yardstick89.jsonl", "false_alarm", 0.000, true},
+	{"yardstick89.jsonl", "false_alarm_scam", 0.000, true},
+	{"yardstick90.jsonl", "recall", 0.98, false},
+	{"yardstick90.jsonl", "scam_recall", 0.95, false},
+	{"yardstick90.jsonl", "false_alarm", 0.000, true},
+	{"yardstick90.jsonl", "false_alarm_scam", 0.000, true},
+	{"yardstick91.jsonl", "recall", 0.98, false},
+	{"yardstick91.jsonl", "scam_recall", 0.98, false},
+	{"yardstick91.jsonl", "false_alarm", 0.008, true},
+	{"yardstick91.jsonl", "false_alarm_scam", 0.008, true},
 	// probes.jsonl: 24 mechanism probes (and 12 more from the second
 	// session of 2026-12-07: p25–p42) written in that session from the
 	// advisories' descriptions (TW ATM instalments, HK guess-who, fake

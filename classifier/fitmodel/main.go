@@ -89,18 +89,19 @@ func main() {
 	info := flag.String("info", "", "model.txt to write (provenance and figures)")
 	folds := flag.Int("folds", 0, "report K-fold cross-validated figures first (0: none; -teller: by file, any K > 1)")
 	teller := flag.Bool("teller", false, "fit the teller model: conversations told alone, signed weights")
+	cvOut := flag.String("cvout", "", "with -folds: write each conversation's held-out probability here (id label p), for choosing thresholds")
 	flag.Parse()
 	if *out == "" || flag.NArg() == 0 {
 		fmt.Fprintln(os.Stderr, "usage: fitmodel -out model.bin [-info model.txt] [-folds K] FILE...")
 		os.Exit(2)
 	}
-	if err := run(*out, *info, *folds, *teller, flag.Args()); err != nil {
+	if err := run(*out, *info, *folds, *teller, *cvOut, flag.Args()); err != nil {
 		fmt.Fprintln(os.Stderr, "fitmodel:", err)
 		os.Exit(1)
 	}
 }
 
-func run(out, info string, folds int, teller bool, files []string) error {
+func run(out, info string, folds int, teller bool, cvOut string, files []string) error {
 	c, err := classifier.Default(catalog.MustLoad().ImpersonableBrands())
 	if err != nil {
 		return err
@@ -121,7 +122,17 @@ func run(out, info string, folds int, teller bool, files []string) error {
 	}
 	var report []string
 	if folds > 1 {
-		report = crossValidate(data, folds, teller)
+		var probs []float64
+		report, probs = crossValidate(data, folds, teller)
+		if cvOut != "" {
+			var b strings.Builder
+			for i, e := range data {
+				fmt.Fprintf(&b, "%s %g %.5f\n", e.id, e.y, probs[i])
+			}
+			if err := os.WriteFile(cvOut, []byte(b.String()), 0o644); err != nil {
+				return err
+			}
+		}
 		for _, line := range report {
 			fmt.Println(line)
 		}
@@ -284,10 +295,10 @@ func fit(data []example, p params) (*classifier.WordModel, []uint32) {
 	return m, hashes
 }
 
-// crossValidate reports the AUC and the share of scams and honest
+// crossValidate reports (and returns) the AUC and the share of scams and honest
 // conversations above each of the model's thresholds, each conversation
 // scored by the model fitted without its fold.
-func crossValidate(data []example, k int, teller bool) []string {
+func crossValidate(data []example, k int, teller bool) ([]string, []float64) {
 	fold := func(e example) int {
 		s := sha256.Sum256([]byte(e.id))
 		return int(s[0]) % k
@@ -342,7 +353,7 @@ func crossValidate(data []example, k int, teller bool) []string {
 		}
 		lines = append(lines, fmt.Sprintf("p >= %.2f: %.1f%% of %d scams, %.1f%% of %d honest", at, pct(scamsAbove, scams), scams, pct(honestAbove, honest), honest))
 	}
-	return lines
+	return lines, probs
 }
 
 func pct(a, b int) float64 {
