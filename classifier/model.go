@@ -70,19 +70,9 @@ const modelScale = 2048
 //go:embed model.bin
 var embeddedModelBytes []byte
 
-var (
-	embeddedModelOnce sync.Once
-	embeddedModel     *WordModel
-	embeddedModelErr  error
-)
-
-// EmbeddedModel returns the word model shipped with the binary.
-func EmbeddedModel() (*WordModel, error) {
-	embeddedModelOnce.Do(func() {
-		embeddedModel, embeddedModelErr = DecodeModel(embeddedModelBytes)
-	})
-	return embeddedModel, embeddedModelErr
-}
+// EmbeddedModel returns the word model shipped with the binary, decoded
+// once.
+var EmbeddedModel = sync.OnceValues(func() (*WordModel, error) { return DecodeModel(embeddedModelBytes) })
 
 // EncodeModel writes m in model.bin's format: the magic, the bias (float64),
 // the number of weights (uint32), then each weight as its feature hash
@@ -227,10 +217,7 @@ func (c *Classifier) WordFeatures(conv Conversation) map[uint32]float64 {
 	counts := map[uint32]float64{}
 	state := NewState()
 	state.features = func(h uint32) { counts[h]++ }
-	plain := c.WithModel(nil).WithTeller(nil)
-	for _, m := range conv.Messages {
-		plain.Observe(state, m)
-	}
+	c.observeWithoutModels(state, conv)
 	return counts
 }
 
@@ -242,11 +229,17 @@ func (c *Classifier) ToldAlone(conv Conversation) (map[uint32]float64, *State) {
 	counts := map[uint32]float64{}
 	state := NewState()
 	state.tellerFeatures = func(h uint32) { counts[h]++ }
+	c.observeWithoutModels(state, conv)
+	return counts, state
+}
+
+// observeWithoutModels observes conv into state on the phrases alone, as
+// the models' features are counted before any model exists.
+func (c *Classifier) observeWithoutModels(state *State, conv Conversation) {
 	plain := c.WithModel(nil).WithTeller(nil)
 	for _, m := range conv.Messages {
 		plain.Observe(state, m)
 	}
-	return counts, state
 }
 
 // modelHolds reports whether the word model holds back a suspicious level

@@ -173,19 +173,9 @@ func (c *Classifier) noteTeller(state *State, index int) {
 	state.TellerLevel = level
 }
 
-var (
-	embeddedTellerOnce sync.Once
-	embeddedTeller     *WordModel
-	embeddedTellerErr  error
-)
-
-// EmbeddedTeller returns the teller model shipped with the binary.
-func EmbeddedTeller() (*WordModel, error) {
-	embeddedTellerOnce.Do(func() {
-		embeddedTeller, embeddedTellerErr = DecodeModel(embeddedTellerBytes)
-	})
-	return embeddedTeller, embeddedTellerErr
-}
+// EmbeddedTeller returns the teller model shipped with the binary, decoded
+// once.
+var EmbeddedTeller = sync.OnceValues(func() (*WordModel, error) { return DecodeModel(embeddedTellerBytes) })
 
 // WithTeller returns a copy of c that consults the teller model m (nil: none).
 func (c *Classifier) WithTeller(m *WordModel) *Classifier {
