@@ -403,7 +403,7 @@ var metamorphicYardsticks = []string{
 	"yardstick17.jsonl", "yardstick18.jsonl", "yardstick19.jsonl", "yardstick20.jsonl", "yardstick23.jsonl",
 	"yardstick24.jsonl", "yardstick25.jsonl", "yardstick26.jsonl", "yardstick27.jsonl", "yardstick30.jsonl", "yardstick33.jsonl", "yardstick36.jsonl", "yardstick39.jsonl",
 	"yardstick40.jsonl", "yardstick41.jsonl", "yardstick46.jsonl", "yardstick47.jsonl", "yardstick49.jsonl", "yardstick50.jsonl", "yardstick51.jsonl", "yardstick52.jsonl", "yardstick53.jsonl", "yardstick54.jsonl", "yardstick56.jsonl",
-	"yardstick59.jsonl", "yardstick61.jsonl", "yardstick63.jsonl", "yardstick64.jsonl", "yardstick66.jsonl", "yardstick67.jsonl", "yardstick68.jsonl", "yardstick73.jsonl", "yardstick74.jsonl", "yardstick79.jsonl", "yardstick86.jsonl", "yardstick87.jsonl", "yardstick88.jsonl", "yardstick89.jsonl", "yardstick90.jsonl", "yardstick91.jsonl", "probes.jsonl",
+	"yardstick59.jsonl", "yardstick61.jsonl", "yardstick63.jsonl", "yardstick64.jsonl", "yardstick66.jsonl", "yardstick67.jsonl", "yardstick68.jsonl", "yardstick73.jsonl", "yardstick74.jsonl", "yardstick79.jsonl", "yardstick86.jsonl", "yardstick87.jsonl", "yardstick88.jsonl", "yardstick89.jsonl", "yardstick90.jsonl", "yardstick91.jsonl", "yardstick92.jsonl", "yardstick93.jsonl", "yardstick94.jsonl", "yardstick95.jsonl", "probes.jsonl",
 }
 
 // yardstickBudget: the remaining violations on our own cases, each named in
@@ -519,8 +519,10 @@ var yardstickBudget = map[string]int{
 	// cases as joined, and relays whose messages run together).
 	// 61 since the tenth session's teller model, which reads a relay told
 	// alone whatever its line breaks (60 before 73, 74 and 79 joined).
-	// 62 with the same session's refit of the word model (y49-127).
-	"flattened onto one line": 62,
+	// 62 with the same session's refit of the word model (y49-127). 63
+	// with the sets read at its end (92-95): y93-097, two short lines
+	// whose second reads as the other party's once flattened.
+	"flattened onto one line": 63,
 	// 1 since the seventh session: a space between runs of Chinese
 	// characters ends a negation's sentence (spacedApart), so y10-170's
 	// "不用你做任何事 只用收钱转账" keeps its demand and reaches scam;

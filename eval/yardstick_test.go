@@ -720,6 +720,42 @@ var yardstickTargets = []target{
 	{"yardstick91.jsonl", "scam_recall", 0.98, false},
 	{"yardstick91.jsonl", "false_alarm", 0.008, true},
 	{"yardstick91.jsonl", "false_alarm_scam", 0.008, true},
+	// yardstick92-97: written blind at the tenth session's end, scored with
+	// its start (687b2a9) and its end:
+	//   92 short                      37.5 / 19.3 / 0.8 / 0.0 -> 77.3 / 64.8 / 0.8 / 0.0
+	//   93 short                      38.6 / 33.0 / 0.0 / 0.0 -> 76.1 / 67.0 / 0.8 / 0.0
+	//   94 retellings and warnings    69.3 / 60.2 / 3.8 / 2.3 -> 81.8 / 79.5 / 6.1 / 3.8
+	//   95 retellings and warnings    85.2 / 71.6 / 7.6 / 3.8 -> 88.6 / 84.1 / 9.1 / 4.5
+	//   96 short                      43.2 / 37.5 / 2.3 / 2.3 -> 69.3 / 54.5 / 2.3 / 2.3
+	//   97 everyday forwarding        96.6 / 94.3 / 2.3 / 1.5 -> 95.5 / 93.2 / 2.3 / 1.5
+	// 96 and 97 are never read; 92-95 were read (94's false alarms) but
+	// not fitted on: a refit with them moved the never-read sets together
+	// a little (91.7 / 86.0 / 2.63 / 1.37% -> 92.2 / 86.1 / 2.60 / 1.41%)
+	// with churn on single sets, and was left for the next session.
+	{"yardstick92.jsonl", "recall", 0.77, false},
+	{"yardstick92.jsonl", "scam_recall", 0.64, false},
+	{"yardstick92.jsonl", "false_alarm", 0.008, true},
+	{"yardstick92.jsonl", "false_alarm_scam", 0.000, true},
+	{"yardstick93.jsonl", "recall", 0.76, false},
+	{"yardstick93.jsonl", "scam_recall", 0.67, false},
+	{"yardstick93.jsonl", "false_alarm", 0.008, true},
+	{"yardstick93.jsonl", "false_alarm_scam", 0.000, true},
+	{"yardstick94.jsonl", "recall", 0.81, false},
+	{"yardstick94.jsonl", "scam_recall", 0.79, false},
+	{"yardstick94.jsonl", "false_alarm", 0.061, true},
+	{"yardstick94.jsonl", "false_alarm_scam", 0.038, true},
+	{"yardstick95.jsonl", "recall", 0.88, false},
+	{"yardstick95.jsonl", "scam_recall", 0.84, false},
+	{"yardstick95.jsonl", "false_alarm", 0.091, true},
+	{"yardstick95.jsonl", "false_alarm_scam", 0.046, true},
+	{"yardstick96.jsonl", "recall", 0.69, false},
+	{"yardstick96.jsonl", "scam_recall", 0.54, false},
+	{"yardstick96.jsonl", "false_alarm", 0.023, true},
+	{"yardstick96.jsonl", "false_alarm_scam", 0.023, true},
+	{"yardstick97.jsonl", "recall", 0.95, false},
+	{"yardstick97.jsonl", "scam_recall", 0.93, false},
+	{"yardstick97.jsonl", "false_alarm", 0.023, true},
+	{"yardstick97.jsonl", "false_alarm_scam", 0.016, true},
 	// probes.jsonl: 24 mechanism probes (and 12 more from the second
 	// session of 2026-12-07: p25–p42) written in that session from the
 	// advisories' descriptions (TW ATM instalments, HK guess-who, fake
