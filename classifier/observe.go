@@ -49,7 +49,7 @@ func (c *Classifier) Observe(state *State, msg Message) {
 		// can only raise a level that live signals already opened, or
 		// judge what someone tells us alone and asks about, or relays as
 		// it is acted on (modelLevel); the teller model judges whatever
-		// is told alone (tellerLevel).
+		// is told alone (noteTeller).
 		c.rescore(state, index)
 	}
 }

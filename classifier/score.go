@@ -256,7 +256,8 @@ func (c *Classifier) Verdict(state *State) Verdict {
 		Language:        language(state),
 		Signals:         append([]Hit(nil), state.Hits...),
 	}
-	if state.TellerLevel.rank() > state.Peak.rank() {
+	toldAlone := state.TellerLevel.rank() > state.Peak.rank()
+	if toldAlone {
 		// What was told alone, read by the teller model (teller.go).
 		v.Level = state.TellerLevel
 		v.Score = max(v.Score, levelFloor[state.TellerLevel])
@@ -264,7 +265,7 @@ func (c *Classifier) Verdict(state *State) Verdict {
 			v.FirstAlertIndex = state.TellerAlertIndex
 		}
 	}
-	if state.ModelRaised && state.Peak != LevelNone || state.TellerLevel.rank() > state.Peak.rank() {
+	if state.ModelRaised && state.Peak != LevelNone || toldAlone {
 		v.Engines = append(v.Engines, "words")
 	}
 	if v.Brand == "" && len(state.BrandFirst) > 0 {
