@@ -148,49 +148,67 @@ func TestFitModelIsReproducible(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the generator")
 	}
-	dir := t.TempDir()
-	data := filepath.Join(dir, "data.jsonl")
-	var b strings.Builder
-	for _, line := range []string{
+	fitTwice(t, []string{
 		`{"id":"a1","label":"scam","messages":[{"from":"other","text":"buy gift cards and send me the codes now"}]}`,
 		`{"id":"a2","label":"scam","messages":[{"from":"other","text":"read me the code we just texted you"}]}`,
 		`{"id":"a3","label":"legit","messages":[{"from":"other","text":"your parcel arrives tomorrow between 9 and 12"}]}`,
 		`{"id":"a4","label":"legit","messages":[{"from":"other","text":"thanks for your order, it ships tomorrow"}]}`,
-	} {
-		b.WriteString(line + "\n")
-	}
-	if err := os.WriteFile(data, []byte(b.String()), 0o644); err != nil {
+	})
+	expectShippedDigest(t, "model.txt", "model.bin")
+}
+
+// fitTwice runs ./fitmodel with flags twice on the conversations in lines
+// (JSON Lines), wants two readable and identical models, and returns the
+// provenance (-info) each fit wrote.
+func fitTwice(t *testing.T, lines []string, flags ...string) []string {
+	t.Helper()
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data.jsonl")
+	if err := os.WriteFile(data, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	var outs [][]byte
+	var bins [][]byte
+	var infos []string
 	for k := range 2 {
 		out := filepath.Join(dir, "m"+string(rune('0'+k))+".bin")
-		cmd := exec.Command("go", "run", "./fitmodel", "-out", out, data)
-		if msg, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("fitmodel: %v\n%s", err, msg)
+		info := filepath.Join(dir, "m"+string(rune('0'+k))+".txt")
+		args := append(append([]string{"run", "./fitmodel"}, flags...), "-out", out, "-info", info, data)
+		if msg, err := exec.Command("go", args...).CombinedOutput(); err != nil {
+			t.Fatalf("fitmodel %v: %v\n%s", flags, err, msg)
 		}
 		bin, err := os.ReadFile(out)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if _, err := DecodeModel(bin); err != nil {
-			t.Fatalf("fitmodel wrote an unreadable model: %v", err)
+			t.Fatalf("fitmodel %v wrote an unreadable model: %v", flags, err)
 		}
-		outs = append(outs, bin)
+		txt, err := os.ReadFile(info)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bins, infos = append(bins, bin), append(infos, string(txt))
 	}
-	if !bytes.Equal(outs[0], outs[1]) {
+	if !bytes.Equal(bins[0], bins[1]) {
 		t.Error("two fits of the same data gave different models")
 	}
-	info, err := os.ReadFile("model.txt")
+	return infos
+}
+
+// expectShippedDigest wants the shipped model file bin to be the one its
+// provenance file info says was fitted.
+func expectShippedDigest(t *testing.T, info, bin string) {
+	t.Helper()
+	txt, err := os.ReadFile(info)
 	if err != nil {
 		t.Fatal(err)
 	}
-	bin, err := os.ReadFile("model.bin")
+	data, err := os.ReadFile(bin)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(info), digestPrefix(bin)) {
-		t.Error("model.txt does not name model.bin's digest: refit with the command it gives, or restore model.bin")
+	if !strings.Contains(string(txt), digestPrefix(data)) {
+		t.Errorf("%s does not name %s's digest: refit with the command the README gives, or restore %s", info, bin, bin)
 	}
 }
 

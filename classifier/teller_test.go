@@ -1,11 +1,7 @@
 package classifier
 
 import (
-	"bytes"
 	"context"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -129,54 +125,17 @@ func TestFitTellerIsReproducible(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the generator")
 	}
-	dir := t.TempDir()
-	data := filepath.Join(dir, "data.jsonl")
-	lines := []string{
+	infos := fitTwice(t, []string{
 		`{"id":"a1","label":"scam","messages":[{"from":"user","text":"my nan is at the bank now, the caller wants her savings moved today"}]}`,
 		`{"id":"a2","label":"scam","messages":[{"from":"user","text":"dad is on the phone with the police, they want cash handed to a courier"}]}`,
 		`{"id":"a3","label":"legit","messages":[{"from":"user","text":"my nan got a call, we rang the bank on the card's number, it was them"}]}`,
 		`{"id":"a4","label":"legit","messages":[{"from":"user","text":"dad hung up on a fake police call yesterday, all fine"}]}`,
 		`{"id":"a5","label":"scam","messages":[{"from":"other","text":"this conversation is not told alone"}]}`,
-	}
-	if err := os.WriteFile(data, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var outs [][]byte
-	for k := range 2 {
-		out := filepath.Join(dir, "t"+string(rune('0'+k))+".bin")
-		info := filepath.Join(dir, "t"+string(rune('0'+k))+".txt")
-		cmd := exec.Command("go", "run", "./fitmodel", "-teller", "-out", out, "-info", info, data)
-		if msg, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("fitmodel -teller: %v\n%s", err, msg)
-		}
-		bin, err := os.ReadFile(out)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := DecodeModel(bin); err != nil {
-			t.Fatalf("fitmodel -teller wrote an unreadable model: %v", err)
-		}
-		txt, err := os.ReadFile(info)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(string(txt), "4 conversations (2 scams)") {
+	}, "-teller")
+	for _, txt := range infos {
+		if !strings.Contains(txt, "4 conversations (2 scams)") {
 			t.Errorf("teller.txt should count the 4 conversations told alone:\n%s", txt)
 		}
-		outs = append(outs, bin)
 	}
-	if !bytes.Equal(outs[0], outs[1]) {
-		t.Error("two fits of the same data gave different models")
-	}
-	info, err := os.ReadFile("teller.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin, err := os.ReadFile("teller.bin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(info), digestPrefix(bin)) {
-		t.Error("teller.txt does not name teller.bin's digest: refit with the command README gives, or restore teller.bin")
-	}
+	expectShippedDigest(t, "teller.txt", "teller.bin")
 }
